@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { PayloadTooLargeError, NotFoundError } from './errors.ts';
+import { requireAdmin } from './http/auth.ts';
+import type { AppDeps, HeraldEnv } from './http/env.ts';
+import { handleError } from './http/errors.ts';
+import { lookup, respondWith } from './publish/serve.ts';
+import { incidentsRoutes } from './routes/admin/incidents/index.ts';
+import { servicesRoutes } from './routes/admin/services/index.ts';
+import { openapiRoute } from './routes/openapi.ts';
+import { healthRoutes } from './routes/health.ts';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Builds Herald's HTTP app from explicit dependencies: the admin API, health, the OpenAPI
+ * document, and the published snapshot for everything public. Nothing here reads the
+ * environment or starts a timer; `api/server.ts` does.
+ */
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? console;
+  const app = new Hono<HeraldEnv>();
+  app.onError(handleError(log));
+  app.use(requestId());
+  // Before any routing, so no spelling of an admin path slips past.
+  app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
+  app.use(
+    '/api/admin/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`[HTTP] The body is over ${MAX_BODY_BYTES / 1024} KiB; send a shorter message.`);
+      },
+    }),
+  );
+  app.route('/api/admin/incidents', incidentsRoutes(deps));
+  app.route('/api/admin/services', servicesRoutes(deps));
+  app.route('/', healthRoutes(deps));
+  app.route('/', openapiRoute());
+
+  // Everything public is a published file, answered from memory: no database on this path.
+  app.on(['GET', 'HEAD'], '*', (c, next) => {
+    const entry = lookup(deps.snapshot, c.req.path);
+    if (!entry) return next();
+    const served = respondWith(entry, {
+      method: c.req.method,
+      ifNoneMatch: c.req.header('if-none-match'),
+      ifModifiedSince: c.req.header('if-modified-since'),
+      acceptEncoding: c.req.header('accept-encoding'),
+    });
+    if (!served.body) return c.body(null, served.status, served.headers);
+    return c.body(served.body as Uint8Array<ArrayBuffer>, 200, served.headers);
+  });
+
+  app.notFound((c) => {
+    const page = deps.snapshot.get('/404.html');
+    const wantsHtml = (c.req.header('accept') ?? '').includes('text/html') && !c.req.path.startsWith('/api/');
+    if (page && wantsHtml) return c.html(page.body.toString(), 404);
+    throw new NotFoundError(`[HTTP] Nothing at ${c.req.path}. The status page is at /, the API is described at /api/openapi.json.`);
+  });
+  return app;
+}
+
+export type HeraldApp = ReturnType<typeof createApp>;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { Slug } from './domain/schemas.ts';
+
+export const Catalogue = z.object({
+  groups: z
+    .array(
+      z.object({
+        slug: Slug,
+        name: z.string().min(1).max(100),
+        services: z.array(z.object({ slug: Slug, name: z.string().min(1).max(100), description: z.string().max(500).default('') })),
+      }),
+    )
+    .refine((groups) => {
+      const slugs = groups.flatMap((g) => g.services.map((s) => s.slug));
+      return new Set(slugs).size === slugs.length;
+    }, 'each service slug may appear once'),
+});
+export type Catalogue = z.infer<typeof Catalogue>;
+
+export const SiteSettings = z.object({
+  name: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().default(''),
+  homepage: z.url().optional(),
+  supportUrl: z.url().optional(),
+});
+export type SiteSettings = z.infer<typeof SiteSettings>;
+
+/** Reads and validates an operator-edited JSON file, saying which file and field is wrong. */
+export function readContent<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  const path = join(dir, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`[Content] Cannot read ${path}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`[Content] ${path} is not valid: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client, type InStatement, type ResultSet, type Transaction } from '@libsql/client';
+
+/** What the data-access functions receive: a statement runner, inside or outside a transaction. */
+export type Executor = { execute(stmt: InStatement): Promise<ResultSet> };
+
+/**
+ * Herald's handle on libSQL. Every call goes through one queue so that a write transaction,
+ * which holds the embedded database's single connection until it commits, never makes a
+ * concurrent call fail with TRANSACTION_ACTIVE: the call waits its turn instead. Readers of
+ * the public site never get here (they read the snapshot), so the queue costs them nothing.
+ */
+export type Db = {
+  execute(stmt: InStatement): Promise<ResultSet>;
+  /** Runs `work` in a write transaction ("BEGIN IMMEDIATE"): all of it lands or none does. */
+  write<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  close(): void;
+  readonly url: string;
+};
+
+export type DbOptions = { url: string; authToken?: string | undefined; busyTimeoutMs?: number };
+
+/** Opens the database, creating the directory of a `file:` URL, and applies the pragmas. */
+export async function openDb({ url, authToken, busyTimeoutMs = 5000 }: DbOptions): Promise<Db> {
+  const local = url.startsWith('file:') || url === ':memory:';
+  if (url.startsWith('file:')) {
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  // One connection for an embedded database: per-connection pragmas (foreign keys, FULL sync)
+  // then hold for every statement, and SQLite serialises writers anyway.
+  const client = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: local ? 1 : undefined, intMode: 'number' });
+  if (local) {
+    if (url !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
+    await client.execute('PRAGMA synchronous = FULL');
+    await client.execute('PRAGMA foreign_keys = ON');
+  }
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    url,
+    execute: (stmt) => exclusive(() => client.execute(stmt)),
+    write: (work) =>
+      exclusive(async () => {
+        const tx = await client.transaction('write');
+        try {
+          const result = await work(tx);
+          await tx.commit();
+          return result;
+        } catch (error) {
+          await tx.rollback().catch(() => undefined);
+          throw error;
+        } finally {
+          tx.close();
+        }
+      }),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Row } from '@libsql/client';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { CreateServiceInput, PatchServiceInput, Service } from '../domain/schemas.ts';
+import type { ServiceStatus } from '../domain/vocabulary.ts';
+import type { Executor } from './client.ts';
+
+const SELECT = `
+  SELECT s.id, s.slug, s.name, s.description, s.group_slug, g.name AS group_name, s.position, s.status, s.updated_at
+  FROM services s LEFT JOIN service_groups g ON g.slug = s.group_slug`;
+
+export type ServiceRow = Service & { id: number };
+
+const toService = (r: Row): ServiceRow => ({
+  id: Number(r.id),
+  slug: String(r.slug),
+  name: String(r.name),
+  description: String(r.description),
+  group: r.group_slug === null ? null : String(r.group_slug),
+  groupName: r.group_name === null ? null : String(r.group_name),
+  order: Number(r.position),
+  status: String(r.status) as ServiceStatus,
+  updatedAt: String(r.updated_at),
+});
+
+export type ServiceGroup = { slug: string; name: string; order: number };
+
+/** Services in page order: by group position, then by the service's own position. */
+export async function listServices(db: Executor): Promise<ServiceRow[]> {
+  const { rows } = await db.execute(
+    `${SELECT} WHERE s.archived_at IS NULL ORDER BY coalesce(g.position, 1e9), s.position, s.name`,
+  );
+  return rows.map(toService);
+}
+
+export async function listGroups(db: Executor): Promise<ServiceGroup[]> {
+  const { rows } = await db.execute('SELECT slug, name, position FROM service_groups ORDER BY position, name');
+  return rows.map((r) => ({ slug: String(r.slug), name: String(r.name), order: Number(r.position) }));
+}
+
+export async function getService(db: Executor, slug: string): Promise<ServiceRow> {
+  const { rows } = await db.execute({ sql: `${SELECT} WHERE s.slug = ? AND s.archived_at IS NULL`, args: [slug] });
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`[Services] No service "${slug}". GET /api/admin/services lists them.`);
+  return toService(row);
+}
+
+/** Looks up every slug at once; names each unknown one so the caller can fix them all. */
+export async function getServicesBySlug(db: Executor, slugs: readonly string[]): Promise<Map<string, ServiceRow>> {
+  if (slugs.length === 0) return new Map();
+  const { rows } = await db.execute({
+    sql: `${SELECT} WHERE s.archived_at IS NULL AND s.slug IN (${slugs.map(() => '?').join(',')})`,
+    args: [...slugs],
+  });
+  return new Map(rows.map((r) => [String(r.slug), toService(r)]));
+}
+
+export async function assertGroupExists(db: Executor, group: string | null | undefined): Promise<void> {
+  if (!group) return;
+  const { rows } = await db.execute({ sql: 'SELECT 1 FROM service_groups WHERE slug = ?', args: [group] });
+  if (!rows[0]) throw new NotFoundError(`[Services] No group "${group}". Groups come from content/services.json.`);
+}
+
+export async function insertService(db: Executor, input: CreateServiceInput, now: Date): Promise<void> {
+  const existing = await db.execute({ sql: 'SELECT archived_at FROM services WHERE slug = ?', args: [input.slug] });
+  const at = now.toISOString();
+  if (existing.rows[0] && existing.rows[0].archived_at === null) {
+    throw new ConflictError(`[Services] A service "${input.slug}" exists already; PATCH it instead.`);
+  }
+  const position = input.order ?? Number((await db.execute('SELECT coalesce(max(position), -1) + 1 AS p FROM services')).rows[0]?.p ?? 0);
+  // A slug that was deleted before comes back as the same service, so its history stays linked.
+  await db.execute({
+    sql: `INSERT INTO services (slug, name, description, group_slug, position, status, source, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'api', ?, ?)
+          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+            group_slug = excluded.group_slug, position = excluded.position, status = excluded.status,
+            updated_at = excluded.updated_at, archived_at = NULL`,
+    args: [input.slug, input.name, input.description, input.group ?? null, position, input.status, at, at],
+  });
+}
+
+export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<void> {
+  const current = await getService(db, slug);
+  await db.execute({
+    sql: `UPDATE services SET name = ?, description = ?, group_slug = ?, position = ?, status = ?, updated_at = ? WHERE id = ?`,
+    args: [
+      patch.name ?? current.name,
+      patch.description ?? current.description,
+      patch.group === undefined ? current.group : patch.group,
+      patch.order ?? current.order,
+      patch.status ?? current.status,
+      now.toISOString(),
+      current.id,
+    ],
+  });
+}
+
+export async function setServiceStatus(db: Executor, serviceId: number, status: ServiceStatus, now: Date): Promise<void> {
+  await db.execute({ sql: 'UPDATE services SET status = ?, updated_at = ? WHERE id = ?', args: [status, now.toISOString(), serviceId] });
+}
+
+/** Archives a service; refused while an open incident names it, so no open incident loses a service. */
+export async function archiveService(db: Executor, slug: string, now: Date): Promise<ServiceRow> {
+  const service = await getService(db, slug);
+  const { rows } = await db.execute({
+    sql: `SELECT i.id FROM incident_services x JOIN incidents i ON i.id = x.incident_id
+          WHERE x.service_id = ? AND i.status <> 'resolved' ORDER BY i.id`,
+    args: [service.id],
+  });
+  if (rows.length > 0) {
+    const refs = rows.map((r) => `INC-${r.id}`).join(', ');
+    throw new ConflictError(`[Services] "${slug}" is affected by open incident(s) ${refs}; resolve them or remove the service from them first.`);
+  }
+  await db.execute({ sql: 'UPDATE services SET archived_at = ?, updated_at = ? WHERE id = ?', args: [now.toISOString(), now.toISOString(), service.id] });
+  return service;
+}

@@ -1,0 +1,160 @@
+/**
+ * The shapes Herald accepts and returns, shared by the API (validation and OpenAPI), the site
+ * and the tests. No server imports.
+ */
+import { z } from 'zod';
+import { IncidentStatus, ServiceStatus, Severity } from './vocabulary.ts';
+
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
+
+export const IncidentRef = z.string().regex(/^INC-[1-9][0-9]{0,15}$/i, 'an incident reference looks like INC-42');
+
+const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const Markdown = Text(20_000);
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000);
+const Minutes = z.number().int().min(1).max(30);
+
+export const ServiceChange = z.object({ slug: Slug, status: ServiceStatus }).strict();
+export type ServiceChange = z.infer<typeof ServiceChange>;
+
+const noDuplicateSlugs = (changes: ServiceChange[]) => new Set(changes.map((c) => c.slug)).size === changes.length;
+
+export const CreateIncidentInput = z
+  .object({
+    title: Text(200),
+    severity: Severity,
+    status: IncidentStatus.default('investigating'),
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').default([]),
+    impact: Text(2000).optional(),
+    commander: Text(200).optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    notify: z.boolean().optional(),
+  })
+  .strict();
+export type CreateIncidentInput = z.infer<typeof CreateIncidentInput>;
+
+export const PostUpdateInput = z
+  .object({
+    status: IncidentStatus,
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').optional(),
+    eta: z.iso.datetime({ offset: true }).optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    rootCause: Text(5000).optional(),
+    postmortemUrl: HttpUrl.optional(),
+    notify: z.boolean().optional(),
+  })
+  .strict();
+export type PostUpdateInput = z.infer<typeof PostUpdateInput>;
+
+export const ReopenInput = z
+  .object({
+    status: z.enum(['investigating', 'mitigating', 'monitoring']).default('investigating'),
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    notify: z.boolean().optional(),
+  })
+  .strict();
+export type ReopenInput = z.infer<typeof ReopenInput>;
+
+export const PatchIncidentInput = z
+  .object({
+    title: Text(200),
+    impact: Text(2000).nullable(),
+    severity: Severity,
+    commander: Text(200).nullable(),
+    services: z.array(Slug).max(200),
+    rootCause: Text(5000).nullable(),
+    postmortemUrl: HttpUrl.nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+export type PatchIncidentInput = z.infer<typeof PatchIncidentInput>;
+
+export const PatchUpdateInput = z.object({ message: Markdown }).strict();
+export type PatchUpdateInput = z.infer<typeof PatchUpdateInput>;
+
+export const IncidentListQuery = z.object({
+  state: z.enum(['open', 'resolved', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const CreateServiceInput = z
+  .object({
+    slug: Slug,
+    name: Text(100),
+    description: z.string().trim().max(500).default(''),
+    group: Slug.nullable().optional(),
+    order: z.number().int().min(0).max(100_000).optional(),
+    status: ServiceStatus.default('operational'),
+  })
+  .strict();
+export type CreateServiceInput = z.infer<typeof CreateServiceInput>;
+
+export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: true })
+  .extend({ status: ServiceStatus })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+export type PatchServiceInput = z.infer<typeof PatchServiceInput>;
+
+/* ---------- what goes out ---------- */
+
+const Iso = z.string();
+
+export const Service = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  group: z.string().nullable(),
+  groupName: z.string().nullable(),
+  order: z.number(),
+  status: ServiceStatus,
+  updatedAt: Iso,
+});
+export type Service = z.infer<typeof Service>;
+
+export const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
+
+export const Update = z.object({
+  id: z.number(),
+  status: IncidentStatus,
+  message: z.string(),
+  services: z.array(ServiceStatusChange),
+  eta: Iso.nullable(),
+  nextUpdateBy: Iso.nullable(),
+  notify: z.boolean(),
+  createdAt: Iso,
+  editedAt: Iso.nullable(),
+});
+export type Update = z.infer<typeof Update>;
+
+export const Incident = z.object({
+  ref: z.string(),
+  url: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  impact: z.string().nullable(),
+  commander: z.string().nullable(),
+  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+  startedAt: Iso,
+  updatedAt: Iso,
+  resolvedAt: Iso.nullable(),
+  durationMs: z.number(),
+  rootCause: z.string().nullable(),
+  postmortemUrl: z.string().nullable(),
+  postmortemDueAt: Iso.nullable(),
+  lastUpdateAt: Iso,
+  nextUpdateDueAt: Iso.nullable(),
+  overdue: z.boolean(),
+  updates: z.array(Update),
+});
+export type Incident = z.infer<typeof Incident>;

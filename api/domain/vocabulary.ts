@@ -1,0 +1,67 @@
+/**
+ * Herald's one vocabulary (PRODUCT.md), used by the database, the API, the site, the feeds and
+ * the emails alike. This module imports nothing from the server so the Astro pages and the
+ * tests can share it.
+ */
+import { z } from 'zod';
+
+export const SERVICE_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+export const ServiceStatus = z.enum(SERVICE_STATUSES);
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const INCIDENT_STATUSES = ['investigating', 'mitigating', 'monitoring', 'resolved'] as const;
+export const IncidentStatus = z.enum(INCIDENT_STATUSES);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** Statuspage's incident impact for each severity (PRODUCT.md). */
+export const IMPACT_BY_SEVERITY = {
+  P0: 'critical',
+  P1: 'major',
+  P2: 'minor',
+  P3: 'none',
+} as const satisfies Record<Severity, string>;
+export type StatuspageImpact = (typeof IMPACT_BY_SEVERITY)[Severity];
+
+/** Statuspage clients know `identified` where the plan says `mitigating`. */
+export const STATUSPAGE_INCIDENT_STATUS = {
+  investigating: 'investigating',
+  mitigating: 'identified',
+  monitoring: 'monitoring',
+  resolved: 'resolved',
+} as const satisfies Record<IncidentStatus, string>;
+
+export const SERVICE_STATUS_LABEL: Record<ServiceStatus, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+  under_maintenance: 'Under maintenance',
+};
+
+export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
+  investigating: 'Investigating',
+  mitigating: 'Mitigating',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+};
+
+/** What each severity means to a customer, in words rather than a code. */
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  P0: 'Critical impact',
+  P1: 'Major impact',
+  P2: 'Minor impact',
+  P3: 'Low impact',
+};
+
+/** The plan's update cadence: never more than 30 minutes between public updates. */
+export const MAX_UPDATE_INTERVAL_MINUTES = 30;

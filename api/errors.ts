@@ -1,0 +1,54 @@
+/**
+ * Herald's one error family. Domain and data code throw these; one `onError` handler maps each
+ * `code` to an HTTP status and answers `{ error: { code, message, requestId, fields? } }`.
+ * No server imports here: the pure rules throw them too.
+ */
+
+export type FieldIssue = { path: string; message: string };
+
+export class HeraldError extends Error {
+  readonly code: string = 'internal_error';
+  readonly status: number = 500;
+  readonly fields: FieldIssue[] | undefined;
+
+  constructor(message: string, fields?: FieldIssue[]) {
+    super(message);
+    this.name = new.target.name;
+    this.fields = fields;
+  }
+}
+
+export class ValidationError extends HeraldError {
+  override readonly code = 'validation_failed';
+  override readonly status = 400;
+}
+
+export class UnauthorizedError extends HeraldError {
+  override readonly code = 'unauthorized';
+  override readonly status = 401;
+}
+
+export class ForbiddenError extends HeraldError {
+  override readonly code = 'forbidden';
+  override readonly status = 403;
+}
+
+export class NotFoundError extends HeraldError {
+  override readonly code = 'not_found';
+  override readonly status = 404;
+}
+
+export class ConflictError extends HeraldError {
+  override readonly code = 'conflict';
+  override readonly status = 409;
+}
+
+export class PayloadTooLargeError extends HeraldError {
+  override readonly code = 'payload_too_large';
+  override readonly status = 413;
+}
+
+/** Configuration that cannot work; thrown at start, before anything listens. */
+export class ConfigError extends HeraldError {
+  override readonly code = 'config_invalid';
+}

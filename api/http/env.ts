@@ -1,0 +1,18 @@
+import type { Config } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Db } from '../db/client.ts';
+import type { Publisher } from '../publish/publisher.ts';
+import type { Snapshot } from '../publish/snapshot.ts';
+
+/** What every route receives: built once in the composition root, never read from globals. */
+export type AppDeps = {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes'>;
+  snapshot: Snapshot;
+  publisher: Publisher;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+};
+
+/** Hono's per-request variables. */
+export type HeraldEnv = { Variables: { requestId: string; actor: string } };

@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HeraldError, type FieldIssue } from '../errors.ts';
+import type { HeraldEnv } from './env.ts';
+
+export type ErrorBody = { error: { code: string; message: string; requestId: string; fields?: FieldIssue[] } };
+
+/**
+ * The one place an error becomes a response: the code decides the status, the body always has
+ * the same shape, 5xx are logged with the request id, and no stack trace ever leaves.
+ */
+export function handleError(log: Pick<Console, 'error'>) {
+  return (err: Error, c: Context<HeraldEnv>) => {
+    const requestId = c.get('requestId') ?? 'unknown';
+    let status = 500;
+    let body: ErrorBody['error'] = { code: 'internal_error', message: 'Something went wrong on our side; the request id helps us find it.', requestId };
+    if (err instanceof HeraldError) {
+      status = err.status;
+      body = { code: err.code, message: err.message, requestId, ...(err.fields ? { fields: err.fields } : {}) };
+    } else if (err instanceof HTTPException) {
+      status = err.status;
+      body = { code: status === 413 ? 'payload_too_large' : 'bad_request', message: err.message || 'The request could not be read.', requestId };
+    }
+    if (status >= 500) log.error(`[HTTP] ${c.req.method} ${c.req.path} failed (request ${requestId}):`, err);
+    const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer realm="herald"' } : {};
+    return c.json({ error: body } satisfies ErrorBody, status as ContentfulStatusCode, headers);
+  };
+}

@@ -1,0 +1,65 @@
+import type { SiteSettings } from '../content.ts';
+import { toIncident, type IncidentRecord } from '../domain/incident.ts';
+import { overallStatus, type OverallStatus } from '../domain/rollup.ts';
+import type { Incident, Service, Update } from '../domain/schemas.ts';
+import type { ServiceGroup } from '../db/services.ts';
+
+/** An update as the public sees it: its message already rendered by `renderMarkdown`. */
+export type UpdateView = Update & { html: string };
+
+/** An incident as the public sees it: no internal fields (the commander stays in the admin). */
+export type IncidentView = Omit<Incident, 'commander' | 'updates'> & { updates: UpdateView[] };
+
+export type GroupView = { slug: string | null; name: string | null; services: Service[] };
+
+/** Everything the public pages, feeds and JSON are rendered from, read once per publish. */
+export type SiteModel = {
+  site: SiteSettings & { publicUrl: string; feedPath: string };
+  generatedAt: string;
+  updateIntervalMinutes: number;
+  overall: OverallStatus;
+  groups: GroupView[];
+  services: Service[];
+  /** Newest first. */
+  incidents: IncidentView[];
+};
+
+export type ModelInput = {
+  records: IncidentRecord[];
+  services: Service[];
+  groups: ServiceGroup[];
+  settings: SiteSettings;
+  publicUrl: string;
+  updateIntervalMinutes: number;
+  now: Date;
+  render: (update: Update) => string;
+};
+
+export const FEED_PATH = '/feed.xml';
+
+/** Assembles the read model from stored rows; pure apart from the injected markdown renderer. */
+export function buildSiteModel(input: ModelInput): SiteModel {
+  const site = { publicUrl: input.publicUrl, updateIntervalMinutes: input.updateIntervalMinutes };
+  const incidents = input.records.map((record): IncidentView => {
+    const { commander: _internal, updates, ...incident } = toIncident(record, input.now, site);
+    return { ...incident, updates: updates.map((u) => ({ ...u, html: input.render(u) })) };
+  });
+  const open = incidents.filter((i) => i.status !== 'resolved');
+  const groups: GroupView[] = input.groups
+    .map((g) => ({ slug: g.slug, name: g.name, services: input.services.filter((s) => s.group === g.slug) }))
+    .filter((g) => g.services.length > 0);
+  const ungrouped = input.services.filter((s) => !s.group);
+  if (ungrouped.length > 0) groups.push({ slug: null, name: null, services: ungrouped });
+  return {
+    site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH },
+    generatedAt: input.now.toISOString(),
+    updateIntervalMinutes: input.updateIntervalMinutes,
+    overall: overallStatus(
+      input.services.map((s) => s.status),
+      open.map((i) => i.severity),
+    ),
+    groups,
+    services: input.services,
+    incidents,
+  };
+}

@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  CreateIncidentInput,
+  CreateServiceInput,
+  Incident,
+  PatchIncidentInput,
+  PatchServiceInput,
+  PatchUpdateInput,
+  PostUpdateInput,
+  ReopenInput,
+  Service,
+} from '../domain/schemas.ts';
+import type { HeraldEnv } from '../http/env.ts';
+
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+const schemas = {
+  CreateIncidentInput,
+  PostUpdateInput,
+  ReopenInput,
+  PatchIncidentInput,
+  PatchUpdateInput,
+  CreateServiceInput,
+  PatchServiceInput,
+  Incident,
+  Service,
+  Error: ErrorBody,
+};
+
+const ref = (name: keyof typeof schemas) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: keyof typeof schemas) => ({ content: { 'application/json': { schema: ref(name) } } });
+const errors = {
+  '400': { description: 'Bad input; `fields` names each bad field', ...json('Error') },
+  '401': { description: 'No valid admin token', ...json('Error') },
+  '404': { description: 'Unknown incident, update or service', ...json('Error') },
+  '409': { description: 'Not allowed in the current state', ...json('Error') },
+  '413': { description: 'Body over 64 KiB', ...json('Error') },
+};
+const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string', pattern: '^INC-[1-9][0-9]*$' }, example: 'INC-42' };
+const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The admin API as OpenAPI 3.1, its schemas generated from the same zod schemas that validate requests. */
+export function openapiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Herald admin API', version: '1', description: 'Post and update incidents and services. Every route needs `Authorization: Bearer <token>`.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: Object.fromEntries(
+        Object.entries(schemas).map(([name, schema]) => [
+          name,
+          z.toJSONSchema(schema, { io: name.endsWith('Input') ? 'input' : 'output', unrepresentable: 'any' }),
+        ]),
+      ),
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/admin/incidents': {
+        get: {
+          summary: 'List incidents, newest first, with their update cadence',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['open', 'resolved', 'all'], default: 'open' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { '200': { description: 'Incidents', content: { 'application/json': { schema: { type: 'object', properties: { incidents: { type: 'array', items: ref('Incident') } } } } } }, ...errors },
+        },
+        post: { summary: 'Declare an incident', requestBody: { required: true, ...json('CreateIncidentInput') }, responses: { '201': { description: 'Created', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/incidents/{ref}': {
+        parameters: [refParam],
+        get: { summary: 'One incident', responses: { '200': { description: 'The incident', ...json('Incident') }, ...errors } },
+        patch: { summary: "Edit an incident's fields (audited)", requestBody: { required: true, ...json('PatchIncidentInput') }, responses: { '200': { description: 'Edited', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/incidents/{ref}/updates': {
+        parameters: [refParam],
+        post: { summary: 'Post an update (409 once resolved)', requestBody: { required: true, ...json('PostUpdateInput') }, responses: { '201': { description: 'Posted', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/incidents/{ref}/updates/{id}': {
+        parameters: [refParam, { name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        patch: { summary: "Correct an update's message (shown as edited, audited)", requestBody: { required: true, ...json('PatchUpdateInput') }, responses: { '200': { description: 'Edited', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/incidents/{ref}/reopen': {
+        parameters: [refParam],
+        post: { summary: 'Reopen a resolved incident', requestBody: { required: true, ...json('ReopenInput') }, responses: { '201': { description: 'Reopened', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/services': {
+        get: { summary: 'List services', responses: { '200': { description: 'Services', content: { 'application/json': { schema: { type: 'object', properties: { services: { type: 'array', items: ref('Service') } } } } } }, ...errors } },
+        post: { summary: 'Create a service', requestBody: { required: true, ...json('CreateServiceInput') }, responses: { '201': { description: 'Created', ...json('Service') }, ...errors } },
+      },
+      '/api/admin/services/{slug}': {
+        parameters: [slugParam],
+        get: { summary: 'One service', responses: { '200': { description: 'The service', ...json('Service') }, ...errors } },
+        patch: { summary: 'Edit a service or set its status', requestBody: { required: true, ...json('PatchServiceInput') }, responses: { '200': { description: 'Edited', ...json('Service') }, ...errors } },
+        delete: { summary: 'Delete (archive) a service; 409 while an open incident names it', responses: { '204': { description: 'Deleted' }, ...errors } },
+      },
+    },
+  };
+}
+
+export const openapiRoute = () => {
+  const body = JSON.stringify(openapiDocument());
+  return new Hono<HeraldEnv>().get('/api/openapi.json', (c) => c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' }));
+};
