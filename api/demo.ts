@@ -61,7 +61,7 @@ export async function seedDemo(db: Db, now: Date, updateIntervalMinutes: number)
   for (const story of STORIES) {
     const start = new Date(now.getTime() - story.ago);
     const ctx = (at: Date): WriteContext => ({ actor: 'demo', now: at, updateIntervalMinutes });
-    const id = await db.write((tx) => createIncident(tx, { status: 'investigating', services: [], ...story.create }, ctx(start)));
+    const { incidentId: id } = await db.write((tx) => createIncident(tx, { status: 'investigating', services: [], ...story.create }, ctx(start)));
     for (const { after, update } of story.updates) {
       await db.write((tx) => postUpdate(tx, id, update, ctx(new Date(start.getTime() + after))));
     }

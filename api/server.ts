@@ -60,6 +60,10 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
   await publisher.publish('all');
 
   const app = createApp({ db, clock, config, snapshot, publisher, log });
+
+  // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
+  // the function that stops it on shutdown.
+  const stopJobs: (() => void | Promise<void>)[] = [];
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -72,6 +76,7 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
     url,
     close: async () => {
       clearTimeout(deadlineTimer);
+      for (const stop of stopJobs) await stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would hold close() open; in-flight requests have had their chance.

@@ -110,7 +110,7 @@ export async function loadIncident(db: Executor, id: number): Promise<IncidentRe
 export type WriteContext = { actor: string; now: Date; updateIntervalMinutes: number };
 
 /** Creates an incident with its first update, sets the services it names, and audits it. */
-export async function createIncident(tx: Transaction, input: CreateIncidentInput, ctx: WriteContext): Promise<number> {
+export async function createIncident(tx: Transaction, input: CreateIncidentInput, ctx: WriteContext): Promise<{ incidentId: number; updateId: number }> {
   const at = ctx.now.toISOString();
   const services = await resolveServices(tx, input.services.map((s) => s.slug));
   const resolvedAt = input.status === 'resolved' ? at : null;
@@ -124,9 +124,9 @@ export async function createIncident(tx: Transaction, input: CreateIncidentInput
     await tx.execute({ sql: 'INSERT INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [id, service.id] });
   }
   const changes = planServiceChanges(services, input.services, null);
-  await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(input.severity) }, changes, ctx);
+  const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(input.severity) }, changes, ctx);
   await recordAudit(tx, { actor: ctx.actor, action: 'incident.create', entity: 'incident', ref: refOf(id), after: input }, ctx.now);
-  return id;
+  return { incidentId: id, updateId };
 }
 
 /** Posts an update: checks the lifecycle, applies service changes, and on resolution records the outcome. */

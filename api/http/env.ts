@@ -1,3 +1,4 @@
+import type { Notifier } from '../commands/incidents.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
@@ -11,6 +12,8 @@ export type AppDeps = {
   config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes'>;
   snapshot: Snapshot;
   publisher: Publisher;
+  /** Queues notices for incident changes inside their write transaction (subscribers, webhooks). */
+  notifier?: Notifier;
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
 };
 

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { editUpdateMessage, patchIncident } from '../../../db/incidents.ts';
+import { editIncident, editUpdate } from '../../../commands/incidents.ts';
 import { PatchIncidentInput, PatchUpdateInput } from '../../../domain/schemas.ts';
 import { NotFoundError } from '../../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
 import { validate } from '../../../http/validate.ts';
-import { idFromParam, readIncident, writeContext } from './shared.ts';
-import { republish } from '../../../http/republish.ts';
+import { idFromParam } from './shared.ts';
 
 const UpdateId = z.coerce.number().int().positive();
 
@@ -17,19 +16,12 @@ const UpdateId = z.coerce.number().int().positive();
  */
 export const editRoute = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
-    .patch('/:ref', validate('json', PatchIncidentInput), async (c) => {
-      const id = idFromParam(c.req.param('ref'));
-      const patch = c.req.valid('json');
-      await deps.db.write((tx) => patchIncident(tx, id, patch, writeContext(deps, c.get('actor'))));
-      await republish(deps, [id]);
-      return c.json(await readIncident(deps, id));
-    })
+    .patch('/:ref', validate('json', PatchIncidentInput), async (c) =>
+      c.json(await editIncident(deps, c.get('actor'), idFromParam(c.req.param('ref')), c.req.valid('json'))),
+    )
     .patch('/:ref/updates/:updateId', validate('json', PatchUpdateInput), async (c) => {
-      const id = idFromParam(c.req.param('ref'));
       const updateId = UpdateId.safeParse(c.req.param('updateId'));
       if (!updateId.success) throw new NotFoundError(`[Incidents] No update "${c.req.param('updateId')}".`);
-      const { message } = c.req.valid('json');
-      await deps.db.write((tx) => editUpdateMessage(tx, id, updateId.data, message, writeContext(deps, c.get('actor'))));
-      await republish(deps, [id]);
-      return c.json(await readIncident(deps, id));
+      const incidentId = idFromParam(c.req.param('ref'));
+      return c.json(await editUpdate(deps, c.get('actor'), incidentId, updateId.data, c.req.valid('json').message));
     });

@@ -4,7 +4,8 @@ import { toIncident } from '../../../domain/incident.ts';
 import { Incident, IncidentListQuery } from '../../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
 import { validate } from '../../../http/validate.ts';
-import { idFromParam, readIncident } from './shared.ts';
+import { readIncident } from '../../../commands/incidents.ts';
+import { idFromParam } from './shared.ts';
 
 /**
  * GET /api/admin/incidents?state=open|resolved|all — newest first, each with its cadence
