@@ -38,11 +38,12 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
 
   const distDir = join(ROOT, 'dist');
   let deadlineTimer: NodeJS.Timeout | undefined;
+  const renderPage = await loadAstroRenderer(distDir, config.publicUrl);
   const publisher = createPublisher({
     db,
     clock,
     snapshot,
-    renderPage: await loadAstroRenderer(distDir, config.publicUrl),
+    renderPage,
     assets: readClientAssets(distDir),
     settings,
     publicUrl: config.publicUrl,
@@ -59,7 +60,7 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
   });
   await publisher.publish('all');
 
-  const app = createApp({ db, clock, config, snapshot, publisher, log });
+  const app = createApp({ db, clock, config, snapshot, publisher, renderPage, log });
 
   // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
   // the function that stops it on shutdown.

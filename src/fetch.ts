@@ -6,7 +6,7 @@
 import { FetchState, pages } from 'astro/fetch';
 import type { SiteModel } from '../api/publish/model.ts';
 
-export type AstroPageRenderer = (request: Request, locals: { model: SiteModel }) => Promise<Response>;
+export type AstroPageRenderer = (request: Request, locals: { model: SiteModel } & Record<string, unknown>) => Promise<Response>;
 
 /** The well-known key under which this bundle offers its renderer to the Herald server. */
 export const RENDERER_KEY = Symbol.for('herald.astro.renderPage');

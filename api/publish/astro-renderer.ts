@@ -8,7 +8,7 @@ import { walk } from './snapshot.ts';
 
 const RENDERER_KEY = Symbol.for('herald.astro.renderPage');
 
-type AstroPageRenderer = (request: Request, locals: { model: SiteModel }) => Promise<Response>;
+type AstroPageRenderer = (request: Request, locals: { model: SiteModel } & Record<string, unknown>) => Promise<Response>;
 
 /**
  * Loads the built Astro bundle (`astro build` → dist/) as a page renderer: a page is rendered
@@ -22,8 +22,8 @@ export async function loadAstroRenderer(distDir: string, publicUrl: string): Pro
   await import(pathToFileURL(entry).href);
   const render = (globalThis as Record<symbol, unknown>)[RENDERER_KEY] as AstroPageRenderer | undefined;
   if (!render) throw new ConfigError(`[Site] ${entry} did not register a renderer; is src/fetch.ts in the build?`);
-  return async (path: string, model: SiteModel) => {
-    const response = await render(new Request(new URL(path, `${publicUrl}/`)), { model });
+  return async (path: string, model: SiteModel, extra: Record<string, unknown> = {}) => {
+    const response = await render(new Request(new URL(path, `${publicUrl}/`)), { ...extra, model });
     const html = await response.text();
     if (!response.ok && !(path === '/404' && response.status === 404)) {
       throw new Error(`[Site] Rendering ${path} answered ${response.status}: ${html.slice(0, 300)}`);

@@ -10,8 +10,11 @@ import { buildSiteModel, FEED_PATH, type SiteModel } from './model.ts';
 import type { Snapshot } from './snapshot.ts';
 import { statuspageDocuments } from './statuspage.ts';
 
-/** Renders one public page of the site from the model; the Astro bundle provides it. */
-export type PageRenderer = (path: string, model: SiteModel) => Promise<string>;
+/**
+ * Renders one page of the site from the model; the Astro bundle provides it. `extra` reaches
+ * the page as further `Astro.locals` (dynamic pages: the admin desk, subscription pages).
+ */
+export type PageRenderer = (path: string, model: SiteModel, extra?: Record<string, unknown>) => Promise<string>;
 
 /** Which incident pages a publish must re-render; every other page is always re-rendered. */
 export type PublishScope = { incidents: readonly number[] } | 'all';
@@ -21,6 +24,8 @@ export type PublishResult = { changed: string[]; model: SiteModel };
 export type Publisher = {
   /** Re-renders what `scope` affects and swaps it into the snapshot; resolves once readers see it. */
   publish(scope: PublishScope): Promise<PublishResult>;
+  /** The model of the last successful publish, for pages rendered per request. */
+  current(): SiteModel | null;
 };
 
 export type PublisherDeps = {
@@ -90,17 +95,20 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       files.set('/404.html', await deps.renderPage('/404', model));
     }
     const changed = deps.snapshot.put(files, now);
+    latest = model;
     const open = model.incidents.filter((i) => i.status !== 'resolved').map((i) => Number(i.ref.slice(4)));
     deps.onNextDeadline?.(nextDeadline(model, now), open);
     return { changed, model };
   }
 
+  let latest: SiteModel | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let waiting: { scope: PublishScope; promise: Promise<PublishResult> } | null = null;
   // What a failed publish did not render yet; the next publish renders it too.
   let owed: PublishScope = { incidents: [] };
 
   return {
+    current: () => latest,
     publish(scope) {
       if (waiting) {
         waiting.scope = mergeScopes(waiting.scope, scope);

@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export type MailMessage = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Stable per (notice, recipient), so a resend after a crash is recognisable as the same mail. */
+  messageId?: string;
+  headers?: Record<string, string>;
+};
+
+/** Where mail goes: an SMTP relay, or (no SMTP_URL, the demo) .eml files — never nowhere. */
+export type Mailer = {
+  send(message: MailMessage): Promise<{ accepted: boolean; response: string }>;
+  close(): void;
+  readonly kind: 'smtp' | 'files';
+};
+
+export type MailerOptions = { smtpUrl?: string | undefined; from: string; outboxDir: string; log?: Pick<Console, 'info'> };
+
+/**
+ * One pooled nodemailer transport for the whole process. SMTP errors are thrown with
+ * nodemailer's `responseCode` intact, so the caller can tell a 4xx (retry) from a 5xx (give up).
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl.includes('pool=') ? options.smtpUrl : `${options.smtpUrl}${options.smtpUrl.includes('?') ? '&' : '?'}pool=true`);
+    return {
+      kind: 'smtp',
+      async send(message) {
+        const info = await transport.sendMail({ from: options.from, ...message });
+        return { accepted: info.accepted.length > 0, response: String(info.response ?? '') };
+      },
+      close: () => transport.close(),
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  mkdirSync(options.outboxDir, { recursive: true });
+  return {
+    kind: 'files',
+    async send(message) {
+      const info = await transport.sendMail({ from: options.from, ...message });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(message.messageId ?? info.messageId).replace(/[^a-zA-Z0-9@._-]/g, '')}.eml`;
+      const file = join(options.outboxDir, name);
+      writeFileSync(file, info.message as Buffer);
+      options.log?.info(`[Mail] No SMTP_URL: wrote "${message.subject}" to ${message.to} as ${file}`);
+      return { accepted: true, response: `written to ${file}` };
+    },
+    close: () => transport.close(),
+  };
+}
