@@ -48,6 +48,12 @@ export class PayloadTooLargeError extends HeraldError {
   override readonly status = 413;
 }
 
+/** The database cannot be reached or stays busy; the public site is still served from the snapshot. */
+export class UnavailableError extends HeraldError {
+  override readonly code = 'database_unavailable';
+  override readonly status = 503;
+}
+
 /** Configuration that cannot work; thrown at start, before anything listens. */
 export class ConfigError extends HeraldError {
   override readonly code = 'config_invalid';

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client, type InStatement, type ResultSet, type Transaction } from '@libsql/client';
+import { createClient, LibsqlError, type InStatement, type ResultSet, type Transaction } from '@libsql/client';
+import { UnavailableError } from '../errors.ts';
 
 /** What the data-access functions receive: a statement runner, inside or outside a transaction. */
 export type Executor = { execute(stmt: InStatement): Promise<ResultSet> };
@@ -39,7 +40,8 @@ export async function openDb({ url, authToken, busyTimeoutMs = 5000 }: DbOptions
   }
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
+    const guarded = () => work().catch((error: unknown) => Promise.reject(asUnavailable(error)));
+    const run = queue.then(guarded, guarded);
     queue = run.catch(() => undefined);
     return run;
   };
@@ -62,4 +64,16 @@ export async function openDb({ url, authToken, busyTimeoutMs = 5000 }: DbOptions
       }),
     close: () => client.close(),
   };
+}
+
+/** Codes that mean "cannot reach or use the database now", as opposed to a bad statement. */
+const UNAVAILABLE = new Set(['CLIENT_CLOSED', 'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'WEBSOCKET_ERROR', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+
+function asUnavailable(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if ((error instanceof LibsqlError || error instanceof Error) && (UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause)))) {
+    return new UnavailableError(`[Database] The database is unreachable or busy (${String(code)}); nothing was written. The public site is still served. Try again shortly.`);
+  }
+  return error;
 }
