@@ -1,0 +1,43 @@
+/**
+ * `npm run export -- --out DIR`: writes the whole published site (pages, feeds, Statuspage
+ * JSON, assets) to DIR, for any static host or CDN. Reads the same database as the server.
+ */
+import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { Catalogue, readContent, SiteSettings } from '../content.ts';
+import { systemClock } from '../domain/clock.ts';
+import { syncCatalogue } from '../db/catalogue.ts';
+import { loadAstroRenderer, readClientAssets } from '../publish/astro-renderer.ts';
+import { createPublisher } from '../publish/publisher.ts';
+import { Snapshot } from '../publish/snapshot.ts';
+import { openFromEnv, runCli } from './open.ts';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+
+runCli(async () => {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--out');
+  const out = at >= 0 ? args[at + 1] : undefined;
+  if (!out) {
+    console.error('Usage: npm run export -- --out DIR');
+    return 2;
+  }
+  const { config, db } = await openFromEnv();
+  await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), systemClock.now());
+  const snapshot = new Snapshot(null);
+  const publisher = createPublisher({
+    db,
+    clock: systemClock,
+    snapshot,
+    renderPage: await loadAstroRenderer(DIST, config.publicUrl),
+    assets: readClientAssets(DIST),
+    settings: readContent(config.contentDir, 'site.json', SiteSettings),
+    publicUrl: config.publicUrl,
+    updateIntervalMinutes: config.updateIntervalMinutes,
+  });
+  await publisher.publish('all');
+  const count = snapshot.exportTo(resolve(out));
+  console.log(`Exported ${count} files to ${resolve(out)} (links use PUBLIC_URL ${config.publicUrl}).`);
+  db.close();
+  return 0;
+});

@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, ROOT, startServer } from '../support/server.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
+const cli = (script: string, ...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+
+afterAll(() => removeDir(dir));
+
+describe('npm run token', () => {
+  it('prints a token once that the server then accepts, until it is revoked', async () => {
+    const out = cli('token.ts', 'create', 'deploy-bot');
+    const token = /hrld_[A-Za-z0-9_-]+/.exec(out)?.[0];
+    expect(token).toBeDefined();
+    const server = await startServer({}, dir);
+    try {
+      const list = await fetch(`${server.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${token}` } });
+      expect(list.status).toBe(200);
+      cli('token.ts', 'revoke', '1');
+      const after = await fetch(`${server.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${token}` } });
+      expect(after.status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('explains its usage on a bad call', () => {
+    expect(() => cli('token.ts', 'create')).toThrow(/Usage: npm run token/);
+  });
+});
+
+describe('npm run export', () => {
+  it('writes the whole site for a static host', () => {
+    const out = join(dir, 'site');
+    cli('export.ts', '--out', out);
+    for (const file of ['index.html', 'history/index.html', 'feed.xml', 'api/v2/summary.json', 'services/api/index.html', 'favicon.svg', '404.html']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'api/v2/summary.json'), 'utf8')).page.name).toBe('Example Cloud');
+  });
+});
