@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { PayloadTooLargeError, NotFoundError } from './errors.ts';
+import { NotFoundError, PayloadTooLargeError } from './errors.ts';
 import { requireAdmin } from './http/auth.ts';
 import type { AppDeps, HeraldEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';

@@ -43,6 +43,11 @@ export class ConflictError extends HeraldError {
   override readonly status = 409;
 }
 
+export class UnsupportedMediaTypeError extends HeraldError {
+  override readonly code = 'unsupported_media_type';
+  override readonly status = 415;
+}
+
 export class PayloadTooLargeError extends HeraldError {
   override readonly code = 'payload_too_large';
   override readonly status = 413;

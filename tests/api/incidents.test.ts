@@ -164,6 +164,17 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect((await res.json()).error.code).toBe('bad_request');
   });
 
+  it('asks for JSON when the body is sent as another type', async () => {
+    const res = await t.app.request('/api/admin/incidents', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': 'text/plain' },
+      body: JSON.stringify(makeIncident()),
+    });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.message).toContain('application/json');
+    expect(await countIncidents()).toBe(0);
+  });
+
   it('answers 404 for an unknown or ill-formed ref', async () => {
     for (const ref of ['INC-99', 'INC-0', 'hello', 'INC-1%27']) {
       const res = await t.call('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate());
