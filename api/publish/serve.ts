@@ -44,6 +44,8 @@ export function respondWith(
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
   };
+  // Statuspage widgets and aggregators fetch the JSON (and feeds) from other sites' pages.
+  if (!entry.type.startsWith('text/html')) headers['access-control-allow-origin'] = '*';
   const bare = (tag: string) => tag.trim().replace(/^W\//, '').replace(/-(br|gzip)"$/, '"');
   const notModified = request.ifNoneMatch
     ? request.ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === entry.etag)

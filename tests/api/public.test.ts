@@ -98,6 +98,12 @@ describe('serving the snapshot', () => {
     expect(changed.status).toBe(200);
   });
 
+  it('lets widgets on other sites read the JSON and feeds, but not the pages', async () => {
+    const json = await t.app.request('/api/v2/summary.json', { headers: { origin: 'https://customer.example' } });
+    expect(json.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await t.app.request('/feed.xml')).headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('answers HEAD with headers and no body', async () => {
     const res = await t.app.request('/feed.xml', { method: 'HEAD' });
     expect(res.status).toBe(200);
