@@ -13,6 +13,12 @@ const MAX_ITEMS = 100;
 export function renderFeed(model: SiteModel, options: { serviceSlug?: string; feedPath: string }): string {
   const { site } = model;
   const service = options.serviceSlug ? model.services.find((s) => s.slug === options.serviceSlug) : undefined;
+  const included = model.incidents.filter((i) => !options.serviceSlug || i.services.some((s) => s.slug === options.serviceSlug));
+  // A feed changes when its own items do, not when an unrelated incident does.
+  const lastChange =
+    included.flatMap((i) => i.updates.map((u) => u.editedAt ?? u.createdAt)).reduce<string | null>((a, b) => (a === null || b > a ? b : a), null) ??
+    service?.updatedAt ??
+    model.updatedAt;
   const feed = new RSS({
     title: service ? `${site.title}: ${service.name}` : site.title,
     description: service ? `Incidents affecting ${service.name}` : site.description,
@@ -20,10 +26,9 @@ export function renderFeed(model: SiteModel, options: { serviceSlug?: string; fe
     feed_url: `${site.publicUrl}${options.feedPath}`,
     language: 'en',
     ttl: 1,
-    pubDate: model.generatedAt,
+    pubDate: lastChange,
   });
-  const items = model.incidents
-    .filter((i) => !options.serviceSlug || i.services.some((s) => s.slug === options.serviceSlug))
+  const items = included
     .flatMap((incident) => incident.updates.map((update) => ({ incident, update })))
     .sort((a, b) => (a.update.createdAt < b.update.createdAt ? 1 : a.update.createdAt > b.update.createdAt ? -1 : b.update.id - a.update.id))
     .slice(0, MAX_ITEMS);
@@ -38,5 +43,7 @@ export function renderFeed(model: SiteModel, options: { serviceSlug?: string; fe
       categories: [incident.ref, ...incident.services.map((s) => s.name)],
     });
   }
-  return feed.xml({ indent: false });
+  // The rss package stamps lastBuildDate with the wall clock; the feed's last change keeps an
+  // unchanged feed byte-for-byte unchanged (same ETag, nothing rewritten).
+  return feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(lastChange).toUTCString()}</lastBuildDate>`);
 }

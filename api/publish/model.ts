@@ -16,6 +16,11 @@ export type GroupView = { slug: string | null; name: string | null; services: Se
 export type SiteModel = {
   site: SiteSettings & { publicUrl: string; feedPath: string };
   generatedAt: string;
+  /**
+   * When anything customers see last changed (an incident or a service). Pages and feeds
+   * show this rather than the publish time, so a publish that changes nothing rewrites nothing.
+   */
+  updatedAt: string;
   updateIntervalMinutes: number;
   overall: OverallStatus;
   groups: GroupView[];
@@ -50,9 +55,11 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     .filter((g) => g.services.length > 0);
   const ungrouped = input.services.filter((s) => !s.group);
   if (ungrouped.length > 0) groups.push({ slug: null, name: null, services: ungrouped });
+  const changes = [...input.records.map((r) => r.updatedAt), ...input.services.map((s) => s.updatedAt)];
   return {
     site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH },
     generatedAt: input.now.toISOString(),
+    updatedAt: changes.length ? changes.reduce((a, b) => (b > a ? b : a)) : input.now.toISOString(),
     updateIntervalMinutes: input.updateIntervalMinutes,
     overall: overallStatus(
       input.services.map((s) => s.status),

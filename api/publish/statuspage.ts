@@ -14,14 +14,7 @@ const worstStatus = (statuses: ServiceStatus[]): ServiceStatus => {
 };
 
 function page(model: SiteModel) {
-  const latest = [model.generatedAt, ...model.incidents.map((i) => i.updatedAt), ...model.services.map((s) => s.updatedAt)];
-  return {
-    id: PAGE_ID,
-    name: model.site.name,
-    url: model.site.publicUrl,
-    time_zone: 'Etc/UTC',
-    updated_at: latest.reduce((a, b) => (b > a ? b : a)),
-  };
+  return { id: PAGE_ID, name: model.site.name, url: model.site.publicUrl, time_zone: 'Etc/UTC', updated_at: model.updatedAt };
 }
 
 /** Services as Statuspage components; each group is a component with `group: true` listing its members. */

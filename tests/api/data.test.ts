@@ -105,6 +105,17 @@ describe('publishing', () => {
     expect(rendered).toContain('/incidents/INC-1');
   });
 
+  it('rewrites nothing when nothing changed, and leaves feeds a change does not touch alone', async () => {
+    const t = await makeTestApp();
+    t.clock.advance(60_000);
+    expect((await t.publisher.publish('all')).changed).toEqual([]);
+    const apiFeed = t.snapshot.get('/services/api/feed.xml')?.etag;
+    const allFeed = t.snapshot.get('/feed.xml')?.etag;
+    await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'billing', status: 'degraded_performance' }] }));
+    expect(t.snapshot.get('/services/api/feed.xml')?.etag).toBe(apiFeed);
+    expect(t.snapshot.get('/feed.xml')?.etag).not.toBe(allFeed);
+  });
+
   it('tells when an open incident next turns overdue, so its page can be republished then', async () => {
     const deadlines: (string | null)[] = [];
     const t = await makeTestApp();
