@@ -1,0 +1,103 @@
+/**
+ * Turns an outbox row into a mail: pure, given the subscriber, the incident and the templates.
+ * Rendering is apart from transport, so it is tested without SMTP.
+ */
+import { refOf, type IncidentRecord } from '../domain/incident.ts';
+import { INCIDENT_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
+import { markdownToText, renderMarkdown } from '../markdown.ts';
+import type { SubscriberRecord } from '../subscribers/store.ts';
+import { signLink } from '../subscribers/tokens.ts';
+import type { MailMessage } from './mailer.ts';
+import type { OutboxRow } from './outbox.ts';
+import { fillTemplate, type MailTemplate, type MailTemplates, type TemplateVars } from './templates.ts';
+
+export type ComposeSettings = {
+  publicUrl: string;
+  siteTitle: string;
+  secret: string;
+  /** The address in `List-Unsubscribe: <mailto:…>`: MAIL_FROM's address. */
+  unsubscribeMailbox: string;
+  templates: MailTemplates;
+};
+
+export type Composed = { mail: MailMessage } | { cancel: string };
+
+/** Links a subscriber's mails carry; absolute, from PUBLIC_URL. */
+export function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>, subscriber: SubscriberRecord) {
+  const manage = signLink(settings.secret, 'manage', subscriber.id, subscriber.manageNonce);
+  return {
+    manageToken: manage,
+    manageUrl: `${settings.publicUrl}/subscribe/manage/${manage}`,
+    unsubscribeUrl: `${settings.publicUrl}/unsubscribe/${manage}`,
+    confirmUrl: subscriber.confirmNonce
+      ? `${settings.publicUrl}/subscribe/confirm/${signLink(settings.secret, 'confirm', subscriber.id, subscriber.confirmNonce)}`
+      : null,
+  };
+}
+
+const host = (publicUrl: string) => new URL(publicUrl).hostname;
+const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/**
+ * The Message-ID of the mail about `updateId` to `subscriberId`: the same on every attempt,
+ * so a mail resent after a crash is recognisably the same mail.
+ */
+export const incidentMessageId = (publicUrl: string, incidentId: number, updateId: number, subscriberId: number) =>
+  `<herald.inc${incidentId}.u${updateId}.s${subscriberId}@${host(publicUrl)}>`;
+
+function fill(template: MailTemplate, vars: TemplateVars) {
+  return { subject: fillTemplate(template.subject, vars, false), text: fillTemplate(template.text, vars, false), html: fillTemplate(template.html, vars, true) };
+}
+
+/** The mail an outbox row stands for, or why it should not be sent any more. */
+export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undefined, incident: IncidentRecord | undefined, settings: ComposeSettings): Composed {
+  if (!subscriber) return { cancel: 'subscriber removed' };
+  const links = subscriberLinks(settings, subscriber);
+  const base = { to: subscriber.email };
+  if (row.kind === 'confirm') {
+    if (subscriber.state !== 'pending' || !links.confirmUrl) return { cancel: `subscriber is ${subscriber.state}` };
+    const vars = { siteTitle: settings.siteTitle, confirmUrl: links.confirmUrl };
+    return { mail: { ...base, ...fill(settings.templates.confirm, vars), messageId: `<herald.confirm.o${row.id}@${host(settings.publicUrl)}>` } };
+  }
+  if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
+  const listHeaders = {
+    // RFC 8058: one https URL that accepts a POST of "List-Unsubscribe=One-Click", and a mailto.
+    'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${settings.unsubscribeMailbox}?subject=unsubscribe%20${links.manageToken}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+  if (row.kind === 'welcome') {
+    const vars = { siteTitle: settings.siteTitle, manageUrl: links.manageUrl };
+    return { mail: { ...base, ...fill(settings.templates.welcome, vars), messageId: `<herald.welcome.o${row.id}@${host(settings.publicUrl)}>`, headers: listHeaders } };
+  }
+  const update = incident?.updates.find((u) => u.id === row.updateId);
+  if (!incident || !update) return { cancel: 'update no longer exists' };
+  const ref = refOf(incident.id);
+  const vars: TemplateVars = {
+    siteTitle: settings.siteTitle,
+    title: incident.title,
+    ref,
+    statusLabel: INCIDENT_STATUS_LABEL[update.status],
+    severityLabel: SEVERITY_LABEL[incident.severity],
+    impact: incident.impact,
+    message: markdownToText(update.message),
+    messageHtml: renderMarkdown(update.message),
+    services: incident.services.map((s) => `- ${s.name}: ${SERVICE_STATUS_LABEL[s.status]}`).join('\n'),
+    servicesHtml: incident.services.map((s) => `<li>${escape(s.name)}: ${escape(SERVICE_STATUS_LABEL[s.status])}</li>`).join(''),
+    nextUpdateBy: update.nextUpdateBy ? utc(update.nextUpdateBy) : null,
+    postedAt: utc(update.createdAt),
+    permalink: `${settings.publicUrl}/incidents/${ref}`,
+    manageUrl: links.manageUrl,
+    unsubscribeUrl: links.unsubscribeUrl,
+  };
+  const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
+  return {
+    mail: {
+      ...base,
+      ...fill(settings.templates.incident, vars),
+      messageId: incidentMessageId(settings.publicUrl, incident.id, update.id, subscriber.id),
+      headers: { ...listHeaders, References: thread, 'In-Reply-To': thread },
+    },
+  };
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,0 +1,86 @@
+/**
+ * Webhook and Slack deliveries for the sender: Statuspage-shaped JSON signed with
+ * HMAC-SHA256, and a Slack incoming-webhook message, both through the SSRF guard.
+ */
+import { createHmac } from 'node:crypto';
+import type { Executor } from '../db/client.ts';
+import { refOf, type IncidentRecord } from '../domain/incident.ts';
+import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS } from '../domain/vocabulary.ts';
+import { markdownToText } from '../markdown.ts';
+import { guardedPost } from './http-post.ts';
+import { ForbiddenTargetError } from './ssrf.ts';
+import type { HookDelivery } from './sender.ts';
+import { classifyHttpStatus } from './retry.ts';
+
+/**
+ * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. The
+ * receiver recomputes it with its secret and rejects old timestamps (replays).
+ *
+ * @example signPayload('whsec', '{"a":1}', 1700000000) // 't=1700000000,v1=…'
+ */
+export function signPayload(secret: string, body: string, unixSeconds: number): string {
+  return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')}`;
+}
+
+/** A Statuspage-shaped webhook body for one incident update. Pure. */
+export function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string) {
+  const ref = refOf(incident.id);
+  return {
+    meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: incident.updatedAt },
+    page: { id: 'herald', url: publicUrl },
+    incident: {
+      id: ref,
+      name: incident.title,
+      status: STATUSPAGE_INCIDENT_STATUS[incident.status],
+      impact: IMPACT_BY_SEVERITY[incident.severity],
+      created_at: incident.startedAt,
+      updated_at: incident.updatedAt,
+      resolved_at: incident.resolvedAt,
+      shortlink: `${publicUrl}/incidents/${ref}`,
+      components: incident.services.map((s) => ({ id: s.slug, name: s.name, status: s.status })),
+      incident_updates: [...incident.updates]
+        .reverse()
+        .map((u) => ({ id: String(u.id), incident_id: ref, status: STATUSPAGE_INCIDENT_STATUS[u.status], body: u.message, created_at: u.createdAt, updated_at: u.editedAt ?? u.createdAt, display_at: u.createdAt })),
+      update_id: String(updateId),
+    },
+  };
+}
+
+/** The Slack message for an update: what, where it stands, and the link. Pure. */
+export function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
+  const ref = refOf(incident.id);
+  const update = incident.updates.find((u) => u.id === updateId);
+  const status = INCIDENT_STATUS_LABEL[update?.status ?? incident.status];
+  const text = `*[${incident.severity} · ${status}] ${incident.title}* (${ref})\n${update ? markdownToText(update.message) : ''}\n<${publicUrl}/incidents/${ref}|Open ${ref}>`;
+  return { text };
+}
+
+export function createHookDelivery(options: { db: Executor; publicUrl: string; slackWebhookUrl: string | undefined; allowLocal: boolean; now?: () => Date }): HookDelivery {
+  const now = options.now ?? (() => new Date());
+  const post = async (url: string, body: string, headers: Record<string, string>) => {
+    try {
+      const { status } = await guardedPost(url, body, headers, { allowLocal: options.allowLocal });
+      const verdict = classifyHttpStatus(status);
+      return { verdict, detail: `HTTP ${status}` } as const;
+    } catch (error) {
+      // A forbidden target stays forbidden: retrying would not change the answer.
+      return { verdict: error instanceof ForbiddenTargetError ? 'hard' : 'retry', detail: (error as Error).message } as const;
+    }
+  };
+  return async (row, incident) => {
+    if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
+    if (row.kind === 'slack') {
+      if (!options.slackWebhookUrl) return { verdict: 'hard', detail: 'SLACK_WEBHOOK_URL is not set any more' };
+      return post(options.slackWebhookUrl, JSON.stringify(slackMessage(incident, row.updateId, options.publicUrl)), {});
+    }
+    const { rows } = await options.db.execute({ sql: 'SELECT url, secret FROM webhooks WHERE id = ? AND removed_at IS NULL', args: [row.webhookId] });
+    const hook = rows[0];
+    if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
+    const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl));
+    return post(String(hook.url), body, {
+      'x-herald-signature': signPayload(String(hook.secret), body, Math.floor(now().getTime() / 1000)),
+      'x-herald-delivery': String(row.id),
+      'x-herald-event': 'incident.update',
+    });
+  };
+}

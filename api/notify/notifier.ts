@@ -1,0 +1,40 @@
+/**
+ * Who hears of an incident change. Runs inside the change's write transaction (see
+ * api/commands/incidents.ts), so the notices are queued if and only if the change commits;
+ * the request never talks to SMTP.
+ */
+import type { IncidentEvent, Notifier } from '../commands/incidents.ts';
+import type { Executor } from '../db/client.ts';
+import { queueHooks, queueIncidentMails } from './outbox.ts';
+
+/**
+ * Whether an event is announced. The update's `notify` already holds the plan's default
+ * (P0/P1 notify unless told not to; P2/P3 only when the comms lead ticks it, see
+ * api/db/incidents.ts); edits to earlier text are never announced again.
+ *
+ * @example shouldNotify({ kind: 'updated', incidentId: 1, updateId: 2 }, true) // true
+ */
+export function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is IncidentEvent & { updateId: number } {
+  return event.kind !== 'edited' && event.updateId !== null && updateNotify;
+}
+
+async function updateNotifyFlag(tx: Executor, updateId: number): Promise<boolean> {
+  const { rows } = await tx.execute({ sql: 'SELECT notify FROM incident_updates WHERE id = ?', args: [updateId] });
+  return Boolean(rows[0]?.notify);
+}
+
+/**
+ * The notifier the composition root hands to `createApp`: one outbox row per confirmed
+ * subscriber of an affected service (or of all services), per active webhook, and for Slack.
+ */
+export function createNotifier(options: { slack: boolean }): Notifier {
+  return {
+    async incidentChanged(tx, event, ctx) {
+      if (event.kind === 'edited' || event.updateId === null) return;
+      const notify = await updateNotifyFlag(tx, event.updateId);
+      if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, ctx.now);
+      // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
+      await queueHooks(tx, event.incidentId, event.updateId, ctx.now, { webhooks: true, slack: options.slack });
+    },
+  };
+}

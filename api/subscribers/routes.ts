@@ -1,0 +1,86 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { HeraldError } from '../errors.ts';
+import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import { validate } from '../http/validate.ts';
+import { confirmSubscription, manageSubscription, requestSubscription, subscriberForLink, unsubscribe } from './commands.ts';
+import { subscriptionPage, wantsHtml } from './pages.ts';
+import { ManageInput, SubscribeInput, type SubscriptionView } from './schema.ts';
+import { subscriberServiceSlugs } from './store.ts';
+import { createThrottle, TooManyRequestsError } from './throttle.ts';
+
+export type SubscriptionDeps = {
+  /** Signs subscribers' links (HERALD_SECRET, or one Herald generated and kept in the database). */
+  secret: string;
+  /** Sign-ups allowed per client address per window; 10 per 10 minutes unless told otherwise. */
+  throttle?: { limit: number; windowMs: number };
+  /** WEBHOOK_ALLOW_LOCAL: webhooks may target http and local addresses (development only). */
+  webhookAllowLocal?: boolean;
+};
+
+const clientAddress = (c: Context): string => {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+/**
+ * The public subscription endpoints, all working without JavaScript:
+ * POST /subscribe; GET+POST /subscribe/confirm/:token; GET+POST /subscribe/manage/:token;
+ * GET+POST /unsubscribe/:token (RFC 8058 one-click: the POST unsubscribes, no cookie, no redirect).
+ */
+export function subscriptionRoutes(deps: AppDeps, options: SubscriptionDeps) {
+  const throttle = createThrottle(options.throttle ?? { limit: 10, windowMs: 10 * 60_000 });
+  const now = () => deps.clock.now();
+
+  /** Runs a link action; an invalid link is a page saying so for browsers, the usual 404 for others. */
+  const withLink = (action: (c: Context<HeraldEnv>, token: string) => Promise<Response>) => async (c: Context<HeraldEnv>) => {
+    const token = c.req.param('token') ?? '';
+    try {
+      return await action(c, token);
+    } catch (error) {
+      if (error instanceof HeraldError && error.status === 404 && wantsHtml(c)) return subscriptionPage(c, deps, { page: 'invalid' }, 404);
+      throw error;
+    }
+  };
+
+  const manageView = async (token: string, page: SubscriptionView['page']): Promise<SubscriptionView> => {
+    const subscriber = await subscriberForLink(deps.db, options.secret, 'manage', token, now());
+    return { page, token, email: subscriber.email, state: subscriber.state, services: await subscriberServiceSlugs(deps.db, subscriber.id) };
+  };
+
+  return new Hono<HeraldEnv>()
+    .post('/subscribe', async (c, next) => {
+      if (!throttle.hit(clientAddress(c), now())) {
+        throw new TooManyRequestsError('[Subscribe] Too many sign-ups from your address; try again in a few minutes.');
+      }
+      return next();
+    }, validate('form', SubscribeInput), async (c) => {
+      const input = c.req.valid('form');
+      // The honeypot: people never see the field, so whoever fills it in is answered as usual and ignored.
+      if (!input.website) await requestSubscription(deps.db, input, now());
+      return subscriptionPage(c, deps, { page: 'sent' });
+    })
+    .get('/subscribe/confirm/:token', withLink(async (c, token) => {
+      await subscriberForLink(deps.db, options.secret, 'confirm', token, now());
+      return subscriptionPage(c, deps, { page: 'confirm', token });
+    }))
+    .post('/subscribe/confirm/:token', withLink(async (c, token) => {
+      const subscriber = await confirmSubscription(deps.db, options.secret, token, now());
+      return subscriptionPage(c, deps, { page: 'confirmed', email: subscriber.email, state: subscriber.state });
+    }))
+    .get('/subscribe/manage/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'manage'))))
+    .post('/subscribe/manage/:token', validate('form', ManageInput), withLink(async (c, token) => {
+      const input = (c.req as unknown as { valid(t: 'form'): ManageInput }).valid('form');
+      await manageSubscription(deps.db, options.secret, token, input, now());
+      return subscriptionPage(c, deps, await manageView(token, input.action === 'unsubscribe' ? 'unsubscribed' : 'saved'));
+    }))
+    // A GET (a link checker, a prefetching mail client) only shows the button; it changes nothing.
+    .get('/unsubscribe/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'unsubscribe'))))
+    .post('/unsubscribe/:token', withLink(async (c, token) => {
+      const subscriber = await unsubscribe(deps.db, options.secret, token, now());
+      return subscriptionPage(c, deps, { page: 'unsubscribed', email: subscriber.email, state: subscriber.state });
+    }));
+}

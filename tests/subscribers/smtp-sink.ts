@@ -1,0 +1,67 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export type ReceivedMail = { to: string; raw: string; parsed: ParsedMail };
+
+/**
+ * A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives, parsed by
+ * mailparser. `failNext(address, code)` makes the next delivery to an address fail with that code.
+ */
+export async function startSmtpSink(options: { parse?: boolean } = {}) {
+  const mails: ReceivedMail[] = [];
+  let count = 0;
+  const failures = new Map<string, number[]>();
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const queue = failures.get(address.address.toLowerCase());
+      const code = queue?.shift();
+      if (code) {
+        const error = Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code });
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase()).join(',');
+        if (options.parse === false) mails.push({ to, raw, parsed: null as unknown as ParsedMail });
+        else mails.push({ to, raw, parsed: await simpleParser(raw) });
+        count++;
+        for (const w of waiters.filter((w) => count >= w.n)) w.resolve();
+        callback();
+      });
+    },
+  });
+  // A client killed mid-session (the crash test) resets its connection: expected, not a failure.
+  server.on('error', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    count: () => count,
+    to: (address: string) => mails.filter((m) => m.to === address.toLowerCase()),
+    failNext(address: string, ...codes: number[]) {
+      failures.set(address.toLowerCase(), codes);
+    },
+    /** Resolves once `n` mails have arrived in total. */
+    waitFor(n: number, timeoutMs = 30_000) {
+      if (count >= n) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${count} of ${n} mails arrived in ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;

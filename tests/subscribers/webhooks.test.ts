@@ -1,0 +1,102 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeIncident, makeUpdate } from '../support/factories.ts';
+import { makeSubscriberApp, type SubscriberApp } from './harness.ts';
+
+type Received = { path: string; headers: IncomingMessage['headers']; body: string };
+
+/** A real HTTP receiver on 127.0.0.1 answering each request with the next status in `statuses` (then 200). */
+async function startReceiver(statuses: number[] = [], redirectTo?: string) {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body });
+      if (redirectTo && req.url === '/redirect') return res.writeHead(307, { location: redirectTo }).end();
+      res.writeHead(statuses.shift() ?? 200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let t: SubscriberApp;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await t.close();
+  for (const close of closers.splice(0)) await close();
+});
+
+describe('webhooks and Slack', () => {
+  it('posts every update as Statuspage-shaped JSON with a verifiable HMAC-SHA256 signature, retrying a 5xx', async () => {
+    t = await makeSubscriberApp({ hooks: { allowLocal: true } });
+    const receiver = await startReceiver([503]);
+    closers.push(receiver.close);
+    const hook = (await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/hook` } })).json;
+    expect(hook.secret).toMatch(/^whsec_/);
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
+    await t.deliver();
+    expect((await t.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ retrying: 1 });
+    t.clock.advance(31_000);
+    await t.deliver();
+    expect(receiver.received).toHaveLength(2);
+    const { headers, body } = receiver.received[1] as Received;
+    const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-herald-signature'])) ?? [];
+    expect(v1).toBe(createHmac('sha256', hook.secret).update(`${ts}.${body}`).digest('hex'));
+    const payload = JSON.parse(body);
+    expect(payload.incident).toMatchObject({ id: ref, status: 'investigating', impact: 'none', shortlink: `https://status.example.test/incidents/${ref}` });
+    expect(payload.incident.incident_updates[0].body).toBe('We are investigating elevated error rates on the API.');
+  });
+
+  it('refuses loopback and private targets unless local targets are allowed, after DNS and on redirects', async () => {
+    t = await makeSubscriberApp({ hooks: { allowLocal: false } });
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    expect((await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/plain-http` } })).status).toBe(400);
+    const port = new URL(receiver.url).port;
+    for (const url of [`https://127.0.0.1:${port}/`, `https://localhost:${port}/`, `https://[::ffff:127.0.0.1]:${port}/`, `https://10.0.0.1/`]) {
+      expect((await t.request('POST', '/api/admin/webhooks', { json: { url } })).status).toBe(201);
+    }
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident() })).json.ref;
+    await t.deliver();
+    expect((await t.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ failed: 4, sent: 0 });
+    const { rows } = await t.db.execute(`SELECT last_error FROM outbox WHERE kind = 'webhook' ORDER BY id`);
+    expect(rows.map((r) => String(r.last_error))).toEqual([
+      expect.stringContaining('127.0.0.1 is a loopback'),
+      expect.stringContaining('localhost resolves to'),
+      expect.stringContaining('loopback'),
+      expect.stringContaining('10.0.0.1 is a loopback, private'),
+    ]);
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('does not follow a redirect to a local address', async () => {
+    t = await makeSubscriberApp({ hooks: { allowLocal: true } });
+    const target = await startReceiver();
+    closers.push(target.close);
+    const { guardedPost } = await import('../../api/notify/http-post.ts');
+    const hop = await startReceiver([], `${target.url}/inside`);
+    closers.push(hop.close);
+    // Allowed locally, the redirect is followed…
+    expect((await guardedPost(`${hop.url}/redirect`, '{}', {}, { allowLocal: true })).status).toBe(200);
+    expect(target.received.map((r) => r.path)).toEqual(['/inside']);
+    // …and the same hop to a private address is refused when it is not.
+    await expect(guardedPost('https://10.0.0.1/redirect', '{}', {}, { allowLocal: false })).rejects.toThrow(/private/);
+  });
+
+  it('posts every update to Slack with its link, notified or not', async () => {
+    const slack = await startReceiver();
+    closers.push(slack.close);
+    t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: `${slack.url}/services/T/B/X` } });
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
+    await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate() });
+    await t.deliver();
+    expect(slack.received.map((r) => JSON.parse(r.body).text)).toEqual([
+      expect.stringMatching(new RegExp(`^\\*\\[P3 · Investigating\\] Elevated API error rates\\* \\(${ref}\\)\\n.*\\n<https://status\\.example\\.test/incidents/${ref}\\|Open ${ref}>$`)),
+      expect.stringContaining('[P3 · Mitigating]'),
+    ]);
+  });
+});
