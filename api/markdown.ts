@@ -31,7 +31,13 @@ const POLICY: sanitizeHtml.IOptions = {
     // Headings inside an update must not outrank the page's own; h1/h2 become h3.
     h1: 'h3',
     h2: 'h3',
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow noopener noreferrer' } }),
+    // Only absolute http(s)/mailto links: a relative href would point into the status site
+    // itself (and means nothing in an email).
+    a: (tagName, attribs) => {
+      const { href, ...rest } = attribs;
+      const absolute = href !== undefined && /^(https?:\/\/|mailto:)/i.test(href.trim());
+      return { tagName, attribs: { ...rest, ...(absolute ? { href: href.trim() } : {}), rel: 'nofollow noopener noreferrer' } };
+    },
   },
 };
 POLICY.allowedAttributes = { ...(POLICY.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'rel'] };

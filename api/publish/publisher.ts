@@ -94,7 +94,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       for (const path of pages) files.set(path, await deps.renderPage(path, model));
       files.set('/404.html', await deps.renderPage('/404', model));
     }
-    const changed = deps.snapshot.put(files, now);
+    const changed = await deps.snapshot.put(files, now);
     latest = model;
     const open = model.incidents.filter((i) => i.status !== 'resolved').map((i) => Number(i.ref.slice(4)));
     deps.onNextDeadline?.(nextDeadline(model, now), open);

@@ -125,23 +125,23 @@ describe('serving the snapshot', () => {
 });
 
 describe('the snapshot on disk', () => {
-  it('writes files for any static host and loads them back after a restart', () => {
+  it('writes files for any static host and loads them back after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
     const snapshot = new Snapshot(dir);
     const now = new Date('2026-03-10T12:00:00Z');
-    snapshot.put(new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/feed.xml', '<rss/>']]), now);
+    await snapshot.put(new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/feed.xml', '<rss/>']]), now);
     expect(readFileSync(join(dir, 'incidents', 'INC-1', 'index.html'), 'utf8')).toBe('<h1>one</h1>');
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
     const restarted = new Snapshot(dir);
-    expect(restarted.loadFromDisk()).toBe(3);
+    expect(await restarted.loadFromDisk()).toBe(3);
     expect(restarted.get('/incidents/INC-1')?.body.toString()).toBe('<h1>one</h1>');
     expect(restarted.get('/')?.etag).toBe(snapshot.get('/')?.etag);
   });
 
-  it('leaves unchanged files and their validators alone', () => {
+  it('leaves unchanged files and their validators alone', async () => {
     const snapshot = new Snapshot(null);
-    snapshot.put(new Map([['/', 'a'], ['/history', 'b']]), new Date('2026-03-10T12:00:00Z'));
-    const changed = snapshot.put(new Map([['/', 'a'], ['/history', 'c']]), new Date('2026-03-10T13:00:00Z'));
+    await snapshot.put(new Map([['/', 'a'], ['/history', 'b']]), new Date('2026-03-10T12:00:00Z'));
+    const changed = await snapshot.put(new Map([['/', 'a'], ['/history', 'c']]), new Date('2026-03-10T13:00:00Z'));
     expect(changed).toEqual(['/history']);
     expect(snapshot.get('/')?.lastModified.toISOString()).toBe('2026-03-10T12:00:00.000Z');
   });

@@ -25,6 +25,8 @@ describe('renderMarkdown', () => {
     ['JavaScript: in mixed case', '[click](JaVaScRiPt:alert(1))'],
     ['data:', '[click](data:text/html;base64,PHNjcmlwdD4=)'],
     ['vbscript:', '[click](vbscript:msgbox)'],
+    ['an encoded scheme that would become a relative link', '[click](java%0ascript:alert(1))'],
+    ['a relative path', '[click](/admin)'],
   ])('drops %s link targets', (_name, payload) => {
     const html = renderMarkdown(payload);
     expect(html).not.toMatch(/href=/i);
