@@ -10,6 +10,10 @@ import { incidentsRoutes } from './routes/admin/incidents/index.ts';
 import { servicesRoutes } from './routes/admin/services/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
+import { freshnessRoutes } from './freshness/routes.ts';
+import { requireDesk } from './desk/guard.ts';
+import { deskRoutes } from './desk/index.ts';
+import { mountSubscriptions } from './subscribers/index.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -25,6 +29,8 @@ export function createApp(deps: AppDeps) {
   app.use(requestId());
   // Before any routing, so no spelling of an admin path slips past.
   app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
+  // The desk (/admin, every spelling): session, same-origin and CSRF checks, also before routing.
+  app.use(requireDesk(deps));
   app.use(
     '/api/admin/*',
     bodyLimit({
@@ -36,7 +42,10 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api/admin/incidents', incidentsRoutes(deps));
   app.route('/api/admin/services', servicesRoutes(deps));
+  mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
+  app.route('/', freshnessRoutes(deps));
+  app.route('/', deskRoutes(deps));
   app.route('/', openapiRoute());
 
   // Everything public is a published file, answered from memory: no database on this path.

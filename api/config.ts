@@ -18,6 +18,19 @@ export const ConfigSchema = z
     HERALD_ADMIN_TOKEN: z.string().min(24, 'use at least 24 characters, e.g. `openssl rand -hex 24`').optional(),
     HERALD_DEMO: Flag.default(true),
     UPDATE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(30).default(30),
+    // Subscribers and the outbox (api/notify, api/subscribers).
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'use smtp://user:pass@host:587 or smtps://…:465' }).optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    MAIL_RATE_PER_SECOND: z.coerce.number().int().min(0, 'use 0 for no limit').default(0),
+    HERALD_SECRET: z.string().min(32, 'use at least 32 characters, e.g. `openssl rand -hex 32`').optional(),
+    SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the https://hooks.slack.com/… URL Slack gave you' }).optional(),
+    WEBHOOK_ALLOW_LOCAL: Flag.default(false),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    // The freshness watchdog (api/freshness): reminders and escalations for missed updates.
+    FRESHNESS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the http(s) URL of a Slack-style incoming webhook for the comms channel' }).optional(),
+    FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),
+    FRESHNESS_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+    FRESHNESS_MAX_ESCALATIONS: z.coerce.number().int().min(1).max(100).default(4),
   })
   .transform((env) => ({
     host: env.HOST,
@@ -30,6 +43,18 @@ export const ConfigSchema = z
     adminToken: env.HERALD_ADMIN_TOKEN,
     demo: env.HERALD_DEMO,
     updateIntervalMinutes: env.UPDATE_INTERVAL_MINUTES,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    mailRatePerSecond: env.MAIL_RATE_PER_SECOND,
+    secret: env.HERALD_SECRET,
+    slackWebhookUrl: env.SLACK_WEBHOOK_URL,
+    webhookAllowLocal: env.WEBHOOK_ALLOW_LOCAL,
+    outboxLeaseSeconds: env.OUTBOX_LEASE_SECONDS,
+    freshness: {
+      webhookUrl: env.FRESHNESS_WEBHOOK_URL ?? null,
+      checkSeconds: env.FRESHNESS_CHECK_SECONDS,
+      escalation: { repeatMinutes: env.FRESHNESS_ESCALATION_MINUTES, maxEscalations: env.FRESHNESS_MAX_ESCALATIONS },
+    },
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -2,9 +2,13 @@
  * Herald's composition root and the only place that reads the environment, opens the
  * database and starts timers. `npm start` runs it (after `astro build`).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { createDemoAdmin } from './auth/demo-admin.ts';
+import { createWatchdog } from './freshness/watchdog.ts';
+import { createMailer } from './notify/mailer.ts';
+import { setupNotifications } from './notify/wire.ts';
 import { loadConfig, type Config } from './config.ts';
 import { Catalogue, readContent, SiteSettings } from './content.ts';
 import { seedDemo } from './demo.ts';
@@ -23,7 +27,7 @@ export type Running = { url: string; close(): Promise<void> };
 export async function startHerald(config: Config, log: Pick<Console, 'info' | 'warn' | 'error'> = console): Promise<Running> {
   const clock = systemClock;
   const snapshot = new Snapshot(config.snapshotDir);
-  const restored = snapshot.loadFromDisk();
+  const restored = await snapshot.loadFromDisk();
   if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) until the database answers.`);
 
   const db = await openDb({ url: config.databaseUrl, authToken: config.databaseAuthToken });
@@ -35,6 +39,11 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
   if (sync.kept.length) log.warn(`[Catalogue] Kept ${sync.kept.join(', ')}: removed from services.json but named by open incidents.`);
   const seeded = config.demo && (await seedDemo(db, clock.now(), config.updateIntervalMinutes));
   if (seeded) log.info('[Herald] Empty database: added demo incidents (HERALD_DEMO=false to start empty).');
+  // Printed once, by the start that made the database; never again.
+  if (config.demo && applied.includes('0001_init.sql')) {
+    const admin = await createDemoAdmin(db, clock.now());
+    log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
+  }
 
   const distDir = join(ROOT, 'dist');
   let deadlineTimer: NodeJS.Timeout | undefined;
@@ -60,11 +69,26 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
   });
   await publisher.publish('all');
 
-  const app = createApp({ db, clock, config, snapshot, publisher, renderPage, log });
+  // Mail for the desk's freshness notices: SMTP_URL, or .eml files beside the snapshot.
+  const deskMailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom ?? 'Herald <herald@localhost>', outboxDir: join(dirname(config.snapshotDir), 'outbox'), log });
+  const watchdog = createWatchdog({
+    db,
+    clock,
+    site: config,
+    policy: config.freshness.escalation,
+    deliverers: { mailer: deskMailer, webhookUrl: config.freshness.webhookUrl },
+    publisher,
+    log,
+  });
+  // Subscribers: the notifier queues notices inside each incident write; the sender job delivers them.
+  const notifications = await setupNotifications({ db, config, clock, settings, log });
+  const app = createApp({ db, clock, config, snapshot, publisher, renderPage, log, watchdog, contentDir: config.contentDir, notifier: notifications.notifier, subscriptions: notifications.subscriptions });
 
   // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
   // the function that stops it on shutdown.
   const stopJobs: (() => void | Promise<void>)[] = [];
+  stopJobs.push(watchdog.start(config.freshness.checkSeconds * 1000), () => deskMailer.close());
+  stopJobs.push(notifications.startSender());
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,28 +1,30 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
+import type { Role } from './roles.ts';
 
 const PREFIX = 'hrld_';
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** A new admin token: 256 random bits, shown once; only its hash is stored. */
-export async function createToken(db: Executor, name: string, now: Date): Promise<{ id: number; token: string }> {
+/** A new API token: 256 random bits, shown once; only its hash is stored. It carries a role (admin unless said). */
+export async function createToken(db: Executor, name: string, now: Date, role: Role = 'admin'): Promise<{ id: number; token: string }> {
   const token = PREFIX + randomBytes(32).toString('base64url');
   const { rows } = await db.execute({
-    sql: 'INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id',
-    args: [name, hash(token), now.toISOString()],
+    sql: 'INSERT INTO api_tokens (name, token_hash, created_at, role) VALUES (?, ?, ?, ?) RETURNING id',
+    args: [name, hash(token), now.toISOString(), role],
   });
   return { id: Number(rows[0]?.id), token };
 }
 
-export type TokenInfo = { id: number; name: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type TokenInfo = { id: number; name: string; role: Role; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 export async function listTokens(db: Executor): Promise<TokenInfo[]> {
-  const { rows } = await db.execute('SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id');
+  const { rows } = await db.execute('SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id');
   return rows.map((r) => ({
     id: Number(r.id),
     name: String(r.name),
+    role: String(r.role) as Role,
     createdAt: String(r.created_at),
     lastUsedAt: r.last_used_at === null ? null : String(r.last_used_at),
     revokedAt: r.revoked_at === null ? null : String(r.revoked_at),
@@ -42,14 +44,22 @@ export async function revokeToken(db: Executor, id: number, now: Date): Promise<
  * constant time; stored tokens are looked up by hash, so their text never sits in the database.
  */
 export async function authenticateToken(db: Executor, token: string, envToken: string | undefined): Promise<string | null> {
-  if (envToken && safeEqual(hash(token), hash(envToken))) return 'env:HERALD_ADMIN_TOKEN';
+  return (await authenticateBearer(db, token, envToken))?.actor ?? null;
+}
+
+/**
+ * Who a bearer token belongs to and the role it carries, or null. Looked up on every request,
+ * so a revoked token stops working on its next one. `HERALD_ADMIN_TOKEN` is an admin.
+ */
+export async function authenticateBearer(db: Executor, token: string, envToken: string | undefined): Promise<{ actor: string; role: Role } | null> {
+  if (envToken && safeEqual(hash(token), hash(envToken))) return { actor: 'env:HERALD_ADMIN_TOKEN', role: 'admin' };
   if (!token.startsWith(PREFIX)) return null;
   const { rows } = await db.execute({
-    sql: 'SELECT id, name FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+    sql: 'SELECT id, name, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL',
     args: [hash(token)],
   });
   const row = rows[0];
-  return row ? `token:${String(row.name)}` : null;
+  return row ? { actor: `token:${String(row.name)}`, role: String(row.role) as Role } : null;
 }
 
 function safeEqual(a: string, b: string): boolean {

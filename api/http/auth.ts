@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { authenticateToken } from '../auth/tokens.ts';
+import { can } from '../auth/roles.ts';
+import { authenticateBearer } from '../auth/tokens.ts';
 import type { Db } from '../db/client.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { HeraldEnv } from './env.ts';
 
 /**
@@ -28,17 +29,26 @@ export const isAdminPath = (rawPath: string): boolean => {
   return path === '/api/admin' || path.startsWith('/api/admin/');
 };
 
-/** Every admin request carries `Authorization: Bearer <token>`, whatever its path spelling or method. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every admin request carries `Authorization: Bearer <token>`, whatever its path spelling or
+ * method; a token's role decides whether it may write (support tokens read only).
+ */
 export function requireAdmin(deps: { db: Db; adminToken: string | undefined }): MiddlewareHandler<HeraldEnv> {
   return async (c, next) => {
     if (!isAdminPath(new URL(c.req.url).pathname)) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const actor = match?.[1] ? await authenticateToken(deps.db, match[1], deps.adminToken) : null;
-    if (!actor) {
+    const who = match?.[1] ? await authenticateBearer(deps.db, match[1], deps.adminToken) : null;
+    if (!who) {
       throw new UnauthorizedError('[Auth] Send an admin token as "Authorization: Bearer <token>"; `npm run token -- create NAME` makes one.');
     }
-    c.set('actor', actor);
+    if (!READ_METHODS.has(c.req.method.toUpperCase()) && !can(who.role, 'publish')) {
+      throw new ForbiddenError(`[Auth] This token's role (${who.role}) reads but cannot publish; use a comms or admin token.`);
+    }
+    c.set('actor', who.actor);
+    c.set('role', who.role);
     return next();
   };
 }

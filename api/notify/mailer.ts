@@ -19,7 +19,16 @@ export type Mailer = {
   readonly kind: 'smtp' | 'files';
 };
 
-export type MailerOptions = { smtpUrl?: string | undefined; from: string; outboxDir: string; log?: Pick<Console, 'info'> };
+export type MailerOptions = {
+  smtpUrl?: string | undefined;
+  from: string;
+  outboxDir: string;
+  log?: Pick<Console, 'info'>;
+  /** At most this many messages a second through the pool (MAIL_RATE_PER_SECOND); 0 or absent: no limit. */
+  ratePerSecond?: number;
+  /** Parallel SMTP connections in the pool (nodemailer's default is 5). */
+  maxConnections?: number;
+};
 
 /**
  * One pooled nodemailer transport for the whole process. SMTP errors are thrown with
@@ -27,7 +36,13 @@ export type MailerOptions = { smtpUrl?: string | undefined; from: string; outbox
  */
 export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl.includes('pool=') ? options.smtpUrl : `${options.smtpUrl}${options.smtpUrl.includes('?') ? '&' : '?'}pool=true`);
+    const transport = nodemailer.createTransport({
+      url: options.smtpUrl,
+      pool: true,
+      maxConnections: options.maxConnections ?? 5,
+      maxMessages: Infinity,
+      ...(options.ratePerSecond ? { rateLimit: options.ratePerSecond, rateDelta: 1000 } : {}),
+    });
     return {
       kind: 'smtp',
       async send(message) {

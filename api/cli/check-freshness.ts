@@ -1,0 +1,20 @@
+/**
+ * `npm run check:freshness` — for cron or a monitoring agent: one line, exit 0 when no open
+ * incident is past its next-update deadline, 1 when one is or when it cannot tell.
+ */
+import { systemClock } from '../domain/clock.ts';
+import { assessOpenIncidents } from '../freshness/assess.ts';
+import { freshnessReport, reportLine } from '../freshness/metrics.ts';
+import { openFromEnv } from './open.ts';
+
+try {
+  const { config, db } = await openFromEnv();
+  const now = systemClock.now();
+  const report = freshnessReport(await assessOpenIncidents(db, now, config), now);
+  db.close();
+  console.log(reportLine(report));
+  process.exit(report.status === 'ok' ? 0 : 1);
+} catch (error) {
+  console.log(`UNKNOWN: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,150 @@
+/**
+ * From a posted desk form to the same input the API takes, validated by the same shared
+ * schemas, with the template's `{{…}}` filled from the form's own fields. Pure.
+ */
+import type { z } from 'zod';
+import { formatDuration } from '../domain/duration.ts';
+import { postmortemDueAt } from '../domain/incident.ts';
+import { CreateIncidentInput, PostUpdateInput, type Incident } from '../domain/schemas.ts';
+import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../domain/vocabulary.ts';
+import { fillTemplate, leftovers, type Template } from './templates.ts';
+import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';
+
+const SERVICE_FIELD = 'svc.';
+
+const pick = (body: Record<string, string>, key: string) => (body[key] ?? '').trim();
+const notifyOf = (v: string): 'auto' | 'yes' | 'no' => (v === 'yes' || v === 'no' ? v : 'auto');
+
+function serviceChoices(body: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) if (key.startsWith(SERVICE_FIELD) && value) out[key.slice(SERVICE_FIELD.length)] = value;
+  return out;
+}
+
+export function readNewIncident(body: Record<string, string>): NewIncidentValues {
+  return {
+    title: pick(body, 'title'),
+    severity: pick(body, 'severity') || 'P1',
+    status: pick(body, 'status') || 'investigating',
+    impact: pick(body, 'impact'),
+    commander: pick(body, 'commander'),
+    message: (body.message ?? '').replace(/\r\n/g, '\n'),
+    nextUpdateInMinutes: pick(body, 'nextUpdateInMinutes') || '30',
+    notify: notifyOf(pick(body, 'notify')),
+    services: serviceChoices(body),
+  };
+}
+
+export function readUpdate(body: Record<string, string>, mode: 'update' | 'resolve'): UpdateValues {
+  return {
+    status: mode === 'resolve' ? 'resolved' : pick(body, 'status') || 'investigating',
+    message: (body.message ?? '').replace(/\r\n/g, '\n'),
+    eta: pick(body, 'eta'),
+    nextUpdateInMinutes: pick(body, 'nextUpdateInMinutes') || '30',
+    rootCause: pick(body, 'rootCause'),
+    postmortemUrl: pick(body, 'postmortemUrl'),
+    notify: notifyOf(pick(body, 'notify')),
+    services: serviceChoices(body),
+  };
+}
+
+const hhmm = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
+const utcLabel = (d: Date) => `${d.toISOString().slice(0, 10)} ${hhmm(d)}`;
+
+/** A `datetime-local` value, read as UTC (the form says so). */
+export function etaFromField(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString();
+}
+
+type Names = ReadonlyMap<string, string>;
+
+/** The values `{{…}}` take for a new incident, at `now`. */
+export function createValues(v: NewIncidentValues, names: Names, now: Date): Record<string, string> {
+  return {
+    title: v.title,
+    severity: v.severity,
+    impact: v.impact,
+    // In catalogue order, as the public page lists them.
+    services: [...names].filter(([slug]) => slug in v.services).map(([, name]) => name).join(', '),
+    status: IncidentStatus.safeParse(v.status).success ? INCIDENT_STATUS_LABEL[v.status as IncidentStatus] : '',
+    time: hhmm(now),
+  };
+}
+
+/** The values `{{…}}` take for an update or the resolution of `incident`, at `now`. */
+export function updateValues(v: UpdateValues, incident: Incident, now: Date): Record<string, string> {
+  const eta = etaFromField(v.eta);
+  const due = postmortemDueAt(incident.severity as Severity, now.toISOString());
+  return {
+    title: incident.title,
+    severity: incident.severity,
+    impact: incident.impact ?? '',
+    services: incident.services.map((s) => s.name).join(', '),
+    status: IncidentStatus.safeParse(v.status).success ? INCIDENT_STATUS_LABEL[v.status as IncidentStatus] : '',
+    time: hhmm(now),
+    eta: eta && eta !== 'invalid' ? hhmm(new Date(eta)) : 'not yet known',
+    duration: formatDuration(now.getTime() - new Date(incident.startedAt).getTime()),
+    root_cause: v.rootCause,
+    postmortem: v.postmortemUrl || (due ? `postmortem by ${utcLabel(new Date(due))}` : `none planned (${incident.severity})`),
+  };
+}
+
+type Result<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
+
+function toErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+function messageOrErrors(message: string, values: Record<string, string>, templates: readonly Template[]): { message: string } | { errors: FieldErrors } {
+  const filled = fillTemplate(message, values).trim();
+  const blanks = leftovers(filled, templates);
+  if (blanks.length) return { errors: { message: `Fill in or remove ${blanks.join(', ')} before posting.` } };
+  return { message: filled };
+}
+
+const notifyValue = (n: 'auto' | 'yes' | 'no') => (n === 'auto' ? undefined : n === 'yes');
+
+export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, templates: readonly Template[]): Result<CreateIncidentInput> {
+  const filled = messageOrErrors(v.message, createValues(v, names, now), templates);
+  const parsed = CreateIncidentInput.safeParse({
+    title: v.title,
+    severity: v.severity,
+    status: v.status,
+    message: 'message' in filled ? filled.message : 'x',
+    services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
+    impact: v.impact || undefined,
+    commander: v.commander || undefined,
+    nextUpdateInMinutes: Number(v.nextUpdateInMinutes),
+    notify: notifyValue(v.notify),
+  });
+  const errors = { ...(parsed.success ? {} : toErrors(parsed.error)), ...('errors' in filled ? filled.errors : {}) };
+  return parsed.success && Object.keys(errors).length === 0 ? { ok: true, input: parsed.data } : { ok: false, errors };
+}
+
+export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, templates: readonly Template[]): Result<PostUpdateInput> {
+  const filled = messageOrErrors(v.message, updateValues(v, incident, now), templates);
+  const eta = etaFromField(v.eta);
+  const resolving = v.status === 'resolved';
+  const parsed = PostUpdateInput.safeParse({
+    status: v.status,
+    message: 'message' in filled ? filled.message : 'x',
+    services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
+    eta: resolving ? undefined : eta === 'invalid' ? 'not a date' : eta,
+    nextUpdateInMinutes: resolving ? undefined : Number(v.nextUpdateInMinutes),
+    rootCause: resolving ? v.rootCause || undefined : undefined,
+    postmortemUrl: resolving ? v.postmortemUrl || undefined : undefined,
+    notify: notifyValue(v.notify),
+  });
+  const errors = { ...(parsed.success ? {} : toErrors(parsed.error)), ...('errors' in filled ? filled.errors : {}) };
+  return parsed.success && Object.keys(errors).length === 0 ? { ok: true, input: parsed.data } : { ok: false, errors };
+}
+
+/** The message as it would be posted now, for the preview: blanks filled where the form allows. */
+export const previewMessage = (message: string, values: Record<string, string>) => fillTemplate(message, values);

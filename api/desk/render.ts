@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import { can } from '../auth/roles.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import type { AdminLocals } from './views.ts';
+
+/** The Astro page that renders each view (src/pages/admin/…). */
+const PAGE_PATH: Record<AdminLocals['page'], string> = {
+  'sign-in': '/admin/sign-in',
+  dashboard: '/admin',
+  'new-incident': '/admin/new',
+  incident: '/admin/incident',
+  'edit-update': '/admin/edit-update',
+  audit: '/admin/audit',
+  services: '/admin/services',
+  account: '/admin/account',
+  tokens: '/admin/tokens',
+  users: '/admin/users',
+};
+
+/** Fixed confirmations, chosen by a code in the redirect so no page text comes from a URL. */
+const FLASH: Record<string, string> = {
+  created: 'Incident declared and published.',
+  updated: 'Update posted and published.',
+  resolved: 'Incident resolved and published.',
+  edited: 'Update corrected; the public page marks it edited.',
+  details: 'Incident details saved and published.',
+  service: 'Service status saved and published.',
+  token: 'Token revoked; it stops working on its next request.',
+  'signed-out': 'You are signed out.',
+  user: 'User added; they can sign in now.',
+  'user-disabled': 'User disabled; their sessions have ended.',
+  password: 'Password changed. Every session has ended; sign in with the new password.',
+};
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+};
+
+/** Renders a desk page through the Astro bundle, per request, never into the snapshot. */
+export async function renderDesk(c: Context<HeraldEnv>, deps: AppDeps, view: AdminLocals, status: 200 | 400 | 401 | 409 | 429 = 200) {
+  if (!deps.renderPage) throw new Error('[Desk] No page renderer is loaded; run `npm run build`.');
+  const model = deps.publisher.current() ?? (await deps.publisher.publish('all')).model;
+  const html = await deps.renderPage(PAGE_PATH[view.page], model, { admin: view });
+  return c.html(html, status, SECURITY_HEADERS);
+}
+
+/** What every signed-in page carries: who, their CSRF token, what they may do, and a confirmation. */
+export function common(c: Context<HeraldEnv>, deps: AppDeps) {
+  const session = c.get('session');
+  if (!session) throw new UnauthorizedError('[Desk] Sign in first: /admin/sign-in.');
+  const flash = FLASH[c.req.query('done') ?? ''] ?? null;
+  return {
+    user: { email: session.email, name: session.name, role: session.role },
+    csrf: session.csrfToken,
+    now: deps.clock.now().toISOString(),
+    flash,
+    can: { publish: can(session.role, 'publish'), manage: can(session.role, 'manage') },
+  };
+}
+
+export const flashFor = (code: string | undefined): string | null => FLASH[code ?? ''] ?? null;
+
+/** Refuses a desk write the signed-in role may not make (support cannot publish). */
+export function needs(c: Context<HeraldEnv>, permission: 'publish' | 'manage') {
+  const role = c.get('role');
+  if (!role || !can(role, permission)) {
+    throw new ForbiddenError(`[Desk] Your role (${role ?? 'none'}) cannot ${permission === 'publish' ? 'publish' : 'manage users and tokens'}; ask an admin.`);
+  }
+}
+
+/** The parsed form body as strings (a repeated field keeps its last value). */
+export async function formBody(c: Context<HeraldEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (typeof last === 'string') out[key] = last;
+  }
+  return out;
+}

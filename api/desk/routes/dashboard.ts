@@ -1,0 +1,39 @@
+import { Hono, type Context } from 'hono';
+import { loadIncidents } from '../../db/incidents.ts';
+import { countdown } from '../../domain/freshness-alerts.ts';
+import { toIncident } from '../../domain/incident.ts';
+import { listFlags } from '../../freshness/store.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { common, renderDesk } from '../render.ts';
+
+/** GET /admin — open incidents with their countdowns, the latest resolved ones, "New incident". */
+export const dashboardRoutes = (deps: AppDeps) => {
+  const handler = async (c: Context<HeraldEnv>) => {
+    const now = deps.clock.now();
+    const [open, resolved, flags] = await Promise.all([
+      loadIncidents(deps.db, { state: 'open' }),
+      loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
+      listFlags(deps.db),
+    ]);
+    return renderDesk(c, deps, {
+      ...common(c, deps),
+      page: 'dashboard',
+      open: open
+        .map((r) => toIncident(r, now, deps.config))
+        .map((i, n) => ({
+          ref: i.ref,
+          title: i.title,
+          severity: i.severity,
+          status: i.status,
+          commander: i.commander,
+          lastUpdateAt: i.lastUpdateAt,
+          dueAt: i.nextUpdateDueAt as string,
+          countdown: countdown(new Date(i.nextUpdateDueAt as string), now),
+          flaggedAt: flags.get(open[n]?.id ?? 0)?.flaggedAt ?? null,
+        }))
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+      recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
+    });
+  };
+  return new Hono<HeraldEnv>().get('/admin', handler).get('/admin/', handler);
+};

@@ -1,0 +1,61 @@
+import { Hono, type Context } from 'hono';
+import { editUpdate, readIncident } from '../../commands/incidents.ts';
+import { PatchUpdateInput, type Incident } from '../../domain/schemas.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import { idFromParam } from '../../routes/admin/incidents/shared.ts';
+import { common, formBody, needs, renderDesk } from '../render.ts';
+import type { FieldErrors } from '../views.ts';
+import { actor, formErrors, isPreview } from './shared.ts';
+
+/**
+ * GET/POST /admin/incidents/:ref/updates/:id/edit — corrects an update's message through the
+ * same command as the API: the public page marks it edited, the audit log keeps both versions.
+ */
+export const editUpdateRoutes = (deps: AppDeps) => {
+  const load = async (c: Context<HeraldEnv>) => {
+    const incident = await readIncident(deps, idFromParam(c.req.param('ref') ?? ''));
+    const update = incident.updates.find((u) => String(u.id) === c.req.param('id'));
+    if (!update) throw new NotFoundError(`[Desk] ${incident.ref} has no update ${c.req.param('id')}.`);
+    return { incident, update };
+  };
+  const show = (c: Context<HeraldEnv>, incident: Incident, update: Incident['updates'][number], message: string, errors: FieldErrors, preview: boolean) =>
+    renderDesk(
+      c,
+      deps,
+      {
+        ...common(c, deps),
+        page: 'edit-update',
+        incident: { ref: incident.ref, title: incident.title },
+        update: { id: update.id, createdAt: update.createdAt, editedAt: update.editedAt, status: update.status },
+        message,
+        errors,
+        previewHtml: preview ? renderMarkdown(message) : null,
+      },
+      Object.keys(errors).length ? 400 : 200,
+    );
+  return new Hono<HeraldEnv>()
+    .get('/admin/incidents/:ref/updates/:id/edit', async (c) => {
+      needs(c, 'publish');
+      const { incident, update } = await load(c);
+      return show(c, incident, update, update.message, {}, false);
+    })
+    .post('/admin/incidents/:ref/updates/:id/edit', async (c) => {
+      needs(c, 'publish');
+      const { incident, update } = await load(c);
+      const body = await formBody(c);
+      const message = (body.message ?? '').replace(/\r\n/g, '\n');
+      if (isPreview(body)) return show(c, incident, update, message, {}, true);
+      const parsed = PatchUpdateInput.safeParse({ message });
+      if (!parsed.success) return show(c, incident, update, message, { message: parsed.error.issues[0]?.message ?? 'invalid' }, false);
+      try {
+        await editUpdate(deps, actor(c), Number(incident.ref.slice(4)), update.id, parsed.data.message);
+      } catch (error) {
+        const errors = formErrors(error);
+        if (!errors) throw error;
+        return show(c, incident, update, message, errors, false);
+      }
+      return c.redirect(`/admin/incidents/${incident.ref}?done=edited`, 303);
+    });
+};

@@ -1,0 +1,53 @@
+import { Hono, type Context } from 'hono';
+import { declareIncident } from '../../commands/incidents.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import { createValues, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
+import { common, formBody, needs, renderDesk } from '../render.ts';
+import type { FieldErrors, NewIncidentValues } from '../views.ts';
+import { namesOf, serviceOptions } from './data.ts';
+import { actor, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
+
+/**
+ * GET /admin/incidents/new — the form, prefilled from the plan's Initial Alert template.
+ * POST — "Preview" re-renders it with the message as it would appear; "Declare" declares the
+ * incident through the same command as the API, then shows it.
+ */
+export const newIncidentRoutes = (deps: AppDeps) => {
+  const show = async (c: Context<HeraldEnv>, values: NewIncidentValues, errors: FieldErrors, preview: boolean, templateSlug?: string) => {
+    const templates = templatesOf(deps);
+    const template = chooseTemplate(templates, 'create', templateSlug);
+    const services = await serviceOptions(deps.db);
+    const previewHtml = preview ? renderMarkdown(previewMessage(values.message, createValues(values, namesOf(services), deps.clock.now()))) : null;
+    return renderDesk(
+      c,
+      deps,
+      { ...common(c, deps), page: 'new-incident', values, services, templates: choices(templates, 'create'), templateNote: template?.note ?? '', errors, previewHtml },
+      Object.keys(errors).length ? 400 : 200,
+    );
+  };
+  return new Hono<HeraldEnv>()
+    .get('/admin/incidents/new', async (c) => {
+      needs(c, 'publish');
+      const template = chooseTemplate(templatesOf(deps), 'create', c.req.query('template'));
+      const values = readNewIncident({ message: template?.body ?? '' });
+      return show(c, values, {}, false, template?.slug);
+    })
+    .post('/admin/incidents/new', async (c) => {
+      needs(c, 'publish');
+      const body = await formBody(c);
+      const values = readNewIncident(body);
+      if (isPreview(body)) return show(c, values, {}, true);
+      const services = await serviceOptions(deps.db);
+      const result = toCreateInput(values, namesOf(services), deps.clock.now(), templatesOf(deps));
+      if (!result.ok) return show(c, values, result.errors, false);
+      try {
+        const incident = await declareIncident(deps, actor(c), result.input);
+        return c.redirect(`/admin/incidents/${incident.ref}?done=created`, 303);
+      } catch (error) {
+        const errors = formErrors(error);
+        if (!errors) throw error;
+        return show(c, values, errors, false);
+      }
+    });
+};

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { readIncident } from '../../commands/incidents.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import { idFromParam } from '../../routes/admin/incidents/shared.ts';
+import { createValues, previewMessage, readNewIncident, readUpdate, updateValues } from '../forms.ts';
+import { leftovers } from '../templates.ts';
+import { formBody } from '../render.ts';
+import { namesOf, serviceOptions } from './data.ts';
+import { templatesOf } from './shared.ts';
+
+/**
+ * POST /admin/preview — the live preview: the form's message with its `{{…}}` filled as
+ * posting would fill them, through the same sanitising renderer as the public page.
+ * Answers `{ html, blanks }`; the page's script posts the whole form here as it changes.
+ */
+export const previewRoutes = (deps: AppDeps) =>
+  new Hono<HeraldEnv>().post('/admin/preview', async (c) => {
+    const body = await formBody(c);
+    const now = deps.clock.now();
+    let message: string;
+    if (body.ref) {
+      const incident = await readIncident(deps, idFromParam(body.ref));
+      const values = readUpdate(body, body.mode === 'resolve' ? 'resolve' : 'update');
+      message = previewMessage(values.message, updateValues(values, incident, now));
+    } else {
+      const values = readNewIncident(body);
+      message = previewMessage(values.message, createValues(values, namesOf(await serviceOptions(deps.db)), now));
+    }
+    return c.json({ html: renderMarkdown(message), blanks: leftovers(message, templatesOf(deps)) }, 200, { 'cache-control': 'no-store' });
+  });

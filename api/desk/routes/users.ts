@@ -1,0 +1,48 @@
+import { Hono, type Context } from 'hono';
+import { Role } from '../../auth/roles.ts';
+import { createUser, disableUser, listUsers } from '../../auth/users.ts';
+import { recordAudit, type AuditEntry } from '../../db/audit.ts';
+import { ForbiddenError } from '../../errors.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { common, formBody, needs, renderDesk } from '../render.ts';
+import type { FieldErrors } from '../views.ts';
+import { actor, formErrors } from './shared.ts';
+
+// audit.ts's entity list predates users; the column is plain text.
+const USER = 'user' as AuditEntry['entity'];
+
+/**
+ * GET /admin/users — desk users (admin only). POST — adds one. POST /admin/users/:id/disable —
+ * ends their sessions and sign-ins; their audit trail stays.
+ */
+export const usersRoutes = (deps: AppDeps) => {
+  const show = async (c: Context<HeraldEnv>, errors: FieldErrors, values: Record<string, string> = {}) =>
+    renderDesk(c, deps, { ...common(c, deps), page: 'users', users: await listUsers(deps.db), errors, values }, Object.keys(errors).length ? 400 : 200);
+  return new Hono<HeraldEnv>()
+    .get('/admin/users', (c) => (needs(c, 'manage'), show(c, {})))
+    .post('/admin/users', async (c) => {
+      needs(c, 'manage');
+      const body = await formBody(c);
+      const role = Role.safeParse(body.role);
+      if (!role.success) return show(c, { role: 'Choose a role.' }, body);
+      const now = deps.clock.now();
+      try {
+        const user = await createUser(deps.db, { email: body.email ?? '', name: body.name?.trim() || null, role: role.data, password: body.password ?? '' }, now);
+        await recordAudit(deps.db, { actor: actor(c), action: 'user.create', entity: USER, ref: user.email, after: { email: user.email, name: user.name, role: user.role } }, now);
+      } catch (error) {
+        const errors = formErrors(error);
+        if (!errors) throw error;
+        return show(c, errors, body);
+      }
+      return c.redirect('/admin/users?done=user', 303);
+    })
+    .post('/admin/users/:id/disable', async (c) => {
+      needs(c, 'manage');
+      const id = Number(c.req.param('id'));
+      if (id === c.get('session')?.userId) throw new ForbiddenError('[Users] You cannot disable yourself; ask another admin.');
+      const now = deps.clock.now();
+      await disableUser(deps.db, id, now);
+      await recordAudit(deps.db, { actor: actor(c), action: 'user.disable', entity: USER, ref: String(id) }, now);
+      return c.redirect('/admin/users?done=user-disabled', 303);
+    });
+};

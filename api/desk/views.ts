@@ -1,0 +1,131 @@
+/**
+ * What each desk page is rendered from (`Astro.locals.admin`). Types only, no server
+ * imports: the Astro pages and the routes share them.
+ */
+import type { Role } from '../auth/roles.ts';
+import type { AuditRecord } from '../db/audit.ts';
+import type { Incident } from '../domain/schemas.ts';
+import type { IncidentStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
+
+export type DeskUser = { email: string; name: string | null; role: Role };
+export type FieldErrors = Record<string, string>;
+export type ServiceOption = { slug: string; name: string; status: ServiceStatus; groupName: string | null };
+export type TemplateChoice = { slug: string; name: string; note: string };
+
+type Common = {
+  user: DeskUser;
+  csrf: string;
+  now: string;
+  /** A one-line confirmation after a redirect ("INC-7 updated."). */
+  flash: string | null;
+  can: { publish: boolean; manage: boolean };
+};
+
+export type DashboardView = Common & {
+  page: 'dashboard';
+  open: {
+    ref: string;
+    title: string;
+    severity: Severity;
+    status: IncidentStatus;
+    commander: string | null;
+    lastUpdateAt: string;
+    dueAt: string;
+    countdown: { tone: 'ok' | 'amber' | 'red'; text: string };
+    flaggedAt: string | null;
+  }[];
+  recent: { ref: string; title: string; severity: Severity; resolvedAt: string | null }[];
+};
+
+export type NewIncidentValues = {
+  title: string;
+  severity: string;
+  status: string;
+  impact: string;
+  commander: string;
+  message: string;
+  nextUpdateInMinutes: string;
+  notify: 'auto' | 'yes' | 'no';
+  /** Chosen status per service slug; '' = not affected. */
+  services: Record<string, string>;
+};
+
+export type NewIncidentView = Common & {
+  page: 'new-incident';
+  values: NewIncidentValues;
+  services: ServiceOption[];
+  templates: TemplateChoice[];
+  templateNote: string;
+  errors: FieldErrors;
+  previewHtml: string | null;
+};
+
+export type UpdateValues = {
+  status: string;
+  message: string;
+  eta: string;
+  nextUpdateInMinutes: string;
+  rootCause: string;
+  postmortemUrl: string;
+  notify: 'auto' | 'yes' | 'no';
+  services: Record<string, string>;
+};
+
+export type IncidentPageView = Common & {
+  page: 'incident';
+  /** 'update' posts the next update; 'resolve' the resolution. */
+  mode: 'update' | 'resolve';
+  incident: Incident;
+  updatesHtml: Record<number, string>;
+  values: UpdateValues;
+  services: ServiceOption[];
+  templates: TemplateChoice[];
+  templateNote: string;
+  errors: FieldErrors;
+  previewHtml: string | null;
+  countdown: { tone: 'ok' | 'amber' | 'red'; text: string } | null;
+  /** For P0/P1: when the postmortem is due if the incident is resolved now. */
+  postmortemDueIfResolvedNow: string | null;
+  notices: { kind: string; seq: number; createdAt: string; recipients: number }[];
+};
+
+export type EditUpdateView = Common & {
+  page: 'edit-update';
+  incident: { ref: string; title: string };
+  update: { id: number; createdAt: string; editedAt: string | null; status: IncidentStatus };
+  message: string;
+  errors: FieldErrors;
+  previewHtml: string | null;
+};
+
+export type AuditView = Common & { page: 'audit'; ref: string; entries: AuditRecord[] };
+
+export type ServicesView = Common & { page: 'services'; services: ServiceOption[]; errors: FieldErrors };
+
+export type AccountView = Common & { page: 'account'; errors: FieldErrors };
+
+export type TokensView = Common & {
+  page: 'tokens';
+  tokens: { id: number; name: string; role: Role; createdAt: string; revokedAt: string | null }[];
+  /** Shown once, right after creation. */
+  created: { name: string; token: string } | null;
+  errors: FieldErrors;
+};
+
+export type UsersView = Common & {
+  page: 'users';
+  users: { id: number; email: string; name: string | null; role: Role; createdAt: string; disabledAt: string | null }[];
+  errors: FieldErrors;
+  /** What was typed, kept on an error (never the password). */
+  values: Record<string, string>;
+};
+
+export type SignInView = { page: 'sign-in'; email: string; next: string; error: string | null; flash: string | null };
+
+export type AdminLocals = DashboardView | NewIncidentView | IncidentPageView | EditUpdateView | AuditView | ServicesView | AccountView | TokensView | UsersView | SignInView;
+
+/** Narrows `Astro.locals.admin` to the page's own view, failing loudly if a route passed another. */
+export function viewFor<P extends AdminLocals['page']>(admin: AdminLocals | undefined, page: P): Extract<AdminLocals, { page: P }> {
+  if (!admin || admin.page !== page) throw new Error(`[Desk] The ${page} page was rendered without its view (got ${admin?.page ?? 'none'}).`);
+  return admin as Extract<AdminLocals, { page: P }>;
+}

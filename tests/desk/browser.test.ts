@@ -1,0 +1,220 @@
+/**
+ * The desk in a real browser (Debian's Chromium) against the real server: a comms lead signs
+ * in, declares a P1 from the template, posts an update and resolves it, checking the public
+ * page after each step — with the mouse, with the keyboard only, and without JavaScript — and
+ * axe-core finds no violation on any desk page.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+
+const PASSWORD = 'a long comms password';
+const dir = mkdtempSync(join(tmpdir(), 'herald-desk-'));
+const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
+const user = (email: string, role: string) => {
+  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', email, '--role', role, '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+};
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  user('comms@example.test', 'comms');
+  user('admin@example.test', 'admin');
+  server = await startServer({}, dir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(dir);
+});
+
+const expectAccessible = async (page: Page) => {
+  const violations = await runAxe(page);
+  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
+};
+
+const publicText = async (page: Page, ref: string) => {
+  const response = await page.context().request.get(`${server.url}/incidents/${ref}`);
+  expect(response.status()).toBe(200);
+  return (await response.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+};
+
+/** Presses Tab until the focused element matches, as a keyboard user would move to it. */
+async function tabTo(page: Page, selector: string, max = 120) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+describe('the comms lead with a mouse (JavaScript on)', () => {
+  it('signs in, declares a P1 from the template, posts an update and resolves it; every page passes axe', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin`);
+    expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
+    await expectAccessible(page);
+    await page.getByLabel('Email').fill('comms@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: 'New incident' }).first().click();
+    await page.waitForURL('**/admin/incidents/new');
+    await expectAccessible(page);
+    await page.getByLabel('Title').fill('Checkout requests failing');
+    await page.getByLabel('Severity').selectOption('P1');
+    await page.getByLabel('Public API').selectOption('partial_outage');
+    await page.getByLabel('Impact').fill('One in ten API calls fails.');
+    await page.getByLabel('Incident commander').fill('ic@example.test');
+    const message = page.getByLabel('Message (markdown)');
+    await message.fill((await message.inputValue()).replace('[What customers notice, in one or two sentences.]', 'Checkout calls return **503**.'));
+    // The live preview fills the template's blanks as the form changes.
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('INCIDENT DECLARED: Public API - Checkout requests failing');
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('<strong>503</strong>');
+    await page.getByRole('button', { name: 'Declare incident' }).click();
+    await page.waitForURL('**/admin/incidents/INC-1?done=created');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Incident declared and published.');
+    await expectAccessible(page);
+    let pub = await publicText(page, 'INC-1');
+    expect(pub).toContain('Checkout requests failing');
+    expect(pub).toContain('INCIDENT DECLARED: Public API - Checkout requests failing');
+    expect(pub).toContain('Next update by');
+    expect(pub).not.toContain('ic@example.test');
+
+    const update = page.getByLabel('Message (markdown)');
+    await page.getByLabel('Status', { exact: true }).selectOption('mitigating');
+    await update.fill((await update.inputValue()).replace('[What was done since the last update]', 'Rolled back the gateway.').replace('[What happens next]', 'Watch error rates.'));
+    await page.getByRole('button', { name: 'Post update' }).click();
+    await page.waitForURL('**/admin/incidents/INC-1?done=updated');
+    pub = await publicText(page, 'INC-1');
+    expect(pub).toContain('Mitigating');
+    expect(pub).toContain('Actions Taken: Rolled back the gateway.');
+
+    await page.getByRole('link', { name: 'Resolve this incident…' }).click();
+    await page.waitForURL('**/admin/incidents/INC-1/resolve');
+    await expectAccessible(page);
+    await page.getByLabel('Root cause').fill('A gateway deploy exhausted its connection pool.');
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('Root Cause: A gateway deploy exhausted its connection pool.');
+    await page.getByRole('button', { name: 'Resolve incident' }).click();
+    await page.waitForURL('**/admin/incidents/INC-1?done=resolved');
+    pub = await publicText(page, 'INC-1');
+    expect(pub).toContain('Resolved');
+    expect(pub).toContain('INCIDENT RESOLVED: Public API');
+    expect(pub).toMatch(/Postmortem: postmortem by \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(pub).toContain('Root cause A gateway deploy exhausted its connection pool.');
+
+    for (const path of ['/admin', '/admin/incidents/INC-1', '/admin/incidents/INC-1/updates/1/edit', '/admin/audit?ref=INC-1', '/admin/services', '/admin/account']) {
+      await page.goto(`${server.url}${path}`);
+      await expectAccessible(page);
+    }
+    await context.close();
+  });
+
+  it('shows an admin the token and user pages, accessibly, and a created token once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.getByLabel('Email').fill('admin@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('Name').fill('deploy-bot');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await expect.poll(() => page.locator('code.token').textContent()).toMatch(/^hrld_/);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.waitForURL('**/admin/users');
+    await expectAccessible(page);
+    await context.close();
+  });
+});
+
+describe('the comms lead with the keyboard only', () => {
+  it('signs in, declares an incident, updates and resolves it without touching the mouse', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.keyboard.type('comms@example.test'); // the email field has focus
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/admin`);
+
+    await tabTo(page, 'a.button[href="/admin/incidents/new"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/admin/incidents/new');
+    await tabTo(page, '#f-title');
+    await page.keyboard.type('Search is slow');
+    await tabTo(page, '#f-svc-search');
+    await page.keyboard.type('Degraded');
+    await tabTo(page, '#f-message');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Search results take several seconds. We are investigating.');
+    await tabTo(page, 'button[value="post"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/admin/incidents/INC-2?done=created');
+    let pub = await publicText(page, 'INC-2');
+    expect(pub).toContain('Search results take several seconds.');
+    expect(await page.context().request.get(`${server.url}/api/v2/components.json`).then((r) => r.text())).toMatch(/"name":"Search"[^}]*"status":"degraded_performance"/);
+
+    await tabTo(page, '#f-status');
+    await page.keyboard.type('Monitoring');
+    await tabTo(page, '#f-message');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('A cache was warmed; results are fast again. Monitoring.');
+    await tabTo(page, 'button[value="post"]');
+    await page.keyboard.press('Space');
+    await page.waitForURL('**/admin/incidents/INC-2?done=updated');
+    pub = await publicText(page, 'INC-2');
+    expect(pub).toContain('Monitoring');
+    expect(pub).toContain('A cache was warmed');
+
+    await tabTo(page, 'a[href="/admin/incidents/INC-2/resolve"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/admin/incidents/INC-2/resolve');
+    await tabTo(page, '#f-rootCause');
+    await page.keyboard.type('A cold search cache after a deploy.');
+    await tabTo(page, 'button[value="post"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/admin/incidents/INC-2?done=resolved');
+    pub = await publicText(page, 'INC-2');
+    expect(pub).toContain('INCIDENT RESOLVED: Search');
+    expect(pub).toMatch(/Postmortem: postmortem by \d{4}-\d\d-\d\d/); // P1, the form's default severity
+    await context.close();
+  });
+});
+
+describe('the comms lead without JavaScript', () => {
+  it('previews and declares with plain form posts', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.getByLabel('Email').fill('comms@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await page.goto(`${server.url}/admin/incidents/new`);
+    await page.getByLabel('Title').fill('Webhooks delayed');
+    await page.getByLabel('Severity').selectOption('P2');
+    await page.getByLabel('Webhooks').selectOption('degraded_performance');
+    await page.getByLabel('Message (markdown)').fill('Webhook deliveries on {{services}} are _delayed_.');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('Webhook deliveries on Webhooks are <em>delayed</em>.');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Declare incident' }).click();
+    await page.waitForURL('**/admin/incidents/INC-3?done=created');
+    expect(await publicText(page, 'INC-3')).toContain('Webhook deliveries on Webhooks are delayed');
+    await context.close();
+  });
+});
