@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One file at a time: the end-to-end, crash and browser files each start real servers and
+    // Chromium, and two of them side by side on a 2-core machine starve each other into timeouts.
+    fileParallelism: false,
   },
 });

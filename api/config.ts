@@ -36,6 +36,8 @@ export const ConfigSchema = z
     host: env.HOST,
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    /** False when the public URL was derived from HOST and PORT (the server then uses the port it got). */
+    publicUrlSet: env.PUBLIC_URL !== undefined,
     databaseUrl: env.DATABASE_URL,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN,
     snapshotDir: env.SNAPSHOT_DIR,

@@ -2,15 +2,19 @@
  * Herald's composition root and the only place that reads the environment, opens the
  * database and starts timers. `npm start` runs it (after `astro build`).
  */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createDemoAdmin } from './auth/demo-admin.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
 import { createMailer } from './notify/mailer.ts';
-import { setupNotifications } from './notify/wire.ts';
+import { mailFrom, setupNotifications } from './notify/wire.ts';
 import { loadConfig, type Config } from './config.ts';
 import { Catalogue, readContent, SiteSettings } from './content.ts';
+import { UnavailableError } from './errors.ts';
+import type { Db } from './db/client.ts';
 import { seedDemo } from './demo.ts';
 import { openDb } from './db/client.ts';
 import { syncCatalogue } from './db/catalogue.ts';
@@ -18,36 +22,44 @@ import { migrate } from './db/migrate.ts';
 import { systemClock } from './domain/clock.ts';
 import { loadAstroRenderer, readClientAssets } from './publish/astro-renderer.ts';
 import { createPublisher } from './publish/publisher.ts';
+import { serveSnapshotOnly } from './publish/serve-early.ts';
 import { Snapshot } from './publish/snapshot.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const RETRY_MS = 5000;
+
+type Log = Pick<Console, 'info' | 'warn' | 'error'>;
 
 export type Running = { url: string; close(): Promise<void> };
 
-export async function startHerald(config: Config, log: Pick<Console, 'info' | 'warn' | 'error'> = console): Promise<Running> {
+/**
+ * Starts Herald. It listens first, serving the snapshot a previous run left on disk, so
+ * readers get the last published page while the database is being prepared — and for as
+ * long as the database does not answer. Then the whole app takes over.
+ */
+export async function startHerald(config: Config, log: Log = console): Promise<Running> {
   const clock = systemClock;
   const snapshot = new Snapshot(config.snapshotDir);
   const restored = await snapshot.loadFromDisk();
-  if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) until the database answers.`);
+  let waitingFor = 'Herald is starting.';
+  let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
+  const server = createServer((req, res) => handle(req, res));
+  const url = await listen(server, config.host, config.port);
+  log.info(`[Herald] Listening at ${url}`);
+  // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
+  const site: Config = config.publicUrlSet ? config : { ...config, publicUrl: url };
+  if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) while the database is prepared.`);
 
-  const db = await openDb({ url: config.databaseUrl, authToken: config.databaseAuthToken });
-  const applied = await migrate(db);
-  if (applied.length) log.info(`[Herald] Applied migrations: ${applied.join(', ')}`);
-  const catalogue = readContent(config.contentDir, 'services.json', Catalogue);
-  const settings = readContent(config.contentDir, 'site.json', SiteSettings);
-  const sync = await syncCatalogue(db, catalogue, clock.now());
-  if (sync.kept.length) log.warn(`[Catalogue] Kept ${sync.kept.join(', ')}: removed from services.json but named by open incidents.`);
-  const seeded = config.demo && (await seedDemo(db, clock.now(), config.updateIntervalMinutes));
-  if (seeded) log.info('[Herald] Empty database: added demo incidents (HERALD_DEMO=false to start empty).');
-  // Printed once, by the start that made the database; never again.
-  if (config.demo && applied.includes('0001_init.sql')) {
-    const admin = await createDemoAdmin(db, clock.now());
-    log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
-  }
+  const db = await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
+  const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, clock.now(), log), {
+    canWait: restored > 0,
+    log,
+    onWait: (message) => (waitingFor = message),
+  });
 
   const distDir = join(ROOT, 'dist');
   let deadlineTimer: NodeJS.Timeout | undefined;
-  const renderPage = await loadAstroRenderer(distDir, config.publicUrl);
+  const renderPage = await loadAstroRenderer(distDir, site.publicUrl);
   const publisher = createPublisher({
     db,
     clock,
@@ -55,8 +67,8 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
     renderPage,
     assets: readClientAssets(distDir),
     settings,
-    publicUrl: config.publicUrl,
-    updateIntervalMinutes: config.updateIntervalMinutes,
+    publicUrl: site.publicUrl,
+    updateIntervalMinutes: site.updateIntervalMinutes,
     // When a deadline passes, the open incidents' pages must say so: republish them then.
     onNextDeadline: (at, open) => {
       clearTimeout(deadlineTimer);
@@ -69,54 +81,107 @@ export async function startHerald(config: Config, log: Pick<Console, 'info' | 'w
   });
   await publisher.publish('all');
 
-  // Mail for the desk's freshness notices: SMTP_URL, or .eml files beside the snapshot.
-  const deskMailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom ?? 'Herald <herald@localhost>', outboxDir: join(dirname(config.snapshotDir), 'outbox'), log });
+  // One pooled mail transport for the process: subscriber notices and freshness notices alike.
+  const sender = mailFrom(site, settings);
+  const mailDir = join(dirname(site.snapshotDir), 'mail');
+  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: sender.from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log });
+  if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
   const watchdog = createWatchdog({
     db,
     clock,
-    site: config,
-    policy: config.freshness.escalation,
-    deliverers: { mailer: deskMailer, webhookUrl: config.freshness.webhookUrl },
+    site,
+    policy: site.freshness.escalation,
+    deliverers: { mailer, webhookUrl: site.freshness.webhookUrl },
     publisher,
     log,
   });
   // Subscribers: the notifier queues notices inside each incident write; the sender job delivers them.
-  const notifications = await setupNotifications({ db, config, clock, settings, log });
-  const app = createApp({ db, clock, config, snapshot, publisher, renderPage, log, watchdog, contentDir: config.contentDir, notifier: notifications.notifier, subscriptions: notifications.subscriptions });
+  const notifications = await setupNotifications({ db, config: site, clock, settings, log, mailer });
+  const app = createApp({
+    db,
+    clock,
+    config: site,
+    snapshot,
+    publisher,
+    renderPage,
+    log,
+    watchdog,
+    contentDir: site.contentDir,
+    notifier: notifications.notifier,
+    subscriptions: notifications.subscriptions,
+  });
+  handle = getRequestListener(app.fetch);
 
   // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
-  // the function that stops it on shutdown.
-  const stopJobs: (() => void | Promise<void>)[] = [];
-  stopJobs.push(watchdog.start(config.freshness.checkSeconds * 1000), () => deskMailer.close());
-  stopJobs.push(notifications.startSender());
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // the function that stops it on shutdown. The mail transport closes after both.
+  const stopJobs: (() => void | Promise<void>)[] = [watchdog.start(site.freshness.checkSeconds * 1000), notifications.startSender()];
   return {
     url,
     close: async () => {
       clearTimeout(deadlineTimer);
       for (const stop of stopJobs) await stop();
+      mailer.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would hold close() open; in-flight requests have had their chance.
-        setTimeout(() => (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
       });
       db.close();
     },
   };
 }
 
+/** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
+async function prepareDatabase(db: Db, config: Config, now: Date, log: Log): Promise<SiteSettings> {
+  const applied = await migrate(db);
+  if (applied.length) log.info(`[Herald] Applied migrations: ${applied.join(', ')}`);
+  const catalogue = readContent(config.contentDir, 'services.json', Catalogue);
+  const settings = readContent(config.contentDir, 'site.json', SiteSettings);
+  const sync = await syncCatalogue(db, catalogue, now);
+  if (sync.kept.length) log.warn(`[Catalogue] Kept ${sync.kept.join(', ')}: removed from services.json but named by open incidents.`);
+  const seeded = config.demo && (await seedDemo(db, now, config.updateIntervalMinutes));
+  if (seeded) log.info('[Herald] Empty database: added demo incidents (HERALD_DEMO=false to start empty).');
+  // Printed once, by the start that made the database; never again.
+  if (config.demo && applied.includes('0001_init.sql')) {
+    const admin = await createDemoAdmin(db, now);
+    log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
+  }
+  return settings;
+}
+
+/**
+ * Runs `work` until the database answers. Waiting only makes sense when there is a snapshot
+ * to serve meanwhile; with none, an unreachable database stops the start with its error.
+ */
+async function retryWhileUnavailable<T>(work: () => Promise<T>, options: { canWait: boolean; log: Log; onWait: (message: string) => void }): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof UnavailableError) || !options.canWait) throw error;
+      const message = 'The database does not answer yet; Herald retries every 5 s.';
+      options.onWait(message);
+      options.log.warn(`[Herald] ${message} (${error.message})`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+    });
+  });
+}
+
 if (import.meta.main) {
   try {
     const config = loadConfig(process.env);
     const running = await startHerald(config);
-    console.info(`[Herald] Listening at ${running.url} (public URL ${config.publicUrl})`);
+    console.info(`[Herald] Ready at ${running.url} (public URL ${config.publicUrlSet ? config.publicUrl : running.url})`);
     console.info(
       config.adminToken
         ? '[Herald] Admin API: use HERALD_ADMIN_TOKEN as "Authorization: Bearer <token>".'

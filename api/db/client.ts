@@ -72,8 +72,10 @@ const UNAVAILABLE = new Set(['CLIENT_CLOSED', 'SQLITE_BUSY', 'SQLITE_CANTOPEN', 
 function asUnavailable(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if ((error instanceof LibsqlError || error instanceof Error) && (UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause)))) {
-    return new UnavailableError(`[Database] The database is unreachable or busy (${String(code)}); nothing was written. The public site is still served. Try again shortly.`);
+  // A remote libSQL server that cannot be reached surfaces as fetch's network TypeError.
+  const network = error instanceof TypeError && error.message === 'fetch failed';
+  if (network || ((error instanceof LibsqlError || error instanceof Error) && (UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause))))) {
+    return new UnavailableError(`[Database] The database is unreachable or busy (${String(code ?? cause ?? error.message)}); nothing was written. The public site is still served. Try again shortly.`);
   }
   return error;
 }

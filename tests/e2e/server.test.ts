@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
@@ -103,6 +104,31 @@ describe('a comms lead posts an incident and customers see it everywhere', () =>
 });
 
 describe('restarts', () => {
+  it('serves the last published pages when the database does not answer at start', async () => {
+    const dir = server.dir;
+    expect(await server.stop()).toBe(0);
+    // A loopback port nobody listens on: the libSQL server is "down".
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)));
+    await new Promise((resolve) => probe.close(resolve));
+    server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN, DATABASE_URL: `http://127.0.0.1:${port}` }, dir, { waitFor: 'listening' });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!server.output().includes('does not answer') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(server.output()).toContain('does not answer');
+      const home = await text('/');
+      expect(home.status).toBe(200);
+      expect(home.body).toContain('Checkout payments failing');
+      expect((await text('/api/v2/summary.json')).status).toBe(200);
+      const write = await post('/api/admin/incidents', { title: 'x', severity: 'P1', message: 'x' });
+      expect(write.status).toBe(503);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+    } finally {
+      await server.kill();
+    }
+    server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN }, dir);
+  });
+
   it('shuts down cleanly on SIGTERM and serves the same incident after a restart', async () => {
     const dir = server.dir;
     expect(await server.stop()).toBe(0);

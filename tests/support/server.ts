@@ -6,6 +6,7 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 export type RunningServer = {
+  /** Where it listens. */
   url: string;
   dir: string;
   process: ChildProcess;
@@ -20,7 +21,11 @@ export type RunningServer = {
  * Starts the real server (`node api/server.ts`, the built Astro bundle) on an ephemeral
  * loopback port, with its own database and snapshot in a temporary directory.
  */
-export async function startServer(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'herald-'))): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  dir = mkdtempSync(join(tmpdir(), 'herald-')),
+  options: { waitFor: 'ready' | 'listening' } = { waitFor: 'ready' },
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(ROOT, 'api', 'server.ts')], {
     cwd: ROOT,
     env: {
@@ -40,7 +45,7 @@ export async function startServer(env: Record<string, string> = {}, dir = mkdtem
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
     const check = () => {
-      const match = /Listening at (http:\/\/\S+)/.exec(output);
+      const match = (options.waitFor === 'ready' ? /Ready at (http:\/\/\S+)/ : /Listening at (http:\/\/\S+)/).exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
