@@ -48,6 +48,11 @@ export class UnsupportedMediaTypeError extends HeraldError {
   override readonly status = 415;
 }
 
+export class TooManyRequestsError extends HeraldError {
+  override readonly code = 'too_many_requests';
+  override readonly status = 429;
+}
+
 export class PayloadTooLargeError extends HeraldError {
   override readonly code = 'payload_too_large';
   override readonly status = 413;

@@ -7,7 +7,8 @@ import { confirmSubscription, manageSubscription, requestSubscription, subscribe
 import { subscriptionPage, wantsHtml } from './pages.ts';
 import { ManageInput, SubscribeInput, type SubscriptionView } from './schema.ts';
 import { subscriberServiceSlugs } from './store.ts';
-import { createThrottle, TooManyRequestsError } from './throttle.ts';
+import { TooManyRequestsError } from '../errors.ts';
+import { createThrottle } from './throttle.ts';
 
 export type SubscriptionDeps = {
   /** Signs subscribers' links (HERALD_SECRET, or one Herald generated and kept in the database). */

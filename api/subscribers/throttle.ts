@@ -1,11 +1,3 @@
-import { HeraldError } from '../errors.ts';
-
-/** 429: the caller should slow down. One of Herald's error family (api/errors.ts), mapped by its code. */
-export class TooManyRequestsError extends HeraldError {
-  override readonly code = 'too_many_requests';
-  override readonly status = 429;
-}
-
 /**
  * A sliding-log limiter: at most `limit` hits per key in any `windowMs`. Memory is bounded:
  * at most `maxKeys` keys are tracked, the oldest forgotten first.
