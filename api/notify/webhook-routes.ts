@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { validate } from '../http/validate.ts';
+import { recordAudit } from '../db/audit.ts';
+import { insertWebhook, listWebhooks, removeWebhook } from './webhook-store.ts';
 
 export const CreateWebhookInput = z
   .object({
@@ -20,25 +22,27 @@ export const CreateWebhookInput = z
  */
 export function webhookRoutes(deps: AppDeps, options: { allowLocal: boolean }) {
   return new Hono<HeraldEnv>()
-    .get('/webhooks', async (c) => {
-      const { rows } = await deps.db.execute('SELECT id, url, created_at FROM webhooks WHERE removed_at IS NULL ORDER BY id');
-      return c.json({ webhooks: rows.map((r) => ({ id: Number(r.id), url: String(r.url), createdAt: String(r.created_at) })) });
-    })
+    .get('/webhooks', async (c) => c.json({ webhooks: await listWebhooks(deps.db) }))
     .post('/webhooks', validate('json', CreateWebhookInput.refine((i) => options.allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' })), async (c) => {
       const input = c.req.valid('json');
       const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
-      const { rows } = await deps.db.execute({
-        sql: 'INSERT INTO webhooks (url, secret, created_at) VALUES (?, ?, ?) RETURNING id',
-        args: [input.url, secret, deps.clock.now().toISOString()],
+      const now = deps.clock.now();
+      const id = await deps.db.write(async (tx) => {
+        const created = await insertWebhook(tx, input.url, secret, now);
+        await recordAudit(tx, { actor: c.get('actor'), action: 'webhook.create', entity: 'webhook', ref: String(created), after: { url: input.url } }, now);
+        return created;
       });
-      return c.json({ id: Number(rows[0]?.id), url: input.url, secret }, 201);
+      return c.json({ id, url: input.url, secret }, 201);
     })
     .delete('/webhooks/:id', async (c) => {
-      const { rowsAffected } = await deps.db.execute({
-        sql: 'UPDATE webhooks SET removed_at = ? WHERE id = ? AND removed_at IS NULL',
-        args: [deps.clock.now().toISOString(), Number(c.req.param('id')) || 0],
+      const id = Number(c.req.param('id')) || 0;
+      const now = deps.clock.now();
+      const removed = await deps.db.write(async (tx) => {
+        const done = await removeWebhook(tx, id, now);
+        if (done) await recordAudit(tx, { actor: c.get('actor'), action: 'webhook.delete', entity: 'webhook', ref: String(id) }, now);
+        return done;
       });
-      if (rowsAffected === 0) throw new NotFoundError(`[Webhooks] No webhook "${c.req.param('id')}". GET /api/admin/webhooks lists them.`);
+      if (!removed) throw new NotFoundError(`[Webhooks] No webhook "${c.req.param('id')}". GET /api/admin/webhooks lists them.`);
       return c.body(null, 204);
     });
 }

@@ -11,6 +11,7 @@ import { Email, ImportInput, Subscriber, SubscriberListQuery } from './schema.ts
 import { countByState, deleteSubscriber, findSubscriberByEmail, insertSubscriber, listSubscribers, serviceIdsFor, setSubscriberServices } from './store.ts';
 import { newNonce } from './tokens.ts';
 import { CONFIRM_TTL_MS } from './commands.ts';
+import { recordAudit } from '../db/audit.ts';
 
 const SubscriberId = z.coerce.number().int().positive();
 
@@ -56,12 +57,20 @@ export function subscriberAdminRoutes(deps: AppDeps) {
           outcome.added++;
           outcome[consent ? 'confirmed' : 'pending']++;
         }
+        await recordAudit(tx, { actor: c.get('actor'), action: 'subscriber.import', entity: 'subscriber', ref: 'import', after: { ...outcome, consent } }, now);
       });
       return c.json(outcome, 201);
     })
     .delete('/subscribers/:id', async (c) => {
       const id = SubscriberId.safeParse(c.req.param('id'));
-      const removed = id.success && (await deps.db.write((tx) => deleteSubscriber(tx, id.data)));
+      const now = deps.clock.now();
+      const removed =
+        id.success &&
+        (await deps.db.write(async (tx) => {
+          const done = await deleteSubscriber(tx, id.data);
+          if (done) await recordAudit(tx, { actor: c.get('actor'), action: 'subscriber.delete', entity: 'subscriber', ref: String(id.data) }, now);
+          return done;
+        }));
       if (!removed) throw new NotFoundError(`[Subscribers] No subscriber "${c.req.param('id')}". GET /api/admin/subscribers?q=… finds one.`);
       return c.body(null, 204);
     })

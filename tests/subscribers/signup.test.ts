@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSender } from '../../api/notify/sender.ts';
 import { makeIncident } from '../support/factories.ts';
 import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { listAudit } from '../../api/db/audit.ts';
 
 let t: SubscriberApp;
 afterEach(async () => {
@@ -86,6 +87,9 @@ describe('the admin’s subscribers', () => {
     const id = list.subscribers[0].id;
     expect((await t.request('DELETE', `/api/admin/subscribers/${id}`)).status).toBe(204);
     expect((await t.request('DELETE', `/api/admin/subscribers/${id}`)).status).toBe(404);
+    const audit = await listAudit(t.db, { entity: 'subscriber' });
+    expect(audit.map((a) => a.action)).toEqual(['subscriber.delete']);
+    expect(audit[0]).toMatchObject({ actor: 'env:HERALD_ADMIN_TOKEN', ref: String(id) });
     expect(await t.deliver()).toEqual([]); // bob's queued confirmation went with him
     expect((await t.request('GET', '/api/admin/subscribers', { token: null })).status).toBe(401);
   });

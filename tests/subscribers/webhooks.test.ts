@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeSubscriberApp, type SubscriberApp } from './harness.ts';
+import { listAudit } from '../../api/db/audit.ts';
 
 type Received = { path: string; headers: IncomingMessage['headers']; body: string };
 
@@ -37,6 +38,7 @@ describe('webhooks and Slack', () => {
     closers.push(receiver.close);
     const hook = (await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/hook` } })).json;
     expect(hook.secret).toMatch(/^whsec_/);
+    expect((await listAudit(t.db, { entity: 'webhook' }))[0]).toMatchObject({ action: 'webhook.create', ref: String(hook.id) });
     const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
     await t.deliver();
     expect((await t.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ retrying: 1 });

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { findUserForSignIn, setPassword } from '../../auth/users.ts';
-import { recordAudit, type AuditEntry } from '../../db/audit.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { ValidationError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { sessionCookieName } from '../guard.ts';
@@ -32,7 +32,7 @@ export const accountRoutes = (deps: AppDeps) => {
         throw error;
       }
       // audit.ts's entity list predates users; the column is plain text.
-      await recordAudit(deps.db, { actor: `user:${user.email}`, action: 'user.password', entity: 'user' as AuditEntry['entity'], ref: user.email }, now);
+      await recordAudit(deps.db, { actor: `user:${user.email}`, action: 'user.password', entity: 'user', ref: user.email }, now);
       deleteCookie(c, sessionCookieName(deps.config.publicUrl), { path: '/', secure: deps.config.publicUrl.startsWith('https:') });
       return c.redirect('/admin/sign-in?done=password', 303);
     });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { Role } from '../../auth/roles.ts';
 import { createUser, disableUser, listUsers } from '../../auth/users.ts';
-import { recordAudit, type AuditEntry } from '../../db/audit.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { ForbiddenError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
@@ -9,7 +9,6 @@ import type { FieldErrors } from '../views.ts';
 import { actor, formErrors } from './shared.ts';
 
 // audit.ts's entity list predates users; the column is plain text.
-const USER = 'user' as AuditEntry['entity'];
 
 /**
  * GET /admin/users — desk users (admin only). POST — adds one. POST /admin/users/:id/disable —
@@ -28,7 +27,7 @@ export const usersRoutes = (deps: AppDeps) => {
       const now = deps.clock.now();
       try {
         const user = await createUser(deps.db, { email: body.email ?? '', name: body.name?.trim() || null, role: role.data, password: body.password ?? '' }, now);
-        await recordAudit(deps.db, { actor: actor(c), action: 'user.create', entity: USER, ref: user.email, after: { email: user.email, name: user.name, role: user.role } }, now);
+        await recordAudit(deps.db, { actor: actor(c), action: 'user.create', entity: 'user', ref: user.email, after: { email: user.email, name: user.name, role: user.role } }, now);
       } catch (error) {
         const errors = formErrors(error);
         if (!errors) throw error;
@@ -42,7 +41,7 @@ export const usersRoutes = (deps: AppDeps) => {
       if (id === c.get('session')?.userId) throw new ForbiddenError('[Users] You cannot disable yourself; ask another admin.');
       const now = deps.clock.now();
       await disableUser(deps.db, id, now);
-      await recordAudit(deps.db, { actor: actor(c), action: 'user.disable', entity: USER, ref: String(id) }, now);
+      await recordAudit(deps.db, { actor: actor(c), action: 'user.disable', entity: 'user', ref: String(id) }, now);
       return c.redirect('/admin/users?done=user-disabled', 303);
     });
 };
