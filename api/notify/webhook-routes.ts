@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { validate } from '../http/validate.ts';
+import { CreateWebhookInput } from '../subscribers/schema.ts';
 import { recordAudit } from '../db/audit.ts';
 import { insertWebhook, listWebhooks, removeWebhook } from './webhook-store.ts';
-
-export const CreateWebhookInput = z
-  .object({
-    url: z.url({ protocol: /^https?$/, error: 'must be an https URL' }).max(2000),
-    /** The signing secret; Herald makes one (shown once) when absent. */
-    secret: z.string().min(16, 'use at least 16 characters').max(200).optional(),
-  })
-  .strict();
 
 /**
  * /api/admin/webhooks: add, list and remove webhook subscribers. Each receives every incident

@@ -12,6 +12,7 @@ import {
   Service,
 } from '../domain/schemas.ts';
 import type { HeraldEnv } from '../http/env.ts';
+import { CreateWebhookInput, ImportInput, Subscriber } from '../subscribers/schema.ts';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -30,8 +31,11 @@ const schemas = {
   PatchUpdateInput,
   CreateServiceInput,
   PatchServiceInput,
+  ImportInput,
+  CreateWebhookInput,
   Incident,
   Service,
+  Subscriber,
   Error: ErrorBody,
 };
 
@@ -101,6 +105,42 @@ export function openapiDocument() {
         patch: { summary: 'Edit a service or set its status', requestBody: { required: true, ...json('PatchServiceInput') }, responses: { '200': { description: 'Edited', ...json('Service') }, ...errors } },
         delete: { summary: 'Delete (archive) a service; 409 while an open incident names it', responses: { '204': { description: 'Deleted' }, ...errors } },
       },
+      '/api/admin/incidents/{ref}/deliveries': {
+        parameters: [refParam],
+        get: { summary: 'Per-update delivery counts of subscriber notices (queued, sent, retrying, failed, cancelled)', responses: { '200': { description: 'Counts by update' }, ...errors } },
+      },
+      '/api/admin/subscribers': {
+        get: {
+          summary: 'Subscribers with counts by state; search by address',
+          parameters: [
+            { name: 'q', in: 'query', schema: { type: 'string' } },
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['pending', 'confirmed', 'unsubscribed', 'suppressed'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: { '200': { description: 'Subscribers', content: { 'application/json': { schema: { type: 'object', properties: { subscribers: { type: 'array', items: ref('Subscriber') }, counts: { type: 'object' } } } } } }, ...errors },
+        },
+      },
+      '/api/admin/subscribers/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        delete: { summary: 'Remove a subscriber (and mail still queued for them)', responses: { '204': { description: 'Removed' }, ...errors } },
+      },
+      '/api/admin/subscribers/export.csv': {
+        get: { summary: 'All subscribers as CSV', responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors } },
+      },
+      '/api/admin/subscribers/import': {
+        post: { summary: 'Import subscribers from CSV; they confirm by mail unless `consent` is true', requestBody: { required: true, ...json('ImportInput') }, responses: { '201': { description: 'What was added and skipped' }, ...errors } },
+      },
+      '/api/admin/webhooks': {
+        get: { summary: 'Webhook subscribers', responses: { '200': { description: 'Webhooks' }, ...errors } },
+        post: { summary: 'Add a webhook (https only); the signing secret is shown once', requestBody: { required: true, ...json('CreateWebhookInput') }, responses: { '201': { description: 'Added' }, ...errors } },
+      },
+      '/api/admin/webhooks/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        delete: { summary: 'Remove a webhook', responses: { '204': { description: 'Removed' }, ...errors } },
+      },
+      '/healthz': { get: { summary: 'Liveness and database reachability', security: [], responses: { '200': { description: 'Database answers' }, '503': { description: 'Database unreachable; the site is still served' } } } },
+      '/healthz/freshness': { get: { summary: 'Open incidents past their next-update deadline', security: [], responses: { '200': { description: 'None overdue' }, '503': { description: 'Overdue incidents, listed' } } } },
+      '/metrics': { get: { summary: 'Prometheus text metrics', security: [], responses: { '200': { description: 'herald_incidents_open, herald_incidents_overdue, herald_next_deadline_seconds, …', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     },
   };
 }
