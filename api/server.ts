@@ -85,7 +85,6 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
   const sender = mailFrom(site, settings);
   const mailDir = join(dirname(site.snapshotDir), 'mail');
   const mailer = createMailer({ smtpUrl: site.smtpUrl, from: sender.from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log });
-  if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
   const watchdog = createWatchdog({
     db,
     clock,
