@@ -78,8 +78,15 @@ export async function insertService(db: Executor, input: CreateServiceInput, now
   });
 }
 
+/** Edits a service; a status change made this way (not by an incident) is kept as a public event. */
 export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<void> {
   const current = await getService(db, slug);
+  if (patch.status && patch.status !== current.status) {
+    await db.execute({
+      sql: 'INSERT INTO service_events (service_id, from_status, to_status, at) VALUES (?, ?, ?, ?)',
+      args: [current.id, current.status, patch.status, now.toISOString()],
+    });
+  }
   await db.execute({
     sql: `UPDATE services SET name = ?, description = ?, group_slug = ?, position = ?, status = ?, updated_at = ? WHERE id = ?`,
     args: [
@@ -112,4 +119,16 @@ export async function archiveService(db: Executor, slug: string, now: Date): Pro
   }
   await db.execute({ sql: 'UPDATE services SET archived_at = ?, updated_at = ? WHERE id = ?', args: [now.toISOString(), now.toISOString(), service.id] });
   return service;
+}
+
+export type ServiceEvent = { slug: string; from: ServiceStatus; to: ServiceStatus; at: string };
+
+/** Status changes made outside incidents since `since`, newest first. */
+export async function listServiceEvents(db: Executor, since: Date): Promise<ServiceEvent[]> {
+  const { rows } = await db.execute({
+    sql: `SELECT s.slug, e.from_status, e.to_status, e.at FROM service_events e JOIN services s ON s.id = e.service_id
+          WHERE e.at >= ? ORDER BY e.at DESC, e.id DESC LIMIT 1000`,
+    args: [since.toISOString()],
+  });
+  return rows.map((r) => ({ slug: String(r.slug), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) }));
 }

@@ -2,7 +2,7 @@ import type { SiteSettings } from '../content.ts';
 import { toIncident, type IncidentRecord } from '../domain/incident.ts';
 import { overallStatus, type OverallStatus } from '../domain/rollup.ts';
 import type { Incident, Service, Update } from '../domain/schemas.ts';
-import type { ServiceGroup } from '../db/services.ts';
+import type { ServiceEvent, ServiceGroup } from '../db/services.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
 export type UpdateView = Update & { html: string };
@@ -25,6 +25,8 @@ export type SiteModel = {
   overall: OverallStatus;
   groups: GroupView[];
   services: Service[];
+  /** Status changes made outside incidents, newest first, by service slug. */
+  serviceEvents: Record<string, ServiceEvent[]>;
   /** Newest first. */
   incidents: IncidentView[];
 };
@@ -33,6 +35,7 @@ export type ModelInput = {
   records: IncidentRecord[];
   services: Service[];
   groups: ServiceGroup[];
+  serviceEvents?: ServiceEvent[];
   settings: SiteSettings;
   publicUrl: string;
   updateIntervalMinutes: number;
@@ -67,6 +70,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     ),
     groups,
     services: input.services,
+    serviceEvents: Object.groupBy(input.serviceEvents ?? [], (e) => e.slug) as Record<string, ServiceEvent[]>,
     incidents,
   };
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Update } from '../domain/schemas.ts';
 import type { Db } from '../db/client.ts';
 import { loadIncidents } from '../db/incidents.ts';
-import { listGroups, listServices } from '../db/services.ts';
+import { listGroups, listServiceEvents, listServices } from '../db/services.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { renderFeed } from './feed.ts';
 import { buildSiteModel, FEED_PATH, type SiteModel } from './model.ts';
@@ -47,6 +47,8 @@ export type PublisherDeps = {
 };
 
 const HISTORY_LIMIT = 1000;
+/** How far back a service page lists status changes made outside incidents. */
+const SERVICE_EVENT_DAYS = 90;
 
 /**
  * Builds the publisher. Publishes run one at a time; requests that arrive while one runs
@@ -67,10 +69,12 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const records = await loadIncidents(deps.db, { limit: HISTORY_LIMIT });
     const services = await listServices(deps.db);
     const groups = await listGroups(deps.db);
+    const serviceEvents = await listServiceEvents(deps.db, new Date(now.getTime() - SERVICE_EVENT_DAYS * 86_400_000));
     const model = buildSiteModel({
       records,
       services,
       groups,
+      serviceEvents,
       settings: deps.settings,
       publicUrl: deps.publicUrl,
       updateIntervalMinutes: deps.updateIntervalMinutes,

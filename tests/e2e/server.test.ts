@@ -90,6 +90,18 @@ describe('a comms lead posts an incident and customers see it everywhere', () =>
     expect(summary.components.find((c: { id: string }) => c.id === 'billing').status).toBe('degraded_performance');
   });
 
+  it('shows a status set outside an incident as an event on the service page', async () => {
+    const res = await fetch(`${server.url}/api/admin/services/cdn`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'under_maintenance' }),
+    });
+    expect(res.status).toBe(200);
+    const page = await text('/services/cdn');
+    expect(page.body).toContain('Status changes outside incidents');
+    expect(page.body).toMatch(/Operational → <strong>Under maintenance<\/strong>/);
+  });
+
   it('answers unknown pages with the site 404 page', async () => {
     const res = await fetch(`${server.url}/incidents/INC-999`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
