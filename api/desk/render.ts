@@ -22,6 +22,7 @@ const PAGE_PATH: Record<AdminLocals['page'], string> = {
 const FLASH: Record<string, string> = {
   created: 'Incident declared and published.',
   updated: 'Update posted and published.',
+  reopened: 'Incident reopened and published; its update cadence runs again.',
   resolved: 'Incident resolved and published.',
   edited: 'Update corrected; the public page marks it edited.',
   details: 'Incident details saved and published.',

@@ -176,6 +176,21 @@ describe('Post update and resolve', () => {
     expect(textOf(await res.text())).toContain('The incident is resolved and takes no status update');
   });
 
+  it('reopens a resolved incident from its page, and asks for a message', async () => {
+    await d.call('POST', '/api/admin/incidents/INC-1/updates', { status: 'resolved', message: 'Fixed.' });
+    expect(await page('/admin/incidents/INC-1')).toContain('Reopen the incident');
+    const empty = await submit('/admin/incidents/INC-1/reopen', { status: 'investigating', message: '  ' });
+    expect(empty.status).toBe(400);
+    expect(textOf(await empty.text())).toContain('Say why the incident is reopened');
+    const res = await submit('/admin/incidents/INC-1/reopen', { status: 'mitigating', message: 'Errors are back.' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=reopened');
+    const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
+    expect(incident).toMatchObject({ status: 'mitigating', resolvedAt: null });
+    expect(incident.updates[0].message).toBe('Errors are back.');
+    expect((await submit('/admin/incidents/INC-1/reopen', { status: 'investigating', message: 'Again?' })).status).toBe(400);
+  });
+
   it('changes the commander and severity through the same command as the API, audited', async () => {
     const res = await submit('/admin/incidents/INC-1/details', { title: 'Elevated API error rates', severity: 'P0', impact: '', commander: 'oncall@example.test' });
     expect(res.status).toBe(303);

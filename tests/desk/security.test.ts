@@ -23,7 +23,7 @@ describe('every desk page needs a session, whatever the spelling', () => {
     expect(res.headers.get('location')).toMatch(/^\/admin\/sign-in\?next=/);
   });
 
-  it.each(['/admin/incidents/new', '/admin/incidents/INC-1/updates', '/admin/services/api', '/admin/tokens', '/admin/users', '/admin/users/1/disable', '/admin/account', '/admin/preview', '//admin/incidents/new', '/ADMIN/services/api'])(
+  it.each(['/admin/incidents/new', '/admin/incidents/INC-1/updates', '/admin/incidents/INC-1/reopen', '/admin/services/api', '/admin/tokens', '/admin/users', '/admin/users/1/disable', '/admin/account', '/admin/preview', '//admin/incidents/new', '/ADMIN/services/api'])(
     'POST %s from our own origin without a session → 401',
     async (path) => {
       const res = await d.post(path, { title: 'x', message: 'y' });

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { postIncidentUpdate, readIncident } from '../../commands/incidents.ts';
+import { postIncidentUpdate, readIncident, reopen } from '../../commands/incidents.ts';
+import { ReopenInput } from '../../domain/schemas.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
 import { postmortemDueAt } from '../../domain/incident.ts';
 import type { Incident } from '../../domain/schemas.ts';
@@ -20,6 +21,7 @@ type Mode = 'update' | 'resolve';
  * GET /admin/incidents/:ref — the incident's timeline and the next update's form, prefilled
  * from the Status Update template. GET …/resolve — the form prefilled from the Resolution
  * template. POST …/updates — preview, or post through the same command as the API.
+ * POST …/reopen — brings a resolved incident back (its own action, as in the API).
  */
 export const incidentRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, incident: Incident, mode: Mode, values: UpdateValues, errors: FieldErrors, preview: boolean) => {
@@ -84,6 +86,25 @@ export const incidentRoutes = (deps: AppDeps) => {
         const errors = formErrors(error);
         if (!errors) throw error;
         return show(c, incident, mode, values, errors, false);
+      }
+    })
+    .post('/admin/incidents/:ref/reopen', async (c) => {
+      needs(c, 'publish');
+      const id = idFromParam(c.req.param('ref'));
+      const body = await formBody(c);
+      const input = ReopenInput.safeParse({ status: body.status || undefined, message: body.message ?? '' });
+      const refuse = async (errors: FieldErrors) => {
+        const incident = await readIncident(deps, id);
+        return show(c, incident, 'update', fresh(c, incident, 'update'), errors, false);
+      };
+      if (!input.success) return refuse({ message: 'Say why the incident is reopened: customers read this message.' });
+      try {
+        const after = await reopen(deps, actor(c), id, input.data);
+        return c.redirect(`/admin/incidents/${after.ref}?done=reopened`, 303);
+      } catch (error) {
+        const errors = formErrors(error);
+        if (!errors) throw error;
+        return refuse(errors);
       }
     });
 };
