@@ -27,11 +27,19 @@ export async function recordAudit(db: Executor, entry: AuditEntry, now: Date): P
 
 export type AuditRecord = { at: string; actor: string; action: string; entity: string; ref: string; before: unknown; after: unknown };
 
-export async function listAudit(db: Executor, filter: { entity?: string; ref?: string; limit?: number } = {}): Promise<AuditRecord[]> {
+/**
+ * The audit log, newest first. `ref` matches one exact reference; `incident` an incident's
+ * whole trail: its own entries (INC-7) and its updates' (INC-7/12).
+ */
+export async function listAudit(db: Executor, filter: { entity?: string; ref?: string; incident?: string; limit?: number } = {}): Promise<AuditRecord[]> {
   const where: string[] = [];
   const args: string[] = [];
   if (filter.entity) (where.push('entity = ?'), args.push(filter.entity));
   if (filter.ref) (where.push('entity_ref = ?'), args.push(filter.ref));
+  if (filter.incident) {
+    where.push(`(entity_ref = ? OR (entity = 'update' AND entity_ref LIKE ? ESCAPE '\\'))`);
+    args.push(filter.incident, `${filter.incident.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);
+  }
   const { rows } = await db.execute({
     sql: `SELECT at, actor, action, entity, entity_ref, before, after FROM audit_log
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.min(filter.limit ?? 200, 1000)}`,

@@ -37,8 +37,15 @@ export async function makeTestApp(options: { start?: string; renderPage?: PageRe
   const silent = { info() {}, warn() {}, error() {} };
   const app = createApp({ db, clock, config, snapshot, publisher, log: silent });
 
-  /** A JSON request to the app, as the admin unless `token` says otherwise (null: no header). */
-  const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
+  const call = jsonCaller(app);
+  return { app, db, clock, snapshot, publisher, call };
+}
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
+
+/** A JSON request to `app`, as the admin unless `token` says otherwise (null: no header). */
+export function jsonCaller(app: { request(path: string, init: RequestInit): Response | Promise<Response> }) {
+  return async (method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -52,7 +59,4 @@ export async function makeTestApp(options: { start?: string; renderPage?: PageRe
     }
     return { status: response.status, json, text, headers: response.headers };
   };
-  return { app, db, clock, snapshot, publisher, call };
 }
-
-export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { listAudit } from '../../db/audit.ts';
 import { IncidentRef } from '../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { incidentAudit } from '../audit-log.ts';
 import { common, renderDesk } from '../render.ts';
 
 /**
@@ -13,6 +12,6 @@ export const auditRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().get('/admin/audit', async (c) => {
     const asked = (c.req.query('ref') ?? '').trim().toUpperCase();
     const ref = IncidentRef.safeParse(asked).success ? asked : '';
-    const entries = ref ? await incidentAudit(deps.db, ref) : await listAudit(deps.db, { limit: 200 });
+    const entries = ref ? await listAudit(deps.db, { incident: ref, limit: 1000 }) : await listAudit(deps.db, { limit: 200 });
     return renderDesk(c, deps, { ...common(c, deps), page: 'audit', ref, entries });
   });

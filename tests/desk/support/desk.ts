@@ -3,7 +3,7 @@ import { createApp } from '../../../api/app.ts';
 import { createUser } from '../../../api/auth/users.ts';
 import type { Role } from '../../../api/auth/roles.ts';
 import { loadAstroRenderer } from '../../../api/publish/astro-renderer.ts';
-import { ADMIN_TOKEN, makeTestApp, PUBLIC_URL } from '../../support/app.ts';
+import { ADMIN_TOKEN, jsonCaller, makeTestApp, PUBLIC_URL } from '../../support/app.ts';
 import { ROOT } from '../../support/server.ts';
 
 export const PASSWORD = 'a long enough password';
@@ -22,14 +22,7 @@ export async function makeDesk(options: { start?: string; contentDir?: string } 
   const app = createApp({ db: t.db, clock: t.clock, config, snapshot: t.snapshot, publisher: t.publisher, renderPage, log: silent, ...(options.contentDir ? { contentDir: options.contentDir } : {}) });
 
   /** A JSON request to the admin API, as the admin unless `token` says otherwise. */
-  const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) => {
-    const headers: Record<string, string> = {};
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, json: text.startsWith('{') ? JSON.parse(text) : null, text };
-  };
+  const call = jsonCaller(app);
 
   const addUser = (email: string, role: Role, name: string | null = null) => createUser(t.db, { email, role, password: PASSWORD, name }, t.clock.now());
 
