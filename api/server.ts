@@ -177,27 +177,29 @@ function listen(server: Server, host: string, port: number): Promise<string> {
 }
 
 if (import.meta.main) {
+  let running: Running | undefined;
+  // Installed before anything is printed: a SIGTERM that follows "Ready" at once must find it.
+  const stop = (signal: string) => {
+    console.info(`[Herald] ${signal}: finishing in-flight requests and closing the database.`);
+    (running ? running.close() : Promise.resolve()).then(
+      () => process.exit(0),
+      (error) => {
+        console.error('[Herald] Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
   try {
     const config = loadConfig(process.env);
-    const running = await startHerald(config);
+    running = await startHerald(config);
     console.info(`[Herald] Ready at ${running.url} (public URL ${config.publicUrlSet ? config.publicUrl : running.url})`);
     console.info(
       config.adminToken
         ? '[Herald] Admin API: use HERALD_ADMIN_TOKEN as "Authorization: Bearer <token>".'
         : '[Herald] Admin API: make a token with `npm run token -- create NAME` (or set HERALD_ADMIN_TOKEN).',
     );
-    const stop = (signal: string) => {
-      console.info(`[Herald] ${signal}: finishing in-flight requests and closing the database.`);
-      running.close().then(
-        () => process.exit(0),
-        (error) => {
-          console.error('[Herald] Shutdown failed:', error);
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

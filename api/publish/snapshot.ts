@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompressSync, constants, gunzipSync, gzip } from 'node:zlib';
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -53,16 +53,23 @@ export function pathForFile(file: string): string {
  * A file with its compressed forms. Compression (brotli at its best quality, for the smallest
  * page on a phone) runs on libuv's thread pool, so a publish never blocks readers.
  */
-export async function makeEntry(path: string, content: string | Buffer, lastModified: Date): Promise<SnapshotEntry> {
+export async function makeEntry(
+  path: string,
+  content: string | Buffer,
+  lastModified: Date,
+  compressed?: { gzip: Buffer; br: Buffer },
+): Promise<SnapshotEntry> {
   const body = typeof content === 'string' ? Buffer.from(content) : content;
   const type = TYPES[extname(fileForPath(path))] ?? 'application/octet-stream';
   const compressible = COMPRESSIBLE.test(type);
-  const [gzipped, brotli] = compressible
-    ? await Promise.all([
+  const [gzipped, brotli] = !compressible
+    ? [body, body]
+    : compressed
+      ? [compressed.gzip, compressed.br]
+      : await Promise.all([
         gzipAsync(body, { level: 9 }),
-        brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-      ])
-    : [body, body];
+          brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+        ]);
   return {
     path,
     type,
@@ -111,19 +118,27 @@ export class Snapshot {
     const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now)));
     // Swapped in together, after all are ready: readers never see half a publish.
     for (const entry of entries) {
-      if (this.#dir) writeAtomically(join(this.#dir, fileForPath(entry.path)), entry.body);
+      if (this.#dir) writeEntry(this.#dir, entry);
       this.#entries.set(entry.path, entry);
     }
     return entries.map((e) => e.path);
   }
 
-  /** Loads what a previous run published, so readers are served before the database answers. */
+  /**
+   * Loads what a previous run published, so readers are served before the database answers.
+   * The compressed copies written beside each file are reused when they still match it, so a
+   * restart does not recompress the whole site.
+   */
   async loadFromDisk(): Promise<number> {
     if (!this.#dir) return 0;
     const dir = this.#dir;
-    const files = [...walk(dir)].filter((file) => !file.includes('.tmp-'));
+    const files = [...walk(dir)].filter((file) => !file.includes('.tmp-') && !SIDECAR.test(file));
     const entries = await Promise.all(
-      files.map((file) => makeEntry(pathForFile(file), readFileSync(join(dir, file)), statSync(join(dir, file)).mtime)),
+      files.map((file) => {
+        const full = join(dir, file);
+        const body = readFileSync(full);
+        return makeEntry(pathForFile(file), body, statSync(full).mtime, readSidecars(full, body));
+      }),
     );
     for (const entry of entries) this.#entries.set(entry.path, entry);
     return entries.length;
@@ -131,8 +146,34 @@ export class Snapshot {
 
   /** Writes every entry under `dir`: the whole site, for any static host. */
   exportTo(dir: string): number {
-    for (const entry of this.#entries.values()) writeAtomically(join(dir, fileForPath(entry.path)), entry.body);
+    for (const entry of this.#entries.values()) writeEntry(dir, entry);
     return this.#entries.size;
+  }
+}
+
+const SIDECAR = /\.(br|gz)$/;
+
+/**
+ * A file and, when compressible, its `.br` and `.gz` copies beside it — what nginx's
+ * gzip_static/brotli_static and most CDNs serve as is, and what a restart reloads.
+ */
+function writeEntry(dir: string, entry: SnapshotEntry): void {
+  const file = join(dir, fileForPath(entry.path));
+  if (entry.gzip !== entry.body) {
+    writeAtomically(`${file}.br`, entry.br);
+    writeAtomically(`${file}.gz`, entry.gzip);
+  }
+  writeAtomically(file, entry.body);
+}
+
+/** The compressed copies of `file`, if both exist and still decompress to `body`. */
+function readSidecars(file: string, body: Buffer): { gzip: Buffer; br: Buffer } | undefined {
+  try {
+    const br = readFileSync(`${file}.br`);
+    const gz = readFileSync(`${file}.gz`);
+    return brotliDecompressSync(br).equals(body) && gunzipSync(gz).equals(body) ? { gzip: gz, br } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

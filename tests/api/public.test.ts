@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -136,6 +136,19 @@ describe('the snapshot on disk', () => {
     expect(await restarted.loadFromDisk()).toBe(3);
     expect(restarted.get('/incidents/INC-1')?.body.toString()).toBe('<h1>one</h1>');
     expect(restarted.get('/')?.etag).toBe(snapshot.get('/')?.etag);
+    // Compressed copies sit beside each file for static hosts, and are reused after a restart.
+    expect(brotliDecompressSync(readFileSync(join(dir, 'index.html.br'))).toString()).toBe('<h1>ok</h1>');
+    expect(gunzipSync(readFileSync(join(dir, 'feed.xml.gz'))).toString()).toBe('<rss/>');
+    expect(restarted.get('/')?.br.equals(readFileSync(join(dir, 'index.html.br')))).toBe(true);
+  });
+
+  it('recompresses a file whose compressed copies no longer match it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
+    await new Snapshot(dir).put(new Map([['/', '<h1>old</h1>']]), new Date('2026-03-10T12:00:00Z'));
+    writeFileSync(join(dir, 'index.html'), '<h1>edited by hand</h1>');
+    const restarted = new Snapshot(dir);
+    await restarted.loadFromDisk();
+    expect(brotliDecompressSync(restarted.get('/')!.br).toString()).toBe('<h1>edited by hand</h1>');
   });
 
   it('leaves unchanged files and their validators alone', async () => {
