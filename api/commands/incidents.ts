@@ -33,7 +33,11 @@ export type IncidentEvent =
  * Called inside the write transaction of every incident change, so a notice is queued if
  * and only if the change commits.
  */
-export type Notifier = { incidentChanged(tx: Transaction, event: IncidentEvent, ctx: WriteContext): Promise<void> };
+export type Notifier = {
+  incidentChanged(tx: Transaction, event: IncidentEvent, ctx: WriteContext): Promise<void>;
+  /** A service's status set outside an incident (the id of its service event). */
+  serviceChanged?(tx: Transaction, serviceEventId: number, now: Date): Promise<void>;
+};
 
 const context = (deps: AppDeps, actor: string): WriteContext => ({
   actor,

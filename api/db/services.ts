@@ -78,14 +78,19 @@ export async function insertService(db: Executor, input: CreateServiceInput, now
   });
 }
 
-/** Edits a service; a status change made this way (not by an incident) is kept as a public event. */
-export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<void> {
+/**
+ * Edits a service; a status change made this way (not by an incident) is kept as a public event.
+ * @returns the id of that event, or null when the status did not change.
+ */
+export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<number | null> {
   const current = await getService(db, slug);
+  let eventId: number | null = null;
   if (patch.status && patch.status !== current.status) {
-    await db.execute({
-      sql: 'INSERT INTO service_events (service_id, from_status, to_status, at) VALUES (?, ?, ?, ?)',
+    const { rows } = await db.execute({
+      sql: 'INSERT INTO service_events (service_id, from_status, to_status, at) VALUES (?, ?, ?, ?) RETURNING id',
       args: [current.id, current.status, patch.status, now.toISOString()],
     });
+    eventId = Number(rows[0]?.id);
   }
   await db.execute({
     sql: `UPDATE services SET name = ?, description = ?, group_slug = ?, position = ?, status = ?, updated_at = ? WHERE id = ?`,
@@ -99,6 +104,7 @@ export async function updateService(db: Executor, slug: string, patch: PatchServ
       current.id,
     ],
   });
+  return eventId;
 }
 
 export async function setServiceStatus(db: Executor, serviceId: number, status: ServiceStatus, now: Date): Promise<void> {
@@ -131,4 +137,17 @@ export async function listServiceEvents(db: Executor, since: Date): Promise<Serv
     args: [since.toISOString()],
   });
   return rows.map((r) => ({ slug: String(r.slug), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) }));
+}
+
+export type ServiceEventDetail = ServiceEvent & { id: number; name: string; createdAt: string };
+
+export async function getServiceEvent(db: Executor, id: number): Promise<ServiceEventDetail | null> {
+  const { rows } = await db.execute({
+    sql: `SELECT e.id, s.slug, s.name, s.created_at, e.from_status, e.to_status, e.at FROM service_events e
+          JOIN services s ON s.id = e.service_id WHERE e.id = ?`,
+    args: [id],
+  });
+  const r = rows[0];
+  if (!r) return null;
+  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), createdAt: String(r.created_at), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) };
 }

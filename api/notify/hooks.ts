@@ -10,6 +10,8 @@ import { markdownToText } from '../markdown.ts';
 import { guardedPost } from './http-post.ts';
 import { ForbiddenTargetError } from './ssrf.ts';
 import type { HookDelivery } from './sender.ts';
+import type { OutboxRow } from './outbox.ts';
+import { getServiceEvent, type ServiceEventDetail } from '../db/services.ts';
 import { classifyHttpStatus } from './retry.ts';
 
 /**
@@ -46,6 +48,16 @@ export function webhookPayload(incident: IncidentRecord, updateId: number, publi
   };
 }
 
+/** Statuspage's component-update webhook body for a status set outside an incident. Pure. */
+export function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string) {
+  return {
+    meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: event.at },
+    page: { id: 'herald', url: publicUrl },
+    component_update: { id: `service-event-${event.id}`, created_at: event.at, old_status: event.from, new_status: event.to, component_id: event.slug },
+    component: { id: event.slug, name: event.name, status: event.to, created_at: event.createdAt },
+  };
+}
+
 /** The Slack message for an update: what, where it stands, and the link. Pure. */
 export function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
   const ref = refOf(incident.id);
@@ -67,20 +79,31 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
       return { verdict: error instanceof ForbiddenTargetError ? 'hard' : 'retry', detail: (error as Error).message } as const;
     }
   };
+  const sign = (secret: string, body: string, row: OutboxRow, event: string) => ({
+    'x-herald-signature': signPayload(secret, body, Math.floor(now().getTime() / 1000)),
+    'x-herald-delivery': String(row.id),
+    'x-herald-event': event,
+  });
+  const hookOf = async (row: OutboxRow) => {
+    const { rows } = await options.db.execute({ sql: 'SELECT url, secret FROM webhooks WHERE id = ? AND removed_at IS NULL', args: [row.webhookId] });
+    return rows[0] ? { url: String(rows[0].url), secret: String(rows[0].secret) } : null;
+  };
   return async (row, incident) => {
+    if (row.serviceEventId !== null) {
+      const [hook, event] = await Promise.all([hookOf(row), getServiceEvent(options.db, row.serviceEventId)]);
+      if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
+      if (!event) return { verdict: 'hard', detail: 'service event no longer exists' };
+      const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl));
+      return post(hook.url, body, sign(hook.secret, body, row, 'component.update'));
+    }
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
     if (row.kind === 'slack') {
       if (!options.slackWebhookUrl) return { verdict: 'hard', detail: 'SLACK_WEBHOOK_URL is not set any more' };
       return post(options.slackWebhookUrl, JSON.stringify(slackMessage(incident, row.updateId, options.publicUrl)), {});
     }
-    const { rows } = await options.db.execute({ sql: 'SELECT url, secret FROM webhooks WHERE id = ? AND removed_at IS NULL', args: [row.webhookId] });
-    const hook = rows[0];
+    const hook = await hookOf(row);
     if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
     const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl));
-    return post(String(hook.url), body, {
-      'x-herald-signature': signPayload(String(hook.secret), body, Math.floor(now().getTime() / 1000)),
-      'x-herald-delivery': String(row.id),
-      'x-herald-event': 'incident.update',
-    });
+    return post(hook.url, body, sign(hook.secret, body, row, 'incident.update'));
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { IncidentEvent, Notifier } from '../commands/incidents.ts';
 import type { Executor } from '../db/client.ts';
-import { queueHooks, queueIncidentMails } from './outbox.ts';
+import { queueHooks, queueIncidentMails, queueServiceHooks } from './outbox.ts';
 
 /**
  * Whether an event is announced. The update's `notify` already holds the plan's default
@@ -35,6 +35,9 @@ export function createNotifier(options: { slack: boolean }): Notifier {
       if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, ctx.now);
       // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
       await queueHooks(tx, event.incidentId, event.updateId, ctx.now, { webhooks: true, slack: options.slack });
+    },
+    async serviceChanged(tx, serviceEventId, now) {
+      await queueServiceHooks(tx, serviceEventId, now);
     },
   };
 }

@@ -13,6 +13,8 @@ export type OutboxRow = {
   webhookId: number | null;
   incidentId: number | null;
   updateId: number | null;
+  /** A service status change outside an incident (webhooks only). */
+  serviceEventId: number | null;
   attempts: number;
   createdAt: string;
 };
@@ -60,6 +62,16 @@ export async function queueHooks(db: Executor, incidentId: number, updateId: num
   }
 }
 
+/** Queues a service's status change (made outside an incident) for every active webhook. */
+export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.execute({
+    sql: `INSERT INTO outbox (kind, webhook_id, service_event_id, next_attempt_at, created_at)
+          SELECT 'webhook', id, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+    args: [serviceEventId, at, at],
+  });
+}
+
 /**
  * Claims up to `limit` due rows for `owner` until `leaseUntil`, in one statement, so two
  * senders (two processes on one libSQL server) never claim the same row. A row whose lease
@@ -71,7 +83,7 @@ export async function claimDue(db: Executor, owner: string, now: Date, leaseUnti
     sql: `UPDATE outbox SET lease_owner = ?, lease_until = ?
           WHERE id IN (SELECT id FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?
                        AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
-          RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, attempts, created_at`,
+          RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, service_event_id, attempts, created_at`,
     args: [owner, leaseUntil.toISOString(), at, at, limit],
   });
   return rows
@@ -82,6 +94,7 @@ export async function claimDue(db: Executor, owner: string, now: Date, leaseUnti
       webhookId: r.webhook_id === null ? null : Number(r.webhook_id),
       incidentId: r.incident_id === null ? null : Number(r.incident_id),
       updateId: r.update_id === null ? null : Number(r.update_id),
+      serviceEventId: r.service_event_id === null || r.service_event_id === undefined ? null : Number(r.service_event_id),
       attempts: Number(r.attempts),
       createdAt: String(r.created_at),
     }))

@@ -53,6 +53,25 @@ describe('webhooks and Slack', () => {
     expect(payload.incident.incident_updates[0].body).toBe('We are investigating elevated error rates on the API.');
   });
 
+  it('tells webhooks of a service status set outside an incident, as a signed Statuspage component update', async () => {
+    t = await makeSubscriberApp({ hooks: { allowLocal: true } });
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    const hook = (await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/hook` } })).json;
+    expect((await t.request('PATCH', '/api/admin/services/cdn', { json: { status: 'under_maintenance' } })).status).toBe(200);
+    expect((await t.request('PATCH', '/api/admin/services/cdn', { json: { name: 'CDN' } })).status).toBe(200);
+    await t.deliver();
+    expect(receiver.received).toHaveLength(1);
+    const { headers, body } = receiver.received[0] as Received;
+    expect(headers['x-herald-event']).toBe('component.update');
+    const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-herald-signature'])) ?? [];
+    expect(v1).toBe(createHmac('sha256', hook.secret).update(`${ts}.${body}`).digest('hex'));
+    expect(JSON.parse(body)).toMatchObject({
+      component_update: { old_status: 'operational', new_status: 'under_maintenance', component_id: 'cdn' },
+      component: { id: 'cdn', status: 'under_maintenance' },
+    });
+  });
+
   it('refuses loopback and private targets unless local targets are allowed, after DNS and on redirects', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: false } });
     const receiver = await startReceiver();

@@ -27,7 +27,8 @@ export const servicesDeskRoutes = (deps: AppDeps) => {
       await deps.db.write(async (tx) => {
         const before = await getService(tx, slug);
         if (before.status === status.data) return;
-        await updateService(tx, slug, { status: status.data }, now);
+        const eventId = await updateService(tx, slug, { status: status.data }, now);
+        if (eventId !== null) await deps.notifier?.serviceChanged?.(tx, eventId, now);
         await recordAudit(tx, { actor: actor(c), action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status: status.data } }, now);
       });
       await republish(deps, []);

@@ -34,7 +34,8 @@ export const servicesRoutes = (deps: AppDeps) =>
       await deps.db.write(async (tx) => {
         const before = await getService(tx, slug);
         await assertGroupExists(tx, patch.group);
-        await updateService(tx, slug, patch, now);
+        const eventId = await updateService(tx, slug, patch, now);
+        if (eventId !== null) await deps.notifier?.serviceChanged?.(tx, eventId, now);
         await recordAudit(tx, { actor: c.get('actor'), action: 'service.edit', entity: 'service', ref: slug, before: shape(before), after: patch }, now);
       });
       await republish(deps, []);
