@@ -8,6 +8,7 @@ import { handleError } from './http/errors.ts';
 import { lookup, respondWith } from './publish/serve.ts';
 import { incidentsRoutes } from './routes/admin/incidents/index.ts';
 import { servicesRoutes } from './routes/admin/services/index.ts';
+import { maintenanceRoutes } from './routes/admin/maintenance/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { freshnessRoutes } from './freshness/routes.ts';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api/admin/incidents', incidentsRoutes(deps));
   app.route('/api/admin/services', servicesRoutes(deps));
+  app.route('/api/admin/maintenance', maintenanceRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));

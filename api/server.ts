@@ -9,6 +9,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createDemoAdmin } from './auth/demo-admin.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
+import { createMaintenanceJob } from './maintenance/job.ts';
 import { createMailer } from './notify/mailer.ts';
 import { mailFrom, setupNotifications } from './notify/wire.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -27,6 +28,7 @@ import { Snapshot } from './publish/snapshot.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RETRY_MS = 5000;
+const MAINTENANCE_CHECK_MS = 30_000;
 
 type Log = Pick<Console, 'info' | 'warn' | 'error'>;
 
@@ -114,6 +116,8 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
   // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
   // the function that stops it on shutdown. The mail transport closes after both.
   const stopJobs: (() => void | Promise<void>)[] = [watchdog.start(site.freshness.checkSeconds * 1000), notifications.startSender()];
+  // Maintenance windows start and complete on time, to within this interval.
+  stopJobs.push(createMaintenanceJob({ db, clock, publisher, log, config: site, notifier: notifications.notifier }).start(MAINTENANCE_CHECK_MS));
   return {
     url,
     close: async () => {

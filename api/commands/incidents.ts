@@ -37,6 +37,8 @@ export type Notifier = {
   incidentChanged(tx: Transaction, event: IncidentEvent, ctx: WriteContext): Promise<void>;
   /** A service's status set outside an incident (the id of its service event). */
   serviceChanged?(tx: Transaction, serviceEventId: number, now: Date): Promise<void>;
+  /** A maintenance window's update was posted (by a person or by the transitions job). */
+  maintenanceChanged?(tx: Transaction, event: { maintenanceId: number; updateId: number }, now: Date): Promise<void>;
 };
 
 const context = (deps: AppDeps, actor: string): WriteContext => ({

@@ -3,7 +3,7 @@ import type { Executor } from './client.ts';
 export type AuditEntry = {
   actor: string;
   action: string;
-  entity: 'incident' | 'update' | 'service' | 'token' | 'user' | 'subscriber' | 'webhook';
+  entity: 'incident' | 'update' | 'service' | 'token' | 'user' | 'subscriber' | 'webhook' | 'maintenance';
   ref: string;
   before?: unknown;
   after?: unknown;

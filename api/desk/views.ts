@@ -5,7 +5,7 @@
 import type { Role } from '../auth/roles.ts';
 import type { AuditRecord } from '../db/audit.ts';
 import type { Incident } from '../domain/schemas.ts';
-import type { IncidentStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
+import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
 
 export type DeskUser = { email: string; name: string | null; role: Role };
 export type FieldErrors = Record<string, string>;
@@ -35,6 +35,8 @@ export type DashboardView = Common & {
     flaggedAt: string | null;
   }[];
   recent: { ref: string; title: string; severity: Severity; resolvedAt: string | null }[];
+  /** Maintenance in progress, then upcoming, soonest first. */
+  maintenance: { ref: string; title: string; status: MaintenanceStatus; scheduledFor: string; scheduledUntil: string; services: string[] }[];
 };
 
 export type NewIncidentValues = {

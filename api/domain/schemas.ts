@@ -3,7 +3,7 @@
  * and the tests. No server imports.
  */
 import { z } from 'zod';
-import { IncidentStatus, ServiceStatus, Severity } from './vocabulary.ts';
+import { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
 
 export const Slug = z
   .string()
@@ -158,3 +158,52 @@ export const Incident = z.object({
   updates: z.array(Update),
 });
 export type Incident = z.infer<typeof Incident>;
+
+/* ---------- maintenance ---------- */
+
+export const MaintenanceRef = z.string().regex(/^MNT-[1-9][0-9]{0,15}$/i, 'a maintenance reference looks like MNT-7');
+
+const Instant = z.iso.datetime({ offset: true });
+
+export const CreateMaintenanceInput = z
+  .object({
+    title: Text(200),
+    message: Markdown,
+    services: z.array(Slug).max(200).refine((s) => new Set(s).size === s.length, 'each service at most once').default([]),
+    scheduledFor: Instant,
+    scheduledUntil: Instant,
+    notify: z.boolean().optional(),
+  })
+  .strict()
+  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' });
+export type CreateMaintenanceInput = z.infer<typeof CreateMaintenanceInput>;
+
+export const PostMaintenanceUpdateInput = z
+  .object({ status: MaintenanceStatus.optional(), message: Markdown, notify: z.boolean().optional() })
+  .strict();
+export type PostMaintenanceUpdateInput = z.infer<typeof PostMaintenanceUpdateInput>;
+
+export const MaintenanceListQuery = z.object({
+  state: z.enum(['upcoming', 'active', 'completed', 'all']).default('all'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, message: z.string(), notify: z.boolean(), createdAt: Iso });
+export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
+
+export const Maintenance = z.object({
+  ref: z.string(),
+  url: z.string(),
+  title: z.string(),
+  status: MaintenanceStatus,
+  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+  scheduledFor: Iso,
+  scheduledUntil: Iso,
+  createdAt: Iso,
+  updatedAt: Iso,
+  startedAt: Iso.nullable(),
+  completedAt: Iso.nullable(),
+  /** Newest first. */
+  updates: z.array(MaintenanceUpdate),
+});
+export type Maintenance = z.infer<typeof Maintenance>;

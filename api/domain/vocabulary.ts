@@ -65,3 +65,14 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
 
 /** The plan's update cadence: never more than 30 minutes between public updates. */
 export const MAX_UPDATE_INTERVAL_MINUTES = 30;
+
+/** A maintenance window's lifecycle (PRODUCT.md): scheduled → in_progress → completed. */
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
+export const MaintenanceStatus = z.enum(MAINTENANCE_STATUSES);
+export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
+
+export const MAINTENANCE_STATUS_LABEL: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  completed: 'Completed',
+};

@@ -3,7 +3,8 @@
  * Rendering is apart from transport, so it is tested without SMTP.
  */
 import { refOf, type IncidentRecord } from '../domain/incident.ts';
-import { INCIDENT_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
+import { maintenanceRefOf, type MaintenanceRecord } from '../domain/maintenance.ts';
+import { INCIDENT_STATUS_LABEL, MAINTENANCE_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import type { SubscriberRecord } from '../subscribers/store.ts';
 import { signLink } from '../subscribers/tokens.ts';
@@ -96,6 +97,51 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
       ...fill(settings.templates.incident, vars),
       messageId: incidentMessageId(settings.publicUrl, incident.id, update.id, subscriber.id),
       headers: { ...listHeaders, References: thread, 'In-Reply-To': thread },
+    },
+  };
+}
+
+/**
+ * The mail about a maintenance update. It uses the operator's incident template (same
+ * timeline, same fields): the "severity" reads "Planned maintenance", the impact line gives
+ * the window, and the permalink is the maintenance page.
+ */
+export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRecord | undefined, maintenance: MaintenanceRecord | undefined, settings: ComposeSettings): Composed {
+  if (!subscriber) return { cancel: 'subscriber removed' };
+  if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
+  const update = maintenance?.updates.find((u) => u.id === row.maintenanceUpdateId);
+  if (!maintenance || !update) return { cancel: 'update no longer exists' };
+  const links = subscriberLinks(settings, subscriber);
+  const ref = maintenanceRefOf(maintenance.id);
+  const vars: TemplateVars = {
+    siteTitle: settings.siteTitle,
+    title: maintenance.title,
+    ref,
+    statusLabel: MAINTENANCE_STATUS_LABEL[update.status],
+    severityLabel: 'Planned maintenance',
+    impact: `planned from ${utc(maintenance.scheduledFor)} to ${utc(maintenance.scheduledUntil)}`,
+    message: markdownToText(update.message),
+    messageHtml: renderMarkdown(update.message),
+    services: maintenance.services.map((s) => `- ${s.name}`).join('\n'),
+    servicesHtml: maintenance.services.map((s) => `<li>${escape(s.name)}</li>`).join(''),
+    nextUpdateBy: null,
+    postedAt: utc(update.createdAt),
+    permalink: `${settings.publicUrl}/maintenance/${ref}`,
+    manageUrl: links.manageUrl,
+    unsubscribeUrl: links.unsubscribeUrl,
+  };
+  const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
+  return {
+    mail: {
+      to: subscriber.email,
+      ...fill(settings.templates.incident, vars),
+      messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
+      headers: {
+        'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${settings.unsubscribeMailbox}?subject=unsubscribe%20${links.manageToken}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        References: thread,
+        'In-Reply-To': thread,
+      },
     },
   };
 }

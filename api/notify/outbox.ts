@@ -4,7 +4,7 @@
  */
 import type { Executor } from '../db/client.ts';
 
-export type OutboxKind = 'incident' | 'confirm' | 'welcome' | 'webhook' | 'slack';
+export type OutboxKind = 'incident' | 'confirm' | 'welcome' | 'webhook' | 'slack' | 'maintenance';
 
 export type OutboxRow = {
   id: number;
@@ -15,6 +15,9 @@ export type OutboxRow = {
   updateId: number | null;
   /** A service status change outside an incident (webhooks only). */
   serviceEventId: number | null;
+  /** A maintenance window's update (kind 'maintenance'). */
+  maintenanceId: number | null;
+  maintenanceUpdateId: number | null;
   attempts: number;
   createdAt: string;
 };
@@ -42,6 +45,24 @@ export async function queueIncidentMails(db: Executor, incidentId: number, updat
             SELECT 1 FROM subscriber_services ss JOIN incident_services x ON x.service_id = ss.service_id
             WHERE ss.subscriber_id = s.id AND x.incident_id = ?))`,
     args: [incidentId, updateId, at, at, incidentId],
+  });
+  return rowsAffected;
+}
+
+/**
+ * Queues a maintenance update for every confirmed subscriber of an affected service or of all
+ * services, once per subscriber (the unique index makes a repeat a no-op).
+ * @returns how many mails were queued.
+ */
+export async function queueMaintenanceMails(db: Executor, maintenanceId: number, updateId: number, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const { rowsAffected } = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, subscriber_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
+          SELECT 'maintenance', s.id, ?, ?, ?, ? FROM subscribers s
+          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
+            SELECT 1 FROM subscriber_services ss JOIN maintenance_services x ON x.service_id = ss.service_id
+            WHERE ss.subscriber_id = s.id AND x.maintenance_id = ?))`,
+    args: [maintenanceId, updateId, at, at, maintenanceId],
   });
   return rowsAffected;
 }
@@ -83,7 +104,7 @@ export async function claimDue(db: Executor, owner: string, now: Date, leaseUnti
     sql: `UPDATE outbox SET lease_owner = ?, lease_until = ?
           WHERE id IN (SELECT id FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?
                        AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
-          RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, service_event_id, attempts, created_at`,
+          RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, attempts, created_at`,
     args: [owner, leaseUntil.toISOString(), at, at, limit],
   });
   return rows
@@ -95,6 +116,8 @@ export async function claimDue(db: Executor, owner: string, now: Date, leaseUnti
       incidentId: r.incident_id === null ? null : Number(r.incident_id),
       updateId: r.update_id === null ? null : Number(r.update_id),
       serviceEventId: r.service_event_id === null || r.service_event_id === undefined ? null : Number(r.service_event_id),
+      maintenanceId: r.maintenance_id === null || r.maintenance_id === undefined ? null : Number(r.maintenance_id),
+      maintenanceUpdateId: r.maintenance_update_id === null || r.maintenance_update_id === undefined ? null : Number(r.maintenance_update_id),
       attempts: Number(r.attempts),
       createdAt: String(r.created_at),
     }))

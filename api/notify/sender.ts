@@ -9,8 +9,10 @@ import type { Clock } from '../domain/clock.ts';
 import type { IncidentRecord } from '../domain/incident.ts';
 import type { Db } from '../db/client.ts';
 import { loadIncidents } from '../db/incidents.ts';
+import { loadMaintenances } from '../db/maintenance.ts';
+import type { MaintenanceRecord } from '../domain/maintenance.ts';
 import { findSubscribers, purgeUnconfirmed } from '../subscribers/store.ts';
-import { composeMail, type ComposeSettings } from './compose.ts';
+import { composeMaintenanceMail, composeMail, type ComposeSettings } from './compose.ts';
 import type { Mailer } from './mailer.ts';
 import { claimDue, recordAttempts, type AttemptResult, type OutboxRow } from './outbox.ts';
 import { classifySmtpError, nextAttemptAt } from './retry.ts';
@@ -48,7 +50,12 @@ export function createSender(deps: SenderDeps): Sender {
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
   const log = deps.log ?? console;
 
-  async function deliver(row: OutboxRow, incidents: Map<number, IncidentRecord>, subscribers: Awaited<ReturnType<typeof findSubscribers>>): Promise<AttemptResult> {
+  async function deliver(
+    row: OutboxRow,
+    incidents: Map<number, IncidentRecord>,
+    subscribers: Awaited<ReturnType<typeof findSubscribers>>,
+    maintenances: Map<number, MaintenanceRecord>,
+  ): Promise<AttemptResult> {
     const now = () => deps.clock.now();
     const incident = row.incidentId === null ? undefined : incidents.get(row.incidentId);
     const failed = (verdict: 'retry' | 'hard', detail: string, suppress?: { subscriberId: number }): AttemptResult => {
@@ -68,7 +75,11 @@ export function createSender(deps: SenderDeps): Sender {
         return failed('retry', (error as Error).message);
       }
     }
-    const composed = composeMail(row, row.subscriberId === null ? undefined : subscribers.get(row.subscriberId), incident, deps.compose);
+    const subscriber = row.subscriberId === null ? undefined : subscribers.get(row.subscriberId);
+    const composed =
+      row.kind === 'maintenance'
+        ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : maintenances.get(row.maintenanceId), deps.compose)
+        : composeMail(row, subscriber, incident, deps.compose);
     if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
     try {
       const info = await deps.mailer.send(composed.mail);
@@ -89,7 +100,9 @@ export function createSender(deps: SenderDeps): Sender {
     const subscriberIds = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is number => id !== null))];
     const incidents = new Map((incidentIds.length ? await loadIncidents(deps.db, { ids: incidentIds }) : []).map((i) => [i.id, i]));
     const subscribers = await findSubscribers(deps.db, subscriberIds);
-    const results = await Promise.all(rows.map((row) => deliver(row, incidents, subscribers)));
+    const maintenanceIds = [...new Set(rows.map((r) => r.maintenanceId).filter((id): id is number => id !== null))];
+    const maintenances = new Map((maintenanceIds.length ? await loadMaintenances(deps.db, { ids: maintenanceIds }) : []).map((m) => [m.id, m]));
+    const results = await Promise.all(rows.map((row) => deliver(row, incidents, subscribers, maintenances)));
     await deps.db.write((tx) => recordAttempts(tx, owner, results, deps.clock.now()));
     const failures = results.filter((r) => r.outcome === 'failed' || r.outcome === 'retry');
     if (failures.length > 0) log.warn(`[Outbox] ${failures.length} of ${rows.length} deliveries failed; first: ${failures[0]?.detail}`);

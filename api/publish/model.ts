@@ -1,7 +1,8 @@
 import type { SiteSettings } from '../content.ts';
 import { toIncident, type IncidentRecord } from '../domain/incident.ts';
 import { overallStatus, type OverallStatus } from '../domain/rollup.ts';
-import type { Incident, Service, Update } from '../domain/schemas.ts';
+import { toMaintenance, type MaintenanceRecord } from '../domain/maintenance.ts';
+import type { Incident, Maintenance, MaintenanceUpdate, Service, Update } from '../domain/schemas.ts';
 import type { ServiceEvent, ServiceGroup } from '../db/services.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
@@ -9,6 +10,9 @@ export type UpdateView = Update & { html: string };
 
 /** An incident as the public sees it: no internal fields (the commander stays in the admin). */
 export type IncidentView = Omit<Incident, 'commander' | 'updates'> & { updates: UpdateView[] };
+
+/** A maintenance window as the public sees it: messages rendered, updates newest first. */
+export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (MaintenanceUpdate & { html: string })[] };
 
 export type GroupView = { slug: string | null; name: string | null; services: Service[] };
 
@@ -29,6 +33,8 @@ export type SiteModel = {
   serviceEvents: Record<string, ServiceEvent[]>;
   /** Newest first. */
   incidents: IncidentView[];
+  /** Every maintenance window, latest planned start first. */
+  maintenances: MaintenanceView[];
 };
 
 export type ModelInput = {
@@ -41,6 +47,8 @@ export type ModelInput = {
   updateIntervalMinutes: number;
   now: Date;
   render: (update: Update) => string;
+  /** Maintenance windows, with the renderer for their updates' markdown. */
+  maintenances?: { records: MaintenanceRecord[]; render: (update: MaintenanceUpdate) => string };
 };
 
 export const FEED_PATH = '/feed.xml';
@@ -58,7 +66,16 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     .filter((g) => g.services.length > 0);
   const ungrouped = input.services.filter((s) => !s.group);
   if (ungrouped.length > 0) groups.push({ slug: null, name: null, services: ungrouped });
-  const changes = [...input.records.map((r) => r.updatedAt), ...input.services.map((s) => s.updatedAt)];
+  const maintenanceRecords = input.maintenances?.records ?? [];
+  const maintenances = maintenanceRecords.map((record): MaintenanceView => {
+    const { updates, ...maintenance } = toMaintenance(record, site);
+    return { ...maintenance, updates: updates.map((u) => ({ ...u, html: input.maintenances?.render(u) ?? '' })) };
+  });
+  const changes = [
+    ...input.records.map((r) => r.updatedAt),
+    ...input.services.map((s) => s.updatedAt),
+    ...maintenanceRecords.map((m) => m.updatedAt),
+  ];
   return {
     site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH },
     generatedAt: input.now.toISOString(),
@@ -72,5 +89,6 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     services: input.services,
     serviceEvents: Object.groupBy(input.serviceEvents ?? [], (e) => e.slug) as Record<string, ServiceEvent[]>,
     incidents,
+    maintenances,
   };
 }

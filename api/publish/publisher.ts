@@ -1,8 +1,9 @@
 import type { SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { Update } from '../domain/schemas.ts';
+import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
 import type { Db } from '../db/client.ts';
 import { loadIncidents } from '../db/incidents.ts';
+import { loadMaintenances } from '../db/maintenance.ts';
 import { listGroups, listServiceEvents, listServices } from '../db/services.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { renderFeed } from './feed.ts';
@@ -63,12 +64,20 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     if (out === undefined) html.set(key, (out = renderMarkdown(u.message)));
     return out;
   };
+  // Maintenance updates are numbered apart from incident updates: their own cache.
+  const maintenanceHtml = new Map<number, string>();
+  const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => {
+    let out = maintenanceHtml.get(u.id);
+    if (out === undefined) maintenanceHtml.set(u.id, (out = renderMarkdown(u.message)));
+    return out;
+  };
 
   async function publishNow(scope: PublishScope): Promise<PublishResult> {
     const now = deps.clock.now();
     const records = await loadIncidents(deps.db, { limit: HISTORY_LIMIT });
     const services = await listServices(deps.db);
     const groups = await listGroups(deps.db);
+    const maintenanceRecords = await loadMaintenances(deps.db, { limit: HISTORY_LIMIT });
     const serviceEvents = await listServiceEvents(deps.db, new Date(now.getTime() - SERVICE_EVENT_DAYS * 86_400_000));
     const model = buildSiteModel({
       records,
@@ -80,6 +89,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       updateIntervalMinutes: deps.updateIntervalMinutes,
       now,
       render: renderUpdate,
+      maintenances: { records: maintenanceRecords, render: renderMaintenanceUpdate },
     });
     const files = new Map<string, string | Buffer>(deps.assets ?? []);
     for (const [path, doc] of Object.entries(statuspageDocuments(model))) files.set(path, JSON.stringify(doc));
@@ -95,6 +105,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         const id = Number(incident.ref.slice(4));
         if (!wanted || wanted.has(id)) pages.push(`/incidents/${incident.ref}`);
       }
+      // Few and small: every maintenance page is re-rendered on every publish.
+      for (const maintenance of model.maintenances) pages.push(`/maintenance/${maintenance.ref}`);
       for (const path of pages) files.set(path, await deps.renderPage(path, model));
       files.set('/404.html', await deps.renderPage('/404', model));
     }

@@ -4,7 +4,7 @@
  * Herald unchanged. Pure: model in, JSON-ready objects out.
  */
 import { IMPACT_BY_SEVERITY, STATUSPAGE_INCIDENT_STATUS, type ServiceStatus } from '../domain/vocabulary.ts';
-import type { IncidentView, SiteModel } from './model.ts';
+import type { IncidentView, MaintenanceView, SiteModel } from './model.ts';
 
 const PAGE_ID = 'herald';
 
@@ -102,6 +102,55 @@ function incident(i: IncidentView) {
   };
 }
 
+/**
+ * A window as a Statuspage scheduled maintenance: impact `maintenance`, the planned window in
+ * `scheduled_for` / `scheduled_until`, `resolved_at` when it was completed. Herald's statuses
+ * are a subset of Statuspage's (it also has `verifying`), so they pass through unchanged.
+ */
+function scheduledMaintenance(m: MaintenanceView) {
+  return {
+    id: m.ref,
+    name: m.title,
+    status: m.status,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    monitoring_at: null,
+    resolved_at: m.completedAt,
+    impact: 'maintenance',
+    shortlink: m.url,
+    started_at: m.startedAt ?? m.scheduledFor,
+    page_id: PAGE_ID,
+    scheduled_for: m.scheduledFor,
+    scheduled_until: m.scheduledUntil,
+    incident_updates: m.updates.map((u) => ({
+      id: `${m.ref}-${u.id}`,
+      status: u.status,
+      body: u.message,
+      incident_id: m.ref,
+      created_at: u.createdAt,
+      updated_at: u.createdAt,
+      display_at: u.createdAt,
+      affected_components: null,
+      deliver_notifications: u.notify,
+      custom_tweet: null,
+      tweet_id: null,
+    })),
+    components: m.services.map((s) => ({
+      id: s.slug,
+      name: s.name,
+      status: s.status,
+      page_id: PAGE_ID,
+      group: false,
+      only_show_if_degraded: false,
+    })),
+  };
+}
+
+/** Scheduled windows, soonest first. */
+const upcoming = (model: SiteModel) =>
+  model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+const active = (model: SiteModel) => model.maintenances.filter((m) => m.status === 'in_progress');
+
 const unresolved = (model: SiteModel) => model.incidents.filter((i) => i.status !== 'resolved');
 
 /** Every public JSON document, keyed by its path. */
@@ -110,11 +159,16 @@ export function statuspageDocuments(model: SiteModel): Record<string, unknown> {
   const status = { indicator: model.overall.indicator, description: model.overall.description };
   const comps = components(model);
   const open = unresolved(model).map(incident);
+  const soon = upcoming(model).map(scheduledMaintenance);
+  const now = active(model).map(scheduledMaintenance);
   return {
-    '/api/v2/summary.json': { page: p, components: comps, incidents: open, scheduled_maintenances: [], status },
+    '/api/v2/summary.json': { page: p, components: comps, incidents: open, scheduled_maintenances: [...now, ...soon], status },
     '/api/v2/status.json': { page: p, status },
     '/api/v2/components.json': { page: p, components: comps },
     '/api/v2/incidents.json': { page: p, incidents: model.incidents.slice(0, 50).map(incident) },
     '/api/v2/incidents/unresolved.json': { page: p, incidents: open },
+    '/api/v2/scheduled-maintenances.json': { page: p, scheduled_maintenances: model.maintenances.slice(0, 50).map(scheduledMaintenance) },
+    '/api/v2/scheduled-maintenances/upcoming.json': { page: p, scheduled_maintenances: soon },
+    '/api/v2/scheduled-maintenances/active.json': { page: p, scheduled_maintenances: now },
   };
 }

@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   CreateIncidentInput,
+  CreateMaintenanceInput,
   CreateServiceInput,
   Incident,
+  Maintenance,
   PatchIncidentInput,
   PatchServiceInput,
   PatchUpdateInput,
+  PostMaintenanceUpdateInput,
   PostUpdateInput,
   ReopenInput,
   Service,
@@ -33,7 +36,10 @@ const schemas = {
   PatchServiceInput,
   ImportInput,
   CreateWebhookInput,
+  CreateMaintenanceInput,
+  PostMaintenanceUpdateInput,
   Incident,
+  Maintenance,
   Service,
   Subscriber,
   Error: ErrorBody,
@@ -49,6 +55,7 @@ const errors = {
   '413': { description: 'Body over 64 KiB', ...json('Error') },
 };
 const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string', pattern: '^INC-[1-9][0-9]*$' }, example: 'INC-42' };
+const maintenanceRefParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string', pattern: '^MNT-[1-9][0-9]*$' }, example: 'MNT-7' };
 const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
 
 /** The admin API as OpenAPI 3.1, its schemas generated from the same zod schemas that validate requests. */
@@ -94,6 +101,25 @@ export function openapiDocument() {
       '/api/admin/incidents/{ref}/reopen': {
         parameters: [refParam],
         post: { summary: 'Reopen a resolved incident', requestBody: { required: true, ...json('ReopenInput') }, responses: { '201': { description: 'Reopened', ...json('Incident') }, ...errors } },
+      },
+      '/api/admin/maintenance': {
+        get: {
+          summary: 'List maintenance windows: upcoming soonest first, the others latest first',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['upcoming', 'active', 'completed', 'all'], default: 'all' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { '200': { description: 'Maintenance windows', content: { 'application/json': { schema: { type: 'object', properties: { maintenances: { type: 'array', items: ref('Maintenance') } } } } } }, ...errors },
+        },
+        post: { summary: 'Schedule a maintenance window (started at once if its start has passed)', requestBody: { required: true, ...json('CreateMaintenanceInput') }, responses: { '201': { description: 'Scheduled', ...json('Maintenance') }, ...errors } },
+      },
+      '/api/admin/maintenance/{ref}': {
+        parameters: [maintenanceRefParam],
+        get: { summary: 'One maintenance window', responses: { '200': { description: 'The window', ...json('Maintenance') }, ...errors } },
+      },
+      '/api/admin/maintenance/{ref}/updates': {
+        parameters: [maintenanceRefParam],
+        post: { summary: 'Post an update; status in_progress starts it, completed ends it (409 once completed)', requestBody: { required: true, ...json('PostMaintenanceUpdateInput') }, responses: { '201': { description: 'Posted', ...json('Maintenance') }, ...errors } },
       },
       '/api/admin/services': {
         get: { summary: 'List services', responses: { '200': { description: 'Services', content: { 'application/json': { schema: { type: 'object', properties: { services: { type: 'array', items: ref('Service') } } } } } }, ...errors } },

@@ -1,4 +1,4 @@
-import type { CreateIncidentInput, PostUpdateInput } from '../../api/domain/schemas.ts';
+import type { CreateIncidentInput, CreateMaintenanceInput, PostUpdateInput } from '../../api/domain/schemas.ts';
 
 /** A valid incident declaration; override what the test is about. */
 export function makeIncident(overrides: Partial<CreateIncidentInput> = {}): CreateIncidentInput {
@@ -16,4 +16,16 @@ export function makeIncident(overrides: Partial<CreateIncidentInput> = {}): Crea
 
 export function makeUpdate(overrides: Partial<PostUpdateInput> = {}): PostUpdateInput {
   return { status: 'mitigating', message: 'A fix is being rolled out.', ...overrides };
+}
+
+/** A valid maintenance window, 22:00–00:00 on the test app's start day; override what the test is about. */
+export function makeMaintenance(overrides: Partial<CreateMaintenanceInput> = {}): CreateMaintenanceInput {
+  return {
+    title: 'Database upgrade',
+    message: 'We are upgrading the primary database. The API may be briefly read-only.',
+    services: ['api', 'database'],
+    scheduledFor: '2026-03-10T22:00:00.000Z',
+    scheduledUntil: '2026-03-11T00:00:00.000Z',
+    ...overrides,
+  };
 }

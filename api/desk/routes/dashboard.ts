@@ -1,19 +1,23 @@
 import { Hono, type Context } from 'hono';
 import { loadIncidents } from '../../db/incidents.ts';
+import { loadMaintenances } from '../../db/maintenance.ts';
+import { maintenanceRefOf } from '../../domain/maintenance.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
 import { toIncident } from '../../domain/incident.ts';
 import { listFlags } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
 
-/** GET /admin — open incidents with their countdowns, the latest resolved ones, "New incident". */
+/** GET /admin — open incidents with their countdowns, the latest resolved ones, maintenance in progress and upcoming, "New incident". */
 export const dashboardRoutes = (deps: AppDeps) => {
   const handler = async (c: Context<HeraldEnv>) => {
     const now = deps.clock.now();
-    const [open, resolved, flags] = await Promise.all([
+    const [open, resolved, flags, active, upcoming] = await Promise.all([
       loadIncidents(deps.db, { state: 'open' }),
       loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
       listFlags(deps.db),
+      loadMaintenances(deps.db, { state: 'active', limit: 20 }),
+      loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
     ]);
     return renderDesk(c, deps, {
       ...common(c, deps),
@@ -33,6 +37,14 @@ export const dashboardRoutes = (deps: AppDeps) => {
         }))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
+      maintenance: [...active, ...upcoming].map((m) => ({
+        ref: maintenanceRefOf(m.id),
+        title: m.title,
+        status: m.status,
+        scheduledFor: m.scheduledFor,
+        scheduledUntil: m.scheduledUntil,
+        services: m.services.map((s) => s.name),
+      })),
     });
   };
   return new Hono<HeraldEnv>().get('/admin', handler).get('/admin/', handler);

@@ -1,0 +1,122 @@
+/**
+ * Maintenance windows' pure rules: where a window stands at `now`, which transitions are due,
+ * which a comms lead may make, and what each does to the affected services. No I/O, no clock.
+ *
+ * Choices (documented here because the product brief leaves them open):
+ * - A window is in progress from `scheduledFor` inclusive to `scheduledUntil` exclusive: at
+ *   exactly the start it has started, at exactly the end it is over.
+ * - The comms lead may start a window early (work often begins before the announced time) and
+ *   may complete it early, or complete a window that never started (called off). The job
+ *   only moves windows forward, at their planned times.
+ * - Completed is final: a completed window takes no further update (schedule a new one).
+ * - In progress never goes back to scheduled.
+ */
+import { ConflictError } from '../errors.ts';
+import type { Maintenance, MaintenanceUpdate } from './schemas.ts';
+import type { MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
+
+export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
+
+/** A maintenance as stored, before it is shaped for readers. Updates oldest first. */
+export type MaintenanceRecord = MaintenanceWindow & {
+  id: number;
+  title: string;
+  status: MaintenanceStatus;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  services: { slug: string; name: string; status: ServiceStatus }[];
+  updates: MaintenanceUpdate[];
+};
+
+export const maintenanceRefOf = (id: number): string => `MNT-${id}`;
+
+/** The id inside a reference; `mnt-7` and `MNT-7` name the same window. */
+export const maintenanceIdOfRef = (ref: string): number | null => {
+  const match = /^MNT-([1-9][0-9]{0,15})$/i.exec(ref);
+  return match ? Number(match[1]) : null;
+};
+
+/**
+ * Where the planned window stands at `now`.
+ * @example maintenanceStatusAt({ scheduledFor: '…T10:00Z', scheduledUntil: '…T12:00Z' }, new Date('…T10:00Z')) // 'in_progress'
+ */
+export function maintenanceStatusAt(window: MaintenanceWindow, now: Date): MaintenanceStatus {
+  const t = now.getTime();
+  if (t < Date.parse(window.scheduledFor)) return 'scheduled';
+  if (t < Date.parse(window.scheduledUntil)) return 'in_progress';
+  return 'completed';
+}
+
+const ORDER: Record<MaintenanceStatus, number> = { scheduled: 0, in_progress: 1, completed: 2 };
+
+/**
+ * The transitions the clock owes a window at `now`, in order: a window whose whole span has
+ * passed while it was still scheduled is started and then completed, so its timeline says both.
+ * @example dueTransitions({ status: 'scheduled', …window }, end) // ['in_progress', 'completed']
+ */
+export function dueTransitions(m: MaintenanceWindow & { status: MaintenanceStatus }, now: Date): ('in_progress' | 'completed')[] {
+  const target = maintenanceStatusAt(m, now);
+  return (['in_progress', 'completed'] as const).filter((s) => ORDER[s] > ORDER[m.status] && ORDER[s] <= ORDER[target]);
+}
+
+/** Throws ConflictError unless a comms lead may move a window from `from` to `to` (same status: a plain update). */
+export function assertMaintenanceTransition(from: MaintenanceStatus, to: MaintenanceStatus): void {
+  if (from === 'completed') {
+    throw new ConflictError('[Maintenance] This maintenance is completed and takes no more updates; schedule a new one.');
+  }
+  if (ORDER[to] < ORDER[from]) {
+    throw new ConflictError(`[Maintenance] A maintenance cannot go from ${from} back to ${to}; post an in_progress or completed update.`);
+  }
+}
+
+export type MaintenanceServiceChange = { serviceId: number; slug: string; from: ServiceStatus; to: ServiceStatus };
+
+/**
+ * What a transition does to the affected services. Starting puts each operational one under
+ * maintenance (a worse status, set by an incident, is left showing). Completing brings each one
+ * still under maintenance back to operational, unless an open incident or another window in
+ * progress holds it.
+ */
+export function planMaintenanceServiceChanges(
+  services: readonly { id: number; slug: string; status: ServiceStatus }[],
+  transition: 'start' | 'complete',
+  heldElsewhere: ReadonlySet<string>,
+): MaintenanceServiceChange[] {
+  const changes: MaintenanceServiceChange[] = [];
+  for (const s of services) {
+    if (transition === 'start' && s.status === 'operational') {
+      changes.push({ serviceId: s.id, slug: s.slug, from: s.status, to: 'under_maintenance' });
+    }
+    if (transition === 'complete' && s.status === 'under_maintenance' && !heldElsewhere.has(s.slug)) {
+      changes.push({ serviceId: s.id, slug: s.slug, from: s.status, to: 'operational' });
+    }
+  }
+  return changes;
+}
+
+/** Shapes a stored window for readers: its permalink, updates newest first. */
+export function toMaintenance(record: MaintenanceRecord, site: { publicUrl: string }): Maintenance {
+  const ref = maintenanceRefOf(record.id);
+  return {
+    ref,
+    url: `${site.publicUrl}/maintenance/${ref}`,
+    title: record.title,
+    status: record.status,
+    services: record.services,
+    scheduledFor: record.scheduledFor,
+    scheduledUntil: record.scheduledUntil,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    startedAt: record.startedAt,
+    completedAt: record.completedAt,
+    updates: [...record.updates].reverse(),
+  };
+}
+
+/** The words the transitions job posts on a window's timeline. */
+export const AUTOMATIC_MESSAGE: Record<'in_progress' | 'completed', string> = {
+  in_progress: 'Maintenance started.',
+  completed: 'Maintenance completed.',
+};

@@ -1,0 +1,41 @@
+/**
+ * The maintenance transitions job: every interval it starts the windows whose start has come
+ * and completes those whose end has (api/commands/maintenance.ts does the work). Started by
+ * api/server.ts; tests call `tick()` with a manual clock.
+ */
+import { advanceDueMaintenances, type MaintenanceDeps } from '../commands/maintenance.ts';
+
+export type MaintenanceJob = {
+  /** One pass; resolves with the references of the windows it moved. Overlapping calls share a pass. */
+  tick(): Promise<string[]>;
+  /** Runs a pass now and every `intervalMs`; returns the function that stops it (after any pass in flight). */
+  start(intervalMs: number): () => Promise<void>;
+};
+
+export function createMaintenanceJob(deps: MaintenanceDeps): MaintenanceJob {
+  const log = deps.log ?? console;
+  let inFlight: Promise<string[]> | null = null;
+  const tick = (): Promise<string[]> => {
+    inFlight ??= advanceDueMaintenances(deps).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+  return {
+    tick,
+    start(intervalMs) {
+      const run = () =>
+        void tick().then(
+          (moved) => moved.length && log.info(`[Maintenance] Moved ${moved.join(', ')}.`),
+          (error) => log.error('[Maintenance] Transitions pass failed; retrying next interval:', error),
+        );
+      run();
+      const timer = setInterval(run, intervalMs);
+      timer.unref();
+      return async () => {
+        clearInterval(timer);
+        await inFlight?.catch(() => undefined);
+      };
+    },
+  };
+}
