@@ -5,7 +5,7 @@
  * API's p99 latency idle and during the fan-out. Run: `npm run build && npm run bench:fanout`
  * (FANOUT_SUBSCRIBERS=… to scale).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -91,6 +91,23 @@ try {
   console.info(`[bench] ${received} delivered in ${sendS.toFixed(1)} s = ${Math.round(received / sendS)} messages/s (bar: ≥ 1000/s)`);
   console.info(`[bench] admin API p50/p99 idle ${idle.p50.toFixed(1)}/${idle.p99.toFixed(1)} ms; during fan-out ${during.p50.toFixed(1)}/${during.p99.toFixed(1)} ms (bar: p99 within 2× of idle)`);
   console.info(`[bench] deliveries: ${JSON.stringify(deliveries.updates)}`);
+  const figures = {
+    at: new Date().toISOString(),
+    command: 'npm run bench:fanout',
+    subscribers: N,
+    queuedSeconds: Number((queuedMs / 1000).toFixed(3)),
+    delivered: received,
+    deliverySeconds: Number(sendS.toFixed(1)),
+    messagesPerSecond: Math.round(received / sendS),
+    adminApiMs: { idle, duringFanOut: during },
+    bars: {
+      queuedUnder5s: queuedMs < 5000,
+      atLeast1000PerSecond: received / sendS >= 1000,
+      p99Within2xOfIdle: during.p99 <= 2 * idle.p99,
+    },
+  };
+  writeFileSync(join(import.meta.dirname, 'results', 'fanout.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  console.info('[bench] Wrote bench/results/fanout.json.');
 } finally {
   await server.stop();
   sink.close();
