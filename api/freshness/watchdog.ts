@@ -13,6 +13,7 @@ import { deliver, type Deliverers } from './deliver.ts';
 import { composeNotice, webhookBody, type NoticeSubject } from './messages.ts';
 import { recipientsFor } from './recipients.ts';
 import { claimNotice, clearFlag, leaseDelivery, listFlags, markFailed, markSent, pendingDeliveries, sentFor, setFlag } from './store.ts';
+import { repeat } from '../jobs/repeat.ts';
 
 export type WatchdogDeps = {
   db: Db;
@@ -128,15 +129,6 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
   return {
     tick,
     lastTickAt: () => last,
-    start(intervalMs) {
-      const run = () => void tick().catch((error) => log.error('[Freshness] Watchdog pass failed; retrying next interval:', error));
-      run();
-      const timer = setInterval(run, intervalMs);
-      timer.unref();
-      return async () => {
-        clearInterval(timer);
-        await inFlight?.catch(() => undefined);
-      };
-    },
+    start: (intervalMs) => repeat(tick, intervalMs, (error) => log.error('[Freshness] Watchdog pass failed; retrying next interval:', error)),
   };
 }

@@ -4,6 +4,7 @@
  * api/server.ts; tests call `tick()` with a manual clock.
  */
 import { advanceDueMaintenances, type MaintenanceDeps } from '../commands/maintenance.ts';
+import { repeat } from '../jobs/repeat.ts';
 
 export type MaintenanceJob = {
   /** One pass; resolves with the references of the windows it moved. Overlapping calls share a pass. */
@@ -23,19 +24,14 @@ export function createMaintenanceJob(deps: MaintenanceDeps): MaintenanceJob {
   };
   return {
     tick,
-    start(intervalMs) {
-      const run = () =>
-        void tick().then(
-          (moved) => moved.length && log.info(`[Maintenance] Moved ${moved.join(', ')}.`),
-          (error) => log.error('[Maintenance] Transitions pass failed; retrying next interval:', error),
-        );
-      run();
-      const timer = setInterval(run, intervalMs);
-      timer.unref();
-      return async () => {
-        clearInterval(timer);
-        await inFlight?.catch(() => undefined);
-      };
-    },
+    start: (intervalMs) =>
+      repeat(
+        async () => {
+          const moved = await tick();
+          if (moved.length) log.info(`[Maintenance] Moved ${moved.join(', ')}.`);
+        },
+        intervalMs,
+        (error) => log.error('[Maintenance] Transitions pass failed; retrying next interval:', error),
+      ),
   };
 }
