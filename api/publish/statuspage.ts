@@ -91,14 +91,7 @@ function incident(i: IncidentView) {
       custom_tweet: null,
       tweet_id: null,
     })),
-    components: i.services.map((s) => ({
-      id: s.slug,
-      name: s.name,
-      status: s.status,
-      page_id: PAGE_ID,
-      group: false,
-      only_show_if_degraded: false,
-    })),
+    components: i.services.map(affectedComponent),
   };
 }
 
@@ -135,14 +128,7 @@ function scheduledMaintenance(m: MaintenanceView) {
       custom_tweet: null,
       tweet_id: null,
     })),
-    components: m.services.map((s) => ({
-      id: s.slug,
-      name: s.name,
-      status: s.status,
-      page_id: PAGE_ID,
-      group: false,
-      only_show_if_degraded: false,
-    })),
+    components: m.services.map(affectedComponent),
   };
 }
 
@@ -150,6 +136,16 @@ function scheduledMaintenance(m: MaintenanceView) {
 const upcoming = (model: SiteModel) =>
   model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
 const active = (model: SiteModel) => model.maintenances.filter((m) => m.status === 'in_progress');
+
+/** A service an incident or maintenance touches, as Statuspage lists it in `components`. */
+const affectedComponent = (s: { slug: string; name: string; status: ServiceStatus }) => ({
+  id: s.slug,
+  name: s.name,
+  status: s.status,
+  page_id: PAGE_ID,
+  group: false,
+  only_show_if_degraded: false,
+});
 
 const unresolved = (model: SiteModel) => model.incidents.filter((i) => i.status !== 'resolved');
 
