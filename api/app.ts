@@ -6,9 +6,9 @@ import { requireAdmin } from './http/auth.ts';
 import type { AppDeps, HeraldEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
 import { lookup, respondWith } from './publish/serve.ts';
-import { incidentsRoutes } from './routes/admin/incidents/index.ts';
-import { servicesRoutes } from './routes/admin/services/index.ts';
-import { maintenanceRoutes } from './routes/admin/maintenance/index.ts';
+import { adminIncidentRoutes } from './routes/admin/incidents/index.ts';
+import { adminServiceRoutes } from './routes/admin/services/index.ts';
+import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { freshnessRoutes } from './freshness/routes.ts';
@@ -19,14 +19,13 @@ import { mountSubscriptions } from './subscribers/index.ts';
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Builds Herald's HTTP app from explicit dependencies: the admin API, health, the OpenAPI
- * document, and the published snapshot for everything public. Nothing here reads the
- * environment or starts a timer; `api/server.ts` does.
+ * Builds Herald's HTTP app from explicit dependencies (assembled by api/herald.ts): the admin
+ * API, the desk, subscriptions, health, the OpenAPI document, and the published snapshot for
+ * everything public. Nothing here reads the environment or starts a timer.
  */
 export function createApp(deps: AppDeps) {
-  const log = deps.log ?? console;
   const app = new Hono<HeraldEnv>();
-  app.onError(handleError(log));
+  app.onError(handleError(deps.log));
   app.use(requestId());
   // Before any routing, so no spelling of an admin path slips past.
   app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
@@ -41,9 +40,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.route('/api/admin/incidents', incidentsRoutes(deps));
-  app.route('/api/admin/services', servicesRoutes(deps));
-  app.route('/api/admin/maintenance', maintenanceRoutes(deps));
+  app.route('/api/admin/incidents', adminIncidentRoutes(deps));
+  app.route('/api/admin/services', adminServiceRoutes(deps));
+  app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));

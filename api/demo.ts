@@ -1,5 +1,10 @@
+import { as, noPublisher, type CommandDeps } from './commands/context.ts';
+import { declareIncident, postIncidentUpdate } from './commands/incidents.ts';
+import { noopNotifier } from './commands/notifier.ts';
 import type { Db } from './db/client.ts';
-import { createIncident, postUpdate, type WriteContext } from './db/incidents.ts';
+import { manualClock } from './domain/clock.ts';
+import type { Log } from './log.ts';
+import { idFromRef } from './domain/refs.ts';
 import type { CreateIncidentInput, PostUpdateInput } from './domain/schemas.ts';
 
 const MIN = 60_000;
@@ -55,15 +60,21 @@ const STORIES: Story[] = [
  * Fills an empty database with demo incidents, so a first `npm start` shows a working page.
  * Does nothing when any incident exists.
  */
-export async function seedDemo(db: Db, now: Date, updateIntervalMinutes: number): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date, policy: CommandDeps['policy'], log: Log): Promise<boolean> {
   const { rows } = await db.execute('SELECT count(*) AS n FROM incidents');
   if (Number(rows[0]?.n) > 0) return false;
+  // Written through the same commands as the API, on a clock set to each step's time; nobody
+  // is subscribed yet, and the first publish after seeding shows it all.
+  const clock = manualClock(now.toISOString());
+  const ctx = as({ db, clock, publisher: noPublisher, notifier: noopNotifier, log, policy }, { kind: 'system', job: 'demo' });
   for (const story of STORIES) {
     const start = new Date(now.getTime() - story.ago);
-    const ctx = (at: Date): WriteContext => ({ actor: 'demo', now: at, updateIntervalMinutes });
-    const { incidentId: id } = await db.write((tx) => createIncident(tx, { status: 'investigating', services: [], ...story.create }, ctx(start)));
+    clock.set(start);
+    const incident = await declareIncident(ctx, { status: 'investigating', services: [], ...story.create });
+    const id = idFromRef('incident', incident.ref);
     for (const { after, update } of story.updates) {
-      await db.write((tx) => postUpdate(tx, id, update, ctx(new Date(start.getTime() + after))));
+      clock.set(new Date(start.getTime() + after));
+      await postIncidentUpdate(ctx, id, update);
     }
   }
   return true;

@@ -6,15 +6,14 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { createApp } from './app.ts';
 import { createDemoAdmin } from './auth/demo-admin.ts';
-import { createWatchdog } from './freshness/watchdog.ts';
-import { createMaintenanceJob } from './maintenance/job.ts';
 import { createMailer } from './notify/mailer.ts';
-import { mailFrom, setupNotifications } from './notify/wire.ts';
+import { mailFrom } from './notify/wire.ts';
+import { assembleHerald } from './herald.ts';
 import { loadConfig, type Config } from './config.ts';
 import { Catalogue, readContent, SiteSettings } from './content.ts';
 import { UnavailableError } from './errors.ts';
+import type { Log } from './log.ts';
 import type { Db } from './db/client.ts';
 import { seedDemo } from './demo.ts';
 import { openDb } from './db/client.ts';
@@ -22,15 +21,12 @@ import { syncCatalogue } from './db/catalogue.ts';
 import { migrate } from './db/migrate.ts';
 import { systemClock } from './domain/clock.ts';
 import { loadAstroRenderer, readClientAssets } from './publish/astro-renderer.ts';
-import { createPublisher } from './publish/publisher.ts';
 import { serveSnapshotOnly } from './publish/serve-early.ts';
 import { Snapshot } from './publish/snapshot.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RETRY_MS = 5000;
-const MAINTENANCE_CHECK_MS = 30_000;
 
-type Log = Pick<Console, 'info' | 'warn' | 'error'>;
 
 export type Running = { url: string; close(): Promise<void> };
 
@@ -60,69 +56,27 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
   });
 
   const distDir = join(ROOT, 'dist');
-  let deadlineTimer: NodeJS.Timeout | undefined;
-  const renderPage = await loadAstroRenderer(distDir, site.publicUrl);
-  const publisher = createPublisher({
-    db,
-    clock,
-    snapshot,
-    renderPage,
-    assets: readClientAssets(distDir),
-    settings,
-    publicUrl: site.publicUrl,
-    updateIntervalMinutes: site.updateIntervalMinutes,
-    // When a deadline passes, the open incidents' pages must say so: republish them then.
-    onNextDeadline: (at, open) => {
-      clearTimeout(deadlineTimer);
-      if (!at) return;
-      const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
-      deadlineTimer = setTimeout(() => {
-        publisher.publish({ incidents: open }).catch((error) => log.error('[Publish] Deadline republish failed:', error));
-      }, Math.min(wait, 2 ** 31 - 1)).unref();
-    },
-  });
-  await publisher.publish('all');
-
-  // One pooled mail transport for the process: subscriber notices and freshness notices alike.
-  const sender = mailFrom(site, settings);
   const mailDir = join(dirname(site.snapshotDir), 'mail');
-  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: sender.from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log });
-  const watchdog = createWatchdog({
-    db,
-    clock,
-    site,
-    policy: site.freshness.escalation,
-    deliverers: { mailer, webhookUrl: site.freshness.webhookUrl },
-    publisher,
-    log,
-  });
-  // Subscribers: the notifier queues notices inside each incident write; the sender job delivers them.
-  const notifications = await setupNotifications({ db, config: site, clock, settings, log, mailer });
-  const app = createApp({
-    db,
-    clock,
+  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: mailFrom(site, settings).from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log });
+  if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
+  const herald = await assembleHerald({
     config: site,
-    snapshot,
-    publisher,
-    renderPage,
+    db,
+    clock,
     log,
-    watchdog,
-    contentDir: site.contentDir,
-    notifier: notifications.notifier,
-    subscriptions: notifications.subscriptions,
+    settings,
+    snapshot,
+    renderPage: await loadAstroRenderer(distDir, site.publicUrl),
+    assets: readClientAssets(distDir),
+    mailer,
   });
-  handle = getRequestListener(app.fetch);
-
-  // Background jobs (outbox sender, freshness watchdog, …): each started here, each returns
-  // the function that stops it on shutdown. The mail transport closes after both.
-  const stopJobs: (() => void | Promise<void>)[] = [watchdog.start(site.freshness.checkSeconds * 1000), notifications.startSender()];
-  // Maintenance windows start and complete on time, to within this interval.
-  stopJobs.push(createMaintenanceJob({ db, clock, publisher, log, config: site, notifier: notifications.notifier }).start(MAINTENANCE_CHECK_MS));
+  await herald.publisher.publish('all');
+  handle = getRequestListener(herald.app.fetch);
+  const stopJobs = herald.startJobs();
   return {
     url,
     close: async () => {
-      clearTimeout(deadlineTimer);
-      for (const stop of stopJobs) await stop();
+      await stopJobs();
       mailer.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -142,7 +96,7 @@ async function prepareDatabase(db: Db, config: Config, now: Date, log: Log): Pro
   const settings = readContent(config.contentDir, 'site.json', SiteSettings);
   const sync = await syncCatalogue(db, catalogue, now);
   if (sync.kept.length) log.warn(`[Catalogue] Kept ${sync.kept.join(', ')}: removed from services.json but named by open incidents.`);
-  const seeded = config.demo && (await seedDemo(db, now, config.updateIntervalMinutes));
+  const seeded = config.demo && (await seedDemo(db, now, { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes }, log));
   if (seeded) log.info('[Herald] Empty database: added demo incidents (HERALD_DEMO=false to start empty).');
   // Printed once, by the start that made the database; never again.
   if (config.demo && applied.includes('0001_init.sql')) {

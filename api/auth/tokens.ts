@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../db/client.ts';
+import type { Actor } from '../domain/actor.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Role } from './roles.ts';
 
@@ -40,26 +41,20 @@ export async function revokeToken(db: Executor, id: number, now: Date): Promise<
 }
 
 /**
- * Who a bearer token belongs to, or null. The operator's `HERALD_ADMIN_TOKEN` is compared in
- * constant time; stored tokens are looked up by hash, so their text never sits in the database.
- */
-export async function authenticateToken(db: Executor, token: string, envToken: string | undefined): Promise<string | null> {
-  return (await authenticateBearer(db, token, envToken))?.actor ?? null;
-}
-
-/**
  * Who a bearer token belongs to and the role it carries, or null. Looked up on every request,
- * so a revoked token stops working on its next one. `HERALD_ADMIN_TOKEN` is an admin.
+ * so a revoked token stops working on its next one. The operator's `HERALD_ADMIN_TOKEN` is an
+ * admin, compared in constant time; stored tokens are looked up by hash, so their text never
+ * sits in the database.
  */
-export async function authenticateBearer(db: Executor, token: string, envToken: string | undefined): Promise<{ actor: string; role: Role } | null> {
-  if (envToken && safeEqual(hash(token), hash(envToken))) return { actor: 'env:HERALD_ADMIN_TOKEN', role: 'admin' };
+export async function authenticateBearer(db: Executor, token: string, envToken: string | undefined): Promise<{ actor: Actor; role: Role } | null> {
+  if (envToken && safeEqual(hash(token), hash(envToken))) return { actor: { kind: 'token', name: null }, role: 'admin' };
   if (!token.startsWith(PREFIX)) return null;
   const { rows } = await db.execute({
     sql: 'SELECT id, name, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL',
     args: [hash(token)],
   });
   const row = rows[0];
-  return row ? { actor: `token:${String(row.name)}`, role: String(row.role) as Role } : null;
+  return row ? { actor: { kind: 'token', name: String(row.name) }, role: String(row.role) as Role } : null;
 }
 
 function safeEqual(a: string, b: string): boolean {

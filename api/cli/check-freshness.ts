@@ -8,7 +8,7 @@ import { freshnessReport, reportLine } from '../freshness/metrics.ts';
 import { openFromEnv } from './open.ts';
 
 try {
-  const { config, db } = await openFromEnv();
+  const { config, db } = await openFromEnv('check-freshness');
   const now = systemClock.now();
   const report = freshnessReport(await assessOpenIncidents(db, now, config), now);
   db.close();

@@ -22,7 +22,7 @@ runCli(async () => {
     console.error('Usage: npm run export -- --out DIR');
     return 2;
   }
-  const { config, db } = await openFromEnv();
+  const { config, db } = await openFromEnv('export');
   await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), systemClock.now());
   const snapshot = new Snapshot(null);
   const publisher = createPublisher({

@@ -1,13 +1,31 @@
+import { userInfo } from 'node:os';
+import { as, noPublisher, type CommandContext } from '../commands/context.ts';
+import { noopNotifier } from '../commands/notifier.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { systemClock } from '../domain/clock.ts';
 
-/** For command-line tools: the same configuration and database the server would use. */
-export async function openFromEnv(): Promise<{ config: Config; db: Db }> {
+/**
+ * For command-line tools: the same configuration and database the server would use, and the
+ * commands' context acting as the operator at this terminal (audited as `cli:COMMAND (os user)`).
+ * Tokens and users do not touch the public site, so nothing is republished or notified.
+ */
+export async function openFromEnv(command: string): Promise<{ config: Config; db: Db; ctx: CommandContext }> {
   const config = loadConfig(process.env);
   const db = await openDb({ url: config.databaseUrl, authToken: config.databaseAuthToken });
   await migrate(db);
-  return { config, db };
+  const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
+  const ctx = as({ db, clock: systemClock, publisher: noPublisher, notifier: noopNotifier, log: console, policy }, { kind: 'cli', command, osUser: osUser() });
+  return { config, db, ctx };
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }
 
 /** Runs a CLI's main, printing a failure as one readable line and exiting non-zero. */

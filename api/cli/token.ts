@@ -1,32 +1,41 @@
 /**
- * Admin API tokens: `npm run token -- create NAME` prints a new token once;
- * `npm run token -- list`; `npm run token -- revoke ID`.
+ * Admin API tokens: `npm run token -- create NAME [--role admin|comms|support]` prints a new
+ * token once (alone on the last line, for scripts); `npm run token -- list`; `npm run token --
+ * revoke ID`. Each change is audited as made at this terminal.
  */
-import { createToken, listTokens, revokeToken } from '../auth/tokens.ts';
-import { systemClock } from '../domain/clock.ts';
+import { parseArgs } from 'node:util';
+import { listTokens } from '../auth/tokens.ts';
+import { Role } from '../auth/roles.ts';
+import { issueToken, withdrawToken } from '../commands/access.ts';
 import { openFromEnv, runCli } from './open.ts';
 
-const USAGE = 'Usage: npm run token -- create NAME | list | revoke ID';
+const USAGE = 'Usage: npm run token -- create NAME [--role admin|comms|support] | list | revoke ID';
 
 runCli(async () => {
-  const [command, arg] = process.argv.slice(2);
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'admin' } } });
+  const [command, arg] = positionals;
   if (command === 'create' && arg?.trim()) {
-    const { db } = await openFromEnv();
-    const { id, token } = await createToken(db, arg.trim(), systemClock.now());
-    console.log(`Token ${id} "${arg.trim()}" (shown once; store it now):\n${token}`);
-    console.log(`Use it as: curl -H "Authorization: Bearer ${token}" …/api/admin/incidents`);
+    const role = Role.safeParse(values.role);
+    if (!role.success) {
+      console.error(`[Tokens] --role is admin, comms or support.\n${USAGE}`);
+      return 2;
+    }
+    const { ctx } = await openFromEnv('token');
+    const { id, token } = await issueToken(ctx, { name: arg.trim(), role: role.data });
+    console.log(`Token ${id} "${arg.trim()}" (${role.data}); shown once, store it now. Use it as "Authorization: Bearer <token>":`);
+    console.log(token);
     return 0;
   }
   if (command === 'list') {
-    const { db } = await openFromEnv();
+    const { db } = await openFromEnv('token');
     for (const t of await listTokens(db)) {
-      console.log(`${t.id}\t${t.name}\tcreated ${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}`);
+      console.log(`${t.id}\t${t.name}\t${t.role}\tcreated ${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}`);
     }
     return 0;
   }
   if (command === 'revoke' && /^\d+$/.test(arg ?? '')) {
-    const { db } = await openFromEnv();
-    await revokeToken(db, Number(arg), systemClock.now());
+    const { ctx } = await openFromEnv('token');
+    await withdrawToken(ctx, Number(arg));
     console.log(`Token ${arg} revoked; it stops working on its next request.`);
     return 0;
   }

@@ -1,13 +1,14 @@
 /**
  * Desk users: `npm run user -- create EMAIL --role admin|comms|support [--name NAME] [--password P]`
  * (asks for the password when --password is not given), `npm run user -- password EMAIL
- * [--password P]` (ends the user's sessions), `npm run user -- list`.
+ * [--password P]` (ends the user's sessions), `npm run user -- list`. Each change is audited
+ * as made at this terminal.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Role } from '../auth/roles.ts';
-import { createUser, findUserForSignIn, listUsers, setPassword } from '../auth/users.ts';
-import { systemClock } from '../domain/clock.ts';
+import { findUserForSignIn, listUsers } from '../auth/users.ts';
+import { addUser, changePassword } from '../commands/access.ts';
 import { openFromEnv, runCli } from './open.ts';
 
 const USAGE = 'Usage: npm run user -- create EMAIL --role admin|comms|support [--name NAME] [--password P] | password EMAIL [--password P] | list';
@@ -49,21 +50,21 @@ runCli(async () => {
       return 2;
     }
     const password = values.password ?? (await askPassword());
-    const { db } = await openFromEnv();
-    const user = await createUser(db, { email, role: role.data, password, name: values.name ?? null }, systemClock.now());
+    const { ctx } = await openFromEnv('user');
+    const user = await addUser(ctx, { email, role: role.data, password, name: values.name ?? null });
     console.log(`User ${user.email} (${user.role}) created; sign in at /admin/sign-in.`);
     return 0;
   }
   if (command === 'password' && email) {
-    const { db } = await openFromEnv();
+    const { db, ctx } = await openFromEnv('user');
     const user = await findUserForSignIn(db, email);
     if (!user) throw new Error(`[Users] No active user ${email}; \`npm run user -- list\` shows them.`);
-    await setPassword(db, user.id, values.password ?? (await askPassword()), systemClock.now());
+    await changePassword(ctx, user.id, values.password ?? (await askPassword()));
     console.log(`Password for ${user.email} changed; their sessions have ended.`);
     return 0;
   }
   if (command === 'list') {
-    const { db } = await openFromEnv();
+    const { db } = await openFromEnv('user');
     for (const u of await listUsers(db)) console.log(`${u.email}\t${u.role}\t${u.name ?? ''}\t${u.disabledAt ? 'disabled' : 'active'}`);
     return 0;
   }

@@ -1,7 +1,8 @@
+import { actorLabel, type Actor } from '../domain/actor.ts';
 import type { Executor } from './client.ts';
 
 export type AuditEntry = {
-  actor: string;
+  actor: Actor;
   action: string;
   entity: 'incident' | 'update' | 'service' | 'token' | 'user' | 'subscriber' | 'webhook' | 'maintenance';
   ref: string;
@@ -15,7 +16,7 @@ export async function recordAudit(db: Executor, entry: AuditEntry, now: Date): P
     sql: 'INSERT INTO audit_log (at, actor, action, entity, entity_ref, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
     args: [
       now.toISOString(),
-      entry.actor,
+      actorLabel(entry.actor),
       entry.action,
       entry.entity,
       entry.ref,

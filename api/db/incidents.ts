@@ -1,8 +1,9 @@
 import type { Row, Transaction } from '@libsql/client';
+import { actorLabel, type Actor } from '../domain/actor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { assertReopen, assertTransition } from '../domain/lifecycle.ts';
 import { promisedNextUpdate } from '../domain/freshness.ts';
-import { planServiceChanges, refOf, type IncidentRecord, type PlannedChange } from '../domain/incident.ts';
+import { planServiceChanges, type IncidentRecord, type PlannedChange } from '../domain/incident.ts';
 import type {
   CreateIncidentInput,
   PatchIncidentInput,
@@ -15,6 +16,7 @@ import type { IncidentStatus, ServiceStatus, Severity } from '../domain/vocabula
 import { recordAudit } from './audit.ts';
 import type { Executor } from './client.ts';
 import { getServicesBySlug, setServiceStatus } from './services.ts';
+import { makeRef } from '../domain/refs.ts';
 
 export type IncidentFilter = { state?: 'open' | 'resolved' | 'all'; ids?: number[]; serviceSlug?: string; limit?: number };
 
@@ -103,11 +105,12 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
 
 export async function loadIncident(db: Executor, id: number): Promise<IncidentRecord> {
   const [incident] = await loadIncidents(db, { ids: [id] });
-  if (!incident) throw new NotFoundError(`[Incidents] No incident ${refOf(id)}. GET /api/admin/incidents?state=all lists them.`);
+  if (!incident) throw new NotFoundError(`[Incidents] No incident ${makeRef('incident', id)}. GET /api/admin/incidents?state=all lists them.`);
   return incident;
 }
 
-export type WriteContext = { actor: string; now: Date; updateIntervalMinutes: number };
+/** Who writes, when, and the longest gap the rules allow between updates. */
+export type WriteContext = { actor: Actor; now: Date; updateIntervalMinutes: number };
 
 /** Creates an incident with its first update, sets the services it names, and audits it. */
 export async function createIncident(tx: Transaction, input: CreateIncidentInput, ctx: WriteContext): Promise<{ incidentId: number; updateId: number }> {
@@ -125,7 +128,7 @@ export async function createIncident(tx: Transaction, input: CreateIncidentInput
   }
   const changes = planServiceChanges(services, input.services, null);
   const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(input.severity) }, changes, ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.create', entity: 'incident', ref: refOf(id), after: input }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.create', entity: 'incident', ref: makeRef('incident', id), after: input }, ctx.now);
   return { incidentId: id, updateId };
 }
 
@@ -149,7 +152,7 @@ export async function postUpdate(tx: Transaction, id: number, input: PostUpdateI
           postmortem_url = coalesce(?, postmortem_url) WHERE id = ?`,
     args: [input.status, at, resolving ? at : null, input.rootCause ?? null, input.postmortemUrl ?? null, id],
   });
-  await recordAudit(tx, { actor: ctx.actor, action: 'update.create', entity: 'incident', ref: refOf(id), before: { status: current.status }, after: input }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'update.create', entity: 'incident', ref: makeRef('incident', id), before: { status: current.status }, after: input }, ctx.now);
   return updateId;
 }
 
@@ -166,7 +169,7 @@ export async function reopenIncident(tx: Transaction, id: number, input: ReopenI
     sql: 'UPDATE incidents SET status = ?, updated_at = ?, resolved_at = NULL WHERE id = ?',
     args: [input.status, ctx.now.toISOString(), id],
   });
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.reopen', entity: 'incident', ref: refOf(id), before: { status: current.status, resolvedAt: current.resolvedAt }, after: input }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.reopen', entity: 'incident', ref: makeRef('incident', id), before: { status: current.status, resolvedAt: current.resolvedAt }, after: input }, ctx.now);
   return updateId;
 }
 
@@ -205,20 +208,20 @@ export async function patchIncident(tx: Transaction, id: number, patch: PatchInc
       id,
     ],
   });
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.edit', entity: 'incident', ref: refOf(id), before, after: patch }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.edit', entity: 'incident', ref: makeRef('incident', id), before, after: patch }, ctx.now);
 }
 
 /** Corrects an update's message; the page marks it edited and the audit log keeps both versions. */
 export async function editUpdateMessage(tx: Transaction, id: number, updateId: number, message: string, ctx: WriteContext): Promise<void> {
   const { rows } = await tx.execute({ sql: 'SELECT message FROM incident_updates WHERE id = ? AND incident_id = ?', args: [updateId, id] });
   const row = rows[0];
-  if (!row) throw new NotFoundError(`[Incidents] ${refOf(id)} has no update ${updateId}.`);
+  if (!row) throw new NotFoundError(`[Incidents] ${makeRef('incident', id)} has no update ${updateId}.`);
   if (String(row.message) === message) return;
   await tx.execute({ sql: 'UPDATE incident_updates SET message = ?, edited_at = ? WHERE id = ?', args: [message, ctx.now.toISOString(), updateId] });
   await tx.execute({ sql: 'UPDATE incidents SET updated_at = ? WHERE id = ?', args: [ctx.now.toISOString(), id] });
   await recordAudit(
     tx,
-    { actor: ctx.actor, action: 'update.edit', entity: 'update', ref: `${refOf(id)}/${updateId}`, before: { message: String(row.message) }, after: { message } },
+    { actor: ctx.actor, action: 'update.edit', entity: 'update', ref: `${makeRef('incident', id)}/${updateId}`, before: { message: String(row.message) }, after: { message } },
     ctx.now,
   );
 }
@@ -268,7 +271,7 @@ async function insertUpdate(tx: Executor, incidentId: number, input: UpdateField
   const inserted = await tx.execute({
     sql: `INSERT INTO incident_updates (incident_id, status, message, eta, next_update_by, notify, author, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [incidentId, input.status, input.message, input.eta ? new Date(input.eta).toISOString() : null, nextUpdateBy, input.notify ? 1 : 0, ctx.actor, ctx.now.toISOString()],
+    args: [incidentId, input.status, input.message, input.eta ? new Date(input.eta).toISOString() : null, nextUpdateBy, input.notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
   });
   const updateId = Number(inserted.rows[0]?.id);
   for (const change of changes) {

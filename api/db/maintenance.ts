@@ -1,16 +1,13 @@
 import type { Transaction } from '@libsql/client';
+import { actorLabel, type Actor } from '../domain/actor.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import {
-  assertMaintenanceTransition,
-  maintenanceRefOf,
-  planMaintenanceServiceChanges,
-  type MaintenanceRecord,
-} from '../domain/maintenance.ts';
+import { assertMaintenanceTransition, planMaintenanceServiceChanges, type MaintenanceRecord } from '../domain/maintenance.ts';
 import type { CreateMaintenanceInput } from '../domain/schemas.ts';
 import type { MaintenanceStatus, ServiceStatus } from '../domain/vocabulary.ts';
 import { recordAudit } from './audit.ts';
 import type { Executor } from './client.ts';
 import { getServicesBySlug, setServiceStatus } from './services.ts';
+import { makeRef } from '../domain/refs.ts';
 
 export type MaintenanceState = 'upcoming' | 'active' | 'completed' | 'all';
 export type MaintenanceFilter = { state?: MaintenanceState; ids?: number[]; limit?: number };
@@ -85,11 +82,11 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
 
 export async function loadMaintenance(db: Executor, id: number): Promise<MaintenanceRecord> {
   const [found] = await loadMaintenances(db, { ids: [id] });
-  if (!found) throw new NotFoundError(`[Maintenance] No maintenance ${maintenanceRefOf(id)}. GET /api/admin/maintenance?state=all lists them.`);
+  if (!found) throw new NotFoundError(`[Maintenance] No maintenance ${makeRef('maintenance', id)}. GET /api/admin/maintenance?state=all lists them.`);
   return found;
 }
 
-export type MaintenanceWriteContext = { actor: string; now: Date };
+export type MaintenanceWriteContext = { actor: Actor; now: Date };
 
 /** Schedules a window with its first update (status scheduled) and audits it. */
 export async function insertMaintenance(tx: Transaction, input: CreateMaintenanceInput, ctx: MaintenanceWriteContext): Promise<{ id: number; updateId: number }> {
@@ -114,7 +111,7 @@ export async function insertMaintenance(tx: Transaction, input: CreateMaintenanc
     await tx.execute({ sql: 'INSERT INTO maintenance_services (maintenance_id, service_id) VALUES (?, ?)', args: [id, service.id] });
   }
   const updateId = await insertUpdate(tx, id, 'scheduled', input.message, notify, ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'maintenance.create', entity: 'maintenance', ref: maintenanceRefOf(id), after: input }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'maintenance.create', entity: 'maintenance', ref: makeRef('maintenance', id), after: input }, ctx.now);
   return { id, updateId };
 }
 
@@ -152,7 +149,7 @@ export async function applyMaintenanceUpdate(
   });
   await recordAudit(
     tx,
-    { actor: ctx.actor, action: 'maintenance.update', entity: 'maintenance', ref: maintenanceRefOf(id), before: { status: current.status }, after: input },
+    { actor: ctx.actor, action: 'maintenance.update', entity: 'maintenance', ref: makeRef('maintenance', id), before: { status: current.status }, after: input },
     ctx.now,
   );
   return { updateId, from: current.status, to };
@@ -185,7 +182,7 @@ async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<stri
 async function insertUpdate(tx: Executor, id: number, status: MaintenanceStatus, message: string, notify: boolean, ctx: MaintenanceWriteContext): Promise<number> {
   const { rows } = await tx.execute({
     sql: `INSERT INTO maintenance_updates (maintenance_id, status, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [id, status, message, notify ? 1 : 0, ctx.actor, ctx.now.toISOString()],
+    args: [id, status, message, notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
   });
   return Number(rows[0]?.id);
 }

@@ -1,3 +1,4 @@
+import { makeRef } from '../domain/refs.ts';
 import type { Row } from '@libsql/client';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { CreateServiceInput, PatchServiceInput, Service } from '../domain/schemas.ts';
@@ -120,7 +121,7 @@ export async function archiveService(db: Executor, slug: string, now: Date): Pro
     args: [service.id],
   });
   if (rows.length > 0) {
-    const refs = rows.map((r) => `INC-${r.id}`).join(', ');
+    const refs = rows.map((r) => makeRef('incident', Number(r.id))).join(', ');
     throw new ConflictError(`[Services] "${slug}" is affected by open incident(s) ${refs}; resolve them or remove the service from them first.`);
   }
   await db.execute({ sql: 'UPDATE services SET archived_at = ?, updated_at = ? WHERE id = ?', args: [now.toISOString(), now.toISOString(), service.id] });

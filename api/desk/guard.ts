@@ -67,7 +67,7 @@ export function requireDesk(deps: { db: Db; clock: Clock; config: { publicUrl: s
     const session = token ? await findSession(deps.db, token, deps.clock.now()) : null;
     if (session) {
       c.set('session', session);
-      c.set('actor', `user:${session.email}`);
+      c.set('actor', { kind: 'user', email: session.email });
       c.set('role', session.role);
     }
     if (OPEN_PATHS.has(canonicalPath(url.pathname))) return next();

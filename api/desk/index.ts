@@ -1,17 +1,17 @@
 import { Hono } from 'hono';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
-import { accountRoutes } from './routes/account.ts';
-import { auditRoutes } from './routes/audit.ts';
-import { dashboardRoutes } from './routes/dashboard.ts';
-import { detailsRoutes } from './routes/details.ts';
-import { editUpdateRoutes } from './routes/edit-update.ts';
-import { incidentRoutes } from './routes/incident.ts';
-import { newIncidentRoutes } from './routes/new-incident.ts';
-import { previewRoutes } from './routes/preview.ts';
-import { servicesDeskRoutes } from './routes/services.ts';
-import { signInRoutes } from './routes/sign-in.ts';
-import { tokensRoutes } from './routes/tokens.ts';
-import { usersRoutes } from './routes/users.ts';
+import { deskAccountRoutes } from './routes/account.ts';
+import { deskAuditRoutes } from './routes/audit.ts';
+import { deskDashboardRoutes } from './routes/dashboard.ts';
+import { deskDetailsRoutes } from './routes/details.ts';
+import { deskEditUpdateRoutes } from './routes/edit-update.ts';
+import { deskIncidentRoutes } from './routes/incident.ts';
+import { deskNewIncidentRoutes } from './routes/new-incident.ts';
+import { deskPreviewRoutes } from './routes/preview.ts';
+import { deskServiceRoutes } from './routes/services.ts';
+import { deskSignInRoutes } from './routes/sign-in.ts';
+import { deskTokenRoutes } from './routes/tokens.ts';
+import { deskUserRoutes } from './routes/users.ts';
 
 /**
  * The comms lead's desk under /admin: server-rendered pages and plain form posts (each works
@@ -20,15 +20,15 @@ import { usersRoutes } from './routes/users.ts';
  */
 export const deskRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
-    .route('/', signInRoutes(deps))
-    .route('/', dashboardRoutes(deps))
-    .route('/', newIncidentRoutes(deps))
-    .route('/', editUpdateRoutes(deps))
-    .route('/', detailsRoutes(deps))
-    .route('/', incidentRoutes(deps))
-    .route('/', auditRoutes(deps))
-    .route('/', servicesDeskRoutes(deps))
-    .route('/', accountRoutes(deps))
-    .route('/', tokensRoutes(deps))
-    .route('/', usersRoutes(deps))
-    .route('/', previewRoutes(deps));
+    .route('/', deskSignInRoutes(deps))
+    .route('/', deskDashboardRoutes(deps))
+    .route('/', deskNewIncidentRoutes(deps))
+    .route('/', deskEditUpdateRoutes(deps))
+    .route('/', deskDetailsRoutes(deps))
+    .route('/', deskIncidentRoutes(deps))
+    .route('/', deskAuditRoutes(deps))
+    .route('/', deskServiceRoutes(deps))
+    .route('/', deskAccountRoutes(deps))
+    .route('/', deskTokenRoutes(deps))
+    .route('/', deskUserRoutes(deps))
+    .route('/', deskPreviewRoutes(deps));

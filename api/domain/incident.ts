@@ -2,6 +2,7 @@ import type { Incident, ServiceChange, Update } from './schemas.ts';
 import { incidentDuration } from './duration.ts';
 import { freshness } from './freshness.ts';
 import type { IncidentStatus, ServiceStatus, Severity } from './vocabulary.ts';
+import { makeRef } from './refs.ts';
 
 /** An incident as stored, before the rules derive its cadence, duration and links. */
 export type IncidentRecord = {
@@ -19,14 +20,6 @@ export type IncidentRecord = {
   services: { slug: string; name: string; status: ServiceStatus }[];
   /** Oldest first. */
   updates: Update[];
-};
-
-export const refOf = (id: number): string => `INC-${id}`;
-
-/** The id inside a reference; `inc-42` and `INC-42` name the same incident. */
-export const idOfRef = (ref: string): number | null => {
-  const match = /^INC-([1-9][0-9]{0,15})$/i.exec(ref);
-  return match ? Number(match[1]) : null;
 };
 
 const POSTMORTEM_WINDOW_MS = 48 * 3600_000;
@@ -48,7 +41,7 @@ export function toIncident(record: IncidentRecord, now: Date, site: { publicUrl:
   const fresh = open
     ? freshness(new Date(lastUpdateAt), last?.nextUpdateBy ? new Date(last.nextUpdateBy) : null, now, site.updateIntervalMinutes)
     : null;
-  const ref = refOf(record.id);
+  const ref = makeRef('incident', record.id);
   return {
     ref,
     url: `${site.publicUrl}/incidents/${ref}`,

@@ -14,6 +14,7 @@
 import { ConflictError } from '../errors.ts';
 import type { Maintenance, MaintenanceUpdate } from './schemas.ts';
 import type { MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
+import { makeRef } from './refs.ts';
 
 export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
 
@@ -28,14 +29,6 @@ export type MaintenanceRecord = MaintenanceWindow & {
   completedAt: string | null;
   services: { slug: string; name: string; status: ServiceStatus }[];
   updates: MaintenanceUpdate[];
-};
-
-export const maintenanceRefOf = (id: number): string => `MNT-${id}`;
-
-/** The id inside a reference; `mnt-7` and `MNT-7` name the same window. */
-export const maintenanceIdOfRef = (ref: string): number | null => {
-  const match = /^MNT-([1-9][0-9]{0,15})$/i.exec(ref);
-  return match ? Number(match[1]) : null;
 };
 
 /**
@@ -98,7 +91,7 @@ export function planMaintenanceServiceChanges(
 
 /** Shapes a stored window for readers: its permalink, updates newest first. */
 export function toMaintenance(record: MaintenanceRecord, site: { publicUrl: string }): Maintenance {
-  const ref = maintenanceRefOf(record.id);
+  const ref = makeRef('maintenance', record.id);
   return {
     ref,
     url: `${site.publicUrl}/maintenance/${ref}`,

@@ -3,13 +3,14 @@
  * and the tests. No server imports.
  */
 import { z } from 'zod';
+import { refPattern } from './refs.ts';
 import { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
 
 export const Slug = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
 
-export const IncidentRef = z.string().regex(/^INC-[1-9][0-9]{0,15}$/i, 'an incident reference looks like INC-42');
+export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
 
 const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const Markdown = Text(20_000);
@@ -161,7 +162,7 @@ export type Incident = z.infer<typeof Incident>;
 
 /* ---------- maintenance ---------- */
 
-export const MaintenanceRef = z.string().regex(/^MNT-[1-9][0-9]{0,15}$/i, 'a maintenance reference looks like MNT-7');
+export const MaintenanceRef = z.string().regex(refPattern('maintenance'), 'a maintenance reference looks like MNT-7');
 
 const Instant = z.iso.datetime({ offset: true });
 

@@ -1,32 +1,31 @@
-import type { Notifier } from '../commands/incidents.ts';
+import type { Role } from '../auth/roles.ts';
+import type { Session } from '../auth/sessions.ts';
+import type { CommandDeps } from '../commands/context.ts';
 import type { Config } from '../config.ts';
-import type { Clock } from '../domain/clock.ts';
-import type { Db } from '../db/client.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { PageRenderer, Publisher } from '../publish/publisher.ts';
 import type { Snapshot } from '../publish/snapshot.ts';
-import type { SubscriptionDeps } from '../subscribers/routes.ts';
+import type { SubscriptionSettings } from '../subscribers/settings.ts';
 
-/** What every route receives: built once in the composition root, never read from globals. */
-export type AppDeps = {
-  db: Db;
-  clock: Clock;
+/**
+ * What every route receives: built once by `assembleHerald` (api/herald.ts), never read from
+ * globals. Every field is required; a test that wants no notices or no pages passes the no-op
+ * (`noopNotifier`) or null renderer explicitly.
+ */
+export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes'>;
   snapshot: Snapshot;
   publisher: Publisher;
-  /** Renders pages per request (admin desk, subscription pages); null in API-only tests. */
-  renderPage?: PageRenderer | null;
-  /** Queues notices for incident changes inside their write transaction (subscribers, webhooks). */
-  notifier?: Notifier;
-  /** Subscriptions (api/subscribers): the public sign-up pages and /api/admin/subscribers are mounted when given. */
-  subscriptions?: SubscriptionDeps;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
-  /** Where the operator's content lives (message templates under templates/); the repository's content/ by default. */
-  contentDir?: string;
-  /** The freshness watchdog, for /metrics (when it last ran); absent in tests that drive it by hand. */
-  watchdog?: { lastTickAt(): Date | null };
+  /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */
+  renderPage: PageRenderer | null;
+  subscriptions: SubscriptionSettings;
+  /** Where the operator's content lives (message templates under templates/). */
+  contentDir: string;
+  /** The freshness watchdog, for /metrics (when it last ran). */
+  watchdog: { lastTickAt(): Date | null };
 };
 
-/** Hono's per-request variables. `role` is the actor's (token's or signed-in user's) role. */
+/** Hono's per-request variables: who is asking (a token's or a signed-in user's) and with which role. */
 export type HeraldEnv = {
-  Variables: { requestId: string; actor: string; role: import('../auth/roles.ts').Role; session?: import('../auth/sessions.ts').Session };
+  Variables: { requestId: string; actor: Actor; role: Role; session?: Session };
 };

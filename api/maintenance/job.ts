@@ -1,9 +1,10 @@
 /**
  * The maintenance transitions job: every interval it starts the windows whose start has come
  * and completes those whose end has (api/commands/maintenance.ts does the work). Started by
- * api/server.ts; tests call `tick()` with a manual clock.
+ * api/herald.ts's `startJobs()`; tests call `tick()` with a manual clock.
  */
-import { advanceDueMaintenances, type MaintenanceDeps } from '../commands/maintenance.ts';
+import type { CommandDeps } from '../commands/context.ts';
+import { advanceDueMaintenances } from '../commands/maintenance.ts';
 import { repeat } from '../jobs/repeat.ts';
 
 export type MaintenanceJob = {
@@ -13,8 +14,8 @@ export type MaintenanceJob = {
   start(intervalMs: number): () => Promise<void>;
 };
 
-export function createMaintenanceJob(deps: MaintenanceDeps): MaintenanceJob {
-  const log = deps.log ?? console;
+export function createMaintenanceJob(deps: CommandDeps): MaintenanceJob {
+  const log = deps.log;
   let inFlight: Promise<string[]> | null = null;
   const tick = (): Promise<string[]> => {
     inFlight ??= advanceDueMaintenances(deps).finally(() => {

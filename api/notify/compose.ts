@@ -2,8 +2,8 @@
  * Turns an outbox row into a mail: pure, given the subscriber, the incident and the templates.
  * Rendering is apart from transport, so it is tested without SMTP.
  */
-import { refOf, type IncidentRecord } from '../domain/incident.ts';
-import { maintenanceRefOf, type MaintenanceRecord } from '../domain/maintenance.ts';
+import { type IncidentRecord } from '../domain/incident.ts';
+import { type MaintenanceRecord } from '../domain/maintenance.ts';
 import { INCIDENT_STATUS_LABEL, MAINTENANCE_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import type { SubscriberRecord } from '../subscribers/store.ts';
@@ -11,6 +11,7 @@ import { signLink } from '../subscribers/tokens.ts';
 import type { MailMessage } from './mailer.ts';
 import type { OutboxRow } from './outbox.ts';
 import { fillTemplate, type MailTemplate, type MailTemplates, type TemplateVars } from './templates.ts';
+import { makeRef } from '../domain/refs.ts';
 
 export type ComposeSettings = {
   publicUrl: string;
@@ -72,7 +73,7 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
   }
   const update = incident?.updates.find((u) => u.id === row.updateId);
   if (!incident || !update) return { cancel: 'update no longer exists' };
-  const ref = refOf(incident.id);
+  const ref = makeRef('incident', incident.id);
   const vars: TemplateVars = {
     siteTitle: settings.siteTitle,
     title: incident.title,
@@ -112,7 +113,7 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
   const update = maintenance?.updates.find((u) => u.id === row.maintenanceUpdateId);
   if (!maintenance || !update) return { cancel: 'update no longer exists' };
   const links = subscriberLinks(settings, subscriber);
-  const ref = maintenanceRefOf(maintenance.id);
+  const ref = makeRef('maintenance', maintenance.id);
   const vars: TemplateVars = {
     siteTitle: settings.siteTitle,
     title: maintenance.title,

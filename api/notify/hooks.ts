@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../db/client.ts';
-import { refOf, type IncidentRecord } from '../domain/incident.ts';
+import { type IncidentRecord } from '../domain/incident.ts';
 import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS } from '../domain/vocabulary.ts';
 import { markdownToText } from '../markdown.ts';
 import { guardedPost } from './http-post.ts';
@@ -13,6 +13,7 @@ import type { HookDelivery } from './sender.ts';
 import type { OutboxRow } from './outbox.ts';
 import { getServiceEvent, type ServiceEventDetail } from '../db/services.ts';
 import { classifyHttpStatus } from './retry.ts';
+import { makeRef } from '../domain/refs.ts';
 
 /**
  * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. The
@@ -26,7 +27,7 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
 
 /** A Statuspage-shaped webhook body for one incident update. Pure. */
 export function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string) {
-  const ref = refOf(incident.id);
+  const ref = makeRef('incident', incident.id);
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: incident.updatedAt },
     page: { id: 'herald', url: publicUrl },
@@ -60,7 +61,7 @@ export function componentUpdatePayload(event: ServiceEventDetail, publicUrl: str
 
 /** The Slack message for an update: what, where it stands, and the link. Pure. */
 export function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
-  const ref = refOf(incident.id);
+  const ref = makeRef('incident', incident.id);
   const update = incident.updates.find((u) => u.id === updateId);
   const status = INCIDENT_STATUS_LABEL[update?.status ?? incident.status];
   const text = `*[${incident.severity} · ${status}] ${incident.title}* (${ref})\n${update ? markdownToText(update.message) : ''}\n<${publicUrl}/incidents/${ref}|Open ${ref}>`;

@@ -1,9 +1,9 @@
 /**
  * Who hears of an incident change. Runs inside the change's write transaction (see
- * api/commands/incidents.ts), so the notices are queued if and only if the change commits;
+ * api/commands/notifier.ts), so the notices are queued if and only if the change commits;
  * the request never talks to SMTP.
  */
-import type { IncidentEvent, Notifier } from '../commands/incidents.ts';
+import type { IncidentEvent, Notifier } from '../commands/notifier.ts';
 import type { Executor } from '../db/client.ts';
 import { queueHooks, queueIncidentMails, queueMaintenanceMails, queueServiceHooks } from './outbox.ts';
 
@@ -24,17 +24,17 @@ async function updateNotifyFlag(tx: Executor, updateId: number): Promise<boolean
 }
 
 /**
- * The notifier the composition root hands to `createApp`: one outbox row per confirmed
+ * The notifier the composition root (api/herald.ts) hands to every command: one outbox row per confirmed
  * subscriber of an affected service (or of all services), per active webhook, and for Slack.
  */
 export function createNotifier(options: { slack: boolean }): Notifier {
   return {
-    async incidentChanged(tx, event, ctx) {
+    async incidentChanged(tx, event, now) {
       if (event.kind === 'edited' || event.updateId === null) return;
       const notify = await updateNotifyFlag(tx, event.updateId);
-      if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, ctx.now);
+      if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, now);
       // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
-      await queueHooks(tx, event.incidentId, event.updateId, ctx.now, { webhooks: true, slack: options.slack });
+      await queueHooks(tx, event.incidentId, event.updateId, now, { webhooks: true, slack: options.slack });
     },
     async serviceChanged(tx, serviceEventId, now) {
       await queueServiceHooks(tx, serviceEventId, now);

@@ -1,21 +1,19 @@
 /**
  * Builds everything subscribers and the outbox need from the config, for the composition
- * root: the notifier for createApp, the subscription deps, and the sender job.
+ * root (api/herald.ts): the link-signing secret, the notifier, and the sender job.
  */
-import { dirname, join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
+import type { Log } from '../log.ts';
 import { loadLinkSecret } from '../subscribers/secret.ts';
-import type { SubscriptionDeps } from '../subscribers/routes.ts';
+import type { ComposeSettings } from './compose.ts';
 import { createHookDelivery } from './hooks.ts';
-import { createMailer, type Mailer } from './mailer.ts';
+import type { Mailer } from './mailer.ts';
 import { createNotifier } from './notifier.ts';
 import { createSender } from './sender.ts';
 import { loadTemplates } from './templates.ts';
-
-type Log = Pick<Console, 'info' | 'warn' | 'error'>;
 
 /** MAIL_FROM, or "<site title> <status@<public host>>". */
 export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, settings: Pick<SiteSettings, 'title'>): { from: string; address: string } {
@@ -25,42 +23,25 @@ export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, setting
   return { from, address: /<([^>]+)>/.exec(from)?.[1] ?? from.trim() };
 }
 
-export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer?: Mailer }) {
-  const { db, config, clock, settings, log } = deps;
+export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer: Mailer }) {
+  const { db, config, clock, settings, log, mailer } = deps;
   const { secret, generated } = await loadLinkSecret(db, config.secret, clock.now());
   if (generated) log.info('[Subscribe] Signing subscriber links with a key kept in the database; set HERALD_SECRET to keep it out of it.');
-  const sender = mailFrom(config, settings);
-  const mailer =
-    deps.mailer ??
-    createMailer({
-      smtpUrl: config.smtpUrl,
-      from: sender.from,
-      outboxDir: join(dirname(config.snapshotDir), 'mail'),
-      ratePerSecond: config.mailRatePerSecond,
-      log,
-    });
-  if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${join(dirname(config.snapshotDir), 'mail')}.`);
-  const subscriptions: SubscriptionDeps = { secret, webhookAllowLocal: config.webhookAllowLocal };
-  const notifier = createNotifier({ slack: Boolean(config.slackWebhookUrl) });
-  const job = createSender({
+  const compose: ComposeSettings = {
+    publicUrl: config.publicUrl,
+    siteTitle: settings.title,
+    secret,
+    unsubscribeMailbox: mailFrom(config, settings).address,
+    templates: loadTemplates(config.contentDir),
+  };
+  const sender = createSender({
     db,
     clock,
     mailer,
     log,
     leaseMs: config.outboxLeaseSeconds * 1000,
-    compose: { publicUrl: config.publicUrl, siteTitle: settings.title, secret, unsubscribeMailbox: sender.address, templates: loadTemplates(config.contentDir) },
+    compose,
     deliverHook: createHookDelivery({ publicUrl: config.publicUrl, slackWebhookUrl: config.slackWebhookUrl, allowLocal: config.webhookAllowLocal, db }),
   });
-  return {
-    notifier,
-    subscriptions,
-    /** Starts the sender; the returned function stops it and closes the mail transport. */
-    startSender: () => {
-      const stop = job.start();
-      return async () => {
-        await stop();
-        mailer.close();
-      };
-    },
-  };
+  return { secret, compose, notifier: createNotifier({ slack: Boolean(config.slackWebhookUrl) }), sender };
 }

@@ -10,6 +10,7 @@ import { renderFeed } from './feed.ts';
 import { buildSiteModel, FEED_PATH, type SiteModel } from './model.ts';
 import type { Snapshot } from './snapshot.ts';
 import { statuspageDocuments } from './statuspage.ts';
+import { idFromRef } from '../domain/refs.ts';
 
 /**
  * Renders one page of the site from the model; the Astro bundle provides it. `extra` reaches
@@ -102,7 +103,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       const pages = ['/', '/history', ...model.services.map((s) => `/services/${s.slug}`)];
       const wanted = scope === 'all' ? null : new Set(scope.incidents);
       for (const incident of model.incidents) {
-        const id = Number(incident.ref.slice(4));
+        const id = idFromRef('incident', incident.ref);
         if (!wanted || wanted.has(id)) pages.push(`/incidents/${incident.ref}`);
       }
       // Few and small: every maintenance page is re-rendered on every publish.
@@ -112,7 +113,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     }
     const changed = await deps.snapshot.put(files, now);
     latest = model;
-    const open = model.incidents.filter((i) => i.status !== 'resolved').map((i) => Number(i.ref.slice(4)));
+    const open = model.incidents.filter((i) => i.status !== 'resolved').map((i) => idFromRef('incident', i.ref));
     deps.onNextDeadline?.(nextDeadline(model, now), open);
     return { changed, model };
   }

@@ -4,10 +4,9 @@ import { webhookRoutes } from '../notify/webhook-routes.ts';
 import { subscriberAdminRoutes } from './admin.ts';
 import { subscriptionRoutes } from './routes.ts';
 
-/** Mounts the public subscription pages and the admin's subscriber routes, when subscriptions are configured. */
+/** Mounts the public subscription pages and the admin's subscriber and webhook routes. */
 export function mountSubscriptions(app: Hono<HeraldEnv>, deps: AppDeps): void {
-  if (!deps.subscriptions) return;
   app.route('/api/admin', subscriberAdminRoutes(deps));
-  app.route('/api/admin', webhookRoutes(deps, { allowLocal: deps.subscriptions.webhookAllowLocal ?? false }));
-  app.route('/', subscriptionRoutes(deps, deps.subscriptions));
+  app.route('/api/admin', webhookRoutes(deps));
+  app.route('/', subscriptionRoutes(deps));
 }

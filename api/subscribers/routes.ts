@@ -10,15 +10,6 @@ import { subscriberServiceSlugs } from './store.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { createThrottle } from './throttle.ts';
 
-export type SubscriptionDeps = {
-  /** Signs subscribers' links (HERALD_SECRET, or one Herald generated and kept in the database). */
-  secret: string;
-  /** Sign-ups allowed per client address per window; 10 per 10 minutes unless told otherwise. */
-  throttle?: { limit: number; windowMs: number };
-  /** WEBHOOK_ALLOW_LOCAL: webhooks may target http and local addresses (development only). */
-  webhookAllowLocal?: boolean;
-};
-
 const clientAddress = (c: Context): string => {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
@@ -32,8 +23,9 @@ const clientAddress = (c: Context): string => {
  * POST /subscribe; GET+POST /subscribe/confirm/:token; GET+POST /subscribe/manage/:token;
  * GET+POST /unsubscribe/:token (RFC 8058 one-click: the POST unsubscribes, no cookie, no redirect).
  */
-export function subscriptionRoutes(deps: AppDeps, options: SubscriptionDeps) {
-  const throttle = createThrottle(options.throttle ?? { limit: 10, windowMs: 10 * 60_000 });
+export function subscriptionRoutes(deps: AppDeps) {
+  const options = deps.subscriptions;
+  const throttle = createThrottle(options.throttle);
   const now = () => deps.clock.now();
 
   /** Runs a link action; an invalid link is a page saying so for browsers, the usual 404 for others. */

@@ -260,7 +260,7 @@ describe('Audit log and services', () => {
 describe('Templates an admin adds', () => {
   it('are offered beside the plan\'s and prefill the form when chosen', async () => {
     const content = mkdtempSync(join(tmpdir(), 'herald-content-'));
-    cpSync(join(CONTENT_DIR, 'templates'), join(content, 'templates'), { recursive: true });
+    cpSync(CONTENT_DIR, content, { recursive: true });
     writeFileSync(join(content, 'templates', 'database-failover.md'), '---\nname: Database failover\nuse: create\n---\nWe are failing {{services}} over to the standby.');
     const custom = await makeDesk({ contentDir: content });
     await custom.addUser('comms@example.test', 'comms');

@@ -7,7 +7,7 @@ let t: TestApp;
 let job: MaintenanceJob;
 beforeEach(async () => {
   t = await makeTestApp({ start: '2026-03-10T21:00:00.000Z' });
-  job = createMaintenanceJob({ db: t.db, clock: t.clock, publisher: t.publisher, log: { info() {}, warn() {}, error() {} }, config: { publicUrl: PUBLIC_URL } });
+  job = t.herald.maintenance;
   await t.call('POST', '/api/admin/maintenance', makeMaintenance()); // 22:00–00:00
 });
 

@@ -19,15 +19,7 @@ afterEach(async () => {
 const subjects = (mails: { to: string; parsed: { subject?: string | undefined } }[], to: string) =>
   mails.filter((m) => m.to === to).map((m) => m.parsed.subject);
 
-const job = () =>
-  createMaintenanceJob({
-    db: t.db,
-    clock: t.clock,
-    publisher: createPublisher({ db: t.db, clock: t.clock, snapshot: new Snapshot(null), renderPage: null, settings: readContent(CONTENT_DIR, 'site.json', SiteSettings), publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 }),
-    notifier: createNotifier({ slack: false }),
-    log: { info() {}, warn() {}, error() {} },
-    config: { publicUrl: PUBLIC_URL },
-  });
+const job = () => t.herald.maintenance;
 
 describe('maintenance notices', () => {
   it('mails subscribers when a window is scheduled, started and completed, once each', async () => {

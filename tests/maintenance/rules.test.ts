@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertMaintenanceTransition,
-  dueTransitions,
-  maintenanceIdOfRef,
-  maintenanceStatusAt,
-  planMaintenanceServiceChanges,
-} from '../../api/domain/maintenance.ts';
+import { assertMaintenanceTransition, dueTransitions, maintenanceStatusAt, planMaintenanceServiceChanges } from '../../api/domain/maintenance.ts';
 import { ConflictError } from '../../api/errors.ts';
 import type { MaintenanceStatus } from '../../api/domain/vocabulary.ts';
+import { parseRef } from '../../api/domain/refs.ts';
 
 const window = { scheduledFor: '2026-03-10T22:00:00.000Z', scheduledUntil: '2026-03-11T00:00:00.000Z' };
 
@@ -81,6 +76,6 @@ describe('maintenance references', () => {
     ['INC-7', null],
     ['MNT-7x', null],
   ])('%s names %s', (ref, id) => {
-    expect(maintenanceIdOfRef(ref)).toBe(id);
+    expect(parseRef('maintenance', ref)).toBe(id);
   });
 });

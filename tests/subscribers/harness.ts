@@ -1,46 +1,23 @@
-import { createApp } from '../../api/app.ts';
-import { Catalogue, readContent, SiteSettings } from '../../api/content.ts';
-import { openDb, type Db } from '../../api/db/client.ts';
-import { syncCatalogue } from '../../api/db/catalogue.ts';
-import { migrate } from '../../api/db/migrate.ts';
-import { manualClock } from '../../api/domain/clock.ts';
-import { createHookDelivery } from '../../api/notify/hooks.ts';
 import { createMailer } from '../../api/notify/mailer.ts';
-import { createNotifier } from '../../api/notify/notifier.ts';
-import { createSender } from '../../api/notify/sender.ts';
-import { loadTemplates } from '../../api/notify/templates.ts';
-import { createPublisher } from '../../api/publish/publisher.ts';
-import { Snapshot } from '../../api/publish/snapshot.ts';
-import { ADMIN_TOKEN, CONTENT_DIR, PUBLIC_URL } from '../support/app.ts';
+import { LINK_SECRET, makeTestApp, PUBLIC_URL, ADMIN_TOKEN } from '../support/app.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 
-export const SECRET = 'test-link-secret-0123456789abcdef0123456789';
+export const SECRET = LINK_SECRET;
 
 /**
- * Herald's app with subscriptions, as the composition root builds it, on `:memory:` libSQL
- * with a manual clock — and a real SMTP server receiving what the real sender sends.
+ * Herald as production assembles it, on `:memory:` libSQL with a manual clock — and a real SMTP
+ * server receiving what the real sender sends. `throttle: 'default'` keeps the shipped sign-up
+ * limit; otherwise it is raised, since every test request comes from the same address.
  */
-export async function makeSubscriberApp(options: { throttle?: { limit: number; windowMs: number }; hooks?: { allowLocal: boolean; slackWebhookUrl?: string } } = {}) {
-  const clock = manualClock('2026-03-10T12:00:00.000Z');
-  const db: Db = await openDb({ url: ':memory:' });
-  await migrate(db);
-  await syncCatalogue(db, readContent(CONTENT_DIR, 'services.json', Catalogue), clock.now());
-  const snapshot = new Snapshot(null);
-  const settings = readContent(CONTENT_DIR, 'site.json', SiteSettings);
-  const config = { publicUrl: PUBLIC_URL, adminToken: ADMIN_TOKEN, updateIntervalMinutes: 30 };
-  const publisher = createPublisher({ db, clock, snapshot, renderPage: null, settings, publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 });
-  await publisher.publish('all');
-  const silent = { info() {}, warn() {}, error() {} };
-  const app = createApp({
-    db, clock, config, snapshot, publisher, log: silent,
-    notifier: createNotifier({ slack: Boolean(options.hooks?.slackWebhookUrl) }),
-    subscriptions: { secret: SECRET, throttle: options.throttle ?? { limit: 1000, windowMs: 60_000 }, webhookAllowLocal: options.hooks?.allowLocal ?? false },
-  } as Parameters<typeof createApp>[0]);
+export async function makeSubscriberApp(options: { throttle?: 'default'; hooks?: { allowLocal: boolean; slackWebhookUrl?: string } } = {}) {
   const smtp = await startSmtpSink();
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'Example Status <status@status.example.test>', outboxDir: '/nonexistent' });
-  const compose = { publicUrl: PUBLIC_URL, siteTitle: settings.title, secret: SECRET, unsubscribeMailbox: 'status@status.example.test', templates: loadTemplates(CONTENT_DIR) };
-  const deliverHook = createHookDelivery({ db, publicUrl: PUBLIC_URL, slackWebhookUrl: options.hooks?.slackWebhookUrl, allowLocal: options.hooks?.allowLocal ?? false, now: () => clock.now() });
-  const sender = createSender({ db, clock, mailer, log: silent, compose, deliverHook });
+  const env: Record<string, string> = { WEBHOOK_ALLOW_LOCAL: String(options.hooks?.allowLocal ?? false) };
+  if (options.hooks?.slackWebhookUrl) env.SLACK_WEBHOOK_URL = options.hooks.slackWebhookUrl;
+  const t = await makeTestApp({ mailer, env, ...(options.throttle === 'default' ? {} : { signupThrottle: { limit: 1000, windowMs: 60_000 } }) });
+  const { app, db, clock, herald } = t;
+  const sender = herald.sender;
+  const compose = herald.mailSettings;
 
   const request = async (method: string, path: string, init: { form?: Record<string, string | string[]>; json?: unknown; token?: string | null; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
@@ -75,7 +52,7 @@ export async function makeSubscriberApp(options: { throttle?: { limit: number; w
     await smtp.close();
     db.close();
   };
-  return { app, db, clock, smtp, sender, mailer, compose, request, deliver, close };
+  return { ...t, smtp, sender, mailer, compose, request, deliver, close };
 }
 
 export type SubscriberApp = Awaited<ReturnType<typeof makeSubscriberApp>>;

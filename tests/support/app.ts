@@ -1,44 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../api/app.ts';
+import { loadConfig } from '../../api/config.ts';
 import { Catalogue, readContent, SiteSettings } from '../../api/content.ts';
 import { openDb, type Db } from '../../api/db/client.ts';
 import { syncCatalogue } from '../../api/db/catalogue.ts';
 import { migrate } from '../../api/db/migrate.ts';
 import { manualClock } from '../../api/domain/clock.ts';
-import { createPublisher, type PageRenderer } from '../../api/publish/publisher.ts';
+import { assembleHerald } from '../../api/herald.ts';
+import { silentLog } from '../../api/log.ts';
+import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
+import { mailFrom } from '../../api/notify/wire.ts';
+import type { PageRenderer } from '../../api/publish/publisher.ts';
 import { Snapshot } from '../../api/publish/snapshot.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const LINK_SECRET = 'test-link-secret-0123456789abcdef0123456789';
 export const CONTENT_DIR = join(import.meta.dirname, '..', '..', 'content');
 export const PUBLIC_URL = 'https://status.example.test';
 
+export type TestAppOptions = {
+  start?: string;
+  /** The built Astro bundle's renderer (pages and the desk); null: feeds and JSON only. */
+  renderPage?: PageRenderer | null;
+  /** Settings as the environment would give them (README's table), over the test defaults. */
+  env?: Record<string, string>;
+  /** Where mail goes; .eml files in a temporary directory unless a test brings an SMTP server. */
+  mailer?: Mailer;
+  signupThrottle?: { limit: number; windowMs: number };
+};
+
 /**
- * Herald's app as production builds it, on `:memory:` libSQL with a manual clock and the
- * shipped catalogue. Pages are not rendered (no Astro bundle) unless a renderer is given;
- * feeds and JSON always are.
+ * Herald as production assembles it (api/herald.ts), on `:memory:` libSQL with a manual clock
+ * and the shipped catalogue; background jobs are not started — a test ticks them itself.
  */
-export async function makeTestApp(options: { start?: string; renderPage?: PageRenderer | null; updateIntervalMinutes?: number } = {}) {
+export async function makeTestApp(options: TestAppOptions = {}) {
   const clock = manualClock(options.start ?? '2026-03-10T12:00:00.000Z');
-  const db: Db = await openDb({ url: ':memory:' });
+  const config = loadConfig({
+    PUBLIC_URL,
+    HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
+    HERALD_SECRET: LINK_SECRET,
+    CONTENT_DIR,
+    DATABASE_URL: ':memory:',
+    SNAPSHOT_DIR: join(mkdtempSync(join(tmpdir(), 'herald-test-')), 'snapshot'),
+    ...options.env,
+  });
+  const db: Db = await openDb({ url: config.databaseUrl });
   await migrate(db);
-  await syncCatalogue(db, readContent(CONTENT_DIR, 'services.json', Catalogue), clock.now());
+  await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), clock.now());
+  const settings = readContent(config.contentDir, 'site.json', SiteSettings);
   const snapshot = new Snapshot(null);
-  const config = { publicUrl: PUBLIC_URL, adminToken: ADMIN_TOKEN, updateIntervalMinutes: options.updateIntervalMinutes ?? 30 };
-  const publisher = createPublisher({
+  const mailer = options.mailer ?? createMailer({ from: mailFrom(config, settings).from, outboxDir: join(config.snapshotDir, '..', 'mail') });
+  const herald = await assembleHerald({
+    config,
     db,
     clock,
+    log: silentLog,
+    settings,
     snapshot,
     renderPage: options.renderPage ?? null,
-    settings: readContent(CONTENT_DIR, 'site.json', SiteSettings),
-    publicUrl: PUBLIC_URL,
-    updateIntervalMinutes: config.updateIntervalMinutes,
+    assets: new Map(),
+    mailer,
+    ...(options.signupThrottle ? { signupThrottle: options.signupThrottle } : {}),
   });
-  await publisher.publish('all');
-  const silent = { info() {}, warn() {}, error() {} };
-  const app = createApp({ db, clock, config, snapshot, publisher, log: silent });
-
+  await herald.publisher.publish('all');
+  const { app, publisher } = herald;
   const call = jsonCaller(app);
-  return { app, db, clock, snapshot, publisher, call };
+  return { app, db, clock, snapshot, publisher, call, herald, config, settings, mailer };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

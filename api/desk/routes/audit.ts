@@ -8,7 +8,7 @@ import { common, renderDesk } from '../render.ts';
  * GET /admin/audit?ref=INC-7 — every write, newest first: who, when, what, before and after.
  * Filtered by incident, it shows the incident's own entries and those of its updates.
  */
-export const auditRoutes = (deps: AppDeps) =>
+export const deskAuditRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().get('/admin/audit', async (c) => {
     const asked = (c.req.query('ref') ?? '').trim().toUpperCase();
     const ref = IncidentRef.safeParse(asked).success ? asked : '';

@@ -1,15 +1,15 @@
 import { Hono, type Context } from 'hono';
 import { loadIncidents } from '../../db/incidents.ts';
 import { loadMaintenances } from '../../db/maintenance.ts';
-import { maintenanceRefOf } from '../../domain/maintenance.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
 import { toIncident } from '../../domain/incident.ts';
 import { listFlags } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
+import { makeRef } from '../../domain/refs.ts';
 
 /** GET /admin — open incidents with their countdowns, the latest resolved ones, maintenance in progress and upcoming, "New incident". */
-export const dashboardRoutes = (deps: AppDeps) => {
+export const deskDashboardRoutes = (deps: AppDeps) => {
   const handler = async (c: Context<HeraldEnv>) => {
     const now = deps.clock.now();
     const [open, resolved, flags, active, upcoming] = await Promise.all([
@@ -38,7 +38,7 @@ export const dashboardRoutes = (deps: AppDeps) => {
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
       maintenance: [...active, ...upcoming].map((m) => ({
-        ref: maintenanceRefOf(m.id),
+        ref: makeRef('maintenance', m.id),
         title: m.title,
         status: m.status,
         scheduledFor: m.scheduledFor,

@@ -4,18 +4,18 @@ import { PatchUpdateInput, type Incident } from '../../domain/schemas.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
-import { idFromParam } from '../../routes/admin/incidents/shared.ts';
+import { idFromRef } from '../../domain/refs.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
-import { actor, formErrors, isPreview } from './shared.ts';
+import { actingUser, formErrors, isPreview } from './shared.ts';
 
 /**
  * GET/POST /admin/incidents/:ref/updates/:id/edit — corrects an update's message through the
  * same command as the API: the public page marks it edited, the audit log keeps both versions.
  */
-export const editUpdateRoutes = (deps: AppDeps) => {
+export const deskEditUpdateRoutes = (deps: AppDeps) => {
   const load = async (c: Context<HeraldEnv>) => {
-    const incident = await readIncident(deps, idFromParam(c.req.param('ref') ?? ''));
+    const incident = await readIncident(deps, idFromRef('incident', c.req.param('ref') ?? ''));
     const update = incident.updates.find((u) => String(u.id) === c.req.param('id'));
     if (!update) throw new NotFoundError(`[Desk] ${incident.ref} has no update ${c.req.param('id')}.`);
     return { incident, update };
@@ -50,7 +50,7 @@ export const editUpdateRoutes = (deps: AppDeps) => {
       const parsed = PatchUpdateInput.safeParse({ message });
       if (!parsed.success) return show(c, incident, update, message, { message: parsed.error.issues[0]?.message ?? 'invalid' }, false);
       try {
-        await editUpdate(deps, actor(c), Number(incident.ref.slice(4)), update.id, parsed.data.message);
+        await editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, parsed.data.message);
       } catch (error) {
         const errors = formErrors(error);
         if (!errors) throw error;

@@ -7,13 +7,13 @@ import type { Incident } from '../../domain/schemas.ts';
 import { listNotices } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
-import { idFromParam } from '../../routes/admin/incidents/shared.ts';
+import { idFromRef } from '../../domain/refs.ts';
 import { fillTemplate } from '../templates.ts';
 import { previewMessage, readUpdate, toUpdateInput, updateValues } from '../forms.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors, UpdateValues } from '../views.ts';
 import { serviceOptions } from './data.ts';
-import { actor, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
+import { actingUser, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
 
 type Mode = 'update' | 'resolve';
 
@@ -23,13 +23,13 @@ type Mode = 'update' | 'resolve';
  * template. POST …/updates — preview, or post through the same command as the API.
  * POST …/reopen — brings a resolved incident back (its own action, as in the API).
  */
-export const incidentRoutes = (deps: AppDeps) => {
+export const deskIncidentRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, incident: Incident, mode: Mode, values: UpdateValues, errors: FieldErrors, preview: boolean) => {
     const now = deps.clock.now();
     const templates = templatesOf(deps);
     const use = mode === 'resolve' ? 'resolve' : 'update';
     const template = chooseTemplate(templates, use, c.req.query('template'));
-    const id = Number(incident.ref.slice(4));
+    const id = idFromRef('incident', incident.ref);
     const notices = await listNotices(deps.db, id);
     return renderDesk(
       c,
@@ -62,7 +62,7 @@ export const incidentRoutes = (deps: AppDeps) => {
   };
 
   const page = (mode: Mode) => async (c: Context<HeraldEnv>) => {
-    const incident = await readIncident(deps, idFromParam(c.req.param('ref') ?? ''));
+    const incident = await readIncident(deps, idFromRef('incident', c.req.param('ref') ?? ''));
     return show(c, incident, mode, fresh(c, incident, mode), {}, false);
   };
 
@@ -71,7 +71,7 @@ export const incidentRoutes = (deps: AppDeps) => {
     .get('/admin/incidents/:ref/resolve', page('resolve'))
     .post('/admin/incidents/:ref/updates', async (c) => {
       needs(c, 'publish');
-      const id = idFromParam(c.req.param('ref'));
+      const id = idFromRef('incident', c.req.param('ref'));
       const incident = await readIncident(deps, id);
       const body = await formBody(c);
       const mode: Mode = body.mode === 'resolve' ? 'resolve' : 'update';
@@ -80,7 +80,7 @@ export const incidentRoutes = (deps: AppDeps) => {
       const result = toUpdateInput(values, incident, deps.clock.now(), templatesOf(deps));
       if (!result.ok) return show(c, incident, mode, values, result.errors, false);
       try {
-        const after = await postIncidentUpdate(deps, actor(c), id, result.input);
+        const after = await postIncidentUpdate(actingUser(c, deps), id, result.input);
         return c.redirect(`/admin/incidents/${after.ref}?done=${after.status === 'resolved' ? 'resolved' : 'updated'}`, 303);
       } catch (error) {
         const errors = formErrors(error);
@@ -90,7 +90,7 @@ export const incidentRoutes = (deps: AppDeps) => {
     })
     .post('/admin/incidents/:ref/reopen', async (c) => {
       needs(c, 'publish');
-      const id = idFromParam(c.req.param('ref'));
+      const id = idFromRef('incident', c.req.param('ref'));
       const body = await formBody(c);
       const input = ReopenInput.safeParse({ status: body.status || undefined, message: body.message ?? '' });
       const refuse = async (errors: FieldErrors) => {
@@ -99,7 +99,7 @@ export const incidentRoutes = (deps: AppDeps) => {
       };
       if (!input.success) return refuse({ message: 'Say why the incident is reopened: customers read this message.' });
       try {
-        const after = await reopen(deps, actor(c), id, input.data);
+        const after = await reopen(actingUser(c, deps), id, input.data);
         return c.redirect(`/admin/incidents/${after.ref}?done=reopened`, 303);
       } catch (error) {
         const errors = formErrors(error);

@@ -6,14 +6,14 @@ import { createValues, previewMessage, readNewIncident, toCreateInput } from '..
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors, NewIncidentValues } from '../views.ts';
 import { namesOf, serviceOptions } from './data.ts';
-import { actor, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
+import { actingUser, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
 
 /**
  * GET /admin/incidents/new — the form, prefilled from the plan's Initial Alert template.
  * POST — "Preview" re-renders it with the message as it would appear; "Declare" declares the
  * incident through the same command as the API, then shows it.
  */
-export const newIncidentRoutes = (deps: AppDeps) => {
+export const deskNewIncidentRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, values: NewIncidentValues, errors: FieldErrors, preview: boolean, templateSlug?: string) => {
     const templates = templatesOf(deps);
     const template = chooseTemplate(templates, 'create', templateSlug);
@@ -42,7 +42,7 @@ export const newIncidentRoutes = (deps: AppDeps) => {
       const result = toCreateInput(values, namesOf(services), deps.clock.now(), templatesOf(deps));
       if (!result.ok) return show(c, values, result.errors, false);
       try {
-        const incident = await declareIncident(deps, actor(c), result.input);
+        const incident = await declareIncident(actingUser(c, deps), result.input);
         return c.redirect(`/admin/incidents/${incident.ref}?done=created`, 303);
       } catch (error) {
         const errors = formErrors(error);

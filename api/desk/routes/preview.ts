@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { readIncident } from '../../commands/incidents.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
-import { idFromParam } from '../../routes/admin/incidents/shared.ts';
+import { idFromRef } from '../../domain/refs.ts';
 import { createValues, previewMessage, readNewIncident, readUpdate, updateValues } from '../forms.ts';
 import { leftovers } from '../templates.ts';
 import { formBody } from '../render.ts';
@@ -14,13 +14,13 @@ import { templatesOf } from './shared.ts';
  * posting would fill them, through the same sanitising renderer as the public page.
  * Answers `{ html, blanks }`; the page's script posts the whole form here as it changes.
  */
-export const previewRoutes = (deps: AppDeps) =>
+export const deskPreviewRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().post('/admin/preview', async (c) => {
     const body = await formBody(c);
     const now = deps.clock.now();
     let message: string;
     if (body.ref) {
-      const incident = await readIncident(deps, idFromParam(body.ref));
+      const incident = await readIncident(deps, idFromRef('incident', body.ref));
       const values = readUpdate(body, body.mode === 'resolve' ? 'resolve' : 'update');
       message = previewMessage(values.message, updateValues(values, incident, now));
     } else {

@@ -1,19 +1,17 @@
 import { Hono, type Context } from 'hono';
-import { recordAudit } from '../../db/audit.ts';
-import { getService, updateService } from '../../db/services.ts';
+import { editService } from '../../commands/services.ts';
 import { ServiceStatus } from '../../domain/vocabulary.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { republish } from '../../http/republish.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
 import { serviceOptions } from './data.ts';
-import { actor } from './shared.ts';
+import { actingUser } from './shared.ts';
 
 /**
  * GET /admin/services — every service's current status. POST /admin/services/:slug — sets one
  * outside an incident (audited as service.status, republished at once).
  */
-export const servicesDeskRoutes = (deps: AppDeps) => {
+export const deskServiceRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, errors: FieldErrors) =>
     renderDesk(c, deps, { ...common(c, deps), page: 'services', services: await serviceOptions(deps.db), errors }, Object.keys(errors).length ? 400 : 200);
   return new Hono<HeraldEnv>()
@@ -23,15 +21,7 @@ export const servicesDeskRoutes = (deps: AppDeps) => {
       const slug = c.req.param('slug');
       const status = ServiceStatus.safeParse((await formBody(c)).status);
       if (!status.success) return show(c, { [slug]: 'Choose one of the listed statuses.' });
-      const now = deps.clock.now();
-      await deps.db.write(async (tx) => {
-        const before = await getService(tx, slug);
-        if (before.status === status.data) return;
-        const eventId = await updateService(tx, slug, { status: status.data }, now);
-        if (eventId !== null) await deps.notifier?.serviceChanged?.(tx, eventId, now);
-        await recordAudit(tx, { actor: actor(c), action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status: status.data } }, now);
-      });
-      await republish(deps, []);
+      await editService(actingUser(c, deps), slug, { status: status.data });
       return c.redirect('/admin/services?done=service', 303);
     });
 };

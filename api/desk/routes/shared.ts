@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Context } from 'hono';
+import { as } from '../../commands/context.ts';
 import { HeraldError, type FieldIssue } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { loadTemplates, type Template, type TemplateUse } from '../templates.ts';
@@ -29,4 +30,5 @@ export function formErrors(error: unknown): FieldErrors | null {
 }
 
 export const isPreview = (body: Record<string, string>) => body.intent === 'preview';
-export const actor = (c: Context<HeraldEnv>) => c.get('actor');
+/** The commands' context, acting as the signed-in user. */
+export const actingUser = (c: Context<HeraldEnv>, deps: AppDeps) => as(deps, c.get('actor'));

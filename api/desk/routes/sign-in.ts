@@ -25,7 +25,7 @@ const clientAddress = (c: Context): string => {
  * as typed, known or not) and per client address; a session lives in an HttpOnly,
  * SameSite=Strict cookie (Secure, `__Host-` behind https).
  */
-export const signInRoutes = (deps: AppDeps) => {
+export const deskSignInRoutes = (deps: AppDeps) => {
   const cookie = sessionCookieName(deps.config.publicUrl);
   const secure = deps.config.publicUrl.startsWith('https:');
   return new Hono<HeraldEnv>()

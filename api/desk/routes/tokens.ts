@@ -1,17 +1,17 @@
 import { Hono, type Context } from 'hono';
 import { Role } from '../../auth/roles.ts';
-import { createToken, listTokens, revokeToken } from '../../auth/tokens.ts';
-import { recordAudit } from '../../db/audit.ts';
+import { listTokens } from '../../auth/tokens.ts';
+import { issueToken, withdrawToken } from '../../commands/access.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors, TokensView } from '../views.ts';
-import { actor } from './shared.ts';
+import { actingUser } from './shared.ts';
 
 /**
  * GET /admin/tokens — API tokens (admin only). POST — creates one and shows it once.
  * POST /admin/tokens/:id/revoke — it stops working on its next request.
  */
-export const tokensRoutes = (deps: AppDeps) => {
+export const deskTokenRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, created: TokensView['created'], errors: FieldErrors) =>
     renderDesk(c, deps, { ...common(c, deps), page: 'tokens', tokens: await listTokens(deps.db), created, errors }, Object.keys(errors).length ? 400 : 200);
   return new Hono<HeraldEnv>()
@@ -23,17 +23,12 @@ export const tokensRoutes = (deps: AppDeps) => {
       const role = Role.safeParse(body.role);
       if (!name || name.length > 100) return show(c, null, { name: 'Name the token (1–100 characters), e.g. "deploy-bot".' });
       if (!role.success) return show(c, null, { role: 'Choose a role.' });
-      const now = deps.clock.now();
-      const { id, token } = await createToken(deps.db, name, now, role.data);
-      await recordAudit(deps.db, { actor: actor(c), action: 'token.create', entity: 'token', ref: String(id), after: { name, role: role.data } }, now);
+      const { token } = await issueToken(actingUser(c, deps), { name, role: role.data });
       return show(c, { name, token }, {});
     })
     .post('/admin/tokens/:id/revoke', async (c) => {
       needs(c, 'manage');
-      const id = Number(c.req.param('id'));
-      const now = deps.clock.now();
-      await revokeToken(deps.db, id, now);
-      await recordAudit(deps.db, { actor: actor(c), action: 'token.revoke', entity: 'token', ref: String(id) }, now);
+      await withdrawToken(actingUser(c, deps), Number(c.req.param('id')));
       return c.redirect('/admin/tokens?done=token', 303);
     });
 };

@@ -1,20 +1,18 @@
 import { Hono, type Context } from 'hono';
 import { Role } from '../../auth/roles.ts';
-import { createUser, disableUser, listUsers } from '../../auth/users.ts';
-import { recordAudit } from '../../db/audit.ts';
+import { listUsers } from '../../auth/users.ts';
+import { addUser, removeUser } from '../../commands/access.ts';
 import { ForbiddenError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, formBody, needs, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
-import { actor, formErrors } from './shared.ts';
-
-// audit.ts's entity list predates users; the column is plain text.
+import { actingUser, formErrors } from './shared.ts';
 
 /**
  * GET /admin/users — desk users (admin only). POST — adds one. POST /admin/users/:id/disable —
  * ends their sessions and sign-ins; their audit trail stays.
  */
-export const usersRoutes = (deps: AppDeps) => {
+export const deskUserRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, errors: FieldErrors, values: Record<string, string> = {}) =>
     renderDesk(c, deps, { ...common(c, deps), page: 'users', users: await listUsers(deps.db), errors, values }, Object.keys(errors).length ? 400 : 200);
   return new Hono<HeraldEnv>()
@@ -24,10 +22,8 @@ export const usersRoutes = (deps: AppDeps) => {
       const body = await formBody(c);
       const role = Role.safeParse(body.role);
       if (!role.success) return show(c, { role: 'Choose a role.' }, body);
-      const now = deps.clock.now();
       try {
-        const user = await createUser(deps.db, { email: body.email ?? '', name: body.name?.trim() || null, role: role.data, password: body.password ?? '' }, now);
-        await recordAudit(deps.db, { actor: actor(c), action: 'user.create', entity: 'user', ref: user.email, after: { email: user.email, name: user.name, role: user.role } }, now);
+        await addUser(actingUser(c, deps), { email: body.email ?? '', name: body.name?.trim() || null, role: role.data, password: body.password ?? '' });
       } catch (error) {
         const errors = formErrors(error);
         if (!errors) throw error;
@@ -39,9 +35,7 @@ export const usersRoutes = (deps: AppDeps) => {
       needs(c, 'manage');
       const id = Number(c.req.param('id'));
       if (id === c.get('session')?.userId) throw new ForbiddenError('[Users] You cannot disable yourself; ask another admin.');
-      const now = deps.clock.now();
-      await disableUser(deps.db, id, now);
-      await recordAudit(deps.db, { actor: actor(c), action: 'user.disable', entity: 'user', ref: String(id) }, now);
+      await removeUser(actingUser(c, deps), id);
       return c.redirect('/admin/users?done=user-disabled', 303);
     });
 };

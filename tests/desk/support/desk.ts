@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { createApp } from '../../../api/app.ts';
 import { createUser } from '../../../api/auth/users.ts';
 import type { Role } from '../../../api/auth/roles.ts';
 import { loadAstroRenderer } from '../../../api/publish/astro-renderer.ts';
-import { ADMIN_TOKEN, jsonCaller, makeTestApp, PUBLIC_URL } from '../../support/app.ts';
+import { jsonCaller, makeTestApp, PUBLIC_URL } from '../../support/app.ts';
 import { ROOT } from '../../support/server.ts';
 
 export const PASSWORD = 'a long enough password';
@@ -15,11 +14,8 @@ export const COOKIE = '__Host-herald_session';
  */
 export async function makeDesk(options: { start?: string; contentDir?: string } = {}) {
   const renderPage = await loadAstroRenderer(join(ROOT, 'dist'), PUBLIC_URL);
-  const t = await makeTestApp({ renderPage, ...(options.start ? { start: options.start } : {}) });
-  // makeTestApp renders published pages only; the desk renders per request, so the app gets the renderer too.
-  const silent = { info() {}, warn() {}, error() {} };
-  const config = { publicUrl: PUBLIC_URL, adminToken: ADMIN_TOKEN, updateIntervalMinutes: 30 };
-  const app = createApp({ db: t.db, clock: t.clock, config, snapshot: t.snapshot, publisher: t.publisher, renderPage, log: silent, ...(options.contentDir ? { contentDir: options.contentDir } : {}) });
+  const t = await makeTestApp({ renderPage, ...(options.start ? { start: options.start } : {}), ...(options.contentDir ? { env: { CONTENT_DIR: options.contentDir } } : {}) });
+  const { app } = t;
 
   /** A JSON request to the admin API, as the admin unless `token` says otherwise. */
   const call = jsonCaller(app);

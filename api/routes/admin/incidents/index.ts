@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { createRoute } from './create.ts';
-import { editRoute } from './edit.ts';
-import { listRoute } from './list.ts';
-import { updateRoute } from './update.ts';
+import { declareIncidentRoute } from './create.ts';
+import { editIncidentRoute } from './edit.ts';
+import { listIncidentsRoute } from './list.ts';
+import { postIncidentUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/incidents. */
-export const incidentsRoutes = (deps: AppDeps) =>
+export const adminIncidentRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
-    .route('/', createRoute(deps))
-    .route('/', listRoute(deps))
-    .route('/', updateRoute(deps))
-    .route('/', editRoute(deps));
+    .route('/', declareIncidentRoute(deps))
+    .route('/', listIncidentsRoute(deps))
+    .route('/', postIncidentUpdateRoute(deps))
+    .route('/', editIncidentRoute(deps));

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { createRoute } from './create.ts';
-import { listRoute } from './list.ts';
-import { updateRoute } from './update.ts';
+import { scheduleMaintenanceRoute } from './create.ts';
+import { listMaintenanceRoute } from './list.ts';
+import { postMaintenanceUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/maintenance. */
-export const maintenanceRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().route('/', createRoute(deps)).route('/', listRoute(deps)).route('/', updateRoute(deps));
+export const adminMaintenanceRoutes = (deps: AppDeps) =>
+  new Hono<HeraldEnv>().route('/', scheduleMaintenanceRoute(deps)).route('/', listMaintenanceRoute(deps)).route('/', postMaintenanceUpdateRoute(deps));

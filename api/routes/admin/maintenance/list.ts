@@ -5,18 +5,18 @@ import { toMaintenance } from '../../../domain/maintenance.ts';
 import { Maintenance, MaintenanceListQuery } from '../../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
 import { validate } from '../../../http/validate.ts';
-import { maintenanceIdFromParam } from './shared.ts';
+import { idFromRef } from '../../../domain/refs.ts';
 
 /**
  * GET /api/admin/maintenance?state=upcoming|active|completed|all — upcoming soonest first,
  * the others latest first.
  * GET /api/admin/maintenance/:ref — one window with its timeline.
  */
-export const listRoute = (deps: AppDeps) =>
+export const listMaintenanceRoute = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
     .get('/', validate('query', MaintenanceListQuery), async (c) => {
       const { state, limit } = c.req.valid('query');
       const records = await loadMaintenances(deps.db, { state, limit });
-      return c.json({ maintenances: records.map((r) => Maintenance.parse(toMaintenance(r, deps.config))) });
+      return c.json({ maintenances: records.map((r) => Maintenance.parse(toMaintenance(r, deps.policy))) });
     })
-    .get('/:ref', async (c) => c.json(await readMaintenance(deps, maintenanceIdFromParam(c.req.param('ref')))));
+    .get('/:ref', async (c) => c.json(await readMaintenance(deps, idFromRef('maintenance', c.req.param('ref')))));

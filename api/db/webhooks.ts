@@ -1,4 +1,4 @@
-import type { Executor } from '../db/client.ts';
+import type { Executor } from './client.ts';
 
 export type Webhook = { id: number; url: string; createdAt: string };
 

@@ -1,0 +1,119 @@
+/**
+ * Builds the whole of Herald from its configuration and its opened resources: the publisher,
+ * the notifier, the background jobs and the HTTP app. The server and the tests both build it
+ * here, so a test runs the app production runs. Nothing here reads the environment, and no
+ * timer starts until `startJobs()`.
+ */
+import { createApp } from './app.ts';
+import type { CommandDeps } from './commands/context.ts';
+import type { Config } from './config.ts';
+import type { SiteSettings } from './content.ts';
+import type { Db } from './db/client.ts';
+import type { Clock } from './domain/clock.ts';
+import { createWatchdog } from './freshness/watchdog.ts';
+import type { Log } from './log.ts';
+import { createMaintenanceJob } from './maintenance/job.ts';
+import type { Mailer } from './notify/mailer.ts';
+import { setupNotifications } from './notify/wire.ts';
+import { createPublisher, type PageRenderer } from './publish/publisher.ts';
+import type { Snapshot } from './publish/snapshot.ts';
+import { DEFAULT_SIGNUP_THROTTLE } from './subscribers/settings.ts';
+
+/** Maintenance windows start and complete on time, to within this interval. */
+const MAINTENANCE_CHECK_MS = 30_000;
+
+export type HeraldParts = {
+  config: Config;
+  /** Opened and migrated. */
+  db: Db;
+  clock: Clock;
+  log: Log;
+  settings: SiteSettings;
+  snapshot: Snapshot;
+  /** The Astro bundle's renderer; null where none is built (API-only tests publish feeds and JSON only). */
+  renderPage: PageRenderer | null;
+  /** Static files (stylesheets, icons) published beside the pages. */
+  assets: ReadonlyMap<string, Buffer>;
+  /** The one pooled mail transport of the process: subscriber notices and freshness notices alike. */
+  mailer: Mailer;
+  /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
+  signupThrottle?: { limit: number; windowMs: number };
+};
+
+export async function assembleHerald(parts: HeraldParts) {
+  const { config, db, clock, log, snapshot, renderPage } = parts;
+  const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
+  let jobsRunning = false;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const publisher = createPublisher({
+    db,
+    clock,
+    snapshot,
+    renderPage,
+    assets: parts.assets,
+    settings: parts.settings,
+    publicUrl: config.publicUrl,
+    updateIntervalMinutes: config.updateIntervalMinutes,
+    // When a deadline passes, the open incidents' pages must say so: republish them then.
+    onNextDeadline: (at, open) => {
+      clearTimeout(deadlineTimer);
+      if (!at || !jobsRunning) return;
+      const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
+      deadlineTimer = setTimeout(() => {
+        publisher.publish({ incidents: open }).catch((error) => log.error('[Publish] Deadline republish failed:', error));
+      }, Math.min(wait, 2 ** 31 - 1)).unref();
+    },
+  });
+  const notifications = await setupNotifications({ db, config, clock, settings: parts.settings, log, mailer: parts.mailer });
+  const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy };
+  const watchdog = createWatchdog({
+    db,
+    clock,
+    site: policy,
+    policy: config.freshness.escalation,
+    deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl },
+    publisher,
+    log,
+  });
+  const maintenance = createMaintenanceJob(commands);
+  const app = createApp({
+    ...commands,
+    publisher,
+    config,
+    snapshot,
+    renderPage,
+    contentDir: config.contentDir,
+    watchdog,
+    subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
+  });
+
+  return {
+    app,
+    publisher,
+    commands,
+    watchdog,
+    maintenance,
+    sender: notifications.sender,
+    /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
+    mailSettings: notifications.compose,
+    /**
+     * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
+     * transitions, the deadline republisher. @returns the function that stops them all.
+     */
+    startJobs(): () => Promise<void> {
+      jobsRunning = true;
+      const stops = [
+        watchdog.start(config.freshness.checkSeconds * 1000),
+        notifications.sender.start(),
+        maintenance.start(MAINTENANCE_CHECK_MS),
+      ];
+      return async () => {
+        jobsRunning = false;
+        clearTimeout(deadlineTimer);
+        for (const stop of stops) await stop();
+      };
+    },
+  };
+}
+
+export type Herald = Awaited<ReturnType<typeof assembleHerald>>;
