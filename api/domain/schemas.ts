@@ -99,8 +99,9 @@ export const CreateServiceInput = z
   .strict();
 export type CreateServiceInput = z.infer<typeof CreateServiceInput>;
 
-export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: true })
-  .extend({ status: ServiceStatus })
+// No defaults in a patch: a field left out is left as it is (a default would overwrite it).
+export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: true, description: true })
+  .extend({ status: ServiceStatus, description: z.string().trim().max(500) })
   .partial()
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');

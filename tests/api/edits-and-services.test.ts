@@ -79,6 +79,18 @@ describe('services', () => {
     expect(components.find((c: { id: string }) => c.id === 'mobile-app')).toBeUndefined();
   });
 
+  it('audits a status change as service.status and other edits as service.edit, whichever door they come through, and nothing for a patch that changes nothing', async () => {
+    await t.call('PATCH', '/api/admin/services/billing', { status: 'degraded_performance' });
+    await t.call('PATCH', '/api/admin/services/billing', { name: 'Billing & invoices' });
+    await t.call('PATCH', '/api/admin/services/billing', { name: 'Billing & invoices', status: 'degraded_performance' });
+    const trail = (await listAudit(t.db, { entity: 'service', ref: 'billing' })).reverse();
+    expect(trail.map((e) => [e.action, e.before, e.after])).toEqual([
+      ['service.status', { status: 'operational' }, { status: 'degraded_performance' }],
+      ['service.edit', { name: 'Billing' }, { name: 'Billing & invoices' }],
+    ]);
+    expect(trail.every((e) => e.actor === 'env:HERALD_ADMIN_TOKEN')).toBe(true);
+  });
+
   it('refuses to delete a service an open incident names', async () => {
     const res = await t.call('DELETE', '/api/admin/services/api');
     expect(res.status).toBe(409);

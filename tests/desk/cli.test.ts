@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listAudit } from '../../api/db/audit.ts';
+import { openDb } from '../../api/db/client.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, ROOT, startServer } from '../support/server.ts';
 
@@ -42,6 +44,13 @@ describe('npm run user', () => {
     expect(cli(dir, ['create', 'short@example.test', '--role', 'comms', '--password', 'short']).stderr).toContain('at least 12 characters');
     expect(cli(dir, ['create', 'norole@example.test', '--password', 'a long enough password']).status).toBe(2);
     expect(cli(dir, ['list']).stdout).toMatch(/lead@example\.test\tadmin[\s\S]*piped@example\.test\tcomms/);
+    const db = await openDb({ url: `file:${join(dir, 'herald.db')}` });
+    const created = (await listAudit(db, { entity: 'user' })).map((e) => [e.action, e.ref, e.actor.replace(/ \(.*\)$/, '')]);
+    db.close();
+    expect(created).toEqual([
+      ['user.create', 'piped@example.test', 'cli:user'],
+      ['user.create', 'lead@example.test', 'cli:user'],
+    ]);
 
     const server = await startServer({}, dir);
     try {

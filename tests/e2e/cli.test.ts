@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../api/db/audit.ts';
+import { openDb } from '../../api/db/client.ts';
 import { removeDir, ROOT, startServer } from '../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
@@ -30,6 +32,20 @@ describe('npm run token', () => {
 
   it('explains its usage on a bad call', () => {
     expect(() => cli('token.ts', 'create')).toThrow(/Usage: npm run token/);
+  });
+
+  it('makes a token of the role asked for, printed alone on the last line, and audits it as made at the terminal', async () => {
+    const out = cli('token.ts', 'create', 'support-desk', '--role', 'support').trim().split('\n');
+    expect(out.at(-1)).toMatch(/^hrld_[A-Za-z0-9_-]+$/);
+    const db = await openDb({ url: env.DATABASE_URL });
+    try {
+      const [entry] = await listAudit(db, { entity: 'token' });
+      expect(entry).toMatchObject({ action: 'token.create', actor: expect.stringMatching(/^cli:token \(.+\)$/), after: { name: 'support-desk', role: 'support' } });
+      const { rows } = await db.execute("SELECT role FROM api_tokens WHERE name = 'support-desk'");
+      expect(rows[0]?.role).toBe('support');
+    } finally {
+      db.close();
+    }
   });
 });
 
