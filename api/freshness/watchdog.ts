@@ -7,6 +7,7 @@
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
 import { noticeDue, type EscalationPolicy, type Notice } from '../domain/freshness-alerts.ts';
+import type { Log } from '../log.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import { assessOpenIncidents, type Watched } from './assess.ts';
 import { deliver, type Deliverers } from './deliver.ts';
@@ -21,8 +22,9 @@ export type WatchdogDeps = {
   site: { publicUrl: string; updateIntervalMinutes: number };
   policy: EscalationPolicy;
   deliverers: Deliverers;
-  publisher?: Pick<Publisher, 'publish'> | null;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** Republishes overdue incidents' pages, so they say the update is late. */
+  publisher: Pick<Publisher, 'publish'>;
+  log: Log;
 };
 
 export type TickReport = {
@@ -45,7 +47,7 @@ export type Watchdog = {
 };
 
 export function createWatchdog(deps: WatchdogDeps): Watchdog {
-  const log = deps.log ?? console;
+  const { log } = deps;
   let inFlight: Promise<TickReport> | null = null;
   let last: Date | null = null;
 
@@ -64,7 +66,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
       if (id !== null) report.notices.push({ ref: w.ref, kind: notice.kind, seq: notice.seq, recipients: targets.length });
     }
     await deliverPending(open, now, report);
-    if (report.flagged.length > 0 && deps.publisher) {
+    if (report.flagged.length > 0) {
       const ids = open.filter((w) => report.flagged.includes(w.ref)).map((w) => w.id);
       await deps.publisher.publish({ incidents: ids }).catch((error) => log.error('[Freshness] Republishing overdue incidents failed:', error));
     }

@@ -230,7 +230,7 @@ describe('Dashboard', () => {
     expect(text).toContain('INC-2: Second P1 Investigating Robin');
     expect(text.indexOf('INC-1: First')).toBeLessThan(text.indexOf('INC-2: Second')); // soonest deadline first
     const silent = { info() {}, warn() {}, error() {} };
-    const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer: null, webhookUrl: null }, log: silent });
+    const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer: null, webhookUrl: null }, publisher: d.publisher, log: silent });
     await dog.tick();
     expect(textOf(await page('/admin'))).toMatch(/due 12:30 UTC ?; flagged overdue 12:36 UTC ?, comms leads and commander notified/);
   });
