@@ -1,5 +1,5 @@
 /**
- * Fan-out benchmark (issue 4): N confirmed subscribers (100,000 by default) of one P0 update.
+ * Fan-out benchmark: N confirmed subscribers (100,000 by default) of one P0 update.
  * Measures how long the update takes to queue (the POST, whose transaction writes one outbox
  * row per recipient), the delivery rate to a local SMTP sink (smtp-server), and the admin
  * API's p99 latency idle and during the fan-out. Run: `npm run build && npm run bench:fanout`

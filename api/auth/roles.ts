@@ -1,5 +1,5 @@
 /**
- * Who may do what (issue 3). No server imports: the desk pages use it to hide what a role
+ * Who may do what. No server imports: the desk pages use it to hide what a role
  * cannot do, the HTTP layer to refuse it.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Herald's one vocabulary (PRODUCT.md), used by the database, the API, the site, the feeds and
+ * Herald's one vocabulary, used by the database, the API, the site, the feeds and
  * the emails alike. This module imports nothing from the server so the Astro pages and the
  * tests can share it.
  */
@@ -23,7 +23,7 @@ export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
 
-/** Statuspage's incident impact for each severity (PRODUCT.md). */
+/** Statuspage's incident impact for each severity: P0 critical, P1 major, P2 minor, P3 none. */
 export const IMPACT_BY_SEVERITY = {
   P0: 'critical',
   P1: 'major',
@@ -66,7 +66,7 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
 /** The plan's update cadence: never more than 30 minutes between public updates. */
 export const MAX_UPDATE_INTERVAL_MINUTES = 30;
 
-/** A maintenance window's lifecycle (PRODUCT.md): scheduled → in_progress → completed. */
+/** A maintenance window's lifecycle: scheduled → in_progress → completed. */
 export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
 export const MaintenanceStatus = z.enum(MAINTENANCE_STATUSES);
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
