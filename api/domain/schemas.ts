@@ -1,6 +1,7 @@
 /**
  * The shapes Herald accepts and returns, shared by the API (validation and OpenAPI), the site
- * and the tests. No server imports.
+ * and the tests. No server imports. `.meta({ id })` names a shape in the OpenAPI document's
+ * components (api/routes/openapi.ts), where routes refer to it.
  */
 import { z } from 'zod';
 import { refPattern } from './refs.ts';
@@ -36,7 +37,8 @@ export const CreateIncidentInput = z
     nextUpdateInMinutes: Minutes.optional(),
     notify: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateIncidentInput' });
 export type CreateIncidentInput = z.infer<typeof CreateIncidentInput>;
 
 export const PostUpdateInput = z
@@ -50,7 +52,8 @@ export const PostUpdateInput = z
     postmortemUrl: HttpUrl.optional(),
     notify: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'PostUpdateInput' });
 export type PostUpdateInput = z.infer<typeof PostUpdateInput>;
 
 export const ReopenInput = z
@@ -61,7 +64,8 @@ export const ReopenInput = z
     nextUpdateInMinutes: Minutes.optional(),
     notify: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'ReopenInput' });
 export type ReopenInput = z.infer<typeof ReopenInput>;
 
 export const PatchIncidentInput = z
@@ -76,10 +80,11 @@ export const PatchIncidentInput = z
   })
   .partial()
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
+  .meta({ id: 'PatchIncidentInput' });
 export type PatchIncidentInput = z.infer<typeof PatchIncidentInput>;
 
-export const PatchUpdateInput = z.object({ message: Markdown }).strict();
+export const PatchUpdateInput = z.object({ message: Markdown }).strict().meta({ id: 'PatchUpdateInput' });
 export type PatchUpdateInput = z.infer<typeof PatchUpdateInput>;
 
 export const IncidentListQuery = z.object({
@@ -96,7 +101,8 @@ export const CreateServiceInput = z
     order: z.number().int().min(0).max(100_000).optional(),
     status: ServiceStatus.default('operational'),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateServiceInput' });
 export type CreateServiceInput = z.infer<typeof CreateServiceInput>;
 
 // No defaults in a patch: a field left out is left as it is (a default would overwrite it).
@@ -104,7 +110,8 @@ export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: t
   .extend({ status: ServiceStatus, description: z.string().trim().max(500) })
   .partial()
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
+  .meta({ id: 'PatchServiceInput' });
 export type PatchServiceInput = z.infer<typeof PatchServiceInput>;
 
 /* ---------- what goes out ---------- */
@@ -120,7 +127,7 @@ export const Service = z.object({
   order: z.number(),
   status: ServiceStatus,
   updatedAt: Iso,
-});
+}).meta({ id: 'Service' });
 export type Service = z.infer<typeof Service>;
 
 export const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
@@ -135,7 +142,7 @@ export const Update = z.object({
   notify: z.boolean(),
   createdAt: Iso,
   editedAt: Iso.nullable(),
-});
+}).meta({ id: 'Update' });
 export type Update = z.infer<typeof Update>;
 
 export const Incident = z.object({
@@ -158,7 +165,7 @@ export const Incident = z.object({
   nextUpdateDueAt: Iso.nullable(),
   overdue: z.boolean(),
   updates: z.array(Update),
-});
+}).meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
 
 /* ---------- maintenance ---------- */
@@ -177,12 +184,14 @@ export const CreateMaintenanceInput = z
     notify: z.boolean().optional(),
   })
   .strict()
-  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' });
+  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' })
+  .meta({ id: 'CreateMaintenanceInput' });
 export type CreateMaintenanceInput = z.infer<typeof CreateMaintenanceInput>;
 
 export const PostMaintenanceUpdateInput = z
   .object({ status: MaintenanceStatus.optional(), message: Markdown, notify: z.boolean().optional() })
-  .strict();
+  .strict()
+  .meta({ id: 'PostMaintenanceUpdateInput' });
 export type PostMaintenanceUpdateInput = z.infer<typeof PostMaintenanceUpdateInput>;
 
 export const MaintenanceListQuery = z.object({
@@ -190,7 +199,7 @@ export const MaintenanceListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, message: z.string(), notify: z.boolean(), createdAt: Iso });
+export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, message: z.string(), notify: z.boolean(), createdAt: Iso }).meta({ id: 'MaintenanceUpdate' });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 
 export const Maintenance = z.object({
@@ -207,5 +216,5 @@ export const Maintenance = z.object({
   completedAt: Iso.nullable(),
   /** Newest first. */
   updates: z.array(MaintenanceUpdate),
-});
+}).meta({ id: 'Maintenance' });
 export type Maintenance = z.infer<typeof Maintenance>;

@@ -48,7 +48,8 @@ export const ImportInput = z
     /** True only when the admin states that these people consented: they are confirmed without a mail. */
     consent: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'ImportInput' });
 export type ImportInput = z.infer<typeof ImportInput>;
 
 export const Subscriber = z.object({
@@ -61,8 +62,20 @@ export const Subscriber = z.object({
   confirmedAt: z.string().nullable(),
   unsubscribedAt: z.string().nullable(),
   suppressedReason: z.string().nullable(),
-});
+}).meta({ id: 'Subscriber' });
 export type Subscriber = z.infer<typeof Subscriber>;
+
+export const SubscriberCounts = z.record(SubscriberState, z.number().int()).meta({ id: 'SubscriberCounts', description: 'How many subscribers are in each state' });
+
+/** What an import added and skipped (api/subscribers/import.ts). */
+export const ImportReport = z
+  .object({ added: z.number().int(), confirmed: z.number().int(), pending: z.number().int(), skipped: z.number().int() })
+  .meta({ id: 'ImportReport' });
+
+/** An incident update's notices by delivery state (api/notify/outbox.ts). */
+export const UpdateDeliveryCounts = z
+  .object({ updateId: z.number().int(), queued: z.number().int(), sent: z.number().int(), retrying: z.number().int(), failed: z.number().int(), cancelled: z.number().int() })
+  .meta({ id: 'UpdateDeliveryCounts' });
 
 /** What a subscription page shows (Astro.locals.subscription). */
 export type SubscriptionView = {
@@ -81,4 +94,11 @@ export const CreateWebhookInput = z
     /** The signing secret; Herald makes one (shown once) when absent. */
     secret: z.string().min(16, 'use at least 16 characters').max(200).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateWebhookInput' });
+
+/** A webhook subscriber as listed; its secret is never shown again. */
+export const WebhookTarget = z.object({ id: z.number().int(), url: z.string(), createdAt: z.string() }).meta({ id: 'WebhookTarget' });
+
+/** A webhook just added, with its signing secret: the only time it is shown. */
+export const NewWebhook = z.object({ id: z.number().int(), url: z.string(), secret: z.string() }).meta({ id: 'NewWebhook' });
