@@ -1,13 +1,24 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { as } from '../../../commands/context.ts';
 import { declareIncident } from '../../../commands/incidents.ts';
-import { CreateIncidentInput } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import { CreateIncidentInput, Incident } from '../../../domain/schemas.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+
+const declare = defineRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Declare an incident with its first update',
+  request: { body: jsonBody(CreateIncidentInput) },
+  responses: {
+    201: { ...json('Declared', Incident), headers: z.object({ Location: z.string().meta({ example: '/api/admin/incidents/INC-42' }) }) },
+    ...writeErrors(),
+  },
+});
 
 /** POST /api/admin/incidents — declares an incident with its first update. */
 export const declareIncidentRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().post('/', validate('json', CreateIncidentInput), async (c) => {
+  documentedRoutes().openapi(declare, async (c) => {
     const incident = await declareIncident(as(deps, c.get('actor')), c.req.valid('json'));
     return c.json(incident, 201, { Location: `/api/admin/incidents/${incident.ref}` });
   });

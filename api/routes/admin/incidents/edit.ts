@@ -1,28 +1,44 @@
-import { Hono } from 'hono';
-import { as } from '../../../commands/context.ts';
 import { z } from 'zod';
+import { as } from '../../../commands/context.ts';
 import { editIncident, editUpdate } from '../../../commands/incidents.ts';
-import { PatchIncidentInput, PatchUpdateInput } from '../../../domain/schemas.ts';
+import { Incident, PatchIncidentInput, PatchUpdateInput } from '../../../domain/schemas.ts';
 import { NotFoundError } from '../../../errors.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, idParam, IncidentRefParam, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
 
 const UpdateId = z.coerce.number().int().positive();
 
+const editFields = defineRoute({
+  method: 'patch',
+  path: '/{ref}',
+  summary: "Edit an incident's fields (audited)",
+  request: { params: IncidentRefParam, body: jsonBody(PatchIncidentInput) },
+  responses: { 200: json('Edited', Incident), ...writeErrors() },
+});
+
+const editMessage = defineRoute({
+  method: 'patch',
+  path: '/{ref}/updates/{updateId}',
+  summary: "Correct an update's message (shown as edited, audited)",
+  request: { params: IncidentRefParam.extend(idParam('updateId').shape), body: jsonBody(PatchUpdateInput) },
+  responses: { 200: json('Edited', Incident), ...writeErrors() },
+});
+
 /**
  * PATCH /api/admin/incidents/:ref — title, impact, severity, commander, services, outcome.
- * PATCH /api/admin/incidents/:ref/updates/:id — corrects an update's message (shown as edited).
+ * PATCH /api/admin/incidents/:ref/updates/:updateId — corrects an update's message (shown as edited).
  * Both are recorded in the audit log with the record before and after.
  */
 export const editIncidentRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
-    .patch('/:ref', validate('json', PatchIncidentInput), async (c) =>
-      c.json(await editIncident(as(deps, c.get('actor')), idFromRef('incident', c.req.param('ref')), c.req.valid('json'))),
+  documentedRoutes()
+    .openapi(editFields, async (c) =>
+      c.json(await editIncident(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 200),
     )
-    .patch('/:ref/updates/:updateId', validate('json', PatchUpdateInput), async (c) => {
-      const updateId = UpdateId.safeParse(c.req.param('updateId'));
-      if (!updateId.success) throw new NotFoundError(`[Incidents] No update "${c.req.param('updateId')}".`);
-      const incidentId = idFromRef('incident', c.req.param('ref'));
-      return c.json(await editUpdate(as(deps, c.get('actor')), incidentId, updateId.data, c.req.valid('json').message));
+    .openapi(editMessage, async (c) => {
+      const params = c.req.valid('param');
+      const updateId = UpdateId.safeParse(params.updateId);
+      if (!updateId.success) throw new NotFoundError(`[Incidents] No update "${params.updateId}".`);
+      const incidentId = idFromRef('incident', params.ref);
+      return c.json(await editUpdate(as(deps, c.get('actor')), incidentId, updateId.data, c.req.valid('json').message), 200);
     });

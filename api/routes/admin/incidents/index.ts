@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { documentedRoutes } from '../../../http/openapi.ts';
 import { declareIncidentRoute } from './create.ts';
 import { editIncidentRoute } from './edit.ts';
 import { listIncidentsRoute } from './list.ts';
@@ -7,7 +7,7 @@ import { postIncidentUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/incidents. */
 export const adminIncidentRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
+  documentedRoutes()
     .route('/', declareIncidentRoute(deps))
     .route('/', listIncidentsRoute(deps))
     .route('/', postIncidentUpdateRoute(deps))

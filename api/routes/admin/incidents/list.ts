@@ -1,11 +1,27 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { loadIncidents } from '../../../db/incidents.ts';
 import { toIncident } from '../../../domain/incident.ts';
 import { Incident, IncidentListQuery } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, errors, IncidentRefParam, json } from '../../../http/openapi.ts';
 import { readIncident } from '../../../commands/incidents.ts';
 import { idFromRef } from '../../../domain/refs.ts';
+
+const list = defineRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List incidents, newest first, each with its update cadence',
+  request: { query: IncidentListQuery },
+  responses: { 200: json('Incidents', z.object({ incidents: z.array(Incident) })), ...errors(400, 401) },
+});
+
+const one = defineRoute({
+  method: 'get',
+  path: '/{ref}',
+  summary: 'One incident, commander included',
+  request: { params: IncidentRefParam },
+  responses: { 200: json('The incident', Incident), ...errors(401, 404) },
+});
 
 /**
  * GET /api/admin/incidents?state=open|resolved|all — newest first, each with its cadence
@@ -13,11 +29,11 @@ import { idFromRef } from '../../../domain/refs.ts';
  * GET /api/admin/incidents/:ref — one incident, commander included.
  */
 export const listIncidentsRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
-    .get('/', validate('query', IncidentListQuery), async (c) => {
+  documentedRoutes()
+    .openapi(list, async (c) => {
       const { state, limit } = c.req.valid('query');
       const now = deps.clock.now();
       const records = await loadIncidents(deps.db, { state, limit });
-      return c.json({ incidents: records.map((r) => Incident.parse(toIncident(r, now, deps.policy))) });
+      return c.json({ incidents: records.map((r) => Incident.parse(toIncident(r, now, deps.policy))) }, 200);
     })
-    .get('/:ref', async (c) => c.json(await readIncident(deps, idFromRef('incident', c.req.param('ref')))));
+    .openapi(one, async (c) => c.json(await readIncident(deps, idFromRef('incident', c.req.valid('param').ref)), 200));

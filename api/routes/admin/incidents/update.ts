@@ -1,20 +1,35 @@
-import { Hono } from 'hono';
 import { as } from '../../../commands/context.ts';
 import { postIncidentUpdate, reopen } from '../../../commands/incidents.ts';
-import { PostUpdateInput, ReopenInput } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import { Incident, PostUpdateInput, ReopenInput } from '../../../domain/schemas.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, IncidentRefParam, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
+
+const post = defineRoute({
+  method: 'post',
+  path: '/{ref}/updates',
+  summary: 'Post the next update (409 once resolved)',
+  request: { params: IncidentRefParam, body: jsonBody(PostUpdateInput) },
+  responses: { 201: json('Posted', Incident), ...writeErrors() },
+});
+
+const reopenRoute = defineRoute({
+  method: 'post',
+  path: '/{ref}/reopen',
+  summary: 'Reopen a resolved incident',
+  request: { params: IncidentRefParam, body: jsonBody(ReopenInput) },
+  responses: { 201: json('Reopened', Incident), ...writeErrors() },
+});
 
 /**
  * POST /api/admin/incidents/:ref/updates — the timeline's next entry (409 once resolved).
  * POST /api/admin/incidents/:ref/reopen — brings a resolved incident back, explicitly.
  */
 export const postIncidentUpdateRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
-    .post('/:ref/updates', validate('json', PostUpdateInput), async (c) =>
-      c.json(await postIncidentUpdate(as(deps, c.get('actor')), idFromRef('incident', c.req.param('ref')), c.req.valid('json')), 201),
+  documentedRoutes()
+    .openapi(post, async (c) =>
+      c.json(await postIncidentUpdate(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 201),
     )
-    .post('/:ref/reopen', validate('json', ReopenInput), async (c) =>
-      c.json(await reopen(as(deps, c.get('actor')), idFromRef('incident', c.req.param('ref')), c.req.valid('json')), 201),
+    .openapi(reopenRoute, async (c) =>
+      c.json(await reopen(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 201),
     );

@@ -1,13 +1,24 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { as } from '../../../commands/context.ts';
 import { scheduleMaintenance } from '../../../commands/maintenance.ts';
-import { CreateMaintenanceInput } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import { CreateMaintenanceInput, Maintenance } from '../../../domain/schemas.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+
+const schedule = defineRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Schedule a maintenance window (started at once if its start has passed)',
+  request: { body: jsonBody(CreateMaintenanceInput) },
+  responses: {
+    201: { ...json('Scheduled', Maintenance), headers: z.object({ Location: z.string().meta({ example: '/api/admin/maintenance/MNT-7' }) }) },
+    ...writeErrors(),
+  },
+});
 
 /** POST /api/admin/maintenance — schedules a window with its first update. */
 export const scheduleMaintenanceRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().post('/', validate('json', CreateMaintenanceInput), async (c) => {
+  documentedRoutes().openapi(schedule, async (c) => {
     const maintenance = await scheduleMaintenance(as(deps, c.get('actor')), c.req.valid('json'));
     return c.json(maintenance, 201, { Location: `/api/admin/maintenance/${maintenance.ref}` });
   });

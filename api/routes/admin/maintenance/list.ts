@@ -1,11 +1,27 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { readMaintenance } from '../../../commands/maintenance.ts';
 import { loadMaintenances } from '../../../db/maintenance.ts';
 import { toMaintenance } from '../../../domain/maintenance.ts';
 import { Maintenance, MaintenanceListQuery } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, errors, json, MaintenanceRefParam } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
+
+const list = defineRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List maintenance windows: upcoming soonest first, the others latest first',
+  request: { query: MaintenanceListQuery },
+  responses: { 200: json('Maintenance windows', z.object({ maintenances: z.array(Maintenance) })), ...errors(400, 401) },
+});
+
+const one = defineRoute({
+  method: 'get',
+  path: '/{ref}',
+  summary: 'One maintenance window with its timeline',
+  request: { params: MaintenanceRefParam },
+  responses: { 200: json('The window', Maintenance), ...errors(401, 404) },
+});
 
 /**
  * GET /api/admin/maintenance?state=upcoming|active|completed|all — upcoming soonest first,
@@ -13,10 +29,10 @@ import { idFromRef } from '../../../domain/refs.ts';
  * GET /api/admin/maintenance/:ref — one window with its timeline.
  */
 export const listMaintenanceRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
-    .get('/', validate('query', MaintenanceListQuery), async (c) => {
+  documentedRoutes()
+    .openapi(list, async (c) => {
       const { state, limit } = c.req.valid('query');
       const records = await loadMaintenances(deps.db, { state, limit });
-      return c.json({ maintenances: records.map((r) => Maintenance.parse(toMaintenance(r, deps.policy))) });
+      return c.json({ maintenances: records.map((r) => Maintenance.parse(toMaintenance(r, deps.policy))) }, 200);
     })
-    .get('/:ref', async (c) => c.json(await readMaintenance(deps, idFromRef('maintenance', c.req.param('ref')))));
+    .openapi(one, async (c) => c.json(await readMaintenance(deps, idFromRef('maintenance', c.req.valid('param').ref)), 200));

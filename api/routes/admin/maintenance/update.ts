@@ -1,16 +1,23 @@
-import { Hono } from 'hono';
 import { as } from '../../../commands/context.ts';
 import { postMaintenanceUpdate } from '../../../commands/maintenance.ts';
-import { PostMaintenanceUpdateInput } from '../../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../../http/env.ts';
-import { validate } from '../../../http/validate.ts';
+import { Maintenance, PostMaintenanceUpdateInput } from '../../../domain/schemas.ts';
+import type { AppDeps } from '../../../http/env.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, MaintenanceRefParam, writeErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
+
+const post = defineRoute({
+  method: 'post',
+  path: '/{ref}/updates',
+  summary: 'Post an update; status in_progress starts the window, completed ends it (409 once completed)',
+  request: { params: MaintenanceRefParam, body: jsonBody(PostMaintenanceUpdateInput) },
+  responses: { 201: json('Posted', Maintenance), ...writeErrors() },
+});
 
 /**
  * POST /api/admin/maintenance/:ref/updates — the timeline's next entry; `status` in_progress
  * starts the window (early, if need be), completed ends it (409 once completed).
  */
 export const postMaintenanceUpdateRoute = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().post('/:ref/updates', validate('json', PostMaintenanceUpdateInput), async (c) =>
-    c.json(await postMaintenanceUpdate(as(deps, c.get('actor')), idFromRef('maintenance', c.req.param('ref')), c.req.valid('json')), 201),
+  documentedRoutes().openapi(post, async (c) =>
+    c.json(await postMaintenanceUpdate(as(deps, c.get('actor')), idFromRef('maintenance', c.req.valid('param').ref), c.req.valid('json')), 201),
   );
