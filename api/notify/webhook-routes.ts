@@ -1,10 +1,34 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { addWebhook, deleteWebhook } from '../commands/webhooks.ts';
 import { as } from '../commands/context.ts';
 import { listWebhooks } from '../db/webhooks.ts';
-import type { AppDeps, HeraldEnv } from '../http/env.ts';
-import { validate } from '../http/validate.ts';
-import { CreateWebhookInput } from '../subscribers/schema.ts';
+import type { AppDeps } from '../http/env.ts';
+import { defineRoute, documentedRoutes, errors, idParam, json, jsonBody, writeErrors } from '../http/openapi.ts';
+import { CreateWebhookInput, NewWebhook, WebhookTarget } from '../subscribers/schema.ts';
+
+const list = defineRoute({
+  method: 'get',
+  path: '/webhooks',
+  summary: 'Webhook subscribers',
+  responses: { 200: json('Webhooks', z.object({ webhooks: z.array(WebhookTarget) })), ...errors(401) },
+});
+
+const add = (body: typeof CreateWebhookInput) =>
+  defineRoute({
+    method: 'post',
+    path: '/webhooks',
+    summary: 'Add a webhook (https only); the signing secret is shown once',
+    request: { body: jsonBody(body) },
+    responses: { 201: json('Added, with its secret', NewWebhook), ...writeErrors() },
+  });
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/webhooks/{id}',
+  summary: 'Remove a webhook',
+  request: { params: idParam('id') },
+  responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
+});
 
 /**
  * /api/admin/webhooks: add, list and remove webhook subscribers. Each receives every incident
@@ -13,13 +37,13 @@ import { CreateWebhookInput } from '../subscribers/schema.ts';
  */
 export function webhookRoutes(deps: AppDeps) {
   const allowLocal = deps.subscriptions.webhookAllowLocal;
-  return new Hono<HeraldEnv>()
-    .get('/webhooks', async (c) => c.json({ webhooks: await listWebhooks(deps.db) }))
-    .post('/webhooks', validate('json', CreateWebhookInput.refine((i) => allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' })), async (c) =>
-      c.json(await addWebhook(as(deps, c.get('actor')), c.req.valid('json')), 201),
-    )
-    .delete('/webhooks/:id', async (c) => {
-      await deleteWebhook(as(deps, c.get('actor')), Number(c.req.param('id')) || 0);
+  // The refinement makes a new schema, which would lose the shared one's name in the document.
+  const body = CreateWebhookInput.refine((i) => allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' }).openapi('CreateWebhookInput');
+  return documentedRoutes()
+    .openapi(list, async (c) => c.json({ webhooks: await listWebhooks(deps.db) }, 200))
+    .openapi(add(body), async (c) => c.json(await addWebhook(as(deps, c.get('actor')), c.req.valid('json')), 201))
+    .openapi(remove, async (c) => {
+      await deleteWebhook(as(deps, c.get('actor')), Number(c.req.valid('param').id) || 0);
       return c.body(null, 204);
     });
 }
