@@ -1,7 +1,41 @@
-import { Hono } from 'hono';
-import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import { z } from 'zod';
+import { Severity } from '../domain/vocabulary.ts';
+import type { AppDeps } from '../http/env.ts';
+import { defineRoute, documentedRoutes, json } from '../http/openapi.ts';
 import { assessOpenIncidents } from './assess.ts';
 import { freshnessReport, renderMetrics } from './metrics.ts';
+
+/** The body of /healthz/freshness (`freshnessReport`). */
+const FreshnessBody = z
+  .object({
+    status: z.enum(['ok', 'overdue']),
+    open: z.number().int(),
+    nextDeadline: z.string().nullable(),
+    overdue: z.array(z.object({ ref: z.string(), title: z.string(), severity: Severity, url: z.string(), nextUpdateDueAt: z.string(), overdueMinutes: z.number().int() })),
+    time: z.string(),
+  })
+  .meta({ id: 'Freshness' });
+
+const freshness = defineRoute({
+  method: 'get',
+  path: '/healthz/freshness',
+  summary: 'Open incidents past their next-update deadline',
+  security: [],
+  responses: { 200: json('None overdue', FreshnessBody), 503: json('Overdue incidents, listed', FreshnessBody) },
+});
+
+const metrics = defineRoute({
+  method: 'get',
+  path: '/metrics',
+  summary: 'Prometheus text metrics',
+  security: [],
+  responses: {
+    200: {
+      description: 'herald_incidents_open, herald_incidents_overdue, herald_next_deadline_seconds, herald_freshness_watchdog_last_run_timestamp_seconds',
+      content: { 'text/plain': { schema: z.string() } },
+    },
+  },
+});
 
 /**
  * GET /healthz/freshness — 503 listing the overdue incidents, 200 with an empty list otherwise,
@@ -11,14 +45,15 @@ import { freshnessReport, renderMetrics } from './metrics.ts';
  * truthful even if the watchdog stopped.
  */
 export const freshnessRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>()
-    .get('/healthz/freshness', async (c) => {
+  documentedRoutes()
+    .openapi(freshness, async (c) => {
       const now = deps.clock.now();
       const report = freshnessReport(await assessOpenIncidents(deps.db, now, deps.config), now);
       return c.json(report, report.status === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
     })
-    .get('/metrics', async (c) => {
+    .openapi(metrics, async (c) => {
       const now = deps.clock.now();
       const body = renderMetrics(await assessOpenIncidents(deps.db, now, deps.config), now, { watchdogLastTickAt: deps.watchdog?.lastTickAt() ?? null });
-      return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+      // `Content-Type` spelled as c.text spells it, so this one replaces its default.
+      return c.text(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
     });
