@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { NotFoundError, PayloadTooLargeError } from './errors.ts';
@@ -24,7 +24,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  * everything public. Nothing here reads the environment or starts a timer.
  */
 export function createApp(deps: AppDeps) {
-  const app = new Hono<HeraldEnv>();
+  // OpenAPIHono: mounting a documented route group also gathers its OpenAPI operations.
+  const app = new OpenAPIHono<HeraldEnv>();
   app.onError(handleError(deps.log));
   app.use(requestId());
   // Before any routing, so no spelling of an admin path slips past.
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));
   app.route('/', deskRoutes(deps));
-  app.route('/', openapiRoute());
+  app.route('/', openapiRoute(app));
 
   // Everything public is a published file, answered from memory: no database on this path.
   app.on(['GET', 'HEAD'], '*', (c, next) => {
