@@ -20,7 +20,13 @@ export function handleError(log: Pick<Console, 'error'>) {
       body = { code: err.code, message: err.message, requestId, ...(err.fields ? { fields: err.fields } : {}) };
     } else if (err instanceof HTTPException) {
       status = err.status;
-      body = { code: status === 413 ? 'payload_too_large' : 'bad_request', message: err.message || 'The request could not be read.', requestId };
+      // The OpenAPI router's own content-type check answers 415 for a JSON type it does not know.
+      const known: Record<number, [string, string]> = {
+        413: ['payload_too_large', err.message],
+        415: ['unsupported_media_type', '[HTTP] Send the body as JSON with "Content-Type: application/json".'],
+      };
+      const [code, message] = known[status] ?? ['bad_request', err.message];
+      body = { code, message: message || 'The request could not be read.', requestId };
     }
     if (status >= 500) log.error(`[HTTP] ${c.req.method} ${c.req.path} failed (request ${requestId}):`, err);
     const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer realm="herald"' } : {};

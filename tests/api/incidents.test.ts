@@ -175,6 +175,16 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(await countIncidents()).toBe(0);
   });
 
+  it.each(['application/json ; charset=utf-8', 'text/x+json'])('answers a JSON type the router does not take (%s) as unsupported_media_type, in the one shape', async (type) => {
+    const res = await t.app.request('/api/admin/incidents', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': type },
+      body: JSON.stringify(makeIncident()),
+    });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+  });
+
   it('answers 404 for an unknown or ill-formed ref', async () => {
     for (const ref of ['INC-99', 'INC-0', 'hello', 'INC-1%27']) {
       const res = await t.call('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate());
