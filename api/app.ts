@@ -12,6 +12,7 @@ import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { freshnessRoutes } from './freshness/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { requireDesk } from './desk/guard.ts';
 import { deskRoutes } from './desk/index.ts';
 import { mountSubscriptions } from './subscribers/index.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
   mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', deskRoutes(deps));
   app.route('/', openapiRoute(app));
 

@@ -31,6 +31,9 @@ export const ConfigSchema = z
     FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),
     FRESHNESS_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
     FRESHNESS_MAX_ESCALATIONS: z.coerce.number().int().min(1).max(100).default(4),
+    // Operating it (api/logging, api/metrics).
+    LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
   })
   .transform((env) => ({
     host: env.HOST,
@@ -57,8 +60,26 @@ export const ConfigSchema = z
       checkSeconds: env.FRESHNESS_CHECK_SECONDS,
       escalation: { repeatMinutes: env.FRESHNESS_ESCALATION_MINUTES, maxEscalations: env.FRESHNESS_MAX_ESCALATIONS },
     },
+    /** Null: pretty on a terminal, json otherwise (the server decides, it knows its stdout). */
+    logFormat: env.LOG_FORMAT ?? null,
+    /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+    metricsToken: env.METRICS_TOKEN,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Every secret value of a configuration: what the log scrubs and what `npm run doctor` masks. */
+export function configSecrets(config: Config): string[] {
+  const smtpPassword = config.smtpUrl ? safeDecode(new URL(config.smtpUrl).password) : undefined;
+  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword].filter((s): s is string => Boolean(s));
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 /**
  * Parses the environment once, at start. Fails with every bad variable named and what to do,

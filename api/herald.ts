@@ -11,8 +11,11 @@ import type { SiteSettings } from './content.ts';
 import type { Db } from './db/client.ts';
 import type { Clock } from './domain/clock.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
-import type { Log } from './log.ts';
+import { childLog, type Log } from './log.ts';
 import { createMaintenanceJob } from './maintenance/job.ts';
+import { instrumentPublisher } from './metrics/publisher.ts';
+import { createMetrics, type Metrics } from './metrics/registry.ts';
+import { readScrapeState } from './metrics/scrape.ts';
 import type { Mailer } from './notify/mailer.ts';
 import { setupNotifications } from './notify/wire.ts';
 import { createPublisher, type PageRenderer } from './publish/publisher.ts';
@@ -36,6 +39,8 @@ export type HeraldParts = {
   assets: ReadonlyMap<string, Buffer>;
   /** The one pooled mail transport of the process: subscriber notices and freshness notices alike. */
   mailer: Mailer;
+  /** The process's metrics (the server's listener counts requests into it); a fresh registry if absent. */
+  metrics?: Metrics;
   /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
   signupThrottle?: { limit: number; windowMs: number };
 };
@@ -45,7 +50,10 @@ export async function assembleHerald(parts: HeraldParts) {
   const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
   let jobsRunning = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
-  const publisher = createPublisher({
+  const metrics = parts.metrics ?? createMetrics();
+  // Each job's lines carry its name; request lines carry their request id (api/http/observe.ts).
+  const jobLog = (job: string) => childLog(log, { job });
+  const publisher = instrumentPublisher(createPublisher({
     db,
     clock,
     snapshot,
@@ -60,11 +68,19 @@ export async function assembleHerald(parts: HeraldParts) {
       if (!at || !jobsRunning) return;
       const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
       deadlineTimer = setTimeout(() => {
-        publisher.publish({ incidents: open }).catch((error) => log.error('[Publish] Deadline republish failed:', error));
+        publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
       }, Math.min(wait, 2 ** 31 - 1)).unref();
     },
+  }), metrics, clock);
+  const notifications = await setupNotifications({
+    db,
+    config,
+    clock,
+    settings: parts.settings,
+    log: jobLog('outbox'),
+    mailer: parts.mailer,
+    onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
-  const notifications = await setupNotifications({ db, config, clock, settings: parts.settings, log, mailer: parts.mailer });
   const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy };
   const watchdog = createWatchdog({
     db,
@@ -73,9 +89,10 @@ export async function assembleHerald(parts: HeraldParts) {
     policy: config.freshness.escalation,
     deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl },
     publisher,
-    log,
+    log: jobLog('freshness-watchdog'),
   });
-  const maintenance = createMaintenanceJob(commands);
+  const maintenance = createMaintenanceJob({ ...commands, log: jobLog('maintenance') });
+  metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
   const app = createApp({
     ...commands,
     publisher,
@@ -84,6 +101,7 @@ export async function assembleHerald(parts: HeraldParts) {
     renderPage,
     contentDir: config.contentDir,
     watchdog,
+    metrics,
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
   });
 
@@ -93,6 +111,7 @@ export async function assembleHerald(parts: HeraldParts) {
     commands,
     watchdog,
     maintenance,
+    metrics,
     sender: notifications.sender,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
     mailSettings: notifications.compose,

@@ -10,10 +10,14 @@ import { createDemoAdmin } from './auth/demo-admin.ts';
 import { createMailer } from './notify/mailer.ts';
 import { mailFrom } from './notify/wire.ts';
 import { assembleHerald } from './herald.ts';
-import { loadConfig, type Config } from './config.ts';
+import { configSecrets, loadConfig, type Config } from './config.ts';
 import { Catalogue, readContent, SiteSettings } from './content.ts';
 import { UnavailableError } from './errors.ts';
-import type { Log } from './log.ts';
+import { childLog, type Log } from './log.ts';
+import { observeRequests } from './http/observe.ts';
+import { createLogger, toLog, type LogFormat } from './logging/logger.ts';
+import { createMetrics, type Metrics } from './metrics/registry.ts';
+import { databaseFile, holdPidFile } from './ops/pidfile.ts';
 import type { Db } from './db/client.ts';
 import { seedDemo } from './demo.ts';
 import { openDb } from './db/client.ts';
@@ -26,22 +30,38 @@ import { Snapshot } from './publish/snapshot.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RETRY_MS = 5000;
+/** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
+export const SHUTDOWN_MS = 10_000;
+const DRAIN_MS = 8000;
 
 
 export type Running = { url: string; close(): Promise<void> };
+
+export type StartOptions = {
+  /** Requests are counted into it from the first one, the snapshot-only phase included. */
+  metrics?: Metrics;
+  /**
+   * Whether a secret meant for the operator's eyes (the demo admin's password) may be printed:
+   * on a terminal, yes; into a JSON log that a collector keeps, never.
+   */
+  terminal?: boolean;
+};
 
 /**
  * Starts Herald. It listens first, serving the snapshot a previous run left on disk, so
  * readers get the last published page while the database is being prepared — and for as
  * long as the database does not answer. Then the whole app takes over.
  */
-export async function startHerald(config: Config, log: Log = console): Promise<Running> {
+export async function startHerald(config: Config, rootLog: Log = console, options: StartOptions = {}): Promise<Running> {
+  const log = childLog(rootLog, { job: 'server' });
+  const metrics = options.metrics ?? createMetrics();
   const clock = systemClock;
   const snapshot = new Snapshot(config.snapshotDir);
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
-  const server = createServer((req, res) => handle(req, res));
+  // Requests are logged with their id (and their lines carry it) by the listener itself.
+  const server = createServer(observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => handle(req, res)));
   const url = await listen(server, config.host, config.port);
   log.info(`[Herald] Listening at ${url}`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
@@ -49,7 +69,10 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
   if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) while the database is prepared.`);
 
   const db = await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
-  const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, clock.now(), log), {
+  const dbFile = databaseFile(site.databaseUrl);
+  // Beside the database: `npm run restore` refuses to replace a database a running Herald holds.
+  const releasePidFile = dbFile ? holdPidFile(dbFile, clock.now()) : () => {};
+  const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, clock.now(), log, options.terminal ?? true), {
     canWait: restored > 0,
     log,
     onWait: (message) => (waitingFor = message),
@@ -57,15 +80,16 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
 
   const distDir = join(ROOT, 'dist');
   const mailDir = join(dirname(site.snapshotDir), 'mail');
-  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: mailFrom(site, settings).from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log });
+  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: mailFrom(site, settings).from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log: childLog(rootLog, { job: 'mail' }) });
   if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
   const herald = await assembleHerald({
     config: site,
     db,
     clock,
-    log,
+    log: rootLog,
     settings,
     snapshot,
+    metrics,
     renderPage: await loadAstroRenderer(distDir, site.publicUrl),
     assets: readClientAssets(distDir),
     mailer,
@@ -73,23 +97,38 @@ export async function startHerald(config: Config, log: Log = console): Promise<R
   await herald.publisher.publish('all');
   handle = getRequestListener(herald.app.fetch);
   const stopJobs = herald.startJobs();
+  let closing: Promise<void> | undefined;
   return {
     url,
-    close: async () => {
-      await stopJobs();
-      mailer.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would hold close() open; in-flight requests have had their chance.
-        setTimeout(() => server.closeAllConnections(), 5000).unref();
-      });
-      db.close();
-    },
+    /**
+     * Stops accepting, lets in-flight requests and the sender's current batch finish (for at
+     * most 8 s: a batch cut short is delivered again when its lease runs out), then closes the
+     * database. Bounded, so SIGTERM exits within SHUTDOWN_MS.
+     */
+    close: () =>
+      (closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Idle keep-alive connections would hold close() open; close each as it goes idle.
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        server.closeIdleConnections();
+        const drained = Promise.all([serverClosed, stopJobs()]).then(() => true);
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([drained, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_MS)))]);
+        clearTimeout(timer);
+        clearInterval(idle);
+        if (!inTime) {
+          log.warn(`[Herald] In-flight work did not finish within ${DRAIN_MS / 1000} s; closing the remaining connections.`);
+          server.closeAllConnections();
+        }
+        mailer.close();
+        db.close();
+        releasePidFile();
+      })()),
   };
 }
 
 /** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
-async function prepareDatabase(db: Db, config: Config, now: Date, log: Log): Promise<SiteSettings> {
+async function prepareDatabase(db: Db, config: Config, now: Date, log: Log, terminal: boolean): Promise<SiteSettings> {
   const applied = await migrate(db);
   if (applied.length) log.info(`[Herald] Applied migrations: ${applied.join(', ')}`);
   const catalogue = readContent(config.contentDir, 'services.json', Catalogue);
@@ -101,7 +140,9 @@ async function prepareDatabase(db: Db, config: Config, now: Date, log: Log): Pro
   // Printed once, by the start that made the database; never again.
   if (config.demo && applied.includes('0001_init.sql')) {
     const admin = await createDemoAdmin(db, now);
-    log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
+    // A password is for the operator's eyes, not for a log collector: JSON logs never carry it.
+    if (terminal) log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
+    else log.info(`[Herald] New database: demo admin ${admin.email} created; its password is not logged (LOG_FORMAT=json). Set one with \`npm run user -- password ${admin.email}\`.`);
   }
   return settings;
 }
@@ -134,15 +175,29 @@ function listen(server: Server, host: string, port: number): Promise<string> {
   });
 }
 
+/** LOG_FORMAT, or pretty on a terminal and JSON anywhere else (a container, systemd, a pipe). */
+export function logFormat(config: Pick<Config, 'logFormat'>, stdoutIsTty: boolean): LogFormat {
+  return config.logFormat ?? (stdoutIsTty ? 'pretty' : 'json');
+}
+
 if (import.meta.main) {
   let running: Running | undefined;
+  let log: Log = console;
   // Installed before anything is printed: a SIGTERM that follows "Ready" at once must find it.
   const stop = (signal: string) => {
-    console.info(`[Herald] ${signal}: finishing in-flight requests and closing the database.`);
+    log.info(`[Herald] ${signal}: finishing in-flight requests and the current delivery batch, then closing the database.`);
+    // Whatever happens, the process is gone within SHUTDOWN_MS of the signal.
+    setTimeout(() => {
+      log.error(`[Herald] Shutdown took over ${SHUTDOWN_MS / 1000} s; exiting anyway.`);
+      process.exit(1);
+    }, SHUTDOWN_MS).unref();
     (running ? running.close() : Promise.resolve()).then(
-      () => process.exit(0),
+      () => {
+        log.info('[Herald] Stopped.');
+        process.exit(0);
+      },
       (error) => {
-        console.error('[Herald] Shutdown failed:', error);
+        log.error('[Herald] Shutdown failed:', error);
         process.exit(1);
       },
     );
@@ -151,15 +206,23 @@ if (import.meta.main) {
   process.once('SIGINT', () => stop('SIGINT'));
   try {
     const config = loadConfig(process.env);
-    running = await startHerald(config);
-    console.info(`[Herald] Ready at ${running.url} (public URL ${config.publicUrlSet ? config.publicUrl : running.url})`);
-    console.info(
+    const format = logFormat(config, process.stdout.isTTY === true);
+    const root = toLog(createLogger({ format, secrets: configSecrets(config) }));
+    log = childLog(root, { job: 'server' });
+    running = await startHerald(config, root, { terminal: format === 'pretty' });
+    log.info(`[Herald] Ready at ${running.url} (public URL ${config.publicUrlSet ? config.publicUrl : running.url})`);
+    log.info(
       config.adminToken
         ? '[Herald] Admin API: use HERALD_ADMIN_TOKEN as "Authorization: Bearer <token>".'
         : '[Herald] Admin API: make a token with `npm run token -- create NAME` (or set HERALD_ADMIN_TOKEN).',
     );
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    // A bad configuration fails before the log exists: say it in the format the log would have had.
+    if (log === console) {
+      const format = process.env.LOG_FORMAT === 'pretty' || (!process.env.LOG_FORMAT && process.stdout.isTTY) ? 'pretty' : 'json';
+      log = childLog(toLog(createLogger({ format, secrets: [] })), { job: 'server' });
+    }
+    log.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }

@@ -1,30 +1,5 @@
 import type { Assessment } from './assess.ts';
 
-/**
- * Prometheus text exposition (format 0.0.4) of the freshness gauges. Pure.
- * `herald_next_deadline_seconds` is negative while the nearest deadline is past, and absent
- * when no incident is open (there is no deadline to count down to).
- */
-export function renderMetrics(a: Assessment, now: Date, extra: { watchdogLastTickAt: Date | null }): string {
-  const lines = [
-    '# HELP herald_incidents_open Incidents not yet resolved.',
-    '# TYPE herald_incidents_open gauge',
-    `herald_incidents_open ${a.open.length}`,
-    '# HELP herald_incidents_overdue Open incidents whose next public update is past due.',
-    '# TYPE herald_incidents_overdue gauge',
-    `herald_incidents_overdue ${a.overdue.length}`,
-    '# HELP herald_next_deadline_seconds Seconds until the nearest next-update deadline of an open incident (negative once passed).',
-    '# TYPE herald_next_deadline_seconds gauge',
-  ];
-  if (a.nextDeadline) lines.push(`herald_next_deadline_seconds ${Math.round((a.nextDeadline.getTime() - now.getTime()) / 1000)}`);
-  lines.push(
-    '# HELP herald_freshness_watchdog_last_run_timestamp_seconds When the freshness watchdog last completed a pass (Unix time).',
-    '# TYPE herald_freshness_watchdog_last_run_timestamp_seconds gauge',
-  );
-  if (extra.watchdogLastTickAt) lines.push(`herald_freshness_watchdog_last_run_timestamp_seconds ${Math.floor(extra.watchdogLastTickAt.getTime() / 1000)}`);
-  return `${lines.join('\n')}\n`;
-}
-
 /** The body of /healthz/freshness and the one line of `npm run check:freshness`. */
 export function freshnessReport(a: Assessment, now: Date) {
   return {

@@ -3,7 +3,7 @@ import { Severity } from '../domain/vocabulary.ts';
 import type { AppDeps } from '../http/env.ts';
 import { defineRoute, documentedRoutes, json } from '../http/openapi.ts';
 import { assessOpenIncidents } from './assess.ts';
-import { freshnessReport, renderMetrics } from './metrics.ts';
+import { freshnessReport } from './metrics.ts';
 
 /** The body of /healthz/freshness (`freshnessReport`). */
 const FreshnessBody = z
@@ -24,25 +24,12 @@ const freshness = defineRoute({
   responses: { 200: json('None overdue', FreshnessBody), 503: json('Overdue incidents, listed', FreshnessBody) },
 });
 
-const metrics = defineRoute({
-  method: 'get',
-  path: '/metrics',
-  summary: 'Prometheus text metrics',
-  security: [],
-  responses: {
-    200: {
-      description: 'herald_incidents_open, herald_incidents_overdue, herald_next_deadline_seconds, herald_freshness_watchdog_last_run_timestamp_seconds',
-      content: { 'text/plain': { schema: z.string() } },
-    },
-  },
-});
 
 /**
  * GET /healthz/freshness — 503 listing the overdue incidents, 200 with an empty list otherwise,
  * so the company's own monitoring pages someone when an update is missed.
- * GET /metrics — Prometheus gauges: open, overdue, seconds to the next deadline.
- * Both compute from the incidents themselves, not from the watchdog's flags, so they stay
- * truthful even if the watchdog stopped.
+ * It computes from the incidents themselves, not from the watchdog's flags, so it stays
+ * truthful even if the watchdog stopped. (The same gauges are on /metrics: api/metrics/.)
  */
 export const freshnessRoutes = (deps: AppDeps) =>
   documentedRoutes()
@@ -50,10 +37,4 @@ export const freshnessRoutes = (deps: AppDeps) =>
       const now = deps.clock.now();
       const report = freshnessReport(await assessOpenIncidents(deps.db, now, deps.config), now);
       return c.json(report, report.status === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
-    })
-    .openapi(metrics, async (c) => {
-      const now = deps.clock.now();
-      const body = renderMetrics(await assessOpenIncidents(deps.db, now, deps.config), now, { watchdogLastTickAt: deps.watchdog?.lastTickAt() ?? null });
-      // `Content-Type` spelled as c.text spells it, so this one replaces its default.
-      return c.text(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
     });

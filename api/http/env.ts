@@ -3,6 +3,7 @@ import type { Session } from '../auth/sessions.ts';
 import type { CommandDeps } from '../commands/context.ts';
 import type { Config } from '../config.ts';
 import type { Actor } from '../domain/actor.ts';
+import type { Metrics } from '../metrics/registry.ts';
 import type { PageRenderer, Publisher } from '../publish/publisher.ts';
 import type { Snapshot } from '../publish/snapshot.ts';
 import type { SubscriptionSettings } from '../subscribers/settings.ts';
@@ -13,7 +14,7 @@ import type { SubscriptionSettings } from '../subscribers/settings.ts';
  * (`noopNotifier`) or null renderer explicitly.
  */
 export type AppDeps = Omit<CommandDeps, 'publisher'> & {
-  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes'>;
+  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken'>;
   snapshot: Snapshot;
   publisher: Publisher;
   /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */
@@ -23,6 +24,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   contentDir: string;
   /** The freshness watchdog, for /metrics (when it last ran). */
   watchdog: { lastTickAt(): Date | null };
+  /** Prometheus metrics for GET /metrics (api/metrics/routes.ts). */
+  metrics: Pick<Metrics, 'render' | 'contentType'>;
 };
 
 /** Hono's per-request variables: who is asking (a token's or a signed-in user's) and with which role. */

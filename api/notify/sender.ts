@@ -29,6 +29,8 @@ export type SenderDeps = {
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
   batchSize?: number;
   leaseMs?: number;
+  /** Told each batch's outcomes once they are recorded (the metrics count them). */
+  onBatch?: (rows: readonly OutboxRow[], results: readonly AttemptResult[]) => void;
   pollMs?: number;
 };
 
@@ -104,6 +106,7 @@ export function createSender(deps: SenderDeps): Sender {
     const maintenances = new Map((maintenanceIds.length ? await loadMaintenances(deps.db, { ids: maintenanceIds }) : []).map((m) => [m.id, m]));
     const results = await Promise.all(rows.map((row) => deliver(row, incidents, subscribers, maintenances)));
     await deps.db.write((tx) => recordAttempts(tx, owner, results, deps.clock.now()));
+    deps.onBatch?.(rows, results);
     const failures = results.filter((r) => r.outcome === 'failed' || r.outcome === 'retry');
     if (failures.length > 0) log.warn(`[Outbox] ${failures.length} of ${rows.length} deliveries failed; first: ${failures[0]?.detail}`);
     return rows.length;

@@ -12,7 +12,7 @@ import type { ComposeSettings } from './compose.ts';
 import { createHookDelivery } from './hooks.ts';
 import type { Mailer } from './mailer.ts';
 import { createNotifier } from './notifier.ts';
-import { createSender } from './sender.ts';
+import { createSender, type SenderDeps } from './sender.ts';
 import { loadTemplates } from './templates.ts';
 
 /** MAIL_FROM, or "<site title> <status@<public host>>". */
@@ -23,7 +23,7 @@ export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, setting
   return { from, address: /<([^>]+)>/.exec(from)?.[1] ?? from.trim() };
 }
 
-export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer: Mailer }) {
+export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer: Mailer; onBatch?: SenderDeps['onBatch'] }) {
   const { db, config, clock, settings, log, mailer } = deps;
   const { secret, generated } = await loadLinkSecret(db, config.secret, clock.now());
   if (generated) log.info('[Subscribe] Signing subscriber links with a key kept in the database; set HERALD_SECRET to keep it out of it.');
@@ -41,6 +41,7 @@ export async function setupNotifications(deps: { db: Db; config: Config; clock: 
     log,
     leaseMs: config.outboxLeaseSeconds * 1000,
     compose,
+    ...(deps.onBatch ? { onBatch: deps.onBatch } : {}),
     deliverHook: createHookDelivery({ publicUrl: config.publicUrl, slackWebhookUrl: config.slackWebhookUrl, allowLocal: config.webhookAllowLocal, db }),
   });
   return { secret, compose, notifier: createNotifier({ slack: Boolean(config.slackWebhookUrl) }), sender };

@@ -8,13 +8,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Lowest first; the first pattern that matches a file decides its layer. */
 export const LAYERS: { name: string; files: RegExp[] }[] = [
-  { name: 'rules', files: [/^api\/domain\//, /^api\/(errors|log|markdown)\.ts$/, /^api\/jobs\//, /^api\/subscribers\/(schema|csv|settings|throttle)\.ts$/] },
+  { name: 'rules', files: [/^api\/domain\//, /^api\/(errors|log|markdown)\.ts$/, /^api\/logging\//, /^api\/jobs\//, /^api\/subscribers\/(schema|csv|settings|throttle)\.ts$/] },
   { name: 'config', files: [/^api\/(config|content)\.ts$/] },
   { name: 'data', files: [/^api\/db\//, /^api\/auth\//, /^api\/subscribers\/(store|tokens|secret)\.ts$/, /^api\/notify\/outbox\.ts$/, /^api\/freshness\/store\.ts$/] },
   { name: 'publishing', files: [/^api\/publish\//, /^src\//, /^api\/desk\/views\.ts$/] },
   { name: 'commands', files: [/^api\/commands\//, /^api\/subscribers\/(commands|import)\.ts$/] },
-  { name: 'services', files: [/^api\/notify\/(?!webhook-routes)/, /^api\/freshness\/(?!routes)/, /^api\/maintenance\//, /^api\/demo\.ts$/] },
-  { name: 'http', files: [/^api\/http\//, /^api\/routes\//, /^api\/desk\//, /^api\/subscribers\//, /^api\/notify\/webhook-routes\.ts$/, /^api\/freshness\/routes\.ts$/] },
+  { name: 'services', files: [/^api\/notify\/(?!webhook-routes)/, /^api\/freshness\/(?!routes)/, /^api\/maintenance\//, /^api\/demo\.ts$/, /^api\/metrics\/(?!routes)/, /^api\/ops\//] },
+  { name: 'http', files: [/^api\/http\//, /^api\/routes\//, /^api\/desk\//, /^api\/subscribers\//, /^api\/notify\/webhook-routes\.ts$/, /^api\/freshness\/routes\.ts$/, /^api\/metrics\/routes\.ts$/] },
   { name: 'assembly', files: [/^api\/(app|herald)\.ts$/] },
   { name: 'entry points', files: [/^api\/server\.ts$/, /^api\/cli\//] },
 ];

@@ -66,9 +66,9 @@ describe('npm run user', () => {
 });
 
 describe('the demo admin', () => {
-  it('is created and printed only by the start that made the database', async () => {
+  it('is created and printed only by the start that made the database, on a terminal', async () => {
     const dir = newDir();
-    const first = await startServer({ HERALD_DEMO: 'true' }, dir);
+    const first = await startServer({ HERALD_DEMO: 'true', LOG_FORMAT: 'pretty' }, dir);
     let password = '';
     try {
       const line = /demo admin admin@example\.com with password (\S+) /.exec(first.output());
@@ -78,7 +78,7 @@ describe('the demo admin', () => {
     } finally {
       await first.stop();
     }
-    const second = await startServer({ HERALD_DEMO: 'true' }, dir);
+    const second = await startServer({ HERALD_DEMO: 'true', LOG_FORMAT: 'pretty' }, dir);
     try {
       expect(second.output()).not.toContain('demo admin');
       expect(second.output()).not.toContain(password);

@@ -45,7 +45,7 @@ export async function startServer(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
     const check = () => {
-      const match = (options.waitFor === 'ready' ? /Ready at (http:\/\/\S+)/ : /Listening at (http:\/\/\S+)/).exec(output);
+      const match = (options.waitFor === 'ready' ? /Ready at (http:\/\/[^\s"]+)/ : /Listening at (http:\/\/[^\s"]+)/).exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

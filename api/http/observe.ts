@@ -1,0 +1,77 @@
+/**
+ * Every request, whichever path answers it (the Hono app or a raw read path in front of it),
+ * gets a request id, one access-log line and a latency sample. It wraps the node:http
+ * listener itself, so nothing that answers can slip past it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
+import type { Log } from '../log.ts';
+import { requestContext } from '../logging/context.ts';
+import { scrubPath } from '../logging/scrub.ts';
+
+/** What Hono's requestId middleware accepts from a client; anything else gets a fresh id. */
+const CLIENT_ID = /^[\w\-=]{1,255}$/;
+const ADMIN_RESOURCES = new Set(['incidents', 'services', 'maintenance', 'subscribers', 'webhooks']);
+
+export type RequestSample = { method: string; route: string; status: number; seconds: number };
+
+/**
+ * The route group of a path, for metric labels: few values whatever the traffic, never a
+ * reference or a token.
+ * @example routeGroup('/incidents/INC-42') // 'page'
+ * @example routeGroup('/api/admin/incidents/INC-4/updates') // 'admin-api:incidents'
+ */
+export function routeGroup(path: string): string {
+  const p = path.toLowerCase().replace(/\/{2,}/g, '/');
+  if (p === '/metrics') return 'metrics';
+  if (/^\/healthz(\/|$)/.test(p)) return 'health';
+  const admin = /^\/api\/admin\/([a-z-]+)/.exec(p);
+  if (admin) return ADMIN_RESOURCES.has(admin[1] ?? '') ? `admin-api:${admin[1]}` : 'admin-api';
+  if (p.startsWith('/api/v2/')) return 'statuspage-api';
+  if (p === '/api/openapi.json') return 'openapi';
+  if (p.startsWith('/api/')) return 'api-other';
+  if (/^\/admin(\/|$)/.test(p)) return 'desk';
+  if (/^\/(subscribe|unsubscribe)(\/|$)/.test(p)) return 'subscribe';
+  if (p.endsWith('.xml')) return 'feed';
+  if (/\.[a-z0-9]+$/.test(p)) return 'asset';
+  return 'page';
+}
+
+export function observeRequests(deps: { log: Log; observe: (sample: RequestSample) => void }, listener: RequestListener): RequestListener {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const given = req.headers['x-request-id'];
+    const reqId = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
+    // The app's requestId middleware reads it from here, so both paths log the same id.
+    req.headers['x-request-id'] = reqId;
+    res.setHeader('x-request-id', reqId);
+    let bytes = 0;
+    const count = (chunk: unknown, encoding: unknown) => {
+      if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    res.write = ((...args: unknown[]) => (count(args[0], args[1]), write(...args))) as typeof res.write;
+    res.end = ((...args: unknown[]) => (typeof args[0] !== 'function' && count(args[0], args[1]), end(...args))) as typeof res.end;
+    let logged = false;
+    const done = () => {
+      if (logged) return;
+      logged = true;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const method = req.method ?? 'GET';
+      const path = scrubPath(req.url ?? '/');
+      const route = routeGroup(path);
+      const status = res.statusCode;
+      deps.observe({ method, route, status, seconds });
+      const ms = Math.round(seconds * 100_000) / 100;
+      const aborted = !res.writableFinished;
+      requestContext.run({ reqId }, () =>
+        deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) }),
+      );
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    requestContext.run({ reqId }, () => listener(req, res));
+  };
+}

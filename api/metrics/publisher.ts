@@ -1,0 +1,27 @@
+import type { Clock } from '../domain/clock.ts';
+import type { Publisher, PublishResult } from '../publish/publisher.ts';
+import type { Metrics } from './registry.ts';
+
+/**
+ * The publisher, timed: how long from a publish being asked for until readers see it, and how
+ * many files it changed. Requests merged into one publish share one promise; it is measured
+ * once, from the first request.
+ */
+export function instrumentPublisher(publisher: Publisher, metrics: Pick<Metrics, 'observePublish'>, clock: Clock): Publisher {
+  const seen = new WeakSet<Promise<PublishResult>>();
+  return {
+    current: () => publisher.current(),
+    publish(scope) {
+      const started = performance.now();
+      const promise = publisher.publish(scope);
+      if (!seen.has(promise)) {
+        seen.add(promise);
+        promise.then(
+          (result) => metrics.observePublish({ seconds: (performance.now() - started) / 1000, filesChanged: result.changed.length, at: clock.now() }),
+          () => metrics.observePublish({ failed: true }),
+        );
+      }
+      return promise;
+    },
+  };
+}

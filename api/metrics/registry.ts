@@ -1,0 +1,140 @@
+/**
+ * Herald's Prometheus metrics, in a registry of its own per app instance (never prom-client's
+ * global one, so several Heralds in one test process do not clash). Things that happen are
+ * counted as they happen (requests, publishes, deliveries); things that are (open incidents,
+ * the outbox backlog, the snapshot) are read at scrape time by the function given to
+ * `collectAtScrape`, so several processes sharing one database all report the truth.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AttemptResult, OutboxKind } from '../notify/outbox.ts';
+
+export type Channel = 'mail' | 'webhook' | 'slack';
+export const CHANNELS: readonly Channel[] = ['mail', 'webhook', 'slack'];
+
+/** The channel an outbox row goes out on. @example channelOf('confirm') // 'mail' */
+export const channelOf = (kind: OutboxKind | string): Channel => (kind === 'webhook' || kind === 'slack' ? kind : 'mail');
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** What the scrape-time gauges are set from. */
+export type ScrapeState = {
+  freshness: { open: number; overdue: number; nextDeadlineSeconds: number | null; watchdogLastRunAt: Date | null };
+  outbox: Record<Channel, { depth: number; oldestAgeSeconds: number }>;
+  snapshot: { files: number; bytes: number };
+};
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const requestDuration = new Histogram({
+    name: 'herald_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route group and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const publishDuration = new Histogram({
+    name: 'herald_publish_duration_seconds',
+    help: 'Time from a publish being asked for to readers seeing it.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers,
+  });
+  const publishFiles = new Histogram({
+    name: 'herald_publish_files_changed',
+    help: 'Snapshot files a publish changed.',
+    buckets: [0, 1, 2, 5, 10, 25, 50, 100, 250, 1000],
+    registers,
+  });
+  const publishFailures = new Counter({ name: 'herald_publish_failures_total', help: 'Publishes that failed (the snapshot stayed as it was).', registers });
+  const lastPublish = new Gauge({ name: 'herald_publish_last_success_timestamp_seconds', help: 'When a publish last succeeded (Unix time).', registers });
+  const deliveries = new Counter({
+    name: 'herald_deliveries_total',
+    help: 'Outbox delivery attempts by channel and outcome (sent, retry, failed, suppressed, cancelled).',
+    labelNames: ['channel', 'outcome'] as const,
+    registers,
+  });
+  const webhookFailures = new Counter({
+    name: 'herald_webhook_failures_total',
+    help: 'Webhook and Slack deliveries that failed (to be retried or given up).',
+    labelNames: ['channel'] as const,
+    registers,
+  });
+  const outboxDepth = new Gauge({ name: 'herald_outbox_depth', help: 'Outbox rows waiting to be delivered (queued or retrying), by channel.', labelNames: ['channel'] as const, registers });
+  const outboxAge = new Gauge({
+    name: 'herald_outbox_oldest_age_seconds',
+    help: 'Age of the oldest outbox row still waiting, by channel (0 when none waits).',
+    labelNames: ['channel'] as const,
+    registers,
+  });
+  const snapshotFiles = new Gauge({ name: 'herald_snapshot_files', help: 'Files in the published snapshot served from memory.', registers });
+  const snapshotBytes = new Gauge({ name: 'herald_snapshot_bytes', help: 'Uncompressed size of the published snapshot.', registers });
+  // The freshness gauges keep the names and meaning they had before prom-client (README, alerts).
+  const open = new Gauge({ name: 'herald_incidents_open', help: 'Incidents not yet resolved.', registers });
+  const overdue = new Gauge({ name: 'herald_incidents_overdue', help: 'Open incidents whose next public update is past due.', registers });
+  const nextDeadline = new Gauge({
+    name: 'herald_next_deadline_seconds',
+    help: 'Seconds until the nearest next-update deadline of an open incident (negative once passed).',
+    registers,
+  });
+  const watchdogLastRun = new Gauge({
+    name: 'herald_freshness_watchdog_last_run_timestamp_seconds',
+    help: 'When the freshness watchdog last completed a pass (Unix time).',
+    registers,
+  });
+
+  let readState: (() => Promise<ScrapeState>) | null = null;
+
+  function apply(state: ScrapeState) {
+    open.set(state.freshness.open);
+    overdue.set(state.freshness.overdue);
+    // Absent, not 0, while nothing is open: there is no deadline to count down to.
+    if (state.freshness.nextDeadlineSeconds === null) nextDeadline.remove({});
+    else nextDeadline.set(state.freshness.nextDeadlineSeconds);
+    if (state.freshness.watchdogLastRunAt === null) watchdogLastRun.remove({});
+    else watchdogLastRun.set(Math.floor(state.freshness.watchdogLastRunAt.getTime() / 1000));
+    for (const channel of CHANNELS) {
+      outboxDepth.set({ channel }, state.outbox[channel].depth);
+      outboxAge.set({ channel }, state.outbox[channel].oldestAgeSeconds);
+    }
+    snapshotFiles.set(state.snapshot.files);
+    snapshotBytes.set(state.snapshot.bytes);
+  }
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    /** One request answered (by the app or the raw read path). */
+    observeRequest(r: { method: string; route: string; status: number; seconds: number }) {
+      requestDuration.observe({ method: METHODS.has(r.method) ? r.method : 'other', route: r.route, status: String(r.status) }, r.seconds);
+    },
+    observePublish(r: { seconds: number; filesChanged: number; at: Date } | { failed: true }) {
+      if ('failed' in r) return publishFailures.inc();
+      publishDuration.observe(r.seconds);
+      publishFiles.observe(r.filesChanged);
+      lastPublish.set(r.at.getTime() / 1000);
+    },
+    /** A sender batch's outcomes; a hard failure that suppressed an address counts as `suppressed`. */
+    observeDeliveries(rows: readonly { id: number; kind: OutboxKind }[], results: readonly AttemptResult[]) {
+      const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+      for (const result of results) {
+        const channel = channelOf(kinds.get(result.id) ?? 'incident');
+        const outcome = 'suppress' in result && result.suppress ? 'suppressed' : result.outcome;
+        deliveries.inc({ channel, outcome });
+        if (channel !== 'mail' && (result.outcome === 'retry' || result.outcome === 'failed')) webhookFailures.inc({ channel });
+      }
+    },
+    /** Where the gauges of what *is* come from; read once per scrape. */
+    collectAtScrape(read: () => Promise<ScrapeState>) {
+      readState = read;
+    },
+    /** The exposition text, gauges refreshed first. */
+    async render(): Promise<string> {
+      if (readState) apply(await readState());
+      return registry.metrics();
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,47 @@
+import type { Db } from '../db/client.ts';
+import { outboxBacklog } from '../db/outbox-health.ts';
+import type { Clock } from '../domain/clock.ts';
+import { assessOpenIncidents } from '../freshness/assess.ts';
+import type { Snapshot } from '../publish/snapshot.ts';
+import { CHANNELS, type ScrapeState } from './registry.ts';
+
+export type ScrapeDeps = {
+  db: Db;
+  clock: Clock;
+  site: { publicUrl: string; updateIntervalMinutes: number };
+  snapshot: Pick<Snapshot, 'paths' | 'get'>;
+  watchdog: { lastTickAt(): Date | null };
+};
+
+/**
+ * Reads what the gauges report, at scrape time: the freshness of open incidents (computed from
+ * the incidents themselves, so it stays truthful if the watchdog stopped), the outbox backlog
+ * per channel, and the snapshot in memory.
+ */
+export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
+  return async () => {
+    const now = deps.clock.now();
+    const assessment = await assessOpenIncidents(deps.db, now, deps.site);
+    const backlog = await outboxBacklog(deps.db);
+    const outbox = Object.fromEntries(CHANNELS.map((c) => [c, { depth: 0, oldestAgeSeconds: 0 }])) as ScrapeState['outbox'];
+    for (const row of backlog) {
+      outbox[row.channel] = {
+        depth: row.depth,
+        oldestAgeSeconds: row.oldestCreatedAt ? Math.max(0, Math.round((now.getTime() - Date.parse(row.oldestCreatedAt)) / 1000)) : 0,
+      };
+    }
+    let bytes = 0;
+    const paths = deps.snapshot.paths();
+    for (const path of paths) bytes += deps.snapshot.get(path)?.body.length ?? 0;
+    return {
+      freshness: {
+        open: assessment.open.length,
+        overdue: assessment.overdue.length,
+        nextDeadlineSeconds: assessment.nextDeadline ? Math.round((assessment.nextDeadline.getTime() - now.getTime()) / 1000) : null,
+        watchdogLastRunAt: deps.watchdog.lastTickAt(),
+      },
+      outbox,
+      snapshot: { files: paths.length, bytes },
+    };
+  };
+}
