@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { routeGroup } from '../../api/http/observe.ts';
+import { childLog } from '../../api/log.ts';
+import { requestContext } from '../../api/logging/context.ts';
+import { createLogger, toLog } from '../../api/logging/logger.ts';
+import { prettyLine } from '../../api/logging/pretty.ts';
+import { makeScrubber, scrubPath } from '../../api/logging/scrub.ts';
+
+function capture(format: 'json' | 'pretty' = 'json', secrets: string[] = []) {
+  const lines: string[] = [];
+  const log = toLog(createLogger({ format, secrets, destination: { write: (l: string) => lines.push(l) } }));
+  return { log, lines, json: () => lines.map((l) => JSON.parse(l) as Record<string, any>) };
+}
+
+describe('the Log call shape on pino', () => {
+  it("turns log.error('[X] failed:', error) into one line with the error's message and an err field", () => {
+    const { log, json } = capture();
+    log.error('[Outbox] A sender batch failed:', new Error('connection refused'));
+    const [line] = json();
+    expect(line).toMatchObject({ level: 'error', msg: '[Outbox] A sender batch failed: connection refused', err: { type: 'Error', message: 'connection refused' } });
+    expect(line?.err.stack).toContain('connection refused');
+    expect(Number.isNaN(Date.parse(line?.time))).toBe(false);
+  });
+
+  it('merges plain objects as fields and keeps extra strings in the message', () => {
+    const { log, json } = capture();
+    log.warn('[A] one', 'two', { count: 3 });
+    expect(json()[0]).toMatchObject({ level: 'warn', msg: '[A] one two', count: 3 });
+  });
+
+  it('names the job of a child log and the request of a line written inside one', () => {
+    const { log, json } = capture();
+    childLog(log, { job: 'outbox' }).info('[Outbox] tick');
+    requestContext.run({ reqId: 'req-1' }, () => log.info('[HTTP] inside'));
+    expect(json()).toEqual([expect.objectContaining({ job: 'outbox', msg: '[Outbox] tick' }), expect.objectContaining({ reqId: 'req-1', msg: '[HTTP] inside' })]);
+  });
+
+  it('redacts secret fields and secret values wherever they appear', () => {
+    const { log, lines } = capture('json', ['the-herald-secret-value-123456']);
+    log.info('[X] config', { password: 'hunter2-hunter2', nested: { token: 'abc-def-ghi-jkl' } });
+    log.error('[X] failed with the-herald-secret-value-123456 inside:', new Error('smtp://user:p%40ss-word@mail.example.com:587 refused'));
+    const all = lines.join('');
+    for (const secret of ['hunter2-hunter2', 'abc-def-ghi-jkl', 'the-herald-secret-value-123456', 'p%40ss-word']) expect(all).not.toContain(secret);
+    expect(all).toContain('smtp://user:[redacted]@mail.example.com:587');
+  });
+
+  it('writes a readable line in pretty mode', () => {
+    const { log, lines } = capture('pretty');
+    childLog(log, { job: 'maintenance' }).info('[Maintenance] Moved MNT-1.');
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[Maintenance\] Moved MNT-1\. \(maintenance\)\n$/);
+  });
+});
+
+describe('scrubbing', () => {
+  it.each([
+    ['/subscribe/confirm/1.abcDEF_-123', '/subscribe/confirm/[redacted]'],
+    ['/subscribe/manage/1.abc?x=1', '/subscribe/manage/[redacted]'],
+    ['/unsubscribe/1.abc', '/unsubscribe/[redacted]'],
+    ['/api/admin/subscribers?q=ann@example.com', '/api/admin/subscribers'],
+    ['/incidents/INC-4', '/incidents/INC-4'],
+  ])('logs %s as %s', (path, logged) => expect(scrubPath(path)).toBe(logged));
+
+  it('takes bearer tokens and URL passwords out of free text', () => {
+    const scrub = makeScrubber([]);
+    expect(scrub('Authorization: Bearer abc.def-123')).toBe('Authorization: Bearer [redacted]');
+    expect(scrub('libsql://db.example.com?authToken=xyz123')).toBe('libsql://db.example.com?authToken=[redacted]');
+  });
+
+  it('leaves a line that is not JSON as it is in pretty mode', () => expect(prettyLine('plain')).toBe('plain\n'));
+});
+
+describe('route groups for metric labels', () => {
+  it.each([
+    ['/', 'page'],
+    ['/incidents/INC-42', 'page'],
+    ['/feed.xml', 'feed'],
+    ['/services/api/feed.xml', 'feed'],
+    ['/api/v2/summary.json', 'statuspage-api'],
+    ['/api/admin/incidents/INC-4/updates', 'admin-api:incidents'],
+    ['/API/Admin/Incidents', 'admin-api:incidents'],
+    ['/api/admin/whatever', 'admin-api'],
+    ['/admin/incidents/INC-4', 'desk'],
+    ['/unsubscribe/[redacted]', 'subscribe'],
+    ['/healthz/freshness', 'health'],
+    ['/metrics', 'metrics'],
+    ['/_astro/site.css', 'asset'],
+  ])('%s is %s', (path, group) => expect(routeGroup(path)).toBe(group));
+});
