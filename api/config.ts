@@ -70,7 +70,10 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Every secret value of a configuration: what the log scrubs and what `npm run doctor` masks. */
 export function configSecrets(config: Config): string[] {
   const smtpPassword = config.smtpUrl ? safeDecode(new URL(config.smtpUrl).password) : undefined;
-  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword].filter((s): s is string => Boolean(s));
+  // A Slack incoming-webhook URL is a credential: whoever has it can post to the channel.
+  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword, config.slackWebhookUrl, config.freshness.webhookUrl].filter(
+    (s): s is string => Boolean(s),
+  );
 }
 
 function safeDecode(s: string): string {
