@@ -6,6 +6,9 @@ import type { Role } from './roles.ts';
 export type User = { id: number; email: string; name: string | null; role: Role; createdAt: string; disabledAt: string | null };
 type Row = Record<string, unknown>;
 
+/** Something@something, no spaces: enough to catch a typo without refusing a real address. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+
 const toUser = (r: Row): User => ({
   id: Number(r.id),
   email: String(r.email),
@@ -20,7 +23,7 @@ export async function createUser(db: Executor, input: { email: string; role: Rol
   const problem = passwordProblem(input.password);
   if (problem) throw new ValidationError(`[Users] The password is too short: ${problem}.`, [{ path: 'password', message: problem }]);
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError(`[Users] "${input.email}" is not an email address.`, [{ path: 'email', message: 'must be an email address' }]);
+  if (!EMAIL_PATTERN.test(email)) throw new ValidationError(`[Users] "${input.email}" is not an email address.`, [{ path: 'email', message: 'must be an email address' }]);
   const existing = await db.execute({ sql: 'SELECT 1 FROM users WHERE email = ?', args: [email] });
   if (existing.rows[0]) throw new ConflictError(`[Users] ${email} exists already; \`npm run user -- password ${email}\` sets a new password.`);
   const at = now.toISOString();

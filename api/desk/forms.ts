@@ -1,13 +1,14 @@
 /**
  * From a posted desk form to the same input the API takes, validated by the same shared
- * schemas, with the template's `{{…}}` filled from the form's own fields. Pure.
+ * schemas (through `parseForm`), with the template's `{{…}}` filled from the form's own
+ * fields. Pure.
  */
-import type { z } from 'zod';
 import { formatDuration } from '../domain/duration.ts';
 import { postmortemDueAt } from '../domain/incident.ts';
 import { CreateIncidentInput, PostUpdateInput, type Incident } from '../domain/schemas.ts';
 import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../domain/vocabulary.ts';
 import { fillTemplate, leftovers, type Template } from './templates.ts';
+import { parseForm, type Checked } from './validate.ts';
 import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';
 
 const SERVICE_FIELD = 'svc.';
@@ -91,50 +92,44 @@ export function updateValues(v: UpdateValues, incident: Incident, now: Date): Re
   };
 }
 
-type Result<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
-
-function toErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
-
-function messageOrErrors(message: string, values: Record<string, string>, templates: readonly Template[]): { message: string } | { errors: FieldErrors } {
+/** The message with its `{{…}}` filled, or the blanks still in it as the message field's error. */
+function filledMessage(message: string, values: Record<string, string>, templates: readonly Template[]): { message: string; errors: FieldErrors } {
   const filled = fillTemplate(message, values).trim();
   const blanks = leftovers(filled, templates);
-  if (blanks.length) return { errors: { message: `Fill in or remove ${blanks.join(', ')} before posting.` } };
-  return { message: filled };
+  return { message: filled, errors: blanks.length ? { message: `Fill in or remove ${blanks.join(', ')} before posting.` } : {} };
+}
+
+/** The schema's verdict, with the template's blanks (if any) as the message's error. */
+function withBlanks<T>(checked: Checked<T>, blanks: FieldErrors): Checked<T> {
+  if (Object.keys(blanks).length === 0) return checked;
+  return { ok: false, errors: { ...(checked.ok ? {} : checked.errors), ...blanks } };
 }
 
 const notifyValue = (n: 'auto' | 'yes' | 'no') => (n === 'auto' ? undefined : n === 'yes');
 
-export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, templates: readonly Template[]): Result<CreateIncidentInput> {
-  const filled = messageOrErrors(v.message, createValues(v, names, now), templates);
-  const parsed = CreateIncidentInput.safeParse({
+export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, templates: readonly Template[]): Checked<CreateIncidentInput> {
+  const filled = filledMessage(v.message, createValues(v, names, now), templates);
+  const checked = parseForm(CreateIncidentInput, {
     title: v.title,
     severity: v.severity,
     status: v.status,
-    message: 'message' in filled ? filled.message : 'x',
+    message: filled.message,
     services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
     impact: v.impact || undefined,
     commander: v.commander || undefined,
     nextUpdateInMinutes: Number(v.nextUpdateInMinutes),
     notify: notifyValue(v.notify),
   });
-  const errors = { ...(parsed.success ? {} : toErrors(parsed.error)), ...('errors' in filled ? filled.errors : {}) };
-  return parsed.success && Object.keys(errors).length === 0 ? { ok: true, input: parsed.data } : { ok: false, errors };
+  return withBlanks(checked, filled.errors);
 }
 
-export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, templates: readonly Template[]): Result<PostUpdateInput> {
-  const filled = messageOrErrors(v.message, updateValues(v, incident, now), templates);
+export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, templates: readonly Template[]): Checked<PostUpdateInput> {
+  const filled = filledMessage(v.message, updateValues(v, incident, now), templates);
   const eta = etaFromField(v.eta);
   const resolving = v.status === 'resolved';
-  const parsed = PostUpdateInput.safeParse({
+  const checked = parseForm(PostUpdateInput, {
     status: v.status,
-    message: 'message' in filled ? filled.message : 'x',
+    message: filled.message,
     services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
     eta: resolving ? undefined : eta === 'invalid' ? 'not a date' : eta,
     nextUpdateInMinutes: resolving ? undefined : Number(v.nextUpdateInMinutes),
@@ -142,8 +137,7 @@ export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, te
     postmortemUrl: resolving ? v.postmortemUrl || undefined : undefined,
     notify: notifyValue(v.notify),
   });
-  const errors = { ...(parsed.success ? {} : toErrors(parsed.error)), ...('errors' in filled ? filled.errors : {}) };
-  return parsed.success && Object.keys(errors).length === 0 ? { ok: true, input: parsed.data } : { ok: false, errors };
+  return withBlanks(checked, filled.errors);
 }
 
 /** The message as it would be posted now, for the preview: blanks filled where the form allows. */

@@ -1,0 +1,66 @@
+/**
+ * The desk's one way to check a form: the shared schemas decide what is valid (as they do for
+ * the API), and every problem — a schema issue or a domain error from a command — becomes an
+ * error on the field it is about, so the page comes back with the error beside that field.
+ */
+import type { z } from 'zod';
+import { ConflictError, ValidationError } from '../errors.ts';
+import type { FieldErrors } from './views.ts';
+
+export type Checked<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
+export type Attempted<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/** The key an error is shown under: the form field (first path segment), or 'form' for the whole form. */
+const fieldOf = (path: readonly PropertyKey[] | string): string => String((typeof path === 'string' ? path.split('.') : path)[0] ?? '') || 'form';
+
+/** The message without its `[Subsystem] ` prefix: on the form, the page says where it is. */
+const plain = (message: string) => message.replace(/^\[[\w ]+\] /, '');
+
+/**
+ * Validates a form's values with a shared schema. Each field keeps its first issue; `wording`
+ * replaces the schema's words for a field where the form can say it better to a person.
+ *
+ * @example parseForm(PatchUpdateInput, { message: '  ' }) // { ok: false, errors: { message: 'must not be empty' } }
+ * @example parseForm(Role, 'root', { form: 'Choose a role.' }) // { ok: false, errors: { form: 'Choose a role.' } }
+ */
+export function parseForm<S extends z.ZodType>(schema: S, values: unknown, wording: Readonly<Record<string, string>> = {}): Checked<z.output<S>> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = fieldOf(issue.path);
+    errors[field] ??= wording[field] ?? issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/**
+ * A domain error about what the form asked for — invalid (400) or at odds with the current
+ * state (409) — as field errors: its `fields` beside their fields, else its message for the
+ * form as a whole. Null for any other error (not signed in, not allowed, the page's subject
+ * gone, a fault of ours), which goes on to `onError` and the desk's error page.
+ *
+ * @example fieldErrorsOf(new ValidationError('[Users] Too short.', [{ path: 'password', message: 'use at least 12 characters' }])) // { password: 'use at least 12 characters' }
+ */
+export function fieldErrorsOf(error: unknown): FieldErrors | null {
+  if (!(error instanceof ValidationError || error instanceof ConflictError)) return null;
+  const errors: FieldErrors = {};
+  for (const f of error.fields ?? []) errors[fieldOf(f.path)] ??= f.message;
+  if (Object.keys(errors).length === 0) errors.form = plain(error.message);
+  return errors;
+}
+
+/**
+ * Runs a command for a form: its result, or the domain error about the input as field errors
+ * (`fieldErrorsOf`); anything else is thrown on.
+ */
+export async function attempt<T>(run: () => Promise<T>): Promise<Attempted<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const errors = fieldErrorsOf(error);
+    if (!errors) throw error;
+    return { ok: false, errors };
+  }
+}
+
