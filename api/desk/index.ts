@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import { permissionGroup } from './permissions.ts';
 import { deskAccountRoutes } from './routes/account.ts';
 import { deskAuditRoutes } from './routes/audit.ts';
 import { deskDashboardRoutes } from './routes/dashboard.ts';
 import { deskDetailsRoutes } from './routes/details.ts';
 import { deskEditUpdateRoutes } from './routes/edit-update.ts';
-import { deskIncidentRoutes } from './routes/incident.ts';
+import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
-import { deskServiceRoutes } from './routes/services.ts';
+import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
 import { deskSignInRoutes } from './routes/sign-in.ts';
 import { deskTokenRoutes } from './routes/tokens.ts';
 import { deskUserRoutes } from './routes/users.ts';
@@ -16,19 +17,26 @@ import { deskUserRoutes } from './routes/users.ts';
 /**
  * The comms lead's desk under /admin: server-rendered pages and plain form posts (each works
  * without JavaScript). The gate in front of it (`requireDesk`) has already checked the
- * session, the origin and the CSRF token.
+ * session, the origin and the CSRF token; here each route sits in the group of the permission
+ * it needs (api/auth/roles.ts), and the group checks the role before any handler runs.
  */
 export const deskRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
+    // Sign-in and sign-out: the gate lets them through without a session.
     .route('/', deskSignInRoutes(deps))
-    .route('/', deskDashboardRoutes(deps))
-    .route('/', deskNewIncidentRoutes(deps))
-    .route('/', deskEditUpdateRoutes(deps))
-    .route('/', deskDetailsRoutes(deps))
-    .route('/', deskIncidentRoutes(deps))
-    .route('/', deskAuditRoutes(deps))
-    .route('/', deskServiceRoutes(deps))
-    .route('/', deskAccountRoutes(deps))
-    .route('/', deskTokenRoutes(deps))
-    .route('/', deskUserRoutes(deps))
-    .route('/', deskPreviewRoutes(deps));
+    // Before `read`: /admin/incidents/new must be matched before /admin/incidents/:ref.
+    .route(
+      '/',
+      permissionGroup(
+        'publish',
+        deskNewIncidentRoutes(deps),
+        deskEditUpdateRoutes(deps),
+        deskIncidentUpdateRoutes(deps),
+        deskDetailsRoutes(deps),
+        deskServiceStatusRoutes(deps),
+        deskPreviewRoutes(deps),
+      ),
+    )
+    .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
+    // Every role; the account page is each user's own password.
+    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));

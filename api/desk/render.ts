@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { can } from '../auth/roles.ts';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { UnauthorizedError } from '../errors.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import type { AdminLocals } from './views.ts';
 
@@ -43,7 +44,7 @@ const SECURITY_HEADERS = {
 };
 
 /** Renders a desk page through the Astro bundle, per request, never into the snapshot. */
-export async function renderDesk(c: Context<HeraldEnv>, deps: AppDeps, view: AdminLocals, status: 200 | 400 | 401 | 409 | 429 = 200) {
+export async function renderDesk(c: Context<HeraldEnv>, deps: AppDeps, view: AdminLocals, status: ContentfulStatusCode = 200) {
   if (!deps.renderPage) throw new Error('[Desk] No page renderer is loaded; run `npm run build`.');
   const model = deps.publisher.current() ?? (await deps.publisher.publish('all')).model;
   const html = await deps.renderPage(PAGE_PATH[view.page], model, { admin: view });
@@ -65,14 +66,6 @@ export function common(c: Context<HeraldEnv>, deps: AppDeps) {
 }
 
 export const flashFor = (code: string | undefined): string | null => FLASH[code ?? ''] ?? null;
-
-/** Refuses a desk write the signed-in role may not make (support cannot publish). */
-export function needs(c: Context<HeraldEnv>, permission: 'publish' | 'manage') {
-  const role = c.get('role');
-  if (!role || !can(role, permission)) {
-    throw new ForbiddenError(`[Desk] Your role (${role ?? 'none'}) cannot ${permission === 'publish' ? 'publish' : 'manage users and tokens'}; ask an admin.`);
-  }
-}
 
 /** The parsed form body as strings (a repeated field keeps its last value). */
 export async function formBody(c: Context<HeraldEnv>): Promise<Record<string, string>> {

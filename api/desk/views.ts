@@ -12,7 +12,7 @@ export type FieldErrors = Record<string, string>;
 export type ServiceOption = { slug: string; name: string; status: ServiceStatus; groupName: string | null };
 export type TemplateChoice = { slug: string; name: string; note: string };
 
-type Common = {
+export type Common = {
   user: DeskUser;
   csrf: string;
   now: string;
@@ -73,6 +73,9 @@ export type UpdateValues = {
   services: Record<string, string>;
 };
 
+/** The incident's own fields as the details form shows them. */
+export type DetailsValues = { title: string; severity: string; impact: string; commander: string };
+
 export type IncidentPageView = Common & {
   page: 'incident';
   /** 'update' posts the next update; 'resolve' the resolution. */
@@ -89,6 +92,9 @@ export type IncidentPageView = Common & {
   /** For P0/P1: when the postmortem is due if the incident is resolved now. */
   postmortemDueIfResolvedNow: string | null;
   notices: { kind: string; seq: number; createdAt: string; recipients: number }[];
+  /** The reopen form (shown once resolved) and the details form, each with its own errors. */
+  reopen: { values: { status: string; message: string }; errors: FieldErrors };
+  details: { values: DetailsValues; errors: FieldErrors };
 };
 
 export type EditUpdateView = Common & {
@@ -102,6 +108,7 @@ export type EditUpdateView = Common & {
 
 export type AuditView = Common & { page: 'audit'; ref: string; entries: AuditRecord[] };
 
+/** `errors` is keyed by service slug: each service has its own small form. */
 export type ServicesView = Common & { page: 'services'; services: ServiceOption[]; errors: FieldErrors };
 
 export type AccountView = Common & { page: 'account'; errors: FieldErrors };
@@ -112,6 +119,8 @@ export type TokensView = Common & {
   /** Shown once, right after creation. */
   created: { name: string; token: string } | null;
   errors: FieldErrors;
+  /** What was typed, kept on an error. */
+  values: { name: string; role: string };
 };
 
 export type UsersView = Common & {
@@ -125,6 +134,16 @@ export type UsersView = Common & {
 export type SignInView = { page: 'sign-in'; email: string; next: string; error: string | null; flash: string | null };
 
 export type AdminLocals = DashboardView | NewIncidentView | IncidentPageView | EditUpdateView | AuditView | ServicesView | AccountView | TokensView | UsersView | SignInView;
+
+/**
+ * The attributes that tie a control to its error (and hint): marked invalid and described by
+ * the error shown beside it.
+ * @example fieldAria('f-title', 'must not be empty', 'f-title-hint') // { 'aria-invalid': 'true', 'aria-describedby': 'f-title-hint f-title-error' }
+ */
+export function fieldAria(id: string, error: string | undefined, hint?: string): { 'aria-invalid'?: 'true'; 'aria-describedby'?: string } {
+  const describedBy = [hint, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
+  return { ...(error ? { 'aria-invalid': 'true' as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) };
+}
 
 /** Narrows `Astro.locals.admin` to the page's own view, failing loudly if a route passed another. */
 export function viewFor<P extends AdminLocals['page']>(admin: AdminLocals | undefined, page: P): Extract<AdminLocals, { page: P }> {

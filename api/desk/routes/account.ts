@@ -1,13 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import { verifyPassword } from '../../auth/passwords.ts';
+import { NewPasswordInput } from '../../auth/inputs.ts';
 import { findUserForSignIn } from '../../auth/users.ts';
 import { changePassword } from '../../commands/access.ts';
-import { ValidationError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { sessionCookieName } from '../guard.ts';
 import { actingUser } from './shared.ts';
 import { common, formBody, renderDesk } from '../render.ts';
+import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors } from '../views.ts';
 
 /**
@@ -24,13 +25,10 @@ export const deskAccountRoutes = (deps: AppDeps) => {
       const body = await formBody(c);
       const user = session ? await findUserForSignIn(deps.db, session.email) : null;
       if (!user || !(await verifyPassword(body.current ?? '', user.passwordHash))) return show(c, { current: 'That is not your current password.' });
-      if ((body.password ?? '') !== (body.confirm ?? '')) return show(c, { confirm: 'The two new passwords differ.' });
-      try {
-        await changePassword(actingUser(c, deps), user.id, body.password ?? '');
-      } catch (error) {
-        if (error instanceof ValidationError) return show(c, { password: error.fields?.[0]?.message ?? error.message });
-        throw error;
-      }
+      const checked = parseForm(NewPasswordInput, { password: body.password ?? '', confirm: body.confirm ?? '' });
+      if (!checked.ok) return show(c, checked.errors);
+      const changed = await attempt(() => changePassword(actingUser(c, deps), user.id, checked.input.password));
+      if (!changed.ok) return show(c, changed.errors);
       deleteCookie(c, sessionCookieName(deps.config.publicUrl), { path: '/', secure: deps.config.publicUrl.startsWith('https:') });
       return c.redirect('/admin/sign-in?done=password', 303);
     });

@@ -5,9 +5,10 @@ import { NotFoundError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import { idFromRef } from '../../domain/refs.ts';
-import { common, formBody, needs, renderDesk } from '../render.ts';
+import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
-import { actingUser, formErrors, isPreview } from './shared.ts';
+import { attempt, parseForm } from '../validate.ts';
+import { actingUser, isPreview } from './shared.ts';
 
 /**
  * GET/POST /admin/incidents/:ref/updates/:id/edit — corrects an update's message through the
@@ -37,25 +38,18 @@ export const deskEditUpdateRoutes = (deps: AppDeps) => {
     );
   return new Hono<HeraldEnv>()
     .get('/admin/incidents/:ref/updates/:id/edit', async (c) => {
-      needs(c, 'publish');
       const { incident, update } = await load(c);
       return show(c, incident, update, update.message, {}, false);
     })
     .post('/admin/incidents/:ref/updates/:id/edit', async (c) => {
-      needs(c, 'publish');
       const { incident, update } = await load(c);
       const body = await formBody(c);
       const message = (body.message ?? '').replace(/\r\n/g, '\n');
       if (isPreview(body)) return show(c, incident, update, message, {}, true);
-      const parsed = PatchUpdateInput.safeParse({ message });
-      if (!parsed.success) return show(c, incident, update, message, { message: parsed.error.issues[0]?.message ?? 'invalid' }, false);
-      try {
-        await editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, parsed.data.message);
-      } catch (error) {
-        const errors = formErrors(error);
-        if (!errors) throw error;
-        return show(c, incident, update, message, errors, false);
-      }
+      const checked = parseForm(PatchUpdateInput, { message });
+      if (!checked.ok) return show(c, incident, update, message, checked.errors, false);
+      const edited = await attempt(() => editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, checked.input.message));
+      if (!edited.ok) return show(c, incident, update, message, edited.errors, false);
       return c.redirect(`/admin/incidents/${incident.ref}?done=edited`, 303);
     });
 };

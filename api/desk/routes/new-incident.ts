@@ -3,10 +3,11 @@ import { declareIncident } from '../../commands/incidents.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import { createValues, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
-import { common, formBody, needs, renderDesk } from '../render.ts';
+import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors, NewIncidentValues } from '../views.ts';
 import { namesOf, serviceOptions } from './data.ts';
-import { actingUser, choices, chooseTemplate, formErrors, isPreview, templatesOf } from './shared.ts';
+import { attempt } from '../validate.ts';
+import { actingUser, choices, chooseTemplate, isPreview, templatesOf } from './shared.ts';
 
 /**
  * GET /admin/incidents/new — the form, prefilled from the plan's Initial Alert template.
@@ -28,26 +29,19 @@ export const deskNewIncidentRoutes = (deps: AppDeps) => {
   };
   return new Hono<HeraldEnv>()
     .get('/admin/incidents/new', async (c) => {
-      needs(c, 'publish');
       const template = chooseTemplate(templatesOf(deps), 'create', c.req.query('template'));
       const values = readNewIncident({ message: template?.body ?? '' });
       return show(c, values, {}, false, template?.slug);
     })
     .post('/admin/incidents/new', async (c) => {
-      needs(c, 'publish');
       const body = await formBody(c);
       const values = readNewIncident(body);
       if (isPreview(body)) return show(c, values, {}, true);
       const services = await serviceOptions(deps.db);
       const result = toCreateInput(values, namesOf(services), deps.clock.now(), templatesOf(deps));
       if (!result.ok) return show(c, values, result.errors, false);
-      try {
-        const incident = await declareIncident(actingUser(c, deps), result.input);
-        return c.redirect(`/admin/incidents/${incident.ref}?done=created`, 303);
-      } catch (error) {
-        const errors = formErrors(error);
-        if (!errors) throw error;
-        return show(c, values, errors, false);
-      }
+      const declared = await attempt(() => declareIncident(actingUser(c, deps), result.input));
+      if (!declared.ok) return show(c, values, declared.errors, false);
+      return c.redirect(`/admin/incidents/${declared.value.ref}?done=created`, 303);
     });
 };

@@ -1,27 +1,29 @@
 import { Hono, type Context } from 'hono';
 import { editService } from '../../commands/services.ts';
-import { ServiceStatus } from '../../domain/vocabulary.ts';
+import { PatchServiceInput } from '../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { common, formBody, needs, renderDesk } from '../render.ts';
+import { common, formBody, renderDesk } from '../render.ts';
+import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors } from '../views.ts';
 import { serviceOptions } from './data.ts';
 import { actingUser } from './shared.ts';
 
-/**
- * GET /admin/services — every service's current status. POST /admin/services/:slug — sets one
- * outside an incident (audited as service.status, republished at once).
- */
-export const deskServiceRoutes = (deps: AppDeps) => {
-  const show = async (c: Context<HeraldEnv>, errors: FieldErrors) =>
-    renderDesk(c, deps, { ...common(c, deps), page: 'services', services: await serviceOptions(deps.db), errors }, Object.keys(errors).length ? 400 : 200);
-  return new Hono<HeraldEnv>()
-    .get('/admin/services', (c) => show(c, {}))
-    .post('/admin/services/:slug', async (c) => {
-      needs(c, 'publish');
-      const slug = c.req.param('slug');
-      const status = ServiceStatus.safeParse((await formBody(c)).status);
-      if (!status.success) return show(c, { [slug]: 'Choose one of the listed statuses.' });
-      await editService(actingUser(c, deps), slug, { status: status.data });
-      return c.redirect('/admin/services?done=service', 303);
-    });
-};
+/** The services page: every service's current status, with each one's form (errors keyed by slug). */
+const showServices = async (c: Context<HeraldEnv>, deps: AppDeps, errors: FieldErrors) =>
+  renderDesk(c, deps, { ...common(c, deps), page: 'services', services: await serviceOptions(deps.db), errors }, Object.keys(errors).length ? 400 : 200);
+
+/** GET /admin/services — every service's current status (read-only). */
+export const deskServiceRoutes = (deps: AppDeps) => new Hono<HeraldEnv>().get('/admin/services', (c) => showServices(c, deps, {}));
+
+/** POST /admin/services/:slug — sets one outside an incident (audited as service.status, republished at once). */
+export const deskServiceStatusRoutes = (deps: AppDeps) =>
+  new Hono<HeraldEnv>().post('/admin/services/:slug', async (c) => {
+    const slug = c.req.param('slug');
+    // The page has one small form per service: its error goes beside that service's status.
+    const refuse = (errors: FieldErrors) => showServices(c, deps, { [slug]: errors.status ?? Object.values(errors)[0] ?? '' });
+    const checked = parseForm(PatchServiceInput, { status: (await formBody(c)).status }, { status: 'Choose one of the listed statuses.' });
+    if (!checked.ok) return refuse(checked.errors);
+    const saved = await attempt(() => editService(actingUser(c, deps), slug, checked.input));
+    if (!saved.ok) return refuse(saved.errors);
+    return c.redirect('/admin/services?done=service', 303);
+  });

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { as } from '../../commands/context.ts';
-import { HeraldError, type FieldIssue } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { loadTemplates, type Template, type TemplateUse } from '../templates.ts';
-import type { FieldErrors, TemplateChoice } from '../views.ts';
+import type { TemplateChoice } from '../views.ts';
 
 const DEFAULT_CONTENT = join(import.meta.dirname, '..', '..', '..', 'content');
 
@@ -19,15 +18,6 @@ export function chooseTemplate(templates: readonly Template[], use: TemplateUse,
 
 export const choices = (templates: readonly Template[], use: TemplateUse): TemplateChoice[] =>
   templates.filter((t) => t.use === use).map((t) => ({ slug: t.slug, name: t.name, note: t.note }));
-
-/** A domain error from a command, shown on the form beside its fields instead of as JSON. */
-export function formErrors(error: unknown): FieldErrors | null {
-  if (!(error instanceof HeraldError) || error.status >= 500 || error.status === 401 || error.status === 403) return null;
-  const errors: FieldErrors = {};
-  for (const f of error.fields ?? ([] as FieldIssue[])) errors[f.path.split('.')[0] ?? 'form'] ??= f.message;
-  errors.form = error.message.replace(/^\[\w+\] /, '');
-  return errors;
-}
 
 export const isPreview = (body: Record<string, string>) => body.intent === 'preview';
 /** The commands' context, acting as the signed-in user. */

@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import { countdown } from '../../domain/freshness-alerts.ts';
+import { postmortemDueAt } from '../../domain/incident.ts';
+import { idFromRef } from '../../domain/refs.ts';
+import type { Incident } from '../../domain/schemas.ts';
+import { listNotices } from '../../freshness/store.ts';
+import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { renderMarkdown } from '../../markdown.ts';
+import { previewMessage, readUpdate, updateValues } from '../forms.ts';
+import { common, renderDesk } from '../render.ts';
+import { fillTemplate } from '../templates.ts';
+import type { DetailsValues, FieldErrors, IncidentPageView, UpdateValues } from '../views.ts';
+import { serviceOptions } from './data.ts';
+import { choices, chooseTemplate, templatesOf } from './shared.ts';
+
+export type Mode = 'update' | 'resolve';
+
+/** What the incident page's three forms show: as first shown, or as posted with their errors. */
+export type IncidentForms = {
+  mode: Mode;
+  values: UpdateValues;
+  errors?: FieldErrors;
+  preview?: boolean;
+  reopen?: IncidentPageView['reopen'];
+  details?: IncidentPageView['details'];
+};
+
+/** The update form as first shown: the chosen template with what is already known filled in. */
+export function freshUpdate(c: Context<HeraldEnv>, deps: AppDeps, incident: Incident, mode: Mode): UpdateValues {
+  const template = chooseTemplate(templatesOf(deps), mode === 'resolve' ? 'resolve' : 'update', c.req.query('template'));
+  const known = { title: incident.title, severity: incident.severity, impact: incident.impact ?? '', services: incident.services.map((s) => s.name).join(', ') };
+  return readUpdate({ status: incident.status === 'resolved' ? 'monitoring' : incident.status, message: fillTemplate(template?.body ?? '', known) }, mode);
+}
+
+export const detailsOf = (incident: Incident): DetailsValues => ({
+  title: incident.title,
+  severity: incident.severity,
+  impact: incident.impact ?? '',
+  commander: incident.commander ?? '',
+});
+
+/**
+ * The incident page: its timeline, the update (or resolve) form, the reopen form once resolved
+ * and the details form. 400 when any form comes back with errors.
+ */
+export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, incident: Incident, forms: IncidentForms) {
+  const now = deps.clock.now();
+  const { mode, values, errors = {}, preview = false } = forms;
+  const templates = templatesOf(deps);
+  const use = mode === 'resolve' ? 'resolve' : 'update';
+  const template = chooseTemplate(templates, use, c.req.query('template'));
+  const notices = await listNotices(deps.db, idFromRef('incident', incident.ref));
+  const reopen = forms.reopen ?? { values: { status: 'investigating', message: '' }, errors: {} };
+  const details = forms.details ?? { values: detailsOf(incident), errors: {} };
+  const failed = [errors, reopen.errors, details.errors].some((e) => Object.keys(e).length > 0);
+  return renderDesk(
+    c,
+    deps,
+    {
+      ...common(c, deps),
+      page: 'incident',
+      mode,
+      incident,
+      updatesHtml: Object.fromEntries(incident.updates.map((u) => [u.id, renderMarkdown(u.message)])),
+      values,
+      services: await serviceOptions(deps.db),
+      templates: choices(templates, use),
+      templateNote: template?.note ?? '',
+      errors,
+      previewHtml: preview ? renderMarkdown(previewMessage(values.message, updateValues(values, incident, now))) : null,
+      countdown: incident.nextUpdateDueAt ? countdown(new Date(incident.nextUpdateDueAt), now) : null,
+      postmortemDueIfResolvedNow: postmortemDueAt(incident.severity, now.toISOString()),
+      notices: notices.map((n) => ({ kind: n.kind, seq: n.seq, createdAt: n.createdAt, recipients: n.deliveries.length })),
+      reopen,
+      details,
+    },
+    failed ? 400 : 200,
+  );
+}
