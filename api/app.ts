@@ -13,7 +13,8 @@ import { openapiRoute } from './routes/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { freshnessRoutes } from './freshness/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
-import { requireDesk } from './desk/guard.ts';
+import { deskErrorPage } from './desk/errors.ts';
+import { isDeskPath, requireDesk } from './desk/guard.ts';
 import { deskRoutes } from './desk/index.ts';
 import { mountSubscriptions } from './subscribers/index.ts';
 
@@ -27,7 +28,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function createApp(deps: AppDeps) {
   // OpenAPIHono: mounting a documented route group also gathers its OpenAPI operations.
   const app = new OpenAPIHono<HeraldEnv>();
-  app.onError(handleError(deps.log));
+  app.onError(handleError(deps.log, deskErrorPage(deps)));
   app.use(requestId());
   // Before any routing, so no spelling of an admin path slips past.
   app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
@@ -68,7 +69,8 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => {
     const page = deps.snapshot.get('/404.html');
-    const wantsHtml = (c.req.header('accept') ?? '').includes('text/html') && !c.req.path.startsWith('/api/');
+    // The desk answers its own 404 as a desk page (through onError), not the public one.
+    const wantsHtml = (c.req.header('accept') ?? '').includes('text/html') && !c.req.path.startsWith('/api/') && !isDeskPath(c.req.path);
     if (page && wantsHtml) return c.html(page.body.toString(), 404);
     throw new NotFoundError(`[HTTP] Nothing at ${c.req.path}. The status page is at /, the API is described at /api/openapi.json.`);
   });

@@ -17,6 +17,7 @@ const PAGE_PATH: Record<AdminLocals['page'], string> = {
   account: '/admin/account',
   tokens: '/admin/tokens',
   users: '/admin/users',
+  error: '/admin/error',
 };
 
 /** Fixed confirmations, chosen by a code in the redirect so no page text comes from a URL. */

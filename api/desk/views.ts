@@ -133,7 +133,22 @@ export type UsersView = Common & {
 
 export type SignInView = { page: 'sign-in'; email: string; next: string; error: string | null; flash: string | null };
 
-export type AdminLocals = DashboardView | NewIncidentView | IncidentPageView | EditUpdateView | AuditView | ServicesView | AccountView | TokensView | UsersView | SignInView;
+export type AdminLocals = DashboardView | NewIncidentView | IncidentPageView | EditUpdateView | AuditView | ServicesView | AccountView | TokensView | UsersView | SignInView | ErrorView;
+
+/**
+ * A desk error as a page (api/desk/errors.ts): what happened, and a way on — sign-in when the
+ * session has ended, else back where the reader came from, else the dashboard.
+ */
+export type ErrorView = {
+  page: 'error';
+  status: number;
+  title: string;
+  message: string;
+  back: { href: string; label: string };
+  requestId: string;
+  /** The signed-in frame (nav, sign-out), when there is a session. */
+  frame: Common | null;
+};
 
 /**
  * The attributes that tie a control to its error (and hint): marked invalid and described by

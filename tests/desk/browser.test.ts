@@ -218,3 +218,34 @@ describe('the comms lead without JavaScript', () => {
     await context.close();
   });
 });
+
+describe('errors, without JavaScript', () => {
+  it('a refused form comes back with the error beside its field, and a missing incident is a desk page; both pass axe', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.getByLabel('Email').fill('comms@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+
+    await page.goto(`${server.url}/admin/incidents/new`);
+    await page.getByLabel('Title').fill('   ');
+    await page.getByLabel('Impact').fill('Typed before the error');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/admin/incidents/new') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Declare incident' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect.poll(() => page.locator('#f-title-error').textContent()).toBe('must not be empty');
+    expect(await page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Impact').inputValue()).toBe('Typed before the error');
+    await expectAccessible(page);
+
+    const missing = await page.goto(`${server.url}/admin/incidents/INC-999`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Back to the dashboard' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await context.close();
+  });
+});
