@@ -10,7 +10,7 @@ import type { SubscriberRecord } from '../subscribers/store.ts';
 import { signLink } from '../subscribers/tokens.ts';
 import type { MailMessage } from './mailer.ts';
 import type { OutboxRow } from './outbox.ts';
-import { fillTemplate, type MailTemplate, type MailTemplates, type TemplateVars } from './templates.ts';
+import { escapeHtml, type MailTemplate, type MailTemplates, type VarsOf } from './templates.ts';
 import { makeRef } from '../domain/refs.ts';
 
 export type ComposeSettings = {
@@ -47,8 +47,9 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 export const incidentMessageId = (publicUrl: string, incidentId: number, updateId: number, subscriberId: number) =>
   `<herald.inc${incidentId}.u${updateId}.s${subscriberId}@${host(publicUrl)}>`;
 
-function fill(template: MailTemplate, vars: TemplateVars) {
-  return { subject: fillTemplate(template.subject, vars, false), text: fillTemplate(template.text, vars, false), html: fillTemplate(template.html, vars, true) };
+/** Fills a compiled template: one pass, so what the values hold is never read as template. */
+function fill<K extends keyof MailTemplates>(template: MailTemplate<K>, vars: VarsOf<K>) {
+  return { subject: template.subject(vars), text: template.text(vars), html: template.html(vars) };
 }
 
 /** The mail an outbox row stands for, or why it should not be sent any more. */
@@ -58,7 +59,7 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
   const base = { to: subscriber.email };
   if (row.kind === 'confirm') {
     if (subscriber.state !== 'pending' || !links.confirmUrl) return { cancel: `subscriber is ${subscriber.state}` };
-    const vars = { siteTitle: settings.siteTitle, confirmUrl: links.confirmUrl };
+    const vars: VarsOf<'confirm'> = { siteTitle: settings.siteTitle, confirmUrl: links.confirmUrl };
     return { mail: { ...base, ...fill(settings.templates.confirm, vars), messageId: `<herald.confirm.o${row.id}@${host(settings.publicUrl)}>` } };
   }
   if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
@@ -68,13 +69,13 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
   if (row.kind === 'welcome') {
-    const vars = { siteTitle: settings.siteTitle, manageUrl: links.manageUrl };
+    const vars: VarsOf<'welcome'> = { siteTitle: settings.siteTitle, manageUrl: links.manageUrl };
     return { mail: { ...base, ...fill(settings.templates.welcome, vars), messageId: `<herald.welcome.o${row.id}@${host(settings.publicUrl)}>`, headers: listHeaders } };
   }
   const update = incident?.updates.find((u) => u.id === row.updateId);
   if (!incident || !update) return { cancel: 'update no longer exists' };
   const ref = makeRef('incident', incident.id);
-  const vars: TemplateVars = {
+  const vars: VarsOf<'incident'> = {
     siteTitle: settings.siteTitle,
     title: incident.title,
     ref,
@@ -84,7 +85,7 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
     message: markdownToText(update.message),
     messageHtml: renderMarkdown(update.message),
     services: incident.services.map((s) => `- ${s.name}: ${SERVICE_STATUS_LABEL[s.status]}`).join('\n'),
-    servicesHtml: incident.services.map((s) => `<li>${escape(s.name)}: ${escape(SERVICE_STATUS_LABEL[s.status])}</li>`).join(''),
+    servicesHtml: incident.services.map((s) => `<li>${escapeHtml(s.name)}: ${escapeHtml(SERVICE_STATUS_LABEL[s.status])}</li>`).join(''),
     nextUpdateBy: update.nextUpdateBy ? utc(update.nextUpdateBy) : null,
     postedAt: utc(update.createdAt),
     permalink: `${settings.publicUrl}/incidents/${ref}`,
@@ -114,7 +115,7 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
   if (!maintenance || !update) return { cancel: 'update no longer exists' };
   const links = subscriberLinks(settings, subscriber);
   const ref = makeRef('maintenance', maintenance.id);
-  const vars: TemplateVars = {
+  const vars: VarsOf<'incident'> = {
     siteTitle: settings.siteTitle,
     title: maintenance.title,
     ref,
@@ -124,7 +125,7 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
     message: markdownToText(update.message),
     messageHtml: renderMarkdown(update.message),
     services: maintenance.services.map((s) => `- ${s.name}`).join('\n'),
-    servicesHtml: maintenance.services.map((s) => `<li>${escape(s.name)}</li>`).join(''),
+    servicesHtml: maintenance.services.map((s) => `<li>${escapeHtml(s.name)}</li>`).join(''),
     nextUpdateBy: null,
     postedAt: utc(update.createdAt),
     permalink: `${settings.publicUrl}/maintenance/${ref}`,
@@ -146,5 +147,3 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
     },
   };
 }
-
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

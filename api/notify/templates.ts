@@ -4,40 +4,114 @@ import { ConfigError } from '../errors.ts';
 
 export type TemplateVars = Record<string, string | boolean | null | undefined>;
 
-const escapeHtml = (text: string): string =>
+/**
+ * The one HTML escaper of mail: values filled into HTML templates and the service list the
+ * composer builds are escaped alike.
+ * @example escapeHtml(`<b a="1">'&'</b>`) // '&lt;b a=&quot;1&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;'
+ */
+export const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
+type Node = { text: string } | { name: string; raw: boolean } | { section: string; body: Node[] };
+
+/** A template parsed once: filling it never reads the values it inserts (they are data). */
+export type CompiledTemplate = (vars: TemplateVars) => string;
+
+const TAG = /\{\{\{(\w+)\}\}\}|\{\{([#/])(\w+)\}\}|\{\{(\w+)\}\}/g;
+
 /**
- * Fills a mail template: `{{name}}` inserts a value (HTML-escaped when `html`), `{{{name}}}`
+ * Parses a mail template: `{{name}}` inserts a value (HTML-escaped when `html`), `{{{name}}}`
  * inserts it as is (only for HTML Herald made safe, e.g. `renderMarkdown` output), and
- * `{{#name}}…{{/name}}` keeps its content only when the value is non-empty. An unknown
- * name is an error, so a typo in an operator's template fails loudly at start, not silently
- * in a customer's inbox.
+ * `{{#name}}…{{/name}}` keeps its content only when the value is non-empty. Only the
+ * template is parsed, once: what a value holds — `{{…}}` typed by the comms lead included —
+ * is inserted as text and never read again. An unknown name or an unclosed section is an
+ * error here, so a typo in an operator's template stops Herald at start, not a mail later.
  *
+ * @example compileTemplate('Hi {{#name}}{{name}}{{/name}}', ['name'], true)({ name: '<Ann {{x}}>' }) // 'Hi &lt;Ann {{x}}&gt;'
+ */
+export function compileTemplate(template: string, names: readonly string[], html: boolean, label = 'template'): CompiledTemplate {
+  const known = new Set(names);
+  const check = (name: string) => {
+    if (!known.has(name)) throw new ConfigError(`[Mail] The ${label} names {{${name}}}, which mail templates do not have. Known: ${names.join(', ')}.`);
+  };
+  const stack: { section: string; body: Node[] }[] = [{ section: '', body: [] }];
+  const top = () => stack[stack.length - 1] as { section: string; body: Node[] };
+  let last = 0;
+  for (const match of template.matchAll(TAG)) {
+    if (match.index > last) top().body.push({ text: template.slice(last, match.index) });
+    last = match.index + match[0].length;
+    const [, rawName, mark, sectionName, name] = match;
+    if (rawName) (check(rawName), top().body.push({ name: rawName, raw: true }));
+    else if (name) (check(name), top().body.push({ name, raw: false }));
+    else if (mark === '#') {
+      check(sectionName as string);
+      const section = { section: sectionName as string, body: [] };
+      top().body.push(section);
+      stack.push(section);
+    } else {
+      if (stack.length === 1 || top().section !== sectionName) throw new ConfigError(`[Mail] The ${label} closes {{/${sectionName}}} without a matching {{#${sectionName}}}.`);
+      stack.pop();
+    }
+  }
+  if (stack.length > 1) throw new ConfigError(`[Mail] The ${label} opens {{#${top().section}}} and never closes it with {{/${top().section}}}.`);
+  if (last < template.length) top().body.push({ text: template.slice(last) });
+  const root = top().body;
+
+  return (vars) => {
+    const value = (name: string): string => {
+      const v = vars[name];
+      return v === null || v === undefined || v === false ? '' : v === true ? 'yes' : v;
+    };
+    const render = (nodes: Node[]): string => {
+      let out = '';
+      for (const node of nodes) {
+        if ('text' in node) out += node.text;
+        else if ('section' in node) out += value(node.section) ? render(node.body) : '';
+        else out += html && !node.raw ? escapeHtml(value(node.name)) : value(node.name);
+      }
+      return out;
+    };
+    return render(root);
+  };
+}
+
+/**
+ * Fills a template in one pass (see `compileTemplate`); the names it may use are `vars`' keys.
  * @example fillTemplate('Hi {{#name}}{{name}}{{/name}}', { name: '<Ann>' }, true) // 'Hi &lt;Ann&gt;'
  */
 export function fillTemplate(template: string, vars: TemplateVars, html: boolean): string {
-  const value = (name: string): string => {
-    if (!(name in vars)) throw new ConfigError(`[Mail] The template names {{${name}}}, which mail templates do not have. Known: ${Object.keys(vars).join(', ')}.`);
-    const v = vars[name];
-    return v === null || v === undefined || v === false ? '' : v === true ? 'yes' : v;
-  };
-  const sections = template.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_, name: string, body: string) => (value(name) ? body : ''));
-  return sections
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_, name: string) => value(name))
-    .replace(/\{\{(\w+)\}\}/g, (_, name: string) => (html ? escapeHtml(value(name)) : value(name)));
+  return compileTemplate(template, Object.keys(vars), html)(vars);
 }
 
-export type MailTemplate = { subject: string; text: string; html: string };
-export type MailTemplates = Record<'incident' | 'confirm' | 'welcome', MailTemplate>;
+/** The values each mail's template may use; the composer fills exactly these. */
+export const TEMPLATE_NAMES = {
+  incident: [
+    'siteTitle', 'title', 'ref', 'statusLabel', 'severityLabel', 'impact', 'message', 'messageHtml', 'services', 'servicesHtml',
+    'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl',
+  ],
+  confirm: ['siteTitle', 'confirmUrl'],
+  welcome: ['siteTitle', 'manageUrl'],
+} as const;
+
+type Kind = keyof typeof TEMPLATE_NAMES;
+/** The values of one kind of mail, by name. */
+export type VarsOf<K extends Kind> = Record<(typeof TEMPLATE_NAMES)[K][number], string | null>;
+
+export type MailTemplate<K extends Kind = Kind> = {
+  subject: (vars: VarsOf<K>) => string;
+  text: (vars: VarsOf<K>) => string;
+  html: (vars: VarsOf<K>) => string;
+};
+export type MailTemplates = { [K in Kind]: MailTemplate<K> };
 
 /**
- * Reads content/emails/{incident,confirm,welcome}.{txt,html}. The first line of each .txt
- * file is `Subject: …`; the rest is the plain-text part.
+ * Reads and compiles content/emails/{incident,confirm,welcome}.{txt,html}. The first line of
+ * each .txt file is `Subject: …`; the rest is the plain-text part. A template that names a
+ * value its mail does not have is a ConfigError naming the file.
  */
 export function loadTemplates(contentDir: string): MailTemplates {
-  const read = (name: string): MailTemplate => {
-    const dir = join(contentDir, 'emails');
+  const dir = join(contentDir, 'emails');
+  const read = <K extends Kind>(name: K): MailTemplate<K> => {
     let text: string;
     let html: string;
     try {
@@ -48,7 +122,12 @@ export function loadTemplates(contentDir: string): MailTemplates {
     }
     const match = /^Subject:[ \t]*(.+)\r?\n(?:\r?\n)?/.exec(text);
     if (!match?.[1]) throw new ConfigError(`[Mail] ${join(dir, `${name}.txt`)} must start with a "Subject: …" line.`);
-    return { subject: match[1].trim(), text: text.slice(match[0].length), html };
+    const names = TEMPLATE_NAMES[name];
+    return {
+      subject: compileTemplate(match[1].trim(), names, false, `subject in ${join(dir, `${name}.txt`)}`),
+      text: compileTemplate(text.slice(match[0].length), names, false, `template ${join(dir, `${name}.txt`)}`),
+      html: compileTemplate(html, names, true, `template ${join(dir, `${name}.html`)}`),
+    };
   };
   return { incident: read('incident'), confirm: read('confirm'), welcome: read('welcome') };
 }

@@ -5,7 +5,11 @@ import { signLink, verifyLink } from '../../api/subscribers/tokens.ts';
 import { signPayload } from '../../api/notify/hooks.ts';
 import { classifyHttpStatus, classifySmtpError, nextAttemptAt } from '../../api/notify/retry.ts';
 import { isForbiddenAddress } from '../../api/notify/ssrf.ts';
-import { fillTemplate } from '../../api/notify/templates.ts';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fillTemplate, loadTemplates } from '../../api/notify/templates.ts';
+import { CONTENT_DIR } from '../support/app.ts';
 
 const queued = new Date('2026-03-10T12:00:00Z');
 const at = (ms: number) => new Date(queued.getTime() + ms);
@@ -70,6 +74,27 @@ describe('templates, CSV, throttle, SSRF, signatures', () => {
     expect(fillTemplate('{{name}} {{{html}}}{{#empty}} gone{{/empty}}{{#name}}!{{/name}}', vars, true)).toBe('&lt;b&gt;Ann&lt;/b&gt; <em>hi</em>!');
     expect(fillTemplate('{{name}}', vars, false)).toBe('<b>Ann</b>');
     expect(() => fillTemplate('{{nmae}}', vars, false)).toThrow(/nmae/);
+  });
+  it('fills in one pass: a value holding {{…}} is inserted as written, never read as template', () => {
+    const vars = { a: '{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}', b: 'SECRET' };
+    expect(fillTemplate('{{{a}}}|{{a}}', vars, true)).toBe('{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}|{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}');
+    expect(fillTemplate('{{#a}}[{{a}}]{{/a}}', vars, false)).toBe('[{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}]');
+  });
+  it('nests sections and refuses one left open or closed out of turn', () => {
+    expect(fillTemplate('{{#a}}A{{#b}}B{{/b}}{{/a}}.', { a: 'y', b: '' }, false)).toBe('A.');
+    expect(() => fillTemplate('{{#a}}A', { a: 'y' }, false)).toThrow(/never closes/);
+    expect(() => fillTemplate('{{#a}}{{#b}}{{/a}}{{/b}}', { a: 'y', b: 'y' }, false)).toThrow(/without a matching/);
+  });
+  it('stops at start on an operator template that names a value its mail does not have, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-templates-'));
+    try {
+      cpSync(join(CONTENT_DIR, 'emails'), join(dir, 'emails'), { recursive: true });
+      expect(() => loadTemplates(dir)).not.toThrow();
+      writeFileSync(join(dir, 'emails', 'welcome.html'), '<p>{{manageUrl}} {{confirmUrl}}</p>');
+      expect(() => loadTemplates(dir)).toThrow(/welcome\.html names \{\{confirmUrl\}\}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('round-trips CSV with quotes, commas and newlines, and defuses spreadsheet formulas', () => {
     const csv = toCsv([['email', 'note'], ['a@b.c', 'x, "y"\nz'], ['=cmd@b.c', '']]);
