@@ -1,18 +1,32 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { assertTargetUrl, guardedLookup } from './ssrf.ts';
 
 export type PostResult = { status: number; body: string };
 
 /**
+ * The longest one delivery may take, every redirect, the wait for an answer and its body
+ * included. A total, not an idle, timeout: a receiver that sends one byte every few seconds
+ * is cut off here like one that sends nothing.
+ */
+export const POST_DEADLINE_MS = 10_000;
+/** The most of an answer's body that is read; the status is what counts, the rest is dropped. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+export type PostOptions = { allowLocal: boolean; deadlineMs?: number; maxAnswerBytes?: number };
+
+/**
  * POSTs a body to a webhook target with the SSRF guard on every hop: 307/308 redirects are
  * followed (at most three, each target checked again); any other redirect is returned as is.
+ * Rejects when the whole exchange has not finished within the deadline.
  */
-export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: { allowLocal: boolean; timeoutMs?: number }): Promise<PostResult> {
+export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
+  const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
+  const deadline = AbortSignal.timeout(deadlineMs);
   let url = new URL(target);
   for (let hop = 0; hop <= 3; hop++) {
     assertTargetUrl(url, options.allowLocal);
-    const result = await postOnce(url, body, headers, options);
+    const result = await postOnce(url, body, headers, { ...options, deadline, deadlineMs });
     if ((result.status === 307 || result.status === 308) && result.location && hop < 3) {
       url = new URL(result.location, url);
       continue;
@@ -22,26 +36,48 @@ export async function guardedPost(target: string, body: string, headers: Record<
   throw new Error('[Webhooks] Too many redirects.');
 }
 
-function postOnce(url: URL, body: string, headers: Record<string, string>, options: { allowLocal: boolean; timeoutMs?: number }) {
+function postOnce(url: URL, body: string, headers: Record<string, string>, options: PostOptions & { deadline: AbortSignal; deadlineMs: number }) {
+  const maxBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  const late = () => new Error(`[Webhooks] ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
   return new Promise<PostResult & { location: string | undefined }>((resolve, reject) => {
+    if (options.deadline.aborted) return reject(late());
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+    };
+    const fail = (error: Error) => settle(() => reject(options.deadline.aborted ? late() : error));
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Herald-Webhooks', ...headers },
         lookup: guardedLookup(options.allowLocal),
-        timeout: options.timeoutMs ?? 10_000,
+        signal: options.deadline,
       },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text = (text + chunk).slice(0, 2000)));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text, location: response.headers.location }));
-        response.on('error', reject);
+      (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => {
+          const text = Buffer.concat(chunks).toString('utf8').slice(0, 2000);
+          settle(() => resolve({ status: response.statusCode ?? 0, body: text, location: response.headers.location }));
+        };
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= maxBytes) chunks.push(chunk);
+          else {
+            // Enough: the status is known, and a receiver cannot keep Herald reading forever.
+            done();
+            request.destroy();
+          }
+        });
+        response.on('end', done);
+        response.on('error', fail);
+        response.on('close', () => fail(new Error(`[Webhooks] ${url.origin} closed the connection mid-answer.`)));
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`[Webhooks] ${url.origin} did not answer in time.`)));
-    request.on('error', reject);
+    request.on('error', fail);
     request.end(body);
   });
 }
