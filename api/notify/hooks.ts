@@ -9,7 +9,7 @@ import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS }
 import { markdownToText } from '../markdown.ts';
 import { guardedPost } from './http-post.ts';
 import { ForbiddenTargetError } from './ssrf.ts';
-import type { HookDelivery } from './sender.ts';
+import type { HookDelivery } from './attempt.ts';
 import type { OutboxRow } from './outbox.ts';
 import { getServiceEvent, type ServiceEventDetail } from '../db/services.ts';
 import { classifyHttpStatus } from './retry.ts';

@@ -94,18 +94,21 @@ export async function queueServiceHooks(db: Executor, serviceEventId: number, no
 }
 
 /**
- * Claims up to `limit` due rows for `owner` until `leaseUntil`, in one statement, so two
- * senders (two processes on one libSQL server) never claim the same row. A row whose lease
- * has run out — its sender died mid-batch — is due again: delivery is at least once.
+ * Claims up to `limit` due rows of `kinds` for `owner` until `leaseUntil`, in one statement,
+ * so two senders (two processes on one libSQL server) never claim the same row. A row whose
+ * lease has run out — its sender died mid-batch — is due again: delivery is at least once.
+ * The sender renews the lease of the rows it is still delivering (`renewLeases`), so the
+ * lease can be short and a dead sender's rows come back soon.
  */
-export async function claimDue(db: Executor, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Executor, owner: string, kinds: readonly OutboxKind[], now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
   const at = now.toISOString();
   const { rows } = await db.execute({
     sql: `UPDATE outbox SET lease_owner = ?, lease_until = ?
           WHERE id IN (SELECT id FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?
+                       AND kind IN (${kinds.map(() => '?').join(',')})
                        AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
           RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, attempts, created_at`,
-    args: [owner, leaseUntil.toISOString(), at, at, limit],
+    args: [owner, leaseUntil.toISOString(), at, ...kinds, at, limit],
   });
   return rows
     .map((r) => ({
@@ -122,6 +125,39 @@ export async function claimDue(db: Executor, owner: string, now: Date, leaseUnti
       createdAt: String(r.created_at),
     }))
     .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Extends `owner`'s lease on rows it is still delivering (the sender's heartbeat). A row
+ * another sender has claimed since, or that is closed, is left alone.
+ * @returns how many leases were renewed.
+ */
+export async function renewLeases(db: Executor, owner: string, ids: readonly number[], leaseUntil: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rowsAffected } = await db.execute({
+    sql: `UPDATE outbox SET lease_until = ? WHERE lease_owner = ? AND state IN ('queued','retrying') AND lease_until IS NOT NULL
+          AND id IN (${ids.map(() => '?').join(',')})`,
+    args: [leaseUntil.toISOString(), owner, ...ids],
+  });
+  return rowsAffected;
+}
+
+/** The owners holding a lease that has not run out yet. */
+export async function leaseOwners(db: Executor, now: Date): Promise<string[]> {
+  const { rows } = await db.execute({
+    sql: `SELECT DISTINCT lease_owner FROM outbox WHERE state IN ('queued','retrying') AND lease_owner IS NOT NULL AND lease_until > ?`,
+    args: [now.toISOString()],
+  });
+  return rows.map((r) => String(r.lease_owner));
+}
+
+/** Ends `owner`'s leases, so its rows are due again now. @returns how many rows it held. */
+export async function releaseLeases(db: Executor, owner: string): Promise<number> {
+  const { rowsAffected } = await db.execute({
+    sql: `UPDATE outbox SET lease_until = NULL WHERE lease_owner = ? AND state IN ('queued','retrying') AND lease_until IS NOT NULL`,
+    args: [owner],
+  });
+  return rowsAffected;
 }
 
 /** How one attempt ended. `retryAt` for a retry; `suppress` marks the subscriber's address undeliverable. */

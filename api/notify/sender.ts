@@ -1,24 +1,25 @@
 /**
- * The sender job: claims due outbox rows with a lease, delivers them (mail through the one
- * pooled transport; webhooks and Slack over HTTPS), and records every attempt. Several
- * processes may run it against one database: the lease keeps them off each other's rows,
- * and a row whose sender died is claimed again when its lease runs out.
+ * The sender job: one loop per lane (api/notify/lanes.ts) — subscribers' notices, sign-up
+ * mails, webhooks, Slack — each claiming its own due outbox rows with a lease, delivering
+ * them (mail through the one pooled transport; webhooks and Slack over HTTPS, each within a
+ * total deadline) and recording every attempt. Several processes may run it against one
+ * database: the lease keeps them off each other's rows, the heartbeat keeps a live sender's
+ * lease, and a row whose sender died is claimed again when its lease runs out.
  */
-import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.ts';
-import type { IncidentRecord } from '../domain/incident.ts';
 import type { Db } from '../db/client.ts';
-import { loadIncidents } from '../db/incidents.ts';
-import { loadMaintenances } from '../db/maintenance.ts';
-import type { MaintenanceRecord } from '../domain/maintenance.ts';
-import { findSubscribers, purgeUnconfirmed } from '../subscribers/store.ts';
-import { composeMaintenanceMail, composeMail, type ComposeSettings } from './compose.ts';
+import { repeat } from '../jobs/repeat.ts';
+import { purgeUnconfirmed } from '../subscribers/store.ts';
+import { createAttempts, type HookDelivery } from './attempt.ts';
+import type { ComposeSettings } from './compose.ts';
+import { createLaneRunner, type LaneDeps, type LaneRunner } from './lane.ts';
+import { LANES } from './lanes.ts';
 import type { Mailer } from './mailer.ts';
-import { claimDue, recordAttempts, type AttemptResult, type OutboxRow } from './outbox.ts';
-import { classifySmtpError, nextAttemptAt } from './retry.ts';
+import { leaseOwners, releaseLeases } from './outbox.ts';
+import { isGoneFrom, isRunning, newOwnerId } from './owners.ts';
 
-/** Delivers one webhook or Slack row; `retry` and `hard` are failures. */
-export type HookDelivery = (row: OutboxRow, incident: IncidentRecord | undefined) => Promise<{ verdict: 'sent' | 'retry' | 'hard'; detail: string }>;
+export type { HookDelivery } from './attempt.ts';
 
 export type SenderDeps = {
   db: Db;
@@ -28,127 +29,103 @@ export type SenderDeps = {
   deliverHook?: HookDelivery;
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
   batchSize?: number;
+  /** How long a claim lasts without renewal (OUTBOX_LEASE_SECONDS); renewed while in flight. */
   leaseMs?: number;
   /** Told each batch's outcomes once they are recorded (the metrics count them). */
-  onBatch?: (rows: readonly OutboxRow[], results: readonly AttemptResult[]) => void;
+  onBatch?: LaneDeps['onBatch'];
   pollMs?: number;
 };
 
 export type Sender = {
-  /** Claims and delivers one batch; resolves with how many rows it claimed. */
+  /** Claims, delivers and records one batch in every lane; resolves with how many rows they claimed. */
   runOnce(): Promise<number>;
-  /** Runs batches until nothing is due (tests, benchmarks). */
+  /** Runs batches until nothing is due in any lane (tests, benchmarks). */
   drain(): Promise<number>;
-  /** Starts the loop; returns the function that stops it after the batch in flight. */
+  /** Starts every lane's loop; returns the function that stops them after the batches in flight. */
   start(): () => Promise<void>;
 };
 
+/** OUTBOX_LEASE_SECONDS' default: a dead sender's rows are claimed again within this. */
+export const DEFAULT_LEASE_MS = 15_000;
 const UNCONFIRMED_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export function createSender(deps: SenderDeps): Sender {
-  const owner = `sender-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const owner = newOwnerId();
   const batchSize = deps.batchSize ?? 200;
-  const leaseMs = deps.leaseMs ?? 5 * 60_000;
   const log = deps.log ?? console;
-
-  async function deliver(
-    row: OutboxRow,
-    incidents: Map<number, IncidentRecord>,
-    subscribers: Awaited<ReturnType<typeof findSubscribers>>,
-    maintenances: Map<number, MaintenanceRecord>,
-  ): Promise<AttemptResult> {
-    const now = () => deps.clock.now();
-    const incident = row.incidentId === null ? undefined : incidents.get(row.incidentId);
-    const failed = (verdict: 'retry' | 'hard', detail: string, suppress?: { subscriberId: number }): AttemptResult => {
-      if (verdict === 'retry') {
-        const retryAt = nextAttemptAt(row.attempts + 1, new Date(row.createdAt), now());
-        if (retryAt) return { id: row.id, outcome: 'retry', detail, retryAt };
-        return { id: row.id, outcome: 'failed', detail: `gave up after 72 h: ${detail}` };
-      }
-      return { id: row.id, outcome: 'failed', detail, ...(suppress ? { suppress } : {}) };
-    };
-    if (row.kind === 'webhook' || row.kind === 'slack') {
-      if (!deps.deliverHook) return { id: row.id, outcome: 'cancelled', detail: 'webhooks are not enabled in this process' };
-      try {
-        const { verdict, detail } = await deps.deliverHook(row, incident);
-        return verdict === 'sent' ? { id: row.id, outcome: 'sent', detail } : failed(verdict, detail);
-      } catch (error) {
-        return failed('retry', (error as Error).message);
-      }
-    }
-    const subscriber = row.subscriberId === null ? undefined : subscribers.get(row.subscriberId);
-    const composed =
-      row.kind === 'maintenance'
-        ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : maintenances.get(row.maintenanceId), deps.compose)
-        : composeMail(row, subscriber, incident, deps.compose);
-    if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
-    try {
-      const info = await deps.mailer.send(composed.mail);
-      return info.accepted ? { id: row.id, outcome: 'sent', detail: info.response } : failed('retry', `not accepted: ${info.response}`);
-    } catch (error) {
-      const e = error as Error & { responseCode?: number; code?: string };
-      const verdict = classifySmtpError(e);
-      const detail = `${e.responseCode ?? e.code ?? 'error'}: ${e.message}`;
-      return failed(verdict, detail, verdict === 'hard' && row.subscriberId !== null ? { subscriberId: row.subscriberId } : undefined);
-    }
-  }
+  const attemptAll = createAttempts(deps);
+  const lanes = LANES.map((lane) =>
+    createLaneRunner(lane, { db: deps.db, clock: deps.clock, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, batchSize, log, attemptAll, onBatch: deps.onBatch }),
+  );
 
   async function runOnce(): Promise<number> {
-    const now = deps.clock.now();
-    const rows = await claimDue(deps.db, owner, now, new Date(now.getTime() + leaseMs), batchSize);
-    if (rows.length === 0) return 0;
-    const incidentIds = [...new Set(rows.map((r) => r.incidentId).filter((id): id is number => id !== null))];
-    const subscriberIds = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is number => id !== null))];
-    const incidents = new Map((incidentIds.length ? await loadIncidents(deps.db, { ids: incidentIds }) : []).map((i) => [i.id, i]));
-    const subscribers = await findSubscribers(deps.db, subscriberIds);
-    const maintenanceIds = [...new Set(rows.map((r) => r.maintenanceId).filter((id): id is number => id !== null))];
-    const maintenances = new Map((maintenanceIds.length ? await loadMaintenances(deps.db, { ids: maintenanceIds }) : []).map((m) => [m.id, m]));
-    const results = await Promise.all(rows.map((row) => deliver(row, incidents, subscribers, maintenances)));
-    await deps.db.write((tx) => recordAttempts(tx, owner, results, deps.clock.now()));
-    deps.onBatch?.(rows, results);
-    const failures = results.filter((r) => r.outcome === 'failed' || r.outcome === 'retry');
-    if (failures.length > 0) log.warn(`[Outbox] ${failures.length} of ${rows.length} deliveries failed; first: ${failures[0]?.detail}`);
-    return rows.length;
+    const counts = await Promise.all(lanes.map((lane) => lane.runOnce()));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
-  async function drain(): Promise<number> {
+  const drainLane = async (lane: LaneRunner) => {
     let total = 0;
-    for (let n = await runOnce(); n > 0; n = await runOnce()) total += n;
+    for (let n = await lane.runOnce(); n > 0; n = await lane.runOnce()) total += n;
     return total;
+  };
+
+  async function drain(): Promise<number> {
+    const totals = await Promise.all(lanes.map(drainLane));
+    return totals.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Makes the rows that a process of this machine claimed and did not live to deliver due
+   * again now. Only for an embedded database, where every process using the file runs on
+   * this machine; elsewhere such rows wait for their (short) lease.
+   */
+  async function takeOverFromGone(): Promise<void> {
+    if (!deps.db.url.startsWith('file:') && deps.db.url !== ':memory:') return;
+    const host = hostname();
+    for (const gone of (await leaseOwners(deps.db, deps.clock.now())).filter((o) => isGoneFrom(o, host, isRunning))) {
+      const taken = await releaseLeases(deps.db, gone);
+      if (taken) log.info(`[Outbox] Took over ${taken} notice(s) claimed by ${gone}, which is no longer running.`);
+    }
+  }
+
+  /** Runs a lane until `running()` is false: back to back while it is busy, polling when idle. */
+  async function loop(lane: LaneRunner, running: () => boolean, idle: () => Promise<void>) {
+    while (running()) {
+      let claimed = 0;
+      try {
+        claimed = await lane.runOnce();
+      } catch (error) {
+        log.error(`[Outbox] A ${lane.name} batch failed; its rows are claimed again when their lease runs out:`, error);
+      }
+      if (running() && claimed < batchSize) await idle();
+    }
   }
 
   function start(): () => Promise<void> {
     let running = true;
-    let wake: (() => void) | null = null;
-    let lastPurge = 0;
-    const loop = (async () => {
-      while (running) {
-        let claimed = 0;
-        try {
-          const now = deps.clock.now();
-          if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
-            lastPurge = now.getTime();
-            const purged = await deps.db.write((tx) => purgeUnconfirmed(tx, new Date(now.getTime() - UNCONFIRMED_TTL_MS)));
-            if (purged) log.info(`[Subscribe] Forgot ${purged} address(es) never confirmed within 7 days.`);
-          }
-          claimed = await runOnce();
-        } catch (error) {
-          log.error('[Outbox] A sender batch failed; its rows are retried when their lease runs out:', error);
-        }
-        if (running && claimed < batchSize) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, deps.pollMs ?? 500).unref();
-          });
-          wake = null;
-        }
-      }
-    })();
+    const wakers = new Set<() => void>();
+    const idle = () =>
+      new Promise<void>((resolve) => {
+        const done = () => (wakers.delete(done), clearTimeout(timer), resolve());
+        const timer = setTimeout(done, deps.pollMs ?? 500);
+        timer.unref();
+        wakers.add(done);
+      });
+    const tookOver = takeOverFromGone().catch((error) => log.error('[Outbox] Could not take over the notices of a sender that is gone; they are sent when their lease runs out:', error));
+    const loops = lanes.map(async (lane) => (await tookOver, loop(lane, () => running, idle)));
+    const stopPurge = repeat(
+      async () => {
+        const purged = await deps.db.write((tx) => purgeUnconfirmed(tx, new Date(deps.clock.now().getTime() - UNCONFIRMED_TTL_MS)));
+        if (purged) log.info(`[Subscribe] Forgot ${purged} address(es) never confirmed within 7 days.`);
+      },
+      PURGE_EVERY_MS,
+      (error) => log.error('[Subscribe] Purging unconfirmed addresses failed; trying again in an hour:', error),
+    );
     return async () => {
       running = false;
-      (wake as (() => void) | null)?.();
-      await loop;
+      for (const wake of [...wakers]) wake();
+      await Promise.all([...loops, stopPurge()]);
     };
   }
 

@@ -5,8 +5,11 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guardedPost } from '../../api/notify/http-post.ts';
+import { makeIncident } from '../support/factories.ts';
+import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 const listen = async (server: Server | ReturnType<typeof createTcpServer>) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,4 +101,55 @@ describe('a webhook delivery has a total deadline and a size cap', () => {
     await expect.poll(() => closed).toBe(true);
     expect(written).toBeLessThan(total / 2);
   });
+});
+
+describe('a webhook receiver that drips forever, on the real server with default settings', () => {
+  const TOKEN = 'slow-receiver-admin-token-0123456789ab';
+  const PUBLIC = 'https://status.example.test';
+  let server: RunningServer;
+  let smtp: SmtpSink;
+  let receiver: Awaited<ReturnType<typeof startDripReceiver>>;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    receiver = await startDripReceiver({ everyMs: 2000, before: 'body' });
+    server = await startServer({ SMTP_URL: smtp.url, HERALD_ADMIN_TOKEN: TOKEN, PUBLIC_URL: PUBLIC, WEBHOOK_ALLOW_LOCAL: 'true' });
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await server.stop();
+    await smtp.close();
+    removeDir(server.dir);
+  });
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  /** Resolves with the ms until a mail to `to` whose subject matches arrives, or rejects after `withinMs`. */
+  const mailArrival = (to: string, subject: RegExp, since: number, withinMs: number) =>
+    new Promise<number>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (smtp.to(to).some((m) => subject.test(m.parsed.subject ?? ''))) (clearInterval(check), resolve(Date.now() - since));
+        else if (Date.now() - since > withinMs) (clearInterval(check), reject(new Error(`no "${subject}" mail to ${to} within ${withinMs} ms; the receiver has ${receiver.requests()} request(s) open`)));
+      }, 50);
+    });
+
+  it('still sends a subscription confirmation and a P1 notice within 15 s each', async () => {
+    expect((await admin('POST', '/api/admin/webhooks', { url: `${receiver.url}/hook` })).status).toBe(201);
+    const csv = 'email\nann@example.com';
+    expect((await admin('POST', '/api/admin/subscribers/import', { csv, consent: true })).status).toBe(201);
+    // The first incident's webhook starts dripping…
+    expect((await admin('POST', '/api/admin/incidents', makeIncident({ title: 'First' }))).status).toBe(201);
+    await expect.poll(receiver.requests, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+
+    // …while someone signs up, and the comms lead posts a P1.
+    const signUp = Date.now();
+    const form = new URLSearchParams({ email: 'zoe@example.com' }).toString();
+    expect((await fetch(`${server.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status).toBe(200);
+    const confirmation = await mailArrival('zoe@example.com', /^Confirm your subscription/, signUp, 15_000);
+
+    const posted = Date.now();
+    const p1 = (await (await admin('POST', '/api/admin/incidents', makeIncident({ severity: 'P1', title: 'Second' }))).json()).ref;
+    const notice = await mailArrival('ann@example.com', new RegExp(`Second \\(${p1}\\)`), posted, 15_000);
+    console.info(`[slow receiver] confirmation mail after ${confirmation} ms, P1 notice after ${notice} ms, with a receiver dripping a byte every 2 s`);
+    expect(confirmation).toBeLessThan(15_000);
+    expect(notice).toBeLessThan(15_000);
+  }, 60_000);
 });
