@@ -25,7 +25,9 @@ export const ConfigSchema = z
     HERALD_SECRET: z.string().min(32, 'use at least 32 characters, e.g. `openssl rand -hex 32`').optional(),
     SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the https://hooks.slack.com/… URL Slack gave you' }).optional(),
     WEBHOOK_ALLOW_LOCAL: Flag.default(false),
-    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    // A sender renews its claim every third of this while it delivers; a dead sender's rows are
+    // claimed again after it (api/notify/lane.ts). Short, so a restart resends within seconds.
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     // The freshness watchdog (api/freshness): reminders and escalations for missed updates.
     FRESHNESS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the http(s) URL of a Slack-style incoming webhook for the comms channel' }).optional(),
     FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),

@@ -36,7 +36,7 @@ describe('the outbox survives kill -9', () => {
         missing?.delete(id);
       },
     });
-    const env = { SMTP_URL: smtp.url, HERALD_ADMIN_TOKEN: TOKEN, PUBLIC_URL: 'https://status.example.test', OUTBOX_LEASE_SECONDS: '2' };
+    const env = { SMTP_URL: smtp.url, HERALD_ADMIN_TOKEN: TOKEN, PUBLIC_URL: 'https://status.example.test' };
     let server: RunningServer = await startServer(env, dir);
     const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
       fetch(`${server.url}${path}`, {
@@ -55,6 +55,7 @@ describe('the outbox survives kill -9', () => {
 
     const acknowledged: { ref: string; incident: number; update: number }[] = [];
     let duplicates = 0;
+    let restartedAt = Date.now();
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const posts = Array.from({ length: UPDATES }, async (_, i) => {
@@ -74,17 +75,21 @@ describe('the outbox survives kill -9', () => {
         await server.kill();
         await Promise.all(posts);
         server = await startServer(env, dir);
+        restartedAt = Date.now();
       }
       for (const { ref } of acknowledged) expect((await admin(`/api/admin/incidents/${ref}`)).status).toBe(200);
       const expected = acknowledged.flatMap(({ incident, update }) => subscribers.map((s) => `<herald.inc${incident}.u${update}.s${s}@status.example.test>`));
       const stillMissing = new Set(expected.filter((id) => !received.has(id)));
       missing = stillMissing;
-      const deadline = Date.now() + Math.max(120_000, expected.length * 2); // ≥ 500 mails/s
-      while (stillMissing.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      // With default settings, what the killed process had claimed is claimed again within 30 s
+      // of the restart; sending it all then goes at 500 mails/s or better.
+      const bar = 30_000 + expected.length * 2;
+      while (stillMissing.size > 0 && Date.now() - restartedAt < bar) await new Promise((resolve) => setTimeout(resolve, 100));
+      const allSentAfter = Date.now() - restartedAt;
       expect(stillMissing.size).toBe(0);
       duplicates = [...received.values()].filter((n) => n > 1).length;
       const total = [...received.values()].reduce((a, b) => a + b, 0);
-      console.info(`[crash] ${ROUNDS} kills, ${acknowledged.length} acknowledged updates × ${subscribers.length} subscribers = ${expected.length} mails expected; ${total} received; ${duplicates} Message-IDs seen more than once`);
+      console.info(`[crash] ${ROUNDS} kills, ${acknowledged.length} acknowledged updates × ${subscribers.length} subscribers = ${expected.length} mails expected; ${total} received; ${duplicates} Message-IDs seen more than once; the last owed mail arrived ${(allSentAfter / 1000).toFixed(1)} s after the last restart (bar ${(bar / 1000).toFixed(1)} s)`);
     } finally {
       await server.stop();
       await smtp.close();
