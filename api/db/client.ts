@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, LibsqlError, type InStatement, type ResultSet, type Transaction } from '@libsql/client';
@@ -26,10 +26,7 @@ export type DbOptions = { url: string; authToken?: string | undefined; busyTimeo
 /** Opens the database, creating the directory of a `file:` URL, and applies the pragmas. */
 export async function openDb({ url, authToken, busyTimeoutMs = 5000 }: DbOptions): Promise<Db> {
   const local = url.startsWith('file:') || url === ':memory:';
-  if (url.startsWith('file:')) {
-    const path = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
-    mkdirSync(dirname(path), { recursive: true });
-  }
+  if (url.startsWith('file:')) ownerOnlyDatabaseFile(url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length));
   // One connection for an embedded database: per-connection pragmas (foreign keys, FULL sync)
   // then hold for every statement, and SQLite serialises writers anyway.
   const client = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: local ? 1 : undefined, intMode: 'number' });
@@ -64,6 +61,20 @@ export async function openDb({ url, authToken, busyTimeoutMs = 5000 }: DbOptions
       }),
     close: () => client.close(),
   };
+}
+
+/**
+ * Creates the database file (and its directory) before libSQL opens it, readable and writable
+ * by the owner only: it holds subscribers' addresses, admin credentials and link secrets. SQLite
+ * gives the -wal and -shm files it creates the database file's mode; files an earlier
+ * version left readable by others are made owner-only too.
+ */
+function ownerOnlyDatabaseFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
 
 /** Codes that mean "cannot reach or use the database now", as opposed to a bad statement. */

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 
@@ -53,14 +53,17 @@ export function createMailer(options: MailerOptions): Mailer {
     };
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  mkdirSync(options.outboxDir, { recursive: true });
+  // Mail holds subscribers' addresses and secret links: the owner alone may read it (the
+  // chmod also closes a folder an earlier version made with the umask's mode).
+  mkdirSync(options.outboxDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.outboxDir, 0o700);
   return {
     kind: 'files',
     async send(message) {
       const info = await transport.sendMail({ from: options.from, ...message });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(message.messageId ?? info.messageId).replace(/[^a-zA-Z0-9@._-]/g, '')}.eml`;
       const file = join(options.outboxDir, name);
-      writeFileSync(file, info.message as Buffer);
+      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
       options.log?.info(`[Mail] No SMTP_URL: wrote "${message.subject}" to ${message.to} as ${file}`);
       return { accepted: true, response: `written to ${file}` };
     },
