@@ -82,8 +82,9 @@ describe('the outbox survives kill -9', () => {
       const stillMissing = new Set(expected.filter((id) => !received.has(id)));
       missing = stillMissing;
       // With default settings, what the killed process had claimed is claimed again within 30 s
-      // of the restart; sending it all then goes at 500 mails/s or better.
-      const bar = 30_000 + expected.length * 2;
+      // of the restart (at once, by the takeover; at worst when its 15 s lease runs out).
+      // Sending the backlog then takes its time: 250 mails/s or better on a busy 2-core machine.
+      const bar = 30_000 + expected.length * 4;
       while (stillMissing.size > 0 && Date.now() - restartedAt < bar) await new Promise((resolve) => setTimeout(resolve, 100));
       const allSentAfter = Date.now() - restartedAt;
       expect(stillMissing.size).toBe(0);
