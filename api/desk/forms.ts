@@ -7,7 +7,7 @@ import { formatDuration } from '../domain/duration.ts';
 import { postmortemDueAt } from '../domain/incident.ts';
 import { CreateIncidentInput, PostUpdateInput, type Incident } from '../domain/schemas.ts';
 import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../domain/vocabulary.ts';
-import { fillTemplate, leftovers, type Template } from './templates.ts';
+import { fillMessageTemplate, leftovers, type Template } from './templates.ts';
 import { parseForm, type Checked } from './validate.ts';
 import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';
 
@@ -94,7 +94,7 @@ export function updateValues(v: UpdateValues, incident: Incident, now: Date): Re
 
 /** The message with its `{{…}}` filled, or the blanks still in it as the message field's error. */
 function filledMessage(message: string, values: Record<string, string>, templates: readonly Template[]): { message: string; errors: FieldErrors } {
-  const filled = fillTemplate(message, values).trim();
+  const filled = fillMessageTemplate(message, values).trim();
   const blanks = leftovers(filled, templates);
   return { message: filled, errors: blanks.length ? { message: `Fill in or remove ${blanks.join(', ')} before posting.` } : {} };
 }
@@ -141,4 +141,4 @@ export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, te
 }
 
 /** The message as it would be posted now, for the preview: blanks filled where the form allows. */
-export const previewMessage = (message: string, values: Record<string, string>) => fillTemplate(message, values);
+export const previewMessage = (message: string, values: Record<string, string>) => fillMessageTemplate(message, values);

@@ -34,7 +34,7 @@ export function parseTemplate(slug: string, text: string): Template {
 }
 
 /** Every template in `dir`, the plan's three first; an admin adds more by adding files. */
-export function loadTemplates(dir: string): Template[] {
+export function loadMessageTemplates(dir: string): Template[] {
   let files: string[] = [];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.md'));
@@ -49,9 +49,9 @@ export function loadTemplates(dir: string): Template[] {
 
 /**
  * Fills each `{{name}}` that has a non-empty value; leaves the others for later.
- * @example fillTemplate('Severity: {{severity}} {{eta}}', { severity: 'P1' }) // 'Severity: P1 {{eta}}'
+ * @example fillMessageTemplate('Severity: {{severity}} {{eta}}', { severity: 'P1' }) // 'Severity: P1 {{eta}}'
  */
-export function fillTemplate(body: string, values: Readonly<Record<string, string | null | undefined>>): string {
+export function fillMessageTemplate(body: string, values: Readonly<Record<string, string | null | undefined>>): string {
   return body.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, key: string) => {
     const value = values[key];
     return value === undefined || value === null || value.trim() === '' ? whole : value;

@@ -77,9 +77,9 @@ export function compileTemplate(template: string, names: readonly string[], html
 
 /**
  * Fills a template in one pass (see `compileTemplate`); the names it may use are `vars`' keys.
- * @example fillTemplate('Hi {{#name}}{{name}}{{/name}}', { name: '<Ann>' }, true) // 'Hi &lt;Ann&gt;'
+ * @example fillMailTemplate('Hi {{#name}}{{name}}{{/name}}', { name: '<Ann>' }, true) // 'Hi &lt;Ann&gt;'
  */
-export function fillTemplate(template: string, vars: TemplateVars, html: boolean): string {
+export function fillMailTemplate(template: string, vars: TemplateVars, html: boolean): string {
   return compileTemplate(template, Object.keys(vars), html)(vars);
 }
 
@@ -109,7 +109,7 @@ export type MailTemplates = { [K in Kind]: MailTemplate<K> };
  * each .txt file is `Subject: …`; the rest is the plain-text part. A template that names a
  * value its mail does not have is a ConfigError naming the file.
  */
-export function loadTemplates(contentDir: string): MailTemplates {
+export function loadMailTemplates(contentDir: string): MailTemplates {
   const dir = join(contentDir, 'emails');
   const read = <K extends Kind>(name: K): MailTemplate<K> => {
     let text: string;

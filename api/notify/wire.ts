@@ -13,7 +13,7 @@ import { createHookDelivery } from './hooks.ts';
 import type { Mailer } from './mailer.ts';
 import { createNotifier } from './notifier.ts';
 import { createSender, type SenderDeps } from './sender.ts';
-import { loadTemplates } from './templates.ts';
+import { loadMailTemplates } from './templates.ts';
 
 /** MAIL_FROM, or "<site title> <status@<public host>>". */
 export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, settings: Pick<SiteSettings, 'title'>): { from: string; address: string } {
@@ -32,7 +32,7 @@ export async function setupNotifications(deps: { db: Db; config: Config; clock: 
     siteTitle: settings.title,
     secret,
     unsubscribeMailbox: mailFrom(config, settings).address,
-    templates: loadTemplates(config.contentDir),
+    templates: loadMailTemplates(config.contentDir),
   };
   const sender = createSender({
     db,

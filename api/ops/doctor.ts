@@ -10,7 +10,7 @@ import { configSecrets, type Config } from '../config.ts';
 import { Catalogue, readContent, SiteSettings } from '../content.ts';
 import { openDb } from '../db/client.ts';
 import { makeScrubber } from '../logging/scrub.ts';
-import { loadTemplates } from '../notify/templates.ts';
+import { loadMailTemplates } from '../notify/templates.ts';
 import { databaseFile } from './pidfile.ts';
 
 export type Check = { name: string; ok: boolean; detail: string };
@@ -120,7 +120,7 @@ function checkContent(config: Config): Check[] {
     }),
     attempt('content: site.json', () => `${join(dir, 'site.json')}: "${readContent(dir, 'site.json', SiteSettings).title}"`),
     attempt('content: email templates', () => {
-      loadTemplates(dir);
+      loadMailTemplates(dir);
       return `${join(dir, 'emails')}: incident, confirm, welcome`;
     }),
     attempt('content: message templates', () => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fillTemplate, leftovers, loadTemplates, parseTemplate } from '../../api/desk/templates.ts';
+import { fillMessageTemplate, leftovers, loadMessageTemplates, parseTemplate } from '../../api/desk/templates.ts';
 import { CONTENT_DIR } from '../support/app.ts';
 
-const shipped = loadTemplates(join(CONTENT_DIR, 'templates'));
+const shipped = loadMessageTemplates(join(CONTENT_DIR, 'templates'));
 
 describe('the shipped templates', () => {
   it('are the plan\'s three, in the order an incident uses them', () => {
@@ -24,14 +24,14 @@ describe('the shipped templates', () => {
   });
 });
 
-describe('fillTemplate', () => {
+describe('fillMessageTemplate', () => {
   it.each([
     ['fills what it knows', 'Severity: {{severity}}', { severity: 'P1' }, 'Severity: P1'],
     ['leaves what it does not', 'ETA: {{eta}}', {}, 'ETA: {{eta}}'],
     ['leaves an empty value as a blank', 'Impact: {{impact}}', { impact: '  ' }, 'Impact: {{impact}}'],
     ['tolerates spaces inside the braces', '{{ title }}', { title: 'API down' }, 'API down'],
   ])('%s', (_name, body, values, expected) => {
-    expect(fillTemplate(body, values)).toBe(expected);
+    expect(fillMessageTemplate(body, values)).toBe(expected);
   });
 });
 

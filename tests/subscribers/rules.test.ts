@@ -8,7 +8,7 @@ import { isForbiddenAddress } from '../../api/notify/ssrf.ts';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillTemplate, loadTemplates } from '../../api/notify/templates.ts';
+import { fillMailTemplate, loadMailTemplates } from '../../api/notify/templates.ts';
 import { CONTENT_DIR } from '../support/app.ts';
 
 const queued = new Date('2026-03-10T12:00:00Z');
@@ -71,27 +71,27 @@ describe('links', () => {
 describe('templates, CSV, throttle, SSRF, signatures', () => {
   it('escapes values in HTML, keeps raw ones raw, drops empty sections, and refuses unknown names', () => {
     const vars = { name: '<b>Ann</b>', html: '<em>hi</em>', empty: null };
-    expect(fillTemplate('{{name}} {{{html}}}{{#empty}} gone{{/empty}}{{#name}}!{{/name}}', vars, true)).toBe('&lt;b&gt;Ann&lt;/b&gt; <em>hi</em>!');
-    expect(fillTemplate('{{name}}', vars, false)).toBe('<b>Ann</b>');
-    expect(() => fillTemplate('{{nmae}}', vars, false)).toThrow(/nmae/);
+    expect(fillMailTemplate('{{name}} {{{html}}}{{#empty}} gone{{/empty}}{{#name}}!{{/name}}', vars, true)).toBe('&lt;b&gt;Ann&lt;/b&gt; <em>hi</em>!');
+    expect(fillMailTemplate('{{name}}', vars, false)).toBe('<b>Ann</b>');
+    expect(() => fillMailTemplate('{{nmae}}', vars, false)).toThrow(/nmae/);
   });
   it('fills in one pass: a value holding {{…}} is inserted as written, never read as template', () => {
     const vars = { a: '{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}', b: 'SECRET' };
-    expect(fillTemplate('{{{a}}}|{{a}}', vars, true)).toBe('{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}|{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}');
-    expect(fillTemplate('{{#a}}[{{a}}]{{/a}}', vars, false)).toBe('[{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}]');
+    expect(fillMailTemplate('{{{a}}}|{{a}}', vars, true)).toBe('{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}|{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}');
+    expect(fillMailTemplate('{{#a}}[{{a}}]{{/a}}', vars, false)).toBe('[{{b}} {{{b}}} {{#b}}x{{/b}} {{nope}}]');
   });
   it('nests sections and refuses one left open or closed out of turn', () => {
-    expect(fillTemplate('{{#a}}A{{#b}}B{{/b}}{{/a}}.', { a: 'y', b: '' }, false)).toBe('A.');
-    expect(() => fillTemplate('{{#a}}A', { a: 'y' }, false)).toThrow(/never closes/);
-    expect(() => fillTemplate('{{#a}}{{#b}}{{/a}}{{/b}}', { a: 'y', b: 'y' }, false)).toThrow(/without a matching/);
+    expect(fillMailTemplate('{{#a}}A{{#b}}B{{/b}}{{/a}}.', { a: 'y', b: '' }, false)).toBe('A.');
+    expect(() => fillMailTemplate('{{#a}}A', { a: 'y' }, false)).toThrow(/never closes/);
+    expect(() => fillMailTemplate('{{#a}}{{#b}}{{/a}}{{/b}}', { a: 'y', b: 'y' }, false)).toThrow(/without a matching/);
   });
   it('stops at start on an operator template that names a value its mail does not have, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-templates-'));
     try {
       cpSync(join(CONTENT_DIR, 'emails'), join(dir, 'emails'), { recursive: true });
-      expect(() => loadTemplates(dir)).not.toThrow();
+      expect(() => loadMailTemplates(dir)).not.toThrow();
       writeFileSync(join(dir, 'emails', 'welcome.html'), '<p>{{manageUrl}} {{confirmUrl}}</p>');
-      expect(() => loadTemplates(dir)).toThrow(/welcome\.html names \{\{confirmUrl\}\}/);
+      expect(() => loadMailTemplates(dir)).toThrow(/welcome\.html names \{\{confirmUrl\}\}/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import { previewMessage, readUpdate, updateValues } from '../forms.ts';
 import { common, renderDesk } from '../render.ts';
-import { fillTemplate } from '../templates.ts';
+import { fillMessageTemplate } from '../templates.ts';
 import type { DetailsValues, FieldErrors, IncidentPageView, UpdateValues } from '../views.ts';
 import { serviceOptions } from './data.ts';
 import { choices, chooseTemplate, templatesOf } from './shared.ts';
@@ -29,7 +29,7 @@ export type IncidentForms = {
 export function freshUpdate(c: Context<HeraldEnv>, deps: AppDeps, incident: Incident, mode: Mode): UpdateValues {
   const template = chooseTemplate(templatesOf(deps), mode === 'resolve' ? 'resolve' : 'update', c.req.query('template'));
   const known = { title: incident.title, severity: incident.severity, impact: incident.impact ?? '', services: incident.services.map((s) => s.name).join(', ') };
-  return readUpdate({ status: incident.status === 'resolved' ? 'monitoring' : incident.status, message: fillTemplate(template?.body ?? '', known) }, mode);
+  return readUpdate({ status: incident.status === 'resolved' ? 'monitoring' : incident.status, message: fillMessageTemplate(template?.body ?? '', known) }, mode);
 }
 
 export const detailsOf = (incident: Incident): DetailsValues => ({

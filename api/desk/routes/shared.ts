@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { as } from '../../commands/context.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { loadTemplates, type Template, type TemplateUse } from '../templates.ts';
+import { loadMessageTemplates, type Template, type TemplateUse } from '../templates.ts';
 import type { TemplateChoice } from '../views.ts';
 
 const DEFAULT_CONTENT = join(import.meta.dirname, '..', '..', '..', 'content');
 
 /** Read per request, so a template an admin adds shows up without a restart. */
-export const templatesOf = (deps: AppDeps): Template[] => loadTemplates(join(deps.contentDir ?? DEFAULT_CONTENT, 'templates'));
+export const templatesOf = (deps: AppDeps): Template[] => loadMessageTemplates(join(deps.contentDir ?? DEFAULT_CONTENT, 'templates'));
 
 /** The template `?template=` names if it fits the form, else the first for that use. */
 export function chooseTemplate(templates: readonly Template[], use: TemplateUse, slug: string | undefined): Template | null {
