@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { NotFoundError, PayloadTooLargeError } from './errors.ts';
-import { requireAdmin } from './http/auth.ts';
+import { requireAdmin, requireAdminRole, requireDecodablePath } from './http/auth.ts';
 import type { AppDeps, HeraldEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
 import { lookup, respondWith } from './publish/serve.ts';
@@ -30,6 +30,8 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<HeraldEnv>();
   app.onError(handleError(deps.log, deskErrorPage(deps)));
   app.use(requestId());
+  // A path the guards and the router would read differently is refused before either reads it.
+  app.use(requireDecodablePath());
   // Before any routing, so no spelling of an admin path slips past.
   app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
   // The desk (/admin, every spelling): session, same-origin and CSRF checks, also before routing.
@@ -43,6 +45,8 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // The route groups' own lock, in case the front check above ever misjudges a spelling.
+  app.use('/api/admin/*', requireAdminRole());
   app.route('/api/admin/incidents', adminIncidentRoutes(deps));
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));

@@ -2,26 +2,59 @@ import type { MiddlewareHandler } from 'hono';
 import { can } from '../auth/roles.ts';
 import { authenticateBearer } from '../auth/tokens.ts';
 import type { Db } from '../db/client.ts';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { HeraldEnv } from './env.ts';
 
 /**
- * The path as a router might come to see it: percent-decoded (repeatedly), slashes collapsed,
- * lowercased. Used to decide whether a request is an admin request before any routing, so
- * `//api/admin`, `/api/%61dmin`, `/API/Admin/` and friends are all guarded.
+ * Whether a raw request path percent-decodes. One that does not (`%ZZ`, a lone `%`, a cut
+ * UTF-8 sequence) means something different to each layer that reads it: the guards here
+ * saw `/api/adm%69n/…` while the router decoded what it could and ran an admin handler.
+ */
+export function decodes(rawPath: string): boolean {
+  try {
+    decodeURIComponent(rawPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decodes every well-formed escape and leaves the rest, as routers do (Hono's tryDecodeURI). */
+const decodeWhatDecodes = (path: string): string =>
+  path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+
+/**
+ * The path as a router might come to see it: percent-decoded (repeatedly, so a proxy that
+ * decodes once more is accounted for), slashes collapsed, lowercased. Used to decide whether
+ * a request is an admin request before any routing, so `//api/admin`, `/api/%61dmin`,
+ * `/API/Admin/` and friends are all guarded.
+ *
+ * @example canonicalPath('/API/%2561dmin//x') // '/api/admin/x'
  */
 export function canonicalPath(rawPath: string): string {
   let path = rawPath;
   for (let i = 0; i < 3; i++) {
-    try {
-      const decoded = decodeURIComponent(path);
-      if (decoded === path) break;
-      path = decoded;
-    } catch {
-      break;
-    }
+    const decoded = decodeWhatDecodes(path);
+    if (decoded === path) break;
+    path = decoded;
   }
   return path.replace(/\\/g, '/').replace(/\/{2,}/g, '/').toLowerCase();
+}
+
+/** Refuses, before any routing, a path that does not percent-decode (see `decodes`). */
+export function requireDecodablePath(): MiddlewareHandler<HeraldEnv> {
+  return async (c, next) => {
+    if (!decodes(new URL(c.req.url).pathname)) {
+      throw new ValidationError('[HTTP] The path has a broken percent-escape (a "%" without two hex digits after it, or escapes that are not UTF-8); send "%" itself as "%25".');
+    }
+    return next();
+  };
 }
 
 export const isAdminPath = (rawPath: string): boolean => {
@@ -49,6 +82,22 @@ export function requireAdmin(deps: { db: Db; adminToken: string | undefined }): 
     }
     c.set('actor', who.actor);
     c.set('role', who.role);
+    return next();
+  };
+}
+
+/**
+ * The second lock, on the /api/admin route groups themselves: whatever reaches an admin
+ * handler was authenticated (a role is set) and, to write, may publish. The front check in
+ * `requireAdmin` decides by path spelling; this one holds even if that ever misjudges one.
+ */
+export function requireAdminRole(): MiddlewareHandler<HeraldEnv> {
+  return async (c, next) => {
+    const role = c.get('role');
+    if (!role) throw new UnauthorizedError('[Auth] Send an admin token as "Authorization: Bearer <token>".');
+    if (!READ_METHODS.has(c.req.method.toUpperCase()) && !can(role, 'publish')) {
+      throw new ForbiddenError(`[Auth] This token's role (${role}) reads but cannot publish; use a comms or admin token.`);
+    }
     return next();
   };
 }
