@@ -1,8 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 import { requireAdmin, requireAdminRole, requireDecodablePath } from './http/auth.ts';
+import { limitBodies } from './http/body-limit.ts';
 import type { AppDeps, HeraldEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
 import { lookup, respondWith } from './publish/serve.ts';
@@ -18,8 +18,6 @@ import { isDeskPath, requireDesk } from './desk/guard.ts';
 import { deskRoutes } from './desk/index.ts';
 import { mountSubscriptions } from './subscribers/index.ts';
 
-const MAX_BODY_BYTES = 64 * 1024;
-
 /**
  * Builds Herald's HTTP app from explicit dependencies (assembled by api/herald.ts): the admin
  * API, the desk, subscriptions, health, the OpenAPI document, and the published snapshot for
@@ -32,19 +30,12 @@ export function createApp(deps: AppDeps) {
   app.use(requestId());
   // A path the guards and the router would read differently is refused before either reads it.
   app.use(requireDecodablePath());
+  // Every body, public, desk or admin, is capped before anything can parse it.
+  app.use(limitBodies());
   // Before any routing, so no spelling of an admin path slips past.
   app.use(requireAdmin({ db: deps.db, adminToken: deps.config.adminToken }));
   // The desk (/admin, every spelling): session, same-origin and CSRF checks, also before routing.
   app.use(requireDesk(deps));
-  app.use(
-    '/api/admin/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(`[HTTP] The body is over ${MAX_BODY_BYTES / 1024} KiB; send a shorter message.`);
-      },
-    }),
-  );
   // The route groups' own lock, in case the front check above ever misjudges a spelling.
   app.use('/api/admin/*', requireAdminRole());
   app.route('/api/admin/incidents', adminIncidentRoutes(deps));

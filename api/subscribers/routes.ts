@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HeraldError } from '../errors.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { validate } from '../http/validate.ts';
@@ -7,6 +7,7 @@ import { confirmSubscription, manageSubscription, requestSubscription, subscribe
 import { subscriptionPage, wantsHtml } from './pages.ts';
 import { ManageInput, SubscribeInput, type SubscriptionView } from './schema.ts';
 import { subscriberServiceSlugs } from './store.ts';
+import type { LinkPurpose } from './tokens.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { createThrottle } from './throttle.ts';
 
@@ -28,15 +29,30 @@ export function subscriptionRoutes(deps: AppDeps) {
   const throttle = createThrottle(options.throttle);
   const now = () => deps.clock.now();
 
-  /** Runs a link action; an invalid link is a page saying so for browsers, the usual 404 for others. */
+  /** An invalid link is a page saying so for browsers, the usual 404 for others. */
+  const invalidLink = (c: Context<HeraldEnv>, error: unknown): Promise<Response> => {
+    if (error instanceof HeraldError && error.status === 404 && wantsHtml(c)) return subscriptionPage(c, deps, { page: 'invalid' }, 404);
+    throw error;
+  };
+
+  /** Runs a link action, answering an invalid link as `invalidLink` does. */
   const withLink = (action: (c: Context<HeraldEnv>, token: string) => Promise<Response>) => async (c: Context<HeraldEnv>) => {
     const token = c.req.param('token') ?? '';
     try {
       return await action(c, token);
     } catch (error) {
-      if (error instanceof HeraldError && error.status === 404 && wantsHtml(c)) return subscriptionPage(c, deps, { page: 'invalid' }, 404);
-      throw error;
+      return invalidLink(c, error);
     }
+  };
+
+  /** Checks a link before its body is read: a forged link costs one lookup, never a parse. */
+  const linkFirst = (purpose: LinkPurpose): MiddlewareHandler<HeraldEnv> => async (c, next) => {
+    try {
+      await subscriberForLink(deps.db, options.secret, purpose, c.req.param('token') ?? '', now());
+    } catch (error) {
+      return invalidLink(c, error);
+    }
+    return next();
   };
 
   const manageView = async (token: string, page: SubscriptionView['page']): Promise<SubscriptionView> => {
@@ -65,7 +81,7 @@ export function subscriptionRoutes(deps: AppDeps) {
       return subscriptionPage(c, deps, { page: 'confirmed', email: subscriber.email, state: subscriber.state });
     }))
     .get('/subscribe/manage/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'manage'))))
-    .post('/subscribe/manage/:token', validate('form', ManageInput), withLink(async (c, token) => {
+    .post('/subscribe/manage/:token', linkFirst('manage'), validate('form', ManageInput), withLink(async (c, token) => {
       const input = (c.req as unknown as { valid(t: 'form'): ManageInput }).valid('form');
       await manageSubscription(deps.db, options.secret, token, input, now());
       return subscriptionPage(c, deps, await manageView(token, input.action === 'unsubscribe' ? 'unsubscribed' : 'saved'));

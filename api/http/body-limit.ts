@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { isDeskPath } from '../desk/guard.ts';
+import { PayloadTooLargeError } from '../errors.ts';
+import { isAdminPath } from './auth.ts';
+import type { HeraldEnv } from './env.ts';
+
+/**
+ * The most a request body may carry, by who sends it: the admin API's JSON (a long update,
+ * a CSV import), the desk's forms (an update with its preview fields), and the public forms
+ * (an address and some service slugs, or nothing at all for one-click unsubscribe).
+ */
+export const BODY_LIMITS = { admin: 64 * 1024, desk: 256 * 1024, public: 16 * 1024 } as const;
+
+type Audience = keyof typeof BODY_LIMITS;
+
+const audienceOf = (path: string): Audience => (isAdminPath(path) ? 'admin' : isDeskPath(path) ? 'desk' : 'public');
+
+const WHAT_TO_DO: Record<Audience, string> = {
+  admin: 'send a shorter message, or import subscribers in several parts',
+  desk: 'shorten the message',
+  public: 'this form never needs that much',
+};
+
+/**
+ * Caps every request body before anything parses it: a declared Content-Length over the
+ * limit is refused at once, and a body without one (chunked) is counted as it streams and
+ * refused as soon as it passes the limit, so no handler ever buffers more than the limit.
+ */
+export function limitBodies(): MiddlewareHandler<HeraldEnv> {
+  const limiters = Object.fromEntries(
+    (Object.keys(BODY_LIMITS) as Audience[]).map((audience) => [
+      audience,
+      bodyLimit({
+        maxSize: BODY_LIMITS[audience],
+        onError: () => {
+          throw new PayloadTooLargeError(`[HTTP] The body is over ${BODY_LIMITS[audience] / 1024} KiB; ${WHAT_TO_DO[audience]}.`);
+        },
+      }),
+    ]),
+  ) as Record<Audience, MiddlewareHandler>;
+  return (c, next) => limiters[audienceOf(new URL(c.req.url).pathname)](c, next);
+}

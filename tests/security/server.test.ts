@@ -1,0 +1,110 @@
+/**
+ * Hostile input against the real server (`node api/server.ts` on a loopback port): huge and
+ * endless bodies, a parallel password-guessing burst, a header drip. Behind one trusted
+ * proxy (TRUST_PROXY=1), so each test can speak from its own client address with
+ * X-Forwarded-For, as a load balancer would report it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+
+const PASSWORD = 'the owner password';
+const OWNER = 'owner@example.test';
+const dir = mkdtempSync(join(tmpdir(), 'herald-guard-'));
+const databaseUrl = `file:${join(dir, 'herald.db')}`;
+
+let server: RunningServer;
+beforeAll(async () => {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, HERALD_DEMO: 'false' };
+  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', OWNER, '--role', 'admin', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  server = await startServer({ TRUST_PROXY: '1' }, dir);
+});
+afterAll(async () => {
+  await server?.stop();
+  removeDir(dir);
+});
+
+/** The server's resident memory, from the kernel. */
+const rssBytes = (): number => {
+  const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+};
+
+const MB = 1024 * 1024;
+
+/**
+ * POSTs `bytes` of form body, in 1 MiB writes, with a Content-Length or chunked (none);
+ * resolves with the status and how long the answer took, whatever happens to the rest of
+ * the upload once the server has answered.
+ */
+function postBody(path: string, bytes: number, options: { chunked?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: server.url,
+        ...(options.chunked ? {} : { 'content-length': String(bytes) }),
+        ...options.headers,
+      },
+    });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      const ms = performance.now() - started;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, ms });
+      req.destroy();
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    const chunk = Buffer.alloc(MB, 'a');
+    let sent = 0;
+    const pump = () => {
+      while (!answered && sent < bytes) {
+        const piece = chunk.subarray(0, Math.min(MB, bytes - sent));
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once('drain', pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
+describe('bodies are limited before anything reads them', () => {
+  const token = `1.${'A'.repeat(43)}`;
+  it.each([
+    ['a manage link, with a Content-Length', `/subscribe/manage/${token}`, false],
+    ['a manage link, chunked', `/subscribe/manage/${token}`, true],
+    ['the sign-up form, with a Content-Length', '/subscribe', false],
+    ['the sign-up form, chunked', '/subscribe', true],
+    ['an unsubscribe link, chunked', `/unsubscribe/${token}`, true],
+    ['the desk sign-in, with a Content-Length', '/admin/sign-in', false],
+  ])('refuses 50 MB posted to %s in well under a second, and memory stays flat', async (_name, path, chunked) => {
+    const before = rssBytes();
+    const { status, ms } = await postBody(path, 50 * MB, { chunked });
+    const grown = rssBytes() - before;
+    console.info(`[figures] 50 MB to ${path}${chunked ? ' (chunked)' : ''}: ${status} in ${ms.toFixed(0)} ms, RSS ${(before / MB).toFixed(0)} → ${((before + grown) / MB).toFixed(0)} MB`);
+    expect([413, 404]).toContain(status);
+    // Answered on the headers, not after the upload (which alone takes about half a second here).
+    expect(ms).toBeLessThan(300);
+    expect(grown).toBeLessThan(40 * MB);
+  });
+
+  it('still takes an ordinary sign-up', async () => {
+    const res = await fetch(`${server.url}/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.200' },
+      body: 'email=reader%40example.test&services=api',
+    });
+    expect(res.status).toBe(200);
+  });
+});
