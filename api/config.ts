@@ -18,6 +18,12 @@ export const ConfigSchema = z
     HERALD_ADMIN_TOKEN: z.string().min(24, 'use at least 24 characters, e.g. `openssl rand -hex 24`').optional(),
     HERALD_DEMO: Flag.default(true),
     UPDATE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(30).default(30),
+    TRUST_PROXY: z.coerce
+      .number({ error: 'use the number of proxies in front of Herald, e.g. 1 behind one load balancer' })
+      .int('use a whole number of proxies')
+      .min(0, 'use 0 when clients connect directly')
+      .max(10)
+      .default(0),
     // Subscribers and the outbox (api/notify, api/subscribers).
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'use smtp://user:pass@host:587 or smtps://…:465' }).optional(),
     MAIL_FROM: z.string().min(3).optional(),
@@ -50,6 +56,8 @@ export const ConfigSchema = z
     adminToken: env.HERALD_ADMIN_TOKEN,
     demo: env.HERALD_DEMO,
     updateIntervalMinutes: env.UPDATE_INTERVAL_MINUTES,
+    /** Proxies in front of Herald whose X-Forwarded-For entries are believed (0: the socket's address is the client's). */
+    trustProxy: env.TRUST_PROXY,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     mailRatePerSecond: env.MAIL_RATE_PER_SECOND,

@@ -1,36 +1,51 @@
-import type { Executor } from '../db/client.ts';
-import { ACCOUNT_THROTTLE, IP_THROTTLE, lockedUntil } from './throttle.ts';
+import type { Db, Executor } from '../db/client.ts';
+import { judgeSignIn, THROTTLE_WINDOW_MS, type SignInVerdict } from './throttle.ts';
 
-const WINDOW_MS = Math.max(ACCOUNT_THROTTLE.windowMs, IP_THROTTLE.windowMs);
+/** Who is trying: the account as typed (lowercased; known or not, so nothing is revealed) and the client address. */
+export type Attempter = { account: string; address: string };
 
-async function failures(db: Executor, scope: 'account' | 'ip', key: string, now: Date): Promise<Date[]> {
-  const { rows } = await db.execute({
-    sql: 'SELECT at FROM sign_in_failures WHERE scope = ? AND key = ? AND at > ?',
-    args: [scope, key, new Date(now.getTime() - WINDOW_MS).toISOString()],
-  });
+const times = async (tx: Executor, where: string, args: string[], since: string): Promise<Date[]> => {
+  const { rows } = await tx.execute({ sql: `SELECT at FROM sign_in_attempts WHERE ${where} AND at > ?`, args: [...args, since] });
   return rows.map((r) => new Date(String(r.at)));
+};
+
+/**
+ * Counts an attempt before its password is checked, in one write transaction with the check
+ * of the budgets: parallel attempts queue on the transaction, so each sees the ones before
+ * it, and no more are let through than the budgets allow. A refused attempt is not counted
+ * (a guesser cannot keep renewing a lock). An admitted one is checked at `checkAt`.
+ */
+export async function admitSignIn(db: Db, who: Attempter, now: Date): Promise<SignInVerdict> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
+  return db.write(async (tx) => {
+    await tx.execute({ sql: 'DELETE FROM sign_in_attempts WHERE at <= ?', args: [since] });
+    const verdict = judgeSignIn(
+      {
+        pair: await times(tx, 'account = ? AND address = ?', [who.account, who.address], since),
+        address: await times(tx, 'address = ?', [who.address], since),
+        account: await times(tx, 'account = ?', [who.account], since),
+      },
+      now,
+    );
+    if (!verdict.admitted) return verdict;
+    await tx.execute({ sql: 'INSERT INTO sign_in_attempts (account, address, at) VALUES (?, ?, ?)', args: [who.account, who.address, verdict.checkAt.toISOString()] });
+    return verdict;
+  });
 }
 
 /**
- * Until when sign-in is refused for this account or address, whichever is later; null when
- * allowed. The account key is the email as typed (lowercased), known or not, so the answer
- * says nothing about whether the account exists.
+ * The right password: this pair's attempts stop counting (the owner's own typos are
+ * forgiven). Other addresses' attempts on the account still count: they are someone else's.
  */
-export async function signInLockedUntil(db: Executor, account: string, ip: string, now: Date): Promise<Date | null> {
-  const byAccount = lockedUntil(await failures(db, 'account', account, now), now, ACCOUNT_THROTTLE);
-  const byIp = lockedUntil(await failures(db, 'ip', ip, now), now, IP_THROTTLE);
-  if (!byAccount) return byIp;
-  if (!byIp) return byAccount;
-  return byAccount > byIp ? byAccount : byIp;
+export async function signInSucceeded(db: Executor, who: Attempter): Promise<void> {
+  await db.execute({ sql: 'DELETE FROM sign_in_attempts WHERE account = ? AND address = ?', args: [who.account, who.address] });
 }
 
-export async function recordSignInFailure(db: Executor, account: string, ip: string, now: Date): Promise<void> {
-  const at = now.toISOString();
-  await db.execute({ sql: "INSERT INTO sign_in_failures (scope, key, at) VALUES ('account', ?, ?), ('ip', ?, ?)", args: [account, at, ip, at] });
-  await db.execute({ sql: 'DELETE FROM sign_in_failures WHERE at <= ?', args: [new Date(now.getTime() - WINDOW_MS).toISOString()] });
+/** Waits until an admitted attempt's turn (now, unless its account is being slowed down). */
+export async function waitForTurn(admission: { checkAt: Date }, now: Date): Promise<void> {
+  const wait = admission.checkAt.getTime() - now.getTime();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
-/** A successful sign-in forgets the account's failures (not the address's: that is a shared budget). */
-export async function clearAccountFailures(db: Executor, account: string): Promise<void> {
-  await db.execute({ sql: "DELETE FROM sign_in_failures WHERE scope = 'account' AND key = ?", args: [account] });
-}
+/** "Try again in N min." for a refused attempt. */
+export const retryMinutes = (retryAt: Date, now: Date): number => Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));

@@ -14,7 +14,7 @@ import type { SubscriptionSettings } from '../subscribers/settings.ts';
  * (`noopNotifier`) or null renderer explicitly.
  */
 export type AppDeps = Omit<CommandDeps, 'publisher'> & {
-  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken'>;
+  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy'>;
   snapshot: Snapshot;
   publisher: Publisher;
   /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */

@@ -1,6 +1,6 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HeraldError } from '../errors.ts';
+import { clientAddress } from '../http/client-address.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { validate } from '../http/validate.ts';
 import { confirmSubscription, manageSubscription, requestSubscription, subscriberForLink, unsubscribe } from './commands.ts';
@@ -10,14 +10,6 @@ import { subscriberServiceSlugs } from './store.ts';
 import type { LinkPurpose } from './tokens.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { createThrottle } from './throttle.ts';
-
-const clientAddress = (c: Context): string => {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-};
 
 /**
  * The public subscription endpoints, all working without JavaScript:
@@ -62,7 +54,7 @@ export function subscriptionRoutes(deps: AppDeps) {
 
   return new Hono<HeraldEnv>()
     .post('/subscribe', async (c, next) => {
-      if (!throttle.hit(clientAddress(c), now())) {
+      if (!throttle.hit(clientAddress(c, deps.config.trustProxy), now())) {
         throw new TooManyRequestsError('[Subscribe] Too many sign-ups from your address; try again in a few minutes.');
       }
       return next();

@@ -66,6 +66,7 @@ describe('the admin route groups check the role themselves', () => {
       subscriptions: { secret: LINK_SECRET, throttle: DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: false },
       contentDir: t.config.contentDir,
       watchdog: t.herald.watchdog,
+      metrics: t.herald.metrics,
     };
     const app = new Hono<HeraldEnv>();
     app.onError(handleError({ error() {} }));

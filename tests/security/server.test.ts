@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
@@ -106,5 +107,39 @@ describe('bodies are limited before anything reads them', () => {
       body: 'email=reader%40example.test&services=api',
     });
     expect(res.status).toBe(200);
+  });
+});
+
+/** A desk sign-in from `address` (as the proxy reports it). */
+const signIn = (address: string, password: string, email = OWNER) =>
+  fetch(`${server.url}/admin/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, 'x-forwarded-for': `10.9.9.9, ${address}` },
+    body: new URLSearchParams({ email, password, next: '/admin' }),
+  });
+
+describe('a parallel password-guessing burst', () => {
+  it('is evaluated only as far as the limit allows, and the owner signs in from elsewhere at once', async () => {
+    const db = createClient({ url: databaseUrl });
+    const evaluated = async () => Number((await db.execute("SELECT count(*) AS n FROM sign_in_attempts WHERE address = '203.0.113.66'")).rows[0]?.n);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn('203.0.113.66', `wrong guess number ${i}`)));
+    const statuses = results.map((r) => r.status);
+    // Every attempt let through to a password check is a row, written before the check.
+    const checked = await evaluated();
+    console.info(`[figures] 30 parallel guesses: ${statuses.filter((s) => s === 401).length} × 401, ${statuses.filter((s) => s === 429).length} × 429; ${checked} password checks`);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(25);
+    expect(checked).toBeLessThanOrEqual(5);
+
+    // The right password from the guessing address is refused too: the limit holds, checked first.
+    expect((await signIn('203.0.113.66', PASSWORD)).status).toBe(429);
+    expect(await evaluated()).toBe(checked);
+    db.close();
+
+    const started = performance.now();
+    const owner = await signIn('198.51.100.23', PASSWORD);
+    expect(owner.status).toBe(303);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
+import { admitSignIn, retryMinutes, signInSucceeded, waitForTurn } from '../../auth/attempts.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { NewPasswordInput } from '../../auth/inputs.ts';
 import { findUserForSignIn } from '../../auth/users.ts';
 import { changePassword } from '../../commands/access.ts';
+import { clientAddress } from '../../http/client-address.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { sessionCookieName } from '../guard.ts';
 import { actingUser } from './shared.ts';
@@ -16,15 +18,23 @@ import type { FieldErrors } from '../views.ts';
  * this one included: a stolen cookie dies with the old password.
  */
 export const deskAccountRoutes = (deps: AppDeps) => {
-  const show = (c: Context<HeraldEnv>, errors: FieldErrors) =>
-    renderDesk(c, deps, { ...common(c, deps), page: 'account', errors }, Object.keys(errors).length ? 400 : 200);
+  const show = (c: Context<HeraldEnv>, errors: FieldErrors, status?: 429) =>
+    renderDesk(c, deps, { ...common(c, deps), page: 'account', errors }, status ?? (Object.keys(errors).length ? 400 : 200));
   return new Hono<HeraldEnv>()
     .get('/admin/account', (c) => show(c, {}))
     .post('/admin/account', async (c) => {
       const session = c.get('session');
       const body = await formBody(c);
       const user = session ? await findUserForSignIn(deps.db, session.email) : null;
+      const now = deps.clock.now();
+      // The current password is a password guess like any sign-in (a borrowed session must not
+      // make guessing cheaper), so it is counted and throttled the same way.
+      const who = { account: session?.email ?? '', address: clientAddress(c, deps.config.trustProxy) };
+      const admission = await admitSignIn(deps.db, who, now);
+      if (!admission.admitted) return show(c, { current: `Too many wrong passwords. Try again in ${retryMinutes(admission.retryAt, now)} min.` }, 429);
+      await waitForTurn(admission, now);
       if (!user || !(await verifyPassword(body.current ?? '', user.passwordHash))) return show(c, { current: 'That is not your current password.' });
+      await signInSucceeded(deps.db, who);
       const checked = parseForm(NewPasswordInput, { password: body.password ?? '', confirm: body.confirm ?? '' });
       if (!checked.ok) return show(c, checked.errors);
       const changed = await attempt(() => changePassword(actingUser(c, deps), user.id, checked.input.password));
