@@ -34,6 +34,22 @@ const RETRY_MS = 5000;
 export const SHUTDOWN_MS = 10_000;
 const DRAIN_MS = 8000;
 
+/**
+ * How long a client may take, chosen rather than inherited (README, "Deploying"). Node's
+ * defaults let a client drip its headers for 60 s and a request last 5 min, each holding a
+ * connection, and enforce both only every 30 s. Herald's requests are small (no body over
+ * 256 KiB), so a client that needs longer is stalling, or stalling on purpose (slow loris).
+ */
+export const SERVER_TIMEOUTS = {
+  /** From the first byte to the end of the headers; past it, 408 and the connection is closed. */
+  headersTimeout: 10_000,
+  /** From the first byte to the end of the body. */
+  requestTimeout: 30_000,
+  /** An idle keep-alive connection is closed after this (Node's default, kept on purpose: see README). */
+  keepAliveTimeout: 5_000,
+  /** How often the two timeouts above are enforced (Node's default, 30 s, would let them run 30 s over). */
+  connectionsCheckingInterval: 1_000,
+} as const;
 
 export type Running = { url: string; close(): Promise<void> };
 
@@ -61,7 +77,7 @@ export async function startHerald(config: Config, rootLog: Log = console, option
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
   // Requests are logged with their id (and their lines carry it) by the listener itself.
-  const server = createServer(observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => handle(req, res)));
+  const server = createServer(SERVER_TIMEOUTS, observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => handle(req, res)));
   const url = await listen(server, config.host, config.port);
   log.info(`[Herald] Listening at ${url}`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
@@ -142,4 +143,39 @@ describe('a parallel password-guessing burst', () => {
     expect(owner.status).toBe(303);
     expect(performance.now() - started).toBeLessThan(2000);
   });
+});
+
+describe('slow clients', () => {
+  /** A raw connection to the server, and when (seconds from now) it was closed by the server, if within 20 s. */
+  const openSocket = async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const started = performance.now();
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    socket.on('error', () => undefined);
+    const closedAfter = new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 20_000);
+      socket.once('close', () => (clearTimeout(timer), resolve((performance.now() - started) / 1000)));
+    });
+    return { socket, closedAfter, answer: () => answer };
+  };
+
+  it('cuts a connection that drips its headers, and one that sends nothing', async () => {
+    const [dripping, silent] = await Promise.all([openSocket(), openSocket()]);
+    dripping.socket.write('GET / HTTP/1.1\r\nHost: status.example.test\r\n');
+    // A header line every half second: never idle long, never finished.
+    const drip = setInterval(() => dripping.socket.write(`X-Drip-${Math.floor(performance.now())}: .\r\n`), 500);
+    const [drippedFor, silentFor] = await Promise.all([dripping.closedAfter, silent.closedAfter]);
+    clearInterval(drip);
+    dripping.socket.destroy();
+    silent.socket.destroy();
+    console.info(`[figures] header drip cut after ${drippedFor?.toFixed(1)} s (${JSON.stringify(dripping.answer().split('\r\n')[0])}); silent connection cut after ${silentFor?.toFixed(1)} s`);
+    expect(dripping.answer()).toMatch(/^HTTP\/1\.1 408/);
+    expect(drippedFor).not.toBeNull();
+    expect(drippedFor).toBeLessThan(16);
+    expect(silentFor).not.toBeNull();
+    expect(silentFor).toBeLessThan(16);
+  }, 30_000);
 });
