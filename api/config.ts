@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { assertTargetUrl } from './notify/ssrf.ts';
+import { baseUrl, webUrl } from './web-url.ts';
 
 const Flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -10,8 +12,11 @@ export const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    DATABASE_URL: z.string().min(1).default('file:data/herald.db'),
+    PUBLIC_URL: baseUrl('the address customers use, e.g. https://status.example.com').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, 'use file:path/to/herald.db, or libsql://host (http(s):// and ws(s):// work too)')
+      .default('file:data/herald.db'),
     DATABASE_AUTH_TOKEN: z.string().optional(),
     SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
     CONTENT_DIR: z.string().min(1).default('content'),
@@ -29,19 +34,28 @@ export const ConfigSchema = z
     MAIL_FROM: z.string().min(3).optional(),
     MAIL_RATE_PER_SECOND: z.coerce.number().int().min(0, 'use 0 for no limit').default(0),
     HERALD_SECRET: z.string().min(32, 'use at least 32 characters, e.g. `openssl rand -hex 32`').optional(),
-    SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the https://hooks.slack.com/… URL Slack gave you' }).optional(),
+    SLACK_WEBHOOK_URL: webUrl('use the https://hooks.slack.com/… URL Slack gave you').optional(),
     WEBHOOK_ALLOW_LOCAL: Flag.default(false),
     // A sender renews its claim every third of this while it delivers; a dead sender's rows are
     // claimed again after it (api/notify/lane.ts). Short, so a restart resends within seconds.
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     // The freshness watchdog (api/freshness): reminders and escalations for missed updates.
-    FRESHNESS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'use the http(s) URL of a Slack-style incoming webhook for the comms channel' }).optional(),
+    FRESHNESS_WEBHOOK_URL: webUrl('use the http(s) URL of a Slack-style incoming webhook for the comms channel').optional(),
     FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),
     FRESHNESS_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
     FRESHNESS_MAX_ESCALATIONS: z.coerce.number().int().min(1).max(100).default(4),
     // Operating it (api/logging, api/metrics).
     LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
+    if (!env.SLACK_WEBHOOK_URL || env.WEBHOOK_ALLOW_LOCAL) return;
+    try {
+      assertTargetUrl(new URL(env.SLACK_WEBHOOK_URL), false);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_WEBHOOK_URL'], message: `${(error as Error).message.replace(/^\[Webhooks\] /, '')} Use the https://hooks.slack.com/… URL Slack gave you.` });
+    }
   })
   .transform((env) => ({
     host: env.HOST,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { Slug } from './domain/schemas.ts';
+import { webUrl } from './web-url.ts';
 
 export const Catalogue = z.object({
   groups: z
@@ -24,8 +25,9 @@ export const SiteSettings = z.object({
   name: z.string().min(1),
   title: z.string().min(1),
   description: z.string().default(''),
-  homepage: z.url().optional(),
-  supportUrl: z.url().optional(),
+  // Shown as links on every page: http(s) only, never javascript: or data:.
+  homepage: webUrl('write the company site as https://example.com').optional(),
+  supportUrl: webUrl('write the support page as https://example.com/support').optional(),
 });
 export type SiteSettings = z.infer<typeof SiteSettings>;
 

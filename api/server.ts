@@ -72,6 +72,8 @@ export async function startHerald(config: Config, rootLog: Log = console, option
   const log = childLog(rootLog, { job: 'server' });
   const metrics = options.metrics ?? createMetrics();
   const clock = systemClock;
+  // The operator's files are checked before anything listens: a bad link or slug stops the start.
+  const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
   const snapshot = new Snapshot(config.snapshotDir);
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
@@ -88,7 +90,7 @@ export async function startHerald(config: Config, rootLog: Log = console, option
   const dbFile = databaseFile(site.databaseUrl);
   // Beside the database: `npm run restore` refuses to replace a database a running Herald holds.
   const releasePidFile = dbFile ? holdPidFile(dbFile, clock.now()) : () => {};
-  const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, clock.now(), log, options.terminal ?? true), {
+  const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, content, clock.now(), log, options.terminal ?? true), {
     canWait: restored > 0,
     log,
     onWait: (message) => (waitingFor = message),
@@ -144,11 +146,9 @@ export async function startHerald(config: Config, rootLog: Log = console, option
 }
 
 /** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
-async function prepareDatabase(db: Db, config: Config, now: Date, log: Log, terminal: boolean): Promise<SiteSettings> {
+async function prepareDatabase(db: Db, config: Config, { catalogue, settings }: { catalogue: Catalogue; settings: SiteSettings }, now: Date, log: Log, terminal: boolean): Promise<SiteSettings> {
   const applied = await migrate(db);
   if (applied.length) log.info(`[Herald] Applied migrations: ${applied.join(', ')}`);
-  const catalogue = readContent(config.contentDir, 'services.json', Catalogue);
-  const settings = readContent(config.contentDir, 'site.json', SiteSettings);
   const sync = await syncCatalogue(db, catalogue, now);
   if (sync.kept.length) log.warn(`[Catalogue] Kept ${sync.kept.join(', ')}: removed from services.json but named by open incidents.`);
   const seeded = config.demo && (await seedDemo(db, now, { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes }, log));
