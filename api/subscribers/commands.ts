@@ -2,6 +2,7 @@
  * What a subscriber (or someone typing an address) can do: each a write transaction that
  * may queue a mail in the outbox. Nothing here sends mail or reveals an address's state.
  */
+import type { Transaction } from '@libsql/client';
 import type { Db } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
 import { queueSubscriberMail } from '../notify/outbox.ts';
@@ -24,6 +25,17 @@ export const CONFIRM_TTL_MS = 24 * 60 * 60 * 1000;
 export const RESEND_AFTER_MS = 10 * 60 * 1000;
 
 const confirmWindow = (now: Date) => ({ nonce: newNonce(), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS).toISOString() });
+
+/**
+ * (Re)starts double opt-in: pending, a fresh confirmation link, and the mail that carries it.
+ * An unsubscribed address starts a new subscription with new manage links: those of the old
+ * one (in every mail sent before) stop working, so an old mail never acts on the new one.
+ */
+async function startOptIn(tx: Transaction, subscriber: SubscriberRecord, now: Date): Promise<void> {
+  const renewLinks = subscriber.state === 'unsubscribed' ? { manageNonce: newNonce() } : {};
+  await setSubscriberState(tx, subscriber.id, 'pending', now, { confirm: confirmWindow(now), ...renewLinks });
+  await queueSubscriberMail(tx, 'confirm', subscriber.id, now);
+}
 
 /**
  * Records a request to subscribe. A new, pending or unsubscribed address gets a confirmation
@@ -55,8 +67,7 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
     // Pending or unsubscribed: (re)start double opt-in with the services asked for now.
     await setSubscriberServices(tx, existing.id, serviceIds);
     if (paced && existing.state === 'pending') return;
-    await setSubscriberState(tx, existing.id, 'pending', now, { confirm: confirmWindow(now) });
-    await queueSubscriberMail(tx, 'confirm', existing.id, now);
+    await startOptIn(tx, existing, now);
   });
 }
 
@@ -103,7 +114,11 @@ export async function unsubscribe(db: Db, secret: string, token: string, now: Da
   });
 }
 
-/** Saves a subscriber's choice of services, or leaves, or comes back (the link proves the address). */
+/**
+ * Saves a subscriber's choice of services, or leaves, or asks to come back. Coming back takes
+ * a fresh confirmation from the mailbox, like any sign-up: a manage link may sit in an old
+ * mail (forwarded, archived, in someone else's hands), so it proves nothing about consent now.
+ */
 export async function manageSubscription(db: Db, secret: string, token: string, input: ManageInput, now: Date): Promise<SubscriberRecord> {
   if (input.action === 'unsubscribe') return unsubscribe(db, secret, token, now);
   return db.write(async (tx) => {
@@ -112,8 +127,8 @@ export async function manageSubscription(db: Db, secret: string, token: string, 
     if (subscriber.state === 'suppressed') throw new NotFoundError(`[Subscribe] Mail to ${subscriber.email} bounced, so it is no longer sent; subscribe again from the status page.`);
     await setSubscriberServices(tx, subscriber.id, serviceIds);
     if (input.action === 'resubscribe' && subscriber.state === 'unsubscribed') {
-      await setSubscriberState(tx, subscriber.id, 'confirmed', now);
-      return { ...subscriber, state: 'confirmed' };
+      await startOptIn(tx, subscriber, now);
+      return { ...subscriber, state: 'pending' };
     }
     return subscriber;
   });

@@ -75,7 +75,9 @@ export function subscriptionRoutes(deps: AppDeps) {
     .get('/subscribe/manage/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'manage'))))
     .post('/subscribe/manage/:token', linkFirst('manage'), validate('form', ManageInput), withLink(async (c, token) => {
       const input = (c.req as unknown as { valid(t: 'form'): ManageInput }).valid('form');
-      await manageSubscription(deps.db, options.secret, token, input, now());
+      const subscriber = await manageSubscription(deps.db, options.secret, token, input, now());
+      // Coming back renewed the links (this one included): the answer is the sign-up's.
+      if (input.action === 'resubscribe' && subscriber.state === 'pending') return subscriptionPage(c, deps, { page: 'sent' });
       return subscriptionPage(c, deps, await manageView(token, input.action === 'unsubscribe' ? 'unsubscribed' : 'saved'));
     }))
     // A GET (a link checker, a prefetching mail client) only shows the button; it changes nothing.

@@ -74,13 +74,17 @@ export async function insertSubscriber(
   return Number(rows[0]?.id);
 }
 
-/** Moves a subscriber to `state`, stamping when; `confirm` replaces (or clears) the confirmation nonce. */
+/**
+ * Moves a subscriber to `state`, stamping when; `confirm` replaces (or clears) the
+ * confirmation nonce; `manageNonce` replaces the manage nonce, which revokes every manage and
+ * unsubscribe link made from the old one.
+ */
 export async function setSubscriberState(
   db: Executor,
   id: number,
   state: SubscriberState,
   now: Date,
-  extra: { confirm?: { nonce: string | null; expiresAt: string | null }; reason?: string } = {},
+  extra: { confirm?: { nonce: string | null; expiresAt: string | null }; manageNonce?: string; reason?: string } = {},
 ): Promise<void> {
   const at = now.toISOString();
   await db.execute({
@@ -89,7 +93,8 @@ export async function setSubscriberState(
             unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN ? ELSE unsubscribed_at END,
             suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE suppressed_reason END,
             confirm_nonce = CASE WHEN ? THEN ? ELSE confirm_nonce END,
-            confirm_expires_at = CASE WHEN ? THEN ? ELSE confirm_expires_at END
+            confirm_expires_at = CASE WHEN ? THEN ? ELSE confirm_expires_at END,
+            manage_nonce = coalesce(?, manage_nonce)
           WHERE id = ?`,
     args: [
       state, at,
@@ -98,6 +103,7 @@ export async function setSubscriberState(
       state, extra.reason ?? null,
       extra.confirm ? 1 : 0, extra.confirm?.nonce ?? null,
       extra.confirm ? 1 : 0, extra.confirm?.expiresAt ?? null,
+      extra.manageNonce ?? null,
       id,
     ],
   });
