@@ -5,6 +5,8 @@ import { listWebhooks } from '../db/webhooks.ts';
 import type { AppDeps } from '../http/env.ts';
 import { defineRoute, documentedRoutes, errors, idParam, json, jsonBody, writeErrors } from '../http/openapi.ts';
 import { CreateWebhookInput, NewWebhook, WebhookTarget } from '../subscribers/schema.ts';
+import { ValidationError } from '../errors.ts';
+import { checkTargetAtRegistration, ForbiddenTargetError } from './ssrf.ts';
 
 const list = defineRoute({
   method: 'get',
@@ -30,10 +32,21 @@ const remove = defineRoute({
   responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
 });
 
+/** A target no delivery could reach is a 400 now, saying why, rather than a failure at every delivery later. */
+async function refuseUnreachable(url: URL, allowLocal: boolean): Promise<void> {
+  try {
+    await checkTargetAtRegistration(url, allowLocal);
+  } catch (error) {
+    if (!(error instanceof ForbiddenTargetError)) throw error;
+    throw new ValidationError(error.message, [{ path: 'url', message: error.message.replace(/^\[Webhooks\] /, '') }]);
+  }
+}
+
 /**
  * /api/admin/webhooks: add, list and remove webhook subscribers. Each receives every incident
  * update as Statuspage-shaped JSON, signed in `X-Herald-Signature` (api/notify/hooks.ts).
- * https only, and the target is checked again at every delivery (api/notify/ssrf.ts).
+ * https to a public address only: checked, DNS included, when a webhook is added (a 400 that
+ * says why), and again at every delivery (api/notify/ssrf.ts).
  */
 export function webhookRoutes(deps: AppDeps) {
   const allowLocal = deps.subscriptions.webhookAllowLocal;
@@ -41,7 +54,11 @@ export function webhookRoutes(deps: AppDeps) {
   const body = CreateWebhookInput.refine((i) => allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' }).openapi('CreateWebhookInput');
   return documentedRoutes()
     .openapi(list, async (c) => c.json({ webhooks: await listWebhooks(deps.db) }, 200))
-    .openapi(add(body), async (c) => c.json(await addWebhook(as(deps, c.get('actor')), c.req.valid('json')), 201))
+    .openapi(add(body), async (c) => {
+      const input = c.req.valid('json');
+      await refuseUnreachable(new URL(input.url), allowLocal);
+      return c.json(await addWebhook(as(deps, c.get('actor')), input), 201);
+    })
     .openapi(remove, async (c) => {
       await deleteWebhook(as(deps, c.get('actor')), Number(c.req.valid('param').id) || 0);
       return c.body(null, 204);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeSubscriberApp, type SubscriberApp } from './harness.ts';
 import { listAudit } from '../../api/db/audit.ts';
+import { insertWebhook } from '../../api/db/webhooks.ts';
 
 type Received = { path: string; headers: IncomingMessage['headers']; body: string };
 
@@ -72,15 +73,19 @@ describe('webhooks and Slack', () => {
     });
   });
 
-  it('refuses loopback and private targets unless local targets are allowed, after DNS and on redirects', async () => {
+  it('refuses loopback and private targets unless local targets are allowed, when registered and again at delivery, after DNS', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: false } });
     const receiver = await startReceiver();
     closers.push(receiver.close);
     expect((await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/plain-http` } })).status).toBe(400);
     const port = new URL(receiver.url).port;
-    for (const url of [`https://127.0.0.1:${port}/`, `https://localhost:${port}/`, `https://[::ffff:127.0.0.1]:${port}/`, `https://10.0.0.1/`]) {
-      expect((await t.request('POST', '/api/admin/webhooks', { json: { url } })).status).toBe(201);
+    const targets = [`https://127.0.0.1:${port}/`, `https://localhost:${port}/`, `https://[::ffff:127.0.0.1]:${port}/`, `https://10.0.0.1/`];
+    for (const url of targets) {
+      expect((await t.request('POST', '/api/admin/webhooks', { json: { url } })).status).toBe(400);
     }
+    // Registered before registration checked, or a name that resolved elsewhere then (DNS
+    // rebinding): delivery checks again.
+    for (const url of targets) await insertWebhook(t.db, url, 'whsec_test_secret_0123456789', t.clock.now());
     const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident() })).json.ref;
     await t.deliver();
     expect((await t.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ failed: 4, sent: 0 });
