@@ -10,6 +10,15 @@ export default defineConfig({
   // One self-contained file per page: the snapshot can be copied to any static host as is.
   build: { inlineStylesheets: 'always' },
   compressHTML: true,
+  // A Content-Security-Policy for every page, computed at build: script-src and style-src list
+  // the hashes of the scripts and styles Astro bundled, so nothing else (an injected <script>,
+  // an inline handler) runs. api/publish/csp.ts carries it into each page and its headers.
+  security: {
+    csp: {
+      algorithm: 'SHA-256',
+      directives: ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"],
+    },
+  },
   telemetry: false,
   devToolbar: { enabled: false },
 });

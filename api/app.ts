@@ -5,7 +5,8 @@ import { requireAdmin, requireAdminRole, requireDecodablePath } from './http/aut
 import { limitBodies } from './http/body-limit.ts';
 import type { AppDeps, HeraldEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
-import { lookup, respondWith } from './publish/serve.ts';
+import { pageSecurityHeaders } from './publish/csp.ts';
+import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './publish/serve.ts';
 import { adminIncidentRoutes } from './routes/admin/incidents/index.ts';
 import { adminServiceRoutes } from './routes/admin/services/index.ts';
 import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
@@ -28,6 +29,11 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<HeraldEnv>();
   app.onError(handleError(deps.log, deskErrorPage(deps)));
   app.use(requestId());
+  // Every answer says how much of its URL other sites may learn; pages set their own, stricter.
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has('referrer-policy')) c.res.headers.set('referrer-policy', PUBLIC_REFERRER_POLICY);
+  });
   // A path the guards and the router would read differently is refused before either reads it.
   app.use(requireDecodablePath());
   // Every body, public, desk or admin, is capped before anything can parse it.
@@ -66,7 +72,7 @@ export function createApp(deps: AppDeps) {
     const page = deps.snapshot.get('/404.html');
     // The desk answers its own 404 as a desk page (through onError), not the public one.
     const wantsHtml = (c.req.header('accept') ?? '').includes('text/html') && !c.req.path.startsWith('/api/') && !isDeskPath(c.req.path);
-    if (page && wantsHtml) return c.html(page.body.toString(), 404);
+    if (page && wantsHtml) return c.html(page.body.toString(), 404, pageSecurityHeaders(page.body.toString(), { framing: true, referrer: PUBLIC_REFERRER_POLICY }));
     throw new NotFoundError(`[HTTP] Nothing at ${c.req.path}. The status page is at /, the API is described at /api/openapi.json.`);
   });
   return app;

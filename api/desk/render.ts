@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { can } from '../auth/roles.ts';
 import { UnauthorizedError } from '../errors.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import { pageSecurityHeaders } from '../publish/csp.ts';
 import type { AdminLocals } from './views.ts';
 
 /** The Astro page that renders each view (src/pages/admin/…). */
@@ -36,11 +37,10 @@ const FLASH: Record<string, string> = {
   password: 'Password changed. Every session has ended; sign in with the new password.',
 };
 
+/** Never cached, never framed; the page's own script policy (api/publish/csp.ts) plus `frame-ancestors 'none'`. */
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
-  'content-security-policy': "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
 };
 
@@ -49,7 +49,7 @@ export async function renderDesk(c: Context<HeraldEnv>, deps: AppDeps, view: Adm
   if (!deps.renderPage) throw new Error('[Desk] No page renderer is loaded; run `npm run build`.');
   const model = deps.publisher.current() ?? (await deps.publisher.publish('all')).model;
   const html = await deps.renderPage(PAGE_PATH[view.page], model, { admin: view });
-  return c.html(html, status, SECURITY_HEADERS);
+  return c.html(html, status, { ...SECURITY_HEADERS, ...pageSecurityHeaders(html, { framing: false, referrer: 'same-origin' }) });
 }
 
 /** What every signed-in page carries: who, their CSRF token, what they may do, and a confirmation. */

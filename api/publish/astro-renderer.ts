@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import { embedPolicy } from './csp.ts';
 import type { SiteModel } from './model.ts';
 import type { PageRenderer } from './publisher.ts';
 import { walk } from './snapshot.ts';
@@ -28,7 +29,9 @@ export async function loadAstroRenderer(distDir: string, publicUrl: string): Pro
     if (!response.ok && !(path === '/404' && response.status === 404)) {
       throw new Error(`[Site] Rendering ${path} answered ${response.status}: ${html.slice(0, 300)}`);
     }
-    return html;
+    // The policy Astro computed at build time (security.csp) travels inside the page.
+    const policy = response.headers.get('content-security-policy');
+    return policy ? embedPolicy(html, policy) : html;
   };
 }
 

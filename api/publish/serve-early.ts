@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Snapshot } from './snapshot.ts';
-import { lookup, respondWith } from './serve.ts';
+import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './serve.ts';
 
 /**
  * What the server answers while the database is not ready yet (starting, or unreachable at
@@ -24,7 +24,7 @@ export function serveSnapshotOnly(snapshot: Snapshot, reason: () => string) {
       return;
     }
     const body = JSON.stringify({ error: { code: 'starting', message: `[Herald] ${reason()} Published pages are served meanwhile; try again shortly.`, requestId: 'none' } });
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' });
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store', 'referrer-policy': PUBLIC_REFERRER_POLICY });
     res.end(body);
   };
 }

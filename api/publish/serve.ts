@@ -1,3 +1,4 @@
+import { pageSecurityHeaders } from './csp.ts';
 import type { SnapshotEntry, Snapshot } from './snapshot.ts';
 
 export type ServedResponse = { status: 200 | 304; headers: Record<string, string>; body: Buffer | null };
@@ -9,6 +10,18 @@ export function snapshotPath(pathname: string): string {
   if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '');
   return path || '/';
 }
+
+/** How much of a public page's URL other sites learn when a reader follows a link. */
+export const PUBLIC_REFERRER_POLICY = 'strict-origin-when-cross-origin';
+
+// A page's policy is read once per published version of it, not per request.
+const pageHeaders = new WeakMap<SnapshotEntry, Record<string, string>>();
+const securityHeadersOf = (entry: SnapshotEntry): Record<string, string> => {
+  if (!entry.type.startsWith('text/html')) return { 'referrer-policy': PUBLIC_REFERRER_POLICY };
+  let headers = pageHeaders.get(entry);
+  if (!headers) pageHeaders.set(entry, (headers = pageSecurityHeaders(entry.body.toString(), { framing: true, referrer: PUBLIC_REFERRER_POLICY })));
+  return headers;
+};
 
 /** The best encoding the client accepts: brotli, then gzip, else none. */
 export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
@@ -43,6 +56,8 @@ export function respondWith(
     'cache-control': 'public, max-age=5, stale-while-revalidate=30, stale-if-error=86400',
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
+    // The page's own Content-Security-Policy (public pages may be framed, for a future embed).
+    ...securityHeadersOf(entry),
   };
   // Statuspage widgets and aggregators fetch the JSON (and feeds) from other sites' pages.
   if (!entry.type.startsWith('text/html')) headers['access-control-allow-origin'] = '*';

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import { pageSecurityHeaders } from '../publish/csp.ts';
 import type { SubscriptionView } from './schema.ts';
 
 /** The one Astro page that shows every subscription view (src/pages/subscription.astro). */
@@ -31,7 +32,8 @@ export async function subscriptionPage(c: Context<HeraldEnv>, deps: AppDeps, vie
   const model = deps.publisher.current();
   if (deps.renderPage && model) {
     const html = await deps.renderPage(SUBSCRIPTION_PAGE, model, { subscription: view });
-    return c.html(html, status, PRIVATE_HEADERS);
+    // Not framed either: an unsubscribe button in someone else's frame is a click away from a trick.
+    return c.html(html, status, { ...PRIVATE_HEADERS, ...pageSecurityHeaders(html, { framing: false, referrer: 'no-referrer' }) });
   }
   return c.text(TEXT[view.page], status, PRIVATE_HEADERS);
 }

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/domain/schemas.ts';
+import { policyOf } from '../../api/publish/csp.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
@@ -120,7 +121,14 @@ function inspectMarkup(html: string | null): Inspection {
     const shown = `<${name}${Array.from(el.attributes, (a) => ` ${a.name}="${a.value}"`).join('')}>`.slice(0, 160);
     const inBody = !!el.closest('body');
     if (active.has(name)) findings.push(`element ${shown}`);
-    if (name === 'meta' && (inBody || el.hasAttribute('http-equiv'))) findings.push(`meta ${shown}`);
+    // One http-equiv meta is the page's own: its Content-Security-Policy, first in the head
+    // after the charset (api/publish/csp.ts), and the only one. Any other is a finding.
+    const ownPolicy =
+      el.getAttribute('http-equiv')?.toLowerCase() === 'content-security-policy' &&
+      el.parentElement === doc.head &&
+      (el.previousElementSibling === null || el.previousElementSibling.matches('meta[charset]')) &&
+      doc.querySelectorAll('meta[http-equiv]').length === 1;
+    if (name === 'meta' && (inBody || el.hasAttribute('http-equiv')) && !ownPolicy) findings.push(`meta ${shown}`);
     if (name === 'link' && inBody) findings.push(`link in body ${shown}`);
     if (name === 'style' && inBody) findings.push(`style in body ${shown}`);
     if (el.parentElement?.closest('.message')) {
@@ -161,6 +169,9 @@ const RAW_FORBIDDEN = new Set(['iframe', 'frame', 'frameset', 'object', 'embed',
 function rawMarkup(html: string): { scripts: number; findings: string[] } {
   let scripts = 0;
   const findings: string[] = [];
+  // The page's own policy (see inspectMarkup) comes before any tag but html, head and the charset meta.
+  const seen: string[] = [];
+  let ownPolicySeen = false;
   let i = html.indexOf('<');
   while (i !== -1 && i < html.length) {
     if (html.startsWith('<!--', i)) {
@@ -199,7 +210,11 @@ function rawMarkup(html: string): { scripts: number; findings: string[] } {
     const tag = html.slice(i, j + 1).slice(0, 160);
     if (name === 'script') scripts++;
     if (RAW_FORBIDDEN.has(name)) findings.push(`raw <${name}: ${tag}`);
-    if (name === 'meta' && attributes.includes('http-equiv')) findings.push(`raw meta http-equiv: ${tag}`);
+    const ownPolicy =
+      !ownPolicySeen && /^<meta http-equiv="content-security-policy" content="[^"<>]*">$/.test(html.slice(i, j + 1)) && seen.every((t) => t === 'html' || t === 'head' || t === 'meta');
+    if (ownPolicy) ownPolicySeen = true;
+    else if (name === 'meta' && attributes.includes('http-equiv')) findings.push(`raw meta http-equiv: ${tag}`);
+    seen.push(name);
     for (const attr of attributes) if (attr.startsWith('on')) findings.push(`raw ${attr}= on ${tag}`);
     // Script content is text to the parser, never tags; so is <noscript> content in a browser
     // with scripting on. (Style content is not skipped: inside <svg> it is markup.)
@@ -379,7 +394,10 @@ describe('nothing runs', () => {
       const ownScript = await pageScript(page);
       const problems: string[] = [];
       for (const path of pages()) {
-        const html = await (await fetch(`${server.url}${path}`)).text();
+        const response = await fetch(`${server.url}${path}`);
+        const html = await response.text();
+        // The policy the page carries is the one it is served with.
+        if (policyOf(html).replace(/;\s*$/, '') !== response.headers.get('content-security-policy')) problems.push(`${path}: its CSP meta and header differ`);
         const raw = rawMarkup(html);
         if (raw.scripts !== 1) problems.push(`${path}: ${raw.scripts} <script> start tags in the served text`);
         problems.push(...raw.findings.map((f) => `${path}: ${f}`));

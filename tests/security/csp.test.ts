@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { policyOf } from '../../api/publish/csp.ts';
+import { makeIncident } from '../support/factories.ts';
+import { makeDesk, type Desk } from '../desk/support/desk.ts';
+
+let d: Desk;
+let ref: string;
+let hostile: string;
+beforeAll(async () => {
+  d = await makeDesk();
+  await d.addUser('comms@example.test', 'comms');
+  ref = (await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'Checkout requests failing' }))).json.ref;
+  hostile = (await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'Checkout <script>alert(1)</script> failing', message: 'Payments **fail** <img src=x onerror=alert(2)>' }))).json.ref;
+});
+
+/** The directives of a policy, by name. */
+const directives = (policy: string): Map<string, string[]> =>
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name, ...values]) => [name as string, values]),
+  );
+
+/**
+ * Every inline script and style of a page, as the CSP hash of its text. Crude (text typed into
+ * a form field's value="…" could look like a script to it), so the pages it reads here carry
+ * no such text; the browser test counts real elements.
+ */
+const inlineHashes = (html: string, tag: 'script' | 'style'): string[] =>
+  [...html.matchAll(new RegExp(`<${tag}(?![^>]*\\ssrc=)[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1] as string).digest('base64')}'`,
+  );
+
+/** What a page's policy must say, whoever serves it. */
+function expectStrictPolicy(policy: string, html: string) {
+  const d = directives(policy);
+  const scripts = d.get('script-src') ?? [];
+  expect(scripts, policy).not.toContain("'unsafe-inline'");
+  expect(scripts).not.toContain("'unsafe-eval'");
+  expect(d.get('object-src')).toEqual(["'none'"]);
+  expect(d.get('base-uri')).toEqual(["'none'"]);
+  expect(d.get('default-src')).toEqual(["'self'"]);
+  // Each inline script and style the page carries is allowed by its hash, and only those of the build.
+  const inline = inlineHashes(html, 'script');
+  for (const hash of inline) expect(scripts, hash).toContain(hash);
+  for (const hash of inlineHashes(html, 'style')) expect(d.get('style-src'), hash).toContain(hash);
+  return { inlineScripts: inline.length, d };
+}
+
+describe('public pages', () => {
+  it.each(['/', '/history', '/services/api', '/incidents/INC-1'])('%s allows no inline script but its own, by hash', async (path) => {
+    const res = await d.get(path);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const policy = res.headers.get('content-security-policy') ?? '';
+    const { inlineScripts } = expectStrictPolicy(policy, html);
+    expect(inlineScripts).toBeGreaterThan(0);
+    // The same policy travels inside the page, for static hosts and CDNs that send no headers.
+    expect(policyOf(html).replace(/;\s*$/, '')).toBe(policy);
+    expect(html.indexOf('http-equiv="content-security-policy"')).toBeLessThan(html.search(/<(script|style)/));
+    // Framing stays allowed for now (a future /embed), so no frame-ancestors.
+    expect(directives(policy).has('frame-ancestors')).toBe(false);
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('does not let text that looks like a script into the policy', async () => {
+    const res = await d.get(`/incidents/${hostile}`);
+    const html = await res.text();
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expectStrictPolicy(policy, html);
+    const injected = `'sha256-${createHash('sha256').update('alert(1)').digest('base64')}'`;
+    expect(policy).not.toContain(injected);
+    expect(policy).toBe((await d.get(`/incidents/${ref}`)).headers.get('content-security-policy'));
+  });
+
+  it('serves the not-found page with the same policy', async () => {
+    const res = await d.app.request('/no-such-page', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    expectStrictPolicy(res.headers.get('content-security-policy') ?? '', await res.text());
+  });
+
+  it('says a referrer policy on JSON and feeds too', async () => {
+    for (const path of ['/api/v2/summary.json', '/feed.xml', '/api/openapi.json', '/healthz']) {
+      expect((await d.get(path)).headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+    }
+  });
+});
+
+describe('the desk', () => {
+  it('sends a script policy with hashes, refuses framing and is never cached, signed in or not', async () => {
+    const { cookie } = await d.signIn('comms@example.test');
+    for (const [path, who] of [['/admin/sign-in', undefined], ['/admin', cookie], ['/admin/incidents/new', cookie], [`/admin/incidents/${ref}`, cookie]] as const) {
+      const res = await d.get(path, who);
+      expect(res.status, path).toBe(200);
+      const policy = res.headers.get('content-security-policy') ?? '';
+      const { d: parsed } = expectStrictPolicy(policy, await res.text());
+      expect(parsed.get('frame-ancestors'), path).toEqual(["'none'"]);
+      expect(parsed.get('form-action')).toEqual(["'self'"]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    }
+  });
+});
