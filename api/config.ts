@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { assertTargetUrl } from './notify/ssrf.ts';
-import { baseUrl, webUrl } from './web-url.ts';
+import { targetProblem } from './domain/addresses.ts';
+import { baseUrl, webUrl } from './domain/web-url.ts';
 
 const Flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -50,12 +50,9 @@ export const ConfigSchema = z
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
-    if (!env.SLACK_WEBHOOK_URL || env.WEBHOOK_ALLOW_LOCAL) return;
-    try {
-      assertTargetUrl(new URL(env.SLACK_WEBHOOK_URL), false);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_WEBHOOK_URL'], message: `${(error as Error).message.replace(/^\[Webhooks\] /, '')} Use the https://hooks.slack.com/… URL Slack gave you.` });
-    }
+    if (!env.SLACK_WEBHOOK_URL || env.WEBHOOK_ALLOW_LOCAL || !URL.canParse(env.SLACK_WEBHOOK_URL)) return;
+    const problem = targetProblem(new URL(env.SLACK_WEBHOOK_URL), false);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['SLACK_WEBHOOK_URL'], message: `${problem} Use the https://hooks.slack.com/… URL Slack gave you.` });
   })
   .transform((env) => ({
     host: env.HOST,

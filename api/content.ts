@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { Slug } from './domain/schemas.ts';
-import { webUrl } from './web-url.ts';
+import { webUrl } from './domain/web-url.ts';
 
 export const Catalogue = z.object({
   groups: z
