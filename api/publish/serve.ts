@@ -47,7 +47,7 @@ export function respondWith(
   entry: SnapshotEntry,
   request: { method: string; ifNoneMatch?: string | undefined; ifModifiedSince?: string | undefined; acceptEncoding?: string | undefined },
 ): ServedResponse {
-  const encoding = entry.type.startsWith('text/') || entry.gzip !== entry.body ? pickEncoding(request.acceptEncoding) : null;
+  const encoding = entry.compressed ? pickEncoding(request.acceptEncoding) : null;
   const etag = encoding ? `${entry.etag.slice(0, -1)}-${encoding}"` : entry.etag;
   const headers: Record<string, string> = {
     'content-type': entry.type,
@@ -66,6 +66,7 @@ export function respondWith(
     ? request.ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === entry.etag)
     : request.ifModifiedSince !== undefined && Date.parse(request.ifModifiedSince) >= entry.lastModified.getTime();
   if (notModified) return { status: 304, headers, body: null };
+  // Only the compressed forms are kept; an identity client (rare: curl without --compressed) gets the gzip copy decompressed.
   const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : entry.body;
   if (encoding) headers['content-encoding'] = encoding;
   headers['content-length'] = String(body.length);

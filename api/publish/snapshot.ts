@@ -1,21 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompressSync, constants, gunzipSync, gzip } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzip, gzipSync } from 'node:zlib';
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-/** One published file, held in memory with its compressed forms and validators. */
+/**
+ * One published file with its validators. Only the compressed forms are held (every browser,
+ * CDN and feed reader takes gzip or brotli); the rare identity client gets `body`, which
+ * decompresses the gzip copy. A file that does not compress holds its bytes in both fields.
+ */
 export type SnapshotEntry = {
   path: string;
   type: string;
-  body: Buffer;
+  /** Whether `gzip` and `br` are compressed forms (false: both are the bytes themselves). */
+  compressed: boolean;
   gzip: Buffer;
   br: Buffer;
   etag: string;
   lastModified: Date;
+  /** The file's bytes (decompressed on each call for a compressed file). */
+  readonly body: Buffer;
 };
 
 const TYPES: Record<string, string> = {
@@ -34,6 +42,20 @@ const TYPES: Record<string, string> = {
 const COMPRESSIBLE = /^(text\/|application\/(json|rss\+xml|manifest\+json)|image\/svg)/;
 
 /**
+ * Pages nobody reads often once published: an incident's or a window's permalink, a month of
+ * history. With a snapshot directory they live on disk and are read (and kept for a while in
+ * a small cache) when asked for; everything else stays in memory.
+ */
+const ARCHIVE = /^\/(incidents|maintenance)\/|\/history\/\d{4}\//;
+const ARCHIVE_CACHE_BYTES = 8 * 1024 * 1024;
+
+/** How hard to compress: `best` for what readers fetch most, `fast` for bulk (a full publish, an export). */
+export type Effort = 'best' | 'fast';
+
+/** Brotli's best quality is ~30× slower than quality 5 for ~3 % fewer bytes: worth it only on small, hot files. */
+const BEST_BROTLI_MAX_BYTES = 24 * 1024;
+
+/**
  * Where a URL path lives on disk, for any static host: pages as `dir/index.html`, so
  * `/incidents/INC-42` is `incidents/INC-42/index.html`; files with an extension as themselves.
  */
@@ -49,105 +71,216 @@ export function pathForFile(file: string): string {
   return `/${posix.replace(/\/index\.html$/, '')}`;
 }
 
+const typeOf = (path: string) => TYPES[extname(fileForPath(path))] ?? 'application/octet-stream';
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+function entryOf(path: string, type: string, body: Buffer | null, forms: { gzip: Buffer; br: Buffer } | null, etag: string, lastModified: Date): SnapshotEntry {
+  const compressed = forms !== null;
+  const gz = forms?.gzip ?? (body as Buffer);
+  return {
+    path,
+    type,
+    compressed,
+    gzip: gz,
+    br: forms?.br ?? gz,
+    etag,
+    lastModified: new Date(Math.floor(lastModified.getTime() / 1000) * 1000),
+    get body() {
+      return compressed ? gunzipSync(gz) : gz;
+    },
+  };
+}
+
+const brotliParams = (size: number, effort: Effort) => ({
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: effort === 'best' && size <= BEST_BROTLI_MAX_BYTES ? 11 : 5,
+    [constants.BROTLI_PARAM_SIZE_HINT]: size,
+  },
+});
+
 /**
- * A file with its compressed forms. Compression (brotli at its best quality, for the smallest
- * page on a phone) runs on libuv's thread pool, so a publish never blocks readers.
+ * A file with its compressed forms, compressed on libuv's thread pool so a publish never
+ * blocks readers.
  */
 export async function makeEntry(
   path: string,
   content: string | Buffer,
   lastModified: Date,
   compressed?: { gzip: Buffer; br: Buffer },
+  effort: Effort = 'best',
 ): Promise<SnapshotEntry> {
   const body = typeof content === 'string' ? Buffer.from(content) : content;
-  const type = TYPES[extname(fileForPath(path))] ?? 'application/octet-stream';
-  const compressible = COMPRESSIBLE.test(type);
-  const [gzipped, brotli] = !compressible
-    ? [body, body]
-    : compressed
-      ? [compressed.gzip, compressed.br]
-      : await Promise.all([
-        gzipAsync(body, { level: 9 }),
-          brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-        ]);
-  return {
-    path,
-    type,
-    body,
-    gzip: gzipped,
-    br: brotli,
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-    lastModified: new Date(Math.floor(lastModified.getTime() / 1000) * 1000),
-  };
+  const type = typeOf(path);
+  if (!COMPRESSIBLE.test(type)) return entryOf(path, type, body, null, etagOf(body), lastModified);
+  const forms: { gzip: Buffer; br: Buffer } =
+    compressed ??
+    (await Promise.all([gzipAsync(body, { level: effort === 'best' ? 9 : 6 }), brotliAsync(body, brotliParams(body.length, effort))]).then(([gz, br]) => ({ gzip: gz, br })));
+  return entryOf(path, type, body, forms, etagOf(body), lastModified);
 }
 
 /**
- * The published site: every page, feed and JSON document, served from memory and mirrored
- * to `dir` so it survives a restart, a lost database, or a copy to a CDN. Files are written
- * to a temporary name and renamed into place, so a reader of the directory never sees half
- * a file.
+ * The published site: every page, feed and JSON document, served from memory (archive pages
+ * from disk) and mirrored to `dir` so it survives a restart, a lost database, or a copy to a
+ * CDN. Files are written to a temporary name and renamed into place, so a reader of the
+ * directory never sees half a file.
  */
 export class Snapshot {
-  readonly #entries = new Map<string, SnapshotEntry>();
+  /** Every published path: its entry, or null while it is only on disk. */
+  readonly #slots = new Map<string, SnapshotEntry | null>();
+  /** Archive entries read from disk lately, oldest first. */
+  readonly #cache = new Map<string, SnapshotEntry>();
+  #cacheBytes = 0;
   readonly #dir: string | null;
 
   constructor(dir: string | null) {
     this.#dir = dir;
   }
 
+  get dir(): string | null {
+    return this.#dir;
+  }
+
   get(path: string): SnapshotEntry | undefined {
-    return this.#entries.get(path);
+    const slot = this.#slots.get(path);
+    if (slot !== null) return slot;
+    const cached = this.#cache.get(path);
+    if (cached) {
+      this.#cache.delete(path);
+      this.#cache.set(path, cached);
+      return cached;
+    }
+    const loaded = this.#readFromDisk(path);
+    if (!loaded) return undefined;
+    this.#remember(loaded);
+    return loaded;
+  }
+
+  has(path: string): boolean {
+    return this.#slots.has(path);
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#slots.size;
   }
 
   paths(): string[] {
-    return [...this.#entries.keys()].sort();
+    return [...this.#slots.keys()].sort();
   }
 
   /**
    * Stores the files whose bytes changed and leaves the rest (with their validators) alone.
    * @returns the paths that changed.
    */
-  async put(files: ReadonlyMap<string, string | Buffer>, now: Date): Promise<string[]> {
-    const changed = [...files]
-      .map(([path, content]) => [path, typeof content === 'string' ? Buffer.from(content) : content] as const)
-      .filter(([path, body]) => !this.#entries.get(path)?.body.equals(body));
-    const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now)));
-    // Swapped in together, after all are ready: readers never see half a publish.
+  async put(files: ReadonlyMap<string, string | Buffer>, now: Date, effort: Effort = 'best'): Promise<string[]> {
+    const changed: [string, Buffer][] = [];
+    for (const [path, content] of files) {
+      const body = typeof content === 'string' ? Buffer.from(content) : content;
+      if (!this.#same(path, body)) changed.push([path, body]);
+    }
+    const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now, undefined, effort)));
+    if (this.#dir) {
+      const dir = this.#dir;
+      await Promise.all(entries.map((entry, i) => writeEntry(dir, entry, (changed[i] as [string, Buffer])[1])));
+    }
+    // Swapped in together, after all are written: readers never see half a publish.
     for (const entry of entries) {
-      if (this.#dir) writeEntry(this.#dir, entry);
-      this.#entries.set(entry.path, entry);
+      const archived = this.#dir !== null && ARCHIVE.test(entry.path);
+      this.#slots.set(entry.path, archived ? null : entry);
+      if (archived && this.#cache.has(entry.path)) this.#remember(entry);
     }
     return entries.map((e) => e.path);
   }
 
   /**
-   * Loads what a previous run published, so readers are served before the database answers.
-   * The compressed copies written beside each file are reused when they still match it, so a
-   * restart does not recompress the whole site.
+   * Loads what a previous run published, so readers are served before the database answers:
+   * live files into memory (reusing the compressed copies beside each file when they still
+   * match it), archive pages as names only, read when first asked for.
    */
   async loadFromDisk(): Promise<number> {
     if (!this.#dir) return 0;
     const dir = this.#dir;
-    const files = [...walk(dir)].filter((file) => !file.includes('.tmp-') && !SIDECAR.test(file));
+    const files = [...walk(dir)].filter((file) => !file.includes('.tmp-') && !SIDECAR.test(file) && !file.startsWith('.'));
+    const live: string[] = [];
+    for (const file of files) {
+      const path = pathForFile(file);
+      if (ARCHIVE.test(path)) this.#slots.set(path, null);
+      else live.push(file);
+    }
     const entries = await Promise.all(
-      files.map((file) => {
+      live.map((file) => {
         const full = join(dir, file);
         const body = readFileSync(full);
         return makeEntry(pathForFile(file), body, statSync(full).mtime, readSidecars(full, body));
       }),
     );
-    for (const entry of entries) this.#entries.set(entry.path, entry);
-    return entries.length;
+    for (const entry of entries) this.#slots.set(entry.path, entry);
+    return files.length;
   }
 
   /** Writes every entry under `dir`: the whole site, for any static host. */
   exportTo(dir: string): number {
-    for (const entry of this.#entries.values()) writeEntry(dir, entry);
-    return this.#entries.size;
+    for (const path of this.#slots.keys()) {
+      const entry = this.get(path);
+      if (entry) writeEntrySync(dir, entry);
+    }
+    return this.#slots.size;
+  }
+
+  /** Reads a small JSON note kept beside the files (not part of the site), or null. */
+  readNote<T>(name: string): T | null {
+    if (!this.#dir) return null;
+    try {
+      return JSON.parse(readFileSync(join(this.#dir, `.${name}.json`), 'utf8')) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  async writeNote(name: string, value: unknown): Promise<void> {
+    if (!this.#dir) return;
+    await writeAtomically(join(this.#dir, `.${name}.json`), Buffer.from(JSON.stringify(value)));
+  }
+
+  #same(path: string, body: Buffer): boolean {
+    const slot = this.#slots.get(path);
+    if (slot === undefined) return false;
+    if (slot) return slot.etag === etagOf(body);
+    try {
+      return readFileSync(join(this.#dir as string, fileForPath(path))).equals(body);
+    } catch {
+      return false;
+    }
+  }
+
+  #readFromDisk(path: string): SnapshotEntry | null {
+    if (!this.#dir) return null;
+    const full = join(this.#dir, fileForPath(path));
+    try {
+      const body = readFileSync(full);
+      const type = typeOf(path);
+      const mtime = statSync(full).mtime;
+      if (!COMPRESSIBLE.test(type)) return entryOf(path, type, body, null, etagOf(body), mtime);
+      const forms = readSidecars(full, body) ?? {
+        gzip: gzipSync(body, { level: 6 }),
+        br: brotliCompressSync(body, brotliParams(body.length, 'fast')),
+      };
+      return entryOf(path, type, body, forms, etagOf(body), mtime);
+    } catch {
+      return null;
+    }
+  }
+
+  #remember(entry: SnapshotEntry): void {
+    const old = this.#cache.get(entry.path);
+    if (old) this.#cacheBytes -= old.gzip.length + old.br.length;
+    this.#cache.delete(entry.path);
+    this.#cache.set(entry.path, entry);
+    this.#cacheBytes += entry.gzip.length + entry.br.length;
+    for (const [path, e] of this.#cache) {
+      if (this.#cacheBytes <= ARCHIVE_CACHE_BYTES) break;
+      this.#cache.delete(path);
+      this.#cacheBytes -= e.gzip.length + e.br.length;
+    }
   }
 }
 
@@ -157,18 +290,32 @@ const SIDECAR = /\.(br|gz)$/;
  * A file and, when compressible, its `.br` and `.gz` copies beside it — what nginx's
  * gzip_static/brotli_static and most CDNs serve as is, and what a restart reloads.
  */
-function writeEntry(dir: string, entry: SnapshotEntry): void {
+async function writeEntry(dir: string, entry: SnapshotEntry, body: Buffer): Promise<void> {
   const file = join(dir, fileForPath(entry.path));
-  if (entry.gzip !== entry.body) {
-    writeAtomically(`${file}.br`, entry.br);
-    writeAtomically(`${file}.gz`, entry.gzip);
+  await mkdir(dirname(file), { recursive: true });
+  if (entry.compressed) await Promise.all([writeAtomically(`${file}.br`, entry.br), writeAtomically(`${file}.gz`, entry.gzip)]);
+  await writeAtomically(file, body);
+}
+
+function writeEntrySync(dir: string, entry: SnapshotEntry): void {
+  const file = join(dir, fileForPath(entry.path));
+  mkdirSync(dirname(file), { recursive: true });
+  const write = (name: string, bytes: Buffer) => {
+    const temp = `${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    writeFileSync(temp, bytes);
+    renameSync(temp, name);
+  };
+  if (entry.compressed) {
+    write(`${file}.br`, entry.br);
+    write(`${file}.gz`, entry.gzip);
   }
-  writeAtomically(file, entry.body);
+  write(file, entry.body);
 }
 
 /** The compressed copies of `file`, if both exist and still decompress to `body`. */
 function readSidecars(file: string, body: Buffer): { gzip: Buffer; br: Buffer } | undefined {
   try {
+    if (!existsSync(`${file}.br`)) return undefined;
     const br = readFileSync(`${file}.br`);
     const gz = readFileSync(`${file}.gz`);
     return brotliDecompressSync(br).equals(body) && gunzipSync(gz).equals(body) ? { gzip: gz, br } : undefined;
@@ -177,24 +324,24 @@ function readSidecars(file: string, body: Buffer): { gzip: Buffer; br: Buffer } 
   }
 }
 
-function writeAtomically(file: string, body: Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
+async function writeAtomically(file: string, body: Buffer): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(temp, body);
-  renameSync(temp, file);
+  await writeFile(temp, body);
+  await rename(temp, file);
 }
 
 /** Every file below `root`, as paths relative to it. */
 export function* walk(root: string, dir: string = root): Generator<string> {
-  let names: string[];
+  let names: import('node:fs').Dirent[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const name of names) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) yield* walk(root, full);
+    const full = join(dir, name.name);
+    if (name.isDirectory()) yield* walk(root, full);
     else yield relative(root, full);
   }
 }

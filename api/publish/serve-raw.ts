@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Snapshot, SnapshotEntry } from './snapshot.ts';
+import { pickEncoding, respondWith, snapshotPath, type ServedResponse } from './serve.ts';
+
+/** Accept-Encoding values seen lately and what they choose; browsers send a handful of spellings. */
+const encodings = new Map<string, ReturnType<typeof pickEncoding>>();
+/** Answers already worked out, per entry: the headers of a 200 or 304 never change for one entry and encoding. */
+const answers = new WeakMap<SnapshotEntry, Map<string, ServedResponse>>();
+
+/**
+ * The read path at wire speed: a GET or HEAD for a published file is answered here, on the raw
+ * node:http request, before any routing — a lookup and a write. The answer is exactly
+ * `respondWith`'s (headers, validators, 304s, encoding), worked out once per entry and kept.
+ * @returns false when the request is not for a published file (the app answers it).
+ */
+export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res: ServerResponse): boolean {
+  const method = req.method;
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  // Anything that needs decoding or normalising goes the long way, through the router.
+  if (pathname.includes('%') || pathname.includes('/.') || pathname.includes('//') || pathname[0] !== '/') return false;
+  const entry = snapshot.get(snapshotPath(pathname));
+  if (!entry) return false;
+  const served = answer(entry, method, req.headers['accept-encoding'], req.headers['if-none-match'], req.headers['if-modified-since']);
+  res.writeHead(served.status, served.headers);
+  res.end(served.body ?? undefined);
+  return true;
+}
+
+function answer(entry: SnapshotEntry, method: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): ServedResponse {
+  // Conditional requests depend on the client's validators: worked out each time.
+  if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) return respondWith(entry, { method, acceptEncoding, ifNoneMatch, ifModifiedSince });
+  let encoding = encodings.get(acceptEncoding ?? '');
+  if (encoding === undefined) {
+    encoding = pickEncoding(acceptEncoding);
+    if (encodings.size > 100) encodings.clear();
+    encodings.set(acceptEncoding ?? '', encoding);
+  }
+  // Identity answers decompress: not kept, they are rare and would hold the raw bytes.
+  if (encoding === null && entry.compressed) return respondWith(entry, { method, acceptEncoding });
+  const key = `${method} ${encoding}`;
+  let byKey = answers.get(entry);
+  if (!byKey) answers.set(entry, (byKey = new Map()));
+  let served = byKey.get(key);
+  if (!served) byKey.set(key, (served = respondWith(entry, { method, acceptEncoding: encoding ?? undefined })));
+  return served;
+}
