@@ -24,6 +24,8 @@ import { DEFAULT_SIGNUP_THROTTLE } from './subscribers/settings.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
+/** How often each process checks the publish sequence for other processes' writes. */
+const FOLLOW_MS = 250;
 
 export type HeraldParts = {
   config: Config;
@@ -37,6 +39,8 @@ export type HeraldParts = {
   renderPage: PageRenderer | null;
   /** Static files (stylesheets, icons) published beside the pages. */
   assets: ReadonlyMap<string, Buffer>;
+  /** Names the page bundle: a snapshot rendered by another build is rendered again at start. */
+  buildId?: string;
   /** The one pooled mail transport of the process: subscriber notices and freshness notices alike. */
   mailer: Mailer;
   /** The process's metrics (the server's listener counts requests into it); a fresh registry if absent. */
@@ -59,6 +63,8 @@ export async function assembleHerald(parts: HeraldParts) {
     snapshot,
     renderPage,
     assets: parts.assets,
+    buildId: parts.buildId,
+    log: jobLog('publish'),
     settings: parts.settings,
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,
@@ -117,7 +123,7 @@ export async function assembleHerald(parts: HeraldParts) {
     mailSettings: notifications.compose,
     /**
      * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
-     * transitions, the deadline republisher. @returns the function that stops them all.
+     * transitions, the deadline republisher, the follower of other processes' writes. @returns the function that stops them all.
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
@@ -125,6 +131,8 @@ export async function assembleHerald(parts: HeraldParts) {
         watchdog.start(config.freshness.checkSeconds * 1000),
         notifications.sender.start(),
         maintenance.start(MAINTENANCE_CHECK_MS),
+        // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
+        publisher.follow(FOLLOW_MS),
       ];
       return async () => {
         jobsRunning = false;

@@ -24,8 +24,9 @@ import { openDb } from './db/client.ts';
 import { syncCatalogue } from './db/catalogue.ts';
 import { migrate } from './db/migrate.ts';
 import { systemClock } from './domain/clock.ts';
-import { loadAstroRenderer, readClientAssets } from './publish/astro-renderer.ts';
+import { bundleId, loadAstroRenderer, readClientAssets } from './publish/astro-renderer.ts';
 import { serveSnapshotOnly } from './publish/serve-early.ts';
+import { serveFromSnapshot } from './publish/serve-raw.ts';
 import { Snapshot } from './publish/snapshot.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -79,7 +80,13 @@ export async function startHerald(config: Config, rootLog: Log = console, option
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
   // Requests are logged with their id (and their lines carry it) by the listener itself.
-  const server = createServer(SERVER_TIMEOUTS, observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => handle(req, res)));
+  // Published files are answered first, before any routing: a lookup and a write.
+  const server = createServer(
+    SERVER_TIMEOUTS,
+    observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => {
+      if (!serveFromSnapshot(snapshot, req, res)) handle(req, res);
+    }),
+  );
   const url = await listen(server, config.host, config.port);
   log.info(`[Herald] Listening at ${url}`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
@@ -110,9 +117,11 @@ export async function startHerald(config: Config, rootLog: Log = console, option
     metrics,
     renderPage: await loadAstroRenderer(distDir, site.publicUrl),
     assets: readClientAssets(distDir),
+    buildId: bundleId(distDir),
     mailer,
   });
-  await herald.publisher.publish('all');
+  // The live pages now; a snapshot from an older run is caught up, a missing one rendered in the background.
+  await herald.publisher.resume();
   handle = getRequestListener(herald.app.fetch);
   const stopJobs = herald.startJobs();
   let closing: Promise<void> | undefined;

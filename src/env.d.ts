@@ -3,6 +3,16 @@
 declare namespace App {
   interface Locals {
     model: import('../api/publish/model.ts').SiteModel;
+    /** Set on an incident's page (src/pages/incidents/[ref].astro). */
+    incident?: import('../api/publish/model.ts').IncidentView;
+    /** Set on a maintenance window's page. */
+    maintenance?: import('../api/publish/model.ts').MaintenanceView;
+    /** Set on /history: the newest incidents and every month. */
+    history?: import('../api/publish/history.ts').HistoryIndexView;
+    /** Set on a month of history (the site's or a service's). */
+    month?: import('../api/publish/history.ts').MonthPageView;
+    /** Set on a service's page: its open incidents, latest past ones and months. */
+    servicePage?: import('../api/publish/model.ts').ServicePageView;
     /** Set on the subscription pages (src/pages/subscription.astro), rendered per request. */
     subscription?: import('../api/subscribers/schema.ts').SubscriptionView;
     /** Set on the desk pages (src/pages/admin/*.astro), rendered per request. */

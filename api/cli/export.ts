@@ -24,7 +24,9 @@ runCli(async () => {
   }
   const { config, db } = await openFromEnv('export');
   await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), systemClock.now());
-  const snapshot = new Snapshot(null);
+  // Written straight to DIR as it is rendered, archive pages not kept in memory.
+  const started = performance.now();
+  const snapshot = new Snapshot(resolve(out));
   const publisher = createPublisher({
     db,
     clock: systemClock,
@@ -34,10 +36,11 @@ runCli(async () => {
     settings: readContent(config.contentDir, 'site.json', SiteSettings),
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,
+    log: console,
   });
   await publisher.publish('all');
-  const count = snapshot.exportTo(resolve(out));
-  console.log(`Exported ${count} files to ${resolve(out)} (links use PUBLIC_URL ${config.publicUrl}).`);
+  const count = snapshot.size;
+  console.log(`Exported ${count} files to ${resolve(out)} in ${((performance.now() - started) / 1000).toFixed(1)} s (links use PUBLIC_URL ${config.publicUrl}).`);
   db.close();
   return 0;
 });

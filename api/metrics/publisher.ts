@@ -10,6 +10,7 @@ import type { Metrics } from './registry.ts';
 export function instrumentPublisher(publisher: Publisher, metrics: Pick<Metrics, 'observePublish'>, clock: Clock): Publisher {
   const seen = new WeakSet<Promise<PublishResult>>();
   return {
+    ...publisher,
     current: () => publisher.current(),
     publish(scope) {
       const started = performance.now();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,4 +42,14 @@ export function readClientAssets(distDir: string): Map<string, Buffer> {
   const assets = new Map<string, Buffer>();
   for (const file of walk(root)) assets.set(`/${file.split(sep).join('/')}`, readFileSync(join(root, file)));
   return assets;
+}
+
+/**
+ * Names the built bundle: Astro puts a content hash in every chunk's file name, so the list of
+ * names changes with any page, component or asset. A snapshot rendered by another build is
+ * rendered again at start.
+ */
+export function bundleId(distDir: string): string {
+  const names = [...walk(join(distDir, 'server')), ...walk(join(distDir, 'client'))].sort();
+  return createHash('sha256').update(names.join('\n')).digest('base64url').slice(0, 16);
 }

@@ -14,9 +14,21 @@ export type IncidentView = Omit<Incident, 'commander' | 'updates'> & { updates: 
 /** A maintenance window as the public sees it: messages rendered, updates newest first. */
 export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (MaintenanceUpdate & { html: string })[] };
 
+/** A service's own page: its open incidents, its latest past ones, and its months of history. */
+export type ServicePageView = {
+  open: IncidentView[];
+  recent: import('./history.ts').IncidentListEntry[];
+  months: import('./history.ts').MonthLink[];
+};
+
 export type GroupView = { slug: string | null; name: string | null; services: Service[] };
 
-/** Everything the public pages, feeds and JSON are rendered from, read once per publish. */
+/**
+ * What every public page is rendered from, read once per publish: the site, the services, and
+ * the incidents the live pages show (every open one, those resolved in the last days, the
+ * newest for the JSON) — never the whole history. Pages about one incident, one month or one
+ * service get their own part beside it (`PageLocals`).
+ */
 export type SiteModel = {
   site: SiteSettings & { publicUrl: string; feedPath: string };
   generatedAt: string;
@@ -31,13 +43,15 @@ export type SiteModel = {
   services: Service[];
   /** Status changes made outside incidents, newest first, by service slug. */
   serviceEvents: Record<string, ServiceEvent[]>;
-  /** Newest first. */
+  /** The live incidents (open, recently resolved, newest), newest first. */
   incidents: IncidentView[];
-  /** Every maintenance window, latest planned start first. */
+  /** The live windows (scheduled, in progress, newest), latest planned start first. */
   maintenances: MaintenanceView[];
 };
 
 export type ModelInput = {
+  /** When anything customers see last changed, if known beyond `records` (whose history is not all loaded). */
+  lastChangeAt?: string | null;
   records: IncidentRecord[];
   services: Service[];
   groups: ServiceGroup[];
@@ -53,13 +67,27 @@ export type ModelInput = {
 
 export const FEED_PATH = '/feed.xml';
 
+/** An incident as the public sees it, from its stored record; pure apart from the injected markdown renderer. */
+export function toIncidentView(
+  record: IncidentRecord,
+  now: Date,
+  site: { publicUrl: string; updateIntervalMinutes: number },
+  render: (update: Update) => string,
+): IncidentView {
+  const { commander: _internal, updates, ...incident } = toIncident(record, now, site);
+  return { ...incident, updates: updates.map((u) => ({ ...u, html: render(u) })) };
+}
+
+/** A maintenance window as the public sees it. */
+export function toMaintenanceView(record: MaintenanceRecord, site: { publicUrl: string }, render: (update: MaintenanceUpdate) => string): MaintenanceView {
+  const { updates, ...maintenance } = toMaintenance(record, site);
+  return { ...maintenance, updates: updates.map((u) => ({ ...u, html: render(u) })) };
+}
+
 /** Assembles the read model from stored rows; pure apart from the injected markdown renderer. */
 export function buildSiteModel(input: ModelInput): SiteModel {
   const site = { publicUrl: input.publicUrl, updateIntervalMinutes: input.updateIntervalMinutes };
-  const incidents = input.records.map((record): IncidentView => {
-    const { commander: _internal, updates, ...incident } = toIncident(record, input.now, site);
-    return { ...incident, updates: updates.map((u) => ({ ...u, html: input.render(u) })) };
-  });
+  const incidents = input.records.map((record) => toIncidentView(record, input.now, site, input.render));
   const open = incidents.filter((i) => i.status !== 'resolved');
   const groups: GroupView[] = input.groups
     .map((g) => ({ slug: g.slug, name: g.name, services: input.services.filter((s) => s.group === g.slug) }))
@@ -67,10 +95,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
   const ungrouped = input.services.filter((s) => !s.group);
   if (ungrouped.length > 0) groups.push({ slug: null, name: null, services: ungrouped });
   const maintenanceRecords = input.maintenances?.records ?? [];
-  const maintenances = maintenanceRecords.map((record): MaintenanceView => {
-    const { updates, ...maintenance } = toMaintenance(record, site);
-    return { ...maintenance, updates: updates.map((u) => ({ ...u, html: input.maintenances?.render(u) ?? '' })) };
-  });
+  const maintenances = maintenanceRecords.map((record) => toMaintenanceView(record, site, (u) => input.maintenances?.render(u) ?? ''));
   const changes = [
     ...input.records.map((r) => r.updatedAt),
     ...input.services.map((s) => s.updatedAt),
@@ -79,7 +104,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
   return {
     site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH },
     generatedAt: input.now.toISOString(),
-    updatedAt: changes.length ? changes.reduce((a, b) => (b > a ? b : a)) : input.now.toISOString(),
+    updatedAt: [...changes, input.lastChangeAt ?? ''].reduce((a, b) => (b > a ? b : a), '') || input.now.toISOString(),
     updateIntervalMinutes: input.updateIntervalMinutes,
     overall: overallStatus(
       input.services.map((s) => s.status),

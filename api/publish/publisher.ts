@@ -1,33 +1,54 @@
+import { createHash } from 'node:crypto';
 import type { SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
 import type { Db } from '../db/client.ts';
 import { loadIncidents } from '../db/incidents.ts';
 import { loadMaintenances } from '../db/maintenance.ts';
-import { listGroups, listServiceEvents, listServices } from '../db/services.ts';
+import {
+  allHistoryMonths,
+  allMaintenanceIds,
+  changesSince,
+  currentPublishSeq,
+  incidentIdsBefore,
+  incidentPlacement,
+  lastChangeAt,
+  liveIncidentIds,
+  prunePublishLog,
+  type LoggedChange,
+} from '../db/publish.ts';
+import { listGroups, listServiceEvents, listServices, type ServiceRow } from '../db/services.ts';
 import { renderMarkdown } from '../markdown.ts';
-import { renderFeed } from './feed.ts';
-import { buildSiteModel, FEED_PATH, type SiteModel } from './model.ts';
-import type { Snapshot } from './snapshot.ts';
-import { statuspageDocuments } from './statuspage.ts';
-import { idFromRef } from '../domain/refs.ts';
+import { buildSiteModel, type SiteModel } from './model.ts';
+import { planTargets, type Target } from './plan.ts';
+import { renderTargets, type PageRenderer } from './render.ts';
+import type { Effort, Snapshot } from './snapshot.ts';
 
-/**
- * Renders one page of the site from the model; the Astro bundle provides it. `extra` reaches
- * the page as further `Astro.locals` (dynamic pages: the admin desk, subscription pages).
- */
-export type PageRenderer = (path: string, model: SiteModel, extra?: Record<string, unknown>) => Promise<string>;
+export type { PageRenderer } from './render.ts';
 
-/** Which incident pages a publish must re-render; every other page is always re-rendered. */
+/** Incidents a publish must re-render beyond what the publish log says; 'all' re-renders the whole site. */
 export type PublishScope = { incidents: readonly number[] } | 'all';
 
 export type PublishResult = { changed: string[]; model: SiteModel };
 
 export type Publisher = {
-  /** Re-renders what `scope` affects and swaps it into the snapshot; resolves once readers see it. */
+  /**
+   * Re-renders what changed since the last publish (the publish log says what, whichever
+   * process wrote it) plus `scope`, and swaps it into the snapshot; resolves once readers see it.
+   */
   publish(scope: PublishScope): Promise<PublishResult>;
   /** The model of the last successful publish, for pages rendered per request. */
   current(): SiteModel | null;
+  /**
+   * Brings the snapshot up to date at start. A snapshot a previous run completed is caught up
+   * from the publish log; otherwise the live pages are published now and every other page in
+   * the background, in batches between other publishes, with progress in the log.
+   */
+  resume(): Promise<void>;
+  /** Resolves when no background rendering is left (tests, the export). */
+  idle(): Promise<void>;
+  /** Polls the publish sequence every `intervalMs` and publishes what other processes wrote; returns the stop function. */
+  follow(intervalMs: number): () => Promise<void>;
 };
 
 export type PublisherDeps = {
@@ -41,6 +62,9 @@ export type PublisherDeps = {
   updateIntervalMinutes: number;
   /** Static files (stylesheets, icons) published beside the pages. */
   assets?: ReadonlyMap<string, Buffer>;
+  /** Names the page bundle: a snapshot rendered by another build is rendered again. */
+  buildId?: string;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
   /**
    * Told after each publish when the pages next change by themselves (an open incident's
    * next-update deadline passing), with the open incidents whose pages that changes.
@@ -48,37 +72,55 @@ export type PublisherDeps = {
   onNextDeadline?: (at: Date | null, openIncidents: number[]) => void;
 };
 
-const HISTORY_LIMIT = 1000;
 /** How far back a service page lists status changes made outside incidents. */
 const SERVICE_EVENT_DAYS = 90;
+/** The home page lists incidents resolved this recently. */
+const RECENT_DAYS = 7;
+/** The newest incidents and windows the live pages and JSON show. */
+const LIVE_NEWEST = 50;
+/** Incidents rendered per batch of a full publish; a write's publish waits at most one batch. */
+const BATCH = 200;
+/** Publish-log rows kept; a process further behind (a snapshot restored from long ago) renders everything. */
+const LOG_KEPT = 100_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+type Note = { seq: number; catalogue: string; overall: string; build: string; site: string; complete: boolean };
 
 /**
  * Builds the publisher. Publishes run one at a time; requests that arrive while one runs
  * are merged into the next, so a burst of writes costs two renders, not one each.
  */
 export function createPublisher(deps: PublisherDeps): Publisher {
+  const log = deps.log ?? console;
+  const site = { publicUrl: deps.publicUrl, updateIntervalMinutes: deps.updateIntervalMinutes };
+  const siteKey = hash([deps.publicUrl, deps.settings, deps.updateIntervalMinutes]);
+  const build = deps.buildId ?? '';
   // Rendered markdown, by update id and edit time: an unchanged update is never re-rendered.
-  const html = new Map<string, string>();
-  const renderUpdate = (u: Update): string => {
-    const key = `${u.id}:${u.editedAt ?? ''}`;
-    let out = html.get(key);
-    if (out === undefined) html.set(key, (out = renderMarkdown(u.message)));
-    return out;
-  };
-  // Maintenance updates are numbered apart from incident updates: their own cache.
-  const maintenanceHtml = new Map<number, string>();
-  const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => {
-    let out = maintenanceHtml.get(u.id);
-    if (out === undefined) maintenanceHtml.set(u.id, (out = renderMarkdown(u.message)));
-    return out;
-  };
+  const html = boundedCache<string>(20_000);
+  const renderUpdate = (u: Update): string => html(`${u.id}:${u.editedAt ?? ''}`, () => renderMarkdown(u.message));
+  // Maintenance updates are numbered apart from incident updates: their own keys.
+  const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => html(`m${u.id}`, () => renderMarkdown(u.message));
 
-  async function publishNow(scope: PublishScope): Promise<PublishResult> {
-    const now = deps.clock.now();
-    const records = await loadIncidents(deps.db, { limit: HISTORY_LIMIT });
+  /** The last seq published (-1: nothing yet), and what the pages published then showed of the whole site. */
+  let published = { seq: -1, catalogue: '', overall: '' };
+  let complete = false;
+  let latest: SiteModel | null = null;
+
+  async function loadModel(now: Date) {
     const services = await listServices(deps.db);
     const groups = await listGroups(deps.db);
-    const maintenanceRecords = await loadMaintenances(deps.db, { limit: HISTORY_LIMIT });
+    const live = await liveIncidentIds(deps.db, new Date(now.getTime() - RECENT_DAYS * 86_400_000), LIVE_NEWEST);
+    const ids = [...new Set([...live.open, ...live.recent, ...live.newest])];
+    const records = (await loadIncidents(deps.db, { ids, limit: ids.length || 1 })).sort(
+      (a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : b.id - a.id),
+    );
+    const maintenanceRecords = new Map(
+      [
+        ...(await loadMaintenances(deps.db, { limit: LIVE_NEWEST })),
+        ...(await loadMaintenances(deps.db, { state: 'active', limit: LIVE_NEWEST })),
+        ...(await loadMaintenances(deps.db, { state: 'upcoming', limit: LIVE_NEWEST })),
+      ].map((m) => [m.id, m]),
+    );
     const serviceEvents = await listServiceEvents(deps.db, new Date(now.getTime() - SERVICE_EVENT_DAYS * 86_400_000));
     const model = buildSiteModel({
       records,
@@ -90,62 +132,196 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       updateIntervalMinutes: deps.updateIntervalMinutes,
       now,
       render: renderUpdate,
-      maintenances: { records: maintenanceRecords, render: renderMaintenanceUpdate },
+      lastChangeAt: await lastChangeAt(deps.db),
+      maintenances: {
+        records: [...maintenanceRecords.values()].sort((a, b) => (a.scheduledFor < b.scheduledFor ? 1 : a.scheduledFor > b.scheduledFor ? -1 : b.id - a.id)),
+        render: renderMaintenanceUpdate,
+      },
     });
-    const files = new Map<string, string | Buffer>(deps.assets ?? []);
-    for (const [path, doc] of Object.entries(statuspageDocuments(model))) files.set(path, JSON.stringify(doc));
-    files.set(FEED_PATH, renderFeed(model, { feedPath: FEED_PATH }));
-    for (const service of model.services) {
-      const feedPath = `/services/${service.slug}/feed.xml`;
-      files.set(feedPath, renderFeed(model, { serviceSlug: service.slug, feedPath }));
-    }
-    if (deps.renderPage) {
-      const pages = ['/', '/history', ...model.services.map((s) => `/services/${s.slug}`)];
-      const wanted = scope === 'all' ? null : new Set(scope.incidents);
-      for (const incident of model.incidents) {
-        const id = idFromRef('incident', incident.ref);
-        if (!wanted || wanted.has(id)) pages.push(`/incidents/${incident.ref}`);
-      }
-      // Few and small: every maintenance page is re-rendered on every publish.
-      for (const maintenance of model.maintenances) pages.push(`/maintenance/${maintenance.ref}`);
-      for (const path of pages) files.set(path, await deps.renderPage(path, model));
-      files.set('/404.html', await deps.renderPage('/404', model));
-    }
-    const changed = await deps.snapshot.put(files, now);
+    const liveMaintenances = [...maintenanceRecords.values()].filter((m) => m.status !== 'completed').map((m) => m.id);
+    return { model, services, open: live.open, liveMaintenances };
+  }
+
+  /** What every page shows of the catalogue (names, groups, order) and of the overall status. */
+  const catalogueKey = (services: ServiceRow[], model: SiteModel) =>
+    hash([services.map((s) => [s.id, s.slug, s.name, s.group, s.groupName, s.order]), model.groups.map((g) => [g.slug, g.name])]);
+  const overallKey = (model: SiteModel) => hash(model.overall);
+
+  async function render(now: Date, model: SiteModel, services: ServiceRow[], targets: Iterable<Target>, effort: Effort): Promise<string[]> {
+    const files = new Map<string, string | Buffer>();
+    const byId = new Map(services.map((s) => [s.id, { slug: s.slug, name: s.name }]));
+    await renderTargets(
+      { db: deps.db, now, model, services: { byId }, renderPage: deps.renderPage, renderUpdate, renderMaintenanceUpdate, site },
+      targets,
+      files,
+    );
+    return deps.snapshot.put(files, now, effort);
+  }
+
+  /** One incremental publish: the live pages, and what the log and `requested` say changed. */
+  async function publishNow(requested: readonly number[], wantAll: boolean): Promise<PublishResult> {
+    const now = deps.clock.now();
+    const seq = await currentPublishSeq(deps.db);
+    const changes: LoggedChange[] | null = published.seq < 0 ? null : await changesSince(deps.db, published.seq, seq);
+    const { model, services, open, liveMaintenances } = await loadModel(now);
+    const catalogue = catalogueKey(services, model);
+    const overall = overallKey(model);
+    const everything = wantAll || changes === null || catalogue !== published.catalogue;
+    const changedIds = [...new Set([...(changes ?? []).filter((c) => c.entity === 'incident').map((c) => c.id), ...requested])];
+    const targets = planTargets({
+      changes: changes ?? [],
+      requested,
+      placements: await incidentPlacement(deps.db, changedIds),
+      openIncidents: open,
+      liveMaintenances,
+      serviceIds: services.map((s) => s.id),
+      overallChanged: everything || overall !== published.overall,
+    });
+    const changed = await render(now, model, services, targets, 'best');
+    if (deps.assets) changed.push(...(await deps.snapshot.put(deps.assets, now)));
+    published = { seq, catalogue, overall };
     latest = model;
-    const open = model.incidents.filter((i) => i.status !== 'resolved').map((i) => idFromRef('incident', i.ref));
     deps.onNextDeadline?.(nextDeadline(model, now), open);
+    if (everything) {
+      complete = false;
+      if (wantAll) changed.push(...(await renderArchive(model, services, now)));
+      else scheduleArchive();
+    }
+    await writeNote();
     return { changed, model };
   }
 
-  let latest: SiteModel | null = null;
+  const writeNote = () =>
+    deps.snapshot.writeNote('publish', { ...published, build, site: siteKey, complete } satisfies Note).catch((error) => log.warn('[Publish] Could not record the publish state:', error));
+
+  /** Every archive page, in batches: every incident, every month of every scope, every window. */
+  async function* archiveBatches(services: ServiceRow[]): AsyncGenerator<Target[]> {
+    yield services.map((s) => `service:${s.id}`);
+    for (let before = Number.MAX_SAFE_INTEGER; ; ) {
+      const ids = await incidentIdsBefore(deps.db, before, BATCH);
+      if (ids.length === 0) break;
+      yield ids.map((id) => `incident:${id}`);
+      before = ids.at(-1) as number;
+    }
+    const listed = new Set([0, ...services.map((s) => s.id)]);
+    const months = (await allHistoryMonths(deps.db)).filter((m) => listed.has(m.serviceId)).map((m) => `month:${m.serviceId}:${m.month}`);
+    for (let i = 0; i < months.length; i += BATCH / 4) yield months.slice(i, i + BATCH / 4);
+    const windows = (await allMaintenanceIds(deps.db)).map((id) => `maintenance:${id}`);
+    for (let i = 0; i < windows.length; i += BATCH) yield windows.slice(i, i + BATCH);
+  }
+
+  /** The whole archive now, in one go (publish('all'): tests, the export). */
+  async function renderArchive(model: SiteModel, services: ServiceRow[], now: Date): Promise<string[]> {
+    const changed: string[] = [];
+    let batches = 0;
+    for await (const batch of archiveBatches(services)) {
+      changed.push(...(await render(now, model, services, batch, 'fast')));
+      if (++batches % 10 === 0) log.info(`[Publish] Rendering every page: ${changed.length} files written…`);
+    }
+    complete = true;
+    return changed;
+  }
+
+  let background: Promise<void> | null = null;
+  /** The whole archive in the background, one batch per turn on the publish chain, so writes keep publishing meanwhile. */
+  function scheduleArchive(): void {
+    if (background) return;
+    background = (async () => {
+      const started = performance.now();
+      let pages = 0;
+      let batches = 0;
+      const first = await run(async () => (await loadModel(deps.clock.now())).services);
+      for await (const batch of archiveBatches(first)) {
+        pages += await run(async () => {
+          const now = deps.clock.now();
+          const { model, services } = await loadModel(now);
+          await render(now, model, services, batch, 'fast');
+          return batch.length;
+        });
+        if (++batches % 10 === 0) log.info(`[Publish] Rendering every page: ${pages} done…`);
+      }
+      complete = true;
+      await run(writeNote);
+      log.info(`[Publish] Every page is published (${pages} pages and months in ${((performance.now() - started) / 1000).toFixed(1)} s).`);
+    })()
+      .catch((error) => log.error('[Publish] Rendering every page stopped; the next start tries again:', error))
+      .finally(() => {
+        background = null;
+      });
+  }
+
   let chain: Promise<unknown> = Promise.resolve();
+  /** Runs `work` on the publish chain, after whatever is queued. */
+  function run<T>(work: () => Promise<T>): Promise<T> {
+    const result = chain.then(work);
+    chain = result.catch(() => undefined);
+    return result;
+  }
+
   let waiting: { scope: PublishScope; promise: Promise<PublishResult> } | null = null;
   // What a failed publish did not render yet; the next publish renders it too.
   let owed: PublishScope = { incidents: [] };
 
+  const publish = (scope: PublishScope): Promise<PublishResult> => {
+    if (waiting) {
+      waiting.scope = mergeScopes(waiting.scope, scope);
+      return waiting.promise;
+    }
+    const entry: { scope: PublishScope; promise: Promise<PublishResult> } = { scope, promise: Promise.resolve() as never };
+    entry.promise = run(async () => {
+      if (waiting === entry) waiting = null;
+      const merged = mergeScopes(owed, entry.scope);
+      owed = { incidents: [] };
+      try {
+        return await publishNow(merged === 'all' ? [] : merged.incidents, merged === 'all');
+      } catch (error) {
+        owed = mergeScopes(owed, merged);
+        throw error;
+      }
+    });
+    waiting = entry;
+    return entry.promise;
+  };
+
   return {
     current: () => latest,
-    publish(scope) {
-      if (waiting) {
-        waiting.scope = mergeScopes(waiting.scope, scope);
-        return waiting.promise;
+    publish,
+    async resume() {
+      const note = deps.snapshot.readNote<Note>('publish');
+      if (note?.complete && note.build === build && note.site === siteKey) {
+        published = { seq: note.seq, catalogue: note.catalogue, overall: note.overall };
+        complete = true;
       }
-      const entry: { scope: PublishScope; promise: Promise<PublishResult> } = { scope, promise: Promise.resolve() as never };
-      entry.promise = chain.then(async () => {
-        if (waiting === entry) waiting = null;
-        const scope = mergeScopes(owed, entry.scope);
-        owed = { incidents: [] };
-        try {
-          return await publishNow(scope);
-        } catch (error) {
-          owed = mergeScopes(owed, scope);
-          throw error;
+      const started = performance.now();
+      await publish({ incidents: [] });
+      if (background) log.info(`[Publish] Live pages published in ${Math.round(performance.now() - started)} ms; rendering every other page in the background.`);
+    },
+    idle: async () => {
+      while (background) await background;
+      await chain;
+    },
+    follow(intervalMs) {
+      let stopped = false;
+      let lastPrune = deps.clock.now().getTime();
+      let inFlight: Promise<unknown> = Promise.resolve();
+      const tick = async () => {
+        const seq = await currentPublishSeq(deps.db);
+        if (seq > published.seq && published.seq >= 0) await publish({ incidents: [] });
+        if (deps.clock.now().getTime() - lastPrune > PRUNE_EVERY_MS) {
+          lastPrune = deps.clock.now().getTime();
+          await prunePublishLog(deps.db, LOG_KEPT);
         }
-      });
-      waiting = entry;
-      chain = entry.promise.catch(() => undefined);
-      return entry.promise;
+      };
+      const timer = setInterval(() => {
+        if (stopped) return;
+        inFlight = inFlight.then(tick).catch((error) => log.warn('[Publish] Checking for other processes\u2019 writes failed; retrying:', error));
+      }, intervalMs);
+      timer.unref();
+      return async () => {
+        stopped = true;
+        clearInterval(timer);
+        await inFlight;
+      };
     },
   };
 }
@@ -164,3 +340,19 @@ function nextDeadline(model: SiteModel, now: Date): Date | null {
     .sort((a, b) => a.getTime() - b.getTime());
   return upcoming[0] ?? null;
 }
+
+const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
+
+/** A memo that forgets everything once it holds `max` values (a full publish renders every update once). */
+function boundedCache<T>(max: number): (key: string, make: () => T) => T {
+  let values = new Map<string, T>();
+  return (key, make) => {
+    let value = values.get(key);
+    if (value === undefined) {
+      if (values.size >= max) values = new Map();
+      values.set(key, (value = make()));
+    }
+    return value;
+  };
+}
+
