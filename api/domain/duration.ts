@@ -33,6 +33,9 @@ export function timeAgo(at: Date, now: Date): string {
   return `${formatDuration(ms)} ago`;
 }
 
+/** One formatter for every date (toLocaleDateString builds a new one per call: the slowest part of rendering a long list). */
+const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 /**
  * "14:32 UTC" for today, "27 Nov 14:32 UTC" otherwise: what the page shows before any script
  * converts it to the reader's zone.
@@ -41,6 +44,6 @@ export function formatUtc(at: Date, now: Date): string {
   const hhmm = at.toISOString().slice(11, 16);
   const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
   if (sameDay) return `${hhmm} UTC`;
-  const day = at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const day = DAY.format(at);
   return `${day} ${hhmm} UTC`;
 }

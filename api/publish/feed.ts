@@ -2,7 +2,8 @@ import RSS from 'rss';
 import { INCIDENT_STATUS_LABEL } from '../domain/vocabulary.ts';
 import type { SiteModel } from './model.ts';
 
-const MAX_ITEMS = 100;
+/** Feed readers poll often: the newest 50 updates, however long the history. */
+export const MAX_ITEMS = 50;
 
 /**
  * The RSS 2.0 feed: one item per incident update, newest first, with a guid that never

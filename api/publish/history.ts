@@ -56,8 +56,8 @@ export function monthPath(serviceSlug: string | null, month: string, page = 1): 
 export const pagesIn = (count: number): number => Math.max(1, Math.ceil(count / MONTH_PAGE_SIZE));
 
 /** @example monthLabel('2026-11') // "November 2026" */
-export const monthLabel = (month: string): string =>
-  new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+export const monthLabel = (month: string): string => MONTH.format(new Date(`${month}-01T00:00:00Z`));
+const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export const monthOf = (iso: string): string => iso.slice(0, 7);
 

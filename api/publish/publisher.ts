@@ -175,7 +175,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       openIncidents: open,
       liveMaintenances,
       serviceIds: services.map((s) => s.id),
-      overallChanged: everything || overall !== published.overall,
+      // With everything to render, service pages go with the archive (all of them, in batches): the live pages first.
+      overallChanged: !everything && overall !== published.overall,
     });
     const changed = await render(now, model, services, targets, 'best');
     if (deps.assets) changed.push(...(await deps.snapshot.put(deps.assets, now)));

@@ -8,7 +8,7 @@ import { loadMaintenances } from '../db/maintenance.ts';
 import { historyMonths, incidentsInMonth, monthCount, newestIncidentSummaries, newestUpdateRefs, type HistoryMonth } from '../db/publish.ts';
 import type { IncidentRecord } from '../domain/incident.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
-import { renderFeed } from './feed.ts';
+import { MAX_ITEMS as FEED_ITEMS, renderFeed } from './feed.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './plan.ts';
@@ -16,8 +16,6 @@ import { statuspageDocuments } from './statuspage.ts';
 
 export type PageRenderer = (path: string, model: SiteModel, extra?: Record<string, unknown>) => Promise<string>;
 
-/** How many of a feed's newest updates it carries; what feed readers poll stays small. */
-export const FEED_ITEMS = 50;
 /** Past incidents listed on a service's own page, before its months. */
 const SERVICE_RECENT = 20;
 /** Newest incidents on /history, before the months. */

@@ -74,15 +74,26 @@ export function pathForFile(file: string): string {
 const typeOf = (path: string) => TYPES[extname(fileForPath(path))] ?? 'application/octet-stream';
 const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
+/**
+ * A copy in memory of its own: zlib's and fs's small results are slices of shared 8 KB slabs,
+ * and a kept slice would keep its whole slab.
+ */
+function own(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
+}
+
 function entryOf(path: string, type: string, body: Buffer | null, forms: { gzip: Buffer; br: Buffer } | null, etag: string, lastModified: Date): SnapshotEntry {
   const compressed = forms !== null;
-  const gz = forms?.gzip ?? (body as Buffer);
+  const gz = own(forms?.gzip ?? (body as Buffer));
+  const br = forms ? own(forms.br) : gz;
   return {
     path,
     type,
     compressed,
     gzip: gz,
-    br: forms?.br ?? gz,
+    br,
     etag,
     lastModified: new Date(Math.floor(lastModified.getTime() / 1000) * 1000),
     get body() {
@@ -95,8 +106,25 @@ const brotliParams = (size: number, effort: Effort) => ({
   params: {
     [constants.BROTLI_PARAM_QUALITY]: effort === 'best' && size <= BEST_BROTLI_MAX_BYTES ? 11 : 5,
     [constants.BROTLI_PARAM_SIZE_HINT]: size,
+    // A window no larger than the file: brotli's default (4 MB, more at quality 11) per stream is what a burst of compressions costs in memory.
+    [constants.BROTLI_PARAM_LGWIN]: Math.max(16, Math.min(22, Math.ceil(Math.log2(size + 1)) + 1)),
   },
 });
+
+/** Compressions in flight at once: each holds its own window, and the thread pool has four threads anyway. */
+const COMPRESSING = 4;
+let compressing = 0;
+const queued: (() => void)[] = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (compressing >= COMPRESSING) await new Promise<void>((resolve) => queued.push(resolve));
+  compressing++;
+  try {
+    return await work();
+  } finally {
+    compressing--;
+    queued.shift()?.();
+  }
+}
 
 /**
  * A file with its compressed forms, compressed on libuv's thread pool so a publish never
@@ -114,7 +142,7 @@ export async function makeEntry(
   if (!COMPRESSIBLE.test(type)) return entryOf(path, type, body, null, etagOf(body), lastModified);
   const forms: { gzip: Buffer; br: Buffer } =
     compressed ??
-    (await Promise.all([gzipAsync(body, { level: effort === 'best' ? 9 : 6 }), brotliAsync(body, brotliParams(body.length, effort))]).then(([gz, br]) => ({ gzip: gz, br })));
+    (await limited(() => Promise.all([gzipAsync(body, { level: effort === 'best' ? 9 : 6 }), brotliAsync(body, brotliParams(body.length, effort))])).then(([gz, br]) => ({ gzip: gz, br })));
   return entryOf(path, type, body, forms, etagOf(body), lastModified);
 }
 
