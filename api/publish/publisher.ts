@@ -180,6 +180,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     });
     const changed = await render(now, model, services, targets, 'best');
     if (deps.assets) changed.push(...(await deps.snapshot.put(deps.assets, now)));
+    // With everything to render, the home page is served from here on; the service pages next (a few hundred at most), the archive after.
+    if (everything) changed.push(...(await render(now, model, services, services.map((s) => `service:${s.id}`), wantAll ? 'fast' : 'best')));
     published = { seq, catalogue, overall };
     latest = model;
     deps.onNextDeadline?.(nextDeadline(model, now), open);
@@ -195,9 +197,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const writeNote = () =>
     deps.snapshot.writeNote('publish', { ...published, build, site: siteKey, complete } satisfies Note).catch((error) => log.warn('[Publish] Could not record the publish state:', error));
 
-  /** Every archive page, in batches: every incident, every month of every scope, every window. */
+  /** Every archive page, in batches: every incident, every month of every scope, every window (service pages are published before). */
   async function* archiveBatches(services: ServiceRow[]): AsyncGenerator<Target[]> {
-    yield services.map((s) => `service:${s.id}`);
     for (let before = Number.MAX_SAFE_INTEGER; ; ) {
       const ids = await incidentIdsBefore(deps.db, before, BATCH);
       if (ids.length === 0) break;
