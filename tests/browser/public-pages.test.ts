@@ -39,6 +39,8 @@ const MONITORING = makeUpdate({
 let server: RunningServer;
 let browser: Browser;
 let incident: Incident;
+/** A resolved incident: its page is an archive page (no live status in it). */
+let resolved: Incident;
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(`${server.url}${path}`, {
@@ -74,6 +76,8 @@ beforeAll(async () => {
   const declared = await post<Incident>('/api/admin/incidents', DECLARED);
   await post<Incident>(`/api/admin/incidents/${declared.ref}/updates`, MITIGATING);
   incident = await post<Incident>(`/api/admin/incidents/${declared.ref}/updates`, MONITORING);
+  const past = await post<Incident>('/api/admin/incidents', makeIncident({ title: 'Slow search results', severity: 'P3', services: [{ slug: 'api', status: 'degraded_performance' }] }));
+  resolved = await post<Incident>(`/api/admin/incidents/${past.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Search is fast again.', rootCause: 'An index rebuild overran.' }));
   browser = await launchBrowser();
 });
 
@@ -159,6 +163,18 @@ describe('without JavaScript', () => {
   });
 });
 
+describe('archive pages', () => {
+  it('show a resolved incident without the live status, linking to it instead', () =>
+    openPage({ javaScriptEnabled: false }, async (page) => {
+      await visit(page, `/incidents/${resolved.ref}`);
+      expect(await page.locator('header .overall').innerText()).toBe('Current status');
+      expect(await page.locator('header .overall a').getAttribute('href')).toBe('/');
+      expect(await page.locator('section[aria-labelledby="affected"] li').innerText()).toBe('Public API');
+      await visit(page, `/incidents/${incident.ref}`);
+      expect(await page.locator('header .overall').innerText()).not.toBe('Current status');
+    }));
+});
+
 describe('accessibility (axe-core: WCAG 2.0/2.1 A and AA, best practices)', () => {
   it('reports violations when a page has them, also without JavaScript', () =>
     openPage({ javaScriptEnabled: false }, async (page) => {
@@ -169,13 +185,15 @@ describe('accessibility (axe-core: WCAG 2.0/2.1 A and AA, best practices)', () =
 
   for (const javaScriptEnabled of [false, true]) {
     for (const colorScheme of ['light', 'dark'] as const) {
-      for (const path of ['/', '/incidents/INC-1', '/history', '/services/api']) {
+      // The month pages and a resolved incident's page are archive pages: their own header and footer.
+      const month = () => incident.startedAt.slice(0, 7).replace('-', '/');
+      for (const path of ['/', '/incidents/INC-1', '/history', '/services/api', 'archive: /incidents/INC-2', 'archive: /history/MONTH', 'archive: /services/api/history/MONTH']) {
         const mode = `${colorScheme} scheme, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`;
         it(`finds no violations on ${path} (${mode})`, () =>
           openPage({ javaScriptEnabled, colorScheme }, async (page) => {
             const errors: string[] = [];
             page.on('pageerror', (error) => errors.push(error.message));
-            await visit(page, path);
+            await visit(page, path.replace('archive: ', '').replace('MONTH', month()));
             expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
             const violations = await runAxe(page);
             expect(violations, `axe on ${path} (${mode}):\n${formatViolations(violations)}`).toEqual([]);
