@@ -1,23 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { rawGet } from './raw-get.ts';
 import { median } from './stats.ts';
+import { wrk, type WrkResult } from './wrk.ts';
 
-export const LOAD = { connections: 50, durationSeconds: 10, rounds: 3, warmupSeconds: 2, acceptEncoding: 'br, gzip' } as const;
+export const LOAD = { connections: 50, durationSeconds: 5, rounds: 3, warmupSeconds: 2, acceptEncoding: 'br, gzip', manyConnections: 1000, manySeconds: 15 } as const;
 
-export type LoadRun = {
+export type LoadRun = WrkResult & {
   target: 'herald' | 'bare';
   round: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
   /** The server process's CPU time (user + system) per request answered; null off Linux. */
   serverCpuMicrosPerRequest: number | null;
-  bytesPerResponse: number;
-  errors: number;
-  non2xx: number;
+  /** The server's largest resident set seen during the run (sampled every 100 ms), MB. */
+  peakRssMb: number | null;
 };
 type Summary = { requestsPerSecond: number; p99Ms: number; serverCpuMicrosPerRequest: number | null };
 export type LoadResult = {
@@ -26,12 +22,10 @@ export type LoadResult = {
   bare: Summary;
   /** Median Herald requests/s over median bare requests/s. */
   ratio: number;
-  /**
-   * Bare CPU per request over Herald CPU per request: the throughput ratio if each server had
-   * a core to itself. On two shared cores the load generator competes with the server, so
-   * requests/s alone understates the difference; this does not depend on the generator.
-   */
+  /** Bare CPU per request over Herald CPU per request: the ratio with a core each. */
   cpuRatio: number | null;
+  /** 1,000 connections at once, each server once. */
+  many: { herald: LoadRun; bare: LoadRun };
 };
 export type Target = { url: string; pid: number | undefined };
 
@@ -40,7 +34,7 @@ const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-en
 
 /**
  * Records Herald's `/` as a browser gets it (`Accept-Encoding: br, gzip`) and starts the
- * bare node:http server that replays those bytes and headers, as its own process.
+ * bare node:http server that replays those bytes and headers, as its own process, on the same Node.
  */
 export async function startBareTwin(heraldUrl: string, dir: string): Promise<{ url: string; child: ChildProcess }> {
   const recorded = await rawGet(`${heraldUrl}/`, { 'accept-encoding': LOAD.acceptEncoding });
@@ -70,45 +64,43 @@ export async function startBareTwin(heraldUrl: string, dir: string): Promise<{ u
   return { url, child };
 }
 
-async function hammer(url: string, durationSeconds: number) {
-  return autocannon({
-    url: `${url}/`,
-    connections: LOAD.connections,
-    duration: durationSeconds,
-    headers: { 'accept-encoding': LOAD.acceptEncoding },
-    timeout: 10,
-  });
+async function measured(target: 'herald' | 'bare', round: number, server: Target, connections: number, seconds: number): Promise<LoadRun> {
+  const cpuBefore = cpuSeconds(server.pid);
+  let peak = rssMb(server.pid);
+  const sampler = setInterval(() => {
+    const now = rssMb(server.pid);
+    if (now !== null && (peak === null || now > peak)) peak = now;
+  }, 100);
+  const result = await wrk(`${server.url}/`, { connections, seconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
+  clearInterval(sampler);
+  const cpuAfter = cpuSeconds(server.pid);
+  const cpu = cpuBefore !== null && cpuAfter !== null && result.requests ? ((cpuAfter - cpuBefore) * 1e6) / result.requests : null;
+  return { ...result, target, round, serverCpuMicrosPerRequest: cpu === null ? null : Math.round(cpu * 10) / 10, peakRssMb: peak };
 }
 
 /**
  * Alternates Herald and the bare twin, `rounds` times each, swapping which goes first every
  * round so neither always gets the quieter moment of a shared machine. Medians over rounds.
+ * Then 1,000 connections at once against each.
  */
 export async function measureLoad(targets: { herald: Target; bare: Target }, log: (line: string) => void): Promise<LoadResult> {
-  for (const target of ['herald', 'bare'] as const) await hammer(targets[target].url, LOAD.warmupSeconds);
+  for (const target of ['herald', 'bare'] as const) await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
   const runs: LoadRun[] = [];
+  const show = (run: LoadRun) =>
+    log(`  round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.socketErrors} socket errors, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
   for (let round = 1; round <= LOAD.rounds; round++) {
     const order = round % 2 ? (['herald', 'bare'] as const) : (['bare', 'herald'] as const);
     for (const target of order) {
-      const cpuBefore = cpuSeconds(targets[target].pid);
-      const result = await hammer(targets[target].url, LOAD.durationSeconds);
-      const cpuAfter = cpuSeconds(targets[target].pid);
-      const cpu = cpuBefore !== null && cpuAfter !== null && result.requests.total ? ((cpuAfter - cpuBefore) * 1e6) / result.requests.total : null;
-      const run: LoadRun = {
-        target,
-        round,
-        requestsPerSecond: result.requests.average,
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        serverCpuMicrosPerRequest: cpu === null ? null : Math.round(cpu * 10) / 10,
-        bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : 0,
-        errors: result.errors + result.timeouts,
-        non2xx: result.non2xx,
-      };
+      const run = await measured(target, round, targets[target], LOAD.connections, LOAD.durationSeconds);
       runs.push(run);
-      log(`  round ${round} ${target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  (${run.bytesPerResponse} B/response, ${run.errors} errors, ${run.non2xx} non-2xx)`);
+      show(run);
     }
   }
+  log(`  ${LOAD.manyConnections} connections for ${LOAD.manySeconds} s each:`);
+  const manyHerald = await measured('herald', 0, targets.herald, LOAD.manyConnections, LOAD.manySeconds);
+  show(manyHerald);
+  const manyBare = await measured('bare', 0, targets.bare, LOAD.manyConnections, LOAD.manySeconds);
+  show(manyBare);
   const summary = (target: LoadRun['target']) => {
     const mine = runs.filter((run) => run.target === target);
     const cpu = mine.map((run) => run.serverCpuMicrosPerRequest);
@@ -121,7 +113,7 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   const herald = summary('herald');
   const bare = summary('bare');
   const cpuRatio = herald.serverCpuMicrosPerRequest && bare.serverCpuMicrosPerRequest ? bare.serverCpuMicrosPerRequest / herald.serverCpuMicrosPerRequest : null;
-  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio };
+  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio, many: { herald: manyHerald, bare: manyBare } };
 }
 
 /**
@@ -135,6 +127,17 @@ function cpuSeconds(pid: number | undefined): number | null {
     // The command name (field 2) may hold spaces; count fields after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** A process's resident set (VmRSS) in MB, or null where there is no /proc. */
+export function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
   } catch {
     return null;
   }

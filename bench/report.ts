@@ -1,44 +1,86 @@
-import type { LoadResult } from './load.ts';
+import type { HistoryRun } from './history.ts';
+import type { LoadResult, LoadRun } from './load.ts';
 import type { PageSize } from './page-size.ts';
+import type { ProcessesResult } from './processes.ts';
 import type { PublishLatency } from './publish-latency.ts';
 import { median, round } from './stats.ts';
 
-export const BARS = { publishP95Ms: 1000, loadRatio: 0.5, heraldP99Ms: 20, pageBytes: 20_000 } as const;
+export const BARS = {
+  loadRatio: 0.75,
+  heraldP99Ms: 10,
+  idleRssMb: 120,
+  loadRssMb: 160,
+  publishP95Ms: 100,
+  /** "Flat": p95 at the largest history within this factor of p95 at the smallest. */
+  flatFactor: 2,
+  exportSeconds: 60,
+  firstHomeMs: 5000,
+  processesP95Ms: 1000,
+  pageBytes: 20_000,
+} as const;
 
 export type BenchResults = {
   ranAt: string;
   commit: string;
-  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[] };
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; serverCommand: string };
+  benchSeconds: number;
+  idleRssMb: number | null;
   publish: PublishLatency;
   load: LoadResult & { connections: number; durationSeconds: number; rounds: number };
   pageSize: PageSize;
+  history: HistoryRun[];
+  processes: ProcessesResult;
   bars: { name: string; bar: string; measured: string; met: boolean }[];
 };
 
 /** Each bar of the issue against what was measured. */
-export function judge(publish: PublishLatency, load: LoadResult, page: PageSize): BenchResults['bars'] {
+export function judge(r: BenchResults): BenchResults['bars'] {
   const ms = (value: number) => `${round(value, 1)} ms`;
+  const { load, history } = r;
+  const largest = history.at(-1) as HistoryRun;
+  const smallest = history[0] as HistoryRun;
+  const peakRss = Math.max(...[...load.runs, load.many.herald].filter((run) => run.target === 'herald').map((run) => run.peakRssMb ?? Number.POSITIVE_INFINITY));
   return [
-    { name: 'Publish latency p95', bar: `< ${BARS.publishP95Ms} ms`, measured: ms(publish.p95), met: publish.p95 < BARS.publishP95Ms },
-    { name: '`/` throughput, Herald ÷ bare node:http', bar: `≥ ${BARS.loadRatio}`, measured: `${load.ratio.toFixed(2)} (server CPU per request: ${load.cpuRatio?.toFixed(2) ?? '?'})`, met: load.ratio >= BARS.loadRatio },
-    { name: '`/` p99 latency under load (Herald)', bar: `< ${BARS.heraldP99Ms} ms`, measured: ms(load.herald.p99Ms), met: load.herald.p99Ms < BARS.heraldP99Ms },
+    { name: '`/` throughput, Herald ÷ bare node:http (wrk, 50 connections, medians)', bar: `≥ ${BARS.loadRatio}`, measured: `${load.ratio.toFixed(2)} (server CPU per request: ${load.cpuRatio?.toFixed(2) ?? '?'})`, met: load.ratio >= BARS.loadRatio },
+    { name: '`/` p99 latency under load (Herald, 50 connections)', bar: `< ${BARS.heraldP99Ms} ms`, measured: ms(load.herald.p99Ms), met: load.herald.p99Ms < BARS.heraldP99Ms },
     {
-      name: 'Home page HTML + CSS, compressed',
+      name: '1,000 connections for 15 s: error responses, and timeouts against bare',
+      bar: '0 errors; timeouts ≤ bare',
+      measured: `Herald ${load.many.herald.errorResponses} error responses, ${load.many.herald.timeouts} timeouts, ${load.many.herald.socketErrors} socket errors; bare ${load.many.bare.timeouts} timeouts, ${load.many.bare.socketErrors} socket errors`,
+      met: load.many.herald.errorResponses === 0 && load.many.herald.timeouts <= load.many.bare.timeouts,
+    },
+    { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB (10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
+    { name: 'RSS under load (peak, up to 1,000 connections)', bar: `≤ ${BARS.loadRssMb} MB`, measured: `${peakRss} MB`, met: peakRss <= BARS.loadRssMb },
+    { name: 'Publish → visible p95, 10,000 incidents, 200 services', bar: `< ${BARS.publishP95Ms} ms`, measured: ms(largest.publish.p95), met: largest.publish.p95 < BARS.publishP95Ms },
+    {
+      name: 'Publish → visible p95 flat from 100 to 10,000 incidents',
+      bar: `p95 at 10,000 ≤ ${BARS.flatFactor}× p95 at 100`,
+      measured: history.map((h) => `${h.incidents.toLocaleString('en')}: ${ms(h.publish.p95)}`).join(', '),
+      met: largest.publish.p95 <= BARS.flatFactor * smallest.publish.p95,
+    },
+    { name: 'Full export, 10,000 incidents', bar: `< ${BARS.exportSeconds} s`, measured: `${largest.exportSeconds ?? '?'} s (${largest.exportFiles ?? '?'} files)`, met: (largest.exportSeconds ?? Infinity) < BARS.exportSeconds },
+    { name: 'Start on an empty snapshot directory: `/` served, 10,000 incidents', bar: `< ${BARS.firstHomeMs / 1000} s`, measured: ms(largest.firstHomeMs), met: largest.firstHomeMs < BARS.firstHomeMs },
+    { name: 'Two processes: a write through one visible on the other, p95', bar: `< ${BARS.processesP95Ms} ms`, measured: ms(r.processes.p95), met: r.processes.p95 < BARS.processesP95Ms },
+    {
+      name: 'Home page HTML + CSS, compressed (demo site)',
       bar: `< ${BARS.pageBytes.toLocaleString('en')} B (br and gzip)`,
-      measured: `br ${page.br.toLocaleString('en')} B, gzip ${page.gzip.toLocaleString('en')} B`,
-      met: page.br < BARS.pageBytes && page.gzip < BARS.pageBytes,
+      measured: `br ${r.pageSize.br.toLocaleString('en')} B, gzip ${r.pageSize.gzip.toLocaleString('en')} B`,
+      met: r.pageSize.br < BARS.pageBytes && r.pageSize.gzip < BARS.pageBytes,
     },
   ];
 }
 
+const loadRow = (run: LoadRun) =>
+  `| ${run.round || '1,000 conn.'} | ${run.target} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} ms | ${run.p99Ms} ms | ${run.serverCpuMicrosPerRequest ?? '?'} µs | ${run.peakRssMb ?? '?'} MB | ${run.bytesPerResponse} | ${run.socketErrors} | ${run.timeouts} | ${run.errorResponses} |`;
+
 /** The record committed as bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
-  const { publish, load, pageSize: page, environment: env } = results;
-  const ms = (value: number | null) => (value === null ? 'never' : round(value, 1).toString());
-  const lines = [
+  const { publish, load, pageSize: page, environment: env, history, processes } = results;
+  const ms = (value: number | null) => (value === null || !Number.isFinite(value) ? 'never' : round(value, 1).toString());
+  return [
     '# Herald bench: latest run',
     '',
-    `Run ${results.ranAt} at commit \`${results.commit}\` with \`npm run bench\`, Node ${env.node} on ${env.platform}, ${env.cpus} × ${env.cpuModel} (load average at start ${env.loadAverageAtStart.map((n) => n.toFixed(2)).join(' ')}). Loopback only; the bench process is the load generator and poller, Herald and the bare server are child processes.`,
+    `Run ${results.ranAt} at commit \`${results.commit}\` with \`npm run bench\` (${results.benchSeconds} s), Node ${env.node} on ${env.platform}, ${env.cpus} × ${env.cpuModel} (load average at start ${env.loadAverageAtStart.map((n) => n.toFixed(2)).join(' ')}). Herald runs as \`npm start\` runs it: \`${env.serverCommand}\`. Loopback only; the bench process is the load generator's parent and the poller, Herald and the bare server are child processes on the same Node.`,
     '',
     '## Bars',
     '',
@@ -46,21 +88,9 @@ export function renderMarkdown(results: BenchResults): string {
     '| --- | --- | --- | --- |',
     ...results.bars.map((bar) => `| ${bar.name} | ${bar.bar} | ${bar.measured} | ${bar.met ? 'yes' : '**no**'} |`),
     '',
-    '## 1. Publish latency',
+    '## 1. `/` under load (demo site)',
     '',
-    `One incident, then ${publish.posts} updates with distinct messages. After each 201 the bench polls ${publish.urls.map((u) => `\`${u}\``).join(', ')} every ${publish.pollEveryMs} ms until each contains the new message; a sample is the time from the 201 to the last of the four showing it. Percentiles are nearest-rank (p95 of 20 is the 19th smallest).`,
-    '',
-    `| p50 | p95 | max |`,
-    `| --- | --- | --- |`,
-    `| ${ms(publish.p50)} ms | ${ms(publish.p95)} ms | ${ms(publish.max)} ms |`,
-    '',
-    `Samples (ms): ${publish.samples.map(ms).join(', ')}.`,
-    '',
-    `For context, the POST round trip itself (the publish runs before the 201): median ${ms(median(publish.postRoundTrips))} ms, max ${ms(Math.max(...publish.postRoundTrips))} ms.`,
-    '',
-    '## 2. `/` under load',
-    '',
-    `autocannon, ${load.connections} connections, ${load.durationSeconds} s per run, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds each, alternating (the first to run swaps every round), after a short warm-up of each. Figures are medians over rounds; autocannon records latency in whole milliseconds.`,
+    `wrk 4.1, one thread, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections each, alternating (the first to run swaps every round), after a ${LOADWARMUP} s warm-up of each; medians over rounds. Then 1,000 connections for 15 s against each. Peak RSS is sampled every 100 ms from /proc.`,
     '',
     '| | requests/s | p99 latency | server CPU per request |',
     '| --- | --- | --- | --- |',
@@ -68,18 +98,40 @@ export function renderMarkdown(results: BenchResults): string {
     `| bare node:http | ${Math.round(load.bare.requestsPerSecond)} | ${load.bare.p99Ms} ms | ${load.bare.serverCpuMicrosPerRequest ?? '?'} µs |`,
     `| Herald ÷ bare | ${load.ratio.toFixed(2)} | | ${load.cpuRatio?.toFixed(2) ?? '?'} (bare CPU ÷ Herald CPU) |`,
     '',
-    'With two cores shared by the load generator and the server, requests/s partly measures the generator: a server that needs less CPU leaves more to autocannon. Server CPU per request (user + system time of the server process from `/proc`, over the requests it answered) does not depend on the generator; bare ÷ Herald is the throughput ratio the two would reach with a core each.',
+    '| Round | Target | requests/s | p50 | p99 | server CPU/request | peak RSS | bytes/response | socket errors | timeouts | error responses |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...load.runs.map(loadRow),
+    loadRow(load.many.herald),
+    loadRow(load.many.bare),
     '',
-    '| Round | Target | requests/s | p50 | p99 | server CPU/request | bytes/response (headers + body) | errors | non-2xx |',
+    `Idle RSS of the demo server before the load: ${results.idleRssMb ?? '?'} MB.`,
+    '',
+    '## 2. Years of history (200 services, incidents spread over two years by `npm run seed`)',
+    '',
+    'For each size, Herald starts on an empty snapshot directory: `/` is polled from the spawn until it answers 200; the log says when every page is rendered (in the background). Then 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
+    '',
+    '| incidents | `/` from spawn | every page (background) | publish → visible p50 | p95 | max | POST round trip (median) | idle RSS | seed (s, cached when blank) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...load.runs.map(
-      (run) =>
-        `| ${run.round} | ${run.target} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} ms | ${run.p99Ms} ms | ${run.serverCpuMicrosPerRequest ?? '?'} µs | ${run.bytesPerResponse} | ${run.errors} | ${run.non2xx} |`,
+    ...history.map(
+      (h) =>
+        `| ${h.incidents.toLocaleString('en')} | ${ms(h.firstHomeMs)} ms | ${h.everyPage ? `${h.everyPage.pages} pages in ${h.everyPage.seconds} s` : '?'} | ${ms(h.publish.p50)} ms | ${ms(h.publish.p95)} ms | ${ms(h.publish.max)} ms | ${ms(median(h.publish.postRoundTrips))} ms | ${h.idleRssMb ?? '?'} MB | ${h.seedSeconds ?? ''} |`,
     ),
     '',
-    '## 3. Home page size',
+    ...history.filter((h) => h.exportSeconds !== undefined).map((h) => `Full export (\`npm run export\`'s script, fresh process) of ${h.incidents.toLocaleString('en')} incidents: ${h.exportFiles} files (plus .br and .gz beside each) in ${h.exportSeconds} s.`),
     '',
-    `\`/\` as served, HTML with its CSS ${page.stylesheets.length ? `plus ${page.stylesheets.join(', ')}` : 'inlined (no external stylesheet)'}, bytes on the wire:`,
+    '## 3. Two processes on one database',
+    '',
+    `Two servers on one libSQL file, each with its own snapshot directory. ${processes.writes} writes alternately through each; after each 201 the bench polls the other's \`/\` every 5 ms until it shows the new incident. Each process polls the publish sequence every 250 ms.`,
+    '',
+    `p50 ${ms(processes.p50)} ms, p95 ${ms(processes.p95)} ms, max ${ms(processes.max)} ms. Samples (ms): ${processes.samples.join(', ')}.`,
+    '',
+    '## 4. Publish latency on the demo site',
+    '',
+    `| p50 | p95 | max |`,
+    `| --- | --- | --- |`,
+    `| ${ms(publish.p50)} ms | ${ms(publish.p95)} ms | ${ms(publish.max)} ms |`,
+    '',
+    '## 5. Home page size (demo site)',
     '',
     '| br | gzip | uncompressed |',
     '| --- | --- | --- |',
@@ -87,6 +139,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     'The machine is shared and noisy: compare the Herald and bare figures of the same run, not absolute numbers across runs.',
     '',
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }
+
+const LOADWARMUP = 2;

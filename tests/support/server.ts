@@ -24,9 +24,9 @@ export type RunningServer = {
 export async function startServer(
   env: Record<string, string> = {},
   dir = mkdtempSync(join(tmpdir(), 'herald-')),
-  options: { waitFor: 'ready' | 'listening' } = { waitFor: 'ready' },
+  options: { waitFor: 'ready' | 'listening'; nodeArgs?: string[] } = { waitFor: 'ready' },
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(ROOT, 'api', 'server.ts')], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'api', 'server.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
