@@ -1,8 +1,9 @@
 /**
  * Herald with years of history: databases of 100, 1,000 and 10,000 incidents over two years
  * and 200 services, filled by `npm run seed` (kept in bench/.cache, made again when the seed
- * or the migrations change). For each: a start on an empty snapshot directory (time to `/`
- * and to every page), publish → visible latency, idle memory; for the largest, a full export.
+ * or the migrations change). For each: a start on an empty snapshot directory (time to `/`),
+ * a full export (every page), then Herald on the exported snapshot: publish → visible latency
+ * and idle memory.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,8 +25,8 @@ export type HistoryRun = {
   seedSeconds: number | null;
   /** From spawning the server on an empty snapshot directory to `/` answering 200. */
   firstHomeMs: number;
-  /** Files and time of the background render of every page, from the server's log. */
-  everyPage: { pages: number; seconds: number } | null;
+  /** Whether the server started on the export took it as its snapshot (no full render). */
+  resumedFully?: boolean;
   publish: PublishLatency;
   idleRssMb: number | null;
   exportSeconds?: number;
@@ -68,43 +69,48 @@ async function until<T>(check: () => Promise<T | null> | T | null, timeoutMs: nu
 
 export async function measureHistory(options: { nodeArgs: string[]; env: Record<string, string>; adminToken: string; log: (line: string) => void; children: { stop(): unknown }[] }): Promise<HistoryRun[]> {
   const runs: HistoryRun[] = [];
+  const env = { ...options.env, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test' };
   for (const incidents of SIZES) {
     const { file, seedSeconds } = seeded(incidents, options.log);
     const dir = mkdtempSync(join(tmpdir(), `herald-bench-${incidents}-`));
     copyFileSync(file, join(dir, 'herald.db'));
     let server: RunningServer | undefined;
     try {
+      // 1. A start on an empty snapshot directory: how soon `/` is served (the rest renders in the background; not waited for).
       const spawned = performance.now();
-      server = await startServer({ ...options.env, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test' }, dir, { waitFor: 'listening', nodeArgs: options.nodeArgs });
+      server = await startServer({ ...env, SNAPSHOT_DIR: join(dir, 'empty') }, dir, { waitFor: 'listening', nodeArgs: options.nodeArgs });
       options.children.push(server);
-      const running = server;
+      const cold = server;
       const firstHomeMs = await until(async () => {
-        const response = await fetch(`${running.url}/`).catch(() => null);
+        const response = await fetch(`${cold.url}/`).catch(() => null);
         return response?.status === 200 ? round(performance.now() - spawned, 0) : null;
       }, 60_000, '/ answering 200');
-      const everyPage = await until(() => {
-        const match = /Every page is published \((\d+) pages and months in ([\d.]+) s\)/.exec(running.output());
-        return match ? { pages: Number(match[1]), seconds: Number(match[2]) } : null;
-      }, 300_000, 'Rendering every page');
-      await until(() => (/Ready at/.test(running.output()) ? true : null), 60_000, 'Ready');
+      await until(() => (/Ready at/.test(cold.output()) ? true : null), 60_000, 'Ready');
+      await server.stop();
+      server = undefined;
+
+      // 2. Every page: the export renders the whole site in a fresh process.
+      const out = join(dir, 'site');
+      const started = performance.now();
+      execFileSync(process.execPath, [join(ROOT, 'api', 'cli', 'export.ts'), '--out', out], {
+        cwd: ROOT,
+        env: { ...process.env, ...options.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: env.PUBLIC_URL, HERALD_DEMO: 'false' },
+        stdio: 'ignore',
+      });
+      const exportSeconds = round((performance.now() - started) / 1000, 1);
+      const exportFiles = Number(execFileSync('sh', ['-c', `find '${out}' -type f -not -name '*.br' -not -name '*.gz' -not -name '.*' | wc -l`], { encoding: 'utf8' }).trim());
+
+      // 3. Herald on that complete snapshot (it resumes from it): publish latency and memory at rest.
+      server = await startServer({ ...env, SNAPSHOT_DIR: out }, dir, { waitFor: 'ready', nodeArgs: options.nodeArgs });
+      options.children.push(server);
+      const resumedFully = !/rendering every other page in the background/.test(server.output());
       await new Promise((resolve) => setTimeout(resolve, 3000));
-      const idleRssMb = rssMb(running.process.pid);
-      const publish = await measurePublishLatency(running.url, options.adminToken, 20);
-      const run: HistoryRun = { incidents, services: SERVICES, seedSeconds, firstHomeMs, everyPage, publish, idleRssMb };
-      if (incidents === SIZES.at(-1)) {
-        const out = join(dir, 'export');
-        const started = performance.now();
-        execFileSync(process.execPath, [join(ROOT, 'api', 'cli', 'export.ts'), '--out', out], {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test', HERALD_DEMO: 'false' },
-          stdio: 'ignore',
-        });
-        run.exportSeconds = round((performance.now() - started) / 1000, 1);
-        run.exportFiles = Number(execFileSync('sh', ['-c', `find '${out}' -type f -not -name '*.br' -not -name '*.gz' | wc -l`], { encoding: 'utf8' }).trim());
-      }
+      const idleRssMb = rssMb(server.process.pid);
+      const publish = await measurePublishLatency(server.url, options.adminToken, 20);
+      const run: HistoryRun = { incidents, services: SERVICES, seedSeconds, firstHomeMs, publish, idleRssMb, exportSeconds, exportFiles, resumedFully };
       runs.push(run);
       options.log(
-        `  ${incidents} incidents: / in ${run.firstHomeMs} ms from spawn; every page (${everyPage.pages}) in ${everyPage.seconds} s; publish → visible p50 ${publish.p50} ms, p95 ${publish.p95} ms; idle RSS ${idleRssMb} MB${run.exportSeconds !== undefined ? `; export ${run.exportFiles} files in ${run.exportSeconds} s` : ''}`,
+        `  ${incidents} incidents: / in ${firstHomeMs} ms from spawn on an empty snapshot; export ${exportFiles} files in ${exportSeconds} s; publish → visible p50 ${publish.p50} ms, p95 ${publish.p95} ms; idle RSS ${idleRssMb} MB${resumedFully ? '' : ' (the server re-rendered the exported snapshot!)'}`,
       );
     } finally {
       await server?.stop();

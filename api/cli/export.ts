@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Catalogue, readContent, SiteSettings } from '../content.ts';
 import { systemClock } from '../domain/clock.ts';
 import { syncCatalogue } from '../db/catalogue.ts';
-import { loadAstroRenderer, readClientAssets } from '../publish/astro-renderer.ts';
+import { bundleId, loadAstroRenderer, readClientAssets } from '../publish/astro-renderer.ts';
 import { createPublisher } from '../publish/publisher.ts';
 import { Snapshot } from '../publish/snapshot.ts';
 import { openFromEnv, runCli } from './open.ts';
@@ -33,6 +33,8 @@ runCli(async () => {
     snapshot,
     renderPage: await loadAstroRenderer(DIST, config.publicUrl),
     assets: readClientAssets(DIST),
+    // Recorded beside the files: a server started on this directory (same build, same PUBLIC_URL) takes it as its snapshot.
+    buildId: bundleId(DIST),
     settings: readContent(config.contentDir, 'site.json', SiteSettings),
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,

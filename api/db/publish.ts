@@ -126,6 +126,18 @@ export async function incidentsInMonth(db: Executor, serviceId: number, month: s
   return rows.map(toSummary);
 }
 
+/** How many incidents of `month` come before `id` on the month's pages (newest first). */
+export async function rankInMonth(db: Executor, serviceId: number, month: string, id: number): Promise<number | null> {
+  const [from, to] = monthRange(month);
+  const { rows } = await db.execute({
+    sql: `SELECT (SELECT count(*) FROM incidents i ${serviceId ? 'JOIN incident_services x ON x.incident_id = i.id AND x.service_id = ?' : ''}
+                  WHERE i.started_at >= ? AND i.started_at < ? AND (i.started_at > me.started_at OR (i.started_at = me.started_at AND i.id > me.id))) AS n
+          FROM incidents me WHERE me.id = ?`,
+    args: serviceId ? [serviceId, from, to, id] : [from, to, id],
+  });
+  return rows[0] ? Number(rows[0].n) : null;
+}
+
 /** Where each incident sits: its start month and the services it names now. */
 export async function incidentPlacement(db: Executor, ids: readonly number[]): Promise<{ id: number; month: string; open: boolean; serviceIds: number[] }[]> {
   if (ids.length === 0) return [];

@@ -14,11 +14,12 @@ import type { LoggedChange } from '../db/publish.ts';
 /**
  * A unit of rendering: `home`, `history`, `json`, `feed`, `404`, `incident:42`,
  * `maintenance:7`, `service:3` (its page and feed), `month:3:2026-11` (every page of that
- * month of service 3's history; service 0 is the whole site's).
+ * month of service 3's history; service 0 is the whole site's), `month:3:2026-11:42` (the
+ * page of that month listing incident 42 — every page when the month gained or lost one).
  */
 export type Target = string;
 
-export const ALWAYS: readonly Target[] = ['home', 'history', 'json', 'feed', '404'];
+export const ALWAYS: readonly Target[] = ['home', 'history', 'json', 'feed'];
 
 export type Placement = { id: number; month: string; open: boolean; serviceIds: number[] };
 
@@ -38,7 +39,7 @@ export type PlanInput = {
 /**
  * The targets of an incremental publish.
  * @example planTargets({ changes: [{ seq: 9, entity: 'incident', id: 4, serviceId: null }], requested: [], placements: [{ id: 4, month: '2026-11', open: false, serviceIds: [2] }], openIncidents: [], liveMaintenances: [], serviceIds: [1, 2], overallChanged: false })
- * // Set { 'home', 'history', 'json', 'feed', '404', 'incident:4', 'month:0:2026-11', 'service:2', 'month:2:2026-11' }
+ * // Set { 'home', 'history', 'json', 'feed', 'incident:4', 'month:0:2026-11:4', 'service:2', 'month:2:2026-11:4' }
  */
 export function planTargets(input: PlanInput): Set<Target> {
   const targets = new Set<Target>(ALWAYS);
@@ -60,12 +61,16 @@ export function planTargets(input: PlanInput): Set<Target> {
     const placement = placements.get(id);
     if (!placement) continue;
     targets.add(`incident:${id}`);
-    targets.add(`month:0:${placement.month}`);
+    targets.add(`month:0:${placement.month}:${id}`);
     for (const serviceId of new Set([...placement.serviceIds, ...lost])) {
       targets.add(`service:${serviceId}`);
-      targets.add(`month:${serviceId}:${placement.month}`);
+      targets.add(`month:${serviceId}:${placement.month}:${id}`);
     }
   }
-  if (input.overallChanged) for (const id of input.serviceIds) targets.add(`service:${id}`);
+  // The other pages with the live header: every service page, and the not-found page.
+  if (input.overallChanged) {
+    targets.add('404');
+    for (const id of input.serviceIds) targets.add(`service:${id}`);
+  }
   return targets;
 }

@@ -5,7 +5,7 @@
 import type { Executor } from '../db/client.ts';
 import { loadIncidents } from '../db/incidents.ts';
 import { loadMaintenances } from '../db/maintenance.ts';
-import { historyMonths, incidentsInMonth, monthCount, newestIncidentSummaries, newestUpdateRefs, type HistoryMonth } from '../db/publish.ts';
+import { historyMonths, incidentsInMonth, monthCount, newestIncidentSummaries, newestUpdateRefs, rankInMonth, type HistoryMonth } from '../db/publish.ts';
 import type { IncidentRecord } from '../domain/incident.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
 import { MAX_ITEMS as FEED_ITEMS, renderFeed } from './feed.ts';
@@ -31,6 +31,11 @@ export type RenderContext = {
   renderUpdate: (u: Update) => string;
   renderMaintenanceUpdate: (u: MaintenanceUpdate) => string;
   site: { publicUrl: string; updateIntervalMinutes: number };
+  /**
+   * How many incidents each month (`serviceId:month`) had when its pages were last rendered:
+   * while that holds, a changed incident re-renders only the page listing it.
+   */
+  monthCounts: Map<string, number>;
 };
 
 /**
@@ -96,27 +101,43 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
       const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));
       await page(`/services/${service.slug}`, { servicePage: { open, recent, months: monthLinks(service.slug, await monthsOf(id)) } });
-    } else if (kind === 'month') {
-      const serviceId = Number(a);
-      const month = b as string;
-      const scopeService = serviceId ? ctx.services.byId.get(serviceId) : null;
-      if (serviceId && !scopeService) continue;
-      if (!ctx.renderPage) continue;
-      const count = await monthCount(ctx.db, serviceId, month);
-      const index = await monthsOf(serviceId);
-      for (let p = 1; p <= pagesIn(count); p++) {
-        const summaries = await incidentsInMonth(ctx.db, serviceId, month, (p - 1) * MONTH_PAGE_SIZE, MONTH_PAGE_SIZE);
-        const monthView = monthPageView({
-          scope: scopeService ? { slug: scopeService.slug, name: scopeService.name } : null,
-          month,
-          page: p,
-          count,
-          incidents: summaries.map((s) => toListEntry(s, ctx.now)),
-          months: index,
-        });
-        const path = monthPath(scopeService?.slug ?? null, month, p);
-        await page(path, { month: monthView });
-      }
     }
+  }
+
+  // Months last: each once, with every incident of it that changed.
+  const monthTargets = new Map<string, Set<number> | null>();
+  for (const target of list) {
+    const [kind, serviceId, month, id] = target.split(':');
+    if (kind !== 'month') continue;
+    const key = `${serviceId}:${month}`;
+    const ids = monthTargets.get(key);
+    if (id === undefined || ids === null) monthTargets.set(key, null);
+    else monthTargets.set(key, (ids ?? new Set()).add(Number(id)));
+  }
+  for (const [key, ids] of monthTargets) {
+    const [a, month] = key.split(':') as [string, string];
+    const serviceId = Number(a);
+    const scopeService = serviceId ? ctx.services.byId.get(serviceId) : null;
+    if ((serviceId && !scopeService) || !ctx.renderPage) continue;
+    const count = await monthCount(ctx.db, serviceId, month);
+    const index = await monthsOf(serviceId);
+    let pages = Array.from({ length: pagesIn(count) }, (_, i) => i + 1);
+    if (ids && ctx.monthCounts.get(key) === count) {
+      const ranks = await Promise.all([...ids].map((id) => rankInMonth(ctx.db, serviceId, month, id)));
+      if (ranks.every((r) => r !== null)) pages = [...new Set(ranks.map((r) => Math.floor((r as number) / MONTH_PAGE_SIZE) + 1))];
+    }
+    for (const p of pages) {
+      const summaries = await incidentsInMonth(ctx.db, serviceId, month, (p - 1) * MONTH_PAGE_SIZE, MONTH_PAGE_SIZE);
+      const monthView = monthPageView({
+        scope: scopeService ? { slug: scopeService.slug, name: scopeService.name } : null,
+        month,
+        page: p,
+        count,
+        incidents: summaries.map((s) => toListEntry(s, ctx.now)),
+        months: index,
+      });
+      await page(monthPath(scopeService?.slug ?? null, month, p), { month: monthView });
+    }
+    ctx.monthCounts.set(key, count);
   }
 }

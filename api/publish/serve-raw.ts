@@ -23,7 +23,20 @@ export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res:
   if (pathname.includes('%') || pathname.includes('/.') || pathname.includes('//') || pathname[0] !== '/') return false;
   const entry = snapshot.get(snapshotPath(pathname));
   if (!entry) return false;
-  const served = answer(entry, method, req.headers['accept-encoding'], req.headers['if-none-match'], req.headers['if-modified-since']);
+  // Read from the raw header list: `req.headers` would build an object of every header first.
+  let acceptEncoding: string | undefined;
+  let ifNoneMatch: string | undefined;
+  let ifModifiedSince: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    // Repeated headers are joined as node:http joins them (RFC 9110 §5.3).
+    if (name.length === 15 && name.toLowerCase() === 'accept-encoding') acceptEncoding = acceptEncoding === undefined ? value : `${acceptEncoding}, ${value}`;
+    else if (name.length === 13 && name.toLowerCase() === 'if-none-match') ifNoneMatch = ifNoneMatch === undefined ? value : `${ifNoneMatch}, ${value}`;
+    else if (name.length === 17 && name.toLowerCase() === 'if-modified-since') ifModifiedSince ??= value;
+  }
+  const served = answer(entry, method, acceptEncoding, ifNoneMatch, ifModifiedSince);
   res.writeHead(served.status, served.headers);
   res.end(served.body ?? undefined);
   return true;

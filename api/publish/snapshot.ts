@@ -199,13 +199,13 @@ export class Snapshot {
    * Stores the files whose bytes changed and leaves the rest (with their validators) alone.
    * @returns the paths that changed.
    */
-  async put(files: ReadonlyMap<string, string | Buffer>, now: Date, effort: Effort = 'best'): Promise<string[]> {
+  async put(files: ReadonlyMap<string, string | Buffer>, now: Date, effort: Effort | ((path: string) => Effort) = 'best'): Promise<string[]> {
     const changed: [string, Buffer][] = [];
     for (const [path, content] of files) {
       const body = typeof content === 'string' ? Buffer.from(content) : content;
       if (!this.#same(path, body)) changed.push([path, body]);
     }
-    const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now, undefined, effort)));
+    const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now, undefined, typeof effort === 'function' ? effort(path) : effort)));
     if (this.#dir) {
       const dir = this.#dir;
       await Promise.all(entries.map((entry, i) => writeEntry(dir, entry, (changed[i] as [string, Buffer])[1])));

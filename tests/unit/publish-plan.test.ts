@@ -20,13 +20,13 @@ describe('what a publish re-renders', () => {
 
   it('re-renders a changed incident with its month and its services’ pages and months', () => {
     const targets = plan({ changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: false, serviceIds: [2] }] });
-    expect([...targets].filter((t) => !ALWAYS.includes(t)).sort()).toEqual(['incident:4', 'month:0:2025-03', 'month:2:2025-03', 'service:2']);
+    expect([...targets].filter((t) => !ALWAYS.includes(t)).sort()).toEqual(['incident:4', 'month:0:2025-03:4', 'month:2:2025-03:4', 'service:2']);
   });
 
   it('re-renders the pages of a service an incident no longer names', () => {
     const targets = plan({ changes: [incidentChange(4, 3)], placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }] });
     expect(targets).toContain('service:3');
-    expect(targets).toContain('month:3:2025-03');
+    expect(targets).toContain('month:3:2025-03:4');
   });
 
   it('leaves other incidents, months and services alone', () => {
@@ -34,9 +34,11 @@ describe('what a publish re-renders', () => {
     expect([...targets].some((t) => t === 'service:1' || t === 'service:3' || t.startsWith('month:0:2025-02'))).toBe(false);
   });
 
-  it('re-renders every service page when the overall status changes', () => {
+  it('re-renders every service page and the not-found page when the overall status changes', () => {
     const targets = plan({ overallChanged: true });
     for (const id of [1, 2, 3]) expect(targets).toContain(`service:${id}`);
+    expect(targets).toContain('404');
+    expect(plan({})).not.toContain('404');
   });
 
   it('re-renders a service whose status was set, and a window that changed', () => {
