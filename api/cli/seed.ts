@@ -7,27 +7,17 @@
  */
 import { Catalogue, readContent } from '../content.ts';
 import { declareIncident, postIncidentUpdate } from '../commands/incidents.ts';
+import { createService } from '../commands/services.ts';
 import { syncCatalogue } from '../db/catalogue.ts';
-import { insertService, listServices } from '../db/services.ts';
+import { listServices } from '../db/services.ts';
 import { manualClock, systemClock } from '../domain/clock.ts';
-import type { AppDeps } from '../http/env.ts';
-import type { Publisher } from '../publish/publisher.ts';
-import { Snapshot } from '../publish/snapshot.ts';
+import { parseRef } from '../domain/refs.ts';
 import { openFromEnv, runCli } from './open.ts';
 
 const USAGE = 'Usage: npm run seed -- --incidents N --services M [--days D (730)] [--open K (1)]';
 const MINUTE = 60_000;
 const SEVERITIES = ['P0', 'P1', 'P2', 'P2', 'P3', 'P3'] as const;
 const WHAT = ['Elevated error rates', 'Slow responses', 'Delayed processing', 'Sign-in failures', 'Partial outage', 'Degraded performance'];
-
-/** Nothing to publish while seeding: the server publishes the result when it starts. */
-const noPublisher: Publisher = {
-  publish: async () => ({ changed: [], model: null as never }),
-  current: () => null,
-  resume: async () => {},
-  idle: async () => {},
-  follow: () => async () => {},
-};
 
 /** A small deterministic generator, so two seeds of the same size are the same history. */
 function random(seed: number): () => number {
@@ -48,28 +38,22 @@ runCli(async () => {
   const serviceCount = option(args, 'services', 10);
   const days = option(args, 'days', 730);
   const openCount = option(args, 'open', 1);
-  const { config, db } = await openFromEnv();
+  // Nothing is published while seeding (a running server catches up from the publish log).
+  const { config, db, ctx: terminal } = await openFromEnv('seed');
   // A seed may be re-made at will: no fsync per transaction (this connection only).
   await db.execute('PRAGMA synchronous = OFF');
   const end = systemClock.now();
   const start = new Date(end.getTime() - days * 24 * 60 * MINUTE);
   const clock = manualClock(start);
+  const ctx = { ...terminal, clock, log: { info() {}, warn: console.warn, error: console.error } };
   await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), start);
   const existing = await listServices(db);
   const groups = [...new Set(existing.map((s) => s.group).filter((g): g is string => g !== null))];
   for (let i = existing.length; i < serviceCount; i++) {
     const n = String(i + 1).padStart(3, '0');
-    await insertService(db, { slug: `service-${n}`, name: `Service ${n}`, description: `Seeded service ${n}.`, group: groups[i % groups.length] ?? null, status: 'operational' }, start);
+    await createService(ctx, { slug: `service-${n}`, name: `Service ${n}`, description: `Seeded service ${n}.`, group: groups[i % groups.length] ?? null, status: 'operational' });
   }
   const slugs = (await listServices(db)).map((s) => s.slug).slice(0, Math.max(serviceCount, 1));
-  const deps = {
-    db,
-    clock,
-    config: { publicUrl: config.publicUrl, adminToken: undefined, updateIntervalMinutes: config.updateIntervalMinutes },
-    snapshot: new Snapshot(null),
-    publisher: noPublisher,
-    log: { info() {}, warn: console.warn, error: console.error },
-  } satisfies AppDeps;
 
   const next = random(incidents * 7919 + serviceCount);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
@@ -79,7 +63,7 @@ runCli(async () => {
     clock.set(new Date(start.getTime() + i * step + next() * step * 0.5));
     const affected = [...new Set([pick(slugs), ...(next() < 0.3 ? [pick(slugs)] : [])])];
     const title = `${pick(WHAT)} on ${affected.join(' and ')}`;
-    const { ref } = await declareIncident(deps, 'seed', {
+    const { ref } = await declareIncident(ctx, {
       title,
       severity: pick(SEVERITIES),
       status: 'investigating',
@@ -88,14 +72,14 @@ runCli(async () => {
       impact: 'Some requests fail or are slow.',
       notify: false,
     });
-    const id = Number(ref.slice(4));
+    const id = parseRef('incident', ref) as number;
     clock.advance((10 + next() * 20) * MINUTE);
-    await postIncidentUpdate(deps, 'seed', id, { status: 'mitigating', message: 'We found the cause and are rolling out a fix.', notify: false });
+    await postIncidentUpdate(ctx, id, { status: 'mitigating', message: 'We found the cause and are rolling out a fix.', notify: false });
     if (i >= incidents - openCount) continue;
     clock.advance((10 + next() * 20) * MINUTE);
-    await postIncidentUpdate(deps, 'seed', id, { status: 'monitoring', message: 'The fix is live; we are watching the recovery.', notify: false });
+    await postIncidentUpdate(ctx, id, { status: 'monitoring', message: 'The fix is live; we are watching the recovery.', notify: false });
     clock.advance((10 + next() * 30) * MINUTE);
-    await postIncidentUpdate(deps, 'seed', id, { status: 'resolved', message: 'Everything is back to normal.', rootCause: 'A faulty deploy.', notify: false });
+    await postIncidentUpdate(ctx, id, { status: 'resolved', message: 'Everything is back to normal.', rootCause: 'A faulty deploy.', notify: false });
     if ((i + 1) % 1000 === 0) console.info(`[Seed] ${i + 1} of ${incidents} incidents…`);
   }
   console.log(`[Seed] ${incidents} incidents over ${days} days across ${slugs.length} services in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -3,7 +3,7 @@
  * how a month is split into pages, and the list entries they show. Pure.
  */
 import { incidentDuration } from '../domain/duration.ts';
-import { refOf } from '../domain/incident.ts';
+import { makeRef } from '../domain/refs.ts';
 import type { IncidentStatus, Severity } from '../domain/vocabulary.ts';
 import type { HistoryMonth, IncidentSummary } from '../db/publish.ts';
 
@@ -63,7 +63,7 @@ export const monthOf = (iso: string): string => iso.slice(0, 7);
 
 export function toListEntry(s: IncidentSummary, now: Date): IncidentListEntry {
   return {
-    ref: refOf(s.id),
+    ref: makeRef('incident', s.id),
     title: s.title,
     severity: s.severity,
     status: s.status,
