@@ -9,20 +9,23 @@ import type { Metrics } from './registry.ts';
  */
 export function instrumentPublisher(publisher: Publisher, metrics: Pick<Metrics, 'observePublish'>, clock: Clock): Publisher {
   const seen = new WeakSet<Promise<PublishResult>>();
-  return {
+  const timed = (promise: Promise<PublishResult>, started: number) => {
+    if (!seen.has(promise)) {
+      seen.add(promise);
+      promise.then(
+        (result) => metrics.observePublish({ seconds: (performance.now() - started) / 1000, filesChanged: result.changed.length, at: clock.now() }),
+        () => metrics.observePublish({ failed: true }),
+      );
+    }
+    return promise;
+  };
+  const instrumented: Publisher = {
     ...publisher,
     current: () => publisher.current(),
-    publish(scope) {
-      const started = performance.now();
-      const promise = publisher.publish(scope);
-      if (!seen.has(promise)) {
-        seen.add(promise);
-        promise.then(
-          (result) => metrics.observePublish({ seconds: (performance.now() - started) / 1000, filesChanged: result.changed.length, at: clock.now() }),
-          () => metrics.observePublish({ failed: true }),
-        );
-      }
-      return promise;
-    },
+    publish: (scope) => timed(publisher.publish(scope), performance.now()),
+    // The start's publish and those of other processes' writes are publishes too.
+    resume: () => timed(publisher.resume(), performance.now()),
+    follow: (intervalMs) => publisher.follow(intervalMs, instrumented.publish),
   };
+  return instrumented;
 }

@@ -44,11 +44,14 @@ export type Publisher = {
    * from the publish log; otherwise the live pages are published now and every other page in
    * the background, in batches between other publishes, with progress in the log.
    */
-  resume(): Promise<void>;
+  resume(): Promise<PublishResult>;
   /** Resolves when no background rendering is left (tests, the export). */
   idle(): Promise<void>;
-  /** Polls the publish sequence every `intervalMs` and publishes what other processes wrote; returns the stop function. */
-  follow(intervalMs: number): () => Promise<void>;
+  /**
+   * Polls the publish sequence every `intervalMs` and publishes (through `publish`, this
+   * publisher's own by default) what other processes wrote; returns the stop function.
+   */
+  follow(intervalMs: number, publish?: (scope: PublishScope) => Promise<unknown>): () => Promise<void>;
 };
 
 export type PublisherDeps = {
@@ -300,20 +303,21 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         complete = true;
       }
       const started = performance.now();
-      await publish({ incidents: [] });
+      const result = await publish({ incidents: [] });
       if (background) log.info(`[Publish] Live pages published in ${Math.round(performance.now() - started)} ms; rendering every other page in the background.`);
+      return result;
     },
     idle: async () => {
       while (background) await background;
       await chain;
     },
-    follow(intervalMs) {
+    follow(intervalMs, republish = publish) {
       let stopped = false;
       let lastPrune = deps.clock.now().getTime();
       let inFlight: Promise<unknown> = Promise.resolve();
       const tick = async () => {
         const seq = await currentPublishSeq(deps.db);
-        if (seq > published.seq && published.seq >= 0) await publish({ incidents: [] });
+        if (seq > published.seq && published.seq >= 0) await republish({ incidents: [] });
         if (deps.clock.now().getTime() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = deps.clock.now().getTime();
           await prunePublishLog(deps.db, LOG_KEPT);
