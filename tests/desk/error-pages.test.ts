@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, TooManyRequestsError, ValidationError } from '../../api/errors.ts';
-import { makeDesk, textOf, type Desk } from './support/desk.ts';
+import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 beforeEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, PASSWORD, type Desk } from './support/desk.ts';
+import { makeDesk, PASSWORD, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import { CONTENT_DIR } from '../support/app.ts';
 import { listAudit } from '../../api/db/audit.ts';
 import { createWatchdog } from '../../api/freshness/watchdog.ts';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, textOf, type Desk } from './support/desk.ts';
+import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let s: { cookie: string; csrf: string };

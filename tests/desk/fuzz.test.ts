@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, type Desk } from './support/desk.ts';
+import { makeDesk, type Desk } from '../support/desk.ts';
 
 /**
  * Every desk form, posted by a signed-in admin with valid and hostile field values: the desk

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, type Desk } from './support/desk.ts';
+import { makeDesk, type Desk } from '../support/desk.ts';
 
 /** Writes every signed-in user may make, about their own session or password. */
 const OWN_WRITES = ['/admin/sign-in', '/admin/sign-out', '/admin/account'];

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../api/auth/tokens.ts';
 import { ADMIN_TOKEN } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
-import { COOKIE, makeDesk, PASSWORD, type Desk } from './support/desk.ts';
+import { COOKIE, makeDesk, PASSWORD, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 beforeEach(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from '../subscribers/smtp-sink.ts';
+import { startSmtpSink, type SmtpSink } from '../support/sinks.ts';
 
 const TOKEN = 'processes-admin-token-0123456789abcdef';
 const SUBSCRIBERS = 20;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { policyOf } from '../../api/publish/csp.ts';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, type Desk } from '../desk/support/desk.ts';
+import { makeDesk, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let ref: string;

@@ -6,7 +6,7 @@ import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
 import type { PageRenderer } from '../../api/publish/publisher.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/server.ts';
-import { PASSWORD } from '../desk/support/desk.ts';
+import { PASSWORD } from '../support/desk.ts';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);

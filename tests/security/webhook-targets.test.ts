@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkTargetAtRegistration, isForbiddenAddress } from '../../api/notify/ssrf.ts';
-import { makeSubscriberApp, type SubscriberApp } from '../subscribers/harness.ts';
+import { makeSubscriberApp, type SubscriberApp } from '../support/subscribers.ts';
 
 describe('which addresses a webhook may reach', () => {
   it.each([

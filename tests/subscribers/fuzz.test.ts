@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManageInput, SubscribeInput } from '../../api/subscribers/schema.ts';
 import { body, param } from '../support/fuzz.ts';
-import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 
 /**
  * The public subscription routes, fed valid and broken forms generated from their own schemas

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSender } from '../../api/notify/sender.ts';
 import { makeIncident } from '../support/factories.ts';
-import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 import { listAudit } from '../../api/db/audit.ts';
 
 let t: SubscriberApp;

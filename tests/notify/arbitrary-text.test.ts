@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markdownToText, renderMarkdown } from '../../api/markdown.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 
 const SUBSCRIBERS = ['ann@example.com', 'bob@example.com'];
 /** Runs of the property (PROPERTY_RUNS to search longer); each posts one incident and mails it to every subscriber. */

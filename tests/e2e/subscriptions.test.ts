@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, type SmtpSink } from '../support/sinks.ts';
 
 const TOKEN = 'subscriber-e2e-admin-token-0123456789';
 const PUBLIC = 'https://status.example.test';

@@ -5,18 +5,18 @@ import { listNotices } from '../../api/freshness/store.ts';
 import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
-import { startSmtp, startWebhookSink } from './support/smtp.ts';
+import { startSmtpSink, startWebhookSink } from '../support/sinks.ts';
 
 const MIN = 60_000;
 const policy = { repeatMinutes: 15, maxEscalations: 3 };
 
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 let mailer: Mailer;
 let t: TestApp;
 
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startSmtpSink();
   hook = await startWebhookSink();
   mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
 });
@@ -26,7 +26,7 @@ afterAll(async () => {
   await hook.close();
 });
 beforeEach(async () => {
-  smtp.messages.length = 0;
+  smtp.mails.length = 0;
   hook.bodies.length = 0;
   t = await makeTestApp({ start: '2026-03-10T12:00:00.000Z' });
   await createUser(t.db, { email: 'comms@example.test', role: 'comms', password: 'correct horse battery' }, t.clock.now());
@@ -49,7 +49,7 @@ const declare = async (overrides = {}) => {
   expect(res.status).toBe(201);
   return res.json.ref as string;
 };
-const subjects = () => smtp.messages.map((m) => `${m.to.join(',')}: ${m.subject.replace(/ \(notice.*/, '')}`);
+const subjects = () => smtp.mails.map((m) => `${m.to}: ${m.subject.replace(/ \(notice.*/, '')}`);
 
 describe('the freshness watchdog (injected clock)', () => {
   it('reminds the comms leads exactly once, 5 minutes before the deadline', async () => {
@@ -90,8 +90,8 @@ describe('the freshness watchdog (injected clock)', () => {
       t.clock.set(new Date(Date.parse('2026-03-10T12:00:00Z') + minute * MIN));
       await dog.tick();
     }
-    const overdue = smtp.messages.filter((m) => m.subject.includes('OVERDUE'));
-    expect(overdue.map((m) => [m.to[0], m.subject])).toEqual([
+    const overdue = smtp.mails.filter((m) => m.subject.includes('OVERDUE'));
+    expect(overdue.map((m) => [m.recipients[0], m.subject])).toEqual([
       ['comms@example.test', '[Herald] OVERDUE: INC-1 update was due at 12:30 UTC (notice 1 of 3)'],
       ['ic@example.test', '[Herald] OVERDUE: INC-1 update was due at 12:30 UTC (notice 1 of 3)'],
       ['comms@example.test', '[Herald] OVERDUE: INC-1 update was due at 12:30 UTC (notice 2 of 3)'],
@@ -101,7 +101,7 @@ describe('the freshness watchdog (injected clock)', () => {
     ]);
     const times = (await listNotices(t.db, 1)).filter((n) => n.kind === 'escalation').map((n) => n.createdAt.slice(11, 16));
     expect(times).toEqual(['12:30', '12:45', '13:00']);
-    expect(overdue[0]?.text).toContain(`${PUBLIC_URL}/admin/incidents/INC-1`);
+    expect(overdue[0]?.parsed.text).toContain(`${PUBLIC_URL}/admin/incidents/INC-1`);
   });
 
   it('sends escalations to a commander given as an email address', async () => {
@@ -109,7 +109,7 @@ describe('the freshness watchdog (injected clock)', () => {
     const dog = watchdog();
     t.clock.advance(30 * MIN);
     await dog.tick();
-    expect(smtp.messages.flatMap((m) => m.to).sort()).toEqual(['comms@example.test', 'oncall-lead@example.test']);
+    expect(smtp.mails.flatMap((m) => m.recipients).sort()).toEqual(['comms@example.test', 'oncall-lead@example.test']);
   });
 
   it('a new update clears the flag and starts a fresh cycle for the new deadline', async () => {
@@ -135,17 +135,17 @@ describe('the freshness watchdog (injected clock)', () => {
     const dog = watchdog();
     t.clock.advance(60 * MIN);
     expect(await dog.tick()).toMatchObject({ flagged: [], notices: [], delivered: 0 });
-    expect(smtp.messages).toEqual([]);
+    expect(smtp.mails).toEqual([]);
   });
 
   it('a restart neither repeats a notice already sent nor loses one that was not', async () => {
     await declare();
     t.clock.advance(25 * MIN);
     await watchdog().tick();
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
     // A new process, same database, same instant: the reminder is not sent again.
     await watchdog().tick();
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
 
     // The escalation is claimed while the mail relay is down (as if the process died before sending)…
     const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'h@example.test', outboxDir: '/nonexistent' });
@@ -154,7 +154,7 @@ describe('the freshness watchdog (injected clock)', () => {
     down.close();
     expect(failed.notices).toEqual([{ ref: 'INC-1', kind: 'escalation', seq: 1, recipients: 3 }]);
     expect(failed.delivered).toBe(1); // the webhook got through
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
     // …and the next process delivers it, once.
     t.clock.advance(10_000);
     const recovered = await watchdog().tick();

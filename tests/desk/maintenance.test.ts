@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeMaintenance } from '../support/factories.ts';
-import { makeDesk, textOf, type Desk } from '../desk/support/desk.ts';
+import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let cookie: string;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guardedPost } from '../../api/notify/http-post.ts';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, type SmtpSink } from '../support/sinks.ts';
 
 const listen = async (server: Server | ReturnType<typeof createTcpServer>) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

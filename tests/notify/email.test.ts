@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { PUBLIC_URL } from '../support/app.ts';
-import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
-import type { ReceivedMail } from './smtp-sink.ts';
+import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
+import type { ReceivedMail } from '../support/sinks.ts';
 
 const header = (mail: ReceivedMail, name: string): string => {
   const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());

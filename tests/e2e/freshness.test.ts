@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
-import { eventually, startSmtp, startWebhookSink } from './support/smtp.ts';
+import { eventually, startSmtpSink, startWebhookSink } from '../support/sinks.ts';
 
 const TOKEN = 'desk-e2e-admin-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'herald-fresh-'));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
 const cli = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 let server: RunningServer;
 
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startSmtpSink();
   hook = await startWebhookSink();
   const made = cli('user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', 'a long comms password');
   expect(made.status, made.stderr).toBe(0);
@@ -57,12 +57,12 @@ describe('the freshness rule on the real server', () => {
     expect(check.stdout.trim().split('\n')).toHaveLength(1);
     expect(check.stdout).toMatch(/^OVERDUE: 1 of 1 open incident\(s\): INC-1 \(P1/);
 
-    await eventually(() => smtp.messages.some((m) => m.subject.includes('OVERDUE')), 'the escalation email', 15_000);
+    await eventually(() => smtp.mails.some((m) => m.subject.includes('OVERDUE')), 'the escalation email', 15_000);
     // A few more watchdog passes: nothing more may arrive (the next escalation is 15 minutes away).
     await new Promise((r) => setTimeout(r, 5000));
-    const toComms = smtp.messages.filter((m) => m.to.includes('comms@example.test')).map((m) => m.subject.replace(/ by .*| was due .*/, ''));
+    const toComms = smtp.mails.filter((m) => m.recipients.includes('comms@example.test')).map((m) => m.subject.replace(/ by .*| was due .*/, ''));
     expect(toComms).toEqual(['[Herald] Reminder: INC-1 needs a public update', '[Herald] OVERDUE: INC-1 update']);
-    expect(smtp.messages.filter((m) => m.to.includes('ic@example.test')).map((m) => m.subject)).toHaveLength(1);
+    expect(smtp.mails.filter((m) => m.recipients.includes('ic@example.test')).map((m) => m.subject)).toHaveLength(1);
 
     // The comms channel's webhook heard the same two, as Slack-style JSON.
     expect(hook.bodies.map((b) => [b.contentType, b.json.herald.kind])).toEqual([

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
-import { startSmtpSink } from './smtp-sink.ts';
+import { startSmtpSink } from '../support/sinks.ts';
 
 const UPDATES = Number(process.env.CRASH_UPDATES ?? 40);
 const SUBSCRIBERS = Number(process.env.CRASH_SUBSCRIBERS ?? 100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../api/config.ts';
+import { loadConfig } from '../api/config.ts';
 
 describe('freshness settings', () => {
   it('default to the plan: a pass every 30 s, escalations every 15 min, at most 4, no webhook', () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { makeSubscriberApp, type SubscriberApp } from './harness.ts';
+import { makeSubscriberApp, type SubscriberApp } from '../support/subscribers.ts';
 import { listAudit } from '../../api/db/audit.ts';
 import { insertWebhook } from '../../api/db/webhooks.ts';
 

@@ -5,8 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PUBLIC_URL } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
-import type { ReceivedMail } from './smtp-sink.ts';
+import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
+import type { ReceivedMail } from '../support/sinks.ts';
 
 let t: SubscriberApp;
 beforeEach(async () => {

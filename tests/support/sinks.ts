@@ -1,7 +1,9 @@
+import { createServer, type Server } from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export type ReceivedMail = { to: string; raw: string; parsed: ParsedMail };
+/** `to` is the envelope's recipients joined by commas, `recipients` the same as a list. */
+export type ReceivedMail = { to: string; recipients: string[]; subject: string; raw: string; parsed: ParsedMail };
 
 /**
  * A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives, parsed by
@@ -32,10 +34,14 @@ export async function startSmtpSink(options: { parse?: boolean; keep?: boolean; 
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase()).join(',');
+        const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const to = recipients.join(',');
         options.onMessage?.(raw);
         // A sink for millions of mails (the crash test at full scale) keeps none of them.
-        if (options.keep !== false) mails.push({ to, raw, parsed: options.parse === false ? (null as unknown as ParsedMail) : await simpleParser(raw) });
+        if (options.keep !== false) {
+          const parsed = options.parse === false ? (null as unknown as ParsedMail) : await simpleParser(raw);
+          mails.push({ to, recipients, subject: parsed?.subject ?? '', raw, parsed });
+        }
         count++;
         for (const w of waiters.filter((w) => count >= w.n)) w.resolve();
         callback();
@@ -67,3 +73,30 @@ export async function startSmtpSink(options: { parse?: boolean; keep?: boolean; 
 }
 
 export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+/** A real HTTP endpoint standing in for a Slack incoming webhook: keeps every JSON body. */
+export async function startWebhookSink(status = 200): Promise<{ url: string; bodies: any[]; close(): Promise<void> }> {
+  const bodies: any[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      bodies.push({ contentType: req.headers['content-type'], json: JSON.parse(body || 'null') });
+      res.writeHead(status).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/hook`, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Waits until `check` is truthy (polling), or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -12,7 +12,7 @@ import { newOwnerId } from '../../api/notify/owners.ts';
 import { createSender } from '../../api/notify/sender.ts';
 import { PUBLIC_URL } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
 let t: SubscriberApp;

@@ -1,6 +1,6 @@
 import { createMailer } from '../../api/notify/mailer.ts';
-import { LINK_SECRET, makeTestApp, PUBLIC_URL, ADMIN_TOKEN } from '../support/app.ts';
-import { startSmtpSink } from './smtp-sink.ts';
+import { LINK_SECRET, makeTestApp, PUBLIC_URL, ADMIN_TOKEN } from './app.ts';
+import { startSmtpSink } from './sinks.ts';
 
 export const SECRET = LINK_SECRET;
 

@@ -6,7 +6,7 @@ import { Snapshot } from '../../api/publish/snapshot.ts';
 import { readContent, SiteSettings } from '../../api/content.ts';
 import { makeMaintenance } from '../support/factories.ts';
 import { CONTENT_DIR, PUBLIC_URL } from '../support/app.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../subscribers/harness.ts';
+import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 
 let t: SubscriberApp;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from './harness.ts';
+import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../support/subscribers.ts';
 
 let t: SubscriberApp;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToText, renderMarkdown } from '../../api/markdown.ts';
+import { markdownToText, renderMarkdown } from '../api/markdown.ts';
 
 describe('renderMarkdown', () => {
   it('renders the formatting a comms lead uses', () => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { createUser } from '../../../api/auth/users.ts';
-import type { Role } from '../../../api/auth/roles.ts';
-import { loadAstroRenderer } from '../../../api/publish/astro-renderer.ts';
-import { jsonCaller, makeTestApp, PUBLIC_URL } from '../../support/app.ts';
-import { ROOT } from '../../support/server.ts';
+import { createUser } from '../../api/auth/users.ts';
+import type { Role } from '../../api/auth/roles.ts';
+import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
+import { jsonCaller, makeTestApp, PUBLIC_URL } from './app.ts';
+import { ROOT } from './server.ts';
 
 export const PASSWORD = 'a long enough password';
 export const COOKIE = '__Host-herald_session';
