@@ -8,7 +8,7 @@ const Flag = z
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 /** Every setting Herald reads from the environment; README's table lists the same. */
-export const ConfigSchema = z
+const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),

@@ -32,7 +32,7 @@ import { Snapshot } from './publish/snapshot.ts';
 const ROOT = join(import.meta.dirname, '..');
 const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
-export const SHUTDOWN_MS = 10_000;
+const SHUTDOWN_MS = 10_000;
 const DRAIN_MS = 8000;
 
 /**
@@ -41,7 +41,7 @@ const DRAIN_MS = 8000;
  * connection, and enforce both only every 30 s. Herald's requests are small (no body over
  * 256 KiB), so a client that needs longer is stalling, or stalling on purpose (slow loris).
  */
-export const SERVER_TIMEOUTS = {
+const SERVER_TIMEOUTS = {
   /** From the first byte to the end of the headers; past it, 408 and the connection is closed. */
   headersTimeout: 10_000,
   /** From the first byte to the end of the body. */
@@ -69,7 +69,7 @@ export type StartOptions = {
  * readers get the last published page while the database is being prepared — and for as
  * long as the database does not answer. Then the whole app takes over.
  */
-export async function startHerald(config: Config, rootLog: Log = console, options: StartOptions = {}): Promise<Running> {
+async function startHerald(config: Config, rootLog: Log = console, options: StartOptions = {}): Promise<Running> {
   const log = childLog(rootLog, { job: 'server' });
   const metrics = options.metrics ?? createMetrics();
   const clock = systemClock;

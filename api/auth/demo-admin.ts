@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { randomPassword } from './passwords.ts';
 import { createUser } from './users.ts';
 
-export const DEMO_ADMIN_EMAIL = 'admin@example.com';
+const DEMO_ADMIN_EMAIL = 'admin@example.com';
 
 /**
  * The demo's first admin, made only on a brand-new database so its password is printed once,

@@ -30,7 +30,7 @@ export const THROTTLE_WINDOW_MS = Math.max(PAIR_THROTTLE.windowMs, ADDRESS_THROT
  * window.
  * @example lockedUntil([five attempts in the last minute], now, PAIR_THROTTLE) // first of them + 15 min
  */
-export function lockedUntil(attempts: readonly Date[], now: Date, policy: ThrottlePolicy): Date | null {
+function lockedUntil(attempts: readonly Date[], now: Date, policy: ThrottlePolicy): Date | null {
   const since = now.getTime() - policy.windowMs;
   const recent = attempts.map((d) => d.getTime()).filter((t) => t > since).sort((a, b) => b - a);
   if (recent.length < policy.limit) return null;

@@ -52,11 +52,6 @@ export async function listUsers(db: Executor): Promise<User[]> {
   return rows.map(toUser);
 }
 
-export async function countUsers(db: Executor): Promise<number> {
-  const { rows } = await db.execute('SELECT count(*) AS n FROM users');
-  return Number(rows[0]?.n ?? 0);
-}
-
 /** Active users with a role, e.g. every comms lead for a freshness reminder. */
 export async function usersWithRole(db: Executor, role: Role): Promise<User[]> {
   const { rows } = await db.execute({ sql: 'SELECT * FROM users WHERE role = ? AND disabled_at IS NULL ORDER BY email', args: [role] });

@@ -13,7 +13,7 @@ import { republish } from '../publish/republish.ts';
 import { as, type CommandContext, type CommandDeps } from './context.ts';
 
 /** Who the timeline names for the updates the clock makes. */
-export const SCHEDULER: Actor = { kind: 'system', job: 'maintenance' };
+const SCHEDULER: Actor = { kind: 'system', job: 'maintenance' };
 
 export async function readMaintenance(deps: Pick<CommandDeps, 'db' | 'policy'>, id: number): Promise<Maintenance> {
   return Maintenance.parse(toMaintenance(await loadMaintenance(deps.db, id), deps.policy));

@@ -188,7 +188,7 @@ export async function lastChangeAt(db: Executor): Promise<string | null> {
 }
 
 /** [first instant of `month`, first instant of the next], as stored ISO strings compare. */
-export function monthRange(month: string): [string, string] {
+function monthRange(month: string): [string, string] {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return [new Date(Date.UTC(y, m - 1, 1)).toISOString(), new Date(Date.UTC(y, m, 1)).toISOString()];
 }

@@ -23,7 +23,7 @@ const TITLE: Record<number, string> = {
 };
 
 /** A browser: it asks for HTML, or it posts a form without asking for JSON. */
-export function wantsDeskPage(c: Context): boolean {
+function wantsDeskPage(c: Context): boolean {
   if (!isDeskPath(new URL(c.req.url).pathname)) return false;
   const accept = c.req.header('accept') ?? '';
   if (accept.includes('text/html')) return true;

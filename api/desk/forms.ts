@@ -53,7 +53,7 @@ const hhmm = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
 const utcLabel = (d: Date) => `${d.toISOString().slice(0, 10)} ${hhmm(d)}`;
 
 /** A `datetime-local` value, read as UTC (the form says so). */
-export function etaFromField(value: string): string | undefined {
+function etaFromField(value: string): string | undefined {
   if (!value) return undefined;
   const d = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
   return Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString();

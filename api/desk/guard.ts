@@ -13,7 +13,7 @@ import { ForbiddenError, PayloadTooLargeError, UnauthorizedError } from '../erro
 import { canonicalPath } from '../http/auth.ts';
 import type { HeraldEnv } from '../http/env.ts';
 
-export const MAX_FORM_BYTES = 256 * 1024;
+const MAX_FORM_BYTES = 256 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Reachable without a session (still origin-checked for writes). */
 const OPEN_PATHS = new Set(['/admin/sign-in']);
@@ -31,7 +31,7 @@ export const sessionCookieName = (publicUrl: string): string => (publicUrl.start
  * the public URL's origin or the origin the request was addressed to. No header at all is
  * refused too: every browser sends Origin on a form POST.
  */
-export function sameOrigin(c: Context, publicUrl: string): boolean {
+function sameOrigin(c: Context, publicUrl: string): boolean {
   const origin = c.req.header('origin') ?? refererOrigin(c.req.header('referer'));
   if (!origin || origin === 'null') return false;
   return origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin;

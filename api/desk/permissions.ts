@@ -6,7 +6,7 @@ import type { HeraldEnv } from '../http/env.ts';
 const WHAT: Record<Permission, string> = { read: 'read the desk', publish: 'publish', manage: 'manage users and tokens' };
 
 /** Refuses (403) a signed-in user whose role lacks `permission`. The gate has already required a session. */
-export const requires =
+const requires =
   (permission: Permission): MiddlewareHandler<HeraldEnv> =>
   async (c, next) => {
     const role = c.get('role');

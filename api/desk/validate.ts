@@ -42,7 +42,7 @@ export function parseForm<S extends z.ZodType>(schema: S, values: unknown, wordi
  *
  * @example fieldErrorsOf(new ValidationError('[Users] Too short.', [{ path: 'password', message: 'use at least 12 characters' }])) // { password: 'use at least 12 characters' }
  */
-export function fieldErrorsOf(error: unknown): FieldErrors | null {
+function fieldErrorsOf(error: unknown): FieldErrors | null {
   if (!(error instanceof ValidationError || error instanceof ConflictError)) return null;
   const errors: FieldErrors = {};
   for (const f of error.fields ?? []) errors[fieldOf(f.path)] ??= f.message;

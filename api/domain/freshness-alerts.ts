@@ -6,7 +6,7 @@
 const MINUTE = 60_000;
 
 /** The plan: remind when 5 minutes remain (or half the promised interval, if that is shorter). */
-export const REMINDER_LEAD_MS = 5 * MINUTE;
+const REMINDER_LEAD_MS = 5 * MINUTE;
 
 export type EscalationPolicy = {
   /** Minutes between escalations while the incident stays overdue (15 by default). */
@@ -15,7 +15,7 @@ export type EscalationPolicy = {
   maxEscalations: number;
 };
 
-export const DEFAULT_ESCALATION: EscalationPolicy = { repeatMinutes: 15, maxEscalations: 4 };
+const DEFAULT_ESCALATION: EscalationPolicy = { repeatMinutes: 15, maxEscalations: 4 };
 
 /**
  * When the reminder for a deadline is due.

@@ -31,4 +31,3 @@ export function assertReopen(from: IncidentStatus, to: IncidentStatus): void {
   }
 }
 
-export const isOpen = (status: IncidentStatus): boolean => status !== 'resolved';

@@ -1,7 +1,7 @@
 import { IMPACT_BY_SEVERITY, type ServiceStatus, type Severity } from './vocabulary.ts';
 
 /** Statuspage's page-level indicator, worst last. */
-export const INDICATORS = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
+const INDICATORS = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
 export type OverallStatus = { indicator: Indicator; description: string };

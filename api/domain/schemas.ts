@@ -130,7 +130,7 @@ export const Service = z.object({
 }).meta({ id: 'Service' });
 export type Service = z.infer<typeof Service>;
 
-export const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
+const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
 
 export const Update = z.object({
   id: z.number(),
@@ -170,7 +170,6 @@ export type Incident = z.infer<typeof Incident>;
 
 /* ---------- maintenance ---------- */
 
-export const MaintenanceRef = z.string().regex(refPattern('maintenance'), 'a maintenance reference looks like MNT-7');
 
 const Instant = z.iso.datetime({ offset: true });
 

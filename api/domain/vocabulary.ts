@@ -67,7 +67,7 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
 export const MAX_UPDATE_INTERVAL_MINUTES = 30;
 
 /** A maintenance window's lifecycle: scheduled → in_progress → completed. */
-export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
+const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
 export const MaintenanceStatus = z.enum(MAINTENANCE_STATUSES);
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
 

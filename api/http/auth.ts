@@ -10,7 +10,7 @@ import type { HeraldEnv } from './env.ts';
  * UTF-8 sequence) means something different to each layer that reads it: the guards here
  * saw `/api/adm%69n/…` while the router decoded what it could and ran an admin handler.
  */
-export function decodes(rawPath: string): boolean {
+function decodes(rawPath: string): boolean {
   try {
     decodeURIComponent(rawPath);
     return true;

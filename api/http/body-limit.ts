@@ -10,7 +10,7 @@ import type { HeraldEnv } from './env.ts';
  * a CSV import), the desk's forms (an update with its preview fields), and the public forms
  * (an address and some service slugs, or nothing at all for one-click unsubscribe).
  */
-export const BODY_LIMITS = { admin: 64 * 1024, desk: 256 * 1024, public: 16 * 1024 } as const;
+const BODY_LIMITS = { admin: 64 * 1024, desk: 256 * 1024, public: 16 * 1024 } as const;
 
 type Audience = keyof typeof BODY_LIMITS;
 

@@ -12,7 +12,7 @@ export type Channel = 'mail' | 'webhook' | 'slack';
 export const CHANNELS: readonly Channel[] = ['mail', 'webhook', 'slack'];
 
 /** The channel an outbox row goes out on. @example channelOf('confirm') // 'mail' */
-export const channelOf = (kind: OutboxKind | string): Channel => (kind === 'webhook' || kind === 'slack' ? kind : 'mail');
+const channelOf = (kind: OutboxKind | string): Channel => (kind === 'webhook' || kind === 'slack' ? kind : 'mail');
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

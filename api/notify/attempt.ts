@@ -49,7 +49,7 @@ async function loadContext(db: Executor, rows: readonly OutboxRow[]): Promise<Co
  * A failed attempt: a retry with backoff until the 72 h limit, then a failure; `hard` fails at
  * once (and `suppress` stops mail to the address). Pure.
  */
-export function failedAttempt(row: OutboxRow, verdict: 'retry' | 'hard', detail: string, now: Date, suppress?: { subscriberId: number }): AttemptResult {
+function failedAttempt(row: OutboxRow, verdict: 'retry' | 'hard', detail: string, now: Date, suppress?: { subscriberId: number }): AttemptResult {
   if (verdict === 'retry') {
     const retryAt = nextAttemptAt(row.attempts + 1, new Date(row.createdAt), now);
     if (retryAt) return { id: row.id, outcome: 'retry', detail, retryAt };

@@ -25,7 +25,7 @@ export type ComposeSettings = {
 export type Composed = { mail: MailMessage } | { cancel: string };
 
 /** Links a subscriber's mails carry; absolute, from PUBLIC_URL. */
-export function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>, subscriber: SubscriberRecord) {
+function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>, subscriber: SubscriberRecord) {
   const manage = signLink(settings.secret, 'manage', subscriber.id, subscriber.manageNonce);
   return {
     manageToken: manage,
@@ -44,7 +44,7 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
  * The Message-ID of the mail about `updateId` to `subscriberId`: the same on every attempt,
  * so a mail resent after a crash is recognisably the same mail.
  */
-export const incidentMessageId = (publicUrl: string, incidentId: number, updateId: number, subscriberId: number) =>
+const incidentMessageId = (publicUrl: string, incidentId: number, updateId: number, subscriberId: number) =>
   `<herald.inc${incidentId}.u${updateId}.s${subscriberId}@${host(publicUrl)}>`;
 
 /** Fills a compiled template: one pass, so what the values hold is never read as template. */

@@ -26,7 +26,7 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
 }
 
 /** A Statuspage-shaped webhook body for one incident update. Pure. */
-export function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string) {
+function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string) {
   const ref = makeRef('incident', incident.id);
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: incident.updatedAt },
@@ -50,7 +50,7 @@ export function webhookPayload(incident: IncidentRecord, updateId: number, publi
 }
 
 /** Statuspage's component-update webhook body for a status set outside an incident. Pure. */
-export function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string) {
+function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string) {
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: event.at },
     page: { id: 'herald', url: publicUrl },
@@ -60,7 +60,7 @@ export function componentUpdatePayload(event: ServiceEventDetail, publicUrl: str
 }
 
 /** The Slack message for an update: what, where it stands, and the link. Pure. */
-export function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
+function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
   const ref = makeRef('incident', incident.id);
   const update = incident.updates.find((u) => u.id === updateId);
   const status = INCIDENT_STATUS_LABEL[update?.status ?? incident.status];

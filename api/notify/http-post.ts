@@ -9,9 +9,9 @@ export type PostResult = { status: number; body: string };
  * included. A total, not an idle, timeout: a receiver that sends one byte every few seconds
  * is cut off here like one that sends nothing.
  */
-export const POST_DEADLINE_MS = 10_000;
+const POST_DEADLINE_MS = 10_000;
 /** The most of an answer's body that is read; the status is what counts, the rest is dropped. */
-export const MAX_ANSWER_BYTES = 64 * 1024;
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export type PostOptions = { allowLocal: boolean; deadlineMs?: number; maxAnswerBytes?: number };
 

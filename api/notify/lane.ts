@@ -34,7 +34,7 @@ export type LaneRunner = {
  * late or failed renewal does not let the lease run out.
  * @example heartbeatEvery(15_000) // 5000
  */
-export const heartbeatEvery = (leaseMs: number) => Math.max(100, Math.floor(leaseMs / 3));
+const heartbeatEvery = (leaseMs: number) => Math.max(100, Math.floor(leaseMs / 3));
 
 export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
   const leaseUntil = () => new Date(deps.clock.now().getTime() + deps.leaseMs);

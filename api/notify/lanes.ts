@@ -19,4 +19,4 @@ export const LANES = [
 
 // A new outbox kind without a lane would never be sent: this fails to compile until it has one.
 type Unlaned = Exclude<OutboxKind, (typeof LANES)[number]['kinds'][number]>;
-export const EVERY_KIND_HAS_A_LANE: [Unlaned] extends [never] ? true : Unlaned = true;
+const EVERY_KIND_HAS_A_LANE: [Unlaned] extends [never] ? true : Unlaned = true;

@@ -14,7 +14,7 @@ import { queueHooks, queueIncidentMails, queueMaintenanceMails, queueServiceHook
  *
  * @example shouldNotify({ kind: 'updated', incidentId: 1, updateId: 2 }, true) // true
  */
-export function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is IncidentEvent & { updateId: number } {
+function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is IncidentEvent & { updateId: number } {
   return event.kind !== 'edited' && event.updateId !== null && updateNotify;
 }
 

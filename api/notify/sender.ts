@@ -6,6 +6,7 @@
  * database: the lease keeps them off each other's rows, the heartbeat keeps a live sender's
  * lease, and a row whose sender died is claimed again when its lease runs out.
  */
+import type { Log } from '../log.ts';
 import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
@@ -27,7 +28,7 @@ export type SenderDeps = {
   mailer: Mailer;
   compose: ComposeSettings;
   deliverHook?: HookDelivery;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log: Log;
   batchSize?: number;
   /** How long a claim lasts without renewal (OUTBOX_LEASE_SECONDS); renewed while in flight. */
   leaseMs?: number;
@@ -46,14 +47,14 @@ export type Sender = {
 };
 
 /** OUTBOX_LEASE_SECONDS' default: a dead sender's rows are claimed again within this. */
-export const DEFAULT_LEASE_MS = 15_000;
+const DEFAULT_LEASE_MS = 15_000;
 const UNCONFIRMED_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export function createSender(deps: SenderDeps): Sender {
   const owner = newOwnerId();
   const batchSize = deps.batchSize ?? 200;
-  const log = deps.log ?? console;
+  const { log } = deps;
   const attemptAll = createAttempts(deps);
   const lanes = LANES.map((lane) =>
     createLaneRunner(lane, { db: deps.db, clock: deps.clock, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, batchSize, log, attemptAll, onBatch: deps.onBatch }),

@@ -29,7 +29,7 @@ const TAG = /\{\{\{(\w+)\}\}\}|\{\{([#/])(\w+)\}\}|\{\{(\w+)\}\}/g;
  *
  * @example compileTemplate('Hi {{#name}}{{name}}{{/name}}', ['name'], true)({ name: '<Ann {{x}}>' }) // 'Hi &lt;Ann {{x}}&gt;'
  */
-export function compileTemplate(template: string, names: readonly string[], html: boolean, label = 'template'): CompiledTemplate {
+function compileTemplate(template: string, names: readonly string[], html: boolean, label = 'template'): CompiledTemplate {
   const known = new Set(names);
   const check = (name: string) => {
     if (!known.has(name)) throw new ConfigError(`[Mail] The ${label} names {{${name}}}, which mail templates do not have. Known: ${names.join(', ')}.`);
@@ -84,7 +84,7 @@ export function fillMailTemplate(template: string, vars: TemplateVars, html: boo
 }
 
 /** The values each mail's template may use; the composer fills exactly these. */
-export const TEMPLATE_NAMES = {
+const TEMPLATE_NAMES = {
   incident: [
     'siteTitle', 'title', 'ref', 'statusLabel', 'severityLabel', 'impact', 'message', 'messageHtml', 'services', 'servicesHtml',
     'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl',

@@ -9,7 +9,7 @@
 const META = /<meta http-equiv="content-security-policy" content="([^"]*)">/i;
 
 /** For HTML that carries no policy of its own: nothing inline runs, nothing is embedded. */
-export const FALLBACK_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+const FALLBACK_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 const escapeAttribute = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 const unescapeAttribute = (text: string): string => text.replace(/&quot;/g, '"').replace(/&amp;/g, '&');

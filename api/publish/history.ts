@@ -40,7 +40,7 @@ export type MonthPageView = {
 };
 
 /** The base of a scope's history URLs: `/history` or `/services/api/history`. */
-export const historyBase = (serviceSlug: string | null): string => (serviceSlug ? `/services/${serviceSlug}/history` : '/history');
+const historyBase = (serviceSlug: string | null): string => (serviceSlug ? `/services/${serviceSlug}/history` : '/history');
 
 /**
  * The URL of a month's page.
@@ -56,10 +56,10 @@ export function monthPath(serviceSlug: string | null, month: string, page = 1): 
 export const pagesIn = (count: number): number => Math.max(1, Math.ceil(count / MONTH_PAGE_SIZE));
 
 /** @example monthLabel('2026-11') // "November 2026" */
-export const monthLabel = (month: string): string => MONTH.format(new Date(`${month}-01T00:00:00Z`));
+const monthLabel = (month: string): string => MONTH.format(new Date(`${month}-01T00:00:00Z`));
 const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-export const monthOf = (iso: string): string => iso.slice(0, 7);
+const monthOf = (iso: string): string => iso.slice(0, 7);
 
 export function toListEntry(s: IncidentSummary, now: Date): IncidentListEntry {
   return {

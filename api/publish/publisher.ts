@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Log } from '../log.ts';
 import type { SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
@@ -67,7 +68,7 @@ export type PublisherDeps = {
   assets?: ReadonlyMap<string, Buffer>;
   /** Names the page bundle: a snapshot rendered by another build is rendered again. */
   buildId?: string;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  log: Log;
   /**
    * Told after each publish when the pages next change by themselves (an open incident's
    * next-update deadline passing), with the open incidents whose pages that changes.
@@ -94,7 +95,7 @@ type Note = { seq: number; catalogue: string; overall: string; build: string; si
  * are merged into the next, so a burst of writes costs two renders, not one each.
  */
 export function createPublisher(deps: PublisherDeps): Publisher {
-  const log = deps.log ?? console;
+  const { log } = deps;
   const site = { publicUrl: deps.publicUrl, updateIntervalMinutes: deps.updateIntervalMinutes };
   const siteKey = hash([deps.publicUrl, deps.settings, deps.updateIntervalMinutes]);
   const build = deps.buildId ?? '';

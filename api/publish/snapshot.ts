@@ -59,13 +59,13 @@ const BEST_BROTLI_MAX_BYTES = 24 * 1024;
  * Where a URL path lives on disk, for any static host: pages as `dir/index.html`, so
  * `/incidents/INC-42` is `incidents/INC-42/index.html`; files with an extension as themselves.
  */
-export function fileForPath(urlPath: string): string {
+function fileForPath(urlPath: string): string {
   if (urlPath === '/') return 'index.html';
   const clean = urlPath.replace(/^\/+/, '');
   return extname(clean) ? clean : `${clean}/index.html`;
 }
 
-export function pathForFile(file: string): string {
+function pathForFile(file: string): string {
   const posix = file.split(sep).join('/');
   if (posix === 'index.html') return '/';
   return `/${posix.replace(/\/index\.html$/, '')}`;
@@ -130,7 +130,7 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
  * A file with its compressed forms, compressed on libuv's thread pool so a publish never
  * blocks readers.
  */
-export async function makeEntry(
+async function makeEntry(
   path: string,
   content: string | Buffer,
   lastModified: Date,

@@ -7,7 +7,7 @@ import type { HeraldEnv } from '../http/env.ts';
  * `createRoute` in api/http/openapi.ts): a route cannot exist undocumented, nor a document entry
  * without its route. Generated at the first request, once every route is mounted, then kept.
  */
-export function openapiDocument(app: OpenAPIHono<HeraldEnv>) {
+function openapiDocument(app: OpenAPIHono<HeraldEnv>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An admin token: HERALD_ADMIN_TOKEN or one made with `npm run token -- create NAME`' });
   return app.getOpenAPI31Document({
     openapi: '3.1.0',

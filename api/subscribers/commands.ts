@@ -22,7 +22,7 @@ import { newNonce, tokenSubscriber, verifyLink, type LinkPurpose } from './token
 
 export const CONFIRM_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most one mail per address per this interval, however often it is typed in (no mail-bombing). */
-export const RESEND_AFTER_MS = 10 * 60 * 1000;
+const RESEND_AFTER_MS = 10 * 60 * 1000;
 
 const confirmWindow = (now: Date) => ({ nonce: newNonce(), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS).toISOString() });
 

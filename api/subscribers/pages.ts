@@ -4,10 +4,10 @@ import { pageSecurityHeaders } from '../publish/csp.ts';
 import type { SubscriptionView } from './schema.ts';
 
 /** The one Astro page that shows every subscription view (src/pages/subscription.astro). */
-export const SUBSCRIPTION_PAGE = '/subscription';
+const SUBSCRIPTION_PAGE = '/subscription';
 
 /** Links carry a secret token: no caching, no indexing, and no Referer to wherever the reader goes next. */
-export const PRIVATE_HEADERS = {
+const PRIVATE_HEADERS = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
   'x-robots-tag': 'noindex',

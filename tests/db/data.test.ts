@@ -1,3 +1,4 @@
+import { silentLog } from '../../api/log.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,7 @@ describe('publishing', () => {
       clock: t.clock,
       snapshot: t.snapshot,
       renderPage: null,
+      log: silentLog,
       settings: { name: 'x', title: 'x', description: '' },
       publicUrl: 'https://x.test',
       updateIntervalMinutes: 30,
