@@ -8,6 +8,7 @@ import { handleError } from './http/errors.ts';
 import { pageSecurityHeaders } from './publish/csp.ts';
 import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './publish/serve.ts';
 import { adminIncidentRoutes } from './routes/admin/incidents/index.ts';
+import { adminReportRoutes } from './routes/admin/reports/index.ts';
 import { adminServiceRoutes } from './routes/admin/services/index.ts';
 import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin/incidents', adminIncidentRoutes(deps));
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
+  app.route('/api/admin/reports', adminReportRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));

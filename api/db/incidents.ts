@@ -78,6 +78,9 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
       resolvedAt: nullableString(r.resolved_at),
       rootCause: nullableString(r.root_cause),
       postmortemUrl: nullableString(r.postmortem_url),
+      detectedAt: String(r.detected_at ?? r.started_at),
+      acknowledgedAt: nullableString(r.acknowledged_at),
+      postmortemCompletedAt: nullableString(r.postmortem_completed_at),
       services: (servicesByIncident.get(id) ?? []).map((s) => ({
         slug: String(s.slug),
         name: String(s.name),
@@ -117,10 +120,11 @@ export async function createIncident(tx: Transaction, input: CreateIncidentInput
   const at = ctx.now.toISOString();
   const services = await resolveServices(tx, input.services.map((s) => s.slug));
   const resolvedAt = input.status === 'resolved' ? at : null;
+  const detectedAt = detectionTime(input.detectedAt, ctx.now);
   const inserted = await tx.execute({
-    sql: `INSERT INTO incidents (title, severity, status, impact, commander, started_at, updated_at, resolved_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [input.title, input.severity, input.status, input.impact ?? null, input.commander ?? null, at, at, resolvedAt],
+    sql: `INSERT INTO incidents (title, severity, status, impact, commander, started_at, updated_at, resolved_at, detected_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [input.title, input.severity, input.status, input.impact ?? null, input.commander ?? null, at, at, resolvedAt, detectedAt],
   });
   const id = Number(inserted.rows[0]?.id);
   for (const service of services.values()) {
@@ -224,6 +228,18 @@ export async function editUpdateMessage(tx: Transaction, id: number, updateId: n
     { actor: ctx.actor, action: 'update.edit', entity: 'update', ref: `${makeRef('incident', id)}/${updateId}`, before: { message: String(row.message) }, after: { message } },
     ctx.now,
   );
+}
+
+/** When the problem was first seen: the alert's start if given (never in the future), else the declaration. */
+function detectionTime(given: string | undefined, now: Date): string {
+  if (!given) return now.toISOString();
+  const at = new Date(given);
+  if (at.getTime() > now.getTime()) {
+    throw new ValidationError('[Incidents] detectedAt is in the future; give when the alert started, or leave it out to use now.', [
+      { path: 'detectedAt', message: 'must not be in the future' },
+    ]);
+  }
+  return at.toISOString();
 }
 
 /** Services named by open incidents other than `id`. */

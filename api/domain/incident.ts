@@ -17,6 +17,10 @@ export type IncidentRecord = {
   resolvedAt: string | null;
   rootCause: string | null;
   postmortemUrl: string | null;
+  /** Internal (never published): when it was first seen, acknowledged, and its postmortem completed. */
+  detectedAt: string;
+  acknowledgedAt: string | null;
+  postmortemCompletedAt: string | null;
   services: { slug: string; name: string; status: ServiceStatus }[];
   /** Oldest first. */
   updates: Update[];
@@ -58,6 +62,9 @@ export function toIncident(record: IncidentRecord, now: Date, site: { publicUrl:
     rootCause: record.rootCause,
     postmortemUrl: record.postmortemUrl,
     postmortemDueAt: postmortemDueAt(record.severity, record.resolvedAt),
+    detectedAt: record.detectedAt,
+    acknowledgedAt: record.acknowledgedAt,
+    postmortemCompletedAt: record.postmortemCompletedAt,
     lastUpdateAt,
     nextUpdateDueAt: fresh ? fresh.nextUpdateDueAt.toISOString() : null,
     overdue: fresh?.overdue ?? false,

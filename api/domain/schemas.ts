@@ -36,6 +36,8 @@ export const CreateIncidentInput = z
     commander: Text(200).optional(),
     nextUpdateInMinutes: Minutes.optional(),
     notify: z.boolean().optional(),
+    /** When the alert started; the declaration time when left out (MTTA and MTTR count from it). */
+    detectedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()
   .meta({ id: 'CreateIncidentInput' });
@@ -161,6 +163,10 @@ export const Incident = z.object({
   rootCause: z.string().nullable(),
   postmortemUrl: z.string().nullable(),
   postmortemDueAt: Iso.nullable(),
+  /** Internal, never published: when first seen, acknowledged, and the postmortem completed. */
+  detectedAt: Iso,
+  acknowledgedAt: Iso.nullable(),
+  postmortemCompletedAt: Iso.nullable(),
   lastUpdateAt: Iso,
   nextUpdateDueAt: Iso.nullable(),
   overdue: z.boolean(),

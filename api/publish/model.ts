@@ -9,7 +9,7 @@ import type { ServiceEvent, ServiceGroup } from '../db/services.ts';
 export type UpdateView = Update & { html: string };
 
 /** An incident as the public sees it: no internal fields (the commander stays in the admin). */
-export type IncidentView = Omit<Incident, 'commander' | 'updates'> & { updates: UpdateView[] };
+export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'updates'> & { updates: UpdateView[] };
 
 /** A maintenance window as the public sees it: messages rendered, updates newest first. */
 export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (MaintenanceUpdate & { html: string })[] };
@@ -74,7 +74,7 @@ export function toIncidentView(
   site: { publicUrl: string; updateIntervalMinutes: number },
   render: (update: Update) => string,
 ): IncidentView {
-  const { commander: _internal, updates, ...incident } = toIncident(record, now, site);
+  const { commander: _internal, detectedAt: _detected, acknowledgedAt: _acknowledged, postmortemCompletedAt: _completed, updates, ...incident } = toIncident(record, now, site);
   return { ...incident, updates: updates.map((u) => ({ ...u, html: render(u) })) };
 }
 

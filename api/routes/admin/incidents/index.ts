@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../../http/env.ts';
 import { documentedRoutes } from '../../../http/openapi.ts';
+import { acknowledgeIncidentRoute } from './acknowledge.ts';
 import { declareIncidentRoute } from './create.ts';
 import { editIncidentRoute } from './edit.ts';
 import { listIncidentsRoute } from './list.ts';
@@ -11,4 +12,5 @@ export const adminIncidentRoutes = (deps: AppDeps) =>
     .route('/', declareIncidentRoute(deps))
     .route('/', listIncidentsRoute(deps))
     .route('/', postIncidentUpdateRoute(deps))
-    .route('/', editIncidentRoute(deps));
+    .route('/', editIncidentRoute(deps))
+    .route('/', acknowledgeIncidentRoute(deps));

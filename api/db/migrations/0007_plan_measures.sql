@@ -1,0 +1,22 @@
+-- Issue 11, the plan's success criteria measured (seed/incident-response-plan.md §6):
+-- detected_at is when the problem was first seen (the alert's start, or the declaration time
+-- when declared by hand), acknowledged_at when the on-call engineer acknowledged it: MTTA is
+-- the gap between them, MTTR the gap from detected_at to resolved_at. Internal fields: never
+-- published. postmortem_completed_at records when the P0/P1 postmortem was finished.
+ALTER TABLE incidents ADD COLUMN detected_at TEXT;
+ALTER TABLE incidents ADD COLUMN acknowledged_at TEXT;
+ALTER TABLE incidents ADD COLUMN postmortem_completed_at TEXT;
+-- Incidents from before this migration were detected when they were declared.
+UPDATE incidents SET detected_at = started_at WHERE detected_at IS NULL;
+
+-- Postmortem action items: internal, listed on the desk, never in the public snapshot.
+CREATE TABLE incident_action_items (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id  INTEGER NOT NULL REFERENCES incidents(id),
+  title        TEXT NOT NULL,
+  owner        TEXT NOT NULL,
+  due_at       TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  completed_at TEXT
+);
+CREATE INDEX incident_action_items_by_incident ON incident_action_items(incident_id, id);
