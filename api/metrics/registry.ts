@@ -6,6 +6,8 @@
  * `collectAtScrape`, so several processes sharing one database all report the truth.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PlanReport } from '../domain/plan-report.ts';
+import { SEVERITIES } from '../domain/vocabulary.ts';
 import type { AttemptResult, OutboxKind } from '../notify/outbox.ts';
 
 export type Channel = 'mail' | 'webhook' | 'slack';
@@ -21,7 +23,12 @@ export type ScrapeState = {
   freshness: { open: number; overdue: number; nextDeadlineSeconds: number | null; watchdogLastRunAt: Date | null };
   outbox: Record<Channel, { depth: number; oldestAgeSeconds: number }>;
   snapshot: { files: number; bytes: number };
+  /** The plan report over the trailing window (PLAN_WINDOW_DAYS, today included). */
+  plan: PlanReport;
 };
+
+/** The plan gauges cover incidents detected in this many UTC days, today included. */
+export const PLAN_WINDOW_DAYS = 30;
 
 export function createMetrics() {
   const registry = new Registry();
@@ -84,7 +91,68 @@ export function createMetrics() {
     registers,
   });
 
+  const planHelp = `incidents detected in the last ${PLAN_WINDOW_DAYS} days (UTC, today included)`;
+  const planIncidents = new Gauge({ name: 'herald_plan_incidents', help: `Incidents by severity, ${planHelp}.`, labelNames: ['severity'] as const, registers });
+  const planMtta = new Gauge({
+    name: 'herald_plan_mtta_seconds',
+    help: `Time from detection to acknowledgement (stat: mean or p90) by severity, ${planHelp}; absent when none was acknowledged. Plan: under 300 for P0/P1.`,
+    labelNames: ['severity', 'stat'] as const,
+    registers,
+  });
+  const planMttr = new Gauge({
+    name: 'herald_plan_mttr_seconds',
+    help: `Time from detection to resolution (stat: mean or p90) by severity, ${planHelp}; absent when none was resolved. Plan: under 3600 for P0, 14400 for P1.`,
+    labelNames: ['severity', 'stat'] as const,
+    registers,
+  });
+  const planPostmortems = new Gauge({
+    name: 'herald_plan_postmortems',
+    help: `P0/P1 postmortems past their 48 h or completed (outcome: due, on_time, late, missing), ${planHelp}.`,
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const planActionItems = new Gauge({
+    name: 'herald_plan_action_items',
+    help: `Postmortem action items (state: total, done, done_within_30_days), ${planHelp}.`,
+    labelNames: ['state'] as const,
+    registers,
+  });
+  const planCompletion = new Gauge({
+    name: 'herald_plan_action_item_completion_ratio',
+    help: `Action items done within 30 days over those done in time or past 30 days, ${planHelp}; absent when none can be judged yet. Plan: 0.9.`,
+    registers,
+  });
+  const planUpdates = new Gauge({
+    name: 'herald_plan_updates',
+    help: `Public update deadlines that have come (outcome: due) and those met (on_time), ${planHelp}.`,
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
   let readState: (() => Promise<ScrapeState>) | null = null;
+
+  function applyPlan(plan: PlanReport) {
+    for (const severity of SEVERITIES) {
+      const figures = plan.bySeverity[severity];
+      planIncidents.set({ severity }, figures.incidents);
+      for (const [gauge, stat] of [[planMtta, figures.mttaSeconds], [planMttr, figures.mttrSeconds]] as const) {
+        for (const which of ['mean', 'p90'] as const) {
+          const value = stat[which];
+          if (value === null) gauge.remove({ severity, stat: which });
+          else gauge.set({ severity, stat: which }, value);
+        }
+      }
+    }
+    const { due, onTime, late, missing } = plan.postmortems;
+    for (const [outcome, value] of [['due', due], ['on_time', onTime], ['late', late], ['missing', missing]] as const) planPostmortems.set({ outcome }, value);
+    planActionItems.set({ state: 'total' }, plan.actionItems.total);
+    planActionItems.set({ state: 'done' }, plan.actionItems.done);
+    planActionItems.set({ state: 'done_within_30_days' }, plan.actionItems.doneWithin30Days);
+    if (plan.actionItems.completionRate === null) planCompletion.remove({});
+    else planCompletion.set(plan.actionItems.completionRate);
+    planUpdates.set({ outcome: 'due' }, plan.updates.due);
+    planUpdates.set({ outcome: 'on_time' }, plan.updates.onTime);
+  }
 
   function apply(state: ScrapeState) {
     open.set(state.freshness.open);
@@ -100,6 +168,7 @@ export function createMetrics() {
     }
     snapshotFiles.set(state.snapshot.files);
     snapshotBytes.set(state.snapshot.bytes);
+    applyPlan(state.plan);
   }
 
   return {

@@ -1,9 +1,10 @@
+import { readPlanReport } from '../commands/plan.ts';
 import type { Db } from '../db/client.ts';
 import { outboxBacklog } from '../db/outbox-health.ts';
 import type { Clock } from '../domain/clock.ts';
 import { assessOpenIncidents } from '../freshness/assess.ts';
 import type { Snapshot } from '../publish/snapshot.ts';
-import { CHANNELS, type ScrapeState } from './registry.ts';
+import { CHANNELS, PLAN_WINDOW_DAYS, type ScrapeState } from './registry.ts';
 
 export type ScrapeDeps = {
   db: Db;
@@ -16,7 +17,7 @@ export type ScrapeDeps = {
 /**
  * Reads what the gauges report, at scrape time: the freshness of open incidents (computed from
  * the incidents themselves, so it stays truthful if the watchdog stopped), the outbox backlog
- * per channel, and the snapshot in memory.
+ * per channel, the snapshot in memory, and the plan report over the trailing window.
  */
 export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
   return async () => {
@@ -42,6 +43,13 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
       },
       outbox,
       snapshot: { files: paths.length, bytes },
+      plan: await readPlanReport({ db: deps.db, clock: deps.clock, policy: deps.site }, planWindow(now)),
     };
   };
+}
+
+/** The trailing PLAN_WINDOW_DAYS whole UTC days, today included. */
+export function planWindow(now: Date): { from: string; to: string } {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(now.getTime() - (PLAN_WINDOW_DAYS - 1) * 86_400_000), to: day(now.getTime()) };
 }
