@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { permissionGroup } from './permissions.ts';
 import { deskAccountRoutes } from './routes/account.ts';
+import { deskAcknowledgeRoutes } from './routes/acknowledge.ts';
 import { deskAuditRoutes } from './routes/audit.ts';
 import { deskDashboardRoutes } from './routes/dashboard.ts';
 import { deskDetailsRoutes } from './routes/details.ts';
@@ -9,6 +10,7 @@ import { deskEditUpdateRoutes } from './routes/edit-update.ts';
 import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
+import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
 import { deskSignInRoutes } from './routes/sign-in.ts';
 import { deskTokenRoutes } from './routes/tokens.ts';
@@ -35,8 +37,9 @@ export const deskRoutes = (deps: AppDeps) =>
         deskDetailsRoutes(deps),
         deskServiceStatusRoutes(deps),
         deskPreviewRoutes(deps),
+        deskAcknowledgeRoutes(deps),
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
     // Every role; the account page is each user's own password.
-    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));
+    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));

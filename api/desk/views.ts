@@ -4,6 +4,7 @@
  */
 import type { Role } from '../auth/roles.ts';
 import type { AuditRecord } from '../db/audit.ts';
+import type { PlanReport } from '../domain/plan-report.ts';
 import type { Incident } from '../domain/schemas.ts';
 import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
 
@@ -133,7 +134,22 @@ export type UsersView = Common & {
 
 export type SignInView = { page: 'sign-in'; email: string; next: string; error: string | null; flash: string | null };
 
-export type AdminLocals = DashboardView | NewIncidentView | IncidentPageView | EditUpdateView | AuditView | ServicesView | AccountView | TokensView | UsersView | SignInView | ErrorView;
+/** The plan report for the days asked for (`report` null when the days were refused). */
+export type ReportsView = Common & { page: 'reports'; from: string; to: string; errors: FieldErrors; report: PlanReport | null };
+
+export type AdminLocals =
+  | DashboardView
+  | NewIncidentView
+  | IncidentPageView
+  | EditUpdateView
+  | AuditView
+  | ServicesView
+  | AccountView
+  | TokensView
+  | UsersView
+  | SignInView
+  | ErrorView
+  | ReportsView;
 
 /**
  * A desk error as a page (api/desk/errors.ts): what happened, and a way on — sign-in when the

@@ -1,0 +1,67 @@
+/**
+ * The plan's desk pieces in real Chromium without JavaScript: the acknowledge button works as
+ * a plain form post, and the incident page and the reports page (with its SVG chart) pass axe.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+
+const PASSWORD = 'a long comms password';
+const dir = mkdtempSync(join(tmpdir(), 'herald-plan-desk-'));
+const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  server = await startServer({}, dir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(dir);
+});
+
+const expectAccessible = async (page: Page) => {
+  const violations = await runAxe(page);
+  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
+};
+
+describe('the plan on the desk, without JavaScript', () => {
+  it('acknowledges an incident with a plain form post; the incident and reports pages pass axe', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sign-in`);
+    await page.getByLabel('Email').fill('comms@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/admin`);
+    await page.goto(`${server.url}/admin/incidents/new`);
+    await page.getByLabel('Title').fill('Webhooks delayed');
+    await page.getByLabel('Severity').selectOption('P1');
+    await page.getByLabel('Webhooks').selectOption('degraded_performance');
+    await page.getByLabel('Message (markdown)').fill('Webhook deliveries are delayed.');
+    await page.getByRole('button', { name: 'Declare incident' }).click();
+    await page.waitForURL(/\/admin\/incidents\/INC-\d+\?done=created$/);
+    await expectAccessible(page);
+    const ref = /INC-\d+/.exec(page.url())![0];
+    await page.getByRole('button', { name: `Acknowledge ${ref}` }).click();
+    await page.waitForURL(`**/admin/incidents/${ref}?done=acknowledged`);
+    await expect.poll(() => page.locator('.acknowledgement').innerText()).toMatch(/acknowledged .* after detection/);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.waitForURL('**/admin/reports');
+    expect(await page.getByRole('img', { name: 'Mean time to resolution by month' }).count()).toBe(1);
+    await expectAccessible(page);
+    await page.goto(`${server.url}/admin/reports?from=2026-03-10&to=2026-03-01`);
+    await expectAccessible(page);
+    await context.close();
+  });
+});
