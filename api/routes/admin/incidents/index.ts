@@ -3,6 +3,7 @@ import { documentedRoutes } from '../../../http/openapi.ts';
 import { acknowledgeIncidentRoute } from './acknowledge.ts';
 import { declareIncidentRoute } from './create.ts';
 import { editIncidentRoute } from './edit.ts';
+import { incidentFollowUpRoutes } from './follow-up.ts';
 import { listIncidentsRoute } from './list.ts';
 import { postIncidentUpdateRoute } from './update.ts';
 
@@ -13,4 +14,5 @@ export const adminIncidentRoutes = (deps: AppDeps) =>
     .route('/', listIncidentsRoute(deps))
     .route('/', postIncidentUpdateRoute(deps))
     .route('/', editIncidentRoute(deps))
-    .route('/', acknowledgeIncidentRoute(deps));
+    .route('/', acknowledgeIncidentRoute(deps))
+    .route('/', incidentFollowUpRoutes(deps));
