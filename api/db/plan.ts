@@ -56,3 +56,20 @@ export async function loadReportIncidents(db: Executor, fromIso: string, toIso: 
     };
   });
 }
+
+/** P0/P1 incidents resolved before `resolvedBefore` whose postmortem is not completed, oldest first. */
+export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: Date): Promise<{ id: number; title: string; severity: Severity; resolvedAt: string; commander: string | null }[]> {
+  const { rows } = await db.execute({
+    sql: `SELECT id, title, severity, resolved_at, commander FROM incidents
+          WHERE status = 'resolved' AND severity IN ('P0','P1') AND postmortem_completed_at IS NULL AND resolved_at < ?
+          ORDER BY resolved_at, id LIMIT 500`,
+    args: [resolvedBefore.toISOString()],
+  });
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: String(r.title),
+    severity: String(r.severity) as Severity,
+    resolvedAt: String(r.resolved_at),
+    commander: r.commander === null ? null : String(r.commander),
+  }));
+}

@@ -7,6 +7,7 @@ import { deskAuditRoutes } from './routes/audit.ts';
 import { deskDashboardRoutes } from './routes/dashboard.ts';
 import { deskDetailsRoutes } from './routes/details.ts';
 import { deskEditUpdateRoutes } from './routes/edit-update.ts';
+import { deskFollowUpRoutes } from './routes/follow-up.ts';
 import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
@@ -38,6 +39,7 @@ export const deskRoutes = (deps: AppDeps) =>
         deskServiceStatusRoutes(deps),
         deskPreviewRoutes(deps),
         deskAcknowledgeRoutes(deps),
+        deskFollowUpRoutes(deps),
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))

@@ -32,6 +32,8 @@ const FLASH: Record<string, string> = {
   details: 'Incident details saved and published.',
   service: 'Service status saved and published.',
   acknowledged: 'Incident acknowledged.',
+  postmortem: 'Postmortem saved; its link is published.',
+  'action-item': 'Action item saved.',
   token: 'Token revoked; it stops working on its next request.',
   'signed-out': 'You are signed out.',
   user: 'User added; they can sign in now.',

@@ -4,6 +4,7 @@
  */
 import type { Role } from '../auth/roles.ts';
 import type { AuditRecord } from '../db/audit.ts';
+import type { ActionItem } from '../domain/plan.ts';
 import type { PlanReport } from '../domain/plan-report.ts';
 import type { Incident } from '../domain/schemas.ts';
 import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
@@ -36,6 +37,8 @@ export type DashboardView = Common & {
     flaggedAt: string | null;
   }[];
   recent: { ref: string; title: string; severity: Severity; resolvedAt: string | null }[];
+  /** P0/P1 postmortems past their 48 hours and not completed, oldest first. */
+  postmortemsOverdue: { ref: string; title: string; severity: Severity; dueAt: string }[];
   /** Maintenance in progress, then upcoming, soonest first. */
   maintenance: { ref: string; title: string; status: MaintenanceStatus; scheduledFor: string; scheduledUntil: string; services: string[] }[];
 };
@@ -96,7 +99,12 @@ export type IncidentPageView = Common & {
   /** The reopen form (shown once resolved) and the details form, each with its own errors. */
   reopen: { values: { status: string; message: string }; errors: FieldErrors };
   details: { values: DetailsValues; errors: FieldErrors };
+  /** The postmortem and action items, with the follow-up forms' values and errors. */
+  followUp: FollowUpView;
 };
+
+export type FollowUpValues = { url: string; completed: boolean; title: string; owner: string; dueAt: string };
+export type FollowUpView = { actionItems: ActionItem[]; postmortemOverdue: boolean; values: FollowUpValues; errors: FieldErrors };
 
 export type EditUpdateView = Common & {
   page: 'edit-update';

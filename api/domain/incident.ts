@@ -26,7 +26,7 @@ export type IncidentRecord = {
   updates: Update[];
 };
 
-const POSTMORTEM_WINDOW_MS = 48 * 3600_000;
+export const POSTMORTEM_WINDOW_MS = 48 * 3600_000;
 
 /** The plan: a postmortem within 48 hours of resolution for P0 and P1. */
 export function postmortemDueAt(severity: Severity, resolvedAt: string | null): string | null {

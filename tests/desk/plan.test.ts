@@ -76,3 +76,48 @@ describe('the reports page', () => {
     expect(text).not.toContain('Acknowledgement and resolution');
   });
 });
+
+describe('the follow-up on the desk', () => {
+  const submit = (path: string, fields: Record<string, string>) => d.post(path, { _csrf: s.csrf, ...fields }, { cookie: s.cookie });
+
+  it('adds action items, marks them done, and records the postmortem, through the same commands as the API', async () => {
+    await d.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P1' }));
+    const added = await submit('/admin/incidents/INC-1/action-items', { title: 'Add a circuit breaker', owner: 'Dana', dueAt: '2026-03-20' });
+    expect(added.status).toBe(303);
+    expect(added.headers.get('location')).toBe('/admin/incidents/INC-1?done=action-item');
+    const listed = (await d.call('GET', '/api/admin/incidents/INC-1/action-items')).json.actionItems;
+    expect(listed).toMatchObject([{ title: 'Add a circuit breaker', owner: 'Dana', dueAt: '2026-03-20T23:59:59.000Z', completedAt: null }]);
+    expect(textOf(await page('/admin/incidents/INC-1'))).toContain('Add a circuit breaker Dana');
+    expect((await submit('/admin/incidents/INC-1/action-items/1', { done: 'yes' })).status).toBe(303);
+    expect((await d.call('GET', '/api/admin/incidents/INC-1/action-items')).json.actionItems[0].completedAt).toBe('2026-03-10T12:00:00.000Z');
+
+    await d.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    const saved = await submit('/admin/incidents/INC-1/postmortem', { url: 'https://wiki.example.test/pm/1', completed: 'yes' });
+    expect(saved.status).toBe(303);
+    expect((await d.call('GET', '/api/admin/incidents/INC-1')).json).toMatchObject({ postmortemUrl: 'https://wiki.example.test/pm/1', postmortemCompletedAt: '2026-03-10T12:00:00.000Z' });
+  });
+
+  it('brings a refused action item back with the error beside its field', async () => {
+    await d.call('POST', '/api/admin/incidents', makeIncident());
+    const res = await submit('/admin/incidents/INC-1/action-items', { title: 'Fix it', owner: '', dueAt: '' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="pm-owner"[^>]*aria-invalid="true"/);
+    expect(html).toMatch(/value="Fix it"/);
+    expect((await d.call('GET', '/api/admin/incidents/INC-1/action-items')).json.actionItems).toEqual([]);
+  });
+
+  it('flags an overdue P0/P1 postmortem on the incident page and the dashboard, from 48 hours after resolution', async () => {
+    await d.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P0' }));
+    await d.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    d.clock.advance(48 * 60 * MINUTE);
+    s = await d.signIn('comms@example.test'); // the session from two days ago has ended
+    expect(textOf(await page('/admin/incidents/INC-1'))).not.toContain('Postmortem overdue');
+    expect(textOf(await page('/admin'))).not.toContain('Postmortems overdue');
+    d.clock.advance(1000);
+    expect(textOf(await page('/admin/incidents/INC-1'))).toContain('Postmortem overdue');
+    expect(textOf(await page('/admin'))).toContain('Postmortems overdue INC-1: Elevated API error rates (P0)');
+    await d.call('POST', '/api/admin/incidents/INC-1/postmortem', { url: 'https://wiki.example.test/pm/1', completed: true });
+    expect(textOf(await page('/admin'))).not.toContain('Postmortems overdue');
+  });
+});

@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { loadIncidents } from '../../db/incidents.ts';
 import { loadMaintenances } from '../../db/maintenance.ts';
+import { loadPostmortemsOutstanding } from '../../db/plan.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
-import { toIncident } from '../../domain/incident.ts';
+import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../domain/incident.ts';
 import { listFlags } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
@@ -37,6 +38,12 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
         }))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
+      postmortemsOverdue: (await loadPostmortemsOutstanding(deps.db, new Date(now.getTime() - POSTMORTEM_WINDOW_MS))).map((r) => ({
+        ref: makeRef('incident', r.id),
+        title: r.title,
+        severity: r.severity,
+        dueAt: postmortemDueAt(r.severity, r.resolvedAt) as string,
+      })),
       maintenance: [...active, ...upcoming].map((m) => ({
         ref: makeRef('maintenance', m.id),
         title: m.title,

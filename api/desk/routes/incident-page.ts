@@ -9,7 +9,8 @@ import { renderMarkdown } from '../../markdown.ts';
 import { previewMessage, readUpdate, updateValues } from '../forms.ts';
 import { common, renderDesk } from '../render.ts';
 import { fillMessageTemplate } from '../templates.ts';
-import type { DetailsValues, FieldErrors, IncidentPageView, UpdateValues } from '../views.ts';
+import type { DetailsValues, FieldErrors, FollowUpValues, IncidentPageView, UpdateValues } from '../views.ts';
+import { followUpOf } from './follow-up-view.ts';
 import { serviceOptions } from './data.ts';
 import { choices, chooseTemplate, templatesOf } from './shared.ts';
 
@@ -23,6 +24,7 @@ export type IncidentForms = {
   preview?: boolean;
   reopen?: IncidentPageView['reopen'];
   details?: IncidentPageView['details'];
+  followUp?: { values: FollowUpValues; errors: FieldErrors };
 };
 
 /** The update form as first shown: the chosen template with what is already known filled in. */
@@ -73,7 +75,8 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
       notices: notices.map((n) => ({ kind: n.kind, seq: n.seq, createdAt: n.createdAt, recipients: n.deliveries.length })),
       reopen,
       details,
+      followUp: await followUpOf(deps, incident, forms.followUp),
     },
-    failed ? 400 : 200,
+    failed || Object.keys(forms.followUp?.errors ?? {}).length > 0 ? 400 : 200,
   );
 }

@@ -1,0 +1,18 @@
+import { readActionItems } from '../../commands/plan.ts';
+import { postmortemOverdue } from '../../domain/plan.ts';
+import { idFromRef } from '../../domain/refs.ts';
+import type { Incident } from '../../domain/schemas.ts';
+import type { AppDeps } from '../../http/env.ts';
+import type { FieldErrors, FollowUpValues, FollowUpView } from '../views.ts';
+
+/** What the follow-up section shows: the items, whether the postmortem is overdue, the forms as typed. */
+export async function followUpOf(deps: AppDeps, incident: Incident, typed?: { values: FollowUpValues; errors: FieldErrors }): Promise<FollowUpView> {
+  const id = idFromRef('incident', incident.ref);
+  return {
+    actionItems: await readActionItems(deps, id),
+    postmortemOverdue: postmortemOverdue(incident, deps.clock.now()),
+    values: typed?.values ?? { url: incident.postmortemUrl ?? '', completed: incident.postmortemCompletedAt !== null, title: '', owner: '', dueAt: '' },
+    errors: typed?.errors ?? {},
+  };
+}
+
