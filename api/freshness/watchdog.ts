@@ -11,6 +11,7 @@ import type { Log } from '../log.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import { assessOpenIncidents, type Watched } from './assess.ts';
 import { deliver, type Deliverers } from './deliver.ts';
+import { followUpPass, type FollowUpReport } from './follow-up.ts';
 import { composeNotice, webhookBody, type NoticeSubject } from './messages.ts';
 import { recipientsFor } from './recipients.ts';
 import { claimNotice, clearFlag, leaseDelivery, listFlags, markFailed, markSent, pendingDeliveries, sentFor, setFlag } from './store.ts';
@@ -33,6 +34,8 @@ export type TickReport = {
   notices: { ref: string; kind: Notice['kind']; seq: number; recipients: number }[];
   delivered: number;
   failed: number;
+  /** The plan's follow-up notices (an overdue postmortem), run in the same pass. */
+  followUp: FollowUpReport;
 };
 
 const MAX_ATTEMPTS = 5;
@@ -53,7 +56,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
 
   async function pass(): Promise<TickReport> {
     const now = deps.clock.now();
-    const report: TickReport = { flagged: [], cleared: [], notices: [], delivered: 0, failed: 0 };
+    const report: TickReport = { flagged: [], cleared: [], notices: [], delivered: 0, failed: 0, followUp: { notices: [], delivered: 0, failed: 0 } };
     const { open } = await assessOpenIncidents(deps.db, now, deps.site);
     await updateFlags(open, now, report);
     const sent = await sentFor(deps.db, open);
@@ -66,6 +69,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
       if (id !== null) report.notices.push({ ref: w.ref, kind: notice.kind, seq: notice.seq, recipients: targets.length });
     }
     await deliverPending(open, now, report);
+    report.followUp = await followUpPass({ db: deps.db, site: deps.site, deliverers: deps.deliverers, log, now: () => deps.clock.now() }, now);
     if (report.flagged.length > 0) {
       const ids = open.filter((w) => report.flagged.includes(w.ref)).map((w) => w.id);
       await deps.publisher.publish({ incidents: ids }).catch((error) => log.error('[Freshness] Republishing overdue incidents failed:', error));

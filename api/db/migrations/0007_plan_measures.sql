@@ -20,3 +20,29 @@ CREATE TABLE incident_action_items (
   completed_at TEXT
 );
 CREATE INDEX incident_action_items_by_incident ON incident_action_items(incident_id, id);
+
+-- Notices the plan owes besides the update cadence (an overdue postmortem; escalation levels),
+-- recorded before they are sent as the freshness notices are: the unique key makes a second
+-- claim (another process, a restart) a no-op, and each delivery is leased, then marked sent.
+CREATE TABLE plan_notices (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('postmortem','escalation')),
+  level       INTEGER NOT NULL DEFAULT 0,
+  created_at  TEXT NOT NULL,
+  UNIQUE (incident_id, kind, level)
+);
+
+CREATE TABLE plan_deliveries (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  notice_id     INTEGER NOT NULL REFERENCES plan_notices(id),
+  channel       TEXT NOT NULL CHECK (channel IN ('email','webhook','pagerduty')),
+  target        TEXT NOT NULL,
+  status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sent','failed','skipped')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  last_error    TEXT,
+  claimed_until TEXT,
+  sent_at       TEXT,
+  UNIQUE (notice_id, channel, target)
+);
+CREATE INDEX plan_deliveries_pending ON plan_deliveries(status);

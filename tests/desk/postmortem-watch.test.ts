@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createUser } from '../../api/auth/users.ts';
+import { listPlanNotices } from '../../api/db/plan-notices.ts';
+import { createWatchdog } from '../../api/freshness/watchdog.ts';
+import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
+import { makeIncident, makeUpdate } from '../support/factories.ts';
+import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
+import { startSmtp, startWebhookSink } from './support/smtp.ts';
+
+const HOUR = 3_600_000;
+
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let hook: Awaited<ReturnType<typeof startWebhookSink>>;
+let mailer: Mailer;
+let t: TestApp;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  hook = await startWebhookSink();
+  mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
+});
+afterAll(async () => {
+  mailer.close();
+  await smtp.close();
+  await hook.close();
+});
+beforeEach(async () => {
+  smtp.messages.length = 0;
+  hook.bodies.length = 0;
+  t = await makeTestApp({ start: '2026-03-10T12:00:00.000Z' });
+  await createUser(t.db, { email: 'comms@example.test', role: 'comms', password: 'correct horse battery' }, t.clock.now());
+  await createUser(t.db, { email: 'ic@example.test', name: 'Sam Lee', role: 'support', password: 'correct horse battery' }, t.clock.now());
+});
+
+const watchdog = (m: Mailer = mailer) =>
+  createWatchdog({
+    db: t.db,
+    clock: t.clock,
+    site: { publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 },
+    policy: { repeatMinutes: 15, maxEscalations: 3 },
+    deliverers: { mailer: m, webhookUrl: hook.url },
+    publisher: t.publisher,
+    log: { info() {}, warn() {}, error() {} },
+  });
+
+const resolvedIncident = async (severity: 'P0' | 'P1' | 'P2') => {
+  await t.call('POST', '/api/admin/incidents', makeIncident({ severity, commander: 'Sam Lee' }));
+  await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+};
+
+describe('the overdue postmortem notice', () => {
+  it('goes once, just after the 48 hours, to the comms leads, the commander and the webhook', async () => {
+    await resolvedIncident('P1');
+    const dog = watchdog();
+    t.clock.advance(48 * HOUR);
+    expect((await dog.tick()).followUp.notices).toEqual([]);
+    t.clock.advance(1000);
+    const first = await dog.tick();
+    expect(first.followUp).toEqual({ notices: [{ ref: 'INC-1', kind: 'postmortem', recipients: 3 }], delivered: 3, failed: 0 });
+    expect(smtp.messages.map((m) => m.to.join(',')).sort()).toEqual(['comms@example.test', 'ic@example.test']);
+    expect(smtp.messages[0]!.subject).toBe('[Herald] Postmortem overdue: INC-1 (P1) was due by 2026-03-12 12:00 UTC');
+    expect(hook.bodies[0].json.herald).toMatchObject({ kind: 'postmortem', incident: 'INC-1' });
+    t.clock.advance(HOUR);
+    expect((await dog.tick()).followUp).toEqual({ notices: [], delivered: 0, failed: 0 });
+    expect(smtp.messages).toHaveLength(2);
+  });
+
+  it('is not repeated by a restarted or second watchdog', async () => {
+    await resolvedIncident('P0');
+    t.clock.advance(49 * HOUR);
+    await watchdog().tick();
+    const second = await watchdog().tick();
+    expect(second.followUp.notices).toEqual([]);
+    expect(smtp.messages).toHaveLength(2);
+    expect((await listPlanNotices(t.db, 1)).map((n) => n.kind)).toEqual(['postmortem']);
+  });
+
+  it('is recorded before it is sent: a failed send is retried, not lost', async () => {
+    await resolvedIncident('P1');
+    t.clock.advance(49 * HOUR);
+    const broken = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
+    const failing = await watchdog(broken).tick();
+    broken.close();
+    expect(failing.followUp.notices).toHaveLength(1);
+    expect(failing.followUp.failed).toBe(2);
+    t.clock.advance(2 * 60_000);
+    const retried = await watchdog().tick();
+    expect(retried.followUp).toMatchObject({ notices: [], delivered: 2 });
+    expect(smtp.messages).toHaveLength(2);
+  });
+
+  it('is not owed for a completed postmortem or a P2', async () => {
+    await resolvedIncident('P2');
+    await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P0' }));
+    await t.call('POST', '/api/admin/incidents/INC-2/updates', makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    await t.call('POST', '/api/admin/incidents/INC-2/postmortem', { url: 'https://wiki.example.test/pm/2', completed: true });
+    t.clock.advance(72 * HOUR);
+    expect((await watchdog().tick()).followUp.notices).toEqual([]);
+  });
+});
