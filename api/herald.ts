@@ -11,6 +11,8 @@ import type { SiteSettings } from './content.ts';
 import type { Db } from './db/client.ts';
 import type { Clock } from './domain/clock.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
+import { EscalationMatrix } from './domain/escalation.ts';
+import { readContent } from './content.ts';
 import { childLog, type Log } from './log.ts';
 import { createMaintenanceJob } from './maintenance/job.ts';
 import { instrumentPublisher } from './metrics/publisher.ts';
@@ -88,10 +90,13 @@ export async function assembleHerald(parts: HeraldParts) {
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
   const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy };
+  // Validated at start: a malformed matrix stops the server with the field it disliked.
+  const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);
   const watchdog = createWatchdog({
     db,
     clock,
     site: policy,
+    escalation,
     policy: config.freshness.escalation,
     deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl },
     publisher,
@@ -106,6 +111,7 @@ export async function assembleHerald(parts: HeraldParts) {
     snapshot,
     renderPage,
     contentDir: config.contentDir,
+    escalation,
     watchdog,
     metrics,
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },

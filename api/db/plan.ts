@@ -73,3 +73,15 @@ export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: D
     commander: r.commander === null ? null : String(r.commander),
   }));
 }
+
+/** Open incidents as the escalation rule needs them. */
+export async function loadOpenForEscalation(db: Executor): Promise<{ id: number; title: string; severity: Severity; detectedAt: string; commander: string | null }[]> {
+  const { rows } = await db.execute(`SELECT id, title, severity, coalesce(detected_at, started_at) AS detected_at, commander FROM incidents WHERE status <> 'resolved' ORDER BY id`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: String(r.title),
+    severity: String(r.severity) as Severity,
+    detectedAt: String(r.detected_at),
+    commander: r.commander === null ? null : String(r.commander),
+  }));
+}

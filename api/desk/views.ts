@@ -35,6 +35,8 @@ export type DashboardView = Common & {
     dueAt: string;
     countdown: { tone: 'ok' | 'amber' | 'red'; text: string };
     flaggedAt: string | null;
+    /** The escalation level reached (content/escalation.json), null without a matrix. */
+    escalation: { level: number; name: string } | null;
   }[];
   recent: { ref: string; title: string; severity: Severity; resolvedAt: string | null }[];
   /** P0/P1 postmortems past their 48 hours and not completed, oldest first. */

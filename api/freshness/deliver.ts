@@ -5,6 +5,8 @@ export type Deliverers = {
   mailer: Mailer | null;
   webhookUrl: string | null;
   fetch?: typeof fetch;
+  /** PagerDuty's Events API v2 endpoint; its public one unless a test points elsewhere. */
+  pagerdutyUrl?: string;
 };
 
 export type Outgoing = { subject: string; text: string; webhook: unknown; noticeId: number };

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
+import type { EscalationMatrix } from '../domain/escalation.ts';
 import { noticeDue, type EscalationPolicy, type Notice } from '../domain/freshness-alerts.ts';
 import type { Log } from '../log.ts';
 import type { Publisher } from '../publish/publisher.ts';
@@ -26,6 +27,8 @@ export type WatchdogDeps = {
   /** Republishes overdue incidents' pages, so they say the update is late. */
   publisher: Pick<Publisher, 'publish'>;
   log: Log;
+  /** The escalation matrix (content/escalation.json); without it no level is notified. */
+  escalation?: EscalationMatrix;
 };
 
 export type TickReport = {
@@ -69,7 +72,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
       if (id !== null) report.notices.push({ ref: w.ref, kind: notice.kind, seq: notice.seq, recipients: targets.length });
     }
     await deliverPending(open, now, report);
-    report.followUp = await followUpPass({ db: deps.db, site: deps.site, deliverers: deps.deliverers, log, now: () => deps.clock.now() }, now);
+    report.followUp = await followUpPass({ db: deps.db, site: deps.site, deliverers: deps.deliverers, log, now: () => deps.clock.now(), escalation: deps.escalation }, now);
     if (report.flagged.length > 0) {
       const ids = open.filter((w) => report.flagged.includes(w.ref)).map((w) => w.id);
       await deps.publisher.publish({ incidents: ids }).catch((error) => log.error('[Freshness] Republishing overdue incidents failed:', error));

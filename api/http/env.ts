@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import type { PageRenderer, Publisher } from '../publish/publisher.ts';
+import type { EscalationMatrix } from '../domain/escalation.ts';
 import type { Snapshot } from '../publish/snapshot.ts';
 import type { SubscriptionSettings } from '../subscribers/settings.ts';
 
@@ -22,6 +23,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   subscriptions: SubscriptionSettings;
   /** Where the operator's content lives (message templates under templates/). */
   contentDir: string;
+  /** The escalation matrix (content/escalation.json): the desk shows the level each open incident has reached. */
+  escalation?: EscalationMatrix;
   /** The freshness watchdog, for /metrics (when it last ran). */
   watchdog: { lastTickAt(): Date | null };
   /** Prometheus metrics for GET /metrics (api/metrics/routes.ts). */

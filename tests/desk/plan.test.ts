@@ -121,3 +121,15 @@ describe('the follow-up on the desk', () => {
     expect(textOf(await page('/admin'))).not.toContain('Postmortems overdue');
   });
 });
+
+describe('the escalation level on the dashboard', () => {
+  it('shows the level each open incident has reached, by the shipped matrix', async () => {
+    await d.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P2', title: 'Slow search' }));
+    await d.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P0', title: 'Everything down' }));
+    const before = textOf(await page('/admin'));
+    expect(before).toMatch(/Slow search P2 Investigating Sam Lee Level 1: On-call engineer/);
+    expect(before).toMatch(/Everything down P0 Investigating Sam Lee Level 3: Engineering manager \/ director/);
+    d.clock.advance(30 * MINUTE);
+    expect(textOf(await page('/admin'))).toMatch(/Slow search P2 Investigating Sam Lee Level 2: Team lead \/ senior engineer/);
+  });
+});

@@ -4,6 +4,8 @@ import { loadMaintenances } from '../../db/maintenance.ts';
 import { loadPostmortemsOutstanding } from '../../db/plan.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
 import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../domain/incident.ts';
+import { escalationLevelDue } from '../../domain/escalation.ts';
+import type { Severity } from '../../domain/vocabulary.ts';
 import { listFlags } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
@@ -13,6 +15,11 @@ import { makeRef } from '../../domain/refs.ts';
 export const deskDashboardRoutes = (deps: AppDeps) => {
   const handler = async (c: Context<HeraldEnv>) => {
     const now = deps.clock.now();
+    const levelOf = (i: { severity: Severity; detectedAt: string }) => {
+      if (!deps.escalation) return null;
+      const level = escalationLevelDue({ ...i, resolvedAt: null }, now, deps.escalation);
+      return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
+    };
     const [open, resolved, flags, active, upcoming] = await Promise.all([
       loadIncidents(deps.db, { state: 'open' }),
       loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
@@ -35,6 +42,7 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
           dueAt: i.nextUpdateDueAt as string,
           countdown: countdown(new Date(i.nextUpdateDueAt as string), now),
           flaggedAt: flags.get(open[n]?.id ?? 0)?.flaggedAt ?? null,
+          escalation: levelOf(i),
         }))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
