@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../api/db/audit.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { makeDesk, textOf, type Desk } from './support/desk.ts';
+import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let s: { cookie: string; csrf: string };

@@ -7,12 +7,12 @@ import { createWatchdog } from '../../api/freshness/watchdog.ts';
 import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { CONTENT_DIR, makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
-import { startSmtp, startWebhookSink } from './support/smtp.ts';
+import { startSmtpSink, startWebhookSink } from '../support/sinks.ts';
 
 const MIN = 60_000;
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 let pagerduty: Awaited<ReturnType<typeof startWebhookSink>>;
 let mailer: Mailer;
@@ -20,7 +20,7 @@ let t: TestApp;
 let matrix: EscalationMatrix;
 
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startSmtpSink();
   hook = await startWebhookSink();
   pagerduty = await startWebhookSink(202);
   mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
@@ -32,7 +32,7 @@ afterAll(async () => {
   await pagerduty.close();
 });
 beforeEach(async () => {
-  smtp.messages.length = 0;
+  smtp.mails.length = 0;
   hook.bodies.length = 0;
   pagerduty.bodies.length = 0;
   t = await makeTestApp({ start: '2026-03-10T12:00:00.000Z' });
@@ -81,8 +81,8 @@ describe('escalation levels (injected clock)', () => {
     t.clock.advance(10 * 60 * MIN);
     expect(await levelsSent(dog)).toEqual([]);
 
-    expect(smtp.messages.map((m) => m.to.join(','))).toEqual(['level3@example.test', 'level2@example.test', 'level4@example.test']);
-    expect(smtp.messages[0]!.subject).toBe('[Herald] Escalation to level 3 (Engineering manager / director): INC-1 (P0) unresolved less than a minute');
+    expect(smtp.mails.map((m) => m.to)).toEqual(['level3@example.test', 'level2@example.test', 'level4@example.test']);
+    expect(smtp.mails[0]!.subject).toBe('[Herald] Escalation to level 3 (Engineering manager / director): INC-1 (P0) unresolved less than a minute');
     expect(hook.bodies.map((b) => b.json.herald)).toMatchObject([{ kind: 'escalation', level: 3, incident: 'INC-1' }]);
     expect(pagerduty.bodies.map((b) => b.json)).toMatchObject([
       { routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: 'herald-INC-1-level-4', payload: { source: 'herald', severity: 'critical' } },
@@ -108,6 +108,6 @@ describe('escalation levels (injected clock)', () => {
     t.clock.advance(3 * 60 * MIN);
     expect(await levelsSent(watchdog())).toEqual([]);
     expect((await listPlanNotices(t.db, 1)).map((n) => [n.kind, n.level])).toEqual([['escalation', 2]]);
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
   });
 });

@@ -5,17 +5,17 @@ import { createWatchdog } from '../../api/freshness/watchdog.ts';
 import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
-import { startSmtp, startWebhookSink } from './support/smtp.ts';
+import { startSmtpSink, startWebhookSink } from '../support/sinks.ts';
 
 const HOUR = 3_600_000;
 
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 let mailer: Mailer;
 let t: TestApp;
 
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startSmtpSink();
   hook = await startWebhookSink();
   mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
 });
@@ -25,7 +25,7 @@ afterAll(async () => {
   await hook.close();
 });
 beforeEach(async () => {
-  smtp.messages.length = 0;
+  smtp.mails.length = 0;
   hook.bodies.length = 0;
   t = await makeTestApp({ start: '2026-03-10T12:00:00.000Z' });
   await createUser(t.db, { email: 'comms@example.test', role: 'comms', password: 'correct horse battery' }, t.clock.now());
@@ -57,12 +57,12 @@ describe('the overdue postmortem notice', () => {
     t.clock.advance(1000);
     const first = await dog.tick();
     expect(first.followUp).toEqual({ notices: [{ ref: 'INC-1', kind: 'postmortem', recipients: 3 }], delivered: 3, failed: 0 });
-    expect(smtp.messages.map((m) => m.to.join(',')).sort()).toEqual(['comms@example.test', 'ic@example.test']);
-    expect(smtp.messages[0]!.subject).toBe('[Herald] Postmortem overdue: INC-1 (P1) was due by 2026-03-12 12:00 UTC');
+    expect(smtp.mails.map((m) => m.to).sort()).toEqual(['comms@example.test', 'ic@example.test']);
+    expect(smtp.mails[0]!.subject).toBe('[Herald] Postmortem overdue: INC-1 (P1) was due by 2026-03-12 12:00 UTC');
     expect(hook.bodies[0].json.herald).toMatchObject({ kind: 'postmortem', incident: 'INC-1' });
     t.clock.advance(HOUR);
     expect((await dog.tick()).followUp).toEqual({ notices: [], delivered: 0, failed: 0 });
-    expect(smtp.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
   });
 
   it('is not repeated by a restarted or second watchdog', async () => {
@@ -71,7 +71,7 @@ describe('the overdue postmortem notice', () => {
     await watchdog().tick();
     const second = await watchdog().tick();
     expect(second.followUp.notices).toEqual([]);
-    expect(smtp.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
     expect((await listPlanNotices(t.db, 1)).map((n) => n.kind)).toEqual(['postmortem']);
   });
 
@@ -86,7 +86,7 @@ describe('the overdue postmortem notice', () => {
     t.clock.advance(2 * 60_000);
     const retried = await watchdog().tick();
     expect(retried.followUp).toMatchObject({ notices: [], delivered: 2 });
-    expect(smtp.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
   });
 
   it('is not owed for a completed postmortem or a P2', async () => {
