@@ -32,7 +32,7 @@ export async function readPlanReport(deps: Pick<CommandDeps, 'db' | 'clock' | 'p
 }
 
 /** An action item as the admin API and the desk show it. */
-export const toActionItem = (r: ActionItemRecord, now: Date): ActionItem => ({
+const toActionItem = (r: ActionItemRecord, now: Date): ActionItem => ({
   id: r.id,
   incident: makeRef('incident', r.incidentId),
   title: r.title,

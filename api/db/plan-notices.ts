@@ -6,7 +6,7 @@
  */
 import type { Db, Executor } from './client.ts';
 
-export type PlanNoticeKind = 'postmortem' | 'escalation';
+type PlanNoticeKind = 'postmortem' | 'escalation';
 export type PlanTarget = { channel: 'email' | 'webhook' | 'pagerduty'; target: string };
 
 /** Records a notice and its pending deliveries; null when it was already recorded. */
@@ -25,24 +25,7 @@ export async function claimPlanNotice(db: Db, incidentId: number, kind: PlanNoti
   });
 }
 
-/** The notices already recorded for these incidents, as `${kind}:${level}` per incident. */
-export async function planNoticesFor(db: Executor, incidentIds: readonly number[]): Promise<Map<number, Set<string>>> {
-  const out = new Map<number, Set<string>>();
-  if (incidentIds.length === 0) return out;
-  const { rows } = await db.execute({
-    sql: `SELECT incident_id, kind, level FROM plan_notices WHERE incident_id IN (${incidentIds.map(() => '?').join(',')})`,
-    args: [...incidentIds],
-  });
-  for (const r of rows) {
-    const id = Number(r.incident_id);
-    const set = out.get(id) ?? new Set<string>();
-    set.add(`${String(r.kind)}:${Number(r.level)}`);
-    out.set(id, set);
-  }
-  return out;
-}
-
-export type PendingPlanDelivery = PlanTarget & { id: number; attempts: number; notice: { id: number; incidentId: number; kind: PlanNoticeKind; level: number; createdAt: string } };
+type PendingPlanDelivery = PlanTarget & { id: number; attempts: number; notice: { id: number; incidentId: number; kind: PlanNoticeKind; level: number; createdAt: string } };
 
 export async function pendingPlanDeliveries(db: Executor, now: Date): Promise<PendingPlanDelivery[]> {
   const { rows } = await db.execute({

@@ -15,7 +15,7 @@ const Trigger = z
   })
   .strict();
 
-export const EscalationLevel = z
+const EscalationLevel = z
   .object({
     level: z.number().int().min(1).max(9),
     name: z.string().min(1).max(100),
@@ -28,7 +28,7 @@ export const EscalationLevel = z
     triggers: z.array(Trigger).default([]),
   })
   .strict();
-export type EscalationLevel = z.infer<typeof EscalationLevel>;
+type EscalationLevel = z.infer<typeof EscalationLevel>;
 
 export const EscalationMatrix = z
   .object({ levels: z.array(EscalationLevel).min(1) })
@@ -37,7 +37,7 @@ export const EscalationMatrix = z
 export type EscalationMatrix = z.infer<typeof EscalationMatrix>;
 
 /** An incident as the rule needs it. */
-export type Escalatable = { severity: Severity; detectedAt: string; resolvedAt: string | null };
+type Escalatable = { severity: Severity; detectedAt: string; resolvedAt: string | null };
 
 /**
  * The levels whose triggers have fired by `now`, lowest first; none once resolved.

@@ -20,7 +20,7 @@ export type ReportIncident = {
 
 const Seconds = z.number().nullable();
 const Stat = z.object({ mean: Seconds, p90: Seconds });
-export type Stat = z.infer<typeof Stat>;
+type Stat = z.infer<typeof Stat>;
 const SeverityFigures = z.object({
   incidents: z.number(),
   acknowledged: z.number(),
@@ -67,14 +67,14 @@ const HOUR = 3600;
 const DAY_MS = 86_400_000;
 
 /** The plan's targets: MTTA < 5 min for P0/P1, MTTR < 1 h for P0 and < 4 h for P1. */
-export const PLAN_TARGETS = {
+const PLAN_TARGETS = {
   P0: { mttaSeconds: 5 * MINUTE, mttrSeconds: 1 * HOUR },
   P1: { mttaSeconds: 5 * MINUTE, mttrSeconds: 4 * HOUR },
 } as const;
 
 /** The plan tracks action items to "90% completion rate within 30 days". */
-export const ACTION_ITEM_WINDOW_DAYS = 30;
-export const ACTION_ITEM_TARGET = 0.9;
+const ACTION_ITEM_WINDOW_DAYS = 30;
+const ACTION_ITEM_TARGET = 0.9;
 
 /**
  * The mean and the 90th percentile (nearest rank) of `values`; nulls when there are none.

@@ -45,7 +45,7 @@ export const ActionItem = z
   .meta({ id: 'ActionItem' });
 export type ActionItem = z.infer<typeof ActionItem>;
 
-export const ACTION_ITEM_DEFAULT_DAYS = 30;
+const ACTION_ITEM_DEFAULT_DAYS = 30;
 
 /**
  * When a new action item is due: as asked, else 30 days on.

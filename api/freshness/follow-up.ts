@@ -20,14 +20,14 @@ import type { Log } from '../log.ts';
 import { deliver, type Deliverers } from './deliver.ts';
 import { recipientsFor } from './recipients.ts';
 
-export type FollowUpDeps = { db: Db; site: { publicUrl: string }; deliverers: Deliverers; log: Log; now(): Date; escalation?: EscalationMatrix | undefined };
+type FollowUpDeps = { db: Db; site: { publicUrl: string }; deliverers: Deliverers; log: Log; now(): Date; escalation?: EscalationMatrix | undefined };
 export type FollowUpReport = { notices: { ref: string; kind: 'postmortem' | 'escalation'; level?: number; recipients: number }[]; delivered: number; failed: number };
 
 /** PagerDuty Events API v2 (developer.pagerduty.com, "Send an Alert Event"). */
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** What an escalation notice says. Pure. */
-export function composeEscalationNotice(s: { ref: string; title: string; severity: string; commander: string | null; level: number; levelName: string; responseMinutes: number; unresolvedMs: number; deskUrl: string }) {
+function composeEscalationNotice(s: { ref: string; title: string; severity: string; commander: string | null; level: number; levelName: string; responseMinutes: number; unresolvedMs: number; deskUrl: string }) {
   const subject = `[Herald] Escalation to level ${s.level} (${s.levelName}): ${s.ref} (${s.severity}) unresolved ${formatDuration(s.unresolvedMs)}`;
   const text = [
     `${s.ref} (${s.severity}) ${s.title} has reached escalation level ${s.level}, ${s.levelName}: unresolved for ${formatDuration(s.unresolvedMs)}.`,
@@ -60,7 +60,7 @@ const LEASE_MS = 60_000;
 const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** What the overdue-postmortem notice says. Pure. */
-export function composePostmortemNotice(s: { ref: string; title: string; severity: string; commander: string | null; dueAt: string; deskUrl: string }) {
+function composePostmortemNotice(s: { ref: string; title: string; severity: string; commander: string | null; dueAt: string; deskUrl: string }) {
   const subject = `[Herald] Postmortem overdue: ${s.ref} (${s.severity}) was due by ${hhmm(s.dueAt)}`;
   const text = [
     `${s.ref} (${s.severity}) ${s.title}: its postmortem was due by ${hhmm(s.dueAt)}, 48 hours after resolution, and is not recorded as complete.`,

@@ -6,7 +6,7 @@ import { common, renderDesk } from '../render.ts';
 import { parseForm } from '../validate.ts';
 
 /** The default range: the first day of the month five months back, to today (six calendar months). */
-export function defaultRange(now: Date): { from: string; to: string } {
+function defaultRange(now: Date): { from: string; to: string } {
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 5, 1));
   return { from: from.toISOString().slice(0, 10), to: now.toISOString().slice(0, 10) };
 }
