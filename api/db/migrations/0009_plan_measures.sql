@@ -1,4 +1,4 @@
--- Issue 11, the plan's success criteria measured (seed/incident-response-plan.md §6):
+-- The plan's success criteria measured (the incident response plan's success criteria):
 -- detected_at is when the problem was first seen (the alert's start, or the declaration time
 -- when declared by hand), acknowledged_at when the on-call engineer acknowledged it: MTTA is
 -- the gap between them, MTTR the gap from detected_at to resolved_at. Internal fields: never
