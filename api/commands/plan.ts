@@ -1,5 +1,5 @@
 /**
- * The plan's measures and follow-up (seed/incident-response-plan.md §2 Phase 5, §6):
+ * The plan's measures and follow-up (docs/incident-response-plan.md §2 Phase 5, §6):
  * acknowledging an incident, the postmortem and its action items, and the report of MTTA,
  * MTTR, postmortems, action items and update cadence. Each write audits in its transaction.
  */

@@ -1,5 +1,5 @@
 /**
- * The plan's escalation matrix (seed/incident-response-plan.md §3): who each level is and when
+ * The plan's escalation matrix (docs/incident-response-plan.md §3): who each level is and when
  * an incident reaches it. The shape of content/escalation.json and the pure rule that says
  * which levels an incident has reached at `now`.
  */

@@ -1,5 +1,5 @@
 /**
- * The plan's success criteria (seed/incident-response-plan.md §6), measured: MTTA and MTTR by
+ * The plan's success criteria (docs/incident-response-plan.md §6), measured: MTTA and MTTR by
  * severity against the plan's targets, postmortems within 48 hours, action items done within
  * 30 days, and the 30-minute public update rule. Pure: the caller loads the rows and gives `now`.
  */

@@ -1,5 +1,5 @@
 /**
- * The plan's follow-up after an incident (seed/incident-response-plan.md, Phase 5): the
+ * The plan's follow-up after an incident (docs/incident-response-plan.md, Phase 5): the
  * postmortem, due 48 hours after a P0/P1 is resolved, and its action items, tracked to done
  * within 30 days. Shapes and pure rules; internal — none of it is published except the
  * postmortem's link, which the public incident page already shows.

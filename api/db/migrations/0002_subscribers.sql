@@ -1,4 +1,4 @@
--- Subscribers and the outbox every notice goes through (issue 4).
+-- Subscribers and the outbox every notice goes through.
 
 -- A subscriber's links (confirm, manage, unsubscribe) are HMACs of the subscriber's id and a
 -- random nonce under Herald's secret: nothing stored here is enough to make a link. Clearing

@@ -1,4 +1,4 @@
--- The comms lead's desk (issue 3): users and sessions, roles on API tokens, sign-in
+-- The comms lead's desk: users and sessions, roles on API tokens, sign-in
 -- throttling, and the freshness watchdog's memory (overdue flags and every notice it sent).
 
 -- Passwords are scrypt hashes ("scrypt$N$r$p$salt$hash"); the text never reaches the database.

@@ -1,4 +1,4 @@
--- Incremental publishing across processes (issue 9).
+-- Incremental publishing across processes.
 --
 -- publish_log: every write transaction that changes what readers see appends what it touched,
 -- from triggers, so no command can forget it and every process on the database (or a CLI)
