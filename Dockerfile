@@ -18,7 +18,8 @@ ENV NODE_ENV=production \
     DATABASE_URL=file:/data/herald.db \
     SNAPSHOT_DIR=/data/snapshot \
     LOG_FORMAT=json \
-    HERALD_DEMO=false
+    HERALD_DEMO=false \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
 RUN mkdir -p /data && chown node:node /data
@@ -30,5 +31,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4321) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains in-flight requests and the delivery batch and exits within 10 s (docker stop waits 10 s).
 STOPSIGNAL SIGTERM
-# `npm start` is `npm run build && node api/server.ts`; the build is already in the image.
-CMD ["node", "api/server.ts"]
+# `npm start` is `npm run build` then the server with these Node options; the build is already in the image.
+CMD ["node", "--max-semi-space-size=4", "api/server.ts"]
