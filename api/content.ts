@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { Slug } from './domain/schemas.ts';
 import { webUrl } from './domain/web-url.ts';
+import { parseTemplate, PLAN_ORDER, type Template } from './domain/templates.ts';
 
 export const Catalogue = z.object({
   groups: z
@@ -47,3 +48,20 @@ export function readContent<T>(dir: string, file: string, schema: z.ZodType<T>):
   }
   return parsed.data;
 }
+
+/**
+ * Every template in `dir` (content/templates/ for the desk, content/slack/ for Slack), the plan's three first; an admin adds more by adding files.
+ */
+export function loadMessageTemplates(dir: string): Template[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.md'));
+  } catch {
+    return [];
+  }
+  const rank = (slug: string) => (PLAN_ORDER.includes(slug) ? PLAN_ORDER.indexOf(slug) : PLAN_ORDER.length);
+  return files
+    .map((f) => parseTemplate(f.slice(0, -3), readFileSync(join(dir, f), 'utf8')))
+    .sort((a, b) => rank(a.slug) - rank(b.slug) || a.slug.localeCompare(b.slug));
+}
+

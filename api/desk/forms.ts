@@ -71,7 +71,14 @@ export function createValues(v: NewIncidentValues, names: Names, now: Date): Rec
     services: [...names].filter(([slug]) => slug in v.services).map(([, name]) => name).join(', '),
     status: IncidentStatus.safeParse(v.status).success ? INCIDENT_STATUS_LABEL[v.status as IncidentStatus] : '',
     time: hhmm(now),
+    next_update: nextUpdateLabel(v.nextUpdateInMinutes, now),
   };
+}
+
+/** "12:30 UTC": when the next update is promised, from the form's minutes (30 if unreadable). */
+function nextUpdateLabel(minutes: string, now: Date): string {
+  const n = Number(minutes);
+  return hhmm(new Date(now.getTime() + (Number.isInteger(n) && n > 0 ? n : 30) * 60_000));
 }
 
 /** The values `{{…}}` take for an update or the resolution of `incident`, at `now`. */
@@ -85,6 +92,7 @@ export function updateValues(v: UpdateValues, incident: Incident, now: Date): Re
     services: incident.services.map((s) => s.name).join(', '),
     status: IncidentStatus.safeParse(v.status).success ? INCIDENT_STATUS_LABEL[v.status as IncidentStatus] : '',
     time: hhmm(now),
+    next_update: nextUpdateLabel(v.nextUpdateInMinutes, now),
     eta: eta && eta !== 'invalid' ? hhmm(new Date(eta)) : 'not yet known',
     duration: formatDuration(now.getTime() - new Date(incident.startedAt).getTime()),
     root_cause: v.rootCause,

@@ -1,7 +1,7 @@
 import type { Incident, ServiceChange, Update } from './schemas.ts';
 import { incidentDuration } from './duration.ts';
 import { freshness } from './freshness.ts';
-import type { IncidentStatus, ServiceStatus, Severity } from './vocabulary.ts';
+import { SEVERITIES, type IncidentStatus, type ServiceStatus, type Severity } from './vocabulary.ts';
 import { makeRef } from './refs.ts';
 
 /** An incident as stored, before the rules derive its cadence, duration and links. */
@@ -98,4 +98,13 @@ export function planServiceChanges(
     }
   }
   return changes;
+}
+
+/**
+ * The order active incidents are listed in: the most severe first (P0 before P3), then the
+ * most recently started. A comparator for `Array.prototype.sort`.
+ * @example [p2Old, p0, p2New].sort(bySeverityThenNewest) // [p0, p2New, p2Old]
+ */
+export function bySeverityThenNewest(a: { severity: Severity; startedAt: string }, b: { severity: Severity; startedAt: string }): number {
+  return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.startedAt.localeCompare(a.startedAt);
 }

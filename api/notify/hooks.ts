@@ -4,8 +4,10 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../db/client.ts';
-import { type IncidentRecord } from '../domain/incident.ts';
-import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS } from '../domain/vocabulary.ts';
+import { postmortemDueAt, type IncidentRecord } from '../domain/incident.ts';
+import { formatDuration } from '../domain/duration.ts';
+import { fillMessageTemplate, type Template, type TemplateUse } from '../domain/templates.ts';
+import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS, type IncidentStatus } from '../domain/vocabulary.ts';
 import { markdownToText } from '../markdown.ts';
 import { guardedPost } from './http-post.ts';
 import { ForbiddenTargetError } from './ssrf.ts';
@@ -59,16 +61,51 @@ function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string) {
   };
 }
 
-/** The Slack message for an update: what, where it stands, and the link. Pure. */
-function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string) {
-  const ref = makeRef('incident', incident.id);
-  const update = incident.updates.find((u) => u.id === updateId);
-  const status = INCIDENT_STATUS_LABEL[update?.status ?? incident.status];
-  const text = `*[${incident.severity} · ${status}] ${incident.title}* (${ref})\n${update ? markdownToText(update.message) : ''}\n<${publicUrl}/incidents/${ref}|Open ${ref}>`;
-  return { text };
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/** Which of the plan's templates an update answers to: the first declares, a resolution resolves. */
+function useOf(incident: IncidentRecord, updateId: number, status: IncidentStatus): TemplateUse {
+  if (incident.updates[0]?.id === updateId) return 'create';
+  return status === 'resolved' ? 'resolve' : 'update';
 }
 
-export function createHookDelivery(options: { db: Executor; publicUrl: string; slackWebhookUrl: string | undefined; allowLocal: boolean; now?: () => Date }): HookDelivery {
+/**
+ * The Slack message for an update: the plan's internal template for it (content/slack/,
+ * verbatim with the `IC:` line: Slack #incidents is internal), the update as customers read
+ * it, and the link. Slack `mrkdwn` with real newlines. Without templates, a one-line summary.
+ * Pure.
+ */
+function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: string, templates: readonly Template[] = []) {
+  const ref = makeRef('incident', incident.id);
+  const update = incident.updates.find((u) => u.id === updateId);
+  const status = update?.status ?? incident.status;
+  const publicText = update ? markdownToText(update.message) : '';
+  const link = `<${publicUrl}/incidents/${ref}|Open ${ref}>`;
+  const template = templates.find((t) => t.use === useOf(incident, updateId, status));
+  if (!template) return { text: `*[${incident.severity} · ${INCIDENT_STATUS_LABEL[status]}] ${incident.title}* (${ref})\n${publicText}\n${link}`, mrkdwn: true };
+  const resolvedAt = incident.resolvedAt ?? update?.createdAt ?? incident.updatedAt;
+  const due = postmortemDueAt(incident.severity, resolvedAt);
+  const filled = fillMessageTemplate(template.body, {
+    services: incident.services.map((s) => s.name).join(', ') || 'no service named',
+    title: incident.title,
+    severity: incident.severity,
+    impact: incident.impact ?? 'not stated',
+    commander: incident.commander ?? 'not assigned',
+    status: INCIDENT_STATUS_LABEL[status],
+    time: hhmm(update?.createdAt ?? incident.updatedAt),
+    next_update: update?.nextUpdateBy ? hhmm(update.nextUpdateBy) : 'none promised',
+    eta: update?.eta ? hhmm(update.eta) : 'not yet known',
+    message: publicText,
+    duration: formatDuration(new Date(resolvedAt).getTime() - new Date(incident.startedAt).getTime()),
+    root_cause: incident.rootCause ?? 'not stated',
+    postmortem: incident.postmortemUrl ?? (due ? `due by ${due.slice(0, 10)} ${hhmm(due)}` : `none planned (${incident.severity})`),
+  });
+  // The update as customers read it follows unless the template already quotes it.
+  const body = template.body.includes('{{message}}') ? filled : `${filled}\n\n${publicText}`;
+  return { text: `${body}\n${link} · ${incident.title}`, mrkdwn: true };
+}
+
+export function createHookDelivery(options: { db: Executor; publicUrl: string; slackWebhookUrl: string | undefined; slackTemplates?: readonly Template[]; allowLocal: boolean; now?: () => Date }): HookDelivery {
   const now = options.now ?? (() => new Date());
   const post = async (url: string, body: string, headers: Record<string, string>) => {
     try {
@@ -100,7 +137,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
     if (row.kind === 'slack') {
       if (!options.slackWebhookUrl) return { verdict: 'hard', detail: 'SLACK_WEBHOOK_URL is not set any more' };
-      return post(options.slackWebhookUrl, JSON.stringify(slackMessage(incident, row.updateId, options.publicUrl)), {});
+      return post(options.slackWebhookUrl, JSON.stringify(slackMessage(incident, row.updateId, options.publicUrl, options.slackTemplates)), {});
     }
     const hook = await hookOf(row);
     if (!hook) return { verdict: 'hard', detail: 'webhook removed' };

@@ -3,7 +3,8 @@
  * root (api/herald.ts): the link-signing secret, the notifier, and the sender job.
  */
 import type { Config } from '../config.ts';
-import type { SiteSettings } from '../content.ts';
+import { join } from 'node:path';
+import { loadMessageTemplates, type SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Log } from '../log.ts';
@@ -42,7 +43,7 @@ export async function setupNotifications(deps: { db: Db; config: Config; clock: 
     leaseMs: config.outboxLeaseSeconds * 1000,
     compose,
     ...(deps.onBatch ? { onBatch: deps.onBatch } : {}),
-    deliverHook: createHookDelivery({ publicUrl: config.publicUrl, slackWebhookUrl: config.slackWebhookUrl, allowLocal: config.webhookAllowLocal, db }),
+    deliverHook: createHookDelivery({ publicUrl: config.publicUrl, slackWebhookUrl: config.slackWebhookUrl, slackTemplates: loadMessageTemplates(join(config.contentDir, 'slack')), allowLocal: config.webhookAllowLocal, db }),
   });
   return { secret, compose, notifier: createNotifier({ slack: Boolean(config.slackWebhookUrl) }), sender };
 }

@@ -79,7 +79,7 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
     const message = page.getByLabel('Message (markdown)');
     await message.fill((await message.inputValue()).replace('[What customers notice, in one or two sentences.]', 'Checkout calls return **503**.'));
     // The live preview fills the template's blanks as the form changes.
-    await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('INCIDENT DECLARED: Public API - Checkout requests failing');
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('We are investigating a problem with Public API.');
     await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('<strong>503</strong>');
     await page.getByRole('button', { name: 'Declare incident' }).click();
     await page.waitForURL('**/admin/incidents/INC-1?done=created');
@@ -87,30 +87,33 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
     await expectAccessible(page);
     let pub = await publicText(page, 'INC-1');
     expect(pub).toContain('Checkout requests failing');
-    expect(pub).toContain('INCIDENT DECLARED: Public API - Checkout requests failing');
+    expect(pub).toContain('We are investigating a problem with Public API.');
     expect(pub).toContain('Next update by');
     expect(pub).not.toContain('ic@example.test');
+    // The plan's internal words go to Slack only: customers read no severity code or commander.
+    expect(pub).not.toMatch(/INCIDENT DECLARED|Severity: P|IC:/);
 
     const update = page.getByLabel('Message (markdown)');
     await page.getByLabel('Status', { exact: true }).selectOption('mitigating');
-    await update.fill((await update.inputValue()).replace('[What was done since the last update]', 'Rolled back the gateway.').replace('[What happens next]', 'Watch error rates.'));
+    await update.fill((await update.inputValue()).replace('[What was done since the last update, and what happens next]', 'We rolled back the gateway and are watching error rates.'));
     await page.getByRole('button', { name: 'Post update' }).click();
     await page.waitForURL('**/admin/incidents/INC-1?done=updated');
     pub = await publicText(page, 'INC-1');
     expect(pub).toContain('Mitigating');
-    expect(pub).toContain('Actions Taken: Rolled back the gateway.');
+    expect(pub).toContain('What we are doing: We rolled back the gateway and are watching error rates.');
 
     await page.getByRole('link', { name: 'Resolve this incident…' }).click();
     await page.waitForURL('**/admin/incidents/INC-1/resolve');
     await expectAccessible(page);
     await page.getByLabel('Root cause').fill('A gateway deploy exhausted its connection pool.');
-    await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('Root Cause: A gateway deploy exhausted its connection pool.');
+    await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('What happened: A gateway deploy exhausted its connection pool.');
     await page.getByRole('button', { name: 'Resolve incident' }).click();
     await page.waitForURL('**/admin/incidents/INC-1?done=resolved');
     pub = await publicText(page, 'INC-1');
     expect(pub).toContain('Resolved');
-    expect(pub).toContain('INCIDENT RESOLVED: Public API');
-    expect(pub).toMatch(/Postmortem: postmortem by \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(pub).toContain('Resolved: Public API');
+    expect(pub).toContain('Everything is working normally again.');
+    expect(pub).not.toMatch(/INCIDENT RESOLVED|Postmortem: /);
     expect(pub).toContain('Root cause A gateway deploy exhausted its connection pool.');
 
     for (const path of ['/admin', '/admin/incidents/INC-1', '/admin/incidents/INC-1/updates/1/edit', '/admin/audit?ref=INC-1', '/admin/services', '/admin/account']) {
@@ -189,8 +192,8 @@ describe('the comms lead with the keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/admin/incidents/INC-2?done=resolved');
     pub = await publicText(page, 'INC-2');
-    expect(pub).toContain('INCIDENT RESOLVED: Search');
-    expect(pub).toMatch(/Postmortem: postmortem by \d{4}-\d\d-\d\d/); // P1, the form's default severity
+    expect(pub).toContain('Resolved: Search');
+    expect(pub).toContain('What happened: A cold search cache after a deploy.');
     await context.close();
   });
 });

@@ -43,9 +43,10 @@ const declareFields = (message: string, extra: Record<string, string> = {}) => (
 const alertMessage = (html: string) => textareaOf(html).replace('[What customers notice, in one or two sentences.]', 'Some API calls fail with 503.');
 
 describe('New incident', () => {
-  it('is prefilled from the plan\'s Initial Alert template, with every service and its status in the same form', async () => {
+  it('is prefilled from the customer-facing Initial Alert, with every service and its status in the same form', async () => {
     const html = await page('/admin/incidents/new');
-    expect(textareaOf(html)).toContain('🚨 **INCIDENT DECLARED: {{services}} - {{title}}**');
+    expect(textareaOf(html)).toContain('**We are investigating a problem with {{services}}.**');
+    expect(textareaOf(html)).not.toMatch(/Severity|IC:|INCIDENT DECLARED/);
     expect(html).toContain('name="svc.api"');
     expect(html).toContain('name="svc.billing"');
     expect(html).toMatch(/name="notify" value="auto" checked/);
@@ -60,9 +61,9 @@ describe('New incident', () => {
     expect(incident).toMatchObject({ title: 'Elevated API error rates', severity: 'P1', commander: 'Sam Lee', impact: 'About 8% of API requests fail.' });
     expect(incident.services.map((x: { slug: string; status: string }) => `${x.slug}:${x.status}`).sort()).toEqual(['api:partial_outage', 'web-app:degraded_performance']);
     const first = incident.updates[0];
-    expect(first.message).toContain('INCIDENT DECLARED: Web app, Public API - Elevated API error rates');
-    expect(first.message).toContain('Severity: P1');
-    expect(first.message).toContain('Impact: About 8% of API requests fail.');
+    expect(first.message).toBe(
+      '**We are investigating a problem with Web app, Public API.**\n\nSome API calls fail with 503.\n\nOur engineers are working on it. We will post the next update by 12:30 UTC.',
+    );
     expect(first.notify).toBe(true); // P1: on by default, as the plan says
     const [audit] = await listAudit(d.db, { ref: 'INC-1' });
     expect(audit?.actor).toBe('user:comms@example.test');
@@ -116,12 +117,12 @@ describe('Post update and resolve', () => {
     expect((await d.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }] }))).status).toBe(201);
   });
 
-  it('prefills the Status Update template and posts it with service changes and a sooner next update', async () => {
+  it('prefills the customer-facing Status Update and posts it with service changes and a sooner next update', async () => {
     d.clock.advance(20 * 60_000);
     const html = await page('/admin/incidents/INC-1');
     const template = textareaOf(html);
-    expect(template).toContain('📊 **STATUS UPDATE - {{time}}**');
-    const message = template.replace('[What was done since the last update]', 'Shifted traffic away from eu-west.').replace('[What happens next]', 'Replace the load balancer nodes.');
+    expect(template).toContain('**Update at {{time}} — {{status}}**');
+    const message = template.replace('[What was done since the last update, and what happens next]', 'We moved traffic to healthy servers and are replacing the faulty ones.');
     const res = await submit('/admin/incidents/INC-1/updates', {
       mode: 'update',
       status: 'mitigating',
@@ -137,15 +138,16 @@ describe('Post update and resolve', () => {
     expect(incident.status).toBe('mitigating');
     expect(incident.services[0].status).toBe('degraded_performance');
     expect(incident.nextUpdateDueAt).toBe('2026-03-10T12:35:00.000Z');
-    expect(incident.updates[0].message).toContain('STATUS UPDATE - 12:20 UTC**\nCurrent Status: Mitigating\nActions Taken: Shifted traffic away from eu-west.');
-    expect(incident.updates[0].message).toContain('ETA: 13:30 UTC');
+    expect(incident.updates[0].message).toBe(
+      '**Update at 12:20 UTC — Mitigating**\n\nAffected: Public API\nWhat we are doing: We moved traffic to healthy servers and are replacing the faulty ones.\nExpected resolution: 13:30 UTC\n\nWe will post the next update by 12:35 UTC.',
+    );
     expect(incident.updates[0].eta).toBe('2026-03-10T13:30:00.000Z');
     expect(incident.updates[0].notify).toBe(false);
   });
 
-  it('prefills the Resolution template; posting computes the duration and, for a P1, when the postmortem is due', async () => {
+  it('prefills the customer-facing Resolution; posting computes the duration', async () => {
     const html = await page('/admin/incidents/INC-1/resolve');
-    expect(textareaOf(html)).toBe('✅ **INCIDENT RESOLVED: Public API**\nDuration: {{duration}}\nRoot Cause: {{root_cause}}\nPostmortem: {{postmortem}}');
+    expect(textareaOf(html)).toBe('**Resolved: Public API**\n\nEverything is working normally again. The problem lasted {{duration}}. What happened: {{root_cause}}\n\nThank you for your patience.');
     d.clock.advance(65 * 60_000);
     const res = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', status: 'resolved', message: textareaOf(html), rootCause: 'A bad deploy of the gateway.', intent: 'post', notify: 'auto' });
     expect(res.status).toBe(303);
@@ -153,19 +155,20 @@ describe('Post update and resolve', () => {
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident).toMatchObject({ status: 'resolved', rootCause: 'A bad deploy of the gateway.' });
     expect(incident.updates[0].message).toBe(
-      '✅ **INCIDENT RESOLVED: Public API**\nDuration: 1 h 5 min\nRoot Cause: A bad deploy of the gateway.\nPostmortem: postmortem by 2026-03-12 13:05 UTC',
+      '**Resolved: Public API**\n\nEverything is working normally again. The problem lasted 1 h 5 min. What happened: A bad deploy of the gateway.\n\nThank you for your patience.',
     );
+    expect(incident.postmortemDueAt).toBe('2026-03-12T13:05:00.000Z');
     expect(incident.services[0].status).toBe('operational');
   });
 
-  it('uses the postmortem link when given, and asks for the root cause the template needs', async () => {
+  it('records the postmortem link when given, and asks for the root cause the template needs', async () => {
     const message = textareaOf(await page('/admin/incidents/INC-1/resolve'));
     const missing = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message, intent: 'post' });
     expect(missing.status).toBe(400);
     expect(textOf(await missing.text())).toContain('Fill in or remove {{root_cause}} before posting.');
     await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message, rootCause: 'Disk full.', postmortemUrl: 'https://example.com/pm/1', intent: 'post' });
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
-    expect(incident.updates[0].message).toContain('Postmortem: https://example.com/pm/1');
+    expect(incident.updates[0].message).toContain('What happened: Disk full.');
     expect(incident.postmortemUrl).toBe('https://example.com/pm/1');
   });
 
@@ -267,7 +270,7 @@ describe('Templates an admin adds', () => {
     const { cookie } = await custom.signIn('comms@example.test');
     const html = await (await custom.get('/admin/incidents/new', cookie)).text();
     expect(html).toContain('href="/admin/incidents/new?template=database-failover"');
-    expect(textareaOf(html)).toContain('INCIDENT DECLARED');
+    expect(textareaOf(html)).toContain('We are investigating a problem with');
     const chosen = await (await custom.get('/admin/incidents/new?template=database-failover', cookie)).text();
     expect(textareaOf(chosen)).toBe('We are failing {{services}} over to the standby.');
   });

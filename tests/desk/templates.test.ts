@@ -4,23 +4,33 @@ import { fillMessageTemplate, leftovers, loadMessageTemplates, parseTemplate } f
 import { CONTENT_DIR } from '../support/app.ts';
 
 const shipped = loadMessageTemplates(join(CONTENT_DIR, 'templates'));
+const slack = loadMessageTemplates(join(CONTENT_DIR, 'slack'));
 
 describe('the shipped templates', () => {
-  it('are the plan\'s three, in the order an incident uses them', () => {
-    expect(shipped.map((t) => [t.name, t.use])).toEqual([
+  it.each([
+    ['the desk (customer-facing)', shipped],
+    ['Slack (the plan\'s own)', slack],
+  ])('for %s are the plan\'s three, in the order an incident uses them', (_where, templates) => {
+    expect(templates.map((t) => [t.name, t.use])).toEqual([
       ['Initial Alert', 'create'],
       ['Status Update', 'update'],
       ['Resolution', 'resolve'],
     ]);
   });
 
-  it('carry the plan\'s lines', () => {
-    const [alert, update, resolution] = shipped.map((t) => t.body);
-    expect(alert).toContain('INCIDENT DECLARED: {{services}} - {{title}}');
-    expect(alert).toContain('Severity: {{severity}}');
+  it('for Slack carry the plan\'s lines verbatim, the IC line included', () => {
+    const [alert, update, resolution] = slack.map((t) => t.body);
+    expect(alert).toContain('INCIDENT DECLARED: {{services}} - {{title}}*\nSeverity: {{severity}}\nImpact: {{impact}}\nIC: {{commander}}\nStatus: {{status}}');
     expect(update).toContain('STATUS UPDATE - {{time}}');
-    expect(update).toMatch(/Actions Taken: .*\nNext Steps: .*\nETA: \{\{eta\}\}/);
+    expect(update).toMatch(/Current Status: \{\{status\}\}\nActions Taken: .*\nNext Steps: .*\nETA: \{\{eta\}\}/);
     expect(resolution).toContain('Duration: {{duration}}\nRoot Cause: {{root_cause}}\nPostmortem: {{postmortem}}');
+  });
+
+  it.each([0, 1, 2])('for the desk (#%i) say what is affected and when customers hear next, with no internal fields', (i) => {
+    const body = shipped[i]!.body;
+    expect(body).toContain('{{services}}');
+    expect(body).not.toMatch(/\{\{(severity|commander|impact)\}\}|Severity|IC:|INCIDENT|P[0-3]\b/);
+    if (shipped[i]!.use !== 'resolve') expect(body).toContain('next update by {{next_update}}');
   });
 });
 
@@ -38,7 +48,7 @@ describe('fillMessageTemplate', () => {
 describe('leftovers', () => {
   it.each([
     ['a {{…}} blank', 'ETA: {{eta}}', ['{{eta}}']],
-    ['a template prompt left as it was', 'Actions Taken: [What was done since the last update]', ['[What was done since the last update]']],
+    ['a template prompt left as it was', 'What we are doing: [What was done since the last update, and what happens next]', ['[What was done since the last update, and what happens next]']],
     ['nothing once filled', 'Actions Taken: restarted the pool', []],
     ['not a markdown link', 'See [the runbook](https://example.com)', []],
   ])('%s', (_name, message, expected) => {

@@ -113,16 +113,21 @@ describe('webhooks and Slack', () => {
     await expect(guardedPost('https://10.0.0.1/redirect', '{}', {}, { allowLocal: false })).rejects.toThrow(/private/);
   });
 
-  it('posts every update to Slack with its link, notified or not', async () => {
+  it('posts every update to Slack as the plan\'s template, with the IC line, real line breaks and its link, notified or not', async () => {
     const slack = await startReceiver();
     closers.push(slack.close);
     t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: `${slack.url}/services/T/B/X` } });
-    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3', message: 'Some API calls fail.\n\nWe are on it.' }) })).json.ref;
     await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate() });
+    await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate({ status: 'resolved', rootCause: 'A full disk.' }) });
     await t.deliver();
-    expect(slack.received.map((r) => JSON.parse(r.body).text)).toEqual([
-      expect.stringMatching(new RegExp(`^\\*\\[P3 · Investigating\\] Elevated API error rates\\* \\(${ref}\\)\\n.*\\n<https://status\\.example\\.test/incidents/${ref}\\|Open ${ref}>$`)),
-      expect.stringContaining('[P3 · Mitigating]'),
-    ]);
+    const bodies = slack.received.map((r) => JSON.parse(r.body));
+    expect(bodies.every((b) => b.mrkdwn === true)).toBe(true);
+    const [declared, updated, resolved] = bodies.map((b) => b.text as string);
+    expect(declared).toBe(
+      `🚨 *INCIDENT DECLARED: Public API - Elevated API error rates*\nSeverity: P3\nImpact: Some API requests fail.\nIC: Sam Lee\nStatus: Investigating\n\nSome API calls fail.\nWe are on it.\n<https://status.example.test/incidents/${ref}|Open ${ref}> · Elevated API error rates`,
+    );
+    expect(updated).toMatch(/^📊 \*STATUS UPDATE - \d\d:\d\d UTC\*\nCurrent Status: Mitigating\nActions Taken: A fix is being rolled out\.\nNext Steps: next update by \d\d:\d\d UTC\nETA: not yet known\n</);
+    expect(resolved).toMatch(/^✅ \*INCIDENT RESOLVED: Public API\*\nDuration: .+\nRoot Cause: A full disk\.\nPostmortem: none planned \(P3\)\n/);
   });
 });
