@@ -43,6 +43,15 @@ export class ConflictError extends HeraldError {
   override readonly status = 409;
 }
 
+/**
+ * A public message holds what customers must not read (api/domain/leaks.ts); `fields` names
+ * each finding. Sent again with `acknowledgeWarnings: true`, it is published as it is.
+ */
+export class LeaksInternalsError extends HeraldError {
+  override readonly code = 'leaks_internals';
+  override readonly status = 422;
+}
+
 export class UnsupportedMediaTypeError extends HeraldError {
   override readonly code = 'unsupported_media_type';
   override readonly status = 415;

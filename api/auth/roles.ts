@@ -11,14 +11,15 @@ export type Role = z.infer<typeof Role>;
 /**
  * - `read`: everything internal (incidents, audit log, services) — every role.
  * - `publish`: incidents, maintenance, service status — comms and admin; support cannot publish.
+ * - `link`: record which support tickets are linked to an incident (internal) — every role.
  * - `manage`: users and API tokens — admin only.
  */
-export type Permission = 'read' | 'publish' | 'manage';
+export type Permission = 'read' | 'publish' | 'manage' | 'link';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'publish', 'manage'],
-  comms: ['read', 'publish'],
-  support: ['read'],
+  admin: ['read', 'publish', 'manage', 'link'],
+  comms: ['read', 'publish', 'link'],
+  support: ['read', 'link'],
 };
 
 /**
@@ -29,5 +30,5 @@ export const can = (role: Role, permission: Permission): boolean => GRANTS[role]
 export const ROLE_LABEL: Record<Role, string> = {
   admin: 'Admin (everything, users and tokens)',
   comms: 'Comms (incidents, maintenance, service status)',
-  support: 'Support (reads everything, cannot publish)',
+  support: 'Support (reads everything, links tickets, cannot publish)',
 };

@@ -23,6 +23,7 @@ import {
 } from '../domain/schemas.ts';
 import { republish } from '../publish/republish.ts';
 import type { CommandContext, CommandDeps } from './context.ts';
+import { refuseLeaks } from './leaks.ts';
 import type { IncidentEvent } from './notifier.ts';
 
 /** Loads an incident and shapes it exactly as the Incident schema says. */
@@ -42,29 +43,45 @@ async function commit(ctx: CommandContext, work: (tx: Transaction, write: WriteC
   return readIncident(ctx, event.incidentId);
 }
 
-export const declareIncident = (ctx: CommandContext, input: CreateIncidentInput) =>
-  commit(ctx, async (tx, write) => {
+/** The commander named in the incident, whose name stays internal; null when none is. */
+const commanderOf = async (ctx: CommandContext, incidentId: number) => (await loadIncident(ctx.db, incidentId)).commander;
+
+export const declareIncident = async (ctx: CommandContext, input: CreateIncidentInput) => {
+  refuseLeaks({ title: input.title, message: input.message, impact: input.impact }, { commander: input.commander, acknowledged: input.acknowledgeWarnings });
+  return commit(ctx, async (tx, write) => {
     const { incidentId, updateId } = await createIncident(tx, input, write);
     return { kind: 'created', incidentId, updateId };
   });
+};
 
-export const postIncidentUpdate = (ctx: CommandContext, incidentId: number, input: PostUpdateInput) =>
-  commit(ctx, async (tx, write) => {
+export const postIncidentUpdate = async (ctx: CommandContext, incidentId: number, input: PostUpdateInput) => {
+  if (!input.acknowledgeWarnings) refuseLeaks({ message: input.message, rootCause: input.rootCause }, { commander: await commanderOf(ctx, incidentId) });
+  return commit(ctx, async (tx, write) => {
     const updateId = await postUpdate(tx, incidentId, input, write);
     return { kind: input.status === 'resolved' ? 'resolved' : 'updated', incidentId, updateId };
   });
+};
 
-export const reopen = (ctx: CommandContext, incidentId: number, input: ReopenInput) =>
-  commit(ctx, async (tx, write) => ({ kind: 'reopened', incidentId, updateId: await reopenIncident(tx, incidentId, input, write) }));
+export const reopen = async (ctx: CommandContext, incidentId: number, input: ReopenInput) => {
+  if (!input.acknowledgeWarnings) refuseLeaks({ message: input.message }, { commander: await commanderOf(ctx, incidentId) });
+  return commit(ctx, async (tx, write) => ({ kind: 'reopened', incidentId, updateId: await reopenIncident(tx, incidentId, input, write) }));
+};
 
-export const editIncident = (ctx: CommandContext, incidentId: number, patch: PatchIncidentInput) =>
-  commit(ctx, async (tx, write) => {
+export const editIncident = async (ctx: CommandContext, incidentId: number, patch: PatchIncidentInput) => {
+  if (!patch.acknowledgeWarnings) {
+    const commander = patch.commander === undefined ? await commanderOf(ctx, incidentId) : patch.commander;
+    refuseLeaks({ title: patch.title, impact: patch.impact, rootCause: patch.rootCause }, { commander });
+  }
+  return commit(ctx, async (tx, write) => {
     await patchIncident(tx, incidentId, patch, write);
     return { kind: 'edited', incidentId, updateId: null };
   });
+};
 
-export const editUpdate = (ctx: CommandContext, incidentId: number, updateId: number, message: string) =>
-  commit(ctx, async (tx, write) => {
+export const editUpdate = async (ctx: CommandContext, incidentId: number, updateId: number, message: string, options: { acknowledgeWarnings?: boolean | undefined } = {}) => {
+  if (!options.acknowledgeWarnings) refuseLeaks({ message }, { commander: await commanderOf(ctx, incidentId) });
+  return commit(ctx, async (tx, write) => {
     await editUpdateMessage(tx, incidentId, updateId, message, write);
     return { kind: 'edited', incidentId, updateId };
   });
+};

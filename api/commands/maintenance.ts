@@ -11,6 +11,7 @@ import { makeRef } from '../domain/refs.ts';
 import { Maintenance, type CreateMaintenanceInput, type PostMaintenanceUpdateInput } from '../domain/schemas.ts';
 import { republish } from '../publish/republish.ts';
 import { as, type CommandContext, type CommandDeps } from './context.ts';
+import { refuseLeaks } from './leaks.ts';
 
 /** Who the timeline names for the updates the clock makes. */
 const SCHEDULER: Actor = { kind: 'system', job: 'maintenance' };
@@ -38,6 +39,7 @@ const republishSite = (ctx: CommandDeps) => republish(ctx, { incidents: [] });
  * in the same write, so the answer never shows a window the clock has already moved.
  */
 export async function scheduleMaintenance(ctx: CommandContext, input: CreateMaintenanceInput): Promise<Maintenance> {
+  refuseLeaks({ title: input.title, message: input.message }, { acknowledged: input.acknowledgeWarnings });
   const now = ctx.clock.now();
   const id = await ctx.db.write(async (tx) => {
     const created = await insertMaintenance(tx, input, { actor: ctx.actor, now });
@@ -51,6 +53,7 @@ export async function scheduleMaintenance(ctx: CommandContext, input: CreateMain
 
 /** Posts an update on a window's timeline, optionally starting or completing it. */
 export async function postMaintenanceUpdate(ctx: CommandContext, id: number, input: PostMaintenanceUpdateInput): Promise<Maintenance> {
+  refuseLeaks({ message: input.message }, { acknowledged: input.acknowledgeWarnings });
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
     const { updateId } = await applyMaintenanceUpdate(tx, id, input, { actor: ctx.actor, now });

@@ -32,9 +32,13 @@ export function readNewIncident(body: Record<string, string>): NewIncidentValues
     message: (body.message ?? '').replace(/\r\n/g, '\n'),
     nextUpdateInMinutes: pick(body, 'nextUpdateInMinutes') || '30',
     notify: notifyOf(pick(body, 'notify')),
+    acknowledgeWarnings: acknowledgedIn(body),
     services: serviceChoices(body),
   };
 }
+
+/** The form's "Publish anyway" box was ticked. */
+export const acknowledgedIn = (body: Record<string, string>) => pick(body, 'acknowledgeWarnings') === 'yes';
 
 export function readUpdate(body: Record<string, string>, mode: 'update' | 'resolve'): UpdateValues {
   return {
@@ -45,6 +49,7 @@ export function readUpdate(body: Record<string, string>, mode: 'update' | 'resol
     rootCause: pick(body, 'rootCause'),
     postmortemUrl: pick(body, 'postmortemUrl'),
     notify: notifyOf(pick(body, 'notify')),
+    acknowledgeWarnings: acknowledgedIn(body),
     services: serviceChoices(body),
   };
 }
@@ -127,6 +132,7 @@ export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, tem
     commander: v.commander || undefined,
     nextUpdateInMinutes: Number(v.nextUpdateInMinutes),
     notify: notifyValue(v.notify),
+    acknowledgeWarnings: v.acknowledgeWarnings || undefined,
   });
   return withBlanks(checked, filled.errors);
 }
@@ -144,6 +150,7 @@ export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, te
     rootCause: resolving ? v.rootCause || undefined : undefined,
     postmortemUrl: resolving ? v.postmortemUrl || undefined : undefined,
     notify: notifyValue(v.notify),
+    acknowledgeWarnings: v.acknowledgeWarnings || undefined,
   });
   return withBlanks(checked, filled.errors);
 }

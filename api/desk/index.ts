@@ -14,6 +14,7 @@ import { deskPreviewRoutes } from './routes/preview.ts';
 import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
 import { deskSignInRoutes } from './routes/sign-in.ts';
+import { deskTicketRoutes } from './routes/tickets.ts';
 import { deskTokenRoutes } from './routes/tokens.ts';
 import { deskUserRoutes } from './routes/users.ts';
 
@@ -43,5 +44,6 @@ export const deskRoutes = (deps: AppDeps) =>
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
+    .route('/', permissionGroup('link', deskTicketRoutes(deps)))
     // Every role; the account page is each user's own password.
     .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));

@@ -30,6 +30,7 @@ const FLASH: Record<string, string> = {
   resolved: 'Incident resolved and published.',
   edited: 'Update corrected; the public page marks it edited.',
   details: 'Incident details saved and published.',
+  ticket: 'Ticket linked. It stays internal: customers never see it.',
   service: 'Service status saved and published.',
   acknowledged: 'Incident acknowledged.',
   postmortem: 'Postmortem saved; its link is published.',
@@ -66,7 +67,7 @@ export function common(c: Context<HeraldEnv>, deps: AppDeps) {
     csrf: session.csrfToken,
     now: deps.clock.now().toISOString(),
     flash,
-    can: { publish: can(session.role, 'publish'), manage: can(session.role, 'manage') },
+    can: { publish: can(session.role, 'publish'), manage: can(session.role, 'manage'), link: can(session.role, 'link') },
   };
 }
 

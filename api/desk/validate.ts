@@ -4,7 +4,7 @@
  * error on the field it is about, so the page comes back with the error beside that field.
  */
 import type { z } from 'zod';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError, LeaksInternalsError, ValidationError } from '../errors.ts';
 import type { FieldErrors } from './views.ts';
 
 export type Checked<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
@@ -43,10 +43,24 @@ export function parseForm<S extends z.ZodType>(schema: S, values: unknown, wordi
  * @example fieldErrorsOf(new ValidationError('[Users] Too short.', [{ path: 'password', message: 'use at least 12 characters' }])) // { password: 'use at least 12 characters' }
  */
 function fieldErrorsOf(error: unknown): FieldErrors | null {
+  if (error instanceof LeaksInternalsError) return leakErrors(error);
   if (!(error instanceof ValidationError || error instanceof ConflictError)) return null;
   const errors: FieldErrors = {};
   for (const f of error.fields ?? []) errors[fieldOf(f.path)] ??= f.message;
   if (Object.keys(errors).length === 0) errors.form = plain(error.message);
+  return errors;
+}
+
+/**
+ * Internals found in the text: every finding beside its field (a field may hold several), and
+ * the "publish anyway" checkbox's prompt.
+ */
+function leakErrors(error: LeaksInternalsError): FieldErrors {
+  const byField = new Map<string, string[]>();
+  for (const f of error.fields ?? []) byField.set(fieldOf(f.path), [...(byField.get(fieldOf(f.path)) ?? []), f.message]);
+  const errors: FieldErrors = {};
+  for (const [field, messages] of byField) errors[field] = `Customers would read this: it ${messages.join('; ')}.`;
+  errors.acknowledgeWarnings = 'Reword the text, or tick this box if customers may read it as it is.';
   return errors;
 }
 

@@ -20,7 +20,7 @@ export type Common = {
   now: string;
   /** A one-line confirmation after a redirect ("INC-7 updated."). */
   flash: string | null;
-  can: { publish: boolean; manage: boolean };
+  can: { publish: boolean; manage: boolean; link: boolean };
 };
 
 export type DashboardView = Common & {
@@ -37,6 +37,8 @@ export type DashboardView = Common & {
     flaggedAt: string | null;
     /** The escalation level reached (content/escalation.json), null without a matrix. */
     escalation: { level: number; name: string } | null;
+    /** Support tickets linked to it. */
+    tickets: number;
   }[];
   recent: { ref: string; title: string; severity: Severity; resolvedAt: string | null }[];
   /** P0/P1 postmortems past their 48 hours and not completed, oldest first. */
@@ -54,6 +56,8 @@ export type NewIncidentValues = {
   message: string;
   nextUpdateInMinutes: string;
   notify: 'auto' | 'yes' | 'no';
+  /** "Publish anyway" ticked: internals the guard finds in the text are published. */
+  acknowledgeWarnings: boolean;
   /** Chosen status per service slug; '' = not affected. */
   services: Record<string, string>;
 };
@@ -76,8 +80,11 @@ export type UpdateValues = {
   rootCause: string;
   postmortemUrl: string;
   notify: 'auto' | 'yes' | 'no';
+  acknowledgeWarnings: boolean;
   services: Record<string, string>;
 };
+
+export type TicketValues = { system: string; id: string; url: string };
 
 /** The incident's own fields as the details form shows them. */
 export type DetailsValues = { title: string; severity: string; impact: string; commander: string };
@@ -103,6 +110,8 @@ export type IncidentPageView = Common & {
   details: { values: DetailsValues; errors: FieldErrors };
   /** The postmortem and action items, with the follow-up forms' values and errors. */
   followUp: FollowUpView;
+  /** Support tickets linked to the incident (internal), and the form that links one. */
+  tickets: { list: { system: string; id: string; url: string; linkedBy: string; linkedAt: string }[]; values: TicketValues; errors: FieldErrors };
 };
 
 export type FollowUpValues = { url: string; completed: boolean; title: string; owner: string; dueAt: string };

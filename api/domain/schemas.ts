@@ -19,6 +19,8 @@ const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2000);
 const Minutes = z.number().int().min(1).max(30);
+/** Publish even though api/domain/leaks.ts found internals in the text (the 422 named them). */
+const AcknowledgeWarnings = z.boolean().optional().meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });
 
 export const ServiceChange = z.object({ slug: Slug, status: ServiceStatus }).strict();
 export type ServiceChange = z.infer<typeof ServiceChange>;
@@ -38,6 +40,7 @@ export const CreateIncidentInput = z
     notify: z.boolean().optional(),
     /** When the alert started; the declaration time when left out (MTTA and MTTR count from it). */
     detectedAt: z.iso.datetime({ offset: true }).optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
   })
   .strict()
   .meta({ id: 'CreateIncidentInput' });
@@ -53,6 +56,7 @@ export const PostUpdateInput = z
     rootCause: Text(5000).optional(),
     postmortemUrl: HttpUrl.optional(),
     notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
   })
   .strict()
   .meta({ id: 'PostUpdateInput' });
@@ -65,6 +69,7 @@ export const ReopenInput = z
     services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').optional(),
     nextUpdateInMinutes: Minutes.optional(),
     notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
   })
   .strict()
   .meta({ id: 'ReopenInput' });
@@ -79,14 +84,15 @@ export const PatchIncidentInput = z
     services: z.array(Slug).max(200),
     rootCause: Text(5000).nullable(),
     postmortemUrl: HttpUrl.nullable(),
+    acknowledgeWarnings: z.boolean(),
   })
   .partial()
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
+  .refine((patch) => Object.keys(patch).some((key) => key !== 'acknowledgeWarnings'), 'name at least one field to change')
   .meta({ id: 'PatchIncidentInput' });
 export type PatchIncidentInput = z.infer<typeof PatchIncidentInput>;
 
-export const PatchUpdateInput = z.object({ message: Markdown }).strict().meta({ id: 'PatchUpdateInput' });
+export const PatchUpdateInput = z.object({ message: Markdown, acknowledgeWarnings: AcknowledgeWarnings }).strict().meta({ id: 'PatchUpdateInput' });
 export type PatchUpdateInput = z.infer<typeof PatchUpdateInput>;
 
 export const IncidentListQuery = z.object({
@@ -115,6 +121,17 @@ export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: t
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
   .meta({ id: 'PatchServiceInput' });
 export type PatchServiceInput = z.infer<typeof PatchServiceInput>;
+
+/** A support ticket to link to an incident; internal, never published. */
+export const LinkTicketInput = z
+  .object({
+    system: Text(50).meta({ example: 'Zendesk' }),
+    id: Text(200).meta({ example: '48213' }),
+    url: HttpUrl.meta({ example: 'https://example.zendesk.com/agent/tickets/48213' }),
+  })
+  .strict()
+  .meta({ id: 'LinkTicketInput' });
+export type LinkTicketInput = z.infer<typeof LinkTicketInput>;
 
 /* ---------- what goes out ---------- */
 
@@ -187,6 +204,7 @@ export const CreateMaintenanceInput = z
     scheduledFor: Instant,
     scheduledUntil: Instant,
     notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
   })
   .strict()
   .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' })
@@ -194,7 +212,7 @@ export const CreateMaintenanceInput = z
 export type CreateMaintenanceInput = z.infer<typeof CreateMaintenanceInput>;
 
 export const PostMaintenanceUpdateInput = z
-  .object({ status: MaintenanceStatus.optional(), message: Markdown, notify: z.boolean().optional() })
+  .object({ status: MaintenanceStatus.optional(), message: Markdown, notify: z.boolean().optional(), acknowledgeWarnings: AcknowledgeWarnings })
   .strict()
   .meta({ id: 'PostMaintenanceUpdateInput' });
 export type PostMaintenanceUpdateInput = z.infer<typeof PostMaintenanceUpdateInput>;
@@ -223,3 +241,8 @@ export const Maintenance = z.object({
   updates: z.array(MaintenanceUpdate),
 }).meta({ id: 'Maintenance' });
 export type Maintenance = z.infer<typeof Maintenance>;
+
+/* ---------- tickets (internal) ---------- */
+
+export const Ticket = z.object({ system: z.string(), id: z.string(), url: z.string(), linkedBy: z.string(), linkedAt: Iso }).meta({ id: 'Ticket' });
+export type Ticket = z.infer<typeof Ticket>;

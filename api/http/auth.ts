@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { can } from '../auth/roles.ts';
+import { can, type Permission } from '../auth/roles.ts';
 import { authenticateBearer } from '../auth/tokens.ts';
 import type { Db } from '../db/client.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.ts';
@@ -63,6 +63,16 @@ export const isAdminPath = (rawPath: string): boolean => {
 };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LINK_TICKET = /^\/api\/admin\/incidents\/[^/]+\/tickets\/?$/;
+
+/**
+ * The permission an admin write needs: most writes publish; linking a support ticket to an
+ * incident is internal, so support tokens may do it (and no other write).
+ * @example writePermission('POST', '/api/admin/incidents/INC-4/tickets') // 'link'
+ */
+export function writePermission(method: string, rawPath: string): Permission {
+  return method.toUpperCase() === 'POST' && LINK_TICKET.test(canonicalPath(rawPath)) ? 'link' : 'publish';
+}
 
 /**
  * Every admin request carries `Authorization: Bearer <token>`, whatever its path spelling or
@@ -77,7 +87,8 @@ export function requireAdmin(deps: { db: Db; adminToken: string | undefined }): 
     if (!who) {
       throw new UnauthorizedError('[Auth] Send an admin token as "Authorization: Bearer <token>"; `npm run token -- create NAME` makes one.');
     }
-    if (!READ_METHODS.has(c.req.method.toUpperCase()) && !can(who.role, 'publish')) {
+    const needed = READ_METHODS.has(c.req.method.toUpperCase()) ? 'read' : writePermission(c.req.method, new URL(c.req.url).pathname);
+    if (!can(who.role, needed)) {
       throw new ForbiddenError(`[Auth] This token's role (${who.role}) reads but cannot publish; use a comms or admin token.`);
     }
     c.set('actor', who.actor);

@@ -44,6 +44,7 @@ const ERRORS = {
   409: 'Not allowed in the current state',
   413: 'Body over 64 KiB',
   415: 'The body is not sent as application/json',
+  422: 'Customers would read internal details (code `leaks_internals`); `fields` names each finding. Send again with `acknowledgeWarnings: true` to publish it as it is',
 } as const;
 
 /** The error answers a route can give, each with the one error shape. */
@@ -55,6 +56,9 @@ export const errors = <const C extends keyof typeof ERRORS>(...codes: C[]) => {
 
 /** What every admin route that writes can answer besides its success. */
 export const writeErrors = () => errors(400, 401, 403, 404, 409, 413, 415);
+
+/** What an admin route that publishes text to customers can answer besides its success. */
+export const publishErrors = () => ({ ...writeErrors(), ...errors(422) });
 
 /** A required JSON request body: required, so the validator (and its 415) always runs. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } }) as const;

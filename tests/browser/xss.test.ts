@@ -38,9 +38,11 @@ const plan = {
     impact: at(i + 1),
     message: at(i + 2),
     services: [{ slug: SLUGS[i % SLUGS.length], status: plan.status(i) === 'resolved' ? 'operational' : 'degraded_performance' }],
+    // Payloads are hostile, not internal; some look like blanks or hosts to the leak guard.
+    acknowledgeWarnings: true,
   }),
-  batchedUpdate: (k: number) => ({ status: 'mitigating', message: P.slice(10 * k, 10 * k + 10).join('\n\n') }),
-  resolution: (i: number) => ({ status: 'resolved', message: at(i + 3), rootCause: at(i + 4) }),
+  batchedUpdate: (k: number) => ({ status: 'mitigating', message: P.slice(10 * k, 10 * k + 10).join('\n\n'), acknowledgeWarnings: true }),
+  resolution: (i: number) => ({ status: 'resolved', message: at(i + 3), rootCause: at(i + 4), acknowledgeWarnings: true }),
 };
 const BATCHED = Array.from({ length: 10 }, (_, k) => k); // INC-1 … INC-10
 const RESOLVED = Array.from({ length: 10 }, (_, k) => 10 + k); // INC-11 … INC-20

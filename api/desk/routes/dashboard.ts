@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { loadIncidents } from '../../db/incidents.ts';
 import { loadMaintenances } from '../../db/maintenance.ts';
 import { loadPostmortemsOutstanding } from '../../db/plan.ts';
+import { countTickets } from '../../db/tickets.ts';
 import { countdown } from '../../domain/freshness-alerts.ts';
 import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../domain/incident.ts';
 import { escalationLevelDue } from '../../domain/escalation.ts';
@@ -27,6 +28,7 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
       loadMaintenances(deps.db, { state: 'active', limit: 20 }),
       loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
     ]);
+    const tickets = await countTickets(deps.db, open.map((r) => r.id));
     return renderDesk(c, deps, {
       ...common(c, deps),
       page: 'dashboard',
@@ -43,6 +45,7 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
           countdown: countdown(new Date(i.nextUpdateDueAt as string), now),
           flaggedAt: flags.get(open[n]?.id ?? 0)?.flaggedAt ?? null,
           escalation: levelOf(i),
+          tickets: tickets.get(open[n]?.id ?? 0) ?? 0,
         }))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import { idFromRef } from '../../domain/refs.ts';
+import { acknowledgedIn } from '../forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
 import { attempt, parseForm } from '../validate.ts';
@@ -48,7 +49,7 @@ export const deskEditUpdateRoutes = (deps: AppDeps) => {
       if (isPreview(body)) return show(c, incident, update, message, {}, true);
       const checked = parseForm(PatchUpdateInput, { message });
       if (!checked.ok) return show(c, incident, update, message, checked.errors, false);
-      const edited = await attempt(() => editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, checked.input.message));
+      const edited = await attempt(() => editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, checked.input.message, { acknowledgeWarnings: acknowledgedIn(body) }));
       if (!edited.ok) return show(c, incident, update, message, edited.errors, false);
       return c.redirect(`/admin/incidents/${incident.ref}?done=edited`, 303);
     });

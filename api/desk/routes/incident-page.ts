@@ -4,6 +4,7 @@ import { postmortemDueAt } from '../../domain/incident.ts';
 import { idFromRef } from '../../domain/refs.ts';
 import type { Incident } from '../../domain/schemas.ts';
 import { listNotices } from '../../freshness/store.ts';
+import { listTickets } from '../../db/tickets.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { renderMarkdown } from '../../markdown.ts';
 import { previewMessage, readUpdate, updateValues } from '../forms.ts';
@@ -25,6 +26,7 @@ export type IncidentForms = {
   reopen?: IncidentPageView['reopen'];
   details?: IncidentPageView['details'];
   followUp?: { values: FollowUpValues; errors: FieldErrors };
+  tickets?: Omit<IncidentPageView['tickets'], 'list'>;
 };
 
 /** The update form as first shown: the chosen template with what is already known filled in. */
@@ -54,7 +56,8 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
   const notices = await listNotices(deps.db, idFromRef('incident', incident.ref));
   const reopen = forms.reopen ?? { values: { status: 'investigating', message: '' }, errors: {} };
   const details = forms.details ?? { values: detailsOf(incident), errors: {} };
-  const failed = [errors, reopen.errors, details.errors].some((e) => Object.keys(e).length > 0);
+  const tickets = forms.tickets ?? { values: { system: '', id: '', url: '' }, errors: {} };
+  const failed = [errors, reopen.errors, details.errors, tickets.errors].some((e) => Object.keys(e).length > 0);
   return renderDesk(
     c,
     deps,
@@ -76,6 +79,7 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
       reopen,
       details,
       followUp: await followUpOf(deps, incident, forms.followUp),
+      tickets: { ...tickets, list: await listTickets(deps.db, idFromRef('incident', incident.ref)) },
     },
     failed || Object.keys(forms.followUp?.errors ?? {}).length > 0 ? 400 : 200,
   );

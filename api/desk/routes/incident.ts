@@ -3,7 +3,7 @@ import { postIncidentUpdate, readIncident, reopen } from '../../commands/inciden
 import { idFromRef } from '../../domain/refs.ts';
 import { ReopenInput } from '../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { readUpdate, toUpdateInput } from '../forms.ts';
+import { acknowledgedIn, readUpdate, toUpdateInput } from '../forms.ts';
 import { formBody } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import { freshUpdate, showIncident, type Mode } from './incident-page.ts';
@@ -49,7 +49,7 @@ export const deskIncidentUpdateRoutes = (deps: AppDeps) =>
         const incident = await readIncident(deps, id);
         return showIncident(c, deps, incident, { mode: 'update', values: freshUpdate(c, deps, incident, 'update'), reopen: { values: typed, errors } });
       };
-      const checked = parseForm(ReopenInput, { status: typed.status || undefined, message: typed.message }, { message: 'Say why the incident is reopened: customers read this message.' });
+      const checked = parseForm(ReopenInput, { status: typed.status || undefined, message: typed.message, acknowledgeWarnings: acknowledgedIn(body) || undefined }, { message: 'Say why the incident is reopened: customers read this message.' });
       if (!checked.ok) return refuse(checked.errors);
       const reopened = await attempt(() => reopen(actingUser(c, deps), id, checked.input));
       if (!reopened.ok) return refuse(reopened.errors);

@@ -3,7 +3,7 @@ import { as } from '../../../commands/context.ts';
 import { declareIncident } from '../../../commands/incidents.ts';
 import { CreateIncidentInput, Incident } from '../../../domain/schemas.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
 
 const declare = defineRoute({
   method: 'post',
@@ -12,7 +12,7 @@ const declare = defineRoute({
   request: { body: jsonBody(CreateIncidentInput) },
   responses: {
     201: { ...json('Declared', Incident), headers: z.object({ Location: z.string().meta({ example: '/api/admin/incidents/INC-42' }) }) },
-    ...writeErrors(),
+    ...publishErrors(),
   },
 });
 

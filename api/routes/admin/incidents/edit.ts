@@ -4,7 +4,7 @@ import { editIncident, editUpdate } from '../../../commands/incidents.ts';
 import { Incident, PatchIncidentInput, PatchUpdateInput } from '../../../domain/schemas.ts';
 import { NotFoundError } from '../../../errors.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, idParam, IncidentRefParam, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, idParam, IncidentRefParam, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
 
 const UpdateId = z.coerce.number().int().positive();
@@ -14,7 +14,7 @@ const editFields = defineRoute({
   path: '/{ref}',
   summary: "Edit an incident's fields (audited)",
   request: { params: IncidentRefParam, body: jsonBody(PatchIncidentInput) },
-  responses: { 200: json('Edited', Incident), ...writeErrors() },
+  responses: { 200: json('Edited', Incident), ...publishErrors() },
 });
 
 const editMessage = defineRoute({
@@ -22,7 +22,7 @@ const editMessage = defineRoute({
   path: '/{ref}/updates/{updateId}',
   summary: "Correct an update's message (shown as edited, audited)",
   request: { params: IncidentRefParam.extend(idParam('updateId').shape), body: jsonBody(PatchUpdateInput) },
-  responses: { 200: json('Edited', Incident), ...writeErrors() },
+  responses: { 200: json('Edited', Incident), ...publishErrors() },
 });
 
 /**
@@ -40,5 +40,6 @@ export const editIncidentRoute = (deps: AppDeps) =>
       const updateId = UpdateId.safeParse(params.updateId);
       if (!updateId.success) throw new NotFoundError(`[Incidents] No update "${params.updateId}".`);
       const incidentId = idFromRef('incident', params.ref);
-      return c.json(await editUpdate(as(deps, c.get('actor')), incidentId, updateId.data, c.req.valid('json').message), 200);
+      const { message, acknowledgeWarnings } = c.req.valid('json');
+      return c.json(await editUpdate(as(deps, c.get('actor')), incidentId, updateId.data, message, { acknowledgeWarnings }), 200);
     });

@@ -5,6 +5,7 @@ import { declareIncidentRoute } from './create.ts';
 import { editIncidentRoute } from './edit.ts';
 import { incidentFollowUpRoutes } from './follow-up.ts';
 import { listIncidentsRoute } from './list.ts';
+import { ticketRoutes } from './tickets.ts';
 import { postIncidentUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/incidents. */
@@ -15,4 +16,5 @@ export const adminIncidentRoutes = (deps: AppDeps) =>
     .route('/', postIncidentUpdateRoute(deps))
     .route('/', editIncidentRoute(deps))
     .route('/', acknowledgeIncidentRoute(deps))
-    .route('/', incidentFollowUpRoutes(deps));
+    .route('/', incidentFollowUpRoutes(deps))
+    .route('/', ticketRoutes(deps));

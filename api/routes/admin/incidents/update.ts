@@ -2,7 +2,7 @@ import { as } from '../../../commands/context.ts';
 import { postIncidentUpdate, reopen } from '../../../commands/incidents.ts';
 import { Incident, PostUpdateInput, ReopenInput } from '../../../domain/schemas.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, IncidentRefParam, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, IncidentRefParam, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
 
 const post = defineRoute({
@@ -10,7 +10,7 @@ const post = defineRoute({
   path: '/{ref}/updates',
   summary: 'Post the next update (409 once resolved)',
   request: { params: IncidentRefParam, body: jsonBody(PostUpdateInput) },
-  responses: { 201: json('Posted', Incident), ...writeErrors() },
+  responses: { 201: json('Posted', Incident), ...publishErrors() },
 });
 
 const reopenRoute = defineRoute({
@@ -18,7 +18,7 @@ const reopenRoute = defineRoute({
   path: '/{ref}/reopen',
   summary: 'Reopen a resolved incident',
   request: { params: IncidentRefParam, body: jsonBody(ReopenInput) },
-  responses: { 201: json('Reopened', Incident), ...writeErrors() },
+  responses: { 201: json('Reopened', Incident), ...publishErrors() },
 });
 
 /**

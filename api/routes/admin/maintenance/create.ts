@@ -3,7 +3,7 @@ import { as } from '../../../commands/context.ts';
 import { scheduleMaintenance } from '../../../commands/maintenance.ts';
 import { CreateMaintenanceInput, Maintenance } from '../../../domain/schemas.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, json, jsonBody, writeErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
 
 const schedule = defineRoute({
   method: 'post',
@@ -12,7 +12,7 @@ const schedule = defineRoute({
   request: { body: jsonBody(CreateMaintenanceInput) },
   responses: {
     201: { ...json('Scheduled', Maintenance), headers: z.object({ Location: z.string().meta({ example: '/api/admin/maintenance/MNT-7' }) }) },
-    ...writeErrors(),
+    ...publishErrors(),
   },
 });
 

@@ -2,7 +2,7 @@ import { as } from '../../../commands/context.ts';
 import { postMaintenanceUpdate } from '../../../commands/maintenance.ts';
 import { Maintenance, PostMaintenanceUpdateInput } from '../../../domain/schemas.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, json, jsonBody, MaintenanceRefParam, writeErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, json, jsonBody, MaintenanceRefParam, publishErrors } from '../../../http/openapi.ts';
 import { idFromRef } from '../../../domain/refs.ts';
 
 const post = defineRoute({
@@ -10,7 +10,7 @@ const post = defineRoute({
   path: '/{ref}/updates',
   summary: 'Post an update; status in_progress starts the window, completed ends it (409 once completed)',
   request: { params: MaintenanceRefParam, body: jsonBody(PostMaintenanceUpdateInput) },
-  responses: { 201: json('Posted', Maintenance), ...writeErrors() },
+  responses: { 201: json('Posted', Maintenance), ...publishErrors() },
 });
 
 /**
