@@ -8,6 +8,8 @@ import { makeDesk, type Desk } from '../support/desk.ts';
 
 /** Writes every signed-in user may make, about their own session or password. */
 const OWN_WRITES = ['/admin/sign-in', '/admin/sign-out', '/admin/account'];
+/** Internal writes support staff may make (permission `link`; tests/desk/tickets.test.ts). */
+const SUPPORT_WRITES = ['/admin/incidents/INC-1/tickets'];
 const ADMIN_ONLY_PAGES = ['/admin/tokens', '/admin/users'];
 const READ_PAGES = ['/admin', '/admin/audit', '/admin/audit?ref=INC-1', '/admin/services', '/admin/incidents/INC-1', '/admin/incidents/INC-1/resolve', '/admin/account'];
 
@@ -28,8 +30,9 @@ const deskWrites = () =>
 const writesMade = async () => Number((await d.db.execute('SELECT count(*) AS n FROM audit_log')).rows[0]?.n);
 
 describe('a support user', () => {
-  it('is refused (403) on every desk write route but their own session and password', async () => {
-    const writes = deskWrites().filter((path) => !OWN_WRITES.includes(path));
+  it('is refused (403) on every desk write route but their own session and password, and linking tickets', async () => {
+    expect(deskWrites()).toEqual(expect.arrayContaining(SUPPORT_WRITES));
+    const writes = deskWrites().filter((path) => !OWN_WRITES.includes(path) && !SUPPORT_WRITES.includes(path));
     // Not vacuous: the list holds writes of every kind.
     expect(writes).toEqual(expect.arrayContaining(['/admin/incidents/new', '/admin/incidents/INC-1/updates', '/admin/services/api', '/admin/preview', '/admin/users/1/disable', '/admin/tokens']));
     const { cookie, csrf } = await d.signIn('support@example.test');
