@@ -19,6 +19,8 @@ import { deskErrorPage } from './desk/errors.ts';
 import { isDeskPath, requireDesk } from './desk/guard.ts';
 import { deskRoutes } from './desk/index.ts';
 import { mountSubscriptions } from './subscribers/index.ts';
+import { publicSearchRoutes } from './routes/search.ts';
+import { shortLinkRoutes } from './routes/short-links.ts';
 
 /**
  * Builds Herald's HTTP app from explicit dependencies (assembled by api/herald.ts): the admin
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', freshnessRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/', deskRoutes(deps));
+  app.route('/', publicSearchRoutes(deps));
+  app.route('/', shortLinkRoutes());
   app.route('/', openapiRoute(app));
 
   // Everything public is a published file, answered from memory: no database on this path.

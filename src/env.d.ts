@@ -17,5 +17,7 @@ declare namespace App {
     subscription?: import('../api/subscribers/schema.ts').SubscriptionView;
     /** Set on the desk pages (src/pages/admin/*.astro), rendered per request. */
     admin?: import('../api/desk/views.ts').AdminLocals;
+    /** Set on the public search page (src/pages/search.astro), rendered per request. */
+    search?: import('../api/publish/search-view.ts').SearchView;
   }
 }

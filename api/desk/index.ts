@@ -13,6 +13,7 @@ import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
 import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
+import { deskSearchRoutes } from './routes/search.ts';
 import { deskSignInRoutes } from './routes/sign-in.ts';
 import { deskTicketRoutes } from './routes/tickets.ts';
 import { deskTokenRoutes } from './routes/tokens.ts';
@@ -46,4 +47,4 @@ export const deskRoutes = (deps: AppDeps) =>
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
     .route('/', permissionGroup('link', deskTicketRoutes(deps)))
     // Every role; the account page is each user's own password.
-    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));
+    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskSearchRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));

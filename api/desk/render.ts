@@ -20,6 +20,7 @@ const PAGE_PATH: Record<AdminLocals['page'], string> = {
   tokens: '/admin/tokens',
   users: '/admin/users',
   error: '/admin/error',
+  search: '/admin/search',
 };
 
 /** Fixed confirmations, chosen by a code in the redirect so no page text comes from a URL. */

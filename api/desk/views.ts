@@ -7,6 +7,7 @@ import type { AuditRecord } from '../db/audit.ts';
 import type { ActionItem } from '../domain/plan.ts';
 import type { PlanReport } from '../domain/plan-report.ts';
 import type { Incident } from '../domain/schemas.ts';
+import type { SearchView } from '../publish/search-view.ts';
 import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
 
 export type DeskUser = { email: string; name: string | null; role: Role };
@@ -168,7 +169,11 @@ export type AdminLocals =
   | UsersView
   | SignInView
   | ErrorView
-  | ReportsView;
+  | ReportsView
+  | SearchPageView;
+
+/** The desk's search over every incident (api/desk/routes/search.ts). */
+export type SearchPageView = Common & { page: 'search'; search: SearchView; services: ServiceOption[] };
 
 /**
  * A desk error as a page (api/desk/errors.ts): what happened, and a way on — sign-in when the
