@@ -99,14 +99,15 @@ export function requireAdmin(deps: { db: Db; adminToken: string | undefined }): 
 
 /**
  * The second lock, on the /api/admin route groups themselves: whatever reaches an admin
- * handler was authenticated (a role is set) and, to write, may publish. The front check in
+ * handler was authenticated (a role is set) and, to write, may publish (or, for a ticket link,
+ * may link). The front check in
  * `requireAdmin` decides by path spelling; this one holds even if that ever misjudges one.
  */
 export function requireAdminRole(): MiddlewareHandler<HeraldEnv> {
   return async (c, next) => {
     const role = c.get('role');
     if (!role) throw new UnauthorizedError('[Auth] Send an admin token as "Authorization: Bearer <token>".');
-    if (!READ_METHODS.has(c.req.method.toUpperCase()) && !can(role, 'publish')) {
+    if (!READ_METHODS.has(c.req.method.toUpperCase()) && !can(role, writePermission(c.req.method, new URL(c.req.url).pathname))) {
       throw new ForbiddenError(`[Auth] This token's role (${role}) reads but cannot publish; use a comms or admin token.`);
     }
     return next();
