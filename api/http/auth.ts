@@ -70,7 +70,7 @@ const LINK_TICKET = /^\/api\/admin\/incidents\/[^/]+\/tickets\/?$/;
  * incident is internal, so support tokens may do it (and no other write).
  * @example writePermission('POST', '/api/admin/incidents/INC-4/tickets') // 'link'
  */
-export function writePermission(method: string, rawPath: string): Permission {
+function writePermission(method: string, rawPath: string): Permission {
   return method.toUpperCase() === 'POST' && LINK_TICKET.test(canonicalPath(rawPath)) ? 'link' : 'publish';
 }
 

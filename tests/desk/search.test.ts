@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, type Desk } from './support/desk.ts';
+import { makeDesk, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let cookie: string;

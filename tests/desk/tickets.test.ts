@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { makeDesk, textOf, type Desk } from './support/desk.ts';
+import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
 let s: { cookie: string; csrf: string };
