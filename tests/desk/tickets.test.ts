@@ -24,7 +24,7 @@ it('lets support staff link a ticket from the incident page, and the dashboard c
   expect(after).toContain('Linear SUP-77 — linked by user:support@example.test');
   const dashboard = await (await d.get('/admin', s.cookie)).text();
   expect(dashboard).toContain('<th scope="col">Tickets</th>');
-  expect(dashboard).toMatch(/INC-1: Elevated API error rates<\/a><\/td>(?:\s*<td>[^<]*<\/td>){3}\s*<td>1<\/td>/);
+  expect(dashboard).toMatch(/INC-1: Elevated API error rates<\/a><\/td>(?:\s*<td>[^<]*<\/td>){4}\s*<td>1<\/td>/);
 });
 
 it('names a bad field beside it and keeps what was typed', async () => {

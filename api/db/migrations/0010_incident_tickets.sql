@@ -1,5 +1,5 @@
 -- Support tickets (Jira, Linear, Zendesk, …) linked to an incident. Internal only: never in the
--- snapshot, feeds or public JSON. Numbered 0010 so that the 0007–0009 other branches add land first.
+-- snapshot, feeds or public JSON.
 CREATE TABLE incident_tickets (
   id INTEGER PRIMARY KEY,
   incident_id INTEGER NOT NULL REFERENCES incidents(id),
