@@ -53,7 +53,10 @@ runCli(async () => {
     const n = String(i + 1).padStart(3, '0');
     await createService(ctx, { slug: `service-${n}`, name: `Service ${n}`, description: `Seeded service ${n}.`, group: groups[i % groups.length] ?? null, status: 'operational' });
   }
-  const slugs = (await listServices(db)).map((s) => s.slug).slice(0, Math.max(serviceCount, 1));
+  const catalogue = (await listServices(db)).slice(0, Math.max(serviceCount, 1));
+  const slugs = catalogue.map((s) => s.slug);
+  // Titles name services as customers read them, not by slug (a slug reads like a host name).
+  const nameOf = new Map(catalogue.map((s) => [s.slug, s.name]));
 
   const next = random(incidents * 7919 + serviceCount);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
@@ -62,7 +65,7 @@ runCli(async () => {
   for (let i = 0; i < incidents; i++) {
     clock.set(new Date(start.getTime() + i * step + next() * step * 0.5));
     const affected = [...new Set([pick(slugs), ...(next() < 0.3 ? [pick(slugs)] : [])])];
-    const title = `${pick(WHAT)} on ${affected.join(' and ')}`;
+    const title = `${pick(WHAT)} on ${affected.map((slug) => nameOf.get(slug) ?? slug).join(' and ')}`;
     const { ref } = await declareIncident(ctx, {
       title,
       severity: pick(SEVERITIES),
