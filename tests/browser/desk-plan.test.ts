@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
@@ -28,11 +28,6 @@ afterAll(async () => {
   await server?.stop();
   removeDir(dir);
 });
-
-const expectAccessible = async (page: Page) => {
-  const violations = await runAxe(page);
-  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
-};
 
 describe('the plan on the desk, without JavaScript', () => {
   it('acknowledges an incident with a plain form post; the incident and reports pages pass axe', async () => {

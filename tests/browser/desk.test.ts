@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
@@ -34,11 +34,6 @@ afterAll(async () => {
   await server?.stop();
   removeDir(dir);
 });
-
-const expectAccessible = async (page: Page) => {
-  const violations = await runAxe(page);
-  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
-};
 
 const publicText = async (page: Page, ref: string) => {
   const response = await page.context().request.get(`${server.url}/incidents/${ref}`);

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
@@ -34,11 +34,6 @@ afterAll(async () => {
   await server?.stop();
   removeDir(dir);
 });
-
-const expectAccessible = async (page: Page) => {
-  const violations = await runAxe(page);
-  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
-};
 
 it('finds published incidents on the public site without JavaScript, at a URL to share, and passes axe', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './server.ts';
 
 /** Debian's Chromium; `npx playwright install` has nothing to download here. */
@@ -135,4 +136,10 @@ export function formatViolations(violations: readonly AxeViolation[]): string {
       ].join('\n'),
     )
     .join('\n\n');
+}
+
+/** Fails with every axe violation on the page, described, when there is any. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await runAxe(page);
+  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
 }
