@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
@@ -33,11 +33,7 @@ describe('the plan on the desk, without JavaScript', () => {
   it('acknowledges an incident with a plain form post; the incident and reports pages pass axe', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sign-in`);
-    await page.getByLabel('Email').fill('comms@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    await signInAs(page, server.url, 'comms@example.test', PASSWORD);
     await page.goto(`${server.url}/admin/incidents/new`);
     await page.getByLabel('Title').fill('Webhooks delayed');
     await page.getByLabel('Severity').selectOption('P1');

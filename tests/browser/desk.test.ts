@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
@@ -121,11 +121,7 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
   it('shows an admin the token and user pages, accessibly, and a created token once', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sign-in`);
-    await page.getByLabel('Email').fill('admin@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    await signInAs(page, server.url, 'admin@example.test', PASSWORD);
     await page.getByRole('link', { name: 'API tokens' }).click();
     await page.getByLabel('Name').fill('deploy-bot');
     await page.getByRole('button', { name: 'Create token' }).click();
@@ -197,11 +193,7 @@ describe('the comms lead without JavaScript', () => {
   it('previews and declares with plain form posts', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sign-in`);
-    await page.getByLabel('Email').fill('comms@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    await signInAs(page, server.url, 'comms@example.test', PASSWORD);
     await page.goto(`${server.url}/admin/incidents/new`);
     await page.getByLabel('Title').fill('Webhooks delayed');
     await page.getByLabel('Severity').selectOption('P2');
@@ -221,11 +213,7 @@ describe('errors, without JavaScript', () => {
   it('a refused form comes back with the error beside its field, and a missing incident is a desk page; both pass axe', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sign-in`);
-    await page.getByLabel('Email').fill('comms@example.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/admin`);
+    await signInAs(page, server.url, 'comms@example.test', PASSWORD);
 
     await page.goto(`${server.url}/admin/incidents/new`);
     await page.getByLabel('Title').fill('   ');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
@@ -58,11 +58,7 @@ it('finds published incidents on the public site without JavaScript, at a URL to
 it('finds any incident on the desk, the commander included, and passes axe', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${server.url}/admin/sign-in`);
-  await page.getByLabel('Email').fill('support@example.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${server.url}/admin`);
+  await signInAs(page, server.url, 'support@example.test', PASSWORD);
   await page.getByRole('navigation', { name: 'Desk' }).getByRole('link', { name: 'Search', exact: true }).click();
   await page.waitForURL('**/admin/search');
   await page.getByLabel('Words').fill('Sam Lee');
