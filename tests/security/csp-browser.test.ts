@@ -130,8 +130,9 @@ describe('the desk under its CSP', () => {
       expect(first).toBeTruthy();
 
       await page.goto(`${server.url}/admin/incidents/new`);
-      await page.getByLabel('Title').fill('Search is slow');
-      await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('Search is slow');
+      // The customer-facing template does not repeat the title: the live preview follows the message.
+      await page.getByLabel('Message (markdown)').fill('Search is _slow_.');
+      await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('Search is <em>slow</em>.');
 
       await page.goto(`${server.url}/admin/incidents/${ref}`);
       await page.waitForTimeout(200);
