@@ -115,16 +115,10 @@ export async function followUpPass(deps: FollowUpDeps, now: Date): Promise<Follo
     if (!(await leasePlanDelivery(deps.db, p.id, now, LEASE_MS))) continue;
     const ref = makeRef('incident', o.id);
     const message = composePostmortemNotice({ ref, title: o.title, severity: o.severity, commander: o.commander, dueAt: postmortemDueAt(o.severity, o.resolvedAt) as string, deskUrl: `${deps.site.publicUrl}/admin/incidents/${ref}` });
-    try {
-      await deliver(deps.deliverers, p.channel, p.target, { ...message, noticeId: p.notice.id }, `postmortem.${domain}`);
-      await finishPlanDelivery(deps.db, p.id, { sentAt: deps.now() });
-      report.delivered += 1;
-    } catch (error) {
-      const giveUp = p.attempts + 1 >= MAX_ATTEMPTS;
-      await finishPlanDelivery(deps.db, p.id, { error: (error as Error).message, giveUp });
-      report.failed += 1;
-      deps.log.error(`[Postmortem] Notice for ${ref} to ${p.channel} failed${giveUp ? ', giving up' : ', will retry'}: ${(error as Error).message}`);
-    }
+    const channel = p.channel;
+    await sendRecorded(deps, p, report, `[Postmortem] Notice for ${ref}`, () =>
+      deliver(deps.deliverers, channel, p.target, { ...message, noticeId: p.notice.id }, `postmortem.${domain}`),
+    );
   }
   return report;
 }
@@ -144,15 +138,29 @@ async function deliverEscalation(
   const ref = makeRef('incident', o.id);
   const deskUrl = `${deps.site.publicUrl}/admin/incidents/${ref}`;
   const message = composeEscalationNotice({ ref, title: o.title, severity: o.severity, commander: o.commander, level: who.level, levelName: who.name, responseMinutes: who.responseMinutes, unresolvedMs: Date.parse(p.notice.createdAt) - Date.parse(o.detectedAt), deskUrl });
+  await sendRecorded(deps, p, report, `[Escalation] Level ${who.level} for ${ref}`, () =>
+    p.channel === 'pagerduty'
+      ? sendPagerDuty(deps.deliverers, p.target, `herald-${ref}-level-${who.level}`, message.subject.replace('[Herald] ', ''), o.severity, deskUrl)
+      : deliver(deps.deliverers, p.channel, p.target, { ...message, noticeId: p.notice.id }, `escalation.${domain}`),
+  );
+}
+
+/** Sends one leased delivery and records how it went: sent, to retry, or given up after MAX_ATTEMPTS. */
+async function sendRecorded(
+  deps: FollowUpDeps,
+  p: Awaited<ReturnType<typeof pendingPlanDeliveries>>[number],
+  report: FollowUpReport,
+  what: string,
+  send: () => Promise<unknown>,
+): Promise<void> {
   try {
-    if (p.channel === 'pagerduty') await sendPagerDuty(deps.deliverers, p.target, `herald-${ref}-level-${who.level}`, message.subject.replace('[Herald] ', ''), o.severity, deskUrl);
-    else await deliver(deps.deliverers, p.channel, p.target, { ...message, noticeId: p.notice.id }, `escalation.${domain}`);
+    await send();
     await finishPlanDelivery(deps.db, p.id, { sentAt: deps.now() });
     report.delivered += 1;
   } catch (error) {
     const giveUp = p.attempts + 1 >= MAX_ATTEMPTS;
     await finishPlanDelivery(deps.db, p.id, { error: (error as Error).message, giveUp });
     report.failed += 1;
-    deps.log.error(`[Escalation] Level ${who.level} for ${ref} to ${p.channel} failed${giveUp ? ', giving up' : ', will retry'}: ${(error as Error).message}`);
+    deps.log.error(`${what} to ${p.channel} failed${giveUp ? ', giving up' : ', will retry'}: ${(error as Error).message}`);
   }
 }

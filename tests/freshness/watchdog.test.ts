@@ -1,48 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createUser } from '../../api/auth/users.ts';
-import { createWatchdog } from '../../api/freshness/watchdog.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listNotices } from '../../api/freshness/store.ts';
 import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
-import { startSmtpSink, startWebhookSink } from '../support/sinks.ts';
+import { PUBLIC_URL } from '../support/app.ts';
+import { watchdogBench } from '../support/watchdog.ts';
 
 const MIN = 60_000;
 const policy = { repeatMinutes: 15, maxEscalations: 3 };
 
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
-let hook: Awaited<ReturnType<typeof startWebhookSink>>;
-let mailer: Mailer;
-let t: TestApp;
-
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  hook = await startWebhookSink();
-  mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
+const bench = watchdogBench(policy);
+const { watchdog } = bench;
+let smtp: typeof bench.smtp;
+let hook: typeof bench.hook;
+let mailer: typeof bench.mailer;
+let t: typeof bench.t;
+beforeEach(() => {
+  ({ smtp, hook, mailer, t } = bench);
 });
-afterAll(async () => {
-  mailer.close();
-  await smtp.close();
-  await hook.close();
-});
-beforeEach(async () => {
-  smtp.mails.length = 0;
-  hook.bodies.length = 0;
-  t = await makeTestApp({ start: '2026-03-10T12:00:00.000Z' });
-  await createUser(t.db, { email: 'comms@example.test', role: 'comms', password: 'correct horse battery' }, t.clock.now());
-  await createUser(t.db, { email: 'ic@example.test', name: 'Sam Lee', role: 'support', password: 'correct horse battery' }, t.clock.now());
-});
-
-const watchdog = (m: Mailer = mailer) =>
-  createWatchdog({
-    db: t.db,
-    clock: t.clock,
-    site: { publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 },
-    policy,
-    deliverers: { mailer: m, webhookUrl: hook.url },
-    publisher: t.publisher,
-    log: { info() {}, warn() {}, error() {} },
-  });
 
 const declare = async (overrides = {}) => {
   const res = await t.call('POST', '/api/admin/incidents', makeIncident({ commander: 'Sam Lee', ...overrides }));
