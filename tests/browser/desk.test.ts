@@ -139,7 +139,9 @@ describe('the comms lead with the keyboard only', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/admin/sign-in`);
-    await page.keyboard.type('comms@example.test'); // the email field has focus
+    // The email field takes focus by itself; typing before it has would type into nothing.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await page.keyboard.type('comms@example.test');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
