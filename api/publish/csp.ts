@@ -40,8 +40,8 @@ export function policyOf(html: string): string {
 }
 
 /**
- * The headers a page is served with: its policy, plus, unless it may be framed (public pages,
- * for a future embed), `frame-ancestors 'none'`; and how much of its URL other sites learn.
+ * The headers a page is served with: its policy, plus, unless it may be framed (only /embed,
+ * made for other sites to frame), `frame-ancestors 'none'`; and how much of its URL other sites learn.
  */
 export function pageSecurityHeaders(html: string, options: { framing: boolean; referrer: string }): Record<string, string> {
   const policy = policyOf(html).replace(/;\s*$/, '');

@@ -12,14 +12,15 @@
 import type { LoggedChange } from '../db/publish.ts';
 
 /**
- * A unit of rendering: `home`, `history`, `json`, `feed`, `404`, `incident:42`,
- * `maintenance:7`, `service:3` (its page and feed), `month:3:2026-11` (every page of that
+ * A unit of rendering: `home`, `history`, `json`, `feed`, `embeds` (the page badge, /embed
+ * and the widget), `404`, `incident:42`,
+ * `maintenance:7`, `service:3` (its page, feed and badge), `month:3:2026-11` (every page of that
  * month of service 3's history; service 0 is the whole site's), `month:3:2026-11:42` (the
  * page of that month listing incident 42 — every page when the month gained or lost one).
  */
 export type Target = string;
 
-export const ALWAYS: readonly Target[] = ['home', 'history', 'json', 'feed'];
+export const ALWAYS: readonly Target[] = ['home', 'history', 'json', 'feed', 'embeds'];
 
 export type Placement = { id: number; month: string; open: boolean; serviceIds: number[] };
 
@@ -39,7 +40,7 @@ export type PlanInput = {
 /**
  * The targets of an incremental publish.
  * @example planTargets({ changes: [{ seq: 9, entity: 'incident', id: 4, serviceId: null }], requested: [], placements: [{ id: 4, month: '2026-11', open: false, serviceIds: [2] }], openIncidents: [], liveMaintenances: [], serviceIds: [1, 2], overallChanged: false })
- * // Set { 'home', 'history', 'json', 'feed', 'incident:4', 'month:0:2026-11:4', 'service:2', 'month:2:2026-11:4' }
+ * // Set { 'home', 'history', 'json', 'feed', 'embeds', 'incident:4', 'month:0:2026-11:4', 'service:2', 'month:2:2026-11:4' }
  */
 export function planTargets(input: PlanInput): Set<Target> {
   const targets = new Set<Target>(ALWAYS);

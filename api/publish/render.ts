@@ -8,11 +8,14 @@ import { loadMaintenances } from '../db/maintenance.ts';
 import { historyMonths, incidentsInMonth, monthCount, newestIncidentSummaries, newestUpdateRefs, rankInMonth, type HistoryMonth } from '../db/publish.ts';
 import type { IncidentRecord } from '../domain/incident.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
+import { BADGE_PATH, overallBadge, serviceBadge, serviceBadgePath } from './badge.ts';
+import { EMBED_PATH, renderEmbed } from './embed.ts';
 import { MAX_ITEMS as FEED_ITEMS, renderFeed } from './feed.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './plan.ts';
 import { statuspageDocuments } from './statuspage.ts';
+import { WIDGET_PATH, WIDGET_SCRIPT } from './widget.ts';
 
 export type PageRenderer = (path: string, model: SiteModel, extra?: Record<string, unknown>) => Promise<string>;
 
@@ -70,6 +73,10 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     else if (kind === '404') await page('/404', undefined, '/404.html');
     else if (kind === 'json') {
       for (const [path, doc] of Object.entries(statuspageDocuments(ctx.model))) files.set(path, JSON.stringify(doc));
+    } else if (kind === 'embeds') {
+      files.set(BADGE_PATH, overallBadge(ctx.model));
+      files.set(EMBED_PATH, renderEmbed(ctx.model));
+      files.set(WIDGET_PATH, WIDGET_SCRIPT);
     } else if (kind === 'feed') {
       const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
       const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
@@ -97,6 +104,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       const feedIncidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
       const feedPath = `/services/${service.slug}/feed.xml`;
       files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
+      files.set(serviceBadgePath(service.slug), serviceBadge(service));
       if (!ctx.renderPage) continue;
       const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
       const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));

@@ -1,4 +1,5 @@
 import { pageSecurityHeaders } from './csp.ts';
+import { EMBED_PATH } from './embed.ts';
 import type { SnapshotEntry, Snapshot } from './snapshot.ts';
 
 export type ServedResponse = { status: 200 | 304; headers: Record<string, string>; body: Buffer | null };
@@ -19,7 +20,8 @@ const pageHeaders = new WeakMap<SnapshotEntry, Record<string, string>>();
 const securityHeadersOf = (entry: SnapshotEntry): Record<string, string> => {
   if (!entry.type.startsWith('text/html')) return { 'referrer-policy': PUBLIC_REFERRER_POLICY };
   let headers = pageHeaders.get(entry);
-  if (!headers) pageHeaders.set(entry, (headers = pageSecurityHeaders(entry.body.toString(), { framing: true, referrer: PUBLIC_REFERRER_POLICY })));
+  // Only the embed is made to be framed by other sites; framing any other page only lends it to clickjacking.
+  if (!headers) pageHeaders.set(entry, (headers = pageSecurityHeaders(entry.body.toString(), { framing: entry.path === EMBED_PATH, referrer: PUBLIC_REFERRER_POLICY })));
   return headers;
 };
 
@@ -56,7 +58,7 @@ export function respondWith(
     'cache-control': 'public, max-age=5, stale-while-revalidate=30, stale-if-error=86400',
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
-    // The page's own Content-Security-Policy (public pages may be framed, for a future embed).
+    // The page's own Content-Security-Policy (only /embed may be framed).
     ...securityHeadersOf(entry),
   };
   // Statuspage widgets and aggregators fetch the JSON (and feeds) from other sites' pages.

@@ -58,11 +58,12 @@ describe('public pages', () => {
     const policy = res.headers.get('content-security-policy') ?? '';
     const { inlineScripts } = expectStrictPolicy(policy, html);
     expect(inlineScripts).toBeGreaterThan(0);
-    // The same policy travels inside the page, for static hosts and CDNs that send no headers.
-    expect(policyOf(html).replace(/;\s*$/, '')).toBe(policy);
+    // The same policy travels inside the page, for static hosts and CDNs that send no headers
+    // (but for frame-ancestors, which only a header can say).
+    expect(`${policyOf(html).replace(/;\s*$/, '')}; frame-ancestors 'none'`).toBe(policy);
     expect(html.indexOf('http-equiv="content-security-policy"')).toBeLessThan(html.search(/<(script|style)/));
-    // Framing stays allowed for now (a future /embed), so no frame-ancestors.
-    expect(directives(policy).has('frame-ancestors')).toBe(false);
+    // Only /embed is made to be framed by other sites; framing a page is how clickjacking starts.
+    expect(directives(policy).get('frame-ancestors')).toEqual(["'none'"]);
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
@@ -79,7 +80,21 @@ describe('public pages', () => {
   it('serves the not-found page with the same policy', async () => {
     const res = await d.app.request('/no-such-page', { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
-    expectStrictPolicy(res.headers.get('content-security-policy') ?? '', await res.text());
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expectStrictPolicy(policy, await res.text());
+    expect(directives(policy).get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
+  it('lets other sites frame /embed alone, which runs no script and carries its own policy', async () => {
+    const res = await d.get('/embed');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(policy).toBe(policyOf(html).replace(/;\s*$/, ''));
+    expect(directives(policy).has('frame-ancestors')).toBe(false);
+    expect(directives(policy).get('default-src')).toEqual(["'none'"]);
+    expect(inlineHashes(html, 'script')).toEqual([]);
+    for (const hash of inlineHashes(html, 'style')) expect(directives(policy).get('style-src')).toContain(hash);
   });
 
   it('says a referrer policy on JSON and feeds too', async () => {
