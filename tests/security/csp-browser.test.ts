@@ -139,21 +139,24 @@ describe('the desk under its CSP', () => {
       expect(violations).toEqual([]);
       expect(consoleErrors.filter((m) => /Content.Security.Policy/i.test(m))).toEqual([]);
 
-      // A page of another site (another origin on this machine) that frames the desk gets
-      // nothing (frame-ancestors 'none'); the public page beside it, which may be framed for
-      // now, shows: the frames did load.
+      // A page of another site (another origin on this machine) that frames the desk or a
+      // public page gets nothing (frame-ancestors 'none'); /embed beside them, made to be
+      // framed, shows: the frames did load.
       const framer = createServer((_req, res) =>
-        res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe name="desk" src="${server.url}/admin/sign-in"></iframe><iframe name="public" src="${server.url}/"></iframe>`),
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(`<iframe name="desk" src="${server.url}/admin/sign-in"></iframe><iframe name="public" src="${server.url}/"></iframe><iframe name="embed" src="${server.url}/embed"></iframe>`),
       );
       await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
       try {
         const framing = await context.newPage();
         await framing.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`);
         const frameNamed = (name: string) => framing.frames().find((f) => f.name() === name);
-        await expect.poll(async () => (await frameNamed('public')?.locator('main').count()) ?? 0, { timeout: 5000 }).toBe(1);
+        await expect.poll(async () => (await frameNamed('embed')?.locator('main').count()) ?? 0, { timeout: 5000 }).toBe(1);
         await framing.waitForTimeout(300);
         expect(await frameNamed('desk')?.locator('form, input').count()).toBe(0);
         expect(frameNamed('desk')?.url()).not.toContain('/admin/sign-in');
+        expect(await frameNamed('public')?.locator('main').count()).toBe(0);
       } finally {
         await new Promise<void>((resolve) => framer.close(() => resolve()));
       }
