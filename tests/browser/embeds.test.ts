@@ -138,7 +138,7 @@ describe('the embed and the widget on another site', () => {
             await page.frameLocator('iframe').locator('main').waitFor();
             return embedText(page);
           },
-          { timeout: 20_000, intervals: [1000] },
+          { timeout: 20_000, interval: 1000 },
         )
         .toContain('Partial System Outage');
       const frameLink = page.frameLocator('iframe').getByRole('link', { name: 'Checkout requests failing' });

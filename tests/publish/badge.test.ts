@@ -56,7 +56,7 @@ function parse(svg: string) {
   expect(root.name).toBe('svg');
   const rects = elements(root, 'g').flatMap((g) => g.children.filter((c): c is Node => typeof c !== 'string' && c.name === 'rect'));
   return {
-    ...root.attrs,
+    attrs: root.attrs,
     title: text(elements(root, 'title')[0] as Node),
     texts: elements(root, 'text').map(text),
     rects: rects.map((r) => r.attrs),
@@ -88,8 +88,8 @@ describe('status badges', () => {
   ] as const)('says a service that is %s is "%s", in its colour', (status, message, tone) => {
     const svg = serviceBadge({ name: 'Public API', status });
     const root = parse(svg);
-    expect(root.role).toBe('img');
-    expect(root['aria-label']).toBe(`Public API: ${message}`);
+    expect(root.attrs.role).toBe('img');
+    expect(root.attrs['aria-label']).toBe(`Public API: ${message}`);
     expect(root.title).toBe(`Public API: ${message}`);
     expect(root.texts).toEqual(['Public API', message]);
     expect(root.rects[1]?.fill).toBe(BADGE_FILL[tone]);
@@ -110,13 +110,13 @@ describe('status badges', () => {
   });
 
   it('grows with its text, wide letters more than narrow ones', () => {
-    const width = (label: string) => Number(parse(renderBadge({ label, message: 'operational', tone: 'ok' })).width);
+    const width = (label: string) => Number(parse(renderBadge({ label, message: 'operational', tone: 'ok' })).attrs.width);
     expect(width('Search and indexing')).toBeGreaterThan(width('Search'));
     expect(textWidth('MMMM')).toBeGreaterThan(textWidth('iiii') * 2);
     // The two halves fill the whole width.
     const root = parse(renderBadge({ label: 'Billing', message: 'major outage', tone: 'critical' }));
-    expect(Number(root.rects[0]?.width) + Number(root.rects[1]?.width)).toBe(Number(root.width));
-    expect(root.viewBox).toBe(`0 0 ${root.width} 20`);
+    expect(Number(root.rects[0]?.width) + Number(root.rects[1]?.width)).toBe(Number(root.attrs.width));
+    expect(root.attrs.viewBox).toBe(`0 0 ${root.attrs.width} 20`);
   });
 
   it('escapes a service name with markup, quotes and ampersands: still one valid SVG, the name as text', () => {
@@ -124,7 +124,7 @@ describe('status badges', () => {
     const svg = serviceBadge({ name, status: 'partial_outage' });
     expect(svg).not.toContain('<script');
     const root = parse(svg);
-    expect(root['aria-label']).toBe(`${name}: partial outage`);
+    expect(root.attrs['aria-label']).toBe(`${name}: partial outage`);
     expect(root.title).toBe(`${name}: partial outage`);
     expect(root.texts[0]).toBe(name);
   });
