@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBadge } from '../../api/publish/badge.ts';
 import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'embeds-admin-token-0123456789abcdef';
 
@@ -38,6 +38,7 @@ afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
   await server?.stop();
+  if (server) removeDir(server.dir);
 });
 
 async function post(path: string, body: unknown): Promise<void> {
