@@ -404,8 +404,8 @@ describe('nothing runs', () => {
       for (const path of pages()) {
         const response = await fetch(`${server.url}${path}`);
         const html = await response.text();
-        // The policy the page carries is the one it is served with.
-        if (policyOf(html).replace(/;\s*$/, '') !== response.headers.get('content-security-policy')) problems.push(`${path}: its CSP meta and header differ`);
+        // The policy the page carries is the one it is served with, and the header adds only what a meta cannot say (no framing).
+        if (`${policyOf(html).replace(/;\s*$/, '')}; frame-ancestors 'none'` !== response.headers.get('content-security-policy')) problems.push(`${path}: its CSP meta and header differ`);
         const raw = rawMarkup(html);
         if (raw.scripts !== 1) problems.push(`${path}: ${raw.scripts} <script> start tags in the served text`);
         problems.push(...raw.findings.map((f) => `${path}: ${f}`));
@@ -414,6 +414,21 @@ describe('nothing runs', () => {
         problems.push(...findings.map((f) => `${path}: ${f}`));
       }
       expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('serves /embed, which other sites frame, with no script at all and no active markup from the open incidents\' titles', async () => {
+    const { context, page } = await armedContext();
+    try {
+      const response = await fetch(`${server.url}/embed`);
+      const html = await response.text();
+      expect(policyOf(html).replace(/;\s*$/, '')).toBe(response.headers.get('content-security-policy'));
+      expect(html).toContain('<li>');
+      const raw = rawMarkup(html);
+      expect(raw).toEqual({ scripts: 0, findings: [] });
+      expect(await page.evaluate(inspectMarkup, html)).toEqual({ scripts: [], findings: [] });
     } finally {
       await context.close();
     }
