@@ -4,6 +4,7 @@
  * in a shadow root so neither page's styles leak into the other. It reads the published
  * Statuspage summary from the origin it was loaded from (sent with
  * `Access-Control-Allow-Origin: *`), without credentials, and asks nothing of anyone else;
+ * `data-target="id"` on the tag renders into that element instead (for a script in `<head>`);
  * it writes text only (`textContent`), never markup from the JSON. A `role="status"` region,
  * so a change is announced; refreshed every minute.
  *
@@ -16,9 +17,9 @@ export const WIDGET_SCRIPT = `(() => {
   const me = document.currentScript;
   if (!me || !me.src) return;
   const base = me.src.replace(/\\/widget\\.js(?:[?#].*)?$/, '');
-  const box = document.createElement('div');
-  box.className = 'herald-status';
-  me.after(box);
+  const box = (me.dataset.target && document.getElementById(me.dataset.target)) || document.createElement('div');
+  box.classList.add('herald-status');
+  if (!box.isConnected) me.after(box);
   const root = box.attachShadow ? box.attachShadow({ mode: 'open' }) : box;
   const css = ':host{display:block}' +
     '.w{--fg:#1b1f24;--bg:#fff;--mu:#505a66;--a:#0b57b4;--none:#1b6b37;--maintenance:#1d4f91;--minor:#7a5200;--major:#a83a00;--critical:#b3141e;' +

@@ -162,6 +162,13 @@ describe('the embed and the widget on another site', () => {
       await page.goto(`${hostUrl}/scripted`);
       await expect.poll(() => widget(page).textContent(), { timeout: 5000 }).toContain('All Systems Operational');
       expect(await widget(page).getByRole('link').count()).toBe(1);
+
+      // From the head, into an element the host names.
+      hostPages.set('/targeted', {
+        html: hostPage('Targeted status', `<div id="status-here"></div>`).replace('</head>', `<script src="${server.url}/widget.js" data-target="status-here" async></script></head>`),
+      });
+      await page.goto(`${hostUrl}/targeted`);
+      await expect.poll(() => page.locator('#status-here [role="status"]').textContent(), { timeout: 5000 }).toContain('All Systems Operational');
     });
   });
 
