@@ -24,7 +24,8 @@ const STYLE = [
   // Nothing here moves; should a transition ever be added, readers who asked for less motion get none.
   '@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}',
   'body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}',
-  'main{padding:.6rem .8rem;border-left:.35rem solid currentColor}',
+  // The coloured edge runs the frame's full height, however tall the host made it.
+  'html,body{height:100%}main{box-sizing:border-box;min-height:100%;padding:.6rem .8rem;border-left:.35rem solid currentColor}',
   'main>*{color:var(--fg)}',
   'a{color:var(--link)}a:focus-visible{outline:2px solid var(--link);outline-offset:2px}',
   'h1{font-size:1rem;margin:0}',
