@@ -12,9 +12,9 @@
 import type { LoggedChange } from '../db/publish.ts';
 
 /**
- * A unit of rendering: `home`, `history`, `json`, `feed`, `embeds` (the page badge, /embed
- * and the widget), `404`, `incident:42`,
- * `maintenance:7`, `service:3` (its page, feed and badge), `month:3:2026-11` (every page of that
+ * A unit of rendering: `home`, `history`, `json`, `feed`, `embeds` (the page's badge, /embed
+ * and /widget.js), `404`, `incident:42`, `maintenance:7`, `service:3` (its page, feed and
+ * badge), `month:3:2026-11` (every page of that
  * month of service 3's history; service 0 is the whole site's), `month:3:2026-11:42` (the
  * page of that month listing incident 42 — every page when the month gained or lost one).
  */
