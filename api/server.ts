@@ -83,9 +83,11 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   // Published files are answered first, before any routing: a lookup and a write.
   const server = createServer(
     SERVER_TIMEOUTS,
-    observeRequests({ log: rootLog, observe: (sample) => metrics.observeRequest(sample) }, (req, res) => {
-      if (!serveFromSnapshot(snapshot, req, res)) handle(req, res);
-    }),
+    observeRequests(
+      { log: rootLog, observe: (sample) => metrics.observeRequest(sample) },
+      (req, res, requestId) => serveFromSnapshot(snapshot, req, res, requestId),
+      (req, res) => handle(req, res),
+    ),
   );
   const url = await listen(server, config.host, config.port);
   log.info(`[Herald] Listening at ${url}`);

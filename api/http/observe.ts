@@ -4,7 +4,7 @@
  * listener itself, so nothing that answers can slip past it.
  */
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Log } from '../log.ts';
 import { requestContext } from '../logging/context.ts';
 import { scrubPath } from '../logging/scrub.ts';
@@ -37,14 +37,50 @@ export function routeGroup(path: string): string {
   return 'page';
 }
 
-export function observeRequests(deps: { log: Log; observe: (sample: RequestSample) => void }, listener: RequestListener): RequestListener {
+/**
+ * Answers a request at once, before any routing, or says it cannot (false): the snapshot's
+ * read path. Its answer is written in full (head and body) before it returns.
+ * @returns the body's size in bytes, or false to pass the request on
+ */
+export type EarlyAnswer = (req: IncomingMessage, res: ServerResponse, requestId: string) => number | false;
+
+/**
+ * Wraps the whole node:http listener: `early` answers published files, `listener` (the app)
+ * the rest. Both get the request id, the access-log line and the latency sample; a file
+ * answered early is recorded as soon as its answer is written, with the byte count it gives,
+ * which costs a fraction of following a streamed answer to its end.
+ */
+export function observeRequests(deps: { log: Log; observe: (sample: RequestSample) => void }, early: EarlyAnswer, listener: RequestListener): RequestListener {
+  // Early answers come from a bounded set of published paths: their scrubbed path and route group are kept.
+  const known = new Map<string, { path: string; route: string }>();
+  const describe = (url: string, keep: boolean) => {
+    let described = keep ? known.get(url) : undefined;
+    if (!described) {
+      const path = scrubPath(url);
+      described = { path, route: routeGroup(path) };
+      if (keep) {
+        if (known.size >= 10_000) known.clear();
+        known.set(url, described);
+      }
+    }
+    return described;
+  };
+  const record = (reqId: string, method: string, url: string, status: number, started: bigint, bytes: number, aborted: boolean, early: boolean) => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { path, route } = describe(url, early);
+    deps.observe({ method, route, status, seconds });
+    const ms = Math.round(seconds * 100_000) / 100;
+    deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { reqId, method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) });
+  };
   return (req, res) => {
     const started = process.hrtime.bigint();
     const given = req.headers['x-request-id'];
     const reqId = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
+    const answered = early(req, res, reqId);
+    if (answered !== false) return record(reqId, req.method ?? 'GET', req.url ?? '/', res.statusCode, started, answered, false, true);
+    res.setHeader('x-request-id', reqId);
     // The app's requestId middleware reads it from here, so both paths log the same id.
     req.headers['x-request-id'] = reqId;
-    res.setHeader('x-request-id', reqId);
     let bytes = 0;
     const count = (chunk: unknown, encoding: unknown) => {
       if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
@@ -58,17 +94,7 @@ export function observeRequests(deps: { log: Log; observe: (sample: RequestSampl
     const done = () => {
       if (logged) return;
       logged = true;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const method = req.method ?? 'GET';
-      const path = scrubPath(req.url ?? '/');
-      const route = routeGroup(path);
-      const status = res.statusCode;
-      deps.observe({ method, route, status, seconds });
-      const ms = Math.round(seconds * 100_000) / 100;
-      const aborted = !res.writableFinished;
-      requestContext.run({ reqId }, () =>
-        deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) }),
-      );
+      record(reqId, req.method ?? 'GET', req.url ?? '/', res.statusCode, started, bytes, !res.writableFinished, false);
     };
     res.once('finish', done);
     res.once('close', done);

@@ -171,12 +171,18 @@ export function createMetrics() {
     applyPlan(state.plan);
   }
 
+  const requestSeries = new Map<string, ReturnType<typeof requestDuration.labels>>();
   return {
     registry,
     contentType: registry.contentType,
     /** One request answered (by the app or the raw read path). */
     observeRequest(r: { method: string; route: string; status: number; seconds: number }) {
-      requestDuration.observe({ method: METHODS.has(r.method) ? r.method : 'other', route: r.route, status: String(r.status) }, r.seconds);
+      const method = METHODS.has(r.method) ? r.method : 'other';
+      // One series per method, route group and status — a few dozen — looked up, not hashed, per request.
+      const key = `${method} ${r.route} ${r.status}`;
+      let series = requestSeries.get(key);
+      if (!series) requestSeries.set(key, (series = requestDuration.labels({ method, route: r.route, status: String(r.status) })));
+      series.observe(r.seconds);
     },
     observePublish(r: { seconds: number; filesChanged: number; at: Date } | { failed: true }) {
       if ('failed' in r) return publishFailures.inc();

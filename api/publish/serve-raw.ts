@@ -6,14 +6,18 @@ import { pickEncoding, respondWith, snapshotPath, type ServedResponse } from './
 const encodings = new Map<string, ReturnType<typeof pickEncoding>>();
 /** Answers already worked out, per entry: the headers of a 200 or 304 never change for one entry and encoding. */
 const answers = new WeakMap<SnapshotEntry, Map<string, ServedResponse>>();
+/** Each answer's headers as node:http's flat list, which `writeHead` takes without re-checking them one by one. */
+const headerLists = new WeakMap<ServedResponse, string[]>();
 
 /**
  * The read path at wire speed: a GET or HEAD for a published file is answered here, on the raw
  * node:http request, before any routing — a lookup and a write. The answer is exactly
- * `respondWith`'s (headers, validators, 304s, encoding), worked out once per entry and kept.
- * @returns false when the request is not for a published file (the app answers it).
+ * `respondWith`'s (headers, validators, 304s, encoding), worked out once per entry and kept,
+ * with the request's id.
+ * @returns the body's size in bytes once answered, or false when the request is not for a
+ *   published file (the app answers it).
  */
-export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, requestId: string): number | false {
   const method = req.method;
   if (method !== 'GET' && method !== 'HEAD') return false;
   const url = req.url ?? '/';
@@ -37,9 +41,11 @@ export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res:
     else if (name.length === 17 && name.toLowerCase() === 'if-modified-since') ifModifiedSince ??= value;
   }
   const served = answer(entry, method, acceptEncoding, ifNoneMatch, ifModifiedSince);
-  res.writeHead(served.status, served.headers);
+  let list = headerLists.get(served);
+  if (!list) headerLists.set(served, (list = Object.entries(served.headers).flat()));
+  res.writeHead(served.status, [...list, 'x-request-id', requestId]);
   res.end(served.body ?? undefined);
-  return true;
+  return method === 'HEAD' ? 0 : (served.body?.byteLength ?? 0);
 }
 
 function answer(entry: SnapshotEntry, method: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): ServedResponse {

@@ -44,6 +44,16 @@ describe('the Log call shape on pino', () => {
     expect(all).toContain('smtp://user:[redacted]@mail.example.com:587');
   });
 
+  it('blanks credential fields at any depth, whatever their value, and leaves other lines alone', () => {
+    const { log, lines, json } = capture();
+    log.info('[X] deep', { a: { b: { password: 'deep-secret-1' } }, headers: { 'set-cookie': ['herald_session=abc; HttpOnly', 'x=1'] }, smtpUrl: 'smtp://u:p@h', token: 12345678 });
+    log.info('GET / 200 0.03 ms', { path: '/', status: 200, note: 'a "quoted" word' });
+    const all = lines.join('');
+    for (const secret of ['deep-secret-1', 'herald_session=abc', '12345678', 'u:p@h']) expect(all).not.toContain(secret);
+    expect(json()[0]).toMatchObject({ a: { b: { password: '[redacted]' } }, headers: { 'set-cookie': '[redacted]' }, token: '[redacted]' });
+    expect(json()[1]).toMatchObject({ msg: 'GET / 200 0.03 ms', path: '/', status: 200, note: 'a "quoted" word' });
+  });
+
   it('writes a readable line in pretty mode', () => {
     const { log, lines } = capture('pretty');
     childLog(log, { job: 'maintenance' }).info('[Maintenance] Moved MNT-1.');
