@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
+/** How much of a server's output `output()` keeps, newest last. */
+const OUTPUT_KEPT = 8 * 1024 * 1024;
 
 export type RunningServer = {
   /** Where it listens. */
@@ -39,30 +41,49 @@ export async function startServer(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  // The newest output, in chunks: a server under load logs a line per request, and the caller
+  // (a test, or the bench beside the server on the same cores) must not pay for keeping it all.
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  const keep = (d: Buffer) => {
+    chunks.push(d);
+    kept += d.length;
+    while (kept > OUTPUT_KEPT && chunks.length > 1) kept -= chunks.shift()!.length;
+  };
+  const output = () => Buffer.concat(chunks).toString();
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    const pattern = options.waitFor === 'ready' ? /Ready at (http:\/\/[^\s"]+)/ : /Listening at (http:\/\/[^\s"]+)/;
+    const stopWatching = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', exitedEarly);
+    };
+    const timer = setTimeout(() => {
+      stopWatching();
+      reject(new Error(`server did not start in 30 s:\n${output()}`));
+    }, 30_000);
     const check = () => {
-      const match = (options.waitFor === 'ready' ? /Ready at (http:\/\/[^\s"]+)/ : /Listening at (http:\/\/[^\s"]+)/).exec(output);
+      const match = pattern.exec(output());
       if (match?.[1]) {
-        clearTimeout(timer);
+        stopWatching();
         resolve(match[1]);
       }
     };
+    const exitedEarly = (code: number | null) => {
+      stopWatching();
+      reject(new Error(`server exited with ${code}:\n${output()}`));
+    };
     child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
+    child.once('exit', exitedEarly);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url,
     dir,
     process: child,
-    output: () => output,
+    output,
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
