@@ -4,6 +4,8 @@ import { overallStatus, type OverallStatus } from '../domain/rollup.ts';
 import { toMaintenance, type MaintenanceRecord } from '../domain/maintenance.ts';
 import type { Incident, Maintenance, MaintenanceUpdate, Service, Update } from '../domain/schemas.ts';
 import type { ServiceEvent, ServiceGroup } from '../db/services.ts';
+import type { UptimeHistory } from '../db/uptime.ts';
+import { computeUptime, type Uptime } from '../domain/uptime.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
 export type UpdateView = Update & { html: string };
@@ -43,6 +45,8 @@ export type SiteModel = {
   services: Service[];
   /** Status changes made outside incidents, newest first, by service slug. */
   serviceEvents: Record<string, ServiceEvent[]>;
+  /** Each service's last 90 days, by service slug (absent for a service without loaded history). */
+  uptime: Record<string, Uptime>;
   /** The live incidents (open, recently resolved, newest), newest first. */
   incidents: IncidentView[];
   /** The live windows (scheduled, in progress, newest), latest planned start first. */
@@ -56,6 +60,8 @@ export type ModelInput = {
   services: Service[];
   groups: ServiceGroup[];
   serviceEvents?: ServiceEvent[];
+  /** Each service's status changes and incidents of the last 90 days (api/db/uptime.ts), by slug. */
+  uptime?: ReadonlyMap<string, UptimeHistory>;
   settings: SiteSettings;
   publicUrl: string;
   updateIntervalMinutes: number;
@@ -113,6 +119,12 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     groups,
     services: input.services,
     serviceEvents: Object.groupBy(input.serviceEvents ?? [], (e) => e.slug) as Record<string, ServiceEvent[]>,
+    uptime: Object.fromEntries(
+      input.services.flatMap((s) => {
+        const history = input.uptime?.get(s.slug);
+        return history ? [[s.slug, computeUptime({ ...history, status: s.status, now: input.now })]] : [];
+      }),
+    ),
     incidents,
     maintenances,
   };

@@ -19,6 +19,8 @@ import {
   type LoggedChange,
 } from '../db/publish.ts';
 import { listGroups, listServiceEvents, listServices, type ServiceRow } from '../db/services.ts';
+import { loadUptimeHistory } from '../db/uptime.ts';
+import { nextUptimeRollover, uptimeWindowStart } from '../domain/uptime.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { buildSiteModel, type SiteModel } from './model.ts';
 import { planTargets, type Target } from './plan.ts';
@@ -71,7 +73,8 @@ export type PublisherDeps = {
   log: Log;
   /**
    * Told after each publish when the pages next change by themselves (an open incident's
-   * next-update deadline passing), with the open incidents whose pages that changes.
+   * next-update deadline passing, or UTC midnight moving the uptime bars), with the open
+   * incidents whose pages that changes. A publish on a new day re-renders every service page.
    */
   onNextDeadline?: (at: Date | null, openIncidents: number[]) => void;
 };
@@ -88,7 +91,7 @@ const BATCH = 200;
 const LOG_KEPT = 100_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-type Note = { seq: number; catalogue: string; overall: string; build: string; site: string; complete: boolean };
+type Note = { seq: number; catalogue: string; overall: string; day?: string; build: string; site: string; complete: boolean };
 
 /**
  * Builds the publisher. Publishes run one at a time; requests that arrive while one runs
@@ -106,7 +109,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => html(`m${u.id}`, () => renderMarkdown(u.message));
 
   /** The last seq published (-1: nothing yet), and what the pages published then showed of the whole site. */
-  let published = { seq: -1, catalogue: '', overall: '' };
+  let published = { seq: -1, catalogue: '', overall: '', day: '' };
   let complete = false;
   let latest: SiteModel | null = null;
   const monthCounts = new Map<string, number>();
@@ -127,11 +130,13 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       ].map((m) => [m.id, m]),
     );
     const serviceEvents = await listServiceEvents(deps.db, new Date(now.getTime() - SERVICE_EVENT_DAYS * 86_400_000));
+    const uptime = await loadUptimeHistory(deps.db, uptimeWindowStart(now));
     const model = buildSiteModel({
       records,
       services,
       groups,
       serviceEvents,
+      uptime,
       settings: deps.settings,
       publicUrl: deps.publicUrl,
       updateIntervalMinutes: deps.updateIntervalMinutes,
@@ -173,6 +178,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const { model, services, open, liveMaintenances } = await loadModel(now);
     const catalogue = catalogueKey(services, model);
     const overall = overallKey(model);
+    // The uptime bars move at UTC midnight: the first publish of a day re-renders every page that shows them.
+    const day = now.toISOString().slice(0, 10);
     const everything = wantAll || changes === null || catalogue !== published.catalogue;
     const changedIds = [...new Set([...(changes ?? []).filter((c) => c.entity === 'incident').map((c) => c.id), ...requested])];
     const targets = planTargets({
@@ -184,6 +191,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       serviceIds: services.map((s) => s.id),
       // With everything to render, service pages go with the archive (all of them, in batches): the live pages first.
       overallChanged: !everything && overall !== published.overall,
+      dayChanged: !everything && day !== published.day,
     });
     // With everything to render (a fresh start), the home page goes out on its own first: readers get it soonest.
     const changed = everything && !wantAll && targets.delete('home') ? await render(now, model, services, ['home'], 'best') : [];
@@ -191,7 +199,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     if (deps.assets) changed.push(...(await deps.snapshot.put(deps.assets, now)));
     // With everything to render, the home page is served from here on; the service pages next (a few hundred at most), the archive after.
     if (everything) changed.push(...(await render(now, model, services, ['404', ...services.map((s) => `service:${s.id}`)], wantAll ? 'fast' : 'best')));
-    published = { seq, catalogue, overall };
+    published = { seq, catalogue, overall, day };
     latest = model;
     deps.onNextDeadline?.(nextDeadline(model, now), open);
     if (everything) {
@@ -300,7 +308,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     async resume() {
       const note = deps.snapshot.readNote<Note>('publish');
       if (note?.complete && note.build === build && note.site === siteKey) {
-        published = { seq: note.seq, catalogue: note.catalogue, overall: note.overall };
+        published = { seq: note.seq, catalogue: note.catalogue, overall: note.overall, day: note.day ?? '' };
         complete = true;
       }
       const started = performance.now();
@@ -343,14 +351,13 @@ function mergeScopes(a: PublishScope, b: PublishScope): PublishScope {
   return { incidents: [...new Set([...a.incidents, ...b.incidents])] };
 }
 
-/** The next instant an open incident's page must change by itself: its next-update deadline. */
-function nextDeadline(model: SiteModel, now: Date): Date | null {
+/** The next instant the pages must change by themselves: an open incident's next-update deadline, or midnight (UTC). */
+function nextDeadline(model: SiteModel, now: Date): Date {
   const upcoming = model.incidents
     .filter((i) => i.nextUpdateDueAt && !i.overdue)
     .map((i) => new Date(i.nextUpdateDueAt as string))
-    .filter((d) => d > now)
-    .sort((a, b) => a.getTime() - b.getTime());
-  return upcoming[0] ?? null;
+    .filter((d) => d > now);
+  return [...upcoming, nextUptimeRollover(now)].sort((a, b) => a.getTime() - b.getTime())[0] as Date;
 }
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);

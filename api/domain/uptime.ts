@@ -1,0 +1,174 @@
+/**
+ * A service's uptime over the last 90 days, day by day, from its status intervals. Pure: the
+ * changes and incidents are loaded by api/db/uptime.ts, `now` is injected.
+ *
+ * How a minute counts (Statuspage's convention, with degraded performance made visible):
+ *
+ * | status                 | counts as downtime |
+ * |------------------------|--------------------|
+ * | `major_outage`         | 100 % (fully)      |
+ * | `partial_outage`       | 30 %               |
+ * | `degraded_performance` | 10 %               |
+ * | `under_maintenance`    | 0 % (not at all)   |
+ * | `operational`          | 0 %                |
+ *
+ * Maintenance never counts against uptime: the window was announced. Time before the service
+ * existed is not measured at all: such days are "no data" and left out of the percentage.
+ * Days are UTC days; today runs up to `now`, so an open outage counts until now.
+ */
+import { formatDuration } from './duration.ts';
+import type { ServiceStatus } from './vocabulary.ts';
+
+export const UPTIME_DAYS = 90;
+
+/** The share of a minute in each status that counts as downtime (see the table above). */
+export const DOWNTIME_WEIGHT: Readonly<Record<ServiceStatus, number>> = {
+  major_outage: 1,
+  partial_outage: 0.3,
+  degraded_performance: 0.1,
+  under_maintenance: 0,
+  operational: 0,
+};
+
+/** A status change of the service, from an incident update or set outside incidents. */
+export type StatusChange = { at: string; from: ServiceStatus; to: ServiceStatus };
+/** An incident that named the service: its public reference and when it was open. */
+export type IncidentSpan = { ref: string; startedAt: string; resolvedAt: string | null };
+
+export type UptimeInput = {
+  /** When the service was created: days before it are "no data". */
+  createdAt: string;
+  /** Its status now: its status all along when no change is recorded in the window. */
+  status: ServiceStatus;
+  /** Changes in the window (any order); earlier ones only set the status at the window's start. */
+  changes: readonly StatusChange[];
+  incidents: readonly IncidentSpan[];
+  now: Date;
+  days?: number;
+};
+
+/** How a day is drawn: its worst status, or `none` before the service existed. */
+export type DayLevel = 'none' | 'ok' | 'degraded' | 'partial' | 'major';
+
+export type UptimeDay = {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  level: DayLevel;
+  /** What a reader hears and sees on focus: "3 Nov 2026: partial outage 42 min — INC-17". */
+  label: string;
+};
+
+export type Uptime = {
+  /** Oldest first, today last. */
+  days: UptimeDay[];
+  /** "99.95", rounded down so that any downtime shows below 100.00; null when nothing was measured yet. */
+  percent: string | null;
+};
+
+const DAY_MS = 86_400_000;
+/** Worst first: the order a day's statuses are told in. */
+const COUNTED = ['major_outage', 'partial_outage', 'degraded_performance'] as const;
+const LEVEL: Record<(typeof COUNTED)[number], DayLevel> = { major_outage: 'major', partial_outage: 'partial', degraded_performance: 'degraded' };
+const WORDS: Record<(typeof COUNTED)[number], string> = {
+  major_outage: 'major outage',
+  partial_outage: 'partial outage',
+  degraded_performance: 'degraded performance',
+};
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** The start (UTC midnight) of the oldest day shown at `now`: what the data layer loads from. */
+export function uptimeWindowStart(now: Date, days = UPTIME_DAYS): Date {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(today - (days - 1) * DAY_MS);
+}
+
+/** The next UTC midnight after `now`: when every uptime bar moves one day. */
+export function nextUptimeRollover(now: Date): Date {
+  return new Date(uptimeWindowStart(now, 1).getTime() + DAY_MS);
+}
+
+/**
+ * The service's days and its uptime percentage.
+ * @example computeUptime({ createdAt: '2026-01-01T00:00:00Z', status: 'operational', changes: [
+ *   { at: '2026-03-10T10:00:00Z', from: 'operational', to: 'partial_outage' },
+ *   { at: '2026-03-10T10:42:00Z', from: 'partial_outage', to: 'operational' }],
+ *   incidents: [{ ref: 'INC-17', startedAt: '2026-03-10T10:00:00Z', resolvedAt: '2026-03-10T10:42:00Z' }],
+ *   now: new Date('2026-03-10T12:00:00Z') }).days.at(-1)?.label
+ * // "10 Mar 2026: partial outage 42 min — INC-17"
+ */
+export function computeUptime(input: UptimeInput): Uptime {
+  const days = input.days ?? UPTIME_DAYS;
+  const now = input.now.getTime();
+  const start = uptimeWindowStart(input.now, days).getTime();
+  const created = Date.parse(input.createdAt);
+  const segments = statusSegments(input, start, now);
+  const spans = input.incidents.map((i) => ({ ref: i.ref, from: Date.parse(i.startedAt), to: i.resolvedAt ? Date.parse(i.resolvedAt) : now }));
+
+  let measured = 0;
+  let down = 0;
+  const result: UptimeDay[] = [];
+  for (let d = 0; d < days; d++) {
+    const dayStart = start + d * DAY_MS;
+    const dayEnd = Math.min(dayStart + DAY_MS, now);
+    const from = Math.max(dayStart, created);
+    const date = new Date(dayStart);
+    const name = DATE.format(date);
+    if (from >= dayEnd) {
+      result.push({ date: date.toISOString().slice(0, 10), level: 'none', label: `${name}: no data` });
+      continue;
+    }
+    const ms: Record<string, number> = {};
+    for (const s of segments) {
+      const overlap = Math.min(s.to, dayEnd) - Math.max(s.from, from);
+      if (overlap <= 0 || DOWNTIME_WEIGHT[s.status] === 0) continue;
+      ms[s.status] = (ms[s.status] ?? 0) + overlap;
+      down += overlap * DOWNTIME_WEIGHT[s.status];
+    }
+    measured += dayEnd - from;
+    const counted = COUNTED.filter((status) => ms[status]);
+    const refs = spans
+      .filter((s) => s.from < dayEnd && s.to >= dayStart)
+      .map((s) => s.ref)
+      .sort((a, b) => refNumber(a) - refNumber(b));
+    const what = counted.length ? counted.map((status) => `${WORDS[status]} ${formatDuration(ms[status] as number)}`).join(', ') : 'no downtime';
+    result.push({
+      date: date.toISOString().slice(0, 10),
+      level: counted[0] ? LEVEL[counted[0]] : 'ok',
+      label: `${name}: ${what}${refs.length ? ` — ${[...new Set(refs)].join(', ')}` : ''}`,
+    });
+  }
+  return { days: result, percent: measured > 0 ? formatPercent(measured, down) : null };
+}
+
+/** Uptime as a percentage with two decimals, rounded down: 100.00 only without any downtime. */
+function formatPercent(measured: number, down: number): string {
+  if (down <= 0) return '100.00';
+  // The epsilon keeps a float just under an exact hundredth (99.95 stored as 99.9499…) from losing it.
+  const hundredths = Math.floor(((measured - down) * 10_000) / measured + 1e-9);
+  return (Math.min(hundredths, 9_999) / 100).toFixed(2);
+}
+
+type Segment = { from: number; to: number; status: ServiceStatus };
+
+/** The service's status from the window's start to now, as contiguous segments. */
+function statusSegments(input: UptimeInput, start: number, now: number): Segment[] {
+  const changes = input.changes
+    .map((c) => ({ ...c, time: Date.parse(c.at) }))
+    .filter((c) => c.time <= now)
+    .sort((a, b) => a.time - b.time);
+  const before = changes.filter((c) => c.time < start);
+  const inside = changes.filter((c) => c.time >= start);
+  // Each change records the status it left, so the first one in the window tells the status before it.
+  let status: ServiceStatus = before.at(-1)?.to ?? inside[0]?.from ?? input.status;
+  let from = start;
+  const segments: Segment[] = [];
+  for (const change of inside) {
+    if (change.time > from) segments.push({ from, to: change.time, status });
+    status = change.to;
+    from = Math.max(from, change.time);
+  }
+  if (now > from) segments.push({ from, to: now, status });
+  return segments;
+}
+
+const refNumber = (ref: string) => Number(ref.replace(/\D/g, '')) || 0;
