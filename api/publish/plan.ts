@@ -5,8 +5,8 @@
  * Pages fall in two kinds. Live pages — the home page, /history, the feeds and JSON, each
  * service's page, open incidents and current maintenance — show the site's status now, so
  * they are re-rendered whenever it may have changed (the home page and the JSON on every
- * publish; service pages when their service or the overall status changes, and on the first
- * publish of a UTC day, when their uptime bars move). Archive pages —
+ * publish; service pages when their service or the overall status changes, or their uptime
+ * bars moved: at UTC midnight, or as an outage goes on). Archive pages —
  * a resolved incident, a month of history, a past window — show only their own subject and
  * link to the live status, so they are re-rendered only when their subject changes.
  */
@@ -36,8 +36,8 @@ export type PlanInput = {
   /** Every listed service, for a change every service page shows (the overall status). */
   serviceIds: readonly number[];
   overallChanged: boolean;
-  /** The UTC day changed since the last publish: every service's uptime bars moved by a day. */
-  dayChanged?: boolean;
+  /** Services whose uptime bars changed since the last publish (a new UTC day moves every one). */
+  uptimeChanged?: readonly number[];
 };
 
 /**
@@ -72,9 +72,10 @@ export function planTargets(input: PlanInput): Set<Target> {
     }
   }
   // The other pages with the live header: every service page, and the not-found page.
-  if (input.overallChanged) targets.add('404');
-  if (input.overallChanged || input.dayChanged) {
+  if (input.overallChanged) {
+    targets.add('404');
     for (const id of input.serviceIds) targets.add(`service:${id}`);
   }
+  for (const id of input.uptimeChanged ?? []) targets.add(`service:${id}`);
   return targets;
 }

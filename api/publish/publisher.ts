@@ -74,7 +74,7 @@ export type PublisherDeps = {
   /**
    * Told after each publish when the pages next change by themselves (an open incident's
    * next-update deadline passing, or UTC midnight moving the uptime bars), with the open
-   * incidents whose pages that changes. A publish on a new day re-renders every service page.
+   * incidents whose pages that changes. A service page is re-rendered whenever its bars changed.
    */
   onNextDeadline?: (at: Date | null, openIncidents: number[]) => void;
 };
@@ -91,7 +91,7 @@ const BATCH = 200;
 const LOG_KEPT = 100_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-type Note = { seq: number; catalogue: string; overall: string; day?: string; build: string; site: string; complete: boolean };
+type Note = { seq: number; catalogue: string; overall: string; uptime?: Record<number, string>; build: string; site: string; complete: boolean };
 
 /**
  * Builds the publisher. Publishes run one at a time; requests that arrive while one runs
@@ -109,7 +109,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => html(`m${u.id}`, () => renderMarkdown(u.message));
 
   /** The last seq published (-1: nothing yet), and what the pages published then showed of the whole site. */
-  let published = { seq: -1, catalogue: '', overall: '', day: '' };
+  let published: { seq: number; catalogue: string; overall: string; uptime: Record<number, string> } = { seq: -1, catalogue: '', overall: '', uptime: {} };
   let complete = false;
   let latest: SiteModel | null = null;
   const monthCounts = new Map<string, number>();
@@ -156,6 +156,9 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const catalogueKey = (services: ServiceRow[], model: SiteModel) =>
     hash([services.map((s) => [s.id, s.slug, s.name, s.group, s.groupName, s.order]), model.groups.map((g) => [g.slug, g.name])]);
   const overallKey = (model: SiteModel) => hash(model.overall);
+  /** What each service's page shows of its uptime, by service id. */
+  const uptimeKeys = (services: ServiceRow[], model: SiteModel): Record<number, string> =>
+    Object.fromEntries(services.map((s) => [s.id, hash(model.uptime[s.slug] ?? null)]));
 
   async function render(now: Date, model: SiteModel, services: ServiceRow[], targets: Iterable<Target>, effort: Effort): Promise<string[]> {
     const files = new Map<string, string | Buffer>();
@@ -178,8 +181,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const { model, services, open, liveMaintenances } = await loadModel(now);
     const catalogue = catalogueKey(services, model);
     const overall = overallKey(model);
-    // The uptime bars move at UTC midnight: the first publish of a day re-renders every page that shows them.
-    const day = now.toISOString().slice(0, 10);
+    // The bars move by themselves (at UTC midnight, as an open outage goes on): a page whose bars changed is re-rendered.
+    const uptime = uptimeKeys(services, model);
     const everything = wantAll || changes === null || catalogue !== published.catalogue;
     const changedIds = [...new Set([...(changes ?? []).filter((c) => c.entity === 'incident').map((c) => c.id), ...requested])];
     const targets = planTargets({
@@ -191,7 +194,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       serviceIds: services.map((s) => s.id),
       // With everything to render, service pages go with the archive (all of them, in batches): the live pages first.
       overallChanged: !everything && overall !== published.overall,
-      dayChanged: !everything && day !== published.day,
+      uptimeChanged: everything ? [] : services.filter((s) => uptime[s.id] !== published.uptime[s.id]).map((s) => s.id),
     });
     // With everything to render (a fresh start), the home page goes out on its own first: readers get it soonest.
     const changed = everything && !wantAll && targets.delete('home') ? await render(now, model, services, ['home'], 'best') : [];
@@ -199,7 +202,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     if (deps.assets) changed.push(...(await deps.snapshot.put(deps.assets, now)));
     // With everything to render, the home page is served from here on; the service pages next (a few hundred at most), the archive after.
     if (everything) changed.push(...(await render(now, model, services, ['404', ...services.map((s) => `service:${s.id}`)], wantAll ? 'fast' : 'best')));
-    published = { seq, catalogue, overall, day };
+    published = { seq, catalogue, overall, uptime };
     latest = model;
     deps.onNextDeadline?.(nextDeadline(model, now), open);
     if (everything) {
@@ -308,7 +311,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     async resume() {
       const note = deps.snapshot.readNote<Note>('publish');
       if (note?.complete && note.build === build && note.site === siteKey) {
-        published = { seq: note.seq, catalogue: note.catalogue, overall: note.overall, day: note.day ?? '' };
+        published = { seq: note.seq, catalogue: note.catalogue, overall: note.overall, uptime: note.uptime ?? {} };
         complete = true;
       }
       const started = performance.now();

@@ -41,6 +41,12 @@ describe('what a publish re-renders', () => {
     expect(plan({})).not.toContain('404');
   });
 
+  it('re-renders the pages of services whose uptime bars moved, and only those', () => {
+    const targets = plan({ uptimeChanged: [1, 3] });
+    expect([...targets].filter((t) => t.startsWith('service:')).sort()).toEqual(['service:1', 'service:3']);
+    expect(targets).not.toContain('404');
+  });
+
   it('re-renders a service whose status was set, and a window that changed', () => {
     const targets = plan({ changes: [{ seq: 2, entity: 'service', id: 1, serviceId: null }, { seq: 3, entity: 'maintenance', id: 5, serviceId: null }] });
     expect(targets).toContain('service:1');
