@@ -105,7 +105,6 @@ describe('uptime on the published pages', () => {
     const gz = await t.app.request('/', { headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     const bytes = (await gz.arrayBuffer()).byteLength;
-    console.log(`/ is ${bytes} bytes gzipped (${Buffer.byteLength(home)} raw)`);
     expect(bytes, `/ is ${bytes} bytes gzipped (${Buffer.byteLength(home)} raw)`).toBeLessThan(15 * 1024);
   });
 });
