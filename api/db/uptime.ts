@@ -27,7 +27,7 @@ export async function loadUptimeHistory(db: Executor, since: Date): Promise<Map<
     }),
     db.execute({
       sql: `SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
-              WHERE i.status <> 'resolved'
+              WHERE i.status IN ('investigating','mitigating','monitoring')
             UNION
             SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
               WHERE i.resolved_at >= ?`,
