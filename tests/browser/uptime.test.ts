@@ -44,8 +44,9 @@ afterAll(async () => {
 
 /** The focused element as the accessibility tree has it: its role and accessible name. */
 async function focused(page: Page): Promise<{ role: string; name: string }> {
-  // One line of YAML, `- listitem "name"`, single-quoted as a whole when the name holds a colon.
-  let line = (await page.locator(':focus').ariaSnapshot()).trim().replace(/^- /, '');
+  // YAML whose first line is `- listitem "name"` (`- link "name":` before a link's url),
+  // single-quoted as a whole when the name holds a colon.
+  let line = ((await page.locator(':focus').ariaSnapshot()).trim().split('\n')[0] ?? '').replace(/^- /, '').replace(/:$/, '');
   if (line.startsWith("'")) line = line.slice(1, -1).replace(/''/g, "'");
   const match = /^(\w+) "(.*)"$/.exec(line);
   return { role: match?.[1] ?? line, name: (match?.[2] ?? '').replace(/\\"/g, '"') };
@@ -120,13 +121,24 @@ describe('the uptime days by keyboard, without JavaScript', () => {
     }
   });
 
-  it('reaches the same days on / by keyboard', async () => {
+  it('reaches the same days on / by keyboard, and skips a service’s 90 days with one link', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await tabInto(page, LIST, 400);
     expect((await focused(page)).name).toMatch(/: no data$/);
     expect(await page.getByRole('list', { name: LIST }).getByRole('listitem', { name: new RegExp(`— ${ref}$`) }).count()).toBe(1);
+
+    // Back at the top: Tab to Public API's skip link, follow it, and the next Tab is the next service.
+    await page.goto(`${server.url}/`);
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.textContent === 'Skip Public API’s uptime days')) break;
+    }
+    expect(await focused(page)).toEqual({ role: 'link', name: 'Skip Public API’s uptime days' });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toEqual({ role: 'link', name: 'Sign-in and SSO' });
     await context.close();
   });
 });
