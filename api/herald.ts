@@ -56,6 +56,17 @@ export async function assembleHerald(parts: HeraldParts) {
   const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
   let jobsRunning = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
+  // The last deadline a publish announced, kept so that startJobs arms it: the server publishes before it starts the jobs.
+  let deadline: { at: Date; open: number[] } | null = null;
+  const armDeadline = () => {
+    clearTimeout(deadlineTimer);
+    if (!deadline || !jobsRunning) return;
+    const { at, open } = deadline;
+    const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
+    deadlineTimer = setTimeout(() => {
+      publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
+    }, Math.min(wait, 2 ** 31 - 1)).unref();
+  };
   const metrics = parts.metrics ?? createMetrics();
   // Each job's lines carry its name; request lines carry their request id (api/http/observe.ts).
   const jobLog = (job: string) => childLog(log, { job });
@@ -70,14 +81,11 @@ export async function assembleHerald(parts: HeraldParts) {
     settings: parts.settings,
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,
-    // When a deadline passes, the open incidents' pages must say so: republish them then.
+    // When a deadline passes, the open incidents' pages must say so, and at midnight (UTC) the
+    // uptime bars move: republish then.
     onNextDeadline: (at, open) => {
-      clearTimeout(deadlineTimer);
-      if (!at || !jobsRunning) return;
-      const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
-      deadlineTimer = setTimeout(() => {
-        publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
-      }, Math.min(wait, 2 ** 31 - 1)).unref();
+      deadline = at ? { at, open } : null;
+      armDeadline();
     },
   }), metrics, clock);
   const notifications = await setupNotifications({
@@ -133,6 +141,7 @@ export async function assembleHerald(parts: HeraldParts) {
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
+      armDeadline();
       const stops = [
         watchdog.start(config.freshness.checkSeconds * 1000),
         notifications.sender.start(),
