@@ -52,6 +52,15 @@ export class LeaksInternalsError extends HeraldError {
   override readonly status = 422;
 }
 
+/**
+ * A maintenance window that would already be over when it is written: well-formed, but
+ * customers would be told of work that has already ended. `fields` names the field.
+ */
+export class WindowInPastError extends HeraldError {
+  override readonly code = 'window_in_past';
+  override readonly status = 422;
+}
+
 export class UnsupportedMediaTypeError extends HeraldError {
   override readonly code = 'unsupported_media_type';
   override readonly status = 415;

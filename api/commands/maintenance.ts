@@ -4,11 +4,11 @@
  * notices, then the site is republished, and the window comes back as it now is.
  */
 import type { Transaction } from '@libsql/client';
-import { applyMaintenanceUpdate, dueMaintenanceIds, insertMaintenance, loadMaintenance } from '../db/maintenance.ts';
+import { applyMaintenanceUpdate, dueMaintenanceIds, extendMaintenanceWindow, insertMaintenance, loadMaintenance } from '../db/maintenance.ts';
 import type { Actor } from '../domain/actor.ts';
-import { AUTOMATIC_MESSAGE, dueTransitions, toMaintenance } from '../domain/maintenance.ts';
+import { assertExtension, assertWindowAhead, AUTOMATIC_MESSAGE, dueTransitions, extendedMessage, toMaintenance } from '../domain/maintenance.ts';
 import { makeRef } from '../domain/refs.ts';
-import { Maintenance, type CreateMaintenanceInput, type PostMaintenanceUpdateInput } from '../domain/schemas.ts';
+import { Maintenance, type CreateMaintenanceInput, type ExtendMaintenanceInput, type PostMaintenanceUpdateInput } from '../domain/schemas.ts';
 import { republish } from '../publish/republish.ts';
 import { as, type CommandContext, type CommandDeps } from './context.ts';
 import { refuseLeaks } from './leaks.ts';
@@ -35,12 +35,14 @@ async function catchUp(ctx: CommandContext, tx: Transaction, id: number, now: Da
 const republishSite = (ctx: CommandDeps) => republish(ctx, { incidents: [] });
 
 /**
- * Schedules a window. One whose start has already passed is started (and, if over, completed)
- * in the same write, so the answer never shows a window the clock has already moved.
+ * Schedules a window. One that would already be over is refused (422 `window_in_past`); one
+ * whose start has already passed is started in the same write, so the answer never shows a
+ * window the clock has already moved.
  */
 export async function scheduleMaintenance(ctx: CommandContext, input: CreateMaintenanceInput): Promise<Maintenance> {
-  refuseLeaks({ title: input.title, message: input.message }, { acknowledged: input.acknowledgeWarnings });
   const now = ctx.clock.now();
+  assertWindowAhead(input.scheduledUntil, now);
+  refuseLeaks({ title: input.title, message: input.message }, { acknowledged: input.acknowledgeWarnings });
   const id = await ctx.db.write(async (tx) => {
     const created = await insertMaintenance(tx, input, { actor: ctx.actor, now });
     await ctx.notifier.maintenanceChanged(tx, { maintenanceId: created.id, updateId: created.updateId }, now);
@@ -57,6 +59,23 @@ export async function postMaintenanceUpdate(ctx: CommandContext, id: number, inp
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
     const { updateId } = await applyMaintenanceUpdate(tx, id, input, { actor: ctx.actor, now });
+    await ctx.notifier.maintenanceChanged(tx, { maintenanceId: id, updateId }, now);
+  });
+  await republishSite(ctx);
+  return readMaintenance(ctx, id);
+}
+
+/**
+ * Moves a window's end later (409 once completed, 400 unless later than its end, 422 unless
+ * still ahead), with a timeline entry that says so and notices like any other update.
+ */
+export async function extendMaintenance(ctx: CommandContext, id: number, input: ExtendMaintenanceInput): Promise<Maintenance> {
+  if (input.message !== undefined) refuseLeaks({ message: input.message }, { acknowledged: input.acknowledgeWarnings });
+  const now = ctx.clock.now();
+  await ctx.db.write(async (tx) => {
+    assertExtension(await loadMaintenance(tx, id), input.scheduledUntil, now);
+    const message = input.message ?? extendedMessage(input.scheduledUntil);
+    const { updateId } = await extendMaintenanceWindow(tx, id, { scheduledUntil: input.scheduledUntil, message, notify: input.notify }, { actor: ctx.actor, now });
     await ctx.notifier.maintenanceChanged(tx, { maintenanceId: id, updateId }, now);
   });
   await republishSite(ctx);

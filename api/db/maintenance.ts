@@ -1,9 +1,9 @@
 import type { Transaction } from '@libsql/client';
 import { actorLabel, type Actor } from '../domain/actor.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { assertMaintenanceTransition, planMaintenanceServiceChanges, type MaintenanceRecord } from '../domain/maintenance.ts';
+import { assertMaintenanceTransition, maintenanceEvent, planMaintenanceServiceChanges, type MaintenanceRecord } from '../domain/maintenance.ts';
 import type { CreateMaintenanceInput } from '../domain/schemas.ts';
-import type { MaintenanceStatus, ServiceStatus } from '../domain/vocabulary.ts';
+import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from '../domain/vocabulary.ts';
 import { recordAudit } from './audit.ts';
 import type { Executor } from './client.ts';
 import { getServicesBySlug, setServiceStatus } from './services.ts';
@@ -72,6 +72,7 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
         .map((u) => ({
           id: Number(u.id),
           status: String(u.status) as MaintenanceStatus,
+          event: String(u.event) as MaintenanceEvent,
           message: String(u.message),
           notify: Boolean(u.notify),
           createdAt: String(u.created_at),
@@ -110,7 +111,7 @@ export async function insertMaintenance(tx: Transaction, input: CreateMaintenanc
   for (const service of found.values()) {
     await tx.execute({ sql: 'INSERT INTO maintenance_services (maintenance_id, service_id) VALUES (?, ?)', args: [id, service.id] });
   }
-  const updateId = await insertUpdate(tx, id, 'scheduled', input.message, notify, ctx);
+  const updateId = await insertUpdate(tx, id, { status: 'scheduled', event: 'scheduled', message: input.message, notify }, ctx);
   await recordAudit(tx, { actor: ctx.actor, action: 'maintenance.create', entity: 'maintenance', ref: makeRef('maintenance', id), after: input }, ctx.now);
   return { id, updateId };
 }
@@ -139,8 +140,8 @@ export async function applyMaintenanceUpdate(
       }
     }
   }
-  const notifyByDefault = Boolean((await tx.execute({ sql: 'SELECT notify FROM maintenances WHERE id = ?', args: [id] })).rows[0]?.notify);
-  const updateId = await insertUpdate(tx, id, to, input.message, input.notify ?? notifyByDefault, ctx);
+  const notify = input.notify ?? (await notifiesByDefault(tx, id));
+  const updateId = await insertUpdate(tx, id, { status: to, event: maintenanceEvent(current.status, to), message: input.message, notify }, ctx);
   await tx.execute({
     sql: `UPDATE maintenances SET status = ?, updated_at = ?,
           started_at = CASE WHEN ? = 'in_progress' AND started_at IS NULL THEN ? ELSE started_at END,
@@ -153,6 +154,34 @@ export async function applyMaintenanceUpdate(
     ctx.now,
   );
   return { updateId, from: current.status, to };
+}
+
+/**
+ * Moves a window's end to `until` and says so on its timeline (the status stays as it is);
+ * audited. The caller has checked the extension (`assertExtension`).
+ */
+export async function extendMaintenanceWindow(
+  tx: Transaction,
+  id: number,
+  input: { scheduledUntil: string; message: string; notify?: boolean | undefined },
+  ctx: MaintenanceWriteContext,
+): Promise<{ updateId: number }> {
+  const current = await loadMaintenance(tx, id);
+  const until = new Date(input.scheduledUntil).toISOString();
+  const notify = input.notify ?? (await notifiesByDefault(tx, id));
+  const updateId = await insertUpdate(tx, id, { status: current.status, event: 'extended', message: input.message, notify }, ctx);
+  await tx.execute({ sql: 'UPDATE maintenances SET scheduled_until = ?, updated_at = ? WHERE id = ?', args: [until, ctx.now.toISOString(), id] });
+  await recordAudit(
+    tx,
+    { actor: ctx.actor, action: 'maintenance.extend', entity: 'maintenance', ref: makeRef('maintenance', id), before: { scheduledUntil: current.scheduledUntil }, after: input },
+    ctx.now,
+  );
+  return { updateId };
+}
+
+/** Whether subscribers hear of the window's updates unless an update says otherwise (set when it was scheduled). */
+async function notifiesByDefault(tx: Executor, id: number): Promise<boolean> {
+  return Boolean((await tx.execute({ sql: 'SELECT notify FROM maintenances WHERE id = ?', args: [id] })).rows[0]?.notify);
 }
 
 /** Windows the clock has something to do for at `now`: scheduled ones whose start passed, running ones whose end passed. */
@@ -179,10 +208,12 @@ async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<stri
   return new Set(rows.map((r) => String(r.slug)));
 }
 
-async function insertUpdate(tx: Executor, id: number, status: MaintenanceStatus, message: string, notify: boolean, ctx: MaintenanceWriteContext): Promise<number> {
+type UpdateRow = { status: MaintenanceStatus; event: MaintenanceEvent; message: string; notify: boolean };
+
+async function insertUpdate(tx: Executor, id: number, u: UpdateRow, ctx: MaintenanceWriteContext): Promise<number> {
   const { rows } = await tx.execute({
-    sql: `INSERT INTO maintenance_updates (maintenance_id, status, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [id, status, message, notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
+    sql: `INSERT INTO maintenance_updates (maintenance_id, status, event, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [id, u.status, u.event, u.message, u.notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
   });
   return Number(rows[0]?.id);
 }

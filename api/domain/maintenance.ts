@@ -10,10 +10,14 @@
  *   only moves windows forward, at their planned times.
  * - Completed is final: a completed window takes no further update (schedule a new one).
  * - In progress never goes back to scheduled.
+ * - A window must end after `now` when it is scheduled or extended: a window that is already
+ *   over would tell customers of work that has ended (422 `window_in_past`). Its start may
+ *   have passed (work that began before it was announced): it is started at once.
+ * - Extending only moves the end later; calling a window off early is completing it.
  */
-import { ConflictError } from '../errors.ts';
+import { ConflictError, ValidationError, WindowInPastError } from '../errors.ts';
 import type { Maintenance, MaintenanceUpdate } from './schemas.ts';
-import type { MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
+import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
 import { makeRef } from './refs.ts';
 
 export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
@@ -63,6 +67,48 @@ export function assertMaintenanceTransition(from: MaintenanceStatus, to: Mainten
     throw new ConflictError(`[Maintenance] A maintenance cannot go from ${from} back to ${to}; post an in_progress or completed update.`);
   }
 }
+
+const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/**
+ * Throws WindowInPastError (422, naming `scheduledUntil`) unless the window ends after `now`.
+ * @example assertWindowAhead('2026-03-10T11:00:00Z', new Date('2026-03-10T12:00:00Z')) // throws
+ */
+export function assertWindowAhead(scheduledUntil: string, now: Date): void {
+  if (Date.parse(scheduledUntil) > now.getTime()) return;
+  const message = `must be in the future: ${utc(new Date(scheduledUntil).toISOString())} has already passed`;
+  throw new WindowInPastError(`[Maintenance] The window would already be over: scheduledUntil ${message}. Give an end after ${now.toISOString()}.`, [
+    { path: 'scheduledUntil', message },
+  ]);
+}
+
+/**
+ * Throws unless a window may be extended to `until` at `now`: not completed (409), a later end
+ * than it has (400), and an end still ahead (422).
+ */
+export function assertExtension(m: MaintenanceWindow & { status: MaintenanceStatus }, until: string, now: Date): void {
+  if (m.status === 'completed') throw new ConflictError('[Maintenance] This maintenance is completed and cannot be extended; schedule a new one.');
+  if (Date.parse(until) <= Date.parse(m.scheduledUntil)) {
+    throw new ValidationError(`[Maintenance] An extension must end later than the window does now (${m.scheduledUntil}).`, [
+      { path: 'scheduledUntil', message: `must be later than the current end, ${utc(m.scheduledUntil)}` },
+    ]);
+  }
+  assertWindowAhead(until, now);
+}
+
+/**
+ * What a timeline entry moving a window from `from` to `to` did: a completion of a window that
+ * never started calls it off.
+ * @example maintenanceEvent('scheduled', 'completed') // 'cancelled'
+ */
+export function maintenanceEvent(from: MaintenanceStatus, to: MaintenanceStatus): MaintenanceEvent {
+  if (from === to) return 'updated';
+  if (to === 'in_progress') return 'started';
+  return from === 'in_progress' ? 'ended' : 'cancelled';
+}
+
+/** The timeline's words for an extension posted without a message. */
+export const extendedMessage = (until: string) => `The maintenance window has been extended; it is now planned to end at ${utc(new Date(until).toISOString())}.`;
 
 export type MaintenanceServiceChange = { serviceId: number; slug: string; from: ServiceStatus; to: ServiceStatus };
 

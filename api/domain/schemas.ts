@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { refPattern } from './refs.ts';
-import { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
+import { IncidentStatus, MaintenanceEvent, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
 
 export const Slug = z
   .string()
@@ -217,12 +217,22 @@ export const PostMaintenanceUpdateInput = z
   .meta({ id: 'PostMaintenanceUpdateInput' });
 export type PostMaintenanceUpdateInput = z.infer<typeof PostMaintenanceUpdateInput>;
 
+/**
+ * Moves a window's end later. The new end must be after the current one and still ahead;
+ * without a message the timeline says when the window now ends.
+ */
+export const ExtendMaintenanceInput = z
+  .object({ scheduledUntil: Instant, message: Markdown.optional(), notify: z.boolean().optional(), acknowledgeWarnings: AcknowledgeWarnings })
+  .strict()
+  .meta({ id: 'ExtendMaintenanceInput' });
+export type ExtendMaintenanceInput = z.infer<typeof ExtendMaintenanceInput>;
+
 export const MaintenanceListQuery = z.object({
   state: z.enum(['upcoming', 'active', 'completed', 'all']).default('all'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, message: z.string(), notify: z.boolean(), createdAt: Iso }).meta({ id: 'MaintenanceUpdate' });
+export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, event: MaintenanceEvent, message: z.string(), notify: z.boolean(), createdAt: Iso }).meta({ id: 'MaintenanceUpdate' });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 
 export const Maintenance = z.object({

@@ -71,6 +71,24 @@ const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
 export const MaintenanceStatus = z.enum(MAINTENANCE_STATUSES);
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
 
+/**
+ * What an entry on a window's timeline did: the notices (mail, webhooks, Slack) and the feeds
+ * say it in these words. `updated` is a message that changed nothing but the text.
+ */
+export const MAINTENANCE_EVENTS = ['scheduled', 'started', 'extended', 'ended', 'cancelled', 'updated'] as const;
+export const MaintenanceEvent = z.enum(MAINTENANCE_EVENTS);
+export type MaintenanceEvent = z.infer<typeof MaintenanceEvent>;
+
+/** The event as customers read it, after the window's title ("Database upgrade — Maintenance extended"). */
+export const MAINTENANCE_EVENT_LABEL: Record<MaintenanceEvent, string> = {
+  scheduled: 'Maintenance scheduled',
+  started: 'Maintenance started',
+  extended: 'Maintenance extended',
+  ended: 'Maintenance completed',
+  cancelled: 'Maintenance cancelled',
+  updated: 'Maintenance update',
+};
+
 export const MAINTENANCE_STATUS_LABEL: Record<MaintenanceStatus, string> = {
   scheduled: 'Scheduled',
   in_progress: 'In progress',

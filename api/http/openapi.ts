@@ -44,7 +44,7 @@ const ERRORS = {
   409: 'Not allowed in the current state',
   413: 'Body over 64 KiB',
   415: 'The body is not sent as application/json',
-  422: 'Customers would read internal details (code `leaks_internals`); `fields` names each finding. Send again with `acknowledgeWarnings: true` to publish it as it is',
+  422: 'Customers would read internal details (code `leaks_internals`; `fields` names each finding; send again with `acknowledgeWarnings: true` to publish it as it is), or a maintenance window would already be over (code `window_in_past`; `fields` names `scheduledUntil`)',
 } as const;
 
 /** The error answers a route can give, each with the one error shape. */

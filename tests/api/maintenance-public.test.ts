@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeMaintenance } from '../support/factories.ts';
+import { makeMaintenance, makePastMaintenance } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
@@ -7,7 +7,7 @@ beforeEach(async () => {
   t = await makeTestApp();
   await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Tonight' }));
   await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Now', services: ['cdn'], scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
-  await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Yesterday', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' }));
+  await makePastMaintenance(t, { title: 'Yesterday', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
 });
 
 const get = async (path: string) => {

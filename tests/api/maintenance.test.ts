@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../api/db/audit.ts';
-import { makeIncident, makeMaintenance } from '../support/factories.ts';
+import { makeIncident, makeMaintenance, makePastMaintenance } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
@@ -65,7 +65,7 @@ describe('listing maintenance', () => {
     await schedule({ title: 'Later', scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' });
     await schedule({ title: 'Sooner' });
     await schedule({ title: 'Now', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' });
-    await schedule({ title: 'Past', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
+    await makePastMaintenance(t, { title: 'Past', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeMaintenance } from '../support/factories.ts';
+import { makeMaintenance, makePastMaintenance } from '../support/factories.ts';
 import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;
@@ -21,7 +21,7 @@ describe('the desk dashboard', () => {
     await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Later', scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' }));
     await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Tonight' }));
     await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Running', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
-    await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Done', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' }));
+    await makePastMaintenance(d, { title: 'Done', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
     const text = await dashboard();
     expect(text).toContain('MNT-3: Running (In progress)');
     expect(text).toContain('MNT-2: Tonight (Scheduled)');

@@ -29,3 +29,22 @@ export function makeMaintenance(overrides: Partial<CreateMaintenanceInput> = {})
     ...overrides,
   };
 }
+
+type Scheduler = {
+  clock: { now(): Date; set(at: string | Date): void };
+  call: (method: string, path: string, body?: unknown) => Promise<unknown>;
+  herald: { maintenance: { tick(): Promise<string[]> } };
+};
+
+/**
+ * A window that is already over, as one comes to be: scheduled while it was still ahead (a
+ * window that has ended is refused), then run to completion by the transitions job at now.
+ */
+export async function makePastMaintenance(t: Scheduler, overrides: Partial<CreateMaintenanceInput> = {}): Promise<void> {
+  const input = makeMaintenance(overrides);
+  const now = t.clock.now();
+  t.clock.set(new Date(Date.parse(input.scheduledFor) - 60_000));
+  await t.call('POST', '/api/admin/maintenance', input);
+  t.clock.set(now);
+  await t.herald.maintenance.tick();
+}

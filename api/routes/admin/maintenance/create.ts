@@ -8,7 +8,7 @@ import { defineRoute, documentedRoutes, json, jsonBody, publishErrors } from '..
 const schedule = defineRoute({
   method: 'post',
   path: '/',
-  summary: 'Schedule a maintenance window (started at once if its start has passed)',
+  summary: 'Schedule a maintenance window (started at once if its start has passed; 422 `window_in_past` if its end has)',
   request: { body: jsonBody(CreateMaintenanceInput) },
   responses: {
     201: { ...json('Scheduled', Maintenance), headers: z.object({ Location: z.string().meta({ example: '/api/admin/maintenance/MNT-7' }) }) },
