@@ -15,8 +15,12 @@ import type { Mailer } from './mailer.ts';
 import type { AttemptResult, OutboxRow } from './outbox.ts';
 import { classifySmtpError, nextAttemptAt } from './retry.ts';
 
-/** Delivers one webhook or Slack row; `retry` and `hard` are failures. */
-export type HookDelivery = (row: OutboxRow, incident: IncidentRecord | undefined) => Promise<{ verdict: 'sent' | 'retry' | 'hard'; detail: string }>;
+/** Delivers one webhook or Slack row (about an incident or a maintenance window); `retry` and `hard` are failures. */
+export type HookDelivery = (
+  row: OutboxRow,
+  incident: IncidentRecord | undefined,
+  maintenance?: MaintenanceRecord | undefined,
+) => Promise<{ verdict: 'sent' | 'retry' | 'hard'; detail: string }>;
 
 export type AttemptDeps = {
   db: Executor;
@@ -65,15 +69,16 @@ export function createAttempts(deps: AttemptDeps) {
 
   async function attempt(row: OutboxRow, ctx: Context): Promise<AttemptResult> {
     const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
+    const maintenance = row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId);
     if (row.kind === 'webhook' || row.kind === 'slack') {
       if (!deps.deliverHook) return { id: row.id, outcome: 'cancelled', detail: 'webhooks are not enabled in this process' };
-      const { verdict, detail } = await deps.deliverHook(row, incident);
+      const { verdict, detail } = await deps.deliverHook(row, incident, maintenance);
       return verdict === 'sent' ? { id: row.id, outcome: 'sent', detail } : failedAttempt(row, verdict, detail, now());
     }
     const subscriber = row.subscriberId === null ? undefined : ctx.subscribers.get(row.subscriberId);
     const composed =
       row.kind === 'maintenance'
-        ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId), deps.compose)
+        ? composeMaintenanceMail(row, subscriber, maintenance, deps.compose)
         : composeMail(row, subscriber, incident, deps.compose);
     if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
     let info: Awaited<ReturnType<Mailer['send']>>;

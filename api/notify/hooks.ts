@@ -16,6 +16,7 @@ import type { OutboxRow } from './outbox.ts';
 import { getServiceEvent, type ServiceEventDetail } from '../db/services.ts';
 import { classifyHttpStatus } from './retry.ts';
 import { makeRef } from '../domain/refs.ts';
+import { maintenanceEntry, maintenanceHookEvent, maintenanceSlackMessage, maintenanceWebhookPayload } from './maintenance-hooks.ts';
 
 /**
  * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. The
@@ -126,13 +127,25 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
     const { rows } = await options.db.execute({ sql: 'SELECT url, secret FROM webhooks WHERE id = ? AND removed_at IS NULL', args: [row.webhookId] });
     return rows[0] ? { url: String(rows[0].url), secret: String(rows[0].secret) } : null;
   };
-  return async (row, incident) => {
+  return async (row, incident, maintenance) => {
     if (row.serviceEventId !== null) {
       const [hook, event] = await Promise.all([hookOf(row), getServiceEvent(options.db, row.serviceEventId)]);
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
       if (!event) return { verdict: 'hard', detail: 'service event no longer exists' };
       const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl));
       return post(hook.url, body, sign(hook.secret, body, row, 'component.update'));
+    }
+    if (row.maintenanceId !== null) {
+      const entry = maintenance && row.maintenanceUpdateId !== null ? maintenanceEntry(maintenance, row.maintenanceUpdateId) : undefined;
+      if (!maintenance || !entry || row.maintenanceUpdateId === null) return { verdict: 'hard', detail: 'maintenance update no longer exists' };
+      if (row.kind === 'slack') {
+        if (!options.slackWebhookUrl) return { verdict: 'hard', detail: 'SLACK_WEBHOOK_URL is not set any more' };
+        return post(options.slackWebhookUrl, JSON.stringify(maintenanceSlackMessage(maintenance, row.maintenanceUpdateId, options.publicUrl)), {});
+      }
+      const hook = await hookOf(row);
+      if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
+      const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl));
+      return post(hook.url, body, sign(hook.secret, body, row, maintenanceHookEvent(entry.event)));
     }
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
     if (row.kind === 'slack') {

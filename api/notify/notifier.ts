@@ -5,7 +5,7 @@
  */
 import type { IncidentEvent, Notifier } from '../commands/notifier.ts';
 import type { Executor } from '../db/client.ts';
-import { queueHooks, queueIncidentMails, queueMaintenanceMails, queueServiceHooks } from './outbox.ts';
+import { queueHooks, queueIncidentMails, queueMaintenanceHooks, queueMaintenanceMails, queueServiceHooks } from './outbox.ts';
 
 /**
  * Whether an event is announced. The update's `notify` already holds the plan's default
@@ -39,11 +39,13 @@ export function createNotifier(options: { slack: boolean }): Notifier {
     async serviceChanged(tx, serviceEventId, now) {
       await queueServiceHooks(tx, serviceEventId, now);
     },
-    // Subscribers hear of a window when it is scheduled, started and completed (and of any
-    // update the comms lead posts), unless the update says not to notify.
+    // Subscribers hear of a window when it is scheduled, started, extended, ended or cancelled
+    // (and of any update the comms lead posts), unless the update says not to notify.
     async maintenanceChanged(tx, event, now) {
       const { rows } = await tx.execute({ sql: 'SELECT notify FROM maintenance_updates WHERE id = ?', args: [event.updateId] });
       if (rows[0]?.notify) await queueMaintenanceMails(tx, event.maintenanceId, event.updateId, now);
+      // As for incidents, machines and #incidents hear of every entry, notified or not.
+      await queueMaintenanceHooks(tx, event.maintenanceId, event.updateId, now, { webhooks: true, slack: options.slack });
     },
   };
 }

@@ -83,6 +83,25 @@ export async function queueHooks(db: Executor, incidentId: number, updateId: num
   }
 }
 
+/**
+ * Queues a maintenance update for every active webhook and for Slack, as `to` says: the same
+ * kinds (and so the same lanes) as an incident update's, naming the window's update instead.
+ */
+export async function queueMaintenanceHooks(db: Executor, maintenanceId: number, updateId: number, now: Date, to: { webhooks: boolean; slack: boolean }): Promise<void> {
+  const at = now.toISOString();
+  if (to.webhooks) await db.execute({
+    sql: `INSERT INTO outbox (kind, webhook_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
+          SELECT 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+    args: [maintenanceId, updateId, at, at],
+  });
+  if (to.slack) {
+    await db.execute({
+      sql: `INSERT INTO outbox (kind, maintenance_id, maintenance_update_id, next_attempt_at, created_at) VALUES ('slack', ?, ?, ?, ?)`,
+      args: [maintenanceId, updateId, at, at],
+    });
+  }
+}
+
 /** Queues a service's status change (made outside an incident) for every active webhook. */
 export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
   const at = now.toISOString();

@@ -74,14 +74,14 @@ export async function startSmtpSink(options: { parse?: boolean; keep?: boolean; 
 
 export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
 
-/** A real HTTP endpoint standing in for a Slack incoming webhook: keeps every JSON body. */
+/** A real HTTP endpoint standing in for a Slack incoming webhook or a webhook receiver: keeps every JSON body, its raw text and headers. */
 export async function startWebhookSink(status = 200): Promise<{ url: string; bodies: any[]; close(): Promise<void> }> {
   const bodies: any[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      bodies.push({ contentType: req.headers['content-type'], json: JSON.parse(body || 'null') });
+      bodies.push({ contentType: req.headers['content-type'], json: JSON.parse(body || 'null'), raw: body, headers: req.headers });
       res.writeHead(status).end('ok');
     });
   });
