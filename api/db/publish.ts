@@ -154,6 +154,18 @@ export async function incidentPlacement(db: Executor, ids: readonly number[]): P
   }));
 }
 
+/** The services of each of the windows `ids`. */
+export async function maintenanceServiceIds(db: Executor, ids: readonly number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (ids.length === 0) return out;
+  const { rows } = await db.execute({
+    sql: `SELECT maintenance_id, service_id FROM maintenance_services WHERE maintenance_id IN (${ids.map(() => '?').join(',')})`,
+    args: [...ids],
+  });
+  for (const r of rows) out.set(Number(r.maintenance_id), [...(out.get(Number(r.maintenance_id)) ?? []), Number(r.service_id)]);
+  return out;
+}
+
 /** The newest `limit` updates (ids with their incident), site-wide or for one service's incidents. */
 export async function newestUpdateRefs(db: Executor, serviceId: number, limit: number): Promise<{ updateId: number; incidentId: number }[]> {
   const { rows } = serviceId

@@ -32,7 +32,7 @@ export type GroupView = { slug: string | null; name: string | null; services: Se
  * service get their own part beside it (`PageLocals`).
  */
 export type SiteModel = {
-  site: SiteSettings & { publicUrl: string; feedPath: string };
+  site: SiteSettings & { publicUrl: string; feedPath: string; atomPath: string };
   generatedAt: string;
   /**
    * When anything customers see last changed (an incident or a service). Pages and feeds
@@ -72,6 +72,8 @@ export type ModelInput = {
 };
 
 export const FEED_PATH = '/feed.xml';
+/** The Atom feed beside it (api/publish/feed.ts atomPathOf). */
+export const ATOM_PATH = '/feed.atom';
 
 /** An incident as the public sees it, from its stored record; pure apart from the injected markdown renderer. */
 export function toIncidentView(
@@ -108,7 +110,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     ...maintenanceRecords.map((m) => m.updatedAt),
   ];
   return {
-    site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH },
+    site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH, atomPath: ATOM_PATH },
     generatedAt: input.now.toISOString(),
     updatedAt: [...changes, input.lastChangeAt ?? ''].reduce((a, b) => (b > a ? b : a), '') || input.now.toISOString(),
     updateIntervalMinutes: input.updateIntervalMinutes,

@@ -5,8 +5,8 @@
  * Pages fall in two kinds. Live pages — the home page, /history, the feeds and JSON, each
  * service's page, open incidents and current maintenance — show the site's status now, so
  * they are re-rendered whenever it may have changed (the home page and the JSON on every
- * publish; service pages when their service or the overall status changes, or their uptime
- * bars moved: at UTC midnight, or as an outage goes on). Archive pages —
+ * publish; service pages when their service, a window affecting it or the overall status
+ * changes, or their uptime bars moved: at UTC midnight, or as an outage goes on). Archive pages —
  * a resolved incident, a month of history, a past window — show only their own subject and
  * link to the live status, so they are re-rendered only when their subject changes.
  */
@@ -33,6 +33,8 @@ export type PlanInput = {
   placements: readonly Placement[];
   openIncidents: readonly number[];
   liveMaintenances: readonly number[];
+  /** The services of each changed window: their pages and feeds list it. Missing: none. */
+  maintenanceServices?: ReadonlyMap<number, readonly number[]>;
   /** Every listed service, for a change every service page shows (the overall status). */
   serviceIds: readonly number[];
   overallChanged: boolean;
@@ -59,7 +61,11 @@ export function planTargets(input: PlanInput): Set<Target> {
       // A service the incident lost still lists it until its pages are re-rendered.
       if (change.serviceId !== null) services.add(change.serviceId);
     } else if (change.entity === 'service') targets.add(`service:${change.id}`);
-    else targets.add(`maintenance:${change.id}`);
+    else {
+      targets.add(`maintenance:${change.id}`);
+      // Its services' pages and feeds show a window in progress or upcoming, and its entries.
+      for (const serviceId of input.maintenanceServices?.get(change.id) ?? []) targets.add(`service:${serviceId}`);
+    }
   }
   for (const [id, lost] of touched) {
     const placement = placements.get(id);

@@ -15,6 +15,7 @@ import {
   incidentPlacement,
   lastChangeAt,
   liveIncidentIds,
+  maintenanceServiceIds,
   prunePublishLog,
   type LoggedChange,
 } from '../db/publish.ts';
@@ -191,6 +192,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       placements: await incidentPlacement(deps.db, changedIds),
       openIncidents: open,
       liveMaintenances,
+      maintenanceServices: await maintenanceServiceIds(deps.db, [...new Set((changes ?? []).filter((c) => c.entity === 'maintenance').map((c) => c.id))]),
       serviceIds: services.map((s) => s.id),
       // With everything to render, service pages go with the archive (all of them, in batches): the live pages first.
       overallChanged: !everything && overall !== published.overall,

@@ -10,7 +10,7 @@ import type { IncidentRecord } from '../domain/incident.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
 import { BADGE_PATH, overallBadge, serviceBadge, serviceBadgePath } from './badge.ts';
 import { EMBED_PATH, renderEmbed } from './embed.ts';
-import { MAX_ITEMS as FEED_ITEMS, renderFeed } from './feed.ts';
+import { atomPathOf, MAX_ITEMS as FEED_ITEMS, renderAtomFeed, renderFeed } from './feed.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './plan.ts';
@@ -81,6 +81,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
       const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
       files.set(FEED_PATH, renderFeed({ ...ctx.model, incidents }, { feedPath: FEED_PATH }));
+      files.set(atomPathOf(FEED_PATH), renderAtomFeed({ ...ctx.model, incidents }, { feedPath: atomPathOf(FEED_PATH) }));
     } else if (kind === 'history') {
       const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
       await page('/history', { history });
@@ -104,6 +105,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       const feedIncidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
       const feedPath = `/services/${service.slug}/feed.xml`;
       files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
+      files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));
       files.set(serviceBadgePath(service.slug), serviceBadge(service));
       if (!ctx.renderPage) continue;
       const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));

@@ -106,10 +106,12 @@ describe(`a site with ${INCIDENTS} incidents over two years`, () => {
     expect(links(first.html, /^\/incidents\/INC-\d+$/).length).toBeGreaterThan(0);
   });
 
-  it('keeps 50 items in the site feed and in a service feed', async () => {
+  it('keeps 50 items in the site feed and in a service feed, RSS and Atom alike', async () => {
     const parser = new Parser();
     expect((await parser.parseString((await get(server, '/feed.xml')).html)).items).toHaveLength(50);
     expect((await parser.parseString((await get(server, '/services/api/feed.xml')).html)).items).toHaveLength(50);
+    expect((await parser.parseString((await get(server, '/feed.atom')).html)).items).toHaveLength(50);
+    expect((await parser.parseString((await get(server, '/services/api/feed.atom')).html)).items).toHaveLength(50);
   });
 
   // Last: the export blocks this process for seconds, and the server closes idle keep-alive connections meanwhile.

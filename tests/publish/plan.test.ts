@@ -7,6 +7,12 @@ const plan = (overrides: Partial<PlanInput>) =>
 const incidentChange = (id: number, serviceId: number | null = null) => ({ seq: 1, entity: 'incident' as const, id, serviceId });
 
 describe('what a publish re-renders', () => {
+  it('re-renders the pages (and feeds) of the services a changed window affects, and no other', () => {
+    const targets = plan({ changes: [{ seq: 1, entity: 'maintenance', id: 5, serviceId: null }], maintenanceServices: new Map([[5, [1, 3]]]) });
+    expect([...targets].filter((x) => x.startsWith('service:')).sort()).toEqual(['service:1', 'service:3']);
+    expect(targets).toContain('maintenance:5');
+  });
+
   it('re-renders only the live pages when nothing was written', () => {
     expect([...plan({})].sort()).toEqual([...ALWAYS].sort());
   });
