@@ -9,6 +9,7 @@ import { deskDetailsRoutes } from './routes/details.ts';
 import { deskEditUpdateRoutes } from './routes/edit-update.ts';
 import { deskFollowUpRoutes } from './routes/follow-up.ts';
 import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.ts';
+import { deskMaintenanceReadRoutes, deskMaintenanceWriteRoutes } from './routes/maintenance.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
 import { deskReportRoutes } from './routes/reports.ts';
@@ -29,7 +30,7 @@ export const deskRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
     // Sign-in and sign-out: the gate lets them through without a session.
     .route('/', deskSignInRoutes(deps))
-    // Before `read`: /admin/incidents/new must be matched before /admin/incidents/:ref.
+    // Before `read`: /admin/incidents/new (and /admin/maintenance/new) must be matched before /admin/incidents/:ref.
     .route(
       '/',
       permissionGroup(
@@ -42,9 +43,10 @@ export const deskRoutes = (deps: AppDeps) =>
         deskPreviewRoutes(deps),
         deskAcknowledgeRoutes(deps),
         deskFollowUpRoutes(deps),
+        deskMaintenanceWriteRoutes(deps),
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
     .route('/', permissionGroup('link', deskTicketRoutes(deps)))
     // Every role; the account page is each user's own password.
-    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskSearchRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps)));
+    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskSearchRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps), deskMaintenanceReadRoutes(deps)));

@@ -21,6 +21,8 @@ const PAGE_PATH: Record<AdminLocals['page'], string> = {
   users: '/admin/users',
   error: '/admin/error',
   search: '/admin/search',
+  'new-maintenance': '/admin/maintenance-new',
+  maintenance: '/admin/maintenance-window',
 };
 
 /** Fixed confirmations, chosen by a code in the redirect so no page text comes from a URL. */
@@ -38,6 +40,10 @@ const FLASH: Record<string, string> = {
   'action-item': 'Action item saved.',
   token: 'Token revoked; it stops working on its next request.',
   'signed-out': 'You are signed out.',
+  'maintenance-scheduled': 'Maintenance scheduled and published.',
+  'maintenance-extended': 'Maintenance extended and published.',
+  'maintenance-ended': 'Maintenance ended and published; its services are back to operational unless something else holds them.',
+  'maintenance-cancelled': 'Maintenance cancelled and published.',
   user: 'User added; they can sign in now.',
   'user-disabled': 'User disabled; their sessions have ended.',
   password: 'Password changed. Every session has ended; sign in with the new password.',

@@ -4,7 +4,7 @@
  * error on the field it is about, so the page comes back with the error beside that field.
  */
 import type { z } from 'zod';
-import { ConflictError, LeaksInternalsError, ValidationError } from '../errors.ts';
+import { ConflictError, LeaksInternalsError, ValidationError, WindowInPastError } from '../errors.ts';
 import type { FieldErrors } from './views.ts';
 
 export type Checked<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
@@ -35,8 +35,8 @@ export function parseForm<S extends z.ZodType>(schema: S, values: unknown, wordi
 }
 
 /**
- * A domain error about what the form asked for — invalid (400) or at odds with the current
- * state (409) — as field errors: its `fields` beside their fields, else its message for the
+ * A domain error about what the form asked for — invalid (400), at odds with the current
+ * state (409) or a maintenance window already over (422) — as field errors: its `fields` beside their fields, else its message for the
  * form as a whole. Null for any other error (not signed in, not allowed, the page's subject
  * gone, a fault of ours), which goes on to `onError` and the desk's error page.
  *
@@ -44,7 +44,7 @@ export function parseForm<S extends z.ZodType>(schema: S, values: unknown, wordi
  */
 function fieldErrorsOf(error: unknown): FieldErrors | null {
   if (error instanceof LeaksInternalsError) return leakErrors(error);
-  if (!(error instanceof ValidationError || error instanceof ConflictError)) return null;
+  if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof WindowInPastError)) return null;
   const errors: FieldErrors = {};
   for (const f of error.fields ?? []) errors[fieldOf(f.path)] ??= f.message;
   if (Object.keys(errors).length === 0) errors.form = plain(error.message);

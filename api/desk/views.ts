@@ -6,7 +6,7 @@ import type { Role } from '../auth/roles.ts';
 import type { AuditRecord } from '../db/audit.ts';
 import type { ActionItem } from '../domain/plan.ts';
 import type { PlanReport } from '../domain/plan-report.ts';
-import type { Incident } from '../domain/schemas.ts';
+import type { Incident, Maintenance } from '../domain/schemas.ts';
 import type { SearchView } from '../publish/search-view.ts';
 import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
 
@@ -157,6 +157,32 @@ export type SignInView = { page: 'sign-in'; email: string; next: string; error: 
 /** The plan report for the days asked for (`report` null when the days were refused). */
 export type ReportsView = Common & { page: 'reports'; from: string; to: string; errors: FieldErrors; report: PlanReport | null };
 
+/** What the scheduling form holds (times as typed, read as UTC). */
+export type MaintenanceFormValues = {
+  title: string;
+  message: string;
+  scheduledFor: string;
+  scheduledUntil: string;
+  /** Chosen service slugs. */
+  services: string[];
+  notify: boolean;
+  acknowledgeWarnings: boolean;
+};
+
+export type NewMaintenanceView = Common & { page: 'new-maintenance'; values: MaintenanceFormValues; services: ServiceOption[]; errors: FieldErrors };
+
+/** What the extend, end and cancel forms hold. */
+export type MaintenanceActionValues = { message: string; scheduledUntil: string; notify: boolean; acknowledgeWarnings: boolean };
+export type MaintenanceAction = 'extend' | 'end' | 'cancel';
+
+/** A window on the desk: its timeline, and the forms that move it (each with its own values and errors). */
+export type MaintenancePageView = Common & {
+  page: 'maintenance';
+  maintenance: Maintenance;
+  updatesHtml: Record<number, string>;
+  forms: Record<MaintenanceAction, { values: MaintenanceActionValues; errors: FieldErrors }>;
+};
+
 export type AdminLocals =
   | DashboardView
   | NewIncidentView
@@ -170,7 +196,9 @@ export type AdminLocals =
   | SignInView
   | ErrorView
   | ReportsView
-  | SearchPageView;
+  | SearchPageView
+  | NewMaintenanceView
+  | MaintenancePageView;
 
 /** The desk's search over every incident (api/desk/routes/search.ts). */
 export type SearchPageView = Common & { page: 'search'; search: SearchView; services: ServiceOption[] };

@@ -4,7 +4,7 @@
  * the top links to that field, and what was typed is still there.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeIncident } from '../support/factories.ts';
+import { makeIncident, makeMaintenance } from '../support/factories.ts';
 import { makeDesk, PASSWORD, type Desk } from '../support/desk.ts';
 
 let d: Desk;
@@ -48,6 +48,34 @@ type Case = {
 const resolveInc1 = () => d.call('POST', '/api/admin/incidents/INC-1/updates', { status: 'resolved', message: 'Fixed.' });
 
 const cases: Case[] = [
+  {
+    form: 'new maintenance: a window that has already ended',
+    as: 'comms@example.test',
+    path: '/admin/maintenance/new',
+    fields: { title: 'Disk swap', scheduledFor: '2026-03-10T09:00', scheduledUntil: '2026-03-10T11:00', 'svc.api': 'yes', message: 'We swap disks.', notify: 'no' },
+    field: 'f-scheduledUntil',
+    error: 'must be in the future: 2026-03-10 11:00 UTC has already passed',
+    kept: { 'f-title': 'Disk swap', 'f-scheduledFor': '2026-03-10T09:00', 'f-scheduledUntil': '2026-03-10T11:00', 'f-message': 'We swap disks.' },
+  },
+  {
+    form: 'new maintenance: an end before the start',
+    as: 'comms@example.test',
+    path: '/admin/maintenance/new',
+    fields: { title: 'Disk swap', scheduledFor: '2026-03-10T22:00', scheduledUntil: '2026-03-10T21:00', message: 'We swap disks.' },
+    field: 'f-scheduledUntil',
+    error: 'must be after scheduledFor',
+    kept: { 'f-title': 'Disk swap', 'f-scheduledFor': '2026-03-10T22:00' },
+  },
+  {
+    form: 'extend maintenance: an end no later than the current one',
+    as: 'comms@example.test',
+    setup: () => d.call('POST', '/api/admin/maintenance', makeMaintenance()),
+    path: '/admin/maintenance/MNT-1/extend',
+    fields: { scheduledUntil: '2026-03-10T23:30', message: 'Taking longer.' },
+    field: 'x-scheduledUntil',
+    error: 'must be later than the current end, 2026-03-11 00:00 UTC',
+    kept: { 'x-scheduledUntil': '2026-03-10T23:30', 'x-message': 'Taking longer.' },
+  },
   {
     form: 'new incident: a whitespace-only title',
     as: 'comms@example.test',
