@@ -36,6 +36,8 @@ export type DashboardView = Common & {
     dueAt: string;
     countdown: { tone: 'ok' | 'amber' | 'red'; text: string };
     flaggedAt: string | null;
+    /** Once flagged: who the watchdog's escalations went to (null before). */
+    alerted: EscalationReach | null;
     /** The escalation level reached (content/escalation.json), null without a matrix. */
     escalation: { level: number; name: string } | null;
     /** Support tickets linked to it. */
@@ -47,6 +49,37 @@ export type DashboardView = Common & {
   /** Maintenance in progress, then upcoming, soonest first. */
   maintenance: { ref: string; title: string; status: MaintenanceStatus; scheduledFor: string; scheduledUntil: string; services: string[] }[];
 };
+
+/**
+ * Who the escalations for a missed deadline reached, by delivery status, and whether the
+ * commander named on the incident could be mailed at all (`address` null: not a Herald user
+ * nor an email address).
+ */
+export type EscalationReach = {
+  sent: string[];
+  pending: string[];
+  failed: string[];
+  webhook: boolean;
+  commander: { name: string; address: string | null } | null;
+};
+
+/**
+ * What the dashboard says happened after an incident was flagged overdue: only what the
+ * watchdog recorded, and why the commander was not told when they were not.
+ * @example describeEscalation({ sent: ['casey@example.com'], pending: [], failed: [], webhook: false, commander: { name: 'Sam Lee', address: null } })
+ * // 'escalation emailed to casey@example.com; commander “Sam Lee” not notified: not a Herald user or an email address'
+ */
+export function describeEscalation(r: EscalationReach): string {
+  const parts: string[] = [];
+  if (r.sent.length) parts.push(`escalation emailed to ${r.sent.join(', ')}`);
+  if (r.pending.length) parts.push(`escalation being emailed to ${r.pending.join(', ')}`);
+  if (r.failed.length) parts.push(`escalation could not be emailed to ${r.failed.join(', ')}`);
+  if (r.webhook) parts.push('escalation webhook called');
+  if (parts.length === 0) parts.push('no one could be notified: no comms lead or commander has an address');
+  if (!r.commander) parts.push('no commander named');
+  else if (!r.commander.address) parts.push(`commander “${r.commander.name}” not notified: not a Herald user or an email address`);
+  return parts.join('; ');
+}
 
 export type NewIncidentValues = {
   title: string;

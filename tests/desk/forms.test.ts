@@ -5,6 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_DIR } from '../support/app.ts';
 import { listAudit } from '../../api/db/audit.ts';
 import { createWatchdog } from '../../api/freshness/watchdog.ts';
+import { createMailer } from '../../api/notify/mailer.ts';
+import { startSmtpSink } from '../support/sinks.ts';
 import { makeIncident } from '../support/factories.ts';
 import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
@@ -235,7 +237,30 @@ describe('Dashboard', () => {
     const silent = { info() {}, warn() {}, error() {} };
     const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer: null, webhookUrl: null }, publisher: d.publisher, log: silent });
     await dog.tick();
-    expect(textOf(await page('/admin'))).toMatch(/due 12:30 UTC ?; flagged overdue 12:36 UTC ?, comms leads and commander notified/);
+    // Sam Lee is neither a Herald user nor an address: the page says so rather than claim they were told.
+    expect(textOf(await page('/admin'))).toMatch(
+      /due 12:30 UTC ?; flagged overdue 12:36 UTC ?; escalation being emailed to comms@example.test; commander “Sam Lee” not notified: not a Herald user or an email address/,
+    );
+  });
+
+  it('names who an escalation reached: a commander given as an address is mailed, and one who is a Herald user', async () => {
+    await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'By address', commander: 'ic@example.test' }));
+    await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'By name', commander: 'Casey Comms' }));
+    d.clock.advance(36 * 60_000);
+    const smtp = await startSmtpSink();
+    const mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
+    const silent = { info() {}, warn() {}, error() {} };
+    const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer, webhookUrl: null }, publisher: d.publisher, log: silent });
+    await dog.tick();
+    mailer.close();
+    await smtp.close();
+    expect(smtp.mails.map((m) => m.to).sort()).toEqual(['comms@example.test', 'comms@example.test', 'ic@example.test']);
+    const text = textOf(await page('/admin'));
+    const row = (title: string) => /flagged overdue [^;]+;([^;]*?)(?= INC-| Maintenance)/.exec(text.slice(text.indexOf(title)))?.[1]?.trim();
+    expect(row('INC-1: By address')).toBe('escalation emailed to comms@example.test, ic@example.test');
+    expect(row('INC-2: By name')).toBe('escalation emailed to comms@example.test');
+    expect(text).not.toContain('not notified');
+    expect(text).not.toContain('commander notified');
   });
 });
 

@@ -7,9 +7,11 @@ import { countdown } from '../../domain/freshness-alerts.ts';
 import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../domain/incident.ts';
 import { escalationLevelDue } from '../../domain/escalation.ts';
 import type { Severity } from '../../domain/vocabulary.ts';
-import { listFlags } from '../../freshness/store.ts';
+import { commanderAddress } from '../../freshness/recipients.ts';
+import { listFlags, listNotices } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
+import type { EscalationReach } from '../views.ts';
 import { makeRef } from '../../domain/refs.ts';
 
 /** GET /admin — open incidents with their countdowns, the latest resolved ones, maintenance in progress and upcoming, "New incident". */
@@ -29,6 +31,27 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
       loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
     ]);
     const tickets = await countTickets(deps.db, open.map((r) => r.id));
+    /** Who the escalations for an incident's missed deadline actually went to, as the watchdog recorded them. */
+    const alertedFor = async (incidentId: number, dueAt: string, commander: string | null): Promise<EscalationReach> => {
+      const deliveries = (await listNotices(deps.db, incidentId)).filter((n) => n.kind === 'escalation' && n.dueAt === dueAt).flatMap((n) => n.deliveries);
+      const emailed = (status: string) => [...new Set(deliveries.filter((d) => d.channel === 'email' && d.status === status).map((d) => d.target))].sort();
+      const address = await commanderAddress(deps.db, commander);
+      return {
+        sent: emailed('sent'),
+        pending: emailed('pending'),
+        failed: emailed('failed'),
+        webhook: deliveries.some((d) => d.channel === 'webhook'),
+        commander: commander?.trim() ? { name: commander.trim(), address } : null,
+      };
+    };
+    const alerted = new Map(
+      await Promise.all(
+        open.flatMap((r) => {
+          const flag = flags.get(r.id);
+          return flag ? [alertedFor(r.id, flag.dueAt, r.commander).then((a) => [r.id, a] as const)] : [];
+        }),
+      ),
+    );
     return renderDesk(c, deps, {
       ...common(c, deps),
       page: 'dashboard',
@@ -44,6 +67,7 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
           dueAt: i.nextUpdateDueAt as string,
           countdown: countdown(new Date(i.nextUpdateDueAt as string), now),
           flaggedAt: flags.get(open[n]?.id ?? 0)?.flaggedAt ?? null,
+          alerted: alerted.get(open[n]?.id ?? 0) ?? null,
           escalation: levelOf(i),
           tickets: tickets.get(open[n]?.id ?? 0) ?? 0,
         }))
