@@ -107,7 +107,9 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
 
   const distDir = join(ROOT, 'dist');
   const mailDir = join(dirname(site.snapshotDir), 'mail');
-  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: mailFrom(site, settings).from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log: childLog(rootLog, { job: 'mail' }) });
+  const sender = mailFrom(site, settings);
+  if (sender.warning && site.smtpUrl) log.warn(sender.warning);
+  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: sender.from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log: childLog(rootLog, { job: 'mail' }) });
   if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
   const herald = await assembleHerald({
     config: site,

@@ -101,7 +101,8 @@ export function updateValues(v: UpdateValues, incident: Incident, now: Date): Re
     eta: eta && eta !== 'invalid' ? hhmm(new Date(eta)) : 'not yet known',
     duration: formatDuration(now.getTime() - new Date(incident.startedAt).getTime()),
     root_cause: v.rootCause,
-    postmortem: v.postmortemUrl || (due ? `postmortem by ${utcLabel(new Date(due))}` : `none planned (${incident.severity})`),
+    // Templates read "Postmortem: {{postmortem}}": the value is the link, or when it is due (as in Slack).
+    postmortem: v.postmortemUrl || (due ? `due by ${utcLabel(new Date(due))}` : `none planned (${incident.severity})`),
   };
 }
 

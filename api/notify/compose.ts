@@ -91,6 +91,7 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
     permalink: `${settings.publicUrl}/incidents/${ref}`,
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
+    about: 'the incident',
   };
   const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
   return {
@@ -106,7 +107,8 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
 /**
  * The mail about a maintenance update. It uses the operator's incident template (same
  * timeline, same fields): the "severity" reads "Planned maintenance", the impact line gives
- * the window, and the permalink is the maintenance page.
+ * the window, `about` ("Follow {{about}}: …") names the window, and the permalink is the
+ * maintenance page.
  */
 export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRecord | undefined, maintenance: MaintenanceRecord | undefined, settings: ComposeSettings): Composed {
   if (!subscriber) return { cancel: 'subscriber removed' };
@@ -131,6 +133,7 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
     permalink: `${settings.publicUrl}/maintenance/${ref}`,
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
+    about: 'this maintenance window',
   };
   const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
   return {

@@ -87,7 +87,7 @@ export function fillMailTemplate(template: string, vars: TemplateVars, html: boo
 const TEMPLATE_NAMES = {
   incident: [
     'siteTitle', 'title', 'ref', 'statusLabel', 'severityLabel', 'impact', 'message', 'messageHtml', 'services', 'servicesHtml',
-    'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl',
+    'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl', 'about',
   ],
   confirm: ['siteTitle', 'confirmUrl'],
   welcome: ['siteTitle', 'manageUrl'],

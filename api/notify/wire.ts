@@ -16,12 +16,36 @@ import { createNotifier } from './notifier.ts';
 import { createSender, type SenderDeps } from './sender.ts';
 import { loadMailTemplates } from './templates.ts';
 
-/** MAIL_FROM, or "<site title> <status@<public host>>". */
-export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, settings: Pick<SiteSettings, 'title'>): { from: string; address: string } {
+/**
+ * The domain of the default sender for a PUBLIC_URL host: the host itself when it is a domain
+ * name; an IP address as an address literal (RFC 5321 4.1.3: `[127.0.0.1]`, `[IPv6:::1]`), so
+ * the address stays valid and still says where it comes from; `localhost` as
+ * `localhost.localdomain`.
+ * @example senderDomain('127.0.0.1') // '[127.0.0.1]'
+ * @example senderDomain('[::1]') // '[IPv6:::1]'
+ */
+export function senderDomain(host: string): { domain: string; isName: boolean } {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return { domain: `[${host}]`, isName: false };
+  if (host.startsWith('[') && host.endsWith(']')) return { domain: `[IPv6:${host.slice(1, -1)}]`, isName: false };
+  if (host === 'localhost') return { domain: 'localhost.localdomain', isName: false };
+  return { domain: host, isName: true };
+}
+
+/**
+ * MAIL_FROM, or "<site title> <status@<public host>>". When PUBLIC_URL's host is not a domain
+ * name (an IP address, localhost), the default still works with a local relay but many mail
+ * servers refuse it: `warning` says to set MAIL_FROM (the server logs it at start).
+ */
+export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, settings: Pick<SiteSettings, 'title'>): { from: string; address: string; warning: string | null } {
   const host = new URL(config.publicUrl).hostname;
-  const domain = /^[\d.]+$|^\[|:|^localhost$/.test(host) ? 'localhost.localdomain' : host;
+  const { domain, isName } = senderDomain(host);
   const from = config.mailFrom ?? `"${settings.title.replace(/"/g, '')}" <status@${domain}>`;
-  return { from, address: /<([^>]+)>/.exec(from)?.[1] ?? from.trim() };
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+  const warning =
+    config.mailFrom || isName
+      ? null
+      : `[Mail] PUBLIC_URL's host (${host}) is not a domain name, so mail comes from ${address}; many mail servers refuse such a sender. Set MAIL_FROM to an address at your domain, e.g. MAIL_FROM='"Status" <status@example.com>'.`;
+  return { from, address, warning };
 }
 
 export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer: Mailer; onBatch?: SenderDeps['onBatch'] }) {

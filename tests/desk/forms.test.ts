@@ -174,6 +174,13 @@ describe('Post update and resolve', () => {
     expect(incident.postmortemUrl).toBe('https://example.com/pm/1');
   });
 
+  it('fills {{postmortem}} as "due by …" without a link, so "Postmortem: {{postmortem}}" does not say postmortem twice', async () => {
+    const res = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message: 'Postmortem: {{postmortem}}', rootCause: 'Disk full.', intent: 'post' });
+    expect(res.status).toBe(303);
+    const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
+    expect(incident.updates[0].message).toBe('Postmortem: due by 2026-03-12 12:00 UTC');
+  });
+
   it('answers a post to a resolved incident with the reason, on the form', async () => {
     await d.call('POST', '/api/admin/incidents/INC-1/updates', { status: 'resolved', message: 'Fixed.' });
     const res = await submit('/admin/incidents/INC-1/updates', { mode: 'update', status: 'monitoring', message: 'Still watching.', intent: 'post' });

@@ -42,7 +42,7 @@ describe('email subscriptions, end to end through a real SMTP server', () => {
       const listUnsubscribe = header(mail, 'List-Unsubscribe');
       expect(listUnsubscribe).toMatch(new RegExp(`^<${PUBLIC_URL}/unsubscribe/\\d+\\.[\\w-]{43}>, <mailto:status@status\\.example\\.test\\?subject=unsubscribe%20\\d+\\.[\\w-]{43}>$`));
       expect(header(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-      expect(mail.parsed.text).toContain(`${PUBLIC_URL}/incidents/${ref}`);
+      expect(mail.parsed.text).toContain(`Follow the incident: ${PUBLIC_URL}/incidents/${ref}`);
       expect(mail.parsed.text).toContain('Affected services:\n- Public API');
       expect(mail.parsed.html).toContain(`href="${PUBLIC_URL}/subscribe/manage/`);
     }

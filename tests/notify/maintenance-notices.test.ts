@@ -30,7 +30,8 @@ describe('maintenance notices', () => {
     const mail = scheduled.find((m) => m.to === 'ann@example.com')!;
     expect(mail.parsed.text).toContain('Planned maintenance');
     expect(mail.parsed.text).toContain('planned from 2026-03-10 22:00 UTC to 2026-03-11 00:00 UTC');
-    expect(mail.parsed.text).toContain(`${PUBLIC_URL}/maintenance/${ref}`);
+    expect(mail.parsed.text).toContain(`Follow this maintenance window: ${PUBLIC_URL}/maintenance/${ref}`);
+    expect(mail.parsed.text).not.toContain('incident');
     t.clock.set('2026-03-10T22:00:00.000Z');
     await job().tick();
     t.clock.set('2026-03-11T00:00:00.000Z');

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** `to` is the envelope's recipients joined by commas, `recipients` the same as a list. */
-export type ReceivedMail = { to: string; recipients: string[]; subject: string; raw: string; parsed: ParsedMail };
+/** `to` is the envelope's recipients joined by commas, `recipients` the same as a list, `from` the envelope's sender (MAIL FROM). */
+export type ReceivedMail = { to: string; recipients: string[]; from: string; subject: string; raw: string; parsed: ParsedMail };
 
 /**
  * A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives, parsed by
@@ -40,7 +40,8 @@ export async function startSmtpSink(options: { parse?: boolean; keep?: boolean; 
         // A sink for millions of mails (the crash test at full scale) keeps none of them.
         if (options.keep !== false) {
           const parsed = options.parse === false ? (null as unknown as ParsedMail) : await simpleParser(raw);
-          mails.push({ to, recipients, subject: parsed?.subject ?? '', raw, parsed });
+          const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+          mails.push({ to, recipients, from, subject: parsed?.subject ?? '', raw, parsed });
         }
         count++;
         for (const w of waiters.filter((w) => count >= w.n)) w.resolve();
