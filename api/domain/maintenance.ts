@@ -17,7 +17,7 @@
  */
 import { ConflictError, ValidationError, WindowInPastError } from '../errors.ts';
 import type { Maintenance, MaintenanceUpdate } from './schemas.ts';
-import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
+import { MAINTENANCE_STATUS_LABEL, type MaintenanceEvent, type MaintenanceStatus, type ServiceStatus } from './vocabulary.ts';
 import { makeRef } from './refs.ts';
 
 export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
@@ -159,3 +159,26 @@ export const AUTOMATIC_MESSAGE: Record<'in_progress' | 'completed', string> = {
   in_progress: 'Maintenance started.',
   completed: 'Maintenance completed.',
 };
+
+/** What each kind of timeline entry is called where a status word fits (a mail's subject, an entry's heading). */
+const ENTRY_LABEL: Record<MaintenanceEvent, string | null> = {
+  scheduled: 'Scheduled',
+  started: 'In progress',
+  extended: 'Extended',
+  ended: 'Completed',
+  cancelled: 'Cancelled',
+  updated: null,
+};
+
+/**
+ * An entry's word for customers: what it did, or for a plain update the window's status then.
+ * @example maintenanceEntryLabel({ event: 'cancelled', status: 'completed' }) // 'Cancelled'
+ */
+export const maintenanceEntryLabel = (u: { event: MaintenanceEvent; status: MaintenanceStatus }): string => ENTRY_LABEL[u.event] ?? MAINTENANCE_STATUS_LABEL[u.status];
+
+/**
+ * A window's status for customers: a window completed without ever starting was called off.
+ * @example maintenanceStateLabel({ status: 'completed', startedAt: null }) // 'Cancelled'
+ */
+export const maintenanceStateLabel = (m: { status: MaintenanceStatus; startedAt: string | null }): string =>
+  m.status === 'completed' && m.startedAt === null ? 'Cancelled' : MAINTENANCE_STATUS_LABEL[m.status];

@@ -3,8 +3,8 @@
  * Rendering is apart from transport, so it is tested without SMTP.
  */
 import { type IncidentRecord } from '../domain/incident.ts';
-import { type MaintenanceRecord } from '../domain/maintenance.ts';
-import { INCIDENT_STATUS_LABEL, MAINTENANCE_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
+import { maintenanceEntryLabel, type MaintenanceRecord } from '../domain/maintenance.ts';
+import { INCIDENT_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import type { SubscriberRecord } from '../subscribers/store.ts';
 import { signLink } from '../subscribers/tokens.ts';
@@ -121,7 +121,8 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
     siteTitle: settings.siteTitle,
     title: maintenance.title,
     ref,
-    statusLabel: MAINTENANCE_STATUS_LABEL[update.status],
+    // What the entry did: an extension or a cancellation does not read "[Scheduled]" or "[Completed]".
+    statusLabel: maintenanceEntryLabel(update),
     severityLabel: 'Planned maintenance',
     impact: `planned from ${utc(maintenance.scheduledFor)} to ${utc(maintenance.scheduledUntil)}`,
     message: markdownToText(update.message),

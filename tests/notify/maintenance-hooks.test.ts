@@ -108,15 +108,26 @@ describe('maintenance to webhooks and Slack', () => {
     expect(text).not.toContain('<https://evil.example');
   });
 
-  it('still mails subscribers as before, and only for notified entries', async () => {
+  it('mails subscribers what each entry did, and only for notified entries', async () => {
     await sink();
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
     await subscribeAndConfirm(t, 'ann@example.com');
     await t.request('POST', '/api/admin/maintenance', { json: makeMaintenance({ title: 'Cache resize', scheduledFor: '2026-03-12T10:00:00.000Z', scheduledUntil: '2026-03-12T11:00:00.000Z' }) });
     await t.request('POST', '/api/admin/maintenance/MNT-1/extend', { json: { scheduledUntil: '2026-03-12T12:00:00.000Z' } });
-    await t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { status: 'completed', message: 'Called off.', notify: false } });
+    await t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { message: 'No change, just checking in.', notify: false } });
     const mails = (await t.deliver()).filter((m) => m.to === 'ann@example.com');
-    expect(mails.map((m) => m.parsed.subject)).toEqual(['[Scheduled] Cache resize (MNT-1)', '[Scheduled] Cache resize (MNT-1)']);
+    // Each mail says what happened: an extension does not read "[Scheduled]".
+    expect(mails.map((m) => m.parsed.subject)).toEqual(['[Scheduled] Cache resize (MNT-1)', '[Extended] Cache resize (MNT-1)']);
     expect(mails[1]?.parsed.text).toContain('planned from 2026-03-12 10:00 UTC to 2026-03-12 12:00 UTC');
+  });
+
+  it('tells subscribers a window called off is cancelled, not completed', async () => {
+    await sink();
+    t = await makeSubscriberApp({ hooks: { allowLocal: true } });
+    await subscribeAndConfirm(t, 'ann@example.com');
+    await t.request('POST', '/api/admin/maintenance', { json: makeMaintenance({ notify: false }) });
+    await t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { status: 'completed', message: 'We no longer need this work.', notify: true } });
+    const mails = (await t.deliver()).filter((m) => m.to === 'ann@example.com');
+    expect(mails.map((m) => m.parsed.subject)).toEqual(['[Cancelled] Database upgrade (MNT-1)']);
   });
 });

@@ -57,7 +57,9 @@ describe('maintenance on the public pages', () => {
     expect(html).toContain('Database upgrade');
     expect(html).toContain('<strong>primary</strong>');
     expect(html).toContain('Called off.');
-    expect(html).toContain('Completed');
+    // Called off before it started: customers read that it was cancelled, not completed.
+    expect(html).toContain('Cancelled');
+    expect(html).not.toContain('Completed');
     expect(html).toContain('<time datetime="2026-03-11T00:00:00.000Z"');
     const levels = headings(html);
     expect(levels[0]).toBe(1);
