@@ -1,12 +1,19 @@
 /**
  * Maintenance on the public pages in a real browser (the real server, Debian's Chromium):
- * readable without JavaScript, and free of axe-core violations in light and dark schemes.
+ * readable without JavaScript, and free of axe-core violations in light and dark schemes;
+ * and the desk's maintenance forms driven by the keyboard alone.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { expectAccessible, formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
 import { makeMaintenance } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+
+const PASSWORD = 'a long comms password';
 
 const ADMIN_TOKEN = 'maintenance-browser-token-0123456789abcdef';
 const HOUR = 3600_000;
@@ -40,7 +47,14 @@ async function visit(page: Page, path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN });
+  const dir = mkdtempSync(join(tmpdir(), 'herald-maintenance-'));
+  const created = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' },
+    encoding: 'utf8',
+  });
+  expect(created.status, created.stderr).toBe(0);
+  server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   const now = Date.now();
   const at = (ms: number) => new Date(now + ms).toISOString();
   await post('/api/admin/maintenance', makeMaintenance({ title: 'CDN certificate rotation', services: ['cdn'], scheduledFor: at(-HOUR), scheduledUntil: at(HOUR) }));
@@ -77,7 +91,17 @@ describe('maintenance without JavaScript', () => {
       expect(await page.locator('ol.timeline .message').first().innerText()).toBe('Still on for tomorrow.');
     }));
 
-  for (const path of ['/', '/maintenance/MNT-1', '/maintenance/MNT-2']) {
+  it('shows the running window on the page of the service it affects, and offers the Atom feed', () =>
+    openPage({ javaScriptEnabled: false }, async (page) => {
+      await visit(page, '/services/cdn');
+      const section = page.locator('section[aria-labelledby="service-maintenance"] article.card');
+      expect(await section.locator('h3').innerText()).toBe('CDN certificate rotation');
+      expect(await page.locator('link[rel="alternate"][type="application/atom+xml"]').count()).toBe(2);
+      await visit(page, '/services/search');
+      expect(await page.locator('section[aria-labelledby="service-maintenance"]').count()).toBe(0);
+    }));
+
+  for (const path of ['/', '/maintenance/MNT-1', '/maintenance/MNT-2', '/services/cdn']) {
     for (const colorScheme of ['light', 'dark'] as const) {
       it(`finds no axe violations on ${path} (${colorScheme} scheme)`, () =>
         openPage({ javaScriptEnabled: false, colorScheme }, async (page) => {
@@ -87,4 +111,57 @@ describe('maintenance without JavaScript', () => {
         }));
     }
   }
+});
+
+/** Presses Tab until the focused element matches, as a keyboard user would move to it. */
+async function tabTo(page: Page, selector: string, max = 150) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+describe('the desk’s maintenance forms with the keyboard only', () => {
+  it('schedules, extends and cancels a window; every page passes axe', () =>
+    openPage({}, async (page) => {
+      await page.goto(`${server.url}/admin/sign-in`);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+      await page.keyboard.type('comms@example.test');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${server.url}/admin`);
+
+      await tabTo(page, 'a.button[href="/admin/maintenance/new"]');
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/admin/maintenance/new');
+      await expectAccessible(page);
+      await tabTo(page, '#f-title');
+      await page.keyboard.type('Search index rebuild');
+      await tabTo(page, 'input[name="svc.search"]');
+      await page.keyboard.press('Space');
+      await tabTo(page, 'form[action="/admin/maintenance/new"] button.primary');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/admin\/maintenance\/MNT-\d+\?done=maintenance-scheduled$/);
+      const ref = /MNT-\d+/.exec(page.url())?.[0] as string;
+      expect(await page.locator('.flash, [role="status"]').first().innerText()).toContain('Maintenance scheduled and published.');
+      await expectAccessible(page);
+      const servicePage = await page.context().request.get(`${server.url}/services/search`);
+      expect(await servicePage.text()).toContain('Search index rebuild');
+
+      // The new end comes prefilled an hour past the current one: the keyboard user only submits.
+      await tabTo(page, 'form[action$="/extend"] button.primary');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**/admin/maintenance/${ref}?done=maintenance-extended`);
+      expect(await page.locator('ol.plain h3').first().innerText()).toBe('Maintenance extended');
+
+      await tabTo(page, 'form[action$="/cancel"] button');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**/admin/maintenance/${ref}?done=maintenance-cancelled`);
+      expect(await page.locator('main h1 + p strong').innerText()).toBe('Cancelled');
+      await expectAccessible(page);
+      const after = await page.context().request.get(`${server.url}/services/search`);
+      expect(await after.text()).not.toContain('Search index rebuild');
+    }));
 });
