@@ -59,6 +59,10 @@ describe('the Atom feeds', () => {
     for (const path of ['/feed.atom', '/services/api/feed.atom', '/services/database/feed.atom']) {
       expect(file(path)?.type).toBe('application/atom+xml; charset=utf-8');
     }
+    const served = await t.app.request('/feed.atom', { headers: { 'accept-encoding': 'br' } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    expect(served.headers.get('content-encoding')).toBe('br');
   });
 
   it('are Atom 1.0 with the feed’s id, title, updated and self link, and the RSS feed’s entries', async () => {
