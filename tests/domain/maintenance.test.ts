@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { assertMaintenanceTransition, dueTransitions, maintenanceStatusAt, planMaintenanceServiceChanges } from '../../api/domain/maintenance.ts';
-import { ConflictError } from '../../api/errors.ts';
+import {
+  assertExtension,
+  assertMaintenanceTransition,
+  assertWindowAhead,
+  dueTransitions,
+  maintenanceEntryLabel,
+  maintenanceEvent,
+  maintenanceStateLabel,
+  maintenanceStatusAt,
+  planMaintenanceServiceChanges,
+} from '../../api/domain/maintenance.ts';
+import { ConflictError, ValidationError, WindowInPastError } from '../../api/errors.ts';
 import type { MaintenanceStatus } from '../../api/domain/vocabulary.ts';
 import { parseRef } from '../../api/domain/refs.ts';
 
@@ -77,5 +87,58 @@ describe('maintenance references', () => {
     ['MNT-7x', null],
   ])('%s names %s', (ref, id) => {
     expect(parseRef('maintenance', ref)).toBe(id);
+  });
+});
+
+describe('a window must end after now', () => {
+  const now = new Date('2026-03-10T12:00:00.000Z');
+  it.each([
+    ['a millisecond before now', '2026-03-10T11:59:59.999Z', true],
+    ['exactly now', '2026-03-10T12:00:00.000Z', true],
+    ['a millisecond after now', '2026-03-10T12:00:00.001Z', false],
+  ])('an end %s is refused: %s', (_, until, refused) => {
+    const check = () => assertWindowAhead(until, now);
+    if (refused) expect(check).toThrow(WindowInPastError);
+    else expect(check).not.toThrow();
+  });
+
+  it('names scheduledUntil, 422', () => {
+    try {
+      assertWindowAhead('2026-03-10T11:00:00.000Z', now);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ status: 422, code: 'window_in_past', fields: [{ path: 'scheduledUntil', message: 'must be in the future: 2026-03-10 11:00 UTC has already passed' }] });
+    }
+  });
+
+  it.each([
+    ['completed', '2026-03-11T05:00:00.000Z', ConflictError],
+    ['scheduled', '2026-03-11T00:00:00.000Z', ValidationError],
+    ['scheduled', '2026-03-10T23:00:00.000Z', ValidationError],
+  ] as const)('an extension of a %s window to %s is refused', (status, until, kind) => {
+    expect(() => assertExtension({ ...window, status }, until, now)).toThrow(kind);
+  });
+
+  it('an extension to a later end still ahead is allowed, running or not', () => {
+    expect(() => assertExtension({ ...window, status: 'in_progress' }, '2026-03-11T00:00:00.001Z', now)).not.toThrow();
+  });
+});
+
+describe('what a timeline entry did', () => {
+  it.each([
+    ['scheduled', 'scheduled', 'updated'],
+    ['scheduled', 'in_progress', 'started'],
+    ['in_progress', 'completed', 'ended'],
+    ['scheduled', 'completed', 'cancelled'],
+    ['in_progress', 'in_progress', 'updated'],
+  ] as const)('%s → %s is %s', (from, to, event) => {
+    expect(maintenanceEvent(from, to)).toBe(event);
+  });
+
+  it('reads a window completed without starting as Cancelled', () => {
+    expect(maintenanceStateLabel({ status: 'completed', startedAt: null })).toBe('Cancelled');
+    expect(maintenanceStateLabel({ status: 'completed', startedAt: '2026-03-10T22:00:00.000Z' })).toBe('Completed');
+    expect(maintenanceEntryLabel({ event: 'extended', status: 'scheduled' })).toBe('Extended');
+    expect(maintenanceEntryLabel({ event: 'updated', status: 'in_progress' })).toBe('In progress');
   });
 });
