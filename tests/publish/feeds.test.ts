@@ -85,6 +85,16 @@ describe('the Atom feeds', () => {
     for (const entry of entries) expect(entry).toMatch(/<id>[^<]+<\/id><title>[^<]+<\/title><published>[^<]+<\/published><updated>[^<]+<\/updated><link rel="alternate" type="text\/html" href="[^"]+"\/>/);
   });
 
+  it('stay well-formed with hostile text in a title and a message', async () => {
+    const title = `Upgrade <script>alert(1)</script> & "quotes" ]]> 'too'`;
+    await t.call('POST', '/api/admin/maintenance', { ...makeMaintenance({ title, message: 'See <img src=x onerror=alert(1)> & <![CDATA[ x ]]>' }), acknowledgeWarnings: true });
+    const atom = await parse('/feed.atom');
+    expect(atom.items[0]?.title).toBe(`${title} — Maintenance scheduled`);
+    expect(atom.items[0]?.content).toContain('See &lt;img src=x onerror=alert(1)&gt;'); // shown as text, never as an element
+    expect(atom.items[0]?.content).not.toContain('<img');
+    expect(text('/feed.atom')).not.toContain('<script');
+  });
+
   it('per service: its own id and title, only its entries', async () => {
     await someNews();
     const atom = await parse('/services/database/feed.atom');
