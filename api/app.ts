@@ -12,6 +12,7 @@ import { adminReportRoutes } from './routes/admin/reports/index.ts';
 import { adminServiceRoutes } from './routes/admin/services/index.ts';
 import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
 import { openapiRoute } from './routes/openapi.ts';
+import { intakeRoutes } from './routes/intake/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { freshnessRoutes } from './freshness/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   app.route('/api/admin/reports', adminReportRoutes(deps));
+  app.route('/api/intake', intakeRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));

@@ -44,6 +44,9 @@ const ConfigSchema = z
     FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),
     FRESHNESS_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
     FRESHNESS_MAX_ESCALATIONS: z.coerce.number().int().min(1).max(100).default(4),
+    // Alert intake (api/routes/intake): PagerDuty signs its v3 webhooks with this subscription
+    // secret; without it the PagerDuty route refuses every post rather than accept unsigned ones.
+    PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, "use the secret PagerDuty showed when the webhook subscription was created").optional(),
     // Operating it (api/logging, api/metrics).
     LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
@@ -85,6 +88,8 @@ const ConfigSchema = z
     logFormat: env.LOG_FORMAT ?? null,
     /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
     metricsToken: env.METRICS_TOKEN,
+    /** The key PagerDuty signs webhooks with (X-PagerDuty-Signature); unset: /api/intake/pagerduty refuses. */
+    pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -92,7 +97,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function configSecrets(config: Config): string[] {
   const smtpPassword = config.smtpUrl ? safeDecode(new URL(config.smtpUrl).password) : undefined;
   // A Slack incoming-webhook URL is a credential: whoever has it can post to the channel.
-  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword, config.slackWebhookUrl, config.freshness.webhookUrl].filter(
+  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword, config.slackWebhookUrl, config.freshness.webhookUrl, config.pagerdutyWebhookSecret].filter(
     (s): s is string => Boolean(s),
   );
 }

@@ -82,6 +82,12 @@ export class UnavailableError extends HeraldError {
   override readonly status = 503;
 }
 
+/** A feature the operator has not configured (e.g. PAGERDUTY_WEBHOOK_SECRET): refused, never run half-configured. */
+export class NotConfiguredError extends HeraldError {
+  override readonly code = 'not_configured';
+  override readonly status = 503;
+}
+
 /** Configuration that cannot work; thrown at start, before anything listens. */
 export class ConfigError extends HeraldError {
   override readonly code = 'config_invalid';

@@ -12,6 +12,7 @@ import type { Db } from './db/client.ts';
 import type { Clock } from './domain/clock.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
 import { EscalationMatrix } from './domain/escalation.ts';
+import { IntakeMapping } from './domain/intake.ts';
 import { readContent } from './content.ts';
 import { childLog, type Log } from './log.ts';
 import { createMaintenanceJob } from './maintenance/job.ts';
@@ -100,6 +101,7 @@ export async function assembleHerald(parts: HeraldParts) {
   const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy };
   // Validated at start: a malformed matrix stops the server with the field it disliked.
   const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);
+  const intake = readContent(config.contentDir, 'intake.json', IntakeMapping);
   const watchdog = createWatchdog({
     db,
     clock,
@@ -120,6 +122,7 @@ export async function assembleHerald(parts: HeraldParts) {
     renderPage,
     contentDir: config.contentDir,
     escalation,
+    intake,
     watchdog,
     metrics,
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PASSWORD_RULE, passwordProblem } from './passwords.ts';
-import { Role } from './roles.ts';
+import { Role, UserRole } from './roles.ts';
 import { EMAIL_PATTERN } from './users.ts';
 
 const Password = z.string().refine((p) => passwordProblem(p) === null, `use ${PASSWORD_RULE}`);
@@ -19,7 +19,7 @@ export const NewUserInput = z.object({
     .trim()
     .max(200, 'at most 200 characters')
     .transform((name) => name || null),
-  role: Role,
+  role: UserRole,
   password: Password,
 });
 export type NewUserInput = z.infer<typeof NewUserInput>;

@@ -4,26 +4,36 @@
  */
 import { z } from 'zod';
 
-export const ROLES = ['admin', 'comms', 'support'] as const;
+/** The roles a person signed in to the desk can have. */
+export const USER_ROLES = ['admin', 'comms', 'support'] as const;
+export const UserRole = z.enum(USER_ROLES);
+export type UserRole = z.infer<typeof UserRole>;
+
+/** The roles an API token can carry: a person's, or `intake` for a monitoring system posting alerts. */
+export const ROLES = [...USER_ROLES, 'intake'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /**
- * - `read`: everything internal (incidents, audit log, services) — every role.
+ * - `read`: everything internal (incidents, audit log, services) — every person's role.
  * - `publish`: incidents, maintenance, service status — comms and admin; support cannot publish.
- * - `link`: record which support tickets are linked to an incident (internal) — every role.
+ * - `link`: record which support tickets are linked to an incident (internal) — every person's role.
  * - `manage`: users and API tokens — admin only.
+ * - `intake`: post monitoring alerts (/api/intake/…), which open drafts nobody outside sees
+ *   until a person publishes them — the intake role, which can do nothing else, and admin.
  */
-export type Permission = 'read' | 'publish' | 'manage' | 'link';
+export type Permission = 'read' | 'publish' | 'manage' | 'link' | 'intake';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'publish', 'manage', 'link'],
+  admin: ['read', 'publish', 'manage', 'link', 'intake'],
   comms: ['read', 'publish', 'link'],
   support: ['read', 'link'],
+  intake: ['intake'],
 };
 
 /**
  * @example can('support', 'publish') // false
+ * @example can('intake', 'read') // false
  */
 export const can = (role: Role, permission: Permission): boolean => GRANTS[role].includes(permission);
 
@@ -31,4 +41,5 @@ export const ROLE_LABEL: Record<Role, string> = {
   admin: 'Admin (everything, users and tokens)',
   comms: 'Comms (incidents, maintenance, service status)',
   support: 'Support (reads everything, links tickets, cannot publish)',
+  intake: 'Intake (monitoring alerts only: opens drafts, reads nothing)',
 };

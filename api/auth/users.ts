@@ -1,7 +1,7 @@
 import type { Executor } from '../db/client.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
-import type { Role } from './roles.ts';
+import type { UserRole as Role } from './roles.ts';
 
 export type User = { id: number; email: string; name: string | null; role: Role; createdAt: string; disabledAt: string | null };
 type Row = Record<string, unknown>;

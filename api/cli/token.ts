@@ -1,5 +1,5 @@
 /**
- * Admin API tokens: `npm run token -- create NAME [--role admin|comms|support]` prints a new
+ * Admin API tokens: `npm run token -- create NAME [--role admin|comms|support|intake]` prints a new
  * token once (alone on the last line, for scripts); `npm run token -- list`; `npm run token --
  * revoke ID`. Each change is audited as made at this terminal.
  */
@@ -9,7 +9,7 @@ import { Role } from '../auth/roles.ts';
 import { issueToken, withdrawToken } from '../commands/access.ts';
 import { openFromEnv, runCli } from './open.ts';
 
-const USAGE = 'Usage: npm run token -- create NAME [--role admin|comms|support] | list | revoke ID';
+const USAGE = 'Usage: npm run token -- create NAME [--role admin|comms|support|intake] | list | revoke ID';
 
 runCli(async () => {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'admin' } } });
@@ -17,7 +17,7 @@ runCli(async () => {
   if (command === 'create' && arg?.trim()) {
     const role = Role.safeParse(values.role);
     if (!role.success) {
-      console.error(`[Tokens] --role is admin, comms or support.\n${USAGE}`);
+      console.error(`[Tokens] --role is admin, comms, support or intake (monitoring alerts only).\n${USAGE}`);
       return 2;
     }
     const { ctx } = await openFromEnv('token');

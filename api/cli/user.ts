@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Role } from '../auth/roles.ts';
+import { UserRole } from '../auth/roles.ts';
 import { findUserForSignIn, listUsers } from '../auth/users.ts';
 import { addUser, changePassword } from '../commands/access.ts';
 import { openFromEnv, runCli } from './open.ts';
@@ -44,7 +44,7 @@ runCli(async () => {
   });
   const [command, email] = positionals;
   if (command === 'create' && email) {
-    const role = Role.safeParse(values.role);
+    const role = UserRole.safeParse(values.role);
     if (!role.success) {
       console.error(`[Users] Say which role with --role admin, comms or support.\n${USAGE}`);
       return 2;

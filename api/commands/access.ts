@@ -3,7 +3,7 @@
  * by the same commands whether an admin uses the desk or an operator a terminal. Each change
  * is audited in the transaction that makes it.
  */
-import type { Role } from '../auth/roles.ts';
+import type { Role, UserRole } from '../auth/roles.ts';
 import { createToken, revokeToken } from '../auth/tokens.ts';
 import { createUser, disableUser, getUser, setPassword, type User } from '../auth/users.ts';
 import { recordAudit } from '../db/audit.ts';
@@ -28,7 +28,7 @@ export async function withdrawToken(ctx: CommandContext, id: number): Promise<vo
   });
 }
 
-export async function addUser(ctx: CommandContext, input: { email: string; role: Role; password: string; name: string | null }): Promise<User> {
+export async function addUser(ctx: CommandContext, input: { email: string; role: UserRole; password: string; name: string | null }): Promise<User> {
   const now = ctx.clock.now();
   return ctx.db.write(async (tx) => {
     const user = await createUser(tx, input, now);

@@ -18,7 +18,11 @@ import type { Executor } from './client.ts';
 import { getServicesBySlug, setServiceStatus } from './services.ts';
 import { makeRef } from '../domain/refs.ts';
 
-export type IncidentFilter = { state?: 'open' | 'resolved' | 'all'; ids?: number[]; serviceSlug?: string; limit?: number };
+/**
+ * `drafts`: whether incidents alerts opened and nobody published are left out (the default, so
+ * nothing that publishes, notifies or watches the cadence can see one), included, or the only ones.
+ */
+export type IncidentFilter = { state?: 'open' | 'resolved' | 'all'; ids?: number[]; serviceSlug?: string; limit?: number; drafts?: 'exclude' | 'include' | 'only' };
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -26,6 +30,9 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
+  const drafts = filter.drafts ?? 'exclude';
+  if (drafts === 'exclude') where.push('i.draft = 0');
+  if (drafts === 'only') where.push('i.draft = 1');
   if (filter.state === 'open') where.push(`i.status <> 'resolved'`);
   if (filter.state === 'resolved') where.push(`i.status = 'resolved'`);
   if (filter.ids) {
@@ -44,7 +51,7 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
   });
   if (rows.length === 0) return [];
   const ids = rows.map((r) => Number(r.id));
-  const [services, updates, changes] = await Promise.all([
+  const [services, updates, changes, alerts] = await Promise.all([
     db.execute({
       sql: `SELECT x.incident_id, s.slug, s.name, s.status, s.position FROM incident_services x JOIN services s ON s.id = x.service_id
             WHERE x.incident_id IN (${placeholders(ids.length)}) ORDER BY s.position, s.name`,
@@ -60,7 +67,13 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
             WHERE u.incident_id IN (${placeholders(ids.length)}) ORDER BY s.position, s.name`,
       args: ids,
     }),
+    db.execute({
+      sql: `SELECT incident_id, source, status, summary, link, received_at FROM incident_alerts
+            WHERE incident_id IN (${placeholders(ids.length)}) ORDER BY id`,
+      args: ids,
+    }),
   ]);
+  const alertsByIncident = groupBy(alerts.rows, (r) => Number(r.incident_id));
   const changesByUpdate = groupBy(changes.rows, (r) => Number(r.update_id));
   const updatesByIncident = groupBy(updates.rows, (r) => Number(r.incident_id));
   const servicesByIncident = groupBy(services.rows, (r) => Number(r.incident_id));
@@ -81,6 +94,14 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
       detectedAt: String(r.detected_at ?? r.started_at),
       acknowledgedAt: nullableString(r.acknowledged_at),
       postmortemCompletedAt: nullableString(r.postmortem_completed_at),
+      draft: Number(r.draft) === 1,
+      alerts: (alertsByIncident.get(id) ?? []).map((a) => ({
+        source: String(a.source) as 'alertmanager' | 'pagerduty',
+        status: String(a.status) as 'firing' | 'resolved' | 'acknowledged',
+        summary: String(a.summary),
+        link: nullableString(a.link),
+        receivedAt: String(a.received_at),
+      })),
       services: (servicesByIncident.get(id) ?? []).map((s) => ({
         slug: String(s.slug),
         name: String(s.name),
@@ -107,7 +128,7 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
 }
 
 export async function loadIncident(db: Executor, id: number): Promise<IncidentRecord> {
-  const [incident] = await loadIncidents(db, { ids: [id] });
+  const [incident] = await loadIncidents(db, { ids: [id], drafts: 'include' });
   if (!incident) throw new NotFoundError(`[Incidents] No incident ${makeRef('incident', id)}. GET /api/admin/incidents?state=all lists them.`);
   return incident;
 }
@@ -139,6 +160,7 @@ export async function createIncident(tx: Transaction, input: CreateIncidentInput
 /** Posts an update: checks the lifecycle, applies service changes, and on resolution records the outcome. */
 export async function postUpdate(tx: Transaction, id: number, input: PostUpdateInput, ctx: WriteContext): Promise<number> {
   const current = await loadIncident(tx, id);
+  refuseDraft(current);
   assertTransition(current.status, input.status);
   const resolving = input.status === 'resolved';
   const requested = input.services ?? [];
@@ -163,6 +185,7 @@ export async function postUpdate(tx: Transaction, id: number, input: PostUpdateI
 /** Reopens a resolved incident: its own action, so a misdirected update cannot do it. */
 export async function reopenIncident(tx: Transaction, id: number, input: ReopenInput, ctx: WriteContext): Promise<number> {
   const current = await loadIncident(tx, id);
+  refuseDraft(current);
   assertReopen(current.status, input.status);
   const requested = input.services ?? [];
   const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
@@ -230,8 +253,15 @@ export async function editUpdateMessage(tx: Transaction, id: number, updateId: n
   );
 }
 
+/** A draft's first public words are its publication (POST …/publish), never an ordinary update. */
+function refuseDraft(current: IncidentRecord): void {
+  if (current.draft) {
+    throw new ConflictError(`[Incidents] ${makeRef('incident', current.id)} is a draft nobody has published; POST /api/admin/incidents/${makeRef('incident', current.id)}/publish with its first message.`);
+  }
+}
+
 /** When the problem was first seen: the alert's start if given (never in the future), else the declaration. */
-function detectionTime(given: string | undefined, now: Date): string {
+export function detectionTime(given: string | undefined, now: Date): string {
   if (!given) return now.toISOString();
   const at = new Date(given);
   if (at.getTime() > now.getTime()) {
@@ -246,13 +276,13 @@ function detectionTime(given: string | undefined, now: Date): string {
 async function servicesHeldByOthers(tx: Executor, id: number): Promise<Set<string>> {
   const { rows } = await tx.execute({
     sql: `SELECT DISTINCT s.slug FROM incident_services x JOIN incidents i ON i.id = x.incident_id JOIN services s ON s.id = x.service_id
-          WHERE i.status <> 'resolved' AND i.id <> ?`,
+          WHERE i.status <> 'resolved' AND i.draft = 0 AND i.id <> ?`,
     args: [id],
   });
   return new Set(rows.map((r) => String(r.slug)));
 }
 
-async function resolveServices(tx: Executor, slugs: readonly string[]) {
+export async function resolveServices(tx: Executor, slugs: readonly string[]) {
   const found = await getServicesBySlug(tx, slugs);
   const unknown = slugs.filter((s) => !found.has(s));
   if (unknown.length > 0) {
@@ -264,7 +294,7 @@ async function resolveServices(tx: Executor, slugs: readonly string[]) {
   return found;
 }
 
-async function addAffectedServices(tx: Executor, id: number, requested: readonly ServiceChange[], services: Map<string, { id: number }>) {
+export async function addAffectedServices(tx: Executor, id: number, requested: readonly ServiceChange[], services: Map<string, { id: number }>) {
   for (const { slug } of requested) {
     const service = services.get(slug);
     if (service) {
@@ -281,7 +311,7 @@ type UpdateFields = {
   notify: boolean;
 };
 
-async function insertUpdate(tx: Executor, incidentId: number, input: UpdateFields, changes: PlannedChange[], ctx: WriteContext): Promise<number> {
+export async function insertUpdate(tx: Executor, incidentId: number, input: UpdateFields, changes: PlannedChange[], ctx: WriteContext): Promise<number> {
   const nextUpdateBy =
     input.status === 'resolved' ? null : promisedNextUpdate(ctx.now, input.nextUpdateInMinutes, ctx.updateIntervalMinutes).toISOString();
   const inserted = await tx.execute({
@@ -301,7 +331,7 @@ async function insertUpdate(tx: Executor, incidentId: number, input: UpdateField
 }
 
 /** The plan emails affected customers for P0/P1; lower severities notify when asked. */
-const defaultNotify = (severity: Severity): boolean => severity === 'P0' || severity === 'P1';
+export const defaultNotify = (severity: Severity): boolean => severity === 'P0' || severity === 'P1';
 
 function pick(current: IncidentRecord, patch: PatchIncidentInput): Record<string, unknown> {
   const before: Record<string, unknown> = {};

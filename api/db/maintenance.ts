@@ -199,7 +199,7 @@ export async function dueMaintenanceIds(db: Executor, now: Date): Promise<number
 async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<string>> {
   const { rows } = await tx.execute({
     sql: `SELECT s.slug FROM incident_services x JOIN incidents i ON i.id = x.incident_id JOIN services s ON s.id = x.service_id
-          WHERE i.status <> 'resolved'
+          WHERE i.status <> 'resolved' AND i.draft = 0
           UNION
           SELECT s.slug FROM maintenance_services x JOIN maintenances m ON m.id = x.maintenance_id JOIN services s ON s.id = x.service_id
           WHERE m.status = 'in_progress' AND m.id <> ?`,

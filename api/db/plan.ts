@@ -30,7 +30,7 @@ export async function acknowledge(tx: Transaction, id: number, actor: Actor, now
 export async function loadReportIncidents(db: Executor, fromIso: string, toIso: string): Promise<ReportIncident[]> {
   const { rows } = await db.execute({
     sql: `SELECT id, severity, coalesce(detected_at, started_at) AS detected_at, acknowledged_at, resolved_at, postmortem_completed_at
-          FROM incidents WHERE coalesce(detected_at, started_at) >= ? AND coalesce(detected_at, started_at) < ? ORDER BY id`,
+          FROM incidents WHERE draft = 0 AND coalesce(detected_at, started_at) >= ? AND coalesce(detected_at, started_at) < ? ORDER BY id`,
     args: [fromIso, toIso],
   });
   if (rows.length === 0) return [];
@@ -61,7 +61,7 @@ export async function loadReportIncidents(db: Executor, fromIso: string, toIso: 
 export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: Date): Promise<{ id: number; title: string; severity: Severity; resolvedAt: string; commander: string | null }[]> {
   const { rows } = await db.execute({
     sql: `SELECT id, title, severity, resolved_at, commander FROM incidents
-          WHERE status = 'resolved' AND severity IN ('P0','P1') AND postmortem_completed_at IS NULL AND resolved_at < ?
+          WHERE draft = 0 AND status = 'resolved' AND severity IN ('P0','P1') AND postmortem_completed_at IS NULL AND resolved_at < ?
           ORDER BY resolved_at, id LIMIT 500`,
     args: [resolvedBefore.toISOString()],
   });
@@ -76,7 +76,7 @@ export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: D
 
 /** Open incidents as the escalation rule needs them. */
 export async function loadOpenForEscalation(db: Executor): Promise<{ id: number; title: string; severity: Severity; detectedAt: string; commander: string | null }[]> {
-  const { rows } = await db.execute(`SELECT id, title, severity, coalesce(detected_at, started_at) AS detected_at, commander FROM incidents WHERE status <> 'resolved' ORDER BY id`);
+  const { rows } = await db.execute(`SELECT id, title, severity, coalesce(detected_at, started_at) AS detected_at, commander FROM incidents WHERE draft = 0 AND status <> 'resolved' ORDER BY id`);
   return rows.map((r) => ({
     id: Number(r.id),
     title: String(r.title),

@@ -63,12 +63,12 @@ const toSummary = (r: Row): IncidentSummary => ({
 /** Ids of the incidents the live pages show: every open one, those resolved since `resolvedSince`, the newest `newest`. */
 export async function liveIncidentIds(db: Executor, resolvedSince: Date, newest: number): Promise<{ open: number[]; recent: number[]; newest: number[] }> {
   const [open, recent, latest] = await Promise.all([
-    db.execute(`SELECT id FROM incidents WHERE status IN ('investigating','mitigating','monitoring') ORDER BY started_at DESC, id DESC`),
+    db.execute(`SELECT id FROM incidents WHERE draft = 0 AND status IN ('investigating','mitigating','monitoring') ORDER BY started_at DESC, id DESC`),
     db.execute({
-      sql: `SELECT id FROM incidents WHERE resolved_at >= ? AND status = 'resolved' ORDER BY resolved_at DESC LIMIT ?`,
+      sql: `SELECT id FROM incidents WHERE draft = 0 AND resolved_at >= ? AND status = 'resolved' ORDER BY resolved_at DESC LIMIT ?`,
       args: [resolvedSince.toISOString(), newest],
     }),
-    db.execute({ sql: 'SELECT id FROM incidents ORDER BY started_at DESC, id DESC LIMIT ?', args: [newest] }),
+    db.execute({ sql: 'SELECT id FROM incidents WHERE draft = 0 ORDER BY started_at DESC, id DESC LIMIT ?', args: [newest] }),
   ]);
   const ids = (rows: Row[]) => rows.map((r) => Number(r.id));
   return { open: ids(open.rows), recent: ids(recent.rows), newest: ids(latest.rows) };
@@ -80,10 +80,10 @@ export async function newestIncidentSummaries(db: Executor, serviceId: number, l
   const { rows } = serviceId
     ? await db.execute({
         sql: `SELECT ${SUMMARY} FROM incident_services x JOIN incidents i ON i.id = x.incident_id
-              WHERE x.service_id = ? ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`,
+              WHERE x.service_id = ? AND i.draft = 0 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`,
         args: [serviceId, limit],
       })
-    : await db.execute({ sql: `SELECT ${SUMMARY} FROM incidents i WHERE 1 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`, args: [limit] });
+    : await db.execute({ sql: `SELECT ${SUMMARY} FROM incidents i WHERE i.draft = 0 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`, args: [limit] });
   return rows.map(toSummary);
 }
 
@@ -116,11 +116,11 @@ export async function incidentsInMonth(db: Executor, serviceId: number, month: s
   const { rows } = serviceId
     ? await db.execute({
         sql: `SELECT ${SUMMARY} FROM incident_services x JOIN incidents i ON i.id = x.incident_id
-              WHERE x.service_id = ? AND i.started_at >= ? AND i.started_at < ? ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`,
+              WHERE x.service_id = ? AND i.draft = 0 AND i.started_at >= ? AND i.started_at < ? ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`,
         args: [serviceId, from, to, limit, offset],
       })
     : await db.execute({
-        sql: `SELECT ${SUMMARY} FROM incidents i WHERE i.started_at >= ? AND i.started_at < ? ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`,
+        sql: `SELECT ${SUMMARY} FROM incidents i WHERE i.draft = 0 AND i.started_at >= ? AND i.started_at < ? ORDER BY i.started_at DESC, i.id DESC LIMIT ? OFFSET ?`,
         args: [from, to, limit, offset],
       });
   return rows.map(toSummary);
@@ -131,8 +131,8 @@ export async function rankInMonth(db: Executor, serviceId: number, month: string
   const [from, to] = monthRange(month);
   const { rows } = await db.execute({
     sql: `SELECT (SELECT count(*) FROM incidents i ${serviceId ? 'JOIN incident_services x ON x.incident_id = i.id AND x.service_id = ?' : ''}
-                  WHERE i.started_at >= ? AND i.started_at < ? AND (i.started_at > me.started_at OR (i.started_at = me.started_at AND i.id > me.id))) AS n
-          FROM incidents me WHERE me.id = ?`,
+                  WHERE i.draft = 0 AND i.started_at >= ? AND i.started_at < ? AND (i.started_at > me.started_at OR (i.started_at = me.started_at AND i.id > me.id))) AS n
+          FROM incidents me WHERE me.id = ? AND me.draft = 0`,
     args: serviceId ? [serviceId, from, to, id] : [from, to, id],
   });
   return rows[0] ? Number(rows[0].n) : null;
@@ -143,7 +143,7 @@ export async function incidentPlacement(db: Executor, ids: readonly number[]): P
   if (ids.length === 0) return [];
   const marks = ids.map(() => '?').join(',');
   const [incidents, links] = await Promise.all([
-    db.execute({ sql: `SELECT id, substr(started_at, 1, 7) AS month, status FROM incidents WHERE id IN (${marks})`, args: [...ids] }),
+    db.execute({ sql: `SELECT id, substr(started_at, 1, 7) AS month, status FROM incidents WHERE draft = 0 AND id IN (${marks})`, args: [...ids] }),
     db.execute({ sql: `SELECT incident_id, service_id FROM incident_services WHERE incident_id IN (${marks})`, args: [...ids] }),
   ]);
   return incidents.rows.map((r) => ({
@@ -180,7 +180,7 @@ export async function newestUpdateRefs(db: Executor, serviceId: number, limit: n
 
 /** Incident ids below `before`, newest first: a full publish walks the history in batches, recent permalinks first. */
 export async function incidentIdsBefore(db: Executor, before: number, limit: number): Promise<number[]> {
-  const { rows } = await db.execute({ sql: 'SELECT id FROM incidents WHERE id < ? ORDER BY id DESC LIMIT ?', args: [before, limit] });
+  const { rows } = await db.execute({ sql: 'SELECT id FROM incidents WHERE id < ? AND draft = 0 ORDER BY id DESC LIMIT ?', args: [before, limit] });
   return rows.map((r) => Number(r.id));
 }
 
@@ -192,7 +192,7 @@ export async function allMaintenanceIds(db: Executor): Promise<number[]> {
 /** When anything customers see last changed: the newest incident, maintenance or service change. */
 export async function lastChangeAt(db: Executor): Promise<string | null> {
   const { rows } = await db.execute(`SELECT max(
-      (SELECT coalesce(max(updated_at), '') FROM incidents),
+      (SELECT coalesce(max(updated_at), '') FROM incidents WHERE draft = 0),
       (SELECT coalesce(max(updated_at), '') FROM maintenances),
       (SELECT coalesce(max(updated_at), '') FROM services WHERE archived_at IS NULL)) AS at`);
   const at = String(rows[0]?.at ?? '');

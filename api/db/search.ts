@@ -59,6 +59,8 @@ export async function searchIncidentIds(db: Executor, search: IncidentSearch, op
     where.push('i.started_at < ?');
     args.push(dayAfter(search.to));
   }
+  // Drafts are nobody's to find until published: the desk lists them at its top.
+  where.push('i.draft = 0');
   const { rows } = await db.execute({
     sql: `SELECT i.id FROM incidents i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`,
     args: [...args, Math.min(search.limit ?? 100, 500)],

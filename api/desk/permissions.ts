@@ -3,7 +3,7 @@ import { can, type Permission } from '../auth/roles.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { HeraldEnv } from '../http/env.ts';
 
-const WHAT: Record<Permission, string> = { read: 'read the desk', publish: 'publish', manage: 'manage users and tokens', link: 'link tickets' };
+const WHAT: Record<Permission, string> = { read: 'read the desk', publish: 'publish', manage: 'manage users and tokens', link: 'link tickets', intake: 'post alerts' };
 
 /** Refuses (403) a signed-in user whose role lacks `permission`. The gate has already required a session. */
 const requires =

@@ -11,7 +11,12 @@ export type Actor =
   /** A background job acting on the clock's word (maintenance windows starting and ending). */
   | { kind: 'system'; job: 'maintenance' | 'demo' }
   /** An operator at a terminal (`npm run token`, `npm run user`), named by their OS account. */
-  | { kind: 'cli'; command: string; osUser: string };
+  | { kind: 'cli'; command: string; osUser: string }
+  /**
+   * A monitoring system posting alerts: Alertmanager with a bearer token (its name; null for
+   * HERALD_ADMIN_TOKEN), or PagerDuty, which signs its webhooks instead (token null).
+   */
+  | { kind: 'intake'; source: 'alertmanager' | 'pagerduty'; token: string | null };
 
 /**
  * The actor as the audit log and timelines store it. The labels predate the type and are
@@ -19,6 +24,7 @@ export type Actor =
  *
  * @example actorLabel({ kind: 'user', email: 'ann@example.com' }) // 'user:ann@example.com'
  * @example actorLabel({ kind: 'token', name: null }) // 'env:HERALD_ADMIN_TOKEN'
+ * @example actorLabel({ kind: 'intake', source: 'alertmanager', token: 'prom' }) // 'intake:alertmanager (prom)'
  */
 export function actorLabel(actor: Actor): string {
   switch (actor.kind) {
@@ -30,5 +36,7 @@ export function actorLabel(actor: Actor): string {
       return actor.job === 'maintenance' ? 'herald (scheduled)' : 'demo';
     case 'cli':
       return `cli:${actor.command} (${actor.osUser})`;
+    case 'intake':
+      return `intake:${actor.source} (${actor.source === 'pagerduty' ? 'signed webhook' : actor.token === null ? 'env:HERALD_ADMIN_TOKEN' : actor.token})`;
   }
 }

@@ -1,4 +1,4 @@
-import type { Incident, ServiceChange, Update } from './schemas.ts';
+import type { AlertNote, Incident, ServiceChange, Update } from './schemas.ts';
 import { incidentDuration } from './duration.ts';
 import { freshness } from './freshness.ts';
 import { SEVERITIES, type IncidentStatus, type ServiceStatus, type Severity } from './vocabulary.ts';
@@ -24,6 +24,10 @@ export type IncidentRecord = {
   services: { slug: string; name: string; status: ServiceStatus }[];
   /** Oldest first. */
   updates: Update[];
+  /** Opened by an alert and not yet published: nothing public shows it. */
+  draft: boolean;
+  /** Internal: the alerts received for it, oldest first. */
+  alerts: AlertNote[];
 };
 
 export const POSTMORTEM_WINDOW_MS = 48 * 3600_000;
@@ -41,13 +45,16 @@ export function postmortemDueAt(severity: Severity, resolvedAt: string | null): 
 export function toIncident(record: IncidentRecord, now: Date, site: { publicUrl: string; updateIntervalMinutes: number }): Incident {
   const last = record.updates.at(-1);
   const lastUpdateAt = last?.createdAt ?? record.startedAt;
-  const open = record.status !== 'resolved';
+  // A draft has no public update yet, so no public deadline: the 30-minute cadence starts
+  // with the first message a person publishes.
+  const open = record.status !== 'resolved' && !record.draft;
   const fresh = open
     ? freshness(new Date(lastUpdateAt), last?.nextUpdateBy ? new Date(last.nextUpdateBy) : null, now, site.updateIntervalMinutes)
     : null;
   const ref = makeRef('incident', record.id);
   return {
     ref,
+    draft: record.draft,
     url: `${site.publicUrl}/incidents/${ref}`,
     title: record.title,
     severity: record.severity,
@@ -69,6 +76,7 @@ export function toIncident(record: IncidentRecord, now: Date, site: { publicUrl:
     nextUpdateDueAt: fresh ? fresh.nextUpdateDueAt.toISOString() : null,
     overdue: fresh?.overdue ?? false,
     updates: [...record.updates].reverse(),
+    alerts: record.alerts,
   };
 }
 

@@ -62,6 +62,21 @@ export const PostUpdateInput = z
   .meta({ id: 'PostUpdateInput' });
 export type PostUpdateInput = z.infer<typeof PostUpdateInput>;
 
+/**
+ * Publishing a draft (an incident an alert opened): the body of an update, so the first words
+ * customers read are a person's, and optionally the title, severity, impact and commander,
+ * which an alert's wording rarely suits.
+ */
+export const PublishDraftInput = PostUpdateInput.extend({
+  title: Text(200).optional(),
+  severity: Severity.optional(),
+  impact: Text(2000).optional(),
+  commander: Text(200).optional(),
+})
+  .strict()
+  .meta({ id: 'PublishDraftInput' });
+export type PublishDraftInput = z.infer<typeof PublishDraftInput>;
+
 export const ReopenInput = z
   .object({
     status: z.enum(['investigating', 'mitigating', 'monitoring']).default('investigating'),
@@ -96,7 +111,8 @@ export const PatchUpdateInput = z.object({ message: Markdown, acknowledgeWarning
 export type PatchUpdateInput = z.infer<typeof PatchUpdateInput>;
 
 export const IncidentListQuery = z.object({
-  state: z.enum(['open', 'resolved', 'all']).default('open'),
+  /** `draft`: incidents alerts opened that nobody has published yet (never public). */
+  state: z.enum(['open', 'resolved', 'all', 'draft']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -164,8 +180,20 @@ export const Update = z.object({
 }).meta({ id: 'Update' });
 export type Update = z.infer<typeof Update>;
 
+/** One alert received for an incident (internal, never published): what fired, resolved or was acknowledged. */
+export const AlertNote = z.object({
+  source: z.enum(['alertmanager', 'pagerduty']),
+  status: z.enum(['firing', 'resolved', 'acknowledged']),
+  summary: z.string(),
+  link: z.string().nullable(),
+  receivedAt: Iso,
+}).meta({ id: 'AlertNote' });
+export type AlertNote = z.infer<typeof AlertNote>;
+
 export const Incident = z.object({
   ref: z.string(),
+  /** Opened by an alert and not yet published: no reader sees it until a person publishes it. */
+  draft: z.boolean(),
   url: z.string(),
   title: z.string(),
   severity: Severity,
@@ -188,6 +216,8 @@ export const Incident = z.object({
   nextUpdateDueAt: Iso.nullable(),
   overdue: z.boolean(),
   updates: z.array(Update),
+  /** Internal, never published: the alerts received for it, oldest first. */
+  alerts: z.array(AlertNote),
 }).meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
 

@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import type { PageRenderer, Publisher } from '../publish/publisher.ts';
 import type { EscalationMatrix } from '../domain/escalation.ts';
+import type { IntakeMapping } from '../domain/intake.ts';
 import type { Snapshot } from '../publish/snapshot.ts';
 import type { SubscriptionSettings } from '../subscribers/settings.ts';
 
@@ -15,7 +16,7 @@ import type { SubscriptionSettings } from '../subscribers/settings.ts';
  * (`noopNotifier`) or null renderer explicitly.
  */
 export type AppDeps = Omit<CommandDeps, 'publisher'> & {
-  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy'>;
+  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy' | 'pagerdutyWebhookSecret'>;
   snapshot: Snapshot;
   publisher: Publisher;
   /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */
@@ -25,6 +26,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   contentDir: string;
   /** The escalation matrix (content/escalation.json): the desk shows the level each open incident has reached. */
   escalation?: EscalationMatrix;
+  /** How alerts' labels map to services and severities (content/intake.json); the shipped defaults' rules when absent. */
+  intake?: IntakeMapping;
   /** The freshness watchdog, for /metrics (when it last ran). */
   watchdog: { lastTickAt(): Date | null };
   /** Prometheus metrics for GET /metrics (api/metrics/routes.ts). */

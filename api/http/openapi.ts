@@ -21,6 +21,13 @@ export const documentedRoutes = () => new OpenAPIHono<HeraldEnv>({ defaultHook: 
 export const defineRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'middleware'> & { path: P }>(config: R) =>
   createRoute({ ...config, middleware: (config.request?.body ? [requireJson] : []) as MiddlewareHandler<HeraldEnv>[] });
 
+/**
+ * `defineRoute` for a route whose own checks must run after the 415 and before the body is
+ * validated — a webhook whose signature covers the raw body (api/routes/intake/pagerduty.ts).
+ */
+export const defineGuardedRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'middleware'> & { path: P }>(config: R, guards: MiddlewareHandler<HeraldEnv>[]) =>
+  createRoute({ ...config, middleware: [...(config.request?.body ? [requireJson] : []), ...guards] as MiddlewareHandler<HeraldEnv>[] });
+
 /** The error shape of api/http/errors.ts, as the document shows it. */
 export const ErrorBody = z
   .object({
@@ -44,6 +51,7 @@ const ERRORS = {
   409: 'Not allowed in the current state',
   413: 'Body over 64 KiB',
   415: 'The body is not sent as application/json',
+  503: 'Not configured on this server (the message names the setting)',
   422: 'Customers would read internal details (code `leaks_internals`; `fields` names each finding; send again with `acknowledgeWarnings: true` to publish it as it is), or a maintenance window would already be over (code `window_in_past`; `fields` names `scheduledUntil`)',
 } as const;
 

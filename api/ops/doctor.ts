@@ -16,7 +16,7 @@ import { databaseFile } from './pidfile.ts';
 export type Check = { name: string; ok: boolean; detail: string };
 
 const MASK = '•••••••• (set)';
-const SECRET_KEYS = new Set(['adminToken', 'secret', 'databaseAuthToken', 'metricsToken', 'slackWebhookUrl', 'webhookUrl']);
+const SECRET_KEYS = new Set(['adminToken', 'secret', 'databaseAuthToken', 'metricsToken', 'slackWebhookUrl', 'webhookUrl', 'pagerdutyWebhookSecret']);
 
 /** `key = value` lines of the effective configuration; secrets show only that they are set. */
 export function describeConfig(config: Config): string[] {

@@ -11,7 +11,7 @@ import { computeUptime, type Uptime } from '../domain/uptime.ts';
 export type UpdateView = Update & { html: string };
 
 /** An incident as the public sees it: no internal fields (the commander stays in the admin). */
-export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'updates'> & { updates: UpdateView[] };
+export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'draft' | 'alerts' | 'updates'> & { updates: UpdateView[] };
 
 /** A maintenance window as the public sees it: messages rendered, updates newest first. */
 export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (MaintenanceUpdate & { html: string })[] };
@@ -82,7 +82,7 @@ export function toIncidentView(
   site: { publicUrl: string; updateIntervalMinutes: number },
   render: (update: Update) => string,
 ): IncidentView {
-  const { commander: _internal, detectedAt: _detected, acknowledgedAt: _acknowledged, postmortemCompletedAt: _completed, updates, ...incident } = toIncident(record, now, site);
+  const { commander: _internal, detectedAt: _detected, acknowledgedAt: _acknowledged, postmortemCompletedAt: _completed, draft: _draft, alerts: _alerts, updates, ...incident } = toIncident(record, now, site);
   return { ...incident, updates: updates.map((u) => ({ ...u, html: render(u) })) };
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createUser } from '../../api/auth/users.ts';
-import type { Role } from '../../api/auth/roles.ts';
+import type { UserRole as Role } from '../../api/auth/roles.ts';
 import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
 import { jsonCaller, makeTestApp, PUBLIC_URL } from './app.ts';
 import { ROOT } from './server.ts';

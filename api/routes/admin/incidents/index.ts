@@ -6,6 +6,7 @@ import { editIncidentRoute } from './edit.ts';
 import { incidentFollowUpRoutes } from './follow-up.ts';
 import { listIncidentsRoute } from './list.ts';
 import { ticketRoutes } from './tickets.ts';
+import { publishDraftRoute } from './publish.ts';
 import { postIncidentUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/incidents. */
@@ -17,4 +18,5 @@ export const adminIncidentRoutes = (deps: AppDeps) =>
     .route('/', editIncidentRoute(deps))
     .route('/', acknowledgeIncidentRoute(deps))
     .route('/', incidentFollowUpRoutes(deps))
-    .route('/', ticketRoutes(deps));
+    .route('/', ticketRoutes(deps))
+    .route('/', publishDraftRoute(deps));

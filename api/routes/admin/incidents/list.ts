@@ -24,7 +24,7 @@ const one = defineRoute({
 });
 
 /**
- * GET /api/admin/incidents?state=open|resolved|all — newest first, each with its cadence
+ * GET /api/admin/incidents?state=open|resolved|all|draft — newest first, each with its cadence
  * (`lastUpdateAt`, `nextUpdateDueAt`, `overdue`).
  * GET /api/admin/incidents/:ref — one incident, commander included.
  */
@@ -33,7 +33,9 @@ export const listIncidentsRoute = (deps: AppDeps) =>
     .openapi(list, async (c) => {
       const { state, limit } = c.req.valid('query');
       const now = deps.clock.now();
-      const records = await loadIncidents(deps.db, { state, limit });
+      // Drafts have their own list (state=draft); "all" is everything, drafts included.
+      const filter = state === 'draft' ? ({ state: 'all', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
+      const records = await loadIncidents(deps.db, { ...filter, limit });
       return c.json({ incidents: records.map((r) => Incident.parse(toIncident(r, now, deps.policy))) }, 200);
     })
     .openapi(one, async (c) => c.json(await readIncident(deps, idFromRef('incident', c.req.valid('param').ref)), 200));
