@@ -36,6 +36,7 @@ const FLASH: Record<string, string> = {
   ticket: 'Ticket linked. It stays internal: customers never see it.',
   service: 'Service status saved and published.',
   acknowledged: 'Incident acknowledged.',
+  published: 'Draft published: customers can read it now, and subscribers are notified.',
   postmortem: 'Postmortem saved; its link is published.',
   'action-item': 'Action item saved.',
   token: 'Token revoked; it stops working on its next request.',

@@ -26,6 +26,19 @@ export type Common = {
 
 export type DashboardView = Common & {
   page: 'dashboard';
+  /** Drafts alerts opened, newest first: nobody outside sees them until published from here. */
+  drafts: {
+    ref: string;
+    title: string;
+    severity: Severity;
+    detectedAt: string;
+    acknowledgedAt: string | null;
+    services: string[];
+    /** The latest alerts, newest first. */
+    alerts: { status: 'firing' | 'resolved' | 'acknowledged'; summary: string; receivedAt: string }[];
+    values: DraftPublishValues;
+    errors: FieldErrors;
+  }[];
   open: {
     ref: string;
     title: string;
@@ -80,6 +93,8 @@ export function describeEscalation(r: EscalationReach): string {
   else if (!r.commander.address) parts.push(`commander “${r.commander.name}” not notified: not a Herald user or an email address`);
   return parts.join('; ');
 }
+/** The publish form of a draft, as typed: its title, the first status and the first public message. */
+export type DraftPublishValues = { title: string; status: string; message: string };
 
 export type NewIncidentValues = {
   title: string;

@@ -12,6 +12,7 @@ import type { PageRenderer } from '../../api/publish/publisher.ts';
 import { makeIncident } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/server.ts';
+import { makeSubscriberApp, subscribeAndConfirm } from '../support/subscribers.ts';
 import { alertmanagerResolved, alertmanagerSample, pagerDutyHeader, pagerDutySample } from './samples.ts';
 
 const SECRET = 'pd-webhook-secret-0123456789';
@@ -277,5 +278,25 @@ describe('who may post alerts', () => {
     expect(Object.keys(doc.paths['/api/intake/alertmanager'])).toEqual(['post']);
     expect(doc.paths['/api/intake/pagerduty'].post.security).toEqual([]);
     expect(Object.keys(doc.paths['/api/admin/incidents/{ref}/publish'])).toEqual(['post']);
+  });
+});
+
+describe('subscribers', () => {
+  it('hear nothing of a draft, and of its publication as of a declaration', async () => {
+    const s = await makeSubscriberApp();
+    try {
+      await subscribeAndConfirm(s, 'ann@example.test');
+      const token = (await createToken(s.db, 'prometheus', s.clock.now(), 'intake')).token;
+      expect((await s.request('POST', '/api/intake/alertmanager', { json: alertmanagerSample(), token })).status).toBe(200);
+      expect(await s.deliver()).toEqual([]);
+      const message = 'Some customers cannot reach the dashboard. We are investigating.';
+      expect((await s.request('POST', '/api/admin/incidents/INC-1/publish', { json: { status: 'investigating', message, title: 'Dashboard unreachable' } })).status).toBe(201);
+      const mails = await s.deliver();
+      expect(mails.map((m) => m.to)).toEqual(['ann@example.test']);
+      expect(mails[0]?.parsed.text).toContain(message);
+      expect(mails[0]?.parsed.text).not.toContain(ALERT_TITLE);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -12,18 +12,25 @@ import { listFlags, listNotices } from '../../freshness/store.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
 import { common, renderDesk } from '../render.ts';
 import type { EscalationReach } from '../views.ts';
+import type { DraftPublishValues, FieldErrors } from '../views.ts';
 import { makeRef } from '../../domain/refs.ts';
 
-/** GET /admin — open incidents with their countdowns, the latest resolved ones, maintenance in progress and upcoming, "New incident". */
-export const deskDashboardRoutes = (deps: AppDeps) => {
-  const handler = async (c: Context<HeraldEnv>) => {
+/** The publish form of one draft, as typed, with what was wrong with it. */
+export type PublishingDraft = { ref: string; values: DraftPublishValues; errors: FieldErrors };
+
+/**
+ * The dashboard: drafts alerts opened (each with its publish form) at the top, then open
+ * incidents with their countdowns, the latest resolved ones, maintenance, "New incident".
+ */
+export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publishing: PublishingDraft | null = null, status: 200 | 400 = 200) {
     const now = deps.clock.now();
     const levelOf = (i: { severity: Severity; detectedAt: string }) => {
       if (!deps.escalation) return null;
       const level = escalationLevelDue({ ...i, resolvedAt: null }, now, deps.escalation);
       return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
     };
-    const [open, resolved, flags, active, upcoming] = await Promise.all([
+    const [drafts, open, resolved, flags, active, upcoming] = await Promise.all([
+      loadIncidents(deps.db, { state: 'all', drafts: 'only' }),
       loadIncidents(deps.db, { state: 'open' }),
       loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
       listFlags(deps.db),
@@ -55,6 +62,20 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
     return renderDesk(c, deps, {
       ...common(c, deps),
       page: 'dashboard',
+      drafts: drafts.map((r) => {
+        const ref = makeRef('incident', r.id);
+        return {
+          ref,
+          title: r.title,
+          severity: r.severity,
+          detectedAt: r.detectedAt,
+          acknowledgedAt: r.acknowledgedAt,
+          services: r.services.map((s) => s.name),
+          alerts: r.alerts.slice(-3).reverse(),
+          values: publishing?.ref === ref ? publishing.values : { title: r.title, status: 'investigating', message: '' },
+          errors: publishing?.ref === ref ? publishing.errors : {},
+        };
+      }),
       open: open
         .map((r) => toIncident(r, now, deps.config))
         .map((i, n) => ({
@@ -87,7 +108,11 @@ export const deskDashboardRoutes = (deps: AppDeps) => {
         scheduledUntil: m.scheduledUntil,
         services: m.services.map((s) => s.name),
       })),
-    });
-  };
+    }, status);
+}
+
+/** GET /admin — the dashboard. */
+export const deskDashboardRoutes = (deps: AppDeps) => {
+  const handler = (c: Context<HeraldEnv>) => showDashboard(c, deps);
   return new Hono<HeraldEnv>().get('/admin', handler).get('/admin/', handler);
 };
