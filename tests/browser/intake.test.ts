@@ -1,0 +1,69 @@
+/**
+ * A draft from an alert on the real server, in Chromium without JavaScript: the intake token
+ * made by the CLI posts Alertmanager's payload, the dashboard shows the draft at its top
+ * (passing axe), and its plain form publishes it to the public page.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
+import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { alertmanagerSample } from '../intake/samples.ts';
+
+const PASSWORD = 'a long comms password';
+const dir = mkdtempSync(join(tmpdir(), 'herald-intake-desk-'));
+const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
+const cli = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+
+let server: RunningServer;
+let browser: Browser;
+let token: string;
+beforeAll(async () => {
+  const user = cli('user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD);
+  expect(user.status, user.stderr).toBe(0);
+  const made = cli('token.ts', 'create', 'alertmanager', '--role', 'intake');
+  expect(made.status, made.stderr).toBe(0);
+  expect(made.stdout).toContain('(intake)');
+  token = made.stdout.trim().split('\n').at(-1)!.trim();
+  server = await startServer({}, dir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(dir);
+});
+
+describe('a draft from an alert, without JavaScript', () => {
+  it('is shown at the top of the dashboard and published from its form', async () => {
+    const posted = await fetch(`${server.url}/api/intake/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(alertmanagerSample()),
+    });
+    expect(posted.status).toBe(200);
+    const { incident: ref } = (await posted.json()) as { incident: string };
+    expect((await fetch(`${server.url}/incidents/${ref}`)).status).toBe(404);
+    // The same token reads nothing.
+    expect((await fetch(`${server.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInAs(page, server.url, 'comms@example.test', PASSWORD);
+    await page.goto(`${server.url}/admin`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Drafts from alerts' }).count()).toBe(1);
+    await expectAccessible(page);
+    await page.getByLabel('Title customers read').fill('Some pages fail to load');
+    await page.getByLabel('First message to customers').fill('Some pages fail to load. We are investigating.');
+    await page.getByRole('button', { name: `Publish ${ref}` }).click();
+    await page.waitForURL(`**/admin/incidents/${ref}?done=published`);
+    await expectAccessible(page);
+    const pub = await fetch(`${server.url}/incidents/${ref}`);
+    expect(pub.status).toBe(200);
+    expect(await pub.text()).toContain('Some pages fail to load. We are investigating.');
+    await context.close();
+  }, 60_000);
+});
