@@ -133,6 +133,9 @@ const mostSevere = (severities: readonly Severity[]): Severity | null =>
 
 const hint = (value: string, mapping: IntakeMapping): string => mapping.services[value] ?? value;
 
+/** A link the desk may show: http(s) only, never `javascript:` or `data:` from a sender's payload. */
+const webLink = (url: string | undefined | null): string | null => (url && /^https?:\/\/[^\s]+$/i.test(url) ? url.slice(0, 2000) : null);
+
 /** The earliest of some times, as ISO; null for none. */
 function earliest(times: readonly string[]): string | null {
   const valid = times.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
@@ -176,7 +179,7 @@ export function fromAlertmanager(payload: AlertmanagerPayload, mapping: IntakeMa
     detectedAt: earliest(alerts.map((a) => a.startsAt)),
     occurredAt: null,
     summary: clip(`${payload.status}: ${name ?? 'alert'} (${counts})${summary ? ` — ${summary}` : ''}`, 1000),
-    link: alerts.find((a) => a.generatorURL)?.generatorURL || payload.externalURL || null,
+    link: webLink(alerts.find((a) => webLink(a.generatorURL))?.generatorURL) ?? webLink(payload.externalURL),
   };
 }
 
@@ -209,7 +212,7 @@ export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): A
     detectedAt: data.created_at ? new Date(data.created_at).toISOString() : null,
     occurredAt: event.occurred_at ? new Date(event.occurred_at).toISOString() : null,
     summary: clip(`${event.event_type}: ${title}${service?.summary ? ` (${service.summary})` : ''}`, 1000),
-    link: data.html_url ?? null,
+    link: webLink(data.html_url),
   };
 }
 

@@ -56,6 +56,10 @@ describe('a draft from an alert, without JavaScript', () => {
     await page.goto(`${server.url}/admin`);
     await expect.poll(() => page.getByRole('heading', { name: 'Drafts from alerts' }).count()).toBe(1);
     await expectAccessible(page);
+    await page.goto(`${server.url}/admin/incidents/${ref}`);
+    await expect.poll(() => page.getByRole('heading', { name: /^Draft:/ }).count()).toBe(1);
+    await expectAccessible(page);
+    await page.goto(`${server.url}/admin`);
     await page.getByLabel('Title customers read').fill('Some pages fail to load');
     await page.getByLabel('First message to customers').fill('Some pages fail to load. We are investigating.');
     await page.getByRole('button', { name: `Publish ${ref}` }).click();

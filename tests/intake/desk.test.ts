@@ -62,3 +62,15 @@ describe('drafts on the desk', () => {
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
   });
 });
+
+describe("a draft's own desk page", () => {
+  it('says it is a draft, offers the publish form and acknowledgement, not the update form', async () => {
+    const res = await d.get('/admin/incidents/INC-1', s.cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(textOf(html)).toContain('Draft: customers see nothing of it until it is published');
+    expect(html).toContain('action="/admin/incidents/INC-1/publish"');
+    expect(html).toContain('action="/admin/incidents/INC-1/acknowledge"');
+    expect(html).not.toContain('action="/admin/incidents/INC-1/updates"');
+  });
+});

@@ -113,6 +113,14 @@ describe('Alertmanager', () => {
     expect(await drafts()).toHaveLength(1);
   });
 
+  it('keeps only http(s) links from a payload for the desk to show', async () => {
+    const sample = alertmanagerSample();
+    await postAlert({ ...sample, externalURL: 'javascript:alert(1)', alerts: sample.alerts.map((a) => ({ ...a, generatorURL: 'javascript:alert(2)' })) });
+    await postAlert(sample);
+    const [draft] = await drafts();
+    expect(draft.alerts.map((a: { link: string | null }) => a.link)).toEqual([null, sample.alerts[0]!.generatorURL]);
+  });
+
   it('refuses a payload that is not version 4 (400) and an alert without a token (401)', async () => {
     expect((await postAlert({ ...alertmanagerSample(), version: '3' })).status).toBe(400);
     const anonymous = await postAlert(alertmanagerSample(), null);
