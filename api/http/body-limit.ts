@@ -2,23 +2,26 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isDeskPath } from '../desk/guard.ts';
 import { PayloadTooLargeError } from '../errors.ts';
-import { isAdminPath } from './auth.ts';
+import { canonicalPath, isAdminPath } from './auth.ts';
 import type { HeraldEnv } from './env.ts';
 
 /**
  * The most a request body may carry, by who sends it: the admin API's JSON (a long update,
  * a CSV import), the desk's forms (an update with its preview fields), and the public forms
- * (an address and some service slugs, or nothing at all for one-click unsubscribe).
+ * (an address and some service slugs, or nothing at all for one-click unsubscribe). A
+ * monitoring system's alert group (/api/intake/…) repeats each alert's labels and annotations.
  */
-const BODY_LIMITS = { admin: 64 * 1024, desk: 256 * 1024, public: 16 * 1024 } as const;
+const BODY_LIMITS = { admin: 64 * 1024, desk: 256 * 1024, intake: 256 * 1024, public: 16 * 1024 } as const;
 
 type Audience = keyof typeof BODY_LIMITS;
 
-const audienceOf = (path: string): Audience => (isAdminPath(path) ? 'admin' : isDeskPath(path) ? 'desk' : 'public');
+const isIntakePath = (path: string) => canonicalPath(path).startsWith('/api/intake/');
+const audienceOf = (path: string): Audience => (isAdminPath(path) ? 'admin' : isDeskPath(path) ? 'desk' : isIntakePath(path) ? 'intake' : 'public');
 
 const WHAT_TO_DO: Record<Audience, string> = {
   admin: 'send a shorter message, or import subscribers in several parts',
   desk: 'shorten the message',
+  intake: "send fewer alerts per notification (Alertmanager's webhook_config max_alerts)",
   public: 'this form never needs that much',
 };
 

@@ -121,6 +121,16 @@ describe('Alertmanager', () => {
     expect(draft.alerts.map((a: { link: string | null }) => a.link)).toEqual([null, sample.alerts[0]!.generatorURL]);
   });
 
+  it('takes a group of a hundred alerts (larger than a public form may be), one draft for all', async () => {
+    const sample = alertmanagerSample();
+    const alerts = Array.from({ length: 100 }, (_, n) => ({ ...sample.alerts[0]!, labels: { ...sample.alerts[0]!.labels, instance: `https://probe-${n}.example.org` }, fingerprint: `f${n}` }));
+    const body = { ...sample, alerts };
+    expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024);
+    const res = await postAlert(body);
+    expect(res.status).toBe(200);
+    expect(res.json.opened).toBe(true);
+  });
+
   it('refuses a payload that is not version 4 (400) and an alert without a token (401)', async () => {
     expect((await postAlert({ ...alertmanagerSample(), version: '3' })).status).toBe(400);
     const anonymous = await postAlert(alertmanagerSample(), null);

@@ -30,7 +30,7 @@ export const alertmanagerSample = () => ({
     summary: 'BlackBox Probe Failure: https://server.example.org',
   },
   externalURL: 'http://prometheus.example.org:9093',
-  version: '4',
+  version: '4' as const,
   groupKey: '{}/{severity="critical"}:{alertname="ProbeFailure"}',
   truncatedAlerts: 0,
 });
