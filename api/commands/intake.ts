@@ -4,7 +4,7 @@
  * draft public. Each is one audited transaction; nothing an alert writes is published.
  */
 import { acknowledge } from '../db/plan.ts';
-import { createDraft, findAlertGroup, matchServices, noteAlert, pointAlertGroup, publishDraft } from '../db/drafts.ts';
+import { createDraft, discardDraft, findAlertGroup, matchServices, noteAlert, pointAlertGroup, publishDraft } from '../db/drafts.ts';
 import type { WriteContext } from '../db/incidents.ts';
 import type { Alert } from '../domain/intake.ts';
 import { makeRef } from '../domain/refs.ts';
@@ -81,5 +81,12 @@ export async function publishDraftIncident(ctx: CommandContext, incidentId: numb
     await ctx.notifier.incidentChanged(tx, { kind: 'created', incidentId, updateId }, now);
   });
   await republish(ctx, { incidents: [incidentId] });
+  return readIncident(ctx, incidentId);
+}
+
+/** Discards a draft nobody will publish; internal, so nothing is republished or notified. */
+export async function discardDraftIncident(ctx: CommandContext, incidentId: number): Promise<Incident> {
+  const write: WriteContext = { actor: ctx.actor, now: ctx.clock.now(), updateIntervalMinutes: ctx.policy.updateIntervalMinutes };
+  await ctx.db.write((tx) => discardDraft(tx, incidentId, write));
   return readIncident(ctx, incidentId);
 }

@@ -103,6 +103,7 @@ export async function noteAlert(tx: Transaction, incidentId: number, alert: Aler
 export async function publishDraft(tx: Transaction, id: number, input: PublishDraftInput, ctx: WriteContext): Promise<number> {
   const current = await loadIncident(tx, id);
   if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already published; post an update instead.`);
+  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is a discarded draft; declare a new incident instead.`);
   const requested = input.services ?? [];
   const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
   await addAffectedServices(tx, id, requested, services);
@@ -129,4 +130,18 @@ export async function publishDraft(tx: Transaction, id: number, input: PublishDr
   const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(severity) }, planServiceChanges(services, requested, null), ctx);
   await recordAudit(tx, { actor: ctx.actor, action: 'incident.publish', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, title: current.title, severity: current.severity }, after: input }, ctx.now);
   return updateId;
+}
+
+/**
+ * Discards a draft nobody will publish (a false alarm, an alert that resolved itself): it
+ * leaves the drafts list, stays unpublished for good, and its group's next firing opens a new
+ * draft. Kept, not deleted, with its alerts and audit trail.
+ */
+export async function discardDraft(tx: Transaction, id: number, ctx: WriteContext): Promise<void> {
+  const current = await loadIncident(tx, id);
+  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is published; resolve it with an update instead.`);
+  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already discarded.`);
+  const at = ctx.now.toISOString();
+  await tx.execute({ sql: `UPDATE incidents SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ? AND draft = 1`, args: [at, at, id] });
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.discard', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, status: current.status } }, ctx.now);
 }

@@ -37,6 +37,7 @@ const FLASH: Record<string, string> = {
   service: 'Service status saved and published.',
   acknowledged: 'Incident acknowledged.',
   published: 'Draft published: customers can read it now, and subscribers are notified.',
+  discarded: 'Draft discarded: it stays unpublished; its alerts open a new draft if they fire again.',
   postmortem: 'Postmortem saved; its link is published.',
   'action-item': 'Action item saved.',
   token: 'Token revoked; it stops working on its next request.',

@@ -52,11 +52,22 @@ describe('drafts on the desk', () => {
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
   });
 
+  it('discards a false alarm from the dashboard', async () => {
+    const res = await d.post('/admin/incidents/INC-1/discard', { _csrf: s.csrf }, { cookie: s.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin?done=discarded');
+    const text = textOf(await (await d.get('/admin?done=discarded', s.cookie)).text());
+    expect(text).toContain('Draft discarded');
+    expect(text).not.toContain('Drafts from alerts');
+    expect(textOf(await (await d.get('/admin/incidents/INC-1', s.cookie)).text())).toContain('Discarded draft: never published');
+  });
+
   it('shows support the drafts without a form, and refuses its post (403)', async () => {
     const support = await d.signIn('support@example.test');
     const html = await (await d.get('/admin', support.cookie)).text();
     expect(textOf(html)).toContain('INC-1: BlackBox Probe Failure');
     expect(html).not.toContain('/admin/incidents/INC-1/publish');
+    expect(html).not.toContain('/admin/incidents/INC-1/discard');
     const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' }, { cookie: support.cookie });
     expect(res.status).toBe(403);
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);

@@ -215,6 +215,28 @@ describe('a draft is never public until a person publishes it', () => {
   });
 });
 
+describe('a false alarm', () => {
+  it('is discarded: off the drafts list, never public, and the group opens a new draft when it fires again', async () => {
+    await postAlert(alertmanagerSample());
+    const res = await t.call('POST', '/api/admin/incidents/INC-1/discard');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ ref: 'INC-1', draft: true, status: 'resolved' });
+    expect(await drafts()).toEqual([]);
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/discard')).status).toBe(409);
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message: 'x' })).status).toBe(409);
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/reopen', { message: 'x' })).status).toBe(409);
+    await t.publisher.publish('all');
+    for (const [path, body] of published()) expect(body, path).not.toContain(ALERT_TITLE);
+    expect((await postAlert(alertmanagerSample())).json).toMatchObject({ incident: 'INC-2', opened: true });
+    expect((await listAudit(t.db, { ref: 'INC-1' })).map((a) => a.action)).toContain('incident.discard');
+  });
+
+  it('cannot be claimed of a published incident (409)', async () => {
+    await t.call('POST', '/api/admin/incidents', makeIncident());
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/discard')).status).toBe(409);
+  });
+});
+
 describe('PagerDuty', () => {
   it('opens a draft from incident.triggered, records incident.acknowledged, notes incident.resolved', async () => {
     const triggered = await postPagerDuty(pagerDutySample('incident.triggered'));

@@ -30,7 +30,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publis
       return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
     };
     const [drafts, open, resolved, flags, active, upcoming] = await Promise.all([
-      loadIncidents(deps.db, { state: 'all', drafts: 'only' }),
+      loadIncidents(deps.db, { state: 'open', drafts: 'only' }),
       loadIncidents(deps.db, { state: 'open' }),
       loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
       listFlags(deps.db),

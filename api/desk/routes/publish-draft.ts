@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { publishDraftIncident } from '../../commands/intake.ts';
+import { discardDraftIncident, publishDraftIncident } from '../../commands/intake.ts';
 import { idFromRef, makeRef } from '../../domain/refs.ts';
 import { PublishDraftInput } from '../../domain/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
@@ -11,7 +11,8 @@ import { actingUser } from './shared.ts';
 
 /**
  * POST /admin/incidents/:ref/publish — the dashboard's publish form for a draft an alert
- * opened, through the same command as the API: the person's first message makes it public.
+ * opened, through the same command as the API: the person's first message makes it public;
+ * or its "Discard" button for a false alarm.
  */
 export const deskPublishDraftRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().post('/admin/incidents/:ref/publish', async (c) => {
@@ -28,4 +29,9 @@ export const deskPublishDraftRoutes = (deps: AppDeps) =>
     const published = await attempt(() => publishDraftIncident(actingUser(c, deps), id, checked.input));
     if (!published.ok) return showDashboard(c, deps, { ref, values, errors: published.errors }, 400);
     return c.redirect(`/admin/incidents/${published.value.ref}?done=published`, 303);
+  })
+  // POST /admin/incidents/:ref/discard — the dashboard's "Discard" for a false alarm.
+  .post('/admin/incidents/:ref/discard', async (c) => {
+    await discardDraftIncident(actingUser(c, deps), idFromRef('incident', c.req.param('ref')));
+    return c.redirect('/admin?done=discarded', 303);
   });

@@ -33,8 +33,8 @@ export const listIncidentsRoute = (deps: AppDeps) =>
     .openapi(list, async (c) => {
       const { state, limit } = c.req.valid('query');
       const now = deps.clock.now();
-      // Drafts have their own list (state=draft); "all" is everything, drafts included.
-      const filter = state === 'draft' ? ({ state: 'all', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
+      // Drafts awaiting publication have their own list (state=draft; a discarded one is resolved); "all" is everything, drafts included.
+      const filter = state === 'draft' ? ({ state: 'open', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
       const records = await loadIncidents(deps.db, { ...filter, limit });
       return c.json({ incidents: records.map((r) => Incident.parse(toIncident(r, now, deps.policy))) }, 200);
     })

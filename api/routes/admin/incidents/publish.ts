@@ -1,9 +1,9 @@
 import { as } from '../../../commands/context.ts';
-import { publishDraftIncident } from '../../../commands/intake.ts';
+import { discardDraftIncident, publishDraftIncident } from '../../../commands/intake.ts';
 import { idFromRef } from '../../../domain/refs.ts';
 import { Incident, PublishDraftInput } from '../../../domain/schemas.ts';
 import type { AppDeps } from '../../../http/env.ts';
-import { defineRoute, documentedRoutes, IncidentRefParam, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
+import { defineRoute, documentedRoutes, errors, IncidentRefParam, json, jsonBody, publishErrors } from '../../../http/openapi.ts';
 
 const publish = defineRoute({
   method: 'post',
@@ -13,8 +13,21 @@ const publish = defineRoute({
   responses: { 201: json('Published', Incident), ...publishErrors() },
 });
 
-/** POST /api/admin/incidents/:ref/publish — a person's first message makes a draft public and notifies as a declaration does. */
+const discard = defineRoute({
+  method: 'post',
+  path: '/{ref}/discard',
+  summary: 'Discard a draft nobody will publish (a false alarm): it leaves the drafts list, never public; its alert group opens a new draft next time',
+  request: { params: IncidentRefParam },
+  responses: { 200: json('Discarded', Incident), ...errors(401, 403, 404, 409) },
+});
+
+/**
+ * POST /api/admin/incidents/:ref/publish — a person's first message makes a draft public and notifies as a declaration does.
+ * POST /api/admin/incidents/:ref/discard — a draft nobody will publish.
+ */
 export const publishDraftRoute = (deps: AppDeps) =>
-  documentedRoutes().openapi(publish, async (c) =>
-    c.json(await publishDraftIncident(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 201),
-  );
+  documentedRoutes()
+    .openapi(publish, async (c) =>
+      c.json(await publishDraftIncident(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 201),
+    )
+    .openapi(discard, async (c) => c.json(await discardDraftIncident(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref)), 200));
