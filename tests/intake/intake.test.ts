@@ -144,6 +144,7 @@ describe('a draft is never public until a person publishes it', () => {
     await postAlert(alertmanagerSample());
     await t.publisher.publish('all');
     const before = published();
+    expect([...before.keys()]).toEqual(expect.arrayContaining(['/', '/feed.xml', '/api/v2/incidents.json', '/api/v2/summary.json', '/history', '/embed', '/badge.svg']));
     expect(before.has('/incidents/INC-1')).toBe(false);
     for (const [path, body] of before) {
       expect(body, path).not.toContain(ALERT_TITLE);
