@@ -27,10 +27,10 @@ export async function loadUptimeHistory(db: Executor, since: Date): Promise<Map<
     }),
     db.execute({
       sql: `SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
-              WHERE i.status IN ('investigating','mitigating','monitoring')
+              WHERE i.draft = 0 AND i.status IN ('investigating','mitigating','monitoring')
             UNION
             SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
-              WHERE i.resolved_at >= ?`,
+              WHERE i.draft = 0 AND i.resolved_at >= ?`,
       args: [at],
     }),
   ]);

@@ -140,6 +140,20 @@ describe('Alertmanager', () => {
 });
 
 describe('a draft is never public until a person publishes it', () => {
+  it('is not named in the uptime bars of a service that is down while the draft is open', async () => {
+    const sample = alertmanagerSample();
+    const labels = { ...sample.commonLabels, service: 'public-api' };
+    await postAlert({ ...sample, commonLabels: labels, alerts: sample.alerts.map((a) => ({ ...a, labels: { ...a.labels, service: 'public-api' } })) });
+    expect((await t.call('PATCH', '/api/admin/services/api', { status: 'partial_outage' })).status).toBe(200);
+    t.clock.advance(42 * 60_000);
+    await t.publisher.publish('all');
+    for (const path of ['/', '/services/api']) {
+      const body = published().get(path) ?? '';
+      expect(body, path).toMatch(/partial outage 42 min/);
+      expect(body, path).not.toContain('INC-1');
+    }
+  });
+
   it('shows nothing of it on any page, feed or JSON, then everything once published, notifying as a declaration', async () => {
     await postAlert(alertmanagerSample());
     await t.publisher.publish('all');
