@@ -32,4 +32,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # SIGTERM drains in-flight requests and the delivery batch and exits within 10 s (docker stop waits 10 s).
 STOPSIGNAL SIGTERM
 # `npm start` is `npm run build` then the server with these Node options; the build is already in the image.
-CMD ["node", "--max-semi-space-size=4", "api/server.ts"]
+CMD ["node", "--max-semi-space-size=4", "build/api/server.js"]

@@ -1,6 +1,7 @@
 /**
  * Herald's composition root and the only place that reads the environment, opens the
- * database and starts timers. `npm start` runs it (after `astro build`).
+ * database and starts timers. `npm start` runs it compiled (`npm run build` makes
+ * `build/api/server.js` and the Astro bundle in `dist/`).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +29,8 @@ import { bundleId, loadAstroRenderer, readClientAssets } from './publish/astro-r
 import { serveSnapshotOnly } from './publish/serve-early.ts';
 import { serveFromSnapshot } from './publish/serve-raw.ts';
 import { Snapshot } from './publish/snapshot.ts';
+import { ROOT } from './paths.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
 const SHUTDOWN_MS = 10_000;

@@ -32,10 +32,10 @@ const watchdog = setTimeout(() => {
   process.exit(2);
 }, DEADLINE_MS);
 
-/** `npm start`'s Node options and environment, e.g. `MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 api/server.ts`. */
+/** `npm start`'s Node options and environment, e.g. `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 build/api/server.js`. */
 function productionStart(): { nodeArgs: string[]; env: Record<string, string>; command: string } {
   const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
-  const match = /((?:[A-Z_]+=\S+\s+)*)node((?:\s+--\S+)*)\s+api\/server\.ts/.exec(start);
+  const match = /((?:[A-Z_]+=\S+\s+)*)node((?:\s+--\S+)*)\s+build\/api\/server\.js/.exec(start);
   if (!match) throw new Error(`[Bench] Cannot read the server command from package.json's start script: ${start}`);
   const env = Object.fromEntries((match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]));
   return { nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean), env, command: match[0] };

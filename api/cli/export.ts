@@ -11,8 +11,9 @@ import { bundleId, loadAstroRenderer, readClientAssets } from '../publish/astro-
 import { createPublisher } from '../publish/publisher.ts';
 import { Snapshot } from '../publish/snapshot.ts';
 import { openFromEnv, runCli } from './open.ts';
+import { ROOT } from '../paths.ts';
 
-const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const DIST = join(ROOT, 'dist');
 
 runCli(async () => {
   const args = process.argv.slice(2);

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '../paths.ts';
 import type { Db } from './client.ts';
 
-const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+/** The SQL files stay with the sources: `build/` holds only the compiled code. */
+const MIGRATIONS_DIR = join(ROOT, 'api', 'db', 'migrations');
 
 /**
  * Applies the plain SQL files in `api/db/migrations/` in name order, each in its own write

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 /** Lowest first; the first pattern that matches a file decides its layer. */
 export const LAYERS: { name: string; files: RegExp[] }[] = [
   { name: 'rules', files: [/^api\/domain\//, /^api\/(errors|log|markdown)\.ts$/, /^api\/logging\//, /^api\/jobs\//, /^api\/subscribers\/(schema|csv|settings|throttle)\.ts$/] },
-  { name: 'config', files: [/^api\/(config|content)\.ts$/] },
+  { name: 'config', files: [/^api\/(config|content|paths)\.ts$/] },
   { name: 'data', files: [/^api\/db\//, /^api\/auth\//, /^api\/subscribers\/(store|tokens|secret)\.ts$/, /^api\/notify\/outbox\.ts$/, /^api\/freshness\/store\.ts$/] },
   { name: 'publishing', files: [/^api\/publish\//, /^src\//, /^api\/desk\/views\.ts$/] },
   { name: 'commands', files: [/^api\/commands\//, /^api\/subscribers\/(commands|import)\.ts$/] },

@@ -21,7 +21,7 @@ describe('a fresh clone', () => {
     const npm = (...args: string[]) => execFileSync('npm', args, { cwd: checkout, stdio: 'pipe', env: { ...process.env, CI: 'true' } });
     npm('ci', '--no-audit', '--no-fund', '--prefer-offline');
     npm('run', 'build');
-    const server = spawn(join(checkout, 'node_modules', '.bin', 'node'), ['api/server.ts'], {
+    const server = spawn(join(checkout, 'node_modules', '.bin', 'node'), ['build/api/server.js'], {
       cwd: checkout,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'pretty', DATABASE_URL: `file:${join(dir, 'herald.db')}`, SNAPSHOT_DIR: join(dir, 'snapshot') },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * Hostile input against the real server (`node api/server.ts` on a loopback port): huge and
+ * Hostile input against the real server (`node build/api/server.js`, as `npm start` runs it, on a loopback port): huge and
  * endless bodies, a parallel password-guessing burst, a header drip. Behind one trusted
  * proxy (TRUST_PROXY=1), so each test can speak from its own client address with
  * X-Forwarded-For, as a load balancer would report it.

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
+/** What `npm start` runs; `npm run build` (which `npm test` runs first) makes it. */
+export const SERVER_ENTRY = join(ROOT, 'build', 'api', 'server.js');
 /** How much of a server's output `output()` keeps, newest last. */
 const OUTPUT_KEPT = 8 * 1024 * 1024;
 
@@ -20,7 +22,8 @@ export type RunningServer = {
 };
 
 /**
- * Starts the real server (`node api/server.ts`, the built Astro bundle) on an ephemeral
+ * Starts the real server as `npm start` runs it (`node build/api/server.js`, compiled by
+ * `npm run build` with the Astro bundle) on an ephemeral
  * loopback port, with its own database and snapshot in a temporary directory.
  */
 export async function startServer(
@@ -28,7 +31,7 @@ export async function startServer(
   dir = mkdtempSync(join(tmpdir(), 'herald-')),
   options: { waitFor: 'ready' | 'listening'; nodeArgs?: string[] } = { waitFor: 'ready' },
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'api', 'server.ts')], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
     cwd: ROOT,
     env: {
       ...process.env,

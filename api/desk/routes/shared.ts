@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { as } from '../../commands/context.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { ROOT } from '../../paths.ts';
 import { loadMessageTemplates, type Template, type TemplateUse } from '../templates.ts';
 import type { TemplateChoice } from '../views.ts';
 
-const DEFAULT_CONTENT = join(import.meta.dirname, '..', '..', '..', 'content');
+const DEFAULT_CONTENT = join(ROOT, 'content');
 
 /** Read per request, so a template an admin adds shows up without a restart. */
 export const templatesOf = (deps: AppDeps): Template[] => loadMessageTemplates(join(deps.contentDir ?? DEFAULT_CONTENT, 'templates'));
