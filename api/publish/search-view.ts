@@ -1,3 +1,8 @@
+import type { Executor } from '../db/client.ts';
+import { loadIncidents } from '../db/incidents.ts';
+import { searchIncidentIds } from '../db/search.ts';
+import { makeRef } from '../domain/refs.ts';
+import type { IncidentSearch } from '../db/search.ts';
 import type { IncidentView } from './model.ts';
 
 /**
@@ -7,5 +12,21 @@ import type { IncidentView } from './model.ts';
 export type SearchView = {
   values: { q: string; ref: string; service: string; severity: string; from: string; to: string };
   errors: Record<string, string>;
-  results: Pick<IncidentView, 'ref' | 'title' | 'severity' | 'status' | 'startedAt' | 'resolvedAt' | 'services'>[] | null;
+  results: SearchResult[] | null;
 };
+
+export type SearchResult = Pick<IncidentView, 'ref' | 'title' | 'severity' | 'status' | 'startedAt' | 'resolvedAt' | 'services'>;
+
+/**
+ * The incidents a search finds, newest first, from the whole history: the desk's (`internal`:
+ * the commander's name is searched too) or the public's. Drafts are neither's to find.
+ */
+export async function findIncidents(db: Executor, search: IncidentSearch, options: { internal: boolean }): Promise<SearchResult[]> {
+  const ids = await searchIncidentIds(db, search, options);
+  const records = ids.length ? await loadIncidents(db, { state: 'all', ids, limit: ids.length }) : [];
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ ref: makeRef('incident', r.id), title: r.title, severity: r.severity, status: r.status, startedAt: r.startedAt, resolvedAt: r.resolvedAt, services: r.services }] : [];
+  });
+}

@@ -1,9 +1,7 @@
 import { Hono } from 'hono';
-import { searchIncidentIds } from '../db/search.ts';
-import { makeRef } from '../domain/refs.ts';
 import { asksForAnything, IncidentSearchQuery, searchCriteria } from '../domain/search.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
-import type { SearchView } from '../publish/search-view.ts';
+import { findIncidents, type SearchView } from '../publish/search-view.ts';
 
 const HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
 
@@ -19,8 +17,9 @@ const typedOf = (query: Record<string, string>) => ({
 
 /**
  * GET /search?q=…&ref=…&service=…&severity=…&from=…&to=… — the public search, a plain GET form
- * whose URL is the search. The database finds the matches; only incidents in the published
- * model are shown, from the model, so nothing internal (the commander, tickets, drafts) shows.
+ * whose URL is the search. Every published incident of the whole history can be found (the
+ * site's model holds only the recent ones); what is shown of each is what its public page
+ * shows, so nothing internal (the commander, tickets, drafts) shows.
  */
 export const publicSearchRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().get('/search', async (c) => {
@@ -31,11 +30,7 @@ export const publicSearchRoutes = (deps: AppDeps) =>
     const errors: Record<string, string> = {};
     if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
     let results: SearchView['results'] = null;
-    if (parsed.success && asksForAnything(parsed.data)) {
-      const ids = await searchIncidentIds(deps.db, searchCriteria(parsed.data), { internal: false });
-      const published = new Map(model.incidents.map((i) => [i.ref, i]));
-      results = ids.flatMap((id) => published.get(makeRef('incident', id)) ?? []);
-    }
+    if (parsed.success && asksForAnything(parsed.data)) results = await findIncidents(deps.db, searchCriteria(parsed.data), { internal: false });
     const view: SearchView = { values: typed, errors, results };
     const html = await deps.renderPage('/search', model, { search: view });
     return c.html(html, Object.keys(errors).length ? 400 : 200, HEADERS);

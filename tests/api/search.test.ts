@@ -72,6 +72,17 @@ describe('the public search', () => {
     expect(results(html)).toEqual([]);
   });
 
+  it('finds an incident from long ago, past what the live pages hold', async () => {
+    await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Payments work again.' }));
+    // Sixty newer incidents over two months: INC-1 is neither recent nor among the newest 50.
+    for (let i = 0; i < 60; i++) {
+      t.clock.advance(24 * 3600_000);
+      expect((await t.call('POST', '/api/admin/incidents', makeIncident({ title: `Routine incident ${i}` }))).status).toBe(201);
+    }
+    expect(results((await publicSearch('q=checkout')).html)).toEqual(['INC-1']);
+    expect(results((await publicSearch('ref=INC-1')).html)).toEqual(['INC-1']);
+  });
+
   it('shows only the form before anything is asked', async () => {
     const { status, html } = await publicSearch('');
     expect(status).toBe(200);

@@ -1,9 +1,7 @@
 import { Hono } from 'hono';
-import { loadIncidents } from '../../db/incidents.ts';
-import { searchIncidentIds } from '../../db/search.ts';
 import { asksForAnything, IncidentSearchQuery, searchCriteria } from '../../domain/search.ts';
 import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import type { SearchView } from '../../publish/search-view.ts';
+import { findIncidents, type SearchView } from '../../publish/search-view.ts';
 import { common, renderDesk } from '../render.ts';
 import { serviceOptions } from './data.ts';
 
@@ -19,15 +17,7 @@ export const deskSearchRoutes = (deps: AppDeps) =>
     const errors: Record<string, string> = {};
     if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
     let results: SearchView['results'] = null;
-    if (parsed.success && asksForAnything(parsed.data)) {
-      const ids = await searchIncidentIds(deps.db, searchCriteria(parsed.data), { internal: true });
-      const records = ids.length ? await loadIncidents(deps.db, { state: 'all', ids }) : [];
-      const byId = new Map(records.map((r) => [r.id, r]));
-      results = ids.flatMap((id) => {
-        const r = byId.get(id);
-        return r ? [{ ref: `INC-${r.id}`, title: r.title, severity: r.severity, status: r.status, startedAt: r.startedAt, resolvedAt: r.resolvedAt, services: r.services }] : [];
-      });
-    }
+    if (parsed.success && asksForAnything(parsed.data)) results = await findIncidents(deps.db, searchCriteria(parsed.data), { internal: true });
     const services = await serviceOptions(deps.db);
     return renderDesk(c, deps, { ...common(c, deps), page: 'search', search: { values, errors, results }, services }, Object.keys(errors).length ? 400 : 200);
   });
