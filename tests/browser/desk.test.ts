@@ -134,6 +134,20 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
   });
 });
 
+describe('the comms lead on a phone', () => {
+  it('gets the new-incident form and the dashboard without sideways scrolling at 375 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await signInAs(page, server.url, 'comms@example.test', PASSWORD);
+    for (const path of ['/admin', '/admin/incidents/new']) {
+      await page.goto(`${server.url}${path}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await context.close();
+  });
+});
+
 describe('the comms lead with the keyboard only', () => {
   it('signs in, declares an incident, updates and resolves it without touching the mouse', async () => {
     const context = await browser.newContext();
