@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { Slug } from './domain/schemas.ts';
 import { webUrl } from './domain/web-url.ts';
 import { parseTemplate, PLAN_ORDER, type Template } from './domain/templates.ts';
+import { catalogueProblems, createMessages, ENGLISH_CATALOGUE, type MessageCatalogue, type Messages } from './domain/messages.ts';
 
 export const Catalogue = z.object({
   groups: z
@@ -29,6 +30,17 @@ export const SiteSettings = z.object({
   // Shown as links on every page: http(s) only, never javascript: or data:.
   homepage: webUrl('write the company site as https://example.com').optional(),
   supportUrl: webUrl('write the support page as https://example.com/support').optional(),
+  // Which content/messages/<language>.json customers read; also <html lang> and the feeds' language.
+  language: z
+    .string()
+    .refine((tag) => {
+      try {
+        return Intl.getCanonicalLocales(tag).length === 1;
+      } catch {
+        return false;
+      }
+    }, 'write a language tag such as "en", "de" or "pt-BR", naming content/messages/<language>.json')
+    .optional(),
 });
 export type SiteSettings = z.infer<typeof SiteSettings>;
 
@@ -65,3 +77,34 @@ export function loadMessageTemplates(dir: string): Template[] {
     .sort((a, b) => rank(a.slug) - rank(b.slug) || a.slug.localeCompare(b.slug));
 }
 
+
+/**
+ * The message catalogue customers read, `content/messages/<language>.json`, checked against the
+ * shipped English one: a missing file, a missing key or a malformed value stops Herald at start
+ * with every key named. English needs no file (the shipped catalogue is used when there is none).
+ */
+export function loadMessages(dir: string, language = 'en'): Messages {
+  const path = join(dir, 'messages', `${language}.json`);
+  if (!existsSync(path)) {
+    if (language === 'en') return createMessages('en', ENGLISH_CATALOGUE);
+    let have: string[] = [];
+    try {
+      have = readdirSync(join(dir, 'messages')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    } catch {
+      // No messages folder: none to offer.
+    }
+    throw new ConfigError(
+      `[Content] site.json asks for language "${language}", but there is no ${path}. Copy content/messages/en.json there and translate it${have.length ? `, or use one of: ${have.join(', ')}` : ''}.`,
+    );
+  }
+  const catalogue = readContent(join(dir, 'messages'), `${language}.json`, z.record(z.string(), z.unknown()));
+  const { missing, malformed } = catalogueProblems(ENGLISH_CATALOGUE, catalogue);
+  if (missing.length || malformed.length) {
+    const parts = [
+      missing.length ? `it lacks ${missing.length} key(s): ${missing.join(', ')}` : '',
+      malformed.length ? `these must be a string, or plural forms with "other", as in en.json: ${malformed.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new ConfigError(`[Content] ${path} is not a complete message catalogue: ${parts.join('; ')}. Copy each from content/messages/en.json and translate it.`);
+  }
+  return createMessages(language, catalogue as MessageCatalogue);
+}

@@ -13,7 +13,8 @@ import type { Clock } from './domain/clock.ts';
 import { createWatchdog } from './freshness/watchdog.ts';
 import { EscalationMatrix } from './domain/escalation.ts';
 import { IntakeMapping } from './domain/intake.ts';
-import { readContent } from './content.ts';
+import { loadMessages, readContent } from './content.ts';
+import type { Messages } from './domain/messages.ts';
 import { childLog, type Log } from './log.ts';
 import { createMaintenanceJob } from './maintenance/job.ts';
 import { instrumentPublisher } from './metrics/publisher.ts';
@@ -37,6 +38,8 @@ export type HeraldParts = {
   clock: Clock;
   log: Log;
   settings: SiteSettings;
+  /** The words customers read; loaded from the content folder for `settings.language` when absent. */
+  messages?: Messages;
   snapshot: Snapshot;
   /** The Astro bundle's renderer; null where none is built (API-only tests publish feeds and JSON only). */
   renderPage: PageRenderer | null;
@@ -54,6 +57,7 @@ export type HeraldParts = {
 
 export async function assembleHerald(parts: HeraldParts) {
   const { config, db, clock, log, snapshot, renderPage } = parts;
+  const messages = parts.messages ?? loadMessages(config.contentDir, parts.settings.language);
   const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
   let jobsRunning = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
@@ -80,6 +84,7 @@ export async function assembleHerald(parts: HeraldParts) {
     buildId: parts.buildId,
     log: jobLog('publish'),
     settings: parts.settings,
+    messages,
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,
     // When a deadline passes, the open incidents' pages must say so, and at midnight (UTC) the

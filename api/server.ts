@@ -12,7 +12,7 @@ import { createMailer } from './notify/mailer.ts';
 import { mailFrom } from './notify/wire.ts';
 import { assembleHerald } from './herald.ts';
 import { configSecrets, loadConfig, type Config } from './config.ts';
-import { Catalogue, readContent, SiteSettings } from './content.ts';
+import { Catalogue, loadMessages, readContent, SiteSettings } from './content.ts';
 import { UnavailableError } from './errors.ts';
 import { childLog, type Log } from './log.ts';
 import { observeRequests } from './http/observe.ts';
@@ -76,6 +76,8 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const clock = systemClock;
   // The operator's files are checked before anything listens: a bad link or slug stops the start.
   const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
+  // So is the message catalogue of the site's language: a missing key stops the start, named.
+  const messages = loadMessages(config.contentDir, content.settings.language);
   const snapshot = new Snapshot(config.snapshotDir);
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
@@ -118,6 +120,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     clock,
     log: rootLog,
     settings,
+    messages,
     snapshot,
     metrics,
     renderPage: await loadAstroRenderer(distDir, site.publicUrl),

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { join } from 'node:path';
-import { Catalogue, readContent, SiteSettings } from '../content.ts';
+import { Catalogue, loadMessages, readContent, SiteSettings } from '../content.ts';
 import { systemClock } from '../domain/clock.ts';
 import { syncCatalogue } from '../db/catalogue.ts';
 import { bundleId, loadAstroRenderer, readClientAssets } from '../publish/astro-renderer.ts';
@@ -28,6 +28,7 @@ runCli(async () => {
   // Written straight to DIR as it is rendered, archive pages not kept in memory.
   const started = performance.now();
   const snapshot = new Snapshot(resolve(out));
+  const settings = readContent(config.contentDir, 'site.json', SiteSettings);
   const publisher = createPublisher({
     db,
     clock: systemClock,
@@ -36,7 +37,8 @@ runCli(async () => {
     assets: readClientAssets(DIST),
     // Recorded beside the files: a server started on this directory (same build, same PUBLIC_URL) takes it as its snapshot.
     buildId: bundleId(DIST),
-    settings: readContent(config.contentDir, 'site.json', SiteSettings),
+    settings,
+    messages: loadMessages(config.contentDir, settings.language),
     publicUrl: config.publicUrl,
     updateIntervalMinutes: config.updateIntervalMinutes,
     log: console,

@@ -10,18 +10,23 @@ export function incidentDuration(startedAt: Date, resolvedAt: Date | null, now: 
  * @example formatDuration(83 * 60_000) // "1 h 23 min"
  * @example formatDuration(20_000) // "less than a minute"
  */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, units: DurationUnits = ENGLISH_UNITS): string {
   const minutes = Math.floor(ms / MINUTE);
-  if (minutes < 1) return 'less than a minute';
+  if (minutes < 1) return units.lessThanMinute;
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
   const parts: string[] = [];
-  if (days) parts.push(`${days} d`);
-  if (hours) parts.push(`${hours} h`);
-  if (rest) parts.push(`${rest} min`);
+  const fill = (unit: string, n: number) => unit.replace('{n}', String(n));
+  if (days) parts.push(fill(units.days, days));
+  if (hours) parts.push(fill(units.hours, hours));
+  if (rest) parts.push(fill(units.minutes, rest));
   return parts.join(' ');
 }
+
+/** The words of a duration, each unit with an `{n}`: the message catalogue gives other languages'. */
+export type DurationUnits = { lessThanMinute: string; days: string; hours: string; minutes: string };
+const ENGLISH_UNITS: DurationUnits = { lessThanMinute: 'less than a minute', days: '{n} d', hours: '{n} h', minutes: '{n} min' };
 
 /**
  * "12 min ago", relative to `now`, for "updated … ago" beside a UTC time.
@@ -40,10 +45,10 @@ const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', y
  * "14:32 UTC" for today, "27 Nov 14:32 UTC" otherwise: what the page shows before any script
  * converts it to the reader's zone.
  */
-export function formatUtc(at: Date, now: Date): string {
+export function formatUtc(at: Date, now: Date, dayFormat: Intl.DateTimeFormat = DAY): string {
   const hhmm = at.toISOString().slice(11, 16);
   const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
   if (sameDay) return `${hhmm} UTC`;
-  const day = DAY.format(at);
+  const day = dayFormat.format(at);
   return `${day} ${hhmm} UTC`;
 }

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, readdirSync, rmSync, statSync, write
 import { dirname, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { configSecrets, type Config } from '../config.ts';
-import { Catalogue, readContent, SiteSettings } from '../content.ts';
+import { Catalogue, loadMessages, readContent, SiteSettings } from '../content.ts';
 import { openDb } from '../db/client.ts';
 import { makeScrubber } from '../logging/scrub.ts';
 import { loadMailTemplates } from '../notify/templates.ts';
@@ -119,6 +119,10 @@ function checkContent(config: Config): Check[] {
       return `${join(dir, 'services.json')}: ${JSON.stringify(catalogue).match(/"slug"/g)?.length ?? 0} slugs`;
     }),
     attempt('content: site.json', () => `${join(dir, 'site.json')}: "${readContent(dir, 'site.json', SiteSettings).title}"`),
+    attempt('content: messages', () => {
+      const { language = 'en' } = readContent(dir, 'site.json', SiteSettings);
+      return `${join(dir, 'messages', `${language}.json`)}: language "${loadMessages(dir, language).lang}", every key present`;
+    }),
     attempt('content: email templates', () => {
       loadMailTemplates(dir);
       return `${join(dir, 'emails')}: incident, confirm, welcome`;

@@ -1,4 +1,5 @@
 import type { SiteSettings } from '../content.ts';
+import { ENGLISH, type Messages } from '../domain/messages.ts';
 import { toIncident, type IncidentRecord } from '../domain/incident.ts';
 import { overallStatus, type OverallStatus } from '../domain/rollup.ts';
 import { toMaintenance, type MaintenanceRecord } from '../domain/maintenance.ts';
@@ -33,6 +34,8 @@ export type GroupView = { slug: string | null; name: string | null; services: Se
  */
 export type SiteModel = {
   site: SiteSettings & { publicUrl: string; feedPath: string; atomPath: string };
+  /** The words customers read, in the site's language (content/messages/). */
+  messages: Messages;
   generatedAt: string;
   /**
    * When anything customers see last changed (an incident or a service). Pages and feeds
@@ -63,6 +66,8 @@ export type ModelInput = {
   /** Each service's status changes and incidents of the last 90 days (api/db/uptime.ts), by slug. */
   uptime?: ReadonlyMap<string, UptimeHistory>;
   settings: SiteSettings;
+  /** English as shipped when absent. */
+  messages?: Messages;
   publicUrl: string;
   updateIntervalMinutes: number;
   now: Date;
@@ -109,15 +114,18 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     ...input.services.map((s) => s.updatedAt),
     ...maintenanceRecords.map((m) => m.updatedAt),
   ];
+  const messages = input.messages ?? ENGLISH;
+  const overall = overallStatus(
+    input.services.map((s) => s.status),
+    open.map((i) => i.severity),
+  );
   return {
     site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH, atomPath: ATOM_PATH },
+    messages,
     generatedAt: input.now.toISOString(),
     updatedAt: [...changes, input.lastChangeAt ?? ''].reduce((a, b) => (b > a ? b : a), '') || input.now.toISOString(),
     updateIntervalMinutes: input.updateIntervalMinutes,
-    overall: overallStatus(
-      input.services.map((s) => s.status),
-      open.map((i) => i.severity),
-    ),
+    overall: { indicator: overall.indicator, description: messages.t(`overall.${overall.indicator}`) },
     groups,
     services: input.services,
     serviceEvents: Object.groupBy(input.serviceEvents ?? [], (e) => e.slug) as Record<string, ServiceEvent[]>,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '../log.ts';
 import type { SiteSettings } from '../content.ts';
+import { ENGLISH, type Messages } from '../domain/messages.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { MaintenanceUpdate, Update } from '../domain/schemas.ts';
 import type { Db } from '../db/client.ts';
@@ -65,6 +66,8 @@ export type PublisherDeps = {
   /** Null where no Astro bundle is loaded (API tests): feeds and JSON are still published. */
   renderPage: PageRenderer | null;
   settings: SiteSettings;
+  /** The words customers read (content/messages/); English as shipped when absent. */
+  messages?: Messages;
   publicUrl: string;
   updateIntervalMinutes: number;
   /** Static files (stylesheets, icons) published beside the pages. */
@@ -101,7 +104,9 @@ type Note = { seq: number; catalogue: string; overall: string; uptime?: Record<n
 export function createPublisher(deps: PublisherDeps): Publisher {
   const { log } = deps;
   const site = { publicUrl: deps.publicUrl, updateIntervalMinutes: deps.updateIntervalMinutes };
-  const siteKey = hash([deps.publicUrl, deps.settings, deps.updateIntervalMinutes]);
+  const messages = deps.messages ?? ENGLISH;
+  // Another language, or an edited catalogue, changes every page: it is part of what the site is.
+  const siteKey = hash([deps.publicUrl, deps.settings, deps.updateIntervalMinutes, messages.catalogue]);
   const build = deps.buildId ?? '';
   // Rendered markdown, by update id and edit time: an unchanged update is never re-rendered.
   const html = boundedCache<string>(20_000);
@@ -139,6 +144,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       serviceEvents,
       uptime,
       settings: deps.settings,
+      messages,
       publicUrl: deps.publicUrl,
       updateIntervalMinutes: deps.updateIntervalMinutes,
       now,
