@@ -99,6 +99,7 @@ export async function assembleHerald(parts: HeraldParts) {
     config,
     clock,
     settings: parts.settings,
+    messages,
     log: jobLog('outbox'),
     mailer: parts.mailer,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),

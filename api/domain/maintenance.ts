@@ -17,7 +17,8 @@
  */
 import { ConflictError, ValidationError, WindowInPastError } from '../errors.ts';
 import type { Maintenance, MaintenanceUpdate } from './schemas.ts';
-import { MAINTENANCE_STATUS_LABEL, type MaintenanceEvent, type MaintenanceStatus, type ServiceStatus } from './vocabulary.ts';
+import { ENGLISH, type Messages } from './messages.ts';
+import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from './vocabulary.ts';
 import { makeRef } from './refs.ts';
 
 export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
@@ -160,25 +161,18 @@ export const AUTOMATIC_MESSAGE: Record<'in_progress' | 'completed', string> = {
   completed: 'Maintenance completed.',
 };
 
-/** What each kind of timeline entry is called where a status word fits (a mail's subject, an entry's heading). */
-const ENTRY_LABEL: Record<MaintenanceEvent, string | null> = {
-  scheduled: 'Scheduled',
-  started: 'In progress',
-  extended: 'Extended',
-  ended: 'Completed',
-  cancelled: 'Cancelled',
-  updated: null,
-};
-
 /**
- * An entry's word for customers: what it did, or for a plain update the window's status then.
+ * An entry's word for customers, where a status word fits (a mail's subject, an entry's
+ * heading): what it did (the catalogue's `maintenance.entry.<event>`), or for a plain update the
+ * window's status then.
  * @example maintenanceEntryLabel({ event: 'cancelled', status: 'completed' }) // 'Cancelled'
  */
-export const maintenanceEntryLabel = (u: { event: MaintenanceEvent; status: MaintenanceStatus }): string => ENTRY_LABEL[u.event] ?? MAINTENANCE_STATUS_LABEL[u.status];
+export const maintenanceEntryLabel = (u: { event: MaintenanceEvent; status: MaintenanceStatus }, messages: Messages = ENGLISH): string =>
+  u.event === 'updated' ? messages.t(`maintenance.status.${u.status}`) : messages.t(`maintenance.entry.${u.event}`);
 
 /**
  * A window's status for customers: a window completed without ever starting was called off.
  * @example maintenanceStateLabel({ status: 'completed', startedAt: null }) // 'Cancelled'
  */
-export const maintenanceStateLabel = (m: { status: MaintenanceStatus; startedAt: string | null }): string =>
-  m.status === 'completed' && m.startedAt === null ? 'Cancelled' : MAINTENANCE_STATUS_LABEL[m.status];
+export const maintenanceStateLabel = (m: { status: MaintenanceStatus; startedAt: string | null }, messages: Messages = ENGLISH): string =>
+  m.status === 'completed' && m.startedAt === null ? messages.t('maintenance.entry.cancelled') : messages.t(`maintenance.status.${m.status}`);

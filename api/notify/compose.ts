@@ -4,7 +4,7 @@
  */
 import { type IncidentRecord } from '../domain/incident.ts';
 import { maintenanceEntryLabel, type MaintenanceRecord } from '../domain/maintenance.ts';
-import { INCIDENT_STATUS_LABEL, SERVICE_STATUS_LABEL, SEVERITY_LABEL } from '../domain/vocabulary.ts';
+import { ENGLISH, type Messages } from '../domain/messages.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import type { SubscriberRecord } from '../subscribers/store.ts';
 import { signLink } from '../subscribers/tokens.ts';
@@ -20,6 +20,8 @@ export type ComposeSettings = {
   /** The address in `List-Unsubscribe: <mailto:…>`: MAIL_FROM's address. */
   unsubscribeMailbox: string;
   templates: MailTemplates;
+  /** The words of the values the composer fills (status, impact, services); English as shipped when absent. */
+  messages?: Messages;
 };
 
 export type Composed = { mail: MailMessage } | { cancel: string };
@@ -75,23 +77,24 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
   const update = incident?.updates.find((u) => u.id === row.updateId);
   if (!incident || !update) return { cancel: 'update no longer exists' };
   const ref = makeRef('incident', incident.id);
+  const { t } = settings.messages ?? ENGLISH;
   const vars: VarsOf<'incident'> = {
     siteTitle: settings.siteTitle,
     title: incident.title,
     ref,
-    statusLabel: INCIDENT_STATUS_LABEL[update.status],
-    severityLabel: SEVERITY_LABEL[incident.severity],
+    statusLabel: t(`incident.status.${update.status}`),
+    severityLabel: t(`severity.${incident.severity}`),
     impact: incident.impact,
     message: markdownToText(update.message),
     messageHtml: renderMarkdown(update.message),
-    services: incident.services.map((s) => `- ${s.name}: ${SERVICE_STATUS_LABEL[s.status]}`).join('\n'),
-    servicesHtml: incident.services.map((s) => `<li>${escapeHtml(s.name)}: ${escapeHtml(SERVICE_STATUS_LABEL[s.status])}</li>`).join(''),
+    services: incident.services.map((s) => `- ${s.name}: ${t(`service.status.${s.status}`)}`).join('\n'),
+    servicesHtml: incident.services.map((s) => `<li>${escapeHtml(s.name)}: ${escapeHtml(t(`service.status.${s.status}`))}</li>`).join(''),
     nextUpdateBy: update.nextUpdateBy ? utc(update.nextUpdateBy) : null,
     postedAt: utc(update.createdAt),
     permalink: `${settings.publicUrl}/incidents/${ref}`,
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
-    about: 'the incident',
+    about: t('mail.aboutIncident'),
   };
   const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
   return {
@@ -117,14 +120,15 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
   if (!maintenance || !update) return { cancel: 'update no longer exists' };
   const links = subscriberLinks(settings, subscriber);
   const ref = makeRef('maintenance', maintenance.id);
+  const { t } = settings.messages ?? ENGLISH;
   const vars: VarsOf<'incident'> = {
     siteTitle: settings.siteTitle,
     title: maintenance.title,
     ref,
     // What the entry did: an extension or a cancellation does not read "[Scheduled]" or "[Completed]".
-    statusLabel: maintenanceEntryLabel(update),
-    severityLabel: 'Planned maintenance',
-    impact: `planned from ${utc(maintenance.scheduledFor)} to ${utc(maintenance.scheduledUntil)}`,
+    statusLabel: maintenanceEntryLabel(update, settings.messages),
+    severityLabel: t('mail.maintenance.severity'),
+    impact: t('mail.maintenance.window', { from: utc(maintenance.scheduledFor), until: utc(maintenance.scheduledUntil) }),
     message: markdownToText(update.message),
     messageHtml: renderMarkdown(update.message),
     services: maintenance.services.map((s) => `- ${s.name}`).join('\n'),
@@ -134,7 +138,7 @@ export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRec
     permalink: `${settings.publicUrl}/maintenance/${ref}`,
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
-    about: 'this maintenance window',
+    about: t('mail.aboutMaintenance'),
   };
   const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
   return {

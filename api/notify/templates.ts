@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { ENGLISH, messageKeys, type MessageKey, type Messages } from '../domain/messages.ts';
 
 export type TemplateVars = Record<string, string | boolean | null | undefined>;
 
@@ -17,19 +18,22 @@ type Node = { text: string } | { name: string; raw: boolean } | { section: strin
 /** A template parsed once: filling it never reads the values it inserts (they are data). */
 export type CompiledTemplate = (vars: TemplateVars) => string;
 
-const TAG = /\{\{\{(\w+)\}\}\}|\{\{([#/])(\w+)\}\}|\{\{(\w+)\}\}/g;
+const TAG = /\{\{\{(\w+)\}\}\}|\{\{([#/])(\w+)\}\}|\{\{(\w+)\}\}|\{\{@([\w.]+)\}\}/g;
+const PLACEHOLDER = /\{(\w+)\}/g;
 
 /**
  * Parses a mail template: `{{name}}` inserts a value (HTML-escaped when `html`), `{{{name}}}`
  * inserts it as is (only for HTML Herald made safe, e.g. `renderMarkdown` output), and
- * `{{#name}}…{{/name}}` keeps its content only when the value is non-empty. Only the
+ * `{{#name}}…{{/name}}` keeps its content only when the value is non-empty, and `{{@key}}` is
+ * the message catalogue's words for `key` (content/messages/), whose `{name}` placeholders are
+ * values like `{{name}}` (`{{@lang}}` is the catalogue's language): a translation needs no template of its own. Only the
  * template is parsed, once: what a value holds — `{{…}}` typed by the comms lead included —
  * is inserted as text and never read again. An unknown name or an unclosed section is an
  * error here, so a typo in an operator's template stops Herald at start, not a mail later.
  *
  * @example compileTemplate('Hi {{#name}}{{name}}{{/name}}', ['name'], true)({ name: '<Ann {{x}}>' }) // 'Hi &lt;Ann {{x}}&gt;'
  */
-function compileTemplate(template: string, names: readonly string[], html: boolean, label = 'template'): CompiledTemplate {
+function compileTemplate(template: string, names: readonly string[], html: boolean, label = 'template', messages: Messages = ENGLISH): CompiledTemplate {
   const known = new Set(names);
   const check = (name: string) => {
     if (!known.has(name)) throw new ConfigError(`[Mail] The ${label} names {{${name}}}, which mail templates do not have. Known: ${names.join(', ')}.`);
@@ -40,8 +44,21 @@ function compileTemplate(template: string, names: readonly string[], html: boole
   for (const match of template.matchAll(TAG)) {
     if (match.index > last) top().body.push({ text: template.slice(last, match.index) });
     last = match.index + match[0].length;
-    const [, rawName, mark, sectionName, name] = match;
-    if (rawName) (check(rawName), top().body.push({ name: rawName, raw: true }));
+    const [, rawName, mark, sectionName, name, key] = match;
+    if (key === 'lang') top().body.push({ text: messages.lang });
+    else if (key) {
+      if (!messageKeys().includes(key)) throw new ConfigError(`[Mail] The ${label} names {{@${key}}}, which content/messages/en.json does not have.`);
+      // The catalogue's words are text: escaped in HTML like any value.
+      const words = messages.t(key as MessageKey);
+      let at = 0;
+      for (const p of words.matchAll(PLACEHOLDER)) {
+        if (p.index > at) top().body.push({ text: html ? escapeHtml(words.slice(at, p.index)) : words.slice(at, p.index) });
+        check(p[1] as string);
+        top().body.push({ name: p[1] as string, raw: false });
+        at = p.index + p[0].length;
+      }
+      if (at < words.length) top().body.push({ text: html ? escapeHtml(words.slice(at)) : words.slice(at) });
+    } else if (rawName) (check(rawName), top().body.push({ name: rawName, raw: true }));
     else if (name) (check(name), top().body.push({ name, raw: false }));
     else if (mark === '#') {
       check(sectionName as string);
@@ -109,7 +126,7 @@ export type MailTemplates = { [K in Kind]: MailTemplate<K> };
  * each .txt file is `Subject: …`; the rest is the plain-text part. A template that names a
  * value its mail does not have is a ConfigError naming the file.
  */
-export function loadMailTemplates(contentDir: string): MailTemplates {
+export function loadMailTemplates(contentDir: string, messages: Messages = ENGLISH): MailTemplates {
   const dir = join(contentDir, 'emails');
   const read = <K extends Kind>(name: K): MailTemplate<K> => {
     let text: string;
@@ -124,9 +141,9 @@ export function loadMailTemplates(contentDir: string): MailTemplates {
     if (!match?.[1]) throw new ConfigError(`[Mail] ${join(dir, `${name}.txt`)} must start with a "Subject: …" line.`);
     const names = TEMPLATE_NAMES[name];
     return {
-      subject: compileTemplate(match[1].trim(), names, false, `subject in ${join(dir, `${name}.txt`)}`),
-      text: compileTemplate(text.slice(match[0].length), names, false, `template ${join(dir, `${name}.txt`)}`),
-      html: compileTemplate(html, names, true, `template ${join(dir, `${name}.html`)}`),
+      subject: compileTemplate(match[1].trim(), names, false, `subject in ${join(dir, `${name}.txt`)}`, messages),
+      text: compileTemplate(text.slice(match[0].length), names, false, `template ${join(dir, `${name}.txt`)}`, messages),
+      html: compileTemplate(html, names, true, `template ${join(dir, `${name}.html`)}`, messages),
     };
   };
   return { incident: read('incident'), confirm: read('confirm'), welcome: read('welcome') };

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { join } from 'node:path';
 import { loadMessageTemplates, type SiteSettings } from '../content.ts';
 import type { Clock } from '../domain/clock.ts';
+import { ENGLISH, type Messages } from '../domain/messages.ts';
 import type { Db } from '../db/client.ts';
 import type { Log } from '../log.ts';
 import { loadLinkSecret } from '../subscribers/secret.ts';
@@ -48,7 +49,7 @@ export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, setting
   return { from, address, warning };
 }
 
-export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; log: Log; mailer: Mailer; onBatch?: SenderDeps['onBatch'] }) {
+export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; messages?: Messages; log: Log; mailer: Mailer; onBatch?: SenderDeps['onBatch'] }) {
   const { db, config, clock, settings, log, mailer } = deps;
   const { secret, generated } = await loadLinkSecret(db, config.secret, clock.now());
   if (generated) log.info('[Subscribe] Signing subscriber links with a key kept in the database; set HERALD_SECRET to keep it out of it.');
@@ -57,7 +58,8 @@ export async function setupNotifications(deps: { db: Db; config: Config; clock: 
     siteTitle: settings.title,
     secret,
     unsubscribeMailbox: mailFrom(config, settings).address,
-    templates: loadMailTemplates(config.contentDir),
+    templates: loadMailTemplates(config.contentDir, deps.messages),
+    messages: deps.messages ?? ENGLISH,
   };
   const sender = createSender({
     db,

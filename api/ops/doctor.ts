@@ -124,7 +124,7 @@ function checkContent(config: Config): Check[] {
       return `${join(dir, 'messages', `${language}.json`)}: language "${loadMessages(dir, language).lang}", every key present`;
     }),
     attempt('content: email templates', () => {
-      loadMailTemplates(dir);
+      loadMailTemplates(dir, loadMessages(dir, readContent(dir, 'site.json', SiteSettings).language));
       return `${join(dir, 'emails')}: incident, confirm, welcome`;
     }),
     attempt('content: message templates', () => {
