@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { MessageKey } from '../domain/messages.ts';
 import { asksForAnything, IncidentSearchQuery, searchCriteria } from '../domain/search.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { findIncidents, type SearchView } from '../publish/search-view.ts';
@@ -15,6 +16,15 @@ const typedOf = (query: Record<string, string>) => ({
   to: query.to ?? '',
 });
 
+/** What customers read about a field the form cannot search by: the catalogue's words, by field (the schema's are the desk's). */
+const problemKey = (field: string, code: string): MessageKey => {
+  if (field === 'q') return 'search.error.long';
+  if (field === 'ref') return 'search.error.ref';
+  if (field === 'to' && code === 'custom') return 'search.error.order';
+  if (field === 'from' || field === 'to') return 'search.error.date';
+  return 'search.error.choice';
+};
+
 /**
  * GET /search?q=…&ref=…&service=…&severity=…&from=…&to=… — the public search, a plain GET form
  * whose URL is the search. Every published incident of the whole history can be found (the
@@ -28,7 +38,12 @@ export const publicSearchRoutes = (deps: AppDeps) =>
     const typed = typedOf(c.req.query());
     const parsed = IncidentSearchQuery.safeParse(typed);
     const errors: Record<string, string> = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'form');
+        errors[field] ??= model.messages.t(problemKey(field, issue.code));
+      }
+    }
     let results: SearchView['results'] = null;
     if (parsed.success && asksForAnything(parsed.data)) results = await findIncidents(deps.db, searchCriteria(parsed.data), { internal: false });
     const view: SearchView = { values: typed, errors, results };
