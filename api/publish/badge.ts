@@ -3,6 +3,7 @@
  * left, the status on the right in its colour. Pure: model in, SVG text out. Published with
  * the snapshot, so a README or a wiki shows the status as of the last publish.
  */
+import { ENGLISH, type Messages } from '../domain/messages.ts';
 import type { Indicator } from '../domain/rollup.ts';
 import type { ServiceStatus } from '../domain/vocabulary.ts';
 import type { SiteModel } from './model.ts';
@@ -22,21 +23,22 @@ export const BADGE_FILL: Record<BadgeTone | 'label', string> = {
   critical: '#b3141e',
 };
 
-const SERVICE_BADGE: Record<ServiceStatus, { message: string; tone: BadgeTone }> = {
-  operational: { message: 'operational', tone: 'ok' },
-  degraded_performance: { message: 'degraded performance', tone: 'minor' },
-  partial_outage: { message: 'partial outage', tone: 'major' },
-  major_outage: { message: 'major outage', tone: 'critical' },
-  under_maintenance: { message: 'maintenance', tone: 'maintenance' },
+/** Each service status's colour; its words are the catalogue's `badge.<status>` (lower case, as shields.io writes them). */
+const SERVICE_TONE: Record<ServiceStatus, BadgeTone> = {
+  operational: 'ok',
+  degraded_performance: 'minor',
+  partial_outage: 'major',
+  major_outage: 'critical',
+  under_maintenance: 'maintenance',
 };
 
 /** The page's indicator in the words of a service's status: the worst one, as the rollup ranks them. */
-const OVERALL_BADGE: Record<Indicator, { message: string; tone: BadgeTone }> = {
-  none: SERVICE_BADGE.operational,
-  maintenance: SERVICE_BADGE.under_maintenance,
-  minor: SERVICE_BADGE.degraded_performance,
-  major: SERVICE_BADGE.partial_outage,
-  critical: SERVICE_BADGE.major_outage,
+const OVERALL_BADGE: Record<Indicator, { status: ServiceStatus; tone: BadgeTone }> = {
+  none: { status: 'operational', tone: SERVICE_TONE.operational },
+  maintenance: { status: 'under_maintenance', tone: SERVICE_TONE.under_maintenance },
+  minor: { status: 'degraded_performance', tone: SERVICE_TONE.degraded_performance },
+  major: { status: 'partial_outage', tone: SERVICE_TONE.partial_outage },
+  critical: { status: 'major_outage', tone: SERVICE_TONE.major_outage },
 };
 
 /**
@@ -106,12 +108,14 @@ export function renderBadge(badge: { label: string; message: string; tone: Badge
 
 /** The whole page's badge: "status" and the worst status on the page. */
 export function overallBadge(model: SiteModel): string {
-  return renderBadge({ label: 'status', ...OVERALL_BADGE[model.overall.indicator] });
+  const { t } = model.messages;
+  const { status, tone } = OVERALL_BADGE[model.overall.indicator];
+  return renderBadge({ label: t('badge.label'), message: t(`badge.${status}`), tone });
 }
 
 /** One service's badge: its name and its status. */
-export function serviceBadge(service: { name: string; status: ServiceStatus }): string {
-  return renderBadge({ label: service.name, ...SERVICE_BADGE[service.status] });
+export function serviceBadge(service: { name: string; status: ServiceStatus }, messages: Messages = ENGLISH): string {
+  return renderBadge({ label: service.name, message: messages.t(`badge.${service.status}`), tone: SERVICE_TONE[service.status] });
 }
 
 export const BADGE_PATH = '/badge.svg';

@@ -6,7 +6,7 @@
  * Pure: model in, HTML out.
  */
 import { createHash } from 'node:crypto';
-import { INCIDENT_STATUS_LABEL, SEVERITIES, type Severity } from '../domain/vocabulary.ts';
+import { SEVERITIES, type Severity } from '../domain/vocabulary.ts';
 import { embedPolicy } from './csp.ts';
 import type { IncidentView, SiteModel } from './model.ts';
 
@@ -45,12 +45,8 @@ export const EMBED_POLICY = `default-src 'none'; style-src ${STYLE_HASH}; base-u
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/** "27 Nov 2026 14:05 UTC": the same for every reader, as nothing here runs to localise it. */
-function utc(iso: string): string {
-  const d = new Date(iso);
-  const month = d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
-  return `${d.getUTCDate()} ${month} ${d.getUTCFullYear()} ${iso.slice(11, 16)} UTC`;
-}
+/** "27 Nov 2026 14:05 UTC", always with the date: the same for every reader, as nothing here runs to localise it. */
+const ALWAYS_DATED = new Date(0);
 
 /** Worst first, then newest: what a reader of a small box must see first. */
 function byUrgency(a: IncidentView, b: IncidentView): number {
@@ -65,19 +61,21 @@ function byUrgency(a: IncidentView, b: IncidentView): number {
  */
 export function renderEmbed(model: SiteModel): string {
   const { site } = model;
+  const { t, utc } = model.messages;
   const open = model.incidents.filter((i) => i.status !== 'resolved').sort(byUrgency);
   const link = (href: string, text: string) => `<a href="${escapeHtml(href)}" target="_top">${escapeHtml(text)}</a>`;
   const items = open.slice(0, MAX_LISTED).map((i) => {
     const latest = i.updates[0];
     const when = latest ? latest.createdAt : i.updatedAt;
-    return `<li>${link(i.url, i.title)} <span class="muted">· ${escapeHtml(INCIDENT_STATUS_LABEL[i.status])}, updated ${utc(when)}</span></li>`;
+    const status = t('embed.updated', { status: t(`incident.status.${i.status}`), time: utc(new Date(when), ALWAYS_DATED) });
+    return `<li>${link(i.url, i.title)} <span class="muted">· ${escapeHtml(status)}</span></li>`;
   });
-  if (open.length > MAX_LISTED) items.push(`<li>${link(`${site.publicUrl}/`, `and ${open.length - MAX_LISTED} more open incidents`)}</li>`);
+  if (open.length > MAX_LISTED) items.push(`<li>${link(`${site.publicUrl}/`, t('embed.more', { count: open.length - MAX_LISTED }))}</li>`);
   const maintenance = model.maintenances.filter((m) => m.status === 'in_progress');
-  for (const m of maintenance) items.push(`<li>${link(m.url, m.title)} <span class="muted">· maintenance in progress</span></li>`);
+  for (const m of maintenance) items.push(`<li>${link(m.url, m.title)} <span class="muted">· ${escapeHtml(t('embed.maintenance'))}</span></li>`);
   const tone = TONE_OF_INDICATOR[model.overall.indicator];
   const html = [
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+    `<!doctype html><html lang="${escapeHtml(model.messages.lang)}"><head><meta charset="utf-8">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="robots" content="noindex">',
     `<title>${escapeHtml(site.title)}</title><style>${STYLE}</style></head>`,
     `<body><main class="tone-${tone}">`,

@@ -4,7 +4,6 @@
  * first, bounded — with the same sanitised HTML. Pure; the snapshot wraps the strings.
  */
 import RSS from 'rss';
-import { INCIDENT_STATUS_LABEL, MAINTENANCE_EVENT_LABEL } from '../domain/vocabulary.ts';
 import type { SiteModel } from './model.ts';
 
 /** Feed readers poll often: the newest 50 entries, however long the history. */
@@ -39,11 +38,12 @@ export function feedEntries(model: SiteModel, serviceSlug?: string): FeedEntry[]
   const touches = (services: readonly { slug: string }[]) => !serviceSlug || services.some((s) => s.slug === serviceSlug);
   const incidents = model.incidents.filter((i) => touches(i.services));
   const windows = model.maintenances.filter((m) => touches(m.services));
+  const { t } = model.messages;
   const entries: FeedEntry[] = [
     ...incidents.flatMap((incident) =>
       incident.updates.map((update) => ({
         url: `${incident.url}#update-${update.id}`,
-        title: `${incident.title} — ${INCIDENT_STATUS_LABEL[update.status]}`,
+        title: t('feed.itemTitle', { title: incident.title, status: t(`incident.status.${update.status}`) }),
         html: update.html,
         published: update.createdAt,
         updated: update.editedAt ?? update.createdAt,
@@ -54,13 +54,15 @@ export function feedEntries(model: SiteModel, serviceSlug?: string): FeedEntry[]
     ...windows.flatMap((m) =>
       m.updates.map((update) => ({
         url: `${m.url}#update-${update.id}`,
-        title: `${m.title} — ${MAINTENANCE_EVENT_LABEL[update.event]}`,
-        html:
-          `<p>Planned maintenance from ${escapeXml(utc(m.scheduledFor))} to ${escapeXml(utc(m.scheduledUntil))}` +
-          `${m.services.length ? `, affecting ${escapeXml(m.services.map((s) => s.name).join(', '))}` : ''}.</p>${update.html}`,
+        title: t('feed.itemTitle', { title: m.title, status: t(`maintenance.event.${update.event}`) }),
+        html: `<p>${escapeXml(
+          m.services.length
+            ? t('feed.maintenanceWindowServices', { from: utc(m.scheduledFor), until: utc(m.scheduledUntil), services: m.services.map((s) => s.name).join(', ') })
+            : t('feed.maintenanceWindow', { from: utc(m.scheduledFor), until: utc(m.scheduledUntil) }),
+        )}</p>${update.html}`,
         published: update.createdAt,
         updated: update.createdAt,
-        categories: [m.ref, 'Maintenance', ...m.services.map((s) => s.name)],
+        categories: [m.ref, t('feed.maintenanceCategory'), ...m.services.map((s) => s.name)],
         order: update.id,
       })),
     ),
@@ -71,11 +73,12 @@ export function feedEntries(model: SiteModel, serviceSlug?: string): FeedEntry[]
 /** What both formats say about the feed itself. A feed changes when its own entries do, not when an unrelated incident does. */
 function feedHead(model: SiteModel, entries: readonly FeedEntry[], serviceSlug?: string) {
   const { site } = model;
+  const { t } = model.messages;
   const service = serviceSlug ? model.services.find((s) => s.slug === serviceSlug) : undefined;
   const lastChange = entries.map((e) => e.updated).reduce<string | null>((a, b) => (a === null || b > a ? b : a), null) ?? service?.updatedAt ?? model.updatedAt;
   return {
-    title: service ? `${site.title}: ${service.name}` : site.title,
-    description: service ? `Incidents and maintenance affecting ${service.name}` : site.description,
+    title: service ? t('feed.serviceTitle', { site: site.title, service: service.name }) : site.title,
+    description: service ? t('feed.serviceDescription', { service: service.name }) : site.description,
     siteUrl: service ? `${site.publicUrl}/services/${service.slug}` : `${site.publicUrl}/`,
     lastChange,
   };
@@ -93,7 +96,7 @@ export function renderFeed(model: SiteModel, options: FeedOptions): string {
     description: head.description,
     site_url: head.siteUrl,
     feed_url: `${model.site.publicUrl}${options.feedPath}`,
-    language: 'en',
+    language: model.messages.lang,
     ttl: 1,
     pubDate: head.lastChange,
   });
@@ -123,7 +126,7 @@ export function renderAtomFeed(model: SiteModel, options: FeedOptions): string {
   const link = (href: string, rel?: string, type?: string) => `<link${rel ? ` rel="${rel}"` : ''}${type ? ` type="${type}"` : ''} href="${escapeXml(href)}"/>`;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(model.messages.lang)}">`,
     el('id', self),
     el('title', head.title),
     el('subtitle', head.description),

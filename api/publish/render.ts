@@ -15,7 +15,7 @@ import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './plan.ts';
 import { statuspageDocuments } from './statuspage.ts';
-import { WIDGET_PATH, WIDGET_SCRIPT } from './widget.ts';
+import { WIDGET_PATH, widgetScript } from './widget.ts';
 
 export type PageRenderer = (path: string, model: SiteModel, extra?: Record<string, unknown>) => Promise<string>;
 
@@ -76,7 +76,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     } else if (kind === 'embeds') {
       files.set(BADGE_PATH, overallBadge(ctx.model));
       files.set(EMBED_PATH, renderEmbed(ctx.model));
-      files.set(WIDGET_PATH, WIDGET_SCRIPT);
+      files.set(WIDGET_PATH, widgetScript(ctx.model.messages));
     } else if (kind === 'feed') {
       const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
       const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
@@ -106,7 +106,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       const feedPath = `/services/${service.slug}/feed.xml`;
       files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
       files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));
-      files.set(serviceBadgePath(service.slug), serviceBadge(service));
+      files.set(serviceBadgePath(service.slug), serviceBadge(service, ctx.model.messages));
       if (!ctx.renderPage) continue;
       const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
       const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));

@@ -11,9 +11,22 @@
  * Plain ES2017 as browsers run it, kept under 5 KB (a test holds it to that): it is served as
  * written, so it is written small.
  */
+import { ENGLISH, type Messages } from '../domain/messages.ts';
+
 export const WIDGET_PATH = '/widget.js';
 
-export const WIDGET_SCRIPT = `(() => {
+/** The widget in the site's language: its few words are written into the script as it is published. */
+export function widgetScript(messages: Messages = ENGLISH): string {
+  const { t } = messages;
+  // Statuspage's incident statuses (the JSON's words) in the catalogue's: `identified` is the plan's `mitigating`.
+  const words = {
+    investigating: t('incident.status.investigating'),
+    identified: t('incident.status.mitigating'),
+    monitoring: t('incident.status.monitoring'),
+    name: t('widget.name'),
+    link: t('widget.link'),
+  };
+  return `(() => {
   const me = document.currentScript;
   if (!me || !me.src) return;
   const base = me.src.replace(/\\/widget\\.js(?:[?#].*)?$/, '');
@@ -51,12 +64,12 @@ export const WIDGET_SCRIPT = `(() => {
     a.target = '_top';
     return a;
   };
-  const words = { investigating: 'Investigating', identified: 'Mitigating', monitoring: 'Monitoring' };
+  const words = ${JSON.stringify(words)};
   const render = (s) => {
     const indicator = String(s.status && s.status.indicator);
     w.style.setProperty('--c', 'var(--' + (/^(none|maintenance|minor|major|critical)$/.test(indicator) ? indicator : 'mu') + ')');
     const p = el('p');
-    p.append(link((s.page && s.page.url) || base, (s.page && s.page.name) || 'Status'), ': ', el('strong', s.status && s.status.description));
+    p.append(link((s.page && s.page.url) || base, (s.page && s.page.name) || words.name), ': ', el('strong', s.status && s.status.description));
     const list = el('ul');
     for (const i of (s.incidents || []).slice(0, 3)) {
       const li = el('li');
@@ -70,9 +83,10 @@ export const WIDGET_SCRIPT = `(() => {
     fetch(base + '/api/v2/summary.json', { credentials: 'omit', cache: 'no-cache' })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(render, () => {
-        if (!w.firstChild) w.append(link(base + '/', 'Service status'));
+        if (!w.firstChild) w.append(link(base + '/', words.link));
       });
   load();
   setInterval(load, 60000);
 })();
 `;
+}

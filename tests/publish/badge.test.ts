@@ -3,6 +3,7 @@
  * width that follows the text, and names that cannot break out of the SVG.
  */
 import { describe, expect, it } from 'vitest';
+import { ENGLISH } from '../../api/domain/messages.ts';
 import { BADGE_FILL, overallBadge, renderBadge, serviceBadge, textWidth } from '../../api/publish/badge.ts';
 import type { SiteModel } from '../../api/publish/model.ts';
 
@@ -76,7 +77,7 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-const model = (indicator: SiteModel['overall']['indicator']) => ({ overall: { indicator, description: 'x' } }) as SiteModel;
+const model = (indicator: SiteModel['overall']['indicator']) => ({ overall: { indicator, description: 'x' }, messages: ENGLISH }) as SiteModel;
 
 describe('status badges', () => {
   it.each([

@@ -76,7 +76,7 @@ describe('/embed', () => {
     const order = ['Critical one', 'Major one', 'Minor one'].map((title) => html.indexOf(title));
     expect(order.every((at, i) => at > 0 && (i === 0 || at > (order[i - 1] as number)))).toBe(true);
     expect(html).not.toContain('Low one');
-    expect(html).toContain(`<a href="${PUBLIC_URL}/" target="_top">and 1 more open incidents</a>`);
+    expect(html).toContain(`<a href="${PUBLIC_URL}/" target="_top">and 1 more open incident</a>`);
   });
 
   it('carries a policy that allows its own stylesheet and nothing else, and no script at all', () => {
