@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Slug } from '../domain/schemas.ts';
 
-const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
+export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 export const SubscriberState = z.enum(SUBSCRIBER_STATES);
 export type SubscriberState = z.infer<typeof SubscriberState>;
 
