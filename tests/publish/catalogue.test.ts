@@ -11,6 +11,8 @@ import { loadMessages } from '../../api/content.ts';
 import { ENGLISH_CATALOGUE, messageKeys } from '../../api/domain/messages.ts';
 import { loadMailTemplates } from '../../api/notify/templates.ts';
 import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
+import type { PageRenderer } from '../../api/publish/publisher.ts';
+import type { SubscriptionView } from '../../api/subscribers/schema.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { makeIncident, makeMaintenance, makeUpdate } from '../support/factories.ts';
 import { contentIn, pseudoCatalogue } from '../support/messages.ts';
@@ -58,11 +60,13 @@ const englishIn = (text: string): string[] => ENGLISH_PIECES.filter((piece) => n
 describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦…⟧)`, () => {
   let t: TestApp;
   let dir: string;
+  let renderPage: PageRenderer;
   const file = (path: string) => t.snapshot.get(path)?.body.toString() ?? '';
 
   beforeAll(async () => {
     dir = contentIn(PSEUDO, pseudoCatalogue());
-    t = await makeTestApp({ renderPage: await loadAstroRenderer(process.env.HERALD_DIST_DIR ?? join(ROOT, 'dist'), PUBLIC_URL), env: { CONTENT_DIR: dir } });
+    renderPage = await loadAstroRenderer(process.env.HERALD_DIST_DIR ?? join(ROOT, 'dist'), PUBLIC_URL);
+    t = await makeTestApp({ renderPage, env: { CONTENT_DIR: dir } });
     const created = await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Zibble zonk', message: 'Zibble **wonk**.', impact: 'Zonkish.', commander: 'Qix' }));
     expect(created.status).toBe(201);
     t.clock.advance(20 * 60_000);
@@ -129,7 +133,27 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     expect(refused.status).toBe(400);
     expect(englishIn(untranslated(readable(await refused.text())))).toEqual([]);
     const invalid = await t.app.request('/subscribe/confirm/not-a-token', { headers: { accept: 'text/html' } });
+    expect(invalid.status).toBe(404);
     expect(englishIn(untranslated(readable(await invalid.text())))).toEqual([]);
+  });
+
+  it.each([
+    { page: 'sent' },
+    { page: 'confirm', token: 'x' },
+    { page: 'confirmed', email: 'zz@example.com', state: 'confirmed' },
+    { page: 'manage', token: 'x', email: 'zz@example.com', state: 'pending', services: ['api'] },
+    { page: 'saved', token: 'x', email: 'zz@example.com', state: 'confirmed', services: null },
+    { page: 'manage', token: 'x', email: 'zz@example.com', state: 'unsubscribed', services: null },
+    { page: 'unsubscribe', token: 'x', email: 'zz@example.com', state: 'confirmed' },
+    { page: 'unsubscribe', token: 'x', email: 'zz@example.com', state: 'unsubscribed' },
+    { page: 'unsubscribed', email: 'zz@example.com', state: 'unsubscribed' },
+    { page: 'unsubscribed' },
+  ] satisfies SubscriptionView[])('leaves no English message on the subscription page %o', async (subscription) => {
+    const model = t.publisher.current();
+    if (!model) throw new Error('nothing published');
+    const html = await renderPage('/subscription', model, { subscription });
+    expect(html).toContain('⟦');
+    expect(englishIn(untranslated(readable(html)))).toEqual([]);
   });
 
   it('fills subscriber mail with it', () => {
