@@ -26,6 +26,8 @@ export type Messages = {
   duration: (ms: number) => string;
   /** "14:32 UTC" today, "27 Nov 2026 14:32 UTC" otherwise, the date in the catalogue's language. */
   utc: (at: Date, now: Date) => string;
+  /** "3 Nov 2026", in the catalogue's language. */
+  date: (at: Date) => string;
   /** "November 2026" for "2026-11", in the catalogue's language. */
   month: (key: string) => string;
 };
@@ -91,6 +93,7 @@ export function createMessages(lang: string, catalogue: MessageCatalogue): Messa
     t,
     duration: (ms) => formatDuration(ms, units),
     utc: (at, now) => formatUtc(at, now, day),
+    date: (at) => day.format(at),
     month: (key) => monthYear.format(new Date(`${key}-01T00:00:00Z`)),
   };
 }

@@ -16,7 +16,7 @@
  * existed is not measured at all: such days are "no data" and left out of the percentage.
  * Days are UTC days; today runs up to `now`, so an open outage counts until now.
  */
-import { formatDuration } from './duration.ts';
+import { ENGLISH, type Messages } from './messages.ts';
 import type { ServiceStatus } from './vocabulary.ts';
 
 export const UPTIME_DAYS = 90;
@@ -45,6 +45,8 @@ export type UptimeInput = {
   incidents: readonly IncidentSpan[];
   now: Date;
   days?: number;
+  /** The words of the labels (the site's catalogue); English as shipped when absent. */
+  messages?: Messages;
 };
 
 /** How a day is drawn: its worst status, or `none` before the service existed. */
@@ -69,12 +71,6 @@ const DAY_MS = 86_400_000;
 /** Worst first: the order a day's statuses are told in. */
 const COUNTED = ['major_outage', 'partial_outage', 'degraded_performance'] as const;
 const LEVEL: Record<(typeof COUNTED)[number], DayLevel> = { major_outage: 'major', partial_outage: 'partial', degraded_performance: 'degraded' };
-const WORDS: Record<(typeof COUNTED)[number], string> = {
-  major_outage: 'major outage',
-  partial_outage: 'partial outage',
-  degraded_performance: 'degraded performance',
-};
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** The start (UTC midnight) of the oldest day shown at `now`: what the data layer loads from. */
 export function uptimeWindowStart(now: Date, days = UPTIME_DAYS): Date {
@@ -98,6 +94,7 @@ export function nextUptimeRollover(now: Date): Date {
  */
 export function computeUptime(input: UptimeInput): Uptime {
   const days = input.days ?? UPTIME_DAYS;
+  const { t, date: formatDate, duration } = input.messages ?? ENGLISH;
   const now = input.now.getTime();
   const start = uptimeWindowStart(input.now, days).getTime();
   const created = Date.parse(input.createdAt);
@@ -112,9 +109,9 @@ export function computeUptime(input: UptimeInput): Uptime {
     const dayEnd = Math.min(dayStart + DAY_MS, now);
     const from = Math.max(dayStart, created);
     const date = new Date(dayStart);
-    const name = DATE.format(date);
+    const name = formatDate(date);
     if (from >= dayEnd) {
-      result.push({ date: date.toISOString().slice(0, 10), level: 'none', label: `${name}: no data` });
+      result.push({ date: date.toISOString().slice(0, 10), level: 'none', label: t('uptime.noData', { date: name }) });
       continue;
     }
     const ms: Record<string, number> = {};
@@ -130,11 +127,13 @@ export function computeUptime(input: UptimeInput): Uptime {
       .filter((s) => s.from < dayEnd && s.to >= dayStart)
       .map((s) => s.ref)
       .sort((a, b) => refNumber(a) - refNumber(b));
-    const what = counted.length ? counted.map((status) => `${WORDS[status]} ${formatDuration(ms[status] as number)}`).join(', ') : 'no downtime';
+    const what = counted.length
+      ? counted.map((status) => t('uptime.downtime', { status: t(`uptime.status.${status}`), duration: duration(ms[status] as number) })).join(', ')
+      : t('uptime.noDowntime');
     result.push({
       date: date.toISOString().slice(0, 10),
       level: counted[0] ? LEVEL[counted[0]] : 'ok',
-      label: `${name}: ${what}${refs.length ? ` — ${[...new Set(refs)].join(', ')}` : ''}`,
+      label: refs.length ? t('uptime.dayIncidents', { date: name, what, refs: [...new Set(refs)].join(', ') }) : t('uptime.day', { date: name, what }),
     });
   }
   return { days: result, percent: measured > 0 ? formatPercent(measured, down) : null };

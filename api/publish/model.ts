@@ -132,7 +132,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     uptime: Object.fromEntries(
       input.services.flatMap((s) => {
         const history = input.uptime?.get(s.slug);
-        return history ? [[s.slug, computeUptime({ ...history, status: s.status, now: input.now })]] : [];
+        return history ? [[s.slug, computeUptime({ ...history, status: s.status, now: input.now, messages })]] : [];
       }),
     ),
     incidents,
