@@ -40,6 +40,10 @@ export const STATUSPAGE_INCIDENT_STATUS = {
   resolved: 'resolved',
 } as const satisfies Record<IncidentStatus, string>;
 
+/**
+ * The desk's English words for the vocabulary (the desk is internal). What customers read comes
+ * from the message catalogue (content/messages/, api/domain/messages.ts), in the site's language.
+ */
 export const SERVICE_STATUS_LABEL: Record<ServiceStatus, string> = {
   operational: 'Operational',
   degraded_performance: 'Degraded performance',

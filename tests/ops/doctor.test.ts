@@ -52,6 +52,7 @@ describe('npm run doctor', () => {
       expect(result.output).toMatch(/^PASS {2}SMTP relay: smtp:\/\/herald:\[redacted\]@127\.0\.0\.1:\d+: connected, EHLO and login accepted$/m);
       expect(result.output).toMatch(/^PASS {2}content: services\.json: /m);
       expect(result.output).toMatch(/^PASS {2}content: email templates: /m);
+      expect(result.output).toMatch(/^PASS {2}content: messages: .*language "en", every key present/m);
       expect(result.output).toMatch(/^ {2}secret = •+ \(set\)$/m);
       expect(result.output).toMatch(/^ {2}adminToken = •+ \(set\)$/m);
       expect(result.output).toContain('All checks passed.');
