@@ -104,7 +104,7 @@ export async function assembleHerald(parts: HeraldParts) {
     mailer: parts.mailer,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
-  const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy };
+  const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy, messages };
   // Validated at start: a malformed matrix stops the server with the field it disliked.
   const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);
   const intake = readContent(config.contentDir, 'intake.json', IntakeMapping);

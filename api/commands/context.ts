@@ -6,6 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { Messages } from '../domain/messages.ts';
 import type { Log } from '../log.ts';
 import type { PublishScope } from '../publish/publisher.ts';
 import type { Notifier } from './notifier.ts';
@@ -19,6 +20,8 @@ export type CommandDeps = {
   log: Log;
   /** The rules' settings: links in what is published, and the longest gap between updates. */
   policy: { publicUrl: string; updateIntervalMinutes: number };
+  /** The words Herald itself writes on a public timeline (a window started, extended); English as shipped when absent. */
+  messages?: Messages;
 };
 
 export type CommandContext = CommandDeps & { actor: Actor };

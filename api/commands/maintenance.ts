@@ -6,7 +6,7 @@
 import type { Transaction } from '@libsql/client';
 import { applyMaintenanceUpdate, dueMaintenanceIds, extendMaintenanceWindow, insertMaintenance, loadMaintenance } from '../db/maintenance.ts';
 import type { Actor } from '../domain/actor.ts';
-import { assertExtension, assertWindowAhead, AUTOMATIC_MESSAGE, dueTransitions, extendedMessage, toMaintenance } from '../domain/maintenance.ts';
+import { assertExtension, assertWindowAhead, automaticMessage, dueTransitions, extendedMessage, toMaintenance } from '../domain/maintenance.ts';
 import { makeRef } from '../domain/refs.ts';
 import { Maintenance, type CreateMaintenanceInput, type ExtendMaintenanceInput, type PostMaintenanceUpdateInput } from '../domain/schemas.ts';
 import { republish } from '../publish/republish.ts';
@@ -25,7 +25,7 @@ async function catchUp(ctx: CommandContext, tx: Transaction, id: number, now: Da
   const current = await loadMaintenance(tx, id);
   const steps = dueTransitions(current, now);
   for (const status of steps) {
-    const { updateId } = await applyMaintenanceUpdate(tx, id, { status, message: AUTOMATIC_MESSAGE[status] }, { actor: SCHEDULER, now });
+    const { updateId } = await applyMaintenanceUpdate(tx, id, { status, message: automaticMessage(status, ctx.messages) }, { actor: SCHEDULER, now });
     await ctx.notifier.maintenanceChanged(tx, { maintenanceId: id, updateId }, now);
   }
   return steps.length;
@@ -74,7 +74,7 @@ export async function extendMaintenance(ctx: CommandContext, id: number, input: 
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
     assertExtension(await loadMaintenance(tx, id), input.scheduledUntil, now);
-    const message = input.message ?? extendedMessage(input.scheduledUntil);
+    const message = input.message ?? extendedMessage(input.scheduledUntil, ctx.messages);
     const { updateId } = await extendMaintenanceWindow(tx, id, { scheduledUntil: input.scheduledUntil, message, notify: input.notify }, { actor: ctx.actor, now });
     await ctx.notifier.maintenanceChanged(tx, { maintenanceId: id, updateId }, now);
   });

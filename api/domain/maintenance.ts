@@ -108,8 +108,8 @@ export function maintenanceEvent(from: MaintenanceStatus, to: MaintenanceStatus)
   return from === 'in_progress' ? 'ended' : 'cancelled';
 }
 
-/** The timeline's words for an extension posted without a message. */
-export const extendedMessage = (until: string) => `The maintenance window has been extended; it is now planned to end at ${utc(new Date(until).toISOString())}.`;
+/** The timeline's words for an extension posted without a message, in the site's language. */
+export const extendedMessage = (until: string, messages: Messages = ENGLISH) => messages.t('maintenance.auto.extended', { until: utc(new Date(until).toISOString()) });
 
 export type MaintenanceServiceChange = { serviceId: number; slug: string; from: ServiceStatus; to: ServiceStatus };
 
@@ -155,11 +155,8 @@ export function toMaintenance(record: MaintenanceRecord, site: { publicUrl: stri
   };
 }
 
-/** The words the transitions job posts on a window's timeline. */
-export const AUTOMATIC_MESSAGE: Record<'in_progress' | 'completed', string> = {
-  in_progress: 'Maintenance started.',
-  completed: 'Maintenance completed.',
-};
+/** The words the transitions job posts on a window's timeline, in the site's language. */
+export const automaticMessage = (status: 'in_progress' | 'completed', messages: Messages = ENGLISH): string => messages.t(`maintenance.auto.${status}`);
 
 /**
  * An entry's word for customers, where a status word fits (a mail's subject, an entry's

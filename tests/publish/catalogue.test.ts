@@ -81,6 +81,14 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Vexil vork', message: 'Vork.', services: ['database'], scheduledFor: '2026-03-11T02:00:00.000Z', scheduledUntil: '2026-03-11T03:00:00.000Z' }));
     await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Blorp bork', message: 'Bork.', services: ['api'] }));
     await t.call('POST', '/api/admin/maintenance/MNT-2/updates', { status: 'in_progress', message: 'Borking.' });
+    // One the scheduler starts and that is then extended, both in Herald's own words; one called off.
+    const soon = (minutes: number) => new Date(t.clock.now().getTime() + minutes * 60_000).toISOString();
+    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Vexil vonk', message: 'Vonk.', services: ['database'], scheduledFor: soon(1), scheduledUntil: soon(60) }));
+    t.clock.advance(2 * 60_000);
+    await t.herald.maintenance.tick();
+    expect((await t.call('POST', '/api/admin/maintenance/MNT-3/extend', { scheduledUntil: soon(120) })).status).toBe(201);
+    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Blorp bonk', message: 'Bonk.', services: ['api'] }));
+    await t.call('POST', '/api/admin/maintenance/MNT-4/updates', { status: 'completed', message: 'Bonked.' });
     await t.publisher.publish('all');
     return () => rmSync(dir, { recursive: true, force: true });
   });
@@ -89,6 +97,10 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     const home = readable(file('/'));
     expect(home).toContain(`⟦${ENGLISH_CATALOGUE['home.active']}⟧`);
     expect(englishIn(home.replace(/⟦|⟧/g, ''))).toContain(ENGLISH_CATALOGUE['home.active']);
+    // Herald's own timeline entries were written in the language too.
+    const started = readable(file('/maintenance/MNT-3'));
+    expect(started).toContain(`⟦${ENGLISH_CATALOGUE['maintenance.auto.in_progress']}⟧`);
+    expect(started).toContain('⟦The maintenance window has been extended');
   });
 
   it.each([
@@ -98,11 +110,15 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     ['a service', '/services/api'],
     ['another service', '/services/database'],
     ['a maintenance window', '/maintenance/MNT-2'],
+    ['a window started and extended by Herald', '/maintenance/MNT-3'],
+    ['a window called off', '/maintenance/MNT-4'],
     ['the history', '/history'],
     ['a month of history', '/history/2026/03'],
     ['the not-found page', '/404.html'],
     ['the feed', '/feed.xml'],
     ['a service feed', '/services/api/feed.xml'],
+    ['the Atom feed', '/feed.atom'],
+    ['a service Atom feed', '/services/database/feed.atom'],
     ['the embed', '/embed'],
     ['the status badge', '/badge.svg'],
     ['a service badge', '/services/database/badge.svg'],
