@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { ENGLISH } from '../domain/messages.ts';
 import type { AppDeps, HeraldEnv } from '../http/env.ts';
 import { pageSecurityHeaders } from '../publish/csp.ts';
 import type { SubscriptionView } from './schema.ts';
@@ -13,16 +14,6 @@ const PRIVATE_HEADERS = {
   'x-robots-tag': 'noindex',
 };
 
-const TEXT: Record<SubscriptionView['page'], string> = {
-  sent: 'Thanks. If that address can receive our notices, a mail is on its way to it: follow the link in it to confirm.',
-  confirm: 'Confirm your subscription: POST to this URL.',
-  confirmed: 'Your subscription is confirmed.',
-  manage: 'Manage your subscription: POST services and action to this URL.',
-  saved: 'Your choices are saved.',
-  unsubscribe: 'To unsubscribe, POST List-Unsubscribe=One-Click to this URL.',
-  unsubscribed: 'You are unsubscribed. No further notices will be sent.',
-  invalid: 'This link is not valid: it may have been used already, have expired or be incomplete.',
-};
 
 /**
  * Answers with a subscription page: rendered by Astro when the bundle is loaded, as plain
@@ -35,7 +26,8 @@ export async function subscriptionPage(c: Context<HeraldEnv>, deps: AppDeps, vie
     // Not framed either: an unsubscribe button in someone else's frame is a click away from a trick.
     return c.html(html, status, { ...PRIVATE_HEADERS, ...pageSecurityHeaders(html, { framing: false, referrer: 'no-referrer' }) });
   }
-  return c.text(TEXT[view.page], status, PRIVATE_HEADERS);
+  // Without the site (an API-only deployment): one line in the catalogue's words, `subscription.plain.<page>`.
+  return c.text((deps.messages ?? ENGLISH).t(`subscription.plain.${view.page}`), status, PRIVATE_HEADERS);
 }
 
 export const wantsHtml = (c: Context) => (c.req.header('accept') ?? '').includes('text/html');

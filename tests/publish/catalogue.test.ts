@@ -153,6 +153,13 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     expect(englishIn(untranslated(readable(await invalid.text())))).toEqual([]);
   });
 
+  it('answers in it without the built site too (one line of text)', async () => {
+    const bare = await makeTestApp({ env: { CONTENT_DIR: dir } });
+    const invalid = await bare.app.request('/subscribe/confirm/not-a-token', { headers: { accept: 'text/html' } });
+    expect(invalid.status).toBe(404);
+    expect(await invalid.text()).toBe(`⟦${ENGLISH_CATALOGUE['subscription.plain.invalid']}⟧`);
+  });
+
   it.each([
     { page: 'sent' },
     { page: 'confirm', token: 'x' },
