@@ -77,7 +77,6 @@ export function loadMessageTemplates(dir: string): Template[] {
     .sort((a, b) => rank(a.slug) - rank(b.slug) || a.slug.localeCompare(b.slug));
 }
 
-
 /**
  * The message catalogue customers read, `content/messages/<language>.json`, checked against the
  * shipped English one: a missing file, a missing key or a malformed value stops Herald at start

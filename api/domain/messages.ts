@@ -75,8 +75,10 @@ const isPlural = (value: unknown): value is PluralForms =>
  */
 export function createMessages(lang: string, catalogue: MessageCatalogue): Messages {
   const plurals = new Intl.PluralRules(lang);
-  // Dates may follow a regional variant of the language ("en-GB": 27 Nov 2026, not Nov 27, 2026).
-  const locale = typeof catalogue.$locale === 'string' ? catalogue.$locale : lang;
+  // Dates may follow a regional variant of the language ("en-GB": 27 Nov 2026, not Nov 27, 2026);
+  // a `$locale` of another language (left from the copied en.json) is not taken for it.
+  const primary = (tag: string) => tag.split('-')[0]?.toLowerCase();
+  const locale = typeof catalogue.$locale === 'string' && primary(catalogue.$locale) === primary(lang) ? catalogue.$locale : lang;
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const monthYear = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const t = (key: MessageKey, params?: MessageParams): string => {

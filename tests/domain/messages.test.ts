@@ -92,6 +92,8 @@ describe('the message catalogue', () => {
     expect(german.month('2026-03')).toBe('März 2026');
     expect(german.utc(new Date('2026-03-10T14:32:00Z'), new Date('2026-03-11T00:00:00Z'))).toBe('10. März 2026 14:32 UTC');
     expect(ENGLISH.utc(new Date('2026-03-10T14:32:00Z'), new Date('2026-03-11T00:00:00Z'))).toBe('10 Mar 2026 14:32 UTC');
+    // A translation that kept en.json's "$locale": "en-GB" still dates in its own language.
+    expect(createMessages('de', ENGLISH_CATALOGUE).month('2026-03')).toBe('März 2026');
   });
 
   it('names the keys a translation lacks and the values of the wrong shape', () => {
