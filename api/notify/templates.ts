@@ -26,8 +26,8 @@ const PLACEHOLDER = /\{(\w+)\}/g;
  * inserts it as is (only for HTML Herald made safe, e.g. `renderMarkdown` output), and
  * `{{#name}}…{{/name}}` keeps its content only when the value is non-empty, and `{{@key}}` is
  * the message catalogue's words for `key` (content/messages/), whose `{name}` placeholders are
- * values like `{{name}}` (`{{@lang}}` is the catalogue's language): a translation needs no template of its own. Only the
- * template is parsed, once: what a value holds — `{{…}}` typed by the comms lead included —
+ * values like `{{name}}` (`{{@lang}}` is the catalogue's language): a translation needs no
+ * template of its own. Only the template is parsed, once: what a value holds — `{{…}}` typed by the comms lead included —
  * is inserted as text and never read again. An unknown name or an unclosed section is an
  * error here, so a typo in an operator's template stops Herald at start, not a mail later.
  *
