@@ -66,6 +66,15 @@ describe('links', () => {
     expect(token).toMatch(/^42\.[A-Za-z0-9_-]{43}$/);
     expect(verifyLink('secret-a', 'manage', 42, 'nonce-1', `${token}x`)).toBe(false);
   });
+  it('accepts only the one spelling of a link: a last character that differs only in base64 padding bits is refused', () => {
+    // 43 characters carry 256 bits: the last one's two lowest bits are padding, so four characters decode alike.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    const twin = alphabet[last ^ 1]!;
+    const spelledOtherwise = `${token.slice(0, -1)}${twin}`;
+    expect(Buffer.from(spelledOtherwise.split('.')[1]!, 'base64url')).toEqual(Buffer.from(token.split('.')[1]!, 'base64url'));
+    expect(verifyLink('secret-a', 'manage', 42, 'nonce-1', spelledOtherwise)).toBe(false);
+  });
 });
 
 describe('templates, CSV, throttle, SSRF, signatures', () => {
