@@ -68,38 +68,31 @@ export async function queueMaintenanceMails(db: Executor, maintenanceId: number,
 }
 
 /** Queues an incident update for every active webhook and for Slack, as `to` says. */
-export async function queueHooks(db: Executor, incidentId: number, updateId: number, now: Date, to: { webhooks: boolean; slack: boolean }): Promise<void> {
-  const at = now.toISOString();
-  if (to.webhooks) await db.execute({
-    sql: `INSERT INTO outbox (kind, webhook_id, incident_id, update_id, next_attempt_at, created_at)
-          SELECT 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
-    args: [incidentId, updateId, at, at],
-  });
-  if (to.slack) {
-    await db.execute({
-      sql: `INSERT INTO outbox (kind, incident_id, update_id, next_attempt_at, created_at) VALUES ('slack', ?, ?, ?, ?)`,
-      args: [incidentId, updateId, at, at],
-    });
-  }
-}
+export const queueHooks = (db: Executor, incidentId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
+  queueHookRows(db, ['incident_id', 'update_id'], [incidentId, updateId], now, to);
 
 /**
  * Queues a maintenance update for every active webhook and for Slack, as `to` says: the same
  * kinds (and so the same lanes) as an incident update's, naming the window's update instead.
  */
-export async function queueMaintenanceHooks(db: Executor, maintenanceId: number, updateId: number, now: Date, to: { webhooks: boolean; slack: boolean }): Promise<void> {
+export const queueMaintenanceHooks = (db: Executor, maintenanceId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
+  queueHookRows(db, ['maintenance_id', 'maintenance_update_id'], [maintenanceId, updateId], now, to);
+
+type HookChoice = { webhooks: boolean; slack: boolean };
+
+/** One outbox row per active webhook and one for Slack, naming the update by the two columns given (fixed names, never input). */
+async function queueHookRows(db: Executor, columns: readonly [string, string], ids: readonly [number, number], now: Date, to: HookChoice): Promise<void> {
   const at = now.toISOString();
+  const [subject, update] = columns;
   if (to.webhooks) await db.execute({
-    sql: `INSERT INTO outbox (kind, webhook_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
+    sql: `INSERT INTO outbox (kind, webhook_id, ${subject}, ${update}, next_attempt_at, created_at)
           SELECT 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
-    args: [maintenanceId, updateId, at, at],
+    args: [...ids, at, at],
   });
-  if (to.slack) {
-    await db.execute({
-      sql: `INSERT INTO outbox (kind, maintenance_id, maintenance_update_id, next_attempt_at, created_at) VALUES ('slack', ?, ?, ?, ?)`,
-      args: [maintenanceId, updateId, at, at],
-    });
-  }
+  if (to.slack) await db.execute({
+    sql: `INSERT INTO outbox (kind, ${subject}, ${update}, next_attempt_at, created_at) VALUES ('slack', ?, ?, ?, ?)`,
+    args: [...ids, at, at],
+  });
 }
 
 /** Queues a service's status change (made outside an incident) for every active webhook. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, signInAs, signInByKeyboard, tabTo } from '../support/browser.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
@@ -40,15 +40,6 @@ const publicText = async (page: Page, ref: string) => {
   expect(response.status()).toBe(200);
   return (await response.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 };
-
-/** Presses Tab until the focused element matches, as a keyboard user would move to it. */
-async function tabTo(page: Page, selector: string, max = 120) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 describe('the comms lead with a mouse (JavaScript on)', () => {
   it('signs in, declares a P1 from the template, posts an update and resolves it; every page passes axe', async () => {
@@ -152,14 +143,7 @@ describe('the comms lead with the keyboard only', () => {
   it('signs in, declares an incident, updates and resolves it without touching the mouse', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sign-in`);
-    // The email field takes focus by itself; typing before it has would type into nothing.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
-    await page.keyboard.type('comms@example.test');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${server.url}/admin`);
+    await signInByKeyboard(page, server.url, 'comms@example.test', PASSWORD);
 
     await tabTo(page, 'a.button[href="/admin/incidents/new"]');
     await page.keyboard.press('Enter');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo } from '../support/browser.ts';
 import { makeMaintenance } from '../support/factories.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
 
@@ -113,25 +113,11 @@ describe('maintenance without JavaScript', () => {
   }
 });
 
-/** Presses Tab until the focused element matches, as a keyboard user would move to it. */
-async function tabTo(page: Page, selector: string, max = 150) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 describe('the desk’s maintenance forms with the keyboard only', () => {
   it('schedules, extends and cancels a window; every page passes axe', () =>
     openPage({}, async (page) => {
-      await page.goto(`${server.url}/admin/sign-in`);
-      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
-      await page.keyboard.type('comms@example.test');
-      await page.keyboard.press('Tab');
-      await page.keyboard.type(PASSWORD);
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${server.url}/admin`);
+      await signInByKeyboard(page, server.url, 'comms@example.test', PASSWORD);
 
       await tabTo(page, 'a.button[href="/admin/maintenance/new"]');
       await page.keyboard.press('Enter');
