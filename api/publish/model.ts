@@ -6,7 +6,7 @@ import { toMaintenance, type MaintenanceRecord } from '../domain/maintenance.ts'
 import type { Incident, Maintenance, MaintenanceUpdate, Service, Update } from '../domain/schemas.ts';
 import type { ServiceEvent, ServiceGroup } from '../db/services.ts';
 import type { UptimeHistory } from '../db/uptime.ts';
-import { computeUptime, type Uptime } from '../domain/uptime.ts';
+import { computeUptime, type Uptime, type UptimeInput } from '../domain/uptime.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
 export type UpdateView = Update & { html: string };
@@ -65,6 +65,8 @@ export type ModelInput = {
   serviceEvents?: ServiceEvent[];
   /** Each service's status changes and incidents of the last 90 days (api/db/uptime.ts), by slug. */
   uptime?: ReadonlyMap<string, UptimeHistory>;
+  /** How a service's uptime is worked out: `computeUptime`, or the publisher's memory of it (`createUptimeMemo`). */
+  uptimeOf?: (slug: string, input: UptimeInput) => Uptime;
   settings: SiteSettings;
   /** English as shipped when absent. */
   messages?: Messages;
@@ -132,7 +134,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     uptime: Object.fromEntries(
       input.services.flatMap((s) => {
         const history = input.uptime?.get(s.slug);
-        return history ? [[s.slug, computeUptime({ ...history, status: s.status, now: input.now, messages })]] : [];
+        return history ? [[s.slug, (input.uptimeOf ?? ((_, u) => computeUptime(u)))(s.slug, { ...history, status: s.status, now: input.now, messages })]] : [];
       }),
     ),
     incidents,

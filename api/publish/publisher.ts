@@ -22,7 +22,7 @@ import {
 } from '../db/publish.ts';
 import { listGroups, listServiceEvents, listServices, type ServiceRow } from '../db/services.ts';
 import { loadUptimeHistory } from '../db/uptime.ts';
-import { nextUptimeRollover, uptimeWindowStart } from '../domain/uptime.ts';
+import { createUptimeMemo, nextUptimeRollover, uptimeWindowStart, type Uptime } from '../domain/uptime.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { buildSiteModel, type SiteModel } from './model.ts';
 import { planTargets, type Target } from './plan.ts';
@@ -119,6 +119,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   let complete = false;
   let latest: SiteModel | null = null;
   const monthCounts = new Map<string, number>();
+  const uptimeOf = createUptimeMemo();
 
   async function loadModel(now: Date) {
     const services = await listServices(deps.db);
@@ -143,6 +144,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       groups,
       serviceEvents,
       uptime,
+      uptimeOf,
       settings: deps.settings,
       messages,
       publicUrl: deps.publicUrl,
@@ -163,9 +165,16 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const catalogueKey = (services: ServiceRow[], model: SiteModel) =>
     hash([services.map((s) => [s.id, s.slug, s.name, s.group, s.groupName, s.order]), model.groups.map((g) => [g.slug, g.name])]);
   const overallKey = (model: SiteModel) => hash(model.overall);
-  /** What each service's page shows of its uptime, by service id. */
+  /** What each service's page shows of its uptime, by service id; days remembered between publishes are hashed once. */
   const uptimeKeys = (services: ServiceRow[], model: SiteModel): Record<number, string> =>
-    Object.fromEntries(services.map((s) => [s.id, hash(model.uptime[s.slug] ?? null)]));
+    Object.fromEntries(services.map((s) => [s.id, uptimeKey(model.uptime[s.slug])]));
+  const dayHashes = new WeakMap<Uptime['days'], string>();
+  const uptimeKey = (uptime: Uptime | undefined): string => {
+    if (!uptime) return hash(null);
+    let days = dayHashes.get(uptime.days);
+    if (days === undefined) dayHashes.set(uptime.days, (days = hash(uptime.days)));
+    return `${days}:${uptime.percent}`;
+  };
 
   async function render(now: Date, model: SiteModel, services: ServiceRow[], targets: Iterable<Target>, effort: Effort): Promise<string[]> {
     const files = new Map<string, string | Buffer>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeUptime, DOWNTIME_WEIGHT, nextUptimeRollover, uptimeWindowStart, type StatusChange, type UptimeInput } from '../../api/domain/uptime.ts';
+import { computeUptime, createUptimeMemo, DOWNTIME_WEIGHT, nextUptimeRollover, uptimeWindowStart, type StatusChange, type UptimeInput } from '../../api/domain/uptime.ts';
 import type { ServiceStatus } from '../../api/domain/vocabulary.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -143,5 +143,45 @@ describe('computeUptime', () => {
     expect(nextUptimeRollover(NOW).toISOString()).toBe('2026-11-28T00:00:00.000Z');
     expect(nextUptimeRollover(new Date('2026-11-27T23:59:59.999Z')).toISOString()).toBe('2026-11-28T00:00:00.000Z');
     expect(nextUptimeRollover(new Date('2026-11-28T00:00:00.000Z')).toISOString()).toBe('2026-11-29T00:00:00.000Z');
+  });
+});
+
+describe('createUptimeMemo', () => {
+  it('answers exactly what computeUptime does, publish after publish, as the clock, the day, the status and the history move', () => {
+    const memo = createUptimeMemo();
+    const past = spell('partial_outage', '2026-10-03T10:00:00.000Z', 42);
+    const today = spell('degraded_performance', '2026-11-27T08:00:00.000Z', 30);
+    const open = { ref: 'INC-9', startedAt: '2026-11-27T11:00:00.000Z', resolvedAt: null };
+    const steps: Partial<UptimeInput>[] = [
+      { changes: past },
+      { changes: past, now: new Date('2026-11-27T12:00:01.000Z') },
+      { changes: past, now: new Date('2026-11-27T18:31:00.000Z') },
+      { changes: [...past, ...today], now: new Date('2026-11-27T18:32:00.000Z') },
+      { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-27T18:40:00.000Z') },
+      // Down now: its minutes grow with the clock.
+      { changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }], status: 'major_outage', incidents: [open], now: new Date('2026-11-27T19:00:00.000Z') },
+      { changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }], status: 'major_outage', incidents: [open], now: new Date('2026-11-27T19:30:00.000Z') },
+      { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-27T23:59:59.000Z') },
+      // Midnight: every bar moves one day.
+      { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-28T00:00:01.000Z') },
+      { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-28T09:00:00.000Z') },
+      // A service created at the very moment of a publish: today has no data yet, then it has.
+      { createdAt: '2026-11-28T09:30:00.000Z', now: new Date('2026-11-28T09:30:00.000Z') },
+      { createdAt: '2026-11-28T09:30:00.000Z', now: new Date('2026-11-28T09:31:00.000Z') },
+    ];
+    for (const step of steps) {
+      const input = makeInput(step);
+      expect(memo('api', input), JSON.stringify(step.now)).toEqual(computeUptime(input));
+    }
+  });
+
+  it('keeps the days of an unchanged service between publishes, and only them', () => {
+    const memo = createUptimeMemo();
+    const changes = spell('major_outage', '2026-11-01T10:00:00.000Z', 60);
+    const first = memo('api', makeInput({ changes }));
+    const later = memo('api', makeInput({ changes, now: new Date('2026-11-27T13:00:00.000Z') }));
+    expect(later.days).toBe(first.days);
+    const changed = memo('api', makeInput({ changes: [...changes, ...spell('degraded_performance', '2026-11-27T12:30:00.000Z', 10)], now: new Date('2026-11-27T13:00:00.000Z') }));
+    expect(changed.days).not.toBe(first.days);
   });
 });
