@@ -16,7 +16,7 @@ import { Catalogue, loadMessages, readContent, SiteSettings } from './content.ts
 import { UnavailableError } from './errors.ts';
 import { childLog, type Log } from './log.ts';
 import { observeRequests } from './http/observe.ts';
-import { createLogger, toLog, type LogFormat } from './logging/logger.ts';
+import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/registry.ts';
 import { databaseFile, holdPidFile } from './ops/pidfile.ts';
 import type { Db } from './db/client.ts';
@@ -63,6 +63,8 @@ export type StartOptions = {
    * on a terminal, yes; into a JSON log that a collector keeps, never.
    */
   terminal?: boolean;
+  /** The access log's fast line for published files, in the root log's format (`createAccessLog`). */
+  accessLog?: (entry: AccessEntry) => void;
 };
 
 /**
@@ -87,7 +89,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const server = createServer(
     SERVER_TIMEOUTS,
     observeRequests(
-      { log: rootLog, observe: (sample) => metrics.observeRequest(sample) },
+      { log: rootLog, observe: (sample) => metrics.observeRequest(sample), accessLog: options.accessLog },
       (req, res, requestId) => serveFromSnapshot(snapshot, req, res, requestId),
       (req, res) => handle(req, res),
     ),
@@ -242,7 +244,7 @@ if (import.meta.main) {
     const format = logFormat(config, process.stdout.isTTY === true);
     const root = toLog(createLogger({ format, secrets: configSecrets(config) }));
     log = childLog(root, { job: 'server' });
-    running = await startHerald(config, root, { terminal: format === 'pretty' });
+    running = await startHerald(config, root, { terminal: format === 'pretty', accessLog: createAccessLog({ format }) });
     log.info(`[Herald] Ready at ${running.url} (public URL ${config.publicUrlSet ? config.publicUrl : running.url})`);
     log.info(
       config.adminToken

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Log } from '../log.ts';
+import type { AccessEntry } from '../logging/logger.ts';
 import { requestContext } from '../logging/context.ts';
 import { scrubPath } from '../logging/scrub.ts';
 
@@ -50,7 +51,11 @@ export type EarlyAnswer = (req: IncomingMessage, res: ServerResponse, requestId:
  * answered early is recorded as soon as its answer is written, with the byte count it gives,
  * which costs a fraction of following a streamed answer to its end.
  */
-export function observeRequests(deps: { log: Log; observe: (sample: RequestSample) => void }, early: EarlyAnswer, listener: RequestListener): RequestListener {
+export function observeRequests(
+  deps: { log: Log; observe: (sample: RequestSample) => void; /** The access line of a published file; `log.info` without it. */ accessLog?: (entry: AccessEntry) => void },
+  early: EarlyAnswer,
+  listener: RequestListener,
+): RequestListener {
   // Early answers come from a bounded set of published paths: their scrubbed path and route group are kept.
   const known = new Map<string, { path: string; route: string }>();
   const describe = (url: string, keep: boolean) => {
@@ -70,6 +75,7 @@ export function observeRequests(deps: { log: Log; observe: (sample: RequestSampl
     const { path, route } = describe(url, early);
     deps.observe({ method, route, status, seconds });
     const ms = Math.round(seconds * 100_000) / 100;
+    if (early && deps.accessLog) return deps.accessLog({ reqId, method, path, route, status, ms, bytes });
     deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { reqId, method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) });
   };
   return (req, res) => {

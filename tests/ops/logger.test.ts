@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { routeGroup } from '../../api/http/observe.ts';
 import { childLog } from '../../api/log.ts';
 import { requestContext } from '../../api/logging/context.ts';
-import { createLogger, toLog } from '../../api/logging/logger.ts';
+import { createAccessLog, createLogger, toLog } from '../../api/logging/logger.ts';
 import { prettyLine } from '../../api/logging/pretty.ts';
 import { makeScrubber, scrubPath } from '../../api/logging/scrub.ts';
 
@@ -52,6 +52,18 @@ describe('the Log call shape on pino', () => {
     for (const secret of ['deep-secret-1', 'herald_session=abc', '12345678', 'u:p@h']) expect(all).not.toContain(secret);
     expect(json()[0]).toMatchObject({ a: { b: { password: '[redacted]' } }, headers: { 'set-cookie': '[redacted]' }, token: '[redacted]' });
     expect(json()[1]).toMatchObject({ msg: 'GET / 200 0.03 ms', path: '/', status: 200, note: 'a "quoted" word' });
+  });
+
+  it('writes a published file’s access line exactly as log.info would, in JSON and pretty', () => {
+    const entry = { reqId: 'r-1"x', method: 'GET', path: '/incidents/INC-4', route: 'page', status: 200, ms: 0.03, bytes: 4021 };
+    for (const format of ['json', 'pretty'] as const) {
+      const viaLog = capture(format);
+      viaLog.log.info(`GET /incidents/INC-4 200 0.03 ms`, entry);
+      const lines: string[] = [];
+      createAccessLog({ format, destination: { write: (l: string) => lines.push(l) } })(entry);
+      const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '').replace(/^\d\d:\d\d:\d\d\.\d{3}/, '');
+      expect(lines.map(withoutTime)).toEqual(viaLog.lines.map(withoutTime));
+    }
   });
 
   it('writes a readable line in pretty mode', () => {
