@@ -2,14 +2,13 @@
  * The plan's desk pieces in real Chromium without JavaScript: the acknowledge button works as
  * a plain form post, and the incident page and the reports page (with its SVG chart) pass axe.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 const dir = mkdtempSync(join(tmpdir(), 'herald-plan-desk-'));
@@ -18,7 +17,7 @@ const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HE
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
-  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  const out = runCli(env, 'user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({}, dir);
   browser = await launchBrowser();

@@ -3,20 +3,19 @@
  * made by the CLI posts Alertmanager's payload, the dashboard shows the draft at its top
  * (passing axe), and its plain form publishes it to the public page.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 import { alertmanagerSample } from '../intake/samples.ts';
 
 const PASSWORD = 'a long comms password';
 const dir = mkdtempSync(join(tmpdir(), 'herald-intake-desk-'));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
-const cli = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+const cli = (script: string, ...args: string[]) => runCli(env, script, ...args);
 
 let server: RunningServer;
 let browser: Browser;

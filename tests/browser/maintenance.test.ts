@@ -3,15 +3,14 @@
  * readable without JavaScript, and free of axe-core violations in light and dark schemes;
  * and the desk's maintenance forms driven by the keyboard alone.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo } from '../support/browser.ts';
+import { expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo, withPage } from '../support/browser.ts';
 import { makeMaintenance } from '../support/factories.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 
@@ -32,14 +31,7 @@ async function post(path: string, body: unknown): Promise<{ ref: string }> {
   return json as { ref: string };
 }
 
-async function openPage(options: BrowserContextOptions, use: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext(options);
-  try {
-    await use(await context.newPage());
-  } finally {
-    await context.close();
-  }
-}
+const openPage = (options: BrowserContextOptions, use: (page: Page) => Promise<void>) => withPage(browser, options, use);
 
 async function visit(page: Page, path: string): Promise<void> {
   const response = await page.goto(`${server.url}${path}`);
@@ -48,11 +40,8 @@ async function visit(page: Page, path: string): Promise<void> {
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-maintenance-'));
-  const created = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' },
-    encoding: 'utf8',
-  });
+  const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
+  const created = runCli(env, 'user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD);
   expect(created.status, created.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   const now = Date.now();

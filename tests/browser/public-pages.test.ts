@@ -7,7 +7,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/domain/schemas.ts';
-import { formatViolations, launchBrowser, runAxe } from '../support/browser.ts';
+import { formatViolations, launchBrowser, runAxe, withPage } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
 
@@ -54,14 +54,7 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 /** A fresh page in its own context; the context closes with the test. */
-async function openPage(options: BrowserContextOptions, use: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser.newContext(options);
-  try {
-    await use(await context.newPage());
-  } finally {
-    await context.close();
-  }
-}
+const openPage = (options: BrowserContextOptions, use: (page: Page) => Promise<void>) => withPage(browser, options, use);
 
 async function visit(page: Page, path: string): Promise<void> {
   const response = await page.goto(`${server.url}${path}`);

@@ -5,14 +5,13 @@
  * test-results/screenshots/ (git-ignored) for a reviewer to look through after a change.
  * The README's picture is one of them: `cp test-results/screenshots/home-light-1280.png docs/screenshot.png`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, ROOT, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const OUT = join(ROOT, 'test-results', 'screenshots');
 const EMAIL = 'comms@example.test';
@@ -30,7 +29,7 @@ let incidentPath: string;
 
 beforeAll(async () => {
   const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'true' };
-  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', EMAIL, '--role', 'comms', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  const out = runCli(env, 'user.ts', 'create', EMAIL, '--role', 'comms', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   // The demo content: past incidents and one still open, as a new install shows them.
   server = await startServer({ HERALD_DEMO: 'true' }, dir);

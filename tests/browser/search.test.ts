@@ -2,7 +2,6 @@
  * Search in a real browser, with JavaScript off: the public /search and the desk's
  * /admin/search are plain GET forms whose results page has a URL to share, and pass axe.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'search-admin-token-0123456789abcdef';
 const PASSWORD = 'a long support password';
@@ -20,7 +19,7 @@ const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HE
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
-  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'support@example.test', '--role', 'support', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  const out = runCli(env, 'user.ts', 'create', 'support@example.test', '--role', 'support', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   for (const incident of [makeIncident({ title: 'Checkout payments failing', commander: 'Sam Lee' }), makeIncident({ title: 'Slow search results', severity: 'P3' })]) {

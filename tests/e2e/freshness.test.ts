@@ -1,16 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 import { eventually, startSmtpSink, startWebhookSink } from '../support/sinks.ts';
 
 const TOKEN = 'desk-e2e-admin-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'herald-fresh-'));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
-const cli = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+const cli = (script: string, ...args: string[]) => runCli(env, script, ...args);
 
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;

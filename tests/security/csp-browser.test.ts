@@ -4,7 +4,6 @@
  * countdowns) without a single CSP violation, while a script slipped into the page is blocked
  * and reported — which is what shows the listener would see a violation if there were one.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'csp-admin-token-0123456789abcdef';
 const PASSWORD = 'a long comms password';
@@ -25,7 +24,7 @@ let browser: Browser;
 let ref: string;
 beforeAll(async () => {
   const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
-  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  const out = runCli(env, 'user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   const res = await fetch(`${server.url}/api/admin/incidents`, {

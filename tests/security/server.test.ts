@@ -4,7 +4,6 @@
  * proxy (TRUST_PROXY=1), so each test can speak from its own client address with
  * X-Forwarded-For, as a load balancer would report it.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -12,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'the owner password';
 const OWNER = 'owner@example.test';
@@ -22,7 +21,7 @@ const databaseUrl = `file:${join(dir, 'herald.db')}`;
 let server: RunningServer;
 beforeAll(async () => {
   const env = { ...process.env, DATABASE_URL: databaseUrl, HERALD_DEMO: 'false' };
-  const out = spawnSync(process.execPath, [join(ROOT, 'api', 'cli', 'user.ts'), 'create', OWNER, '--role', 'admin', '--password', PASSWORD], { cwd: ROOT, env, encoding: 'utf8' });
+  const out = runCli(env, 'user.ts', 'create', OWNER, '--role', 'admin', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ TRUST_PROXY: '1' }, dir);
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +97,9 @@ export async function startServer(
     },
   };
 }
+
+/** Runs one of Herald's command-line tools (`api/cli/<script>`) with `env`, as `npm run …` does; spawnSync's result. */
+export const runCli = (env: NodeJS.ProcessEnv, script: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
