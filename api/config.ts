@@ -49,6 +49,7 @@ const ConfigSchema = z
     PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, "use the secret PagerDuty showed when the webhook subscription was created").optional(),
     // Operating it (api/logging, api/metrics).
     LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
+    LOG_READS: z.enum(['summary', 'each'], { error: 'use summary (one line every 10 s for the published files answered) or each (a line per answer)' }).default('summary'),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
   })
   .superRefine((env, ctx) => {
@@ -86,6 +87,8 @@ const ConfigSchema = z
     },
     /** Null: pretty on a terminal, json otherwise (the server decides, it knows its stdout). */
     logFormat: env.LOG_FORMAT ?? null,
+    /** Published files answered: summed into a line every 10 s, or a line each (api/logging/reads.ts). */
+    logReads: env.LOG_READS,
     /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
     metricsToken: env.METRICS_TOKEN,
     /** The key PagerDuty signs webhooks with (X-PagerDuty-Signature); unset: /api/intake/pagerduty refuses. */

@@ -17,6 +17,7 @@ import { UnavailableError } from './errors.ts';
 import { childLog, type Log } from './log.ts';
 import { observeRequests } from './http/observe.ts';
 import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat } from './logging/logger.ts';
+import { createReadTally } from './logging/reads.ts';
 import { createMetrics, type Metrics } from './metrics/registry.ts';
 import { databaseFile, holdPidFile } from './ops/pidfile.ts';
 import type { Db } from './db/client.ts';
@@ -35,6 +36,8 @@ const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
 const SHUTDOWN_MS = 10_000;
 const DRAIN_MS = 8000;
+/** How often the published files answered are summed into one log line (LOG_READS=summary). */
+const READS_EVERY_MS = 10_000;
 
 /**
  * How long a client may take, chosen rather than inherited (README, "Deploying"). Node's
@@ -63,7 +66,7 @@ export type StartOptions = {
    * on a terminal, yes; into a JSON log that a collector keeps, never.
    */
   terminal?: boolean;
-  /** The access log's fast line for published files, in the root log's format (`createAccessLog`). */
+  /** With LOG_READS=each, the access log's fast line for published files, in the root log's format (`createAccessLog`). */
   accessLog?: (entry: AccessEntry) => void;
 };
 
@@ -84,12 +87,15 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
+  // Published files answered are summed into a line every 10 s, or (LOG_READS=each) logged one by one.
+  const tally = config.logReads === 'summary' ? createReadTally(childLog(rootLog, { job: 'access' }), () => clock.now().getTime()) : undefined;
+  const summing = tally && setInterval(() => tally.flush(), READS_EVERY_MS).unref();
   // Requests are logged with their id (and their lines carry it) by the listener itself.
   // Published files are answered first, before any routing: a lookup and a write.
   const server = createServer(
     SERVER_TIMEOUTS,
     observeRequests(
-      { log: rootLog, observe: (sample) => metrics.observeRequest(sample), accessLog: options.accessLog },
+      { log: rootLog, observe: (sample) => metrics.observeRequest(sample), reads: tally ? tally.add : options.accessLog },
       (req, res, requestId) => serveFromSnapshot(snapshot, req, res, requestId),
       (req, res) => handle(req, res),
     ),
@@ -157,6 +163,8 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
           log.warn(`[Herald] In-flight work did not finish within ${DRAIN_MS / 1000} s; closing the remaining connections.`);
           server.closeAllConnections();
         }
+        clearInterval(summing);
+        tally?.flush();
         mailer.close();
         db.close();
         releasePidFile();

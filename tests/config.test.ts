@@ -27,3 +27,11 @@ describe('freshness settings', () => {
     expect(message).toContain(words);
   });
 });
+
+describe('the access log of published files', () => {
+  it('is summed by default, a line each on request, and refuses anything else naming the choices', () => {
+    expect(loadConfig({}).logReads).toBe('summary');
+    expect(loadConfig({ LOG_READS: 'each' }).logReads).toBe('each');
+    expect(() => loadConfig({ LOG_READS: 'all' })).toThrow(/LOG_READS:.*use summary .* or each/);
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * Every request, whichever path answers it (the Hono app or a raw read path in front of it),
- * gets a request id, one access-log line and a latency sample. It wraps the node:http
- * listener itself, so nothing that answers can slip past it.
+ * gets a request id, a latency sample and its place in the access log: a line each for what
+ * the app answers; published files go to `reads`, which sums them (api/logging/reads.ts) or
+ * writes a line each. It wraps the node:http listener itself, so nothing that answers can
+ * slip past it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -39,6 +41,23 @@ export function routeGroup(path: string): string {
 }
 
 /**
+ * The client's X-Request-Id, read from the raw header list: `req.headers` would build an object
+ * of every header on each request, which the read path never needs. A repeated header is not
+ * an id (node:http would join the values with a comma, which the id pattern refuses).
+ */
+function clientRequestId(raw: string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 12 && name.toLowerCase() === 'x-request-id') {
+      if (found !== undefined) return undefined;
+      found = raw[i + 1];
+    }
+  }
+  return found;
+}
+
+/**
  * Answers a request at once, before any routing, or says it cannot (false): the snapshot's
  * read path. Its answer is written in full (head and body) before it returns.
  * @returns the body's size in bytes, or false to pass the request on
@@ -52,7 +71,7 @@ export type EarlyAnswer = (req: IncomingMessage, res: ServerResponse, requestId:
  * which costs a fraction of following a streamed answer to its end.
  */
 export function observeRequests(
-  deps: { log: Log; observe: (sample: RequestSample) => void; /** The access line of a published file; `log.info` without it. */ accessLog?: (entry: AccessEntry) => void },
+  deps: { log: Log; observe: (sample: RequestSample) => void; /** Where a published file's answer is logged (a sum, or a line each); `log.info` without it. */ reads?: (entry: AccessEntry) => void },
   early: EarlyAnswer,
   listener: RequestListener,
 ): RequestListener {
@@ -75,13 +94,13 @@ export function observeRequests(
     const { path, route } = describe(url, early);
     deps.observe({ method, route, status, seconds });
     const ms = Math.round(seconds * 100_000) / 100;
-    if (early && deps.accessLog) return deps.accessLog({ reqId, method, path, route, status, ms, bytes });
+    if (early && deps.reads) return deps.reads({ reqId, method, path, route, status, ms, bytes });
     deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { reqId, method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) });
   };
   return (req, res) => {
     const started = process.hrtime.bigint();
-    const given = req.headers['x-request-id'];
-    const reqId = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
+    const given = clientRequestId(req.rawHeaders);
+    const reqId = given !== undefined && CLIENT_ID.test(given) ? given : randomUUID();
     const answered = early(req, res, reqId);
     if (answered !== false) return record(reqId, req.method ?? 'GET', req.url ?? '/', res.statusCode, started, answered, false, true);
     res.setHeader('x-request-id', reqId);
