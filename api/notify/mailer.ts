@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export type MailMessage = {
   to: string;
@@ -31,28 +31,49 @@ export type MailerOptions = {
 };
 
 /**
+ * A transport made at the first mail: nodemailer is a large library (2 MB of heap, more of
+ * resident memory) that a process which sends no mail — most of the time, between incidents —
+ * need not hold.
+ */
+function lazyTransport<T extends Transporter<any>>(make: (nodemailer: typeof import('nodemailer').default) => T) {
+  let transport: Promise<T> | undefined;
+  let closed = false;
+  return {
+    get: () => (closed ? Promise.reject(new Error('[Mail] The mailer is closed.')) : (transport ??= import('nodemailer').then((module) => make(module.default)))),
+    close() {
+      if (closed) return;
+      closed = true;
+      void transport?.then((t) => t.close());
+    },
+  };
+}
+
+/**
  * One pooled nodemailer transport for the whole process. SMTP errors are thrown with
  * nodemailer's `responseCode` intact, so the caller can tell a 4xx (retry) from a 5xx (give up).
  */
 export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport({
-      url: options.smtpUrl,
-      pool: true,
-      maxConnections: options.maxConnections ?? 5,
-      maxMessages: Infinity,
-      ...(options.ratePerSecond ? { rateLimit: options.ratePerSecond, rateDelta: 1000 } : {}),
-    });
+    const smtpUrl = options.smtpUrl;
+    const transport = lazyTransport((nodemailer) =>
+      nodemailer.createTransport({
+        url: smtpUrl,
+        pool: true,
+        maxConnections: options.maxConnections ?? 5,
+        maxMessages: Infinity,
+        ...(options.ratePerSecond ? { rateLimit: options.ratePerSecond, rateDelta: 1000 } : {}),
+      }),
+    );
     return {
       kind: 'smtp',
       async send(message) {
-        const info = await transport.sendMail({ from: options.from, ...message });
+        const info = await (await transport.get()).sendMail({ from: options.from, ...message });
         return { accepted: info.accepted.length > 0, response: String(info.response ?? '') };
       },
       close: () => transport.close(),
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   // Mail holds subscribers' addresses and secret links: the owner alone may read it (the
   // chmod also closes a folder an earlier version made with the umask's mode).
   mkdirSync(options.outboxDir, { recursive: true, mode: 0o700 });
@@ -60,7 +81,7 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     kind: 'files',
     async send(message) {
-      const info = await transport.sendMail({ from: options.from, ...message });
+      const info = await (await transport.get()).sendMail({ from: options.from, ...message });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(message.messageId ?? info.messageId).replace(/[^a-zA-Z0-9@._-]/g, '')}.eml`;
       const file = join(options.outboxDir, name);
       writeFileSync(file, info.message as Buffer, { mode: 0o600 });
