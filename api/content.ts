@@ -6,6 +6,7 @@ import { Slug } from './domain/schemas.ts';
 import { webUrl } from './domain/web-url.ts';
 import { parseTemplate, PLAN_ORDER, type Template } from './domain/templates.ts';
 import { catalogueProblems, createMessages, ENGLISH_CATALOGUE, type MessageCatalogue, type Messages } from './domain/messages.ts';
+import { byCodeUnits } from './domain/order.ts';
 
 export const Catalogue = z.object({
   groups: z
@@ -74,7 +75,7 @@ export function loadMessageTemplates(dir: string): Template[] {
   const rank = (slug: string) => (PLAN_ORDER.includes(slug) ? PLAN_ORDER.indexOf(slug) : PLAN_ORDER.length);
   return files
     .map((f) => parseTemplate(f.slice(0, -3), readFileSync(join(dir, f), 'utf8')))
-    .sort((a, b) => rank(a.slug) - rank(b.slug) || a.slug.localeCompare(b.slug));
+    .sort((a, b) => rank(a.slug) - rank(b.slug) || byCodeUnits(a.slug, b.slug));
 }
 
 /**

@@ -3,6 +3,7 @@ import { incidentDuration } from './duration.ts';
 import { freshness } from './freshness.ts';
 import { SEVERITIES, type IncidentStatus, type ServiceStatus, type Severity } from './vocabulary.ts';
 import { makeRef } from './refs.ts';
+import { byCodeUnits } from './order.ts';
 
 /** An incident as stored, before the rules derive its cadence, duration and links. */
 export type IncidentRecord = {
@@ -114,5 +115,5 @@ export function planServiceChanges(
  * @example [p2Old, p0, p2New].sort(bySeverityThenNewest) // [p0, p2New, p2Old]
  */
 export function bySeverityThenNewest(a: { severity: Severity; startedAt: string }, b: { severity: Severity; startedAt: string }): number {
-  return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.startedAt.localeCompare(a.startedAt);
+  return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || byCodeUnits(b.startedAt, a.startedAt);
 }

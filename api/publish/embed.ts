@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITIES, type Severity } from '../domain/vocabulary.ts';
 import { embedPolicy } from './csp.ts';
 import type { IncidentView, SiteModel } from './model.ts';
+import { byCodeUnits } from '../domain/order.ts';
 
 export const EMBED_PATH = '/embed';
 
@@ -51,7 +52,7 @@ const ALWAYS_DATED = new Date(0);
 /** Worst first, then newest: what a reader of a small box must see first. */
 function byUrgency(a: IncidentView, b: IncidentView): number {
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
-  return rank(a.severity) - rank(b.severity) || b.startedAt.localeCompare(a.startedAt);
+  return rank(a.severity) - rank(b.severity) || byCodeUnits(b.startedAt, a.startedAt);
 }
 
 /**

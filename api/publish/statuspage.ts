@@ -5,6 +5,7 @@
  */
 import { IMPACT_BY_SEVERITY, STATUSPAGE_INCIDENT_STATUS, type ServiceStatus } from '../domain/vocabulary.ts';
 import type { IncidentView, MaintenanceView, SiteModel } from './model.ts';
+import { byCodeUnits } from '../domain/order.ts';
 
 const PAGE_ID = 'herald';
 
@@ -134,7 +135,7 @@ function scheduledMaintenance(m: MaintenanceView) {
 
 /** Scheduled windows, soonest first. */
 const upcoming = (model: SiteModel) =>
-  model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+  model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => byCodeUnits(a.scheduledFor, b.scheduledFor));
 const active = (model: SiteModel) => model.maintenances.filter((m) => m.status === 'in_progress');
 
 /** A service an incident or maintenance touches, as Statuspage lists it in `components`. */

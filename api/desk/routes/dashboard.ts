@@ -14,6 +14,7 @@ import { common, renderDesk } from '../render.ts';
 import type { EscalationReach } from '../views.ts';
 import type { DraftPublishValues, FieldErrors } from '../views.ts';
 import { makeRef } from '../../domain/refs.ts';
+import { byCodeUnits } from '../../domain/order.ts';
 
 /** The publish form of one draft, as typed, with what was wrong with it. */
 export type PublishingDraft = { ref: string; values: DraftPublishValues; errors: FieldErrors };
@@ -92,7 +93,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publis
           escalation: levelOf(i),
           tickets: tickets.get(open[n]?.id ?? 0) ?? 0,
         }))
-        .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+        .sort((a, b) => byCodeUnits(a.dueAt, b.dueAt)),
       recent: resolved.map((r) => ({ ref: `INC-${r.id}`, title: r.title, severity: r.severity, resolvedAt: r.resolvedAt })),
       postmortemsOverdue: (await loadPostmortemsOutstanding(deps.db, new Date(now.getTime() - POSTMORTEM_WINDOW_MS))).map((r) => ({
         ref: makeRef('incident', r.id),
