@@ -6,7 +6,11 @@ import { pickEncoding, respondWith, snapshotPath, type ServedResponse } from './
 const encodings = new Map<string, ReturnType<typeof pickEncoding>>();
 /** Answers already worked out, per entry: the headers of a 200 or 304 never change for one entry and encoding. */
 const answers = new WeakMap<SnapshotEntry, Map<string, ServedResponse>>();
-/** Each answer's headers as node:http's flat list, which `writeHead` takes without re-checking them one by one. */
+/**
+ * Each answer's headers as node:http's flat list, ending with the request id's slot: `writeHead`
+ * turns the list into the response head before it returns, so one list per answer is reused,
+ * its last value set for each request, rather than a copy made per request.
+ */
 const headerLists = new WeakMap<ServedResponse, string[]>();
 
 /**
@@ -42,8 +46,9 @@ export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res:
   }
   const served = answer(entry, method, acceptEncoding, ifNoneMatch, ifModifiedSince);
   let list = headerLists.get(served);
-  if (!list) headerLists.set(served, (list = Object.entries(served.headers).flat()));
-  res.writeHead(served.status, [...list, 'x-request-id', requestId]);
+  if (!list) headerLists.set(served, (list = [...Object.entries(served.headers).flat(), 'x-request-id', '']));
+  list[list.length - 1] = requestId;
+  res.writeHead(served.status, list);
   res.end(served.body ?? undefined);
   return method === 'HEAD' ? 0 : (served.body?.byteLength ?? 0);
 }

@@ -67,6 +67,15 @@ describe('the raw read path', () => {
     expect((await raw('/feed.xml', { 'if-none-match': '"stale"' })).status).toBe(200);
   });
 
+  it('gives each answer its own request id, or the one the client sent', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, () => raw('/', { 'accept-encoding': 'br' }).then((r) => String(r.headers['x-request-id']))));
+    expect(new Set(ids).size).toBe(20);
+    const [a, b] = await Promise.all([raw('/', { 'x-request-id': 'ticket-4711-a' }), raw('/', { 'x-request-id': 'ticket-4711-b' })]);
+    expect([a.headers['x-request-id'], b.headers['x-request-id']]).toEqual(['ticket-4711-a', 'ticket-4711-b']);
+    // An id outside the accepted alphabet is replaced, not echoed.
+    expect((await raw('/', { 'x-request-id': 'bad id<script>' })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('ignores the query string and leaves unknown paths and other methods to the app', async () => {
     expect((await raw('/?utm_source=x', { 'accept-encoding': 'br' })).headers['content-encoding']).toBe('br');
     expect((await raw('/nowhere', { accept: 'text/html' })).status).toBe(404);
