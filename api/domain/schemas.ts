@@ -13,7 +13,19 @@ export const Slug = z
 
 export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
 
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/**
+ * Characters text cannot carry as given: C0 controls other than tab and line breaks (XML 1.0
+ * forbids them, so one would break every feed reader's copy of the feed; libSQL cuts text at
+ * U+0000, losing the rest), the noncharacters U+FFFE and U+FFFF, and lone surrogates (not
+ * Unicode: stored as UTF-8 they would turn into U+FFFD). Refused with a clear error, not
+ * silently dropped.
+ */
+const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
+const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
+/** Free text of at most `max` characters, possibly empty. */
+const PlainText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
+const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
 const Markdown = Text(20_000);
 const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -120,7 +132,7 @@ export const CreateServiceInput = z
   .object({
     slug: Slug,
     name: Text(100),
-    description: z.string().trim().max(500).default(''),
+    description: PlainText(500).default(''),
     group: Slug.nullable().optional(),
     order: z.number().int().min(0).max(100_000).optional(),
     status: ServiceStatus.default('operational'),
@@ -131,7 +143,7 @@ export type CreateServiceInput = z.infer<typeof CreateServiceInput>;
 
 // No defaults in a patch: a field left out is left as it is (a default would overwrite it).
 export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: true, description: true })
-  .extend({ status: ServiceStatus, description: z.string().trim().max(500) })
+  .extend({ status: ServiceStatus, description: PlainText(500) })
   .partial()
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')

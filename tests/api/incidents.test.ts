@@ -140,6 +140,19 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(await countIncidents()).toBe(0);
   });
 
+  it('refuses text a feed or the database could not carry as given, naming the field, and writes nothing', async () => {
+    // U+0000 would cut the stored text short; U+0007 would make every feed invalid XML; a lone surrogate is not Unicode.
+    for (const [field, value] of [['message', 'Checkout is slow\u0000 — we are failing over'], ['title', 'Bell\u0007'], ['impact', 'half a pair \ud83d']] as const) {
+      const res = await t.call('POST', '/api/admin/incidents', makeIncident({ [field]: value }));
+      expect(res.status, field).toBe(400);
+      expect(res.json.error.fields.map((f: { path: string; message: string }) => `${f.path}: ${f.message}`)).toEqual([`${field}: must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates`]);
+    }
+    expect(await countIncidents()).toBe(0);
+    // Tabs and line breaks, and every other character people type, are text.
+    const ok = await t.call('POST', '/api/admin/incidents', makeIncident({ message: 'Line one\r\nLine two\tand a tab — 日本語 😀 \u202e' }));
+    expect(ok.status).toBe(201);
+  });
+
   it('names unknown services and writes nothing', async () => {
     const res = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'major_outage' }, { slug: 'nope', status: 'major_outage' }] }));
     expect(res.status).toBe(400);
