@@ -5,7 +5,7 @@
  * what a draft incident needs. No server imports.
  */
 import { z } from 'zod';
-import { Slug } from './schemas.ts';
+import { Slug, toStorable } from './schemas.ts';
 import { Severity, SEVERITIES } from './vocabulary.ts';
 
 const Labels = z.record(z.string(), z.string());
@@ -117,7 +117,11 @@ export type Alert = {
 };
 
 const SEVERITY_NAMES: ReadonlySet<string> = new Set(SEVERITIES);
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters, storable (an alert's text may carry anything). */
+const clip = (raw: string, max: number) => {
+  const text = toStorable(raw);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+};
 
 function severityOf(value: string | undefined, mapping: IntakeMapping): Severity | null {
   if (!value) return null;

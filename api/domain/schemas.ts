@@ -22,6 +22,8 @@ export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident
  */
 const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
+/** Machine-made text (an alert's annotations), which nobody could correct: made storable by dropping what `storable` refuses. */
+export const toStorable = (s: string) => s.replace(new RegExp(UNSTORABLE.source, 'g'), '').toWellFormed();
 const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
 /** Free text of at most `max` characters, possibly empty. */
 const PlainText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);

@@ -83,6 +83,15 @@ describe('Alertmanager', () => {
     expect(draft.services[0].status).toBe('operational');
   });
 
+  it('drops from an alert’s text what the feeds and the database cannot carry, keeping the rest', async () => {
+    const sample = alertmanagerSample();
+    const annotations = { ...sample.commonAnnotations, summary: 'Disk\u0000 full\u0007 on db-1 \ud83d' };
+    const res = await postAlert({ ...sample, commonAnnotations: annotations, alerts: sample.alerts.map((a) => ({ ...a, annotations })) });
+    expect(res.json.opened).toBe(true);
+    const [draft] = await drafts();
+    expect(draft.title).toBe('Disk full on db-1 \ufffd');
+  });
+
   it('attaches repeated notifications of one group, sequential or concurrent, to one draft', async () => {
     await postAlert(alertmanagerSample());
     await postAlert(alertmanagerSample());
