@@ -5,6 +5,7 @@
  */
 import RSS from 'rss';
 import type { SiteModel } from './model.ts';
+import { toStorable } from '../domain/schemas.ts';
 
 /** Feed readers poll often: the newest 50 entries, however long the history. */
 export const MAX_ITEMS = 50;
@@ -88,6 +89,13 @@ function feedHead(model: SiteModel, entries: readonly FeedEntry[], serviceSlug?:
  * The RSS 2.0 feed: one item per entry, with a guid that never changes (the entry's permalink)
  * and the entry's sanitised HTML as description.
  */
+/**
+ * A feed as XML 1.0 allows it: the API refuses the characters XML cannot carry, but text stored
+ * before it did (or by a tool writing to the database) must not make the whole feed unreadable
+ * for every reader, so they are dropped here too.
+ */
+const xmlSafe = toStorable;
+
 export function renderFeed(model: SiteModel, options: FeedOptions): string {
   const entries = feedEntries(model, options.serviceSlug);
   const head = feedHead(model, entries, options.serviceSlug);
@@ -103,7 +111,7 @@ export function renderFeed(model: SiteModel, options: FeedOptions): string {
   for (const e of entries) feed.item({ title: e.title, description: e.html, url: e.url, guid: e.url, date: e.published, categories: e.categories });
   // The rss package stamps lastBuildDate with the wall clock; the feed's last change keeps an
   // unchanged feed byte-for-byte unchanged (same ETag, nothing rewritten).
-  return feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(head.lastChange).toUTCString()}</lastBuildDate>`);
+  return xmlSafe(feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(head.lastChange).toUTCString()}</lastBuildDate>`));
 }
 
 /** The Atom feed's path beside an RSS feed's: `/feed.xml` → `/feed.atom`. */
@@ -150,5 +158,5 @@ export function renderAtomFeed(model: SiteModel, options: FeedOptions): string {
     ),
     '</feed>',
   ];
-  return `${lines.join('\n')}\n`;
+  return xmlSafe(`${lines.join('\n')}\n`);
 }

@@ -95,6 +95,16 @@ describe('the Atom feeds', () => {
     expect(text('/feed.atom')).not.toContain('<script');
   });
 
+  it('stay well-formed when stored text holds characters XML cannot carry (written before the API refused them)', async () => {
+    await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Bell rings' }));
+    await t.db.execute({ sql: 'UPDATE incidents SET title = ? WHERE id = 1', args: ['Bell\u0007 rings\u001b[0m'] });
+    t.clock.advance(60_000);
+    const update = await t.call('POST', '/api/admin/incidents/INC-1/updates', { status: 'mitigating', message: 'Found it.' });
+    expect(update.status, JSON.stringify(update.json)).toBe(201);
+    expect((await parse('/feed.xml')).items[0]?.title).toBe('Bell rings[0m — Mitigating');
+    expect((await parse('/feed.atom')).items[0]?.title).toBe('Bell rings[0m — Mitigating');
+  });
+
   it('per service: its own id and title, only its entries', async () => {
     await someNews();
     const atom = await parse('/services/database/feed.atom');
