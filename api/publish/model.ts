@@ -78,6 +78,14 @@ export type ModelInput = {
   maintenances?: { records: MaintenanceRecord[]; render: (update: MaintenanceUpdate) => string };
 };
 
+/**
+ * The most services whose day-by-day uptime bars the home page shows; a larger catalogue gets
+ * each service's status and uptime percentage there, and the bars on the service's own page.
+ * Ninety labelled days are ~6 KB of HTML and 90 tab stops a service: ten services (the demo
+ * catalogue) keep / well under 100 KB, 200 would make it 1.3 MB with 18,000 tab stops.
+ */
+export const HOME_BARS_MAX_SERVICES = 10;
+
 export const FEED_PATH = '/feed.xml';
 /** The Atom feed beside it (api/publish/feed.ts atomPathOf). */
 export const ATOM_PATH = '/feed.atom';
