@@ -346,6 +346,11 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       let inFlight: Promise<unknown> = Promise.resolve();
       const tick = async () => {
         const seq = await currentPublishSeq(deps.db);
+        // A write of this process publishes itself before it answers; while that publish is
+        // queued or running the log is ahead of `published`, but nothing is missing. Look again
+        // once the publishes under way are done, or every such write costs a second publish
+        // (the live pages rendered again) just as readers come for the first.
+        if (seq > published.seq) await chain;
         if (seq > published.seq && published.seq >= 0) await republish({ incidents: [] });
         if (deps.clock.now().getTime() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = deps.clock.now().getTime();
