@@ -56,6 +56,8 @@ describe('/ with 200 services, without JavaScript', () => {
       expect(icon?.width).toBe(16);
       const drawn = await row('Service 150').locator('use').evaluate((use) => (use as SVGGraphicsElement).getBBox().width);
       expect(drawn).toBeGreaterThan(0);
+      // The symbols themselves take no room on the page.
+      expect(await page.locator('svg:has(symbol)').boundingBox()).toMatchObject({ width: 0, height: 0 });
       // No uptime days here, and one tab stop a service (its name, a link to its page).
       expect(await page.locator('[tabindex="0"]').count()).toBe(0);
       expect(await services.getByRole('link').count()).toBe(200);
