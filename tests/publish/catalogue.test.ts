@@ -4,13 +4,14 @@
  * is left of each page once the wrapped parts are taken out holds no English message.
  * Pages come from the built Astro bundle (`npm run build`).
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMessages } from '../../api/content.ts';
 import { ENGLISH_CATALOGUE, messageKeys } from '../../api/domain/messages.ts';
 import { loadMailTemplates } from '../../api/notify/templates.ts';
 import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
+import { HOME_BARS_MAX_SERVICES } from '../../api/publish/model.ts';
 import type { PageRenderer } from '../../api/publish/publisher.ts';
 import type { SubscriptionView } from '../../api/subscribers/schema.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
@@ -192,5 +193,23 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     });
     expect(mails.join('')).toContain('⟦');
     for (const mail of mails) expect(englishIn(untranslated(readable(mail)))).toEqual([]);
+  });
+});
+
+describe(`the home page of a large catalogue in ${PSEUDO}`, () => {
+  it('leaves no English message in its table of services', async () => {
+    const dir = contentIn(PSEUDO, pseudoCatalogue());
+    try {
+      const services = Array.from({ length: HOME_BARS_MAX_SERVICES + 2 }, (_, i) => ({ slug: `zorb-${i}`, name: `Zorb ${i}`, description: '' }));
+      writeFileSync(join(dir, 'services.json'), JSON.stringify({ groups: [{ slug: 'core', name: 'Quorl', services }] }));
+      const renderPage = await loadAstroRenderer(process.env.HERALD_DIST_DIR ?? join(ROOT, 'dist'), PUBLIC_URL);
+      const t = await makeTestApp({ renderPage, env: { CONTENT_DIR: dir } });
+      expect((await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Zibble', message: 'Zib.', impact: 'Zib.', services: [{ slug: 'zorb-3', status: 'partial_outage' }] }))).status).toBe(201);
+      const home = t.snapshot.get('/')?.body.toString() ?? '';
+      expect(home).toContain(`<th scope="col">⟦${ENGLISH_CATALOGUE['home.column.service']}⟧</th>`);
+      expect(englishIn(untranslated(readable(home)))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
