@@ -21,11 +21,11 @@ import {
   type LoggedChange,
 } from '../db/publish.ts';
 import { listGroups, listServiceEvents, listServices, type ServiceRow } from '../db/services.ts';
-import { loadUptimeHistory } from '../db/uptime.ts';
+import { loadUptimeHistory, type UptimeHistory } from '../db/uptime.ts';
 import { createUptimeMemo, nextUptimeRollover, uptimeWindowStart, type Uptime } from '../domain/uptime.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { buildSiteModel, type SiteModel } from './model.ts';
-import { planTargets, type Target } from './plan.ts';
+import { planTargets, type Placement, type Target } from './plan.ts';
 import { renderTargets, type PageRenderer } from './render.ts';
 import type { Effort, Snapshot } from './snapshot.ts';
 
@@ -121,7 +121,28 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const monthCounts = new Map<string, number>();
   const uptimeOf = createUptimeMemo();
 
-  async function loadModel(now: Date) {
+  /**
+   * Each listed service's uptime history (api/db/uptime.ts) as last read, by slug, and the day
+   * its window starts: at 200 services, 90 days of changes are thousands of rows, the most of a
+   * publish's reading. A publish reads again only the services the publish log says were
+   * written since the last one; a new day, or no log to go by, reads them all. After each publish
+   * it holds at least every write up to the sequence published.
+   */
+  let uptimeRead: { since: number; bySlug: Map<string, UptimeHistory> } | null = null;
+  async function uptimeHistory(now: Date, services: ServiceRow[], written: ReadonlySet<number> | 'all'): Promise<Map<string, UptimeHistory>> {
+    const since = uptimeWindowStart(now);
+    if (written === 'all' || uptimeRead?.since !== since.getTime()) {
+      uptimeRead = { since: since.getTime(), bySlug: await loadUptimeHistory(deps.db, since) };
+      return uptimeRead.bySlug;
+    }
+    const { bySlug } = uptimeRead;
+    const stale = services.filter((s) => written.has(s.id) || !bySlug.has(s.slug));
+    for (const [slug, history] of await loadUptimeHistory(deps.db, since, stale.map((s) => s.id))) bySlug.set(slug, history);
+    return bySlug;
+  }
+
+  /** The live model; `written`: the services whose uptime history may have changed since the last publish. */
+  async function loadModel(now: Date, written: ReadonlySet<number> | 'all' = new Set()) {
     const services = await listServices(deps.db);
     const groups = await listGroups(deps.db);
     const live = await liveIncidentIds(deps.db, new Date(now.getTime() - RECENT_DAYS * 86_400_000), LIVE_NEWEST);
@@ -137,7 +158,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       ].map((m) => [m.id, m]),
     );
     const serviceEvents = await listServiceEvents(deps.db, new Date(now.getTime() - SERVICE_EVENT_DAYS * 86_400_000));
-    const uptime = await loadUptimeHistory(deps.db, uptimeWindowStart(now));
+    const uptime = await uptimeHistory(now, services, written);
     const model = buildSiteModel({
       records,
       services,
@@ -194,17 +215,18 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const now = deps.clock.now();
     const seq = await currentPublishSeq(deps.db);
     const changes: LoggedChange[] | null = published.seq < 0 ? null : await changesSince(deps.db, published.seq, seq);
-    const { model, services, open, liveMaintenances } = await loadModel(now);
+    const changedIds = [...new Set([...(changes ?? []).filter((c) => c.entity === 'incident').map((c) => c.id), ...requested])];
+    const placements = await incidentPlacement(deps.db, changedIds);
+    const { model, services, open, liveMaintenances } = await loadModel(now, wantAll || changes === null ? 'all' : writtenServices(changes, placements));
     const catalogue = catalogueKey(services, model);
     const overall = overallKey(model);
     // The bars move by themselves (at UTC midnight, as an open outage goes on): a page whose bars changed is re-rendered.
     const uptime = uptimeKeys(services, model);
     const everything = wantAll || changes === null || catalogue !== published.catalogue;
-    const changedIds = [...new Set([...(changes ?? []).filter((c) => c.entity === 'incident').map((c) => c.id), ...requested])];
     const targets = planTargets({
       changes: changes ?? [],
       requested,
-      placements: await incidentPlacement(deps.db, changedIds),
+      placements,
       openIncidents: open,
       liveMaintenances,
       maintenanceServices: await maintenanceServiceIds(deps.db, [...new Set((changes ?? []).filter((c) => c.entity === 'maintenance').map((c) => c.id))]),
@@ -369,6 +391,25 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       };
     },
   };
+}
+
+/**
+ * The services whose uptime history the logged writes may have changed: a service written
+ * itself (its status, set outside incidents or by an update), and every service of a written
+ * incident, as it is now and any it lost (its spans, and the changes its updates made).
+ */
+function writtenServices(changes: readonly LoggedChange[], placements: readonly Placement[]): Set<number> {
+  const services = new Set<number>();
+  const incidents = new Set<number>();
+  for (const change of changes) {
+    if (change.entity === 'service') services.add(change.id);
+    else if (change.entity === 'incident') {
+      incidents.add(change.id);
+      if (change.serviceId !== null) services.add(change.serviceId);
+    }
+  }
+  for (const placement of placements) if (incidents.has(placement.id)) for (const id of placement.serviceIds) services.add(id);
+  return services;
 }
 
 function mergeScopes(a: PublishScope, b: PublishScope): PublishScope {

@@ -8,6 +8,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
 import { createPublisher, type PageRenderer } from '../../api/publish/publisher.ts';
 import { silentLog } from '../../api/log.ts';
+import { updateService } from '../../api/db/services.ts';
+import { Snapshot } from '../../api/publish/snapshot.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/server.ts';
@@ -162,5 +164,38 @@ describe('the day rolling over', () => {
     expect(next.changed).toEqual(expect.arrayContaining(['/', '/services/api', '/services/billing']));
     t.clock.advance(60_000);
     expect((await t.publisher.publish({ incidents: [] })).changed).not.toContain('/services/api');
+  });
+});
+
+describe('uptime across the publishes of a day', () => {
+  it('keeps every service’s uptime as a full read has it, reading again only what each write touched', async () => {
+    const t = await makeTestApp({ start: '2026-11-27T08:00:00.000Z' });
+    // Writes through this process, each published on its own: an incident, its updates, a status set outside incidents.
+    const declared = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'email', status: 'major_outage' }] }));
+    t.clock.advance(20 * 60_000);
+    await t.call('POST', `/api/admin/incidents/${declared.json.ref}/updates`, makeUpdate({ status: 'mitigating', message: 'Email is back.', services: [{ slug: 'email', status: 'operational' }] }));
+    t.clock.advance(20 * 60_000);
+    await t.call('POST', `/api/admin/incidents/${declared.json.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    expect((await t.call('PATCH', '/api/admin/services/cdn', { status: 'degraded_performance' })).status).toBe(200);
+    // An incident that names a service without changing its status: its resolution writes only the incident.
+    const named = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'billing', status: 'operational' }] }));
+    expect(named.status, named.text).toBe(201);
+    t.clock.advance(5 * 60_000);
+    expect((await t.call('POST', `/api/admin/incidents/${named.json.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fine.' }))).status).toBe(201);
+    // A write another process made: this one learns of it from the publish log alone.
+    t.clock.advance(10 * 60_000);
+    await updateService(t.db, 'search', { status: 'major_outage' }, t.clock.now());
+    t.clock.advance(15 * 60_000);
+    await t.publisher.publish({ incidents: [] });
+
+    const fresh = createPublisher({ db: t.db, clock: t.clock, snapshot: new Snapshot(null), renderPage: null, settings: t.settings, publicUrl: PUBLIC_URL, updateIntervalMinutes: t.config.updateIntervalMinutes, log: silentLog });
+    await fresh.publish('all');
+    const uptime = t.publisher.current()?.uptime ?? {};
+    expect(uptime).toEqual(fresh.current()?.uptime);
+    expect(uptime.api?.days.at(-1)?.label).toBe(`27 Nov 2026: partial outage 40 min — ${declared.json.ref}`);
+    expect(uptime.email?.days.at(-1)?.label).toBe(`27 Nov 2026: major outage 20 min — ${declared.json.ref}`);
+    expect(uptime.cdn?.days.at(-1)?.label).toBe('27 Nov 2026: degraded performance 30 min');
+    expect(uptime.search?.days.at(-1)?.label).toBe('27 Nov 2026: major outage 15 min');
+    expect(uptime.billing?.days.at(-1)?.label).toBe(`27 Nov 2026: no downtime — ${named.json.ref}`);
   });
 });
