@@ -19,7 +19,7 @@ ENV NODE_ENV=production \
     SNAPSHOT_DIR=/data/snapshot \
     LOG_FORMAT=json \
     HERALD_DEMO=false \
-    MALLOC_ARENA_MAX=2
+    GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072:glibc.malloc.trim_threshold=131072
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
 RUN mkdir -p /data && chown node:node /data
@@ -32,4 +32,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # SIGTERM drains in-flight requests and the delivery batch and exits within 10 s (docker stop waits 10 s).
 STOPSIGNAL SIGTERM
 # `npm start` is `npm run build` then the server with these Node options; the build is already in the image.
-CMD ["node", "--max-semi-space-size=4", "build/api/server.js"]
+CMD ["node", "--max-semi-space-size=2", "build/api/server.js"]

@@ -32,7 +32,7 @@ const watchdog = setTimeout(() => {
   process.exit(2);
 }, DEADLINE_MS);
 
-/** `npm start`'s Node options and environment, e.g. `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 build/api/server.js`. */
+/** `npm start`'s Node options and environment, e.g. `GLIBC_TUNABLES=… node --max-semi-space-size=2 build/api/server.js`. */
 function productionStart(): { nodeArgs: string[]; env: Record<string, string>; command: string } {
   const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
   const match = /((?:[A-Z_]+=\S+\s+)*)node((?:\s+--\S+)*)\s+build\/api\/server\.js/.exec(start);
