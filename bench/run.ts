@@ -37,7 +37,8 @@ function productionStart(): { nodeArgs: string[]; env: Record<string, string>; c
   const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
   const match = /((?:[A-Z_]+=\S+\s+)*)node((?:\s+--\S+)*)\s+build\/api\/server\.js/.exec(start);
   if (!match) throw new Error(`[Bench] Cannot read the server command from package.json's start script: ${start}`);
-  const env = Object.fromEntries((match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  // At the first '=' only: a value may hold more (GLIBC_TUNABLES=glibc.malloc.arena_max=2:…).
+  const env = Object.fromEntries((match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
   return { nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean), env, command: match[0] };
 }
 
