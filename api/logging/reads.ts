@@ -28,7 +28,7 @@ export type ReadTally = {
  * @example
  * const reads = createReadTally(log, () => Date.now());
  * reads.add({ reqId, method: 'GET', path: '/', route: 'page', status: 200, ms: 0.4, bytes: 7600 });
- * reads.flush(); // "Published files: 1 answer in 10.0 s (200: 1), 7.6 kB; slowest 0.4 ms GET /"
+ * reads.flush(); // "[Access] Published files: 1 answer in 10.0 s (200: 1), 7.6 kB; slowest 0.4 ms GET /"
  */
 export function createReadTally(log: Log, now: () => number): ReadTally {
   let since = now();
@@ -55,7 +55,7 @@ export function createReadTally(log: Log, now: () => number): ReadTally {
       const busiest = Object.fromEntries([...paths].sort((a, b) => b[1] - a[1]).slice(0, BUSIEST));
       const counts = Object.entries(byStatus).map(([status, n]) => `${status}: ${n}`).join(', ');
       log.info(
-        `Published files: ${answers} ${answers === 1 ? 'answer' : 'answers'} in ${seconds.toFixed(1)} s (${counts}), ${formatBytes(bytes)}; slowest ${slowest.ms} ms ${slowest.method} ${slowest.path}`,
+        `[Access] Published files: ${answers} ${answers === 1 ? 'answer' : 'answers'} in ${seconds.toFixed(1)} s (${counts}), ${formatBytes(bytes)}; slowest ${slowest.ms} ms ${slowest.method} ${slowest.path}`,
         { reads: answers, seconds: Math.round(seconds * 10) / 10, statuses: byStatus, bytes, busiest, slowest: { method: slowest.method, path: slowest.path, status: slowest.status, ms: slowest.ms } },
       );
       answers = 0;

@@ -24,7 +24,7 @@ describe('the summed access log of published files', () => {
     const [line] = json();
     expect(line).toMatchObject({
       level: 'info',
-      msg: 'Published files: 10 answers in 10.0 s (200: 9, 304: 1), 58.4 kB; slowest 3.25 ms GET /incidents/INC-4',
+      msg: '[Access] Published files: 10 answers in 10.0 s (200: 9, 304: 1), 58.4 kB; slowest 3.25 ms GET /incidents/INC-4',
       reads: 10,
       seconds: 10,
       statuses: { '200': 9, '304': 1 },
@@ -49,7 +49,7 @@ describe('the summed access log of published files', () => {
     now = 25_000;
     reads.flush();
     expect(json()).toHaveLength(1);
-    expect(json()[0]).toMatchObject({ msg: 'Published files: 1 answer in 5.0 s (200: 1), 10 B; slowest 1 ms GET /', reads: 1, seconds: 5 });
+    expect(json()[0]).toMatchObject({ msg: '[Access] Published files: 1 answer in 5.0 s (200: 1), 10 B; slowest 1 ms GET /', reads: 1, seconds: 5 });
   });
 
   it('names at most five busiest paths and keeps counting past a thousand distinct ones', () => {
