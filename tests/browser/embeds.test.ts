@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBadge } from '../../api/publish/badge.ts';
 import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'embeds-admin-token-0123456789abcdef';
 
@@ -42,12 +42,7 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.text()).toBe(201);
+  await adminPost(server.url, ADMIN_TOKEN, path, body);
 }
 
 const hostPage = (title: string, body: string) =>

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, withPage } from '../support/browser.ts';
 import { contentWithServices } from '../support/catalogue.ts';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'home-services-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'herald-home-services-'));
@@ -23,12 +23,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN, CONTENT_DIR: content }, dir);
-  const response = await fetch(`${server.url}/api/admin/incidents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(makeIncident({ title: 'Service 150 is down', services: [{ slug: 'service-150', status: 'major_outage' }, { slug: 'api', status: 'degraded_performance' }] })),
-  });
-  expect(response.status).toBe(201);
+  await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Service 150 is down', services: [{ slug: 'service-150', status: 'major_outage' }, { slug: 'api', status: 'degraded_performance' }] }));
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
 import { contentIn, pseudoCatalogue } from '../support/messages.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789abcdef';
 let server: RunningServer;
@@ -19,12 +19,7 @@ let content: string;
 beforeAll(async () => {
   content = contentIn('en-XA', pseudoCatalogue());
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN, CONTENT_DIR: content });
-  const response = await fetch(`${server.url}/api/admin/incidents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(makeIncident({ title: 'Zibble zonk', services: [{ slug: 'api', status: 'partial_outage' }] })),
-  });
-  expect(response.status).toBe(201);
+  await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Zibble zonk', services: [{ slug: 'api', status: 'partial_outage' }] }));
   browser = await launchBrowser();
 });
 

@@ -10,7 +10,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo, withPage } from '../support/browser.ts';
 import { makeMaintenance } from '../support/factories.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 
@@ -21,14 +21,7 @@ let server: RunningServer;
 let browser: Browser;
 
 async function post(path: string, body: unknown): Promise<{ ref: string }> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  expect(response.status, JSON.stringify(json)).toBe(201);
-  return json as { ref: string };
+  return adminPost(server.url, ADMIN_TOKEN, path, body);
 }
 
 const openPage = (options: BrowserContextOptions, use: (page: Page) => Promise<void>) => withPage(browser, options, use);

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'print-admin-token-0123456789abcdef';
 
@@ -16,12 +16,7 @@ let browser: Browser;
 let page: Page;
 
 async function post(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.text()).toBe(201);
+  await adminPost(server.url, ADMIN_TOKEN, path, body);
 }
 
 beforeAll(async () => {

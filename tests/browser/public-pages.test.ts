@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/domain/schemas.ts';
 import { formatViolations, launchBrowser, runAxe, withPage } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789abcdef';
 
@@ -43,14 +43,7 @@ let incident: Incident;
 let resolved: Incident;
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  expect(response.status, JSON.stringify(json)).toBe(201);
-  return json as T;
+  return adminPost<T>(server.url, ADMIN_TOKEN, path, body);
 }
 
 /** A fresh page in its own context; the context closes with the test. */

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'search-admin-token-0123456789abcdef';
 const PASSWORD = 'a long support password';
@@ -23,8 +23,7 @@ beforeAll(async () => {
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   for (const incident of [makeIncident({ title: 'Checkout payments failing', commander: 'Sam Lee' }), makeIncident({ title: 'Slow search results', severity: 'P3' })]) {
-    const res = await fetch(`${server.url}/api/admin/incidents`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(incident) });
-    expect(res.status).toBe(201);
+    await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', incident);
   }
   browser = await launchBrowser();
 }, 120_000);

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'uptime-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'herald-uptime-'));
@@ -21,13 +21,7 @@ let browser: Browser;
 let ref: string;
 
 async function post(path: string, body: unknown): Promise<{ ref: string }> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { ref: string };
+  return adminPost(server.url, ADMIN_TOKEN, path, body);
 }
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import type { Incident } from '../../api/domain/schemas.ts';
 import { policyOf } from '../../api/publish/csp.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'xss-admin-token-0123456789abcdef';
 const SLUGS = ['web-app', 'api', 'auth', 'database', 'webhooks', 'email', 'cdn', 'billing', 'search', 'support-portal'];
@@ -51,14 +51,7 @@ let server: RunningServer;
 let browser: Browser;
 
 async function post(path: string, body: unknown): Promise<Incident> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Incident;
-  expect(response.status, `${path}: ${JSON.stringify(json).slice(0, 500)}`).toBe(201);
-  return json;
+  return adminPost<Incident>(server.url, ADMIN_TOKEN, path, body);
 }
 
 async function createIncident(i: number): Promise<void> {

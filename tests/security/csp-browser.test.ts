@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'csp-admin-token-0123456789abcdef';
 const PASSWORD = 'a long comms password';
@@ -27,13 +27,7 @@ beforeAll(async () => {
   const out = runCli(env, 'user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
-  const res = await fetch(`${server.url}/api/admin/incidents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(makeIncident({ title: 'Checkout requests failing' })),
-  });
-  expect(res.status).toBe(201);
-  ref = ((await res.json()) as { ref: string }).ref;
+  ref = (await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Checkout requests failing' }))).ref;
   browser = await launchBrowser();
 });
 afterAll(async () => {

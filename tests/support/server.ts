@@ -103,3 +103,15 @@ export const runCli = (env: NodeJS.ProcessEnv, script: string, ...args: string[]
   spawnSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/**
+ * POSTs JSON to an admin route of a running server with a bearer token and returns the parsed
+ * answer; anything but 201 throws with the path and the answer's start.
+ * @example const { ref } = await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident());
+ */
+export async function adminPost<T = { ref: string }>(baseUrl: string, token: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}, not 201: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
