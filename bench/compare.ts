@@ -53,23 +53,34 @@ try {
 
   const rates = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
+  const timeouts = new Map<string, number>();
+  // Peak RSS under the load, sampled every 100 ms while each target is the one being loaded.
+  const peaks = new Map<string, number>();
+  let loaded: (typeof targets)[number] | undefined;
+  const sampler = setInterval(() => {
+    if (loaded) peaks.set(loaded.name, Math.max(peaks.get(loaded.name) ?? 0, rssMb(loaded.pid) ?? 0));
+  }, 100);
   for (let round = 0; round < rounds; round++) {
     for (const target of round % 2 ? [...targets].reverse() : targets) {
       const before = cpuSeconds(target.pid);
+      loaded = target;
       const result = await wrk(`${target.url}/`, { connections, seconds, headers });
+      loaded = undefined;
+      timeouts.set(target.name, (timeouts.get(target.name) ?? 0) + result.timeouts);
       const used = cpuSeconds(target.pid) - before;
       rates.set(target.name, [...(rates.get(target.name) ?? []), result.requestsPerSecond]);
       cpu.set(target.name, [...(cpu.get(target.name) ?? []), (used * 1e6) / result.requests]);
       console.info(`[Compare] round ${round + 1} ${target.name}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, ${result.timeouts} timeouts`);
     }
   }
+  clearInterval(sampler);
   const bareRate = median(rates.get('bare') ?? []);
   const bareCpu = median(cpu.get('bare') ?? []);
   console.info(`\n[Compare] medians over ${rounds} rounds of ${seconds} s at ${connections} connections:`);
   for (const target of targets) {
     const rate = median(rates.get(target.name) ?? []);
     const micros = median(cpu.get(target.name) ?? []);
-    console.info(`  ${target.name.padEnd(16)} ${Math.round(rate)} req/s  ÷ bare ${(rate / bareRate).toFixed(2)}  CPU ${micros.toFixed(1)} µs/request  (bare CPU ÷ this ${(bareCpu / micros).toFixed(2)})  RSS now ${rssMb(target.pid)} MB`);
+    console.info(`  ${target.name.padEnd(16)} ${Math.round(rate)} req/s  ÷ bare ${(rate / bareRate).toFixed(2)}  CPU ${micros.toFixed(1)} µs/request  (bare CPU ÷ this ${(bareCpu / micros).toFixed(2)})  peak RSS ${peaks.get(target.name)} MB, now ${rssMb(target.pid)} MB  timeouts ${timeouts.get(target.name)}`);
   }
 } finally {
   stopBare();
