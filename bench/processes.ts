@@ -10,9 +10,9 @@ import { percentile, round } from './stats.ts';
 
 export type ProcessesResult = { writes: number; samples: number[]; p50: number; p95: number; max: number };
 
-export async function measureProcesses(options: { nodeArgs: string[]; adminToken: string; children: { stop(): unknown }[]; writes?: number }): Promise<ProcessesResult> {
+export async function measureProcesses(options: { nodeArgs: string[]; env?: Record<string, string>; adminToken: string; children: { stop(): unknown }[]; writes?: number }): Promise<ProcessesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-processes-'));
-  const env = { DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test', HERALD_DEMO: 'true' };
+  const env = { ...options.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test', HERALD_DEMO: 'true' };
   const servers: RunningServer[] = [];
   try {
     for (const name of ['a', 'b']) {

@@ -24,7 +24,10 @@ export type BenchResults = {
   commit: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; serverCommand: string };
   benchSeconds: number;
+  /** 10 s after Ready, with no requests (see IDLE_SETTLE_MS in bench/run.ts). */
   idleRssMb: number | null;
+  /** 3 s after Ready. */
+  earlyRssMb: number | null;
   publish: PublishLatency;
   load: LoadResult & { connections: number; durationSeconds: number; rounds: number };
   pageSize: PageSize;
@@ -49,7 +52,7 @@ export function judge(r: BenchResults): BenchResults['bars'] {
       measured: `Herald ${load.many.herald.errorResponses} error responses, ${load.many.herald.timeouts} timeouts, ${load.many.herald.socketErrors} socket errors; bare ${load.many.bare.timeouts} timeouts, ${load.many.bare.socketErrors} socket errors`,
       met: load.many.herald.errorResponses === 0 && load.many.herald.timeouts <= load.many.bare.timeouts,
     },
-    { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB (10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
+    { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB 10 s after Ready (3 s after: ${r.earlyRssMb ?? '?'} MB; 10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
     { name: 'RSS under load (peak, up to 1,000 connections)', bar: `≤ ${BARS.loadRssMb} MB`, measured: `${peakRss} MB`, met: peakRss <= BARS.loadRssMb },
     { name: 'Publish → visible p95, 10,000 incidents, 200 services', bar: `< ${BARS.publishP95Ms} ms`, measured: ms(largest.publish.p95), met: largest.publish.p95 < BARS.publishP95Ms },
     {
@@ -103,7 +106,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...load.runs.map(loadRow),
     ...load.many.runs.map((run) => loadRow({ ...run, round: 0 }).replace('| 1,000 conn. |', `| 1,000 conn. (${run.round}) |`)),
     '',
-    `Idle RSS of the demo server before the load: ${results.idleRssMb ?? '?'} MB.`,
+    `Idle RSS of the demo server before the load, with no requests: ${results.idleRssMb ?? '?'} MB 10 s after Ready (${results.earlyRssMb ?? '?'} MB after 3 s; V8's memory reducer shrinks the heap after about 8 s without work).`,
     '',
     '## 2. Years of history (200 services, incidents spread over two years by `npm run seed`)',
     '',
