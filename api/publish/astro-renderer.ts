@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
-import { embedPolicy } from './csp.ts';
+import { embedPolicy, narrowPolicy } from './csp.ts';
 import type { SiteModel } from './model.ts';
 import type { PageRenderer } from './publisher.ts';
 import { walk } from './snapshot.ts';
@@ -30,9 +30,9 @@ export async function loadAstroRenderer(distDir: string, publicUrl: string): Pro
     if (!response.ok && !(path === '/404' && response.status === 404)) {
       throw new Error(`[Site] Rendering ${path} answered ${response.status}: ${html.slice(0, 300)}`);
     }
-    // The policy Astro computed at build time (security.csp) travels inside the page.
+    // The policy Astro computed at build time (security.csp), narrowed to the page, travels inside it.
     const policy = response.headers.get('content-security-policy');
-    return policy ? embedPolicy(html, policy) : html;
+    return policy ? embedPolicy(html, narrowPolicy(html, policy)) : html;
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { policyOf } from '../../api/publish/csp.ts';
+import { narrowPolicy, policyOf } from '../../api/publish/csp.ts';
 import { makeIncident } from '../support/factories.ts';
 import { makeDesk, type Desk } from '../support/desk.ts';
 
@@ -56,8 +56,12 @@ describe('public pages', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     const policy = res.headers.get('content-security-policy') ?? '';
-    const { inlineScripts } = expectStrictPolicy(policy, html);
+    const { inlineScripts, d: parsed } = expectStrictPolicy(policy, html);
     expect(inlineScripts).toBeGreaterThan(0);
+    // Only the page's own: no hash of another page's script or style.
+    const hashes = (name: string) => (parsed.get(name) ?? []).filter((token) => token.startsWith("'sha")).sort();
+    expect(hashes('script-src')).toEqual([...new Set(inlineHashes(html, 'script'))].sort());
+    expect(hashes('style-src')).toEqual([...new Set(inlineHashes(html, 'style'))].sort());
     // The same policy travels inside the page, for static hosts and CDNs that send no headers
     // (but for frame-ancestors, which only a header can say).
     expect(`${policyOf(html).replace(/;\s*$/, '')}; frame-ancestors 'none'`).toBe(policy);
@@ -117,5 +121,26 @@ describe('the desk', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('referrer-policy')).toBe('same-origin');
     }
+  });
+});
+
+describe('a page\'s policy, narrowed from the build\'s', () => {
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const build = `default-src 'self'; script-src 'self' ${hash('one()')} ${hash('two()')}; style-src 'self' ${hash('a{}')} ${hash('b{}')}; object-src 'none'`;
+
+  it('keeps the hashes of the page\'s own inline scripts and styles, and every other source', () => {
+    const page = '<head><style>a{}</style><script src="/x.js"></script></head><body><script type="module">one()</script></body>';
+    expect(narrowPolicy(page, build)).toBe(`default-src 'self'; script-src 'self' ${hash('one()')}; style-src 'self' ${hash('a{}')}; object-src 'none'`);
+  });
+
+  it('keeps no hash for a page with nothing inline', () => {
+    expect(narrowPolicy('<p>plain</p>', build)).toBe("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'");
+  });
+
+  it('keeps the build\'s policy whole when it cannot read the page for certain', () => {
+    // An inline element whose hash the build did not list: read wrongly, or not the build's.
+    expect(narrowPolicy('<script>three()</script>', build)).toBe(build);
+    // An opening tag the pattern cannot read whole (no end tag).
+    expect(narrowPolicy('<script>one()</script><style>a{}', build)).toBe(build);
   });
 });
