@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
+import { runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 const dir = mkdtempSync(join(tmpdir(), 'herald-plan-desk-'));
@@ -22,11 +22,7 @@ beforeAll(async () => {
   server = await startServer({}, dir);
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 describe('the plan on the desk, without JavaScript', () => {
   it('acknowledges an incident with a plain form post; the incident and reports pages pass axe', async () => {

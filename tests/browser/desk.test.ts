@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signInAs, signInByKeyboard, tabTo } from '../support/browser.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser, signInAs, signInByKeyboard, tabTo } from '../support/browser.ts';
+import { runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 const dir = mkdtempSync(join(tmpdir(), 'herald-desk-'));
@@ -28,11 +28,7 @@ beforeAll(async () => {
   server = await startServer({}, dir);
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 const publicText = async (page: Page, ref: string) => {
   const response = await page.context().request.get(`${server.url}/incidents/${ref}`);

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBadge } from '../../api/publish/badge.ts';
-import { expectAccessible, launchBrowser } from '../support/browser.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'embeds-admin-token-0123456789abcdef';
 
@@ -35,10 +35,8 @@ beforeAll(async () => {
   expect(new URL(hostUrl).origin).not.toBe(new URL(server.url).origin);
 });
 afterAll(async () => {
-  await browser?.close();
   await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
-  await server?.stop();
-  if (server) removeDir(server.dir);
+  await closeBrowserTest(browser, server, server?.dir);
 });
 
 async function post(path: string, body: unknown): Promise<void> {

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, withPage } from '../support/browser.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser, withPage } from '../support/browser.ts';
 import { contentWithServices } from '../support/catalogue.ts';
 import { makeIncident } from '../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'home-services-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'herald-home-services-'));
@@ -26,12 +26,7 @@ beforeAll(async () => {
   await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Service 150 is down', services: [{ slug: 'service-150', status: 'major_outage' }, { slug: 'api', status: 'degraded_performance' }] }));
   browser = await launchBrowser();
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-  removeDir(content);
-});
+afterAll(() => closeBrowserTest(browser, server, dir, content));
 
 describe('/ with 200 services, without JavaScript', () => {
   it('reads as tables: each service heads its row, with its status and uptime', async () => {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
+import { runCli, type RunningServer, startServer } from '../support/server.ts';
 import { alertmanagerSample } from '../intake/samples.ts';
 
 const PASSWORD = 'a long comms password';
@@ -30,11 +30,7 @@ beforeAll(async () => {
   server = await startServer({}, dir);
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 describe('a draft from an alert, without JavaScript', () => {
   it('is shown at the top of the dashboard and published from its form', async () => {

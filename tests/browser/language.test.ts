@@ -3,13 +3,12 @@
  * update now overdue) come from the catalogue, handed over in the page. Runs the real server
  * in a pseudo-language whose messages are wrapped in ⟦…⟧, and Debian's Chromium.
  */
-import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
+import { closeBrowserTest, launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
 import { contentIn, pseudoCatalogue } from '../support/messages.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789abcdef';
 let server: RunningServer;
@@ -23,12 +22,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
-  rmSync(content, { recursive: true, force: true });
-});
+afterAll(() => closeBrowserTest(browser, server, server?.dir, content));
 
 it('writes "how long ago" in the catalogue’s words once the script has run', async () => {
   const page = await browser.newPage();

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo, withPage } from '../support/browser.ts';
+import { closeBrowserTest, expectAccessible, formatViolations, launchBrowser, runAxe, signInByKeyboard, tabTo, withPage } from '../support/browser.ts';
 import { makeMaintenance } from '../support/factories.ts';
-import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const PASSWORD = 'a long comms password';
 
@@ -45,11 +45,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
-});
+afterAll(() => closeBrowserTest(browser, server, server?.dir));
 
 describe('maintenance without JavaScript', () => {
   it('shows the running window and the upcoming one on the home page', () =>

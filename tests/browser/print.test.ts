@@ -5,9 +5,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
+import { closeBrowserTest, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'print-admin-token-0123456789abcdef';
 
@@ -27,11 +27,7 @@ beforeAll(async () => {
   page = await browser.newPage({ colorScheme: 'dark' });
   await page.goto(`${server.url}/incidents/INC-1`);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
-});
+afterAll(() => closeBrowserTest(browser, server, server?.dir));
 
 const hidden = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((el) => getComputedStyle(el).display === 'none'));
 const linkSuffix = () => page.locator('.message a[href^="https://status.cards.example"]').evaluate((a) => getComputedStyle(a, '::after').content);

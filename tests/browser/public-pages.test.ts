@@ -7,9 +7,9 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/domain/schemas.ts';
-import { formatViolations, launchBrowser, runAxe, withPage } from '../support/browser.ts';
+import { closeBrowserTest, formatViolations, launchBrowser, runAxe, withPage } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789abcdef';
 
@@ -67,11 +67,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
-});
+afterAll(() => closeBrowserTest(browser, server, server?.dir));
 
 const PAGES = () => ['/', `/incidents/${incident.ref}`, '/history', '/services/api'];
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInAs } from '../support/browser.ts';
-import { removeDir, ROOT, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { closeBrowserTest, launchBrowser, signInAs } from '../support/browser.ts';
+import { ROOT, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const OUT = join(ROOT, 'test-results', 'screenshots');
 const EMAIL = 'comms@example.test';
@@ -40,11 +40,7 @@ beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 /** Width and height from a PNG's IHDR chunk. */
 const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'search-admin-token-0123456789abcdef';
 const PASSWORD = 'a long support password';
@@ -27,11 +27,7 @@ beforeAll(async () => {
   }
   browser = await launchBrowser();
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 it('finds published incidents on the public site without JavaScript, at a URL to share, and passes axe', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser } from '../support/browser.ts';
+import { closeBrowserTest, expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'uptime-admin-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'herald-uptime-'));
@@ -30,11 +30,7 @@ beforeAll(async () => {
   await post(`/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'The API is healthy again.' }));
   browser = await launchBrowser();
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 /** The focused element as the accessibility tree has it: its role and accessible name. */
 async function focused(page: Page): Promise<{ role: string; name: string }> {

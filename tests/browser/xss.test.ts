@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/domain/schemas.ts';
 import { policyOf } from '../../api/publish/csp.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
+import { closeBrowserTest, launchBrowser } from '../support/browser.ts';
+import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'xss-admin-token-0123456789abcdef';
 const SLUGS = ['web-app', 'api', 'auth', 'database', 'webhooks', 'email', 'cdn', 'billing', 'search', 'support-portal'];
@@ -69,11 +69,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
-});
+afterAll(() => closeBrowserTest(browser, server, server?.dir));
 
 /** Everything on a page (or parsed from markup) that could run script or take the page over. */
 type Inspection = { scripts: string[]; findings: string[] };

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
+import { closeBrowserTest, launchBrowser } from '../support/browser.ts';
 import { makeIncident } from '../support/factories.ts';
-import { adminPost, removeDir, runCli, type RunningServer, startServer } from '../support/server.ts';
+import { adminPost, runCli, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'csp-admin-token-0123456789abcdef';
 const PASSWORD = 'a long comms password';
@@ -30,11 +30,7 @@ beforeAll(async () => {
   ref = (await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Checkout requests failing' }))).ref;
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dir);
-});
+afterAll(() => closeBrowserTest(browser, server, dir));
 
 type Violation = { directive: string; blocked: string; sample: string; page: string };
 

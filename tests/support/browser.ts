@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ROOT } from './server.ts';
+import { removeDir, ROOT, type RunningServer } from './server.ts';
 
 /** Debian's Chromium; `npx playwright install` has nothing to download here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Headless Chromium on this machine, with nothing that phones home. Close it in `afterAll`. */
+/** Headless Chromium on this machine, with nothing that phones home. Close it in `afterAll` (`closeBrowserTest`). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -21,6 +21,17 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * The end of a browser test file, in the order that leaves nothing running: Chromium closed,
+ * then the server stopped, then its directories removed (a setup that failed part-way passes
+ * what it has; `undefined` is skipped).
+ */
+export async function closeBrowserTest(browser: Browser | undefined, server: RunningServer | undefined, ...dirs: (string | undefined)[]): Promise<void> {
+  await browser?.close();
+  await server?.stop();
+  for (const dir of dirs) if (dir) removeDir(dir);
 }
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] as const;
