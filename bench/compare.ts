@@ -4,7 +4,8 @@
  * rounds alternating — for deciding a setting before it goes into `npm start`. Each variant runs
  * the built server (`npm run build` first) on the demo content in its own temporary directory.
  *
- * VARIANTS.json: `[{ "name": "semi2", "nodeArgs": ["--max-semi-space-size=2"], "env": {} }, …]`
+ * VARIANTS.json: `[{ "name": "semi2", "nodeArgs": ["--max-semi-space-size=2"], "env": {} }, …]`; the bare
+ * twin runs with the first variant's settings.
  * Environment: ROUNDS (5), SECONDS (4), CONNECTIONS (50).
  */
 import { readFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 8000));
   for (const target of targets) console.info(`[Compare] ${target.name}: idle RSS ${rssMb(target.pid)} MB`);
   const first = servers[0] as RunningServer;
-  const bare = await startBareTwin(first.url, first.dir);
+  const bare = await startBareTwin(first.url, first.dir, { nodeArgs: variants[0]?.nodeArgs ?? [], env: variants[0]?.env ?? {} });
   stopBare = () => bare.child.kill('SIGTERM');
   targets.push({ name: 'bare', url: bare.url, pid: bare.child.pid as number });
   for (const target of targets) await wrk(`${target.url}/`, { connections, seconds: 2, headers });

@@ -26,24 +26,30 @@ export type LoadResult = {
   cpuRatio: number | null;
   /** 1,000 connections at once, each server twice (`runs`); `herald` and `bare` are each's two runs combined. */
   many: { herald: LoadRun; bare: LoadRun; runs: LoadRun[] };
+  /** Each server's RSS just before its first request (MB), for what the load added. */
+  rssBeforeMb: { herald: number | null; bare: number | null };
 };
 export type Target = { url: string; pid: number | undefined };
 
 /** Headers node:http writes itself (or that describe this connection only): not recorded. */
 const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
+/** How a server process is started: Node options and environment (`npm start`'s, in the bench). */
+export type StartSettings = { nodeArgs: string[]; env: Record<string, string> };
+
 /**
  * Records Herald's `/` as a browser gets it (`Accept-Encoding: br, gzip`) and starts the
- * bare node:http server that replays those bytes and headers, as its own process, on the same Node.
+ * bare node:http server that replays those bytes and headers, as its own process, on the same
+ * Node with the same settings as Herald (so memory and speed compare like for like).
  */
-export async function startBareTwin(heraldUrl: string, dir: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings = { nodeArgs: [], env: {} }): Promise<{ url: string; child: ChildProcess }> {
   const recorded = await rawGet(`${heraldUrl}/`, { 'accept-encoding': LOAD.acceptEncoding });
   if (recorded.status !== 200) throw new Error(`[Bench] Herald's / answered ${recorded.status}.`);
   const headers = Object.fromEntries(Object.entries(recorded.headers).filter(([name]) => !PER_CONNECTION.has(name)));
   const file = join(dir, 'home-response.json');
   writeFileSync(file, JSON.stringify({ status: 200, headers, body: recorded.body.toString('base64') }));
 
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-server.ts'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...settings.nodeArgs, join(import.meta.dirname, 'bare-server.ts'), file], { env: { ...process.env, ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -84,6 +90,7 @@ async function measured(target: 'herald' | 'bare', round: number, server: Target
  * Then 1,000 connections at once against each.
  */
 export async function measureLoad(targets: { herald: Target; bare: Target }, log: (line: string) => void): Promise<LoadResult> {
+  const rssBeforeMb = { herald: rssMb(targets.herald.pid), bare: rssMb(targets.bare.pid) };
   for (const target of ['herald', 'bare'] as const) await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
   const runs: LoadRun[] = [];
   const show = (run: LoadRun) =>
@@ -120,7 +127,7 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   const herald = summary('herald');
   const bare = summary('bare');
   const cpuRatio = herald.serverCpuMicrosPerRequest && bare.serverCpuMicrosPerRequest ? bare.serverCpuMicrosPerRequest / herald.serverCpuMicrosPerRequest : null;
-  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio, many: { herald: manyHerald, bare: manyBare, runs: manyRuns } };
+  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio, many: { herald: manyHerald, bare: manyBare, runs: manyRuns }, rssBeforeMb };
 }
 
 /** Runs of one target as one: errors and timeouts summed, the largest latency and RSS, the median rate. */

@@ -73,7 +73,7 @@ try {
   log(`  br ${pageSize.br} B, gzip ${pageSize.gzip} B, uncompressed ${pageSize.identity} B`);
 
   log(`[Bench] / under load with wrk: ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each, Herald vs bare node:http`);
-  const bare = await startBareTwin(herald.url, herald.dir);
+  const bare = await startBareTwin(herald.url, herald.dir, production);
   children.push({ stop: () => bare.child.kill('SIGTERM') });
   const load = await measureLoad({ herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bare.url, pid: bare.child.pid } }, log);
   bare.child.kill('SIGTERM');
