@@ -42,7 +42,7 @@ export type StartSettings = { nodeArgs: string[]; env: Record<string, string> };
  * bare node:http server that replays those bytes and headers, as its own process, on the same
  * Node with the same settings as Herald (so memory and speed compare like for like).
  */
-export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings = { nodeArgs: [], env: {} }): Promise<{ url: string; child: ChildProcess }> {
+export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings): Promise<{ url: string; child: ChildProcess }> {
   const recorded = await rawGet(`${heraldUrl}/`, { 'accept-encoding': LOAD.acceptEncoding });
   if (recorded.status !== 200) throw new Error(`[Bench] Herald's / answered ${recorded.status}.`);
   const headers = Object.fromEntries(Object.entries(recorded.headers).filter(([name]) => !PER_CONNECTION.has(name)));
