@@ -10,7 +10,7 @@ export type ScrapeDeps = {
   db: Db;
   clock: Clock;
   site: { publicUrl: string; updateIntervalMinutes: number };
-  snapshot: Pick<Snapshot, 'paths' | 'get'>;
+  snapshot: Pick<Snapshot, 'stats'>;
   watchdog: { lastTickAt(): Date | null };
 };
 
@@ -31,9 +31,6 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
         oldestAgeSeconds: row.oldestCreatedAt ? Math.max(0, Math.round((now.getTime() - Date.parse(row.oldestCreatedAt)) / 1000)) : 0,
       };
     }
-    let bytes = 0;
-    const paths = deps.snapshot.paths();
-    for (const path of paths) bytes += deps.snapshot.get(path)?.body.length ?? 0;
     return {
       freshness: {
         open: assessment.open.length,
@@ -42,7 +39,7 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
         watchdogLastRunAt: deps.watchdog.lastTickAt(),
       },
       outbox,
-      snapshot: { files: paths.length, bytes },
+      snapshot: deps.snapshot.stats(),
       plan: await readPlanReport({ db: deps.db, clock: deps.clock, policy: deps.site }, planWindow(now)),
     };
   };

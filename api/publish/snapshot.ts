@@ -22,6 +22,8 @@ export type SnapshotEntry = {
   br: Buffer;
   etag: string;
   lastModified: Date;
+  /** The file's length in bytes, uncompressed. */
+  size: number;
   /** The file's bytes (decompressed on each call for a compressed file). */
   readonly body: Buffer;
 };
@@ -85,9 +87,9 @@ function own(bytes: Buffer): Buffer {
   return copy;
 }
 
-function entryOf(path: string, type: string, body: Buffer | null, forms: { gzip: Buffer; br: Buffer } | null, etag: string, lastModified: Date): SnapshotEntry {
+function entryOf(path: string, type: string, body: Buffer, forms: { gzip: Buffer; br: Buffer } | null, etag: string, lastModified: Date): SnapshotEntry {
   const compressed = forms !== null;
-  const gz = own(forms?.gzip ?? (body as Buffer));
+  const gz = own(forms?.gzip ?? body);
   const br = forms ? own(forms.br) : gz;
   return {
     path,
@@ -97,6 +99,7 @@ function entryOf(path: string, type: string, body: Buffer | null, forms: { gzip:
     br,
     etag,
     lastModified: new Date(Math.floor(lastModified.getTime() / 1000) * 1000),
+    size: body.length,
     get body() {
       return compressed ? gunzipSync(gz) : gz;
     },
@@ -154,8 +157,11 @@ async function makeEntry(
  * directory never sees half a file.
  */
 export class Snapshot {
-  /** Every published path: its entry, or null while it is only on disk. */
-  readonly #slots = new Map<string, SnapshotEntry | null>();
+  /**
+   * Every published path: its entry, or, while it is only on disk, the file's size (what the
+   * metrics report, known without reading the file).
+   */
+  readonly #slots = new Map<string, SnapshotEntry | number>();
   /** Archive entries read from disk lately, oldest first. */
   readonly #cache = new Map<string, SnapshotEntry>();
   #cacheBytes = 0;
@@ -171,7 +177,7 @@ export class Snapshot {
 
   get(path: string): SnapshotEntry | undefined {
     const slot = this.#slots.get(path);
-    if (slot !== null) return slot;
+    if (typeof slot !== 'number') return slot;
     const cached = this.#cache.get(path);
     if (cached) {
       this.#cache.delete(path);
@@ -197,6 +203,17 @@ export class Snapshot {
   }
 
   /**
+   * How many files are published and their bytes, uncompressed: from what each publish
+   * recorded, so asking never reads an archive page from disk (a metrics scrape asks every
+   * 15 s, and there may be tens of thousands).
+   */
+  stats(): { files: number; bytes: number } {
+    let bytes = 0;
+    for (const slot of this.#slots.values()) bytes += typeof slot === 'number' ? slot : slot.size;
+    return { files: this.#slots.size, bytes };
+  }
+
+  /**
    * Stores the files whose bytes changed and leaves the rest (with their validators) alone.
    * @returns the paths that changed.
    */
@@ -214,7 +231,7 @@ export class Snapshot {
     // Swapped in together, after all are written: readers never see half a publish.
     for (const entry of entries) {
       const archived = this.#dir !== null && ARCHIVE.test(entry.path);
-      this.#slots.set(entry.path, archived ? null : entry);
+      this.#slots.set(entry.path, archived ? entry.size : entry);
       if (archived && this.#cache.has(entry.path)) this.#remember(entry);
     }
     return entries.map((e) => e.path);
@@ -232,7 +249,7 @@ export class Snapshot {
     const live: string[] = [];
     for (const file of files) {
       const path = pathForFile(file);
-      if (ARCHIVE.test(path)) this.#slots.set(path, null);
+      if (ARCHIVE.test(path)) this.#slots.set(path, statSync(join(dir, file)).size);
       else live.push(file);
     }
     const entries = await Promise.all(
@@ -273,7 +290,9 @@ export class Snapshot {
   #same(path: string, body: Buffer): boolean {
     const slot = this.#slots.get(path);
     if (slot === undefined) return false;
-    if (slot) return slot.etag === etagOf(body);
+    if (typeof slot !== 'number') return slot.etag === etagOf(body);
+    // Only on disk: a different length is a different file, without reading it.
+    if (slot !== body.length) return false;
     try {
       return readFileSync(join(this.#dir as string, fileForPath(path))).equals(body);
     } catch {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -149,6 +149,33 @@ describe('the snapshot on disk', () => {
     const restarted = new Snapshot(dir);
     await restarted.loadFromDisk();
     expect(brotliDecompressSync(restarted.get('/')!.br).toString()).toBe('<h1>edited by hand</h1>');
+  });
+
+  it('counts its files and their bytes without reading archive pages from disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
+    const files = new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/history/2026/03', '<h1>March</h1>'], ['/feed.xml', '<rss/>']]);
+    const bytes = [...files.values()].reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+    const snapshot = new Snapshot(dir);
+    await snapshot.put(files, new Date('2026-03-10T12:00:00Z'));
+    expect(snapshot.stats()).toEqual({ files: 4, bytes });
+    const restarted = new Snapshot(dir);
+    await restarted.loadFromDisk();
+    // Archive pages stay on disk; their sizes were noted when the directory was read, so
+    // counting them reads nothing (a page gone from disk since is still counted).
+    rmSync(join(dir, 'incidents', 'INC-1', 'index.html'));
+    rmSync(join(dir, 'history', '2026', '03', 'index.html'));
+    expect(restarted.stats()).toEqual({ files: 4, bytes });
+  });
+
+  it('rewrites an archive page only when its bytes change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
+    const snapshot = new Snapshot(dir);
+    await snapshot.put(new Map([['/incidents/INC-1', '<h1>one</h1>']]), new Date('2026-03-10T12:00:00Z'));
+    expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>one</h1>']]), new Date('2026-03-10T13:00:00Z'))).toEqual([]);
+    expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>two</h1>']]), new Date('2026-03-10T14:00:00Z'))).toEqual(['/incidents/INC-1']);
+    expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>three</h1>']]), new Date('2026-03-10T15:00:00Z'))).toEqual(['/incidents/INC-1']);
+    expect(readFileSync(join(dir, 'incidents', 'INC-1', 'index.html'), 'utf8')).toBe('<h1>three</h1>');
+    expect(snapshot.stats().bytes).toBe(Buffer.byteLength('<h1>three</h1>'));
   });
 
   it('leaves unchanged files and their validators alone', async () => {

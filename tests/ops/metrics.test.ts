@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, ROOT, startServer, type RunningServer } from '../support/server.ts';
+import { walk } from '../../api/publish/snapshot.ts';
 
 const TOKEN = 'metrics-e2e-admin-token-0123456789';
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
@@ -103,6 +104,10 @@ describe('/metrics on the real server', () => {
     expect(value('herald_outbox_depth', { channel: 'webhook' })).toBe(1);
     expect(value('herald_outbox_depth', { channel: 'mail' })).toBe(0);
     expect(value('herald_snapshot_files')).toBeGreaterThan(10);
+    // What the publishes recorded, without reading a page back: the bytes of the files on disk.
+    const published = [...walk(join(server.dir, 'snapshot'))].filter((file) => !/\.(br|gz)$/.test(file) && !file.includes('.tmp-') && !file.startsWith('.'));
+    expect(value('herald_snapshot_files')).toBe(published.length);
+    expect(value('herald_snapshot_bytes')).toBe(published.reduce((sum, file) => sum + statSync(join(server.dir, 'snapshot', file)).size, 0));
     const requests = samples(text, 'herald_http_request_duration_seconds_count');
     expect(requests.map((m) => m.labels.route)).toEqual(expect.arrayContaining(['page', 'admin-api:incidents', 'subscribe', 'metrics']));
     expect(requests.find((m) => m.labels.route === 'admin-api:incidents')).toEqual({ labels: { method: 'POST', route: 'admin-api:incidents', status: '201' }, value: 1 });
