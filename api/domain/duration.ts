@@ -1,3 +1,5 @@
+import { calendarFor } from './calendar.ts';
+
 const MINUTE = 60_000;
 
 /** How long an incident has lasted: until it was resolved, or until `now` while open. */
@@ -38,17 +40,15 @@ export function timeAgo(at: Date, now: Date): string {
   return `${formatDuration(ms)} ago`;
 }
 
-/** One formatter for every date (toLocaleDateString builds a new one per call: the slowest part of rendering a long list). */
-const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const BRITISH = calendarFor('en-GB');
 
 /**
  * "14:32 UTC" for today, "27 Nov 14:32 UTC" otherwise: what the page shows before any script
  * converts it to the reader's zone.
  */
-export function formatUtc(at: Date, now: Date, dayFormat: Intl.DateTimeFormat = DAY): string {
+export function formatUtc(at: Date, now: Date, day: (at: Date) => string = BRITISH.day): string {
   const hhmm = at.toISOString().slice(11, 16);
   const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
   if (sameDay) return `${hhmm} UTC`;
-  const day = dayFormat.format(at);
-  return `${day} ${hhmm} UTC`;
+  return `${day(at)} ${hhmm} UTC`;
 }

@@ -3,9 +3,11 @@
  * widget, subscriber mail) comes from one JSON file per language, `content/messages/<lang>.json`.
  * The shipped English file defines the keys; a translation is that file with each value
  * translated. A value is a string with `{name}` placeholders, or, where a number decides the
- * words, an object of plural forms (`one`, `other`, …) chosen by `Intl.PluralRules` from `{count}`.
+ * words, an object of plural forms (`one`, `other`, …) chosen by the language's rules from
+ * `{count}` (api/domain/calendar.ts).
  */
 import english from '../../content/messages/en.json' with { type: 'json' };
+import { calendarFor } from './calendar.ts';
 import { formatDuration, formatUtc } from './duration.ts';
 
 /** Every key the code may ask for: the English catalogue's (`$comment` and other `$` keys aside). */
@@ -74,19 +76,18 @@ const isPlural = (value: unknown): value is PluralForms =>
  * @example createMessages('en', ENGLISH_CATALOGUE).t('incidents.count', { count: 3 }) // "3 incidents"
  */
 export function createMessages(lang: string, catalogue: MessageCatalogue): Messages {
-  const plurals = new Intl.PluralRules(lang);
   // Dates may follow a regional variant of the language ("en-GB": 27 Nov 2026, not Nov 27, 2026);
   // a `$locale` of another language (left from the copied en.json) is not taken for it.
   const primary = (tag: string) => tag.split('-')[0]?.toLowerCase();
   const locale = typeof catalogue.$locale === 'string' && primary(catalogue.$locale) === primary(lang) ? catalogue.$locale : lang;
-  const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-  const monthYear = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const dates = calendarFor(locale);
+  const plural = lang === locale ? dates.plural : calendarFor(lang).plural;
   const t = (key: MessageKey, params?: MessageParams): string => {
     const value = catalogue[key] ?? ENGLISH_CATALOGUE[key];
     if (value === undefined) return key;
     if (typeof value === 'string') return fillPlaceholders(value, params);
     const count = Number(params?.count ?? 0);
-    return fillPlaceholders(value[plurals.select(count)] ?? value.other, params);
+    return fillPlaceholders(value[plural(count)] ?? value.other, params);
   };
   const units = { lessThanMinute: t('duration.lessThanMinute'), days: t('duration.days'), hours: t('duration.hours'), minutes: t('duration.minutes') };
   return {
@@ -94,9 +95,9 @@ export function createMessages(lang: string, catalogue: MessageCatalogue): Messa
     catalogue,
     t,
     duration: (ms) => formatDuration(ms, units),
-    utc: (at, now) => formatUtc(at, now, day),
-    date: (at) => day.format(at),
-    month: (key) => monthYear.format(new Date(`${key}-01T00:00:00Z`)),
+    utc: (at, now) => formatUtc(at, now, dates.day),
+    date: dates.day,
+    month: (key) => dates.monthYear(new Date(`${key}-01T00:00:00Z`)),
   };
 }
 

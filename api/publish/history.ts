@@ -2,6 +2,7 @@
  * The paged history: which URL shows which month of which scope (the site or one service),
  * how a month is split into pages, and the list entries they show. Pure.
  */
+import { calendarFor } from '../domain/calendar.ts';
 import { incidentDuration } from '../domain/duration.ts';
 import { makeRef } from '../domain/refs.ts';
 import type { IncidentStatus, Severity } from '../domain/vocabulary.ts';
@@ -56,8 +57,8 @@ export function monthPath(serviceSlug: string | null, month: string, page = 1): 
 export const pagesIn = (count: number): number => Math.max(1, Math.ceil(count / MONTH_PAGE_SIZE));
 
 /** @example monthLabel('2026-11') // "November 2026" */
-const monthLabel = (month: string): string => MONTH.format(new Date(`${month}-01T00:00:00Z`));
-const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthLabel = (month: string): string => BRITISH.monthYear(new Date(`${month}-01T00:00:00Z`));
+const BRITISH = calendarFor('en-GB');
 
 const monthOf = (iso: string): string => iso.slice(0, 7);
 
