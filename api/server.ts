@@ -4,7 +4,6 @@
  * `build/api/server.js` and the Astro bundle in `dist/`).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { createDemoAdmin } from './auth/demo-admin.ts';
@@ -15,6 +14,7 @@ import { configSecrets, loadConfig, type Config } from './config.ts';
 import { Catalogue, loadMessages, readContent, SiteSettings } from './content.ts';
 import { UnavailableError } from './errors.ts';
 import { childLog, type Log } from './log.ts';
+import { listen } from './http/listen.ts';
 import { observeRequests } from './http/observe.ts';
 import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat } from './logging/logger.ts';
 import { createReadTally } from './logging/reads.ts';
@@ -100,7 +100,8 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
       (req, res) => handle(req, res),
     ),
   );
-  const url = await listen(server, config.host, config.port);
+  const listening = await listen(server, config.host, config.port);
+  const url = listening.url;
   log.info(`[Herald] Listening at ${url}`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
   const site: Config = config.publicUrlSet ? config : { ...config, publicUrl: url };
@@ -150,7 +151,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
      */
     close: () =>
       (closing ??= (async () => {
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const serverClosed = listening.close();
         // Idle keep-alive connections would hold close() open; close each as it goes idle.
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         server.closeIdleConnections();
@@ -206,16 +207,6 @@ async function retryWhileUnavailable<T>(work: () => Promise<T>, options: { canWa
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }
-}
-
-function listen(server: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address() as AddressInfo;
-      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
-    });
-  });
 }
 
 /** LOG_FORMAT, or pretty on a terminal and JSON anywhere else (a container, systemd, a pipe). */
