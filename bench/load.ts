@@ -94,7 +94,7 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   for (const target of ['herald', 'bare'] as const) await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
   const runs: LoadRun[] = [];
   const show = (run: LoadRun) =>
-    log(`  round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.socketErrors} socket errors, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
+    log(`  round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  slowest ${run.maxMs} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.socketErrors} socket errors, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
   for (let round = 1; round <= LOAD.rounds; round++) {
     const order = round % 2 ? (['herald', 'bare'] as const) : (['bare', 'herald'] as const);
     for (const target of order) {
@@ -142,6 +142,7 @@ function combined(runs: LoadRun[]): LoadRun {
     requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: Math.max(...runs.map((run) => run.p99Ms)),
+    maxMs: Math.max(...runs.map((run) => run.maxMs)),
     socketErrors: sum((run) => run.socketErrors),
     timeouts: sum((run) => run.timeouts),
     errorResponses: sum((run) => run.errorResponses),

@@ -52,7 +52,7 @@ export function judge(r: BenchResults): BenchResults['bars'] {
     {
       name: '1,000 connections for 15 s, twice each: error responses, and timeouts against bare',
       bar: '0 errors; timeouts ≤ bare',
-      measured: `Herald ${load.many.herald.errorResponses} error responses, ${load.many.herald.timeouts} timeouts, ${load.many.herald.socketErrors} socket errors; bare ${load.many.bare.timeouts} timeouts, ${load.many.bare.socketErrors} socket errors`,
+      measured: `Herald ${load.many.herald.errorResponses} error responses, ${load.many.herald.timeouts} timeouts, ${load.many.herald.socketErrors} socket errors, slowest ${load.many.herald.maxMs} ms; bare ${load.many.bare.timeouts} timeouts, ${load.many.bare.socketErrors} socket errors, slowest ${load.many.bare.maxMs} ms`,
       met: load.many.herald.errorResponses === 0 && load.many.herald.timeouts <= load.many.bare.timeouts,
     },
     { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB 10 s after Ready (3 s after: ${r.earlyRssMb ?? '?'} MB; 10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
@@ -77,7 +77,7 @@ export function judge(r: BenchResults): BenchResults['bars'] {
 }
 
 const loadRow = (run: LoadRun) =>
-  `| ${run.round || '1,000 conn.'} | ${run.target} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} ms | ${run.p99Ms} ms | ${run.serverCpuMicrosPerRequest ?? '?'} µs | ${run.peakRssMb ?? '?'} MB | ${run.bytesPerResponse} | ${run.socketErrors} | ${run.timeouts} | ${run.errorResponses} |`;
+  `| ${run.round || '1,000 conn.'} | ${run.target} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} ms | ${run.p99Ms} ms | ${run.maxMs} ms | ${run.serverCpuMicrosPerRequest ?? '?'} µs | ${run.peakRssMb ?? '?'} MB | ${run.bytesPerResponse} | ${run.socketErrors} | ${run.timeouts} | ${run.errorResponses} |`;
 
 /** The record committed as bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
@@ -96,7 +96,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## 1. `/` under load (demo site)',
     '',
-    `wrk 4.1, one thread, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections each, alternating (the first to run swaps every round), after a ${LOADWARMUP} s warm-up of each; medians over rounds. Then 1,000 connections for 15 s, twice each, in the order Herald, bare, bare, Herald (whichever meets the run's first burst of 1,000 connects sees wrk time some out, so neither always goes first); the bar compares the sums. Peak RSS is sampled every 100 ms from /proc.`,
+    `wrk 4.1, one thread, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections each, alternating (the first to run swaps every round), after a ${LOADWARMUP} s warm-up of each; medians over rounds. Then 1,000 connections for 15 s, twice each, in the order Herald, bare, bare, Herald (a server meets each run's burst of 1,000 connects cold or warm in turn, so neither always goes first); the bar compares the sums. "Slowest" is wrk's largest latency: a connection the server accepts late waits that long for its first answer (Herald listens on 64 sockets to take a burst in quickly, see \`api/http/listen.ts\`; the bare server listens as Node does by default). Peak RSS is sampled every 100 ms from /proc.`,
     '',
     '| | requests/s | p99 latency | server CPU per request |',
     '| --- | --- | --- | --- |',
@@ -104,8 +104,8 @@ export function renderMarkdown(results: BenchResults): string {
     `| bare node:http | ${Math.round(load.bare.requestsPerSecond)} | ${load.bare.p99Ms} ms | ${load.bare.serverCpuMicrosPerRequest ?? '?'} µs |`,
     `| Herald ÷ bare | ${load.ratio.toFixed(2)} | | ${load.cpuRatio?.toFixed(2) ?? '?'} (bare CPU ÷ Herald CPU) |`,
     '',
-    '| Round | Target | requests/s | p50 | p99 | server CPU/request | peak RSS | bytes/response | socket errors | timeouts | error responses |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Round | Target | requests/s | p50 | p99 | slowest | server CPU/request | peak RSS | bytes/response | socket errors | timeouts | error responses |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...load.runs.map(loadRow),
     ...load.many.runs.map((run) => loadRow({ ...run, round: 0 }).replace('| 1,000 conn. |', `| 1,000 conn. (${run.round}) |`)),
     '',

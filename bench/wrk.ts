@@ -7,6 +7,8 @@ export type WrkResult = {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The slowest response wrk saw (timeouts aside). */
+  maxMs: number;
   requests: number;
   /** Socket errors wrk saw: connect, read, write. */
   socketErrors: number;
@@ -32,7 +34,7 @@ function bytes(text: string): number {
 
 /**
  * Runs wrk (one thread, loopback) against `url` and reads its report: requests/s, latency
- * percentiles (--latency), socket errors, timeouts and non-2xx/3xx answers.
+ * percentiles (--latency) and the slowest, socket errors, timeouts and non-2xx/3xx answers.
  */
 export async function wrk(url: string, options: { connections: number; seconds: number; headers?: Record<string, string>; timeoutSeconds?: number }): Promise<WrkResult> {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', `--timeout`, `${options.timeoutSeconds ?? 2}s`];
@@ -47,6 +49,7 @@ export async function wrk(url: string, options: { connections: number; seconds: 
     requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/),
     p50Ms: ms(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
     p99Ms: ms(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
+    maxMs: ms(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(stdout)?.[1] ?? ''),
     requests,
     socketErrors: socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0,
     timeouts: socket ? Number(socket[4]) : 0,
