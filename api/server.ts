@@ -103,6 +103,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const listening = await listen(server, config.host, config.port);
   const url = listening.url;
   log.info(`[Herald] Listening at ${url}`);
+  if (listening.fallback) log.warn(`[Herald] ${listening.fallback}.`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
   const site: Config = config.publicUrlSet ? config : { ...config, publicUrl: url };
   if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) while the database is prepared.`);

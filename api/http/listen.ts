@@ -31,33 +31,44 @@ export const ACCEPTORS = 64;
 export type Listening = {
   /** `http://host:port`, with the port the server got (PORT=0 picks a free one). */
   url: string;
+  /** How many sockets it listens on. */
+  sockets: number;
+  /** Why it listens on one socket where it meant to listen on more (the system refused SO_REUSEPORT). */
+  fallback?: string;
   /** Stops accepting on every socket; resolves when the connections they took in have closed. */
   close(): Promise<void>;
 };
 
-/** Starts `server` listening on `host`:`port` with `acceptors` sockets (see the module's comment). */
-export async function listen(server: Server, host: string, port: number, acceptors = process.platform === 'linux' ? ACCEPTORS : 1): Promise<Listening> {
+/**
+ * Starts `server` listening on `host`:`port` with `acceptors` sockets (see the module's comment).
+ * Should the system refuse SO_REUSEPORT, it listens on one socket and says why in `fallback`.
+ * `bind` is how one socket is bound (a seam for tests).
+ */
+export async function listen(server: Server, host: string, port: number, acceptors = process.platform === 'linux' ? ACCEPTORS : 1, bind = listenOn): Promise<Listening> {
   const options: ListenOptions = { host, port, backlog: LISTEN_BACKLOG };
-  if (acceptors <= 1) {
-    await listenOn(server, options);
-    return { url: urlOf(host, server), close: () => closed(server) };
-  }
+  const single = async (fallback?: string): Promise<Listening> => {
+    await bind(server, options);
+    return { url: urlOf(host, server), sockets: 1, fallback, close: () => closed(server) };
+  };
+  if (acceptors <= 1) return single();
   // The port alone first: EADDRINUSE if another process holds it, and PORT=0's choice.
   const probe = createNetServer();
-  await listenOn(probe, options);
-  const shared: ListenOptions = { ...options, port: (probe.address() as AddressInfo).port, reusePort: true };
+  await bind(probe, options);
+  options.port = (probe.address() as AddressInfo).port;
   await closed(probe);
-  await listenOn(server, shared);
+  const shared: ListenOptions = { ...options, reusePort: true };
   // The HTTP server's own socket options, for the connections the other sockets take in.
   const handOver = { allowHalfOpen: true, noDelay: true };
   const others = Array.from({ length: acceptors - 1 }, () => createNetServer(handOver, (socket) => server.emit('connection', socket)));
   try {
-    await Promise.all(others.map((other) => listenOn(other, shared)));
+    await bind(server, shared);
+    await Promise.all(others.map((other) => bind(other, shared)));
   } catch (error) {
     await Promise.all([server, ...others].map((s) => (s.listening ? closed(s) : undefined)));
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw error;
+    return single(`SO_REUSEPORT refused (${(error as Error).message}): one listening socket, so a burst of new connections is accepted one per event-loop turn`);
   }
-  return { url: urlOf(host, server), close: () => Promise.all([server, ...others].map(closed)).then(() => undefined) };
+  return { url: urlOf(host, server), sockets: acceptors, close: () => Promise.all([server, ...others].map(closed)).then(() => undefined) };
 }
 
 function listenOn(server: NetServer, options: ListenOptions): Promise<void> {

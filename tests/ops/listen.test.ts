@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type ListenOptions, type Server as NetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCEPTORS, listen, type Listening } from '../../api/http/listen.ts';
 import { removeDir, startServer } from '../support/server.ts';
@@ -91,6 +91,27 @@ describe.runIf(process.platform === 'linux')('listening on many sockets', () => 
     } finally {
       await herald.stop();
       removeDir(herald.dir);
+    }
+  });
+});
+
+describe('where the system refuses SO_REUSEPORT', () => {
+  it('listens on one socket, says why, and still answers', async () => {
+    const server = createServer((_req, res) => res.end('ok'));
+    // A system without SO_REUSEPORT: binding with it fails, binding without it works.
+    const refusing = (target: NetServer, options: ListenOptions) =>
+      new Promise<void>((resolve, reject) => {
+        if (options.reusePort) return reject(Object.assign(new Error('Protocol not available'), { code: 'ENOPROTOOPT' }));
+        target.once('error', reject);
+        target.listen(options, () => resolve());
+      });
+    const listening = await listen(server, '127.0.0.1', 0, 8, refusing);
+    try {
+      expect(listening.sockets).toBe(1);
+      expect(listening.fallback).toMatch(/SO_REUSEPORT refused \(Protocol not available\)/);
+      expect(await get(listening.url)).toBe(200);
+    } finally {
+      await listening.close();
     }
   });
 });
