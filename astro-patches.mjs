@@ -6,7 +6,7 @@
  * ICU carries to learn which are available. Those pages of Node's binary then stay resident for
  * the life of the process: 11–12 MB of a status page that should idle under 120 MB. Astro does
  * both while it loads: its logger builds a clock formatter up front, and its router sorts the
- * routes with `localeCompare`. Herald's own dates in English need neither (api/domain/calendar.ts).
+ * routes with `localeCompare`. Herald's own dates in English need neither (api/shared/calendar.ts).
  *
  * - The logger's formatter is built the first time Astro logs a line, if ever.
  * - The router orders two routes' static text by code units instead of by locale. Its order

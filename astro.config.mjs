@@ -13,7 +13,7 @@ export default defineConfig({
   compressHTML: true,
   // A Content-Security-Policy for every page, computed at build: script-src and style-src list
   // the hashes of the scripts and styles Astro bundled, so nothing else (an injected <script>,
-  // an inline handler) runs. api/publish/csp.ts carries it into each page and its headers.
+  // an inline handler) runs. api/platform/http/csp.ts carries it into each page and its headers.
   security: {
     csp: {
       algorithm: 'SHA-256',

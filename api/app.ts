@@ -1,30 +1,29 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import { NotFoundError } from './errors.ts';
-import { requireAdmin, requireAdminRole, requireDecodablePath } from './http/auth.ts';
-import { limitBodies } from './http/body-limit.ts';
-import type { AppDeps, HeraldEnv } from './http/env.ts';
-import { handleError } from './http/errors.ts';
-import { pageSecurityHeaders } from './publish/csp.ts';
-import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './publish/serve.ts';
-import { adminIncidentRoutes } from './routes/admin/incidents/index.ts';
-import { adminReportRoutes } from './routes/admin/reports/index.ts';
-import { adminServiceRoutes } from './routes/admin/services/index.ts';
-import { adminMaintenanceRoutes } from './routes/admin/maintenance/index.ts';
-import { openapiRoute } from './routes/openapi.ts';
-import { intakeRoutes } from './routes/intake/index.ts';
-import { healthRoutes } from './routes/health.ts';
-import { freshnessRoutes } from './freshness/routes.ts';
-import { metricsRoutes } from './metrics/routes.ts';
+import type { AppDeps, HeraldEnv } from './deps.ts';
 import { deskErrorPage } from './desk/errors.ts';
-import { isDeskPath, requireDesk } from './desk/guard.ts';
 import { deskRoutes } from './desk/index.ts';
-import { mountSubscriptions } from './subscribers/index.ts';
-import { publicSearchRoutes } from './routes/search.ts';
-import { shortLinkRoutes } from './routes/short-links.ts';
+import { requireAdmin, requireAdminRole, requireDesk } from './features/access/index.ts';
+import { intakeRoutes, releaseDraftRoute } from './features/drafts/index.ts';
+import { freshnessRoutes } from './features/freshness/index.ts';
+import { healthRoutes, metricsRoutes, openapiRoute } from './features/health/index.ts';
+import { adminIncidentRoutes, shortLinkRoutes } from './features/incidents/index.ts';
+import { adminMaintenanceRoutes } from './features/maintenance/index.ts';
+import { acknowledgeIncidentRoute, adminReportRoutes, incidentFollowUpRoutes } from './features/plan/index.ts';
+import { adminServiceRoutes } from './features/services/index.ts';
+import { mountSubscriptions } from './features/subscribers/index.ts';
+import { ticketRoutes } from './features/tickets/index.ts';
+import { webhookRoutes } from './features/webhooks/index.ts';
+import { limitBodies } from './platform/http/body-limit.ts';
+import { pageSecurityHeaders } from './platform/http/csp.ts';
+import { handleError } from './platform/http/errors.ts';
+import { isDeskPath, requireDecodablePath } from './platform/http/paths.ts';
+import { publicSearchRoutes } from './site/search-route.ts';
+import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './site/serve.ts';
+import { NotFoundError } from './shared/errors.ts';
 
 /**
- * Builds Herald's HTTP app from explicit dependencies (assembled by api/herald.ts): the admin
+ * Builds Herald's HTTP app from explicit dependencies (assembled by api/assemble.ts): the admin
  * API, the desk, subscriptions, health, the OpenAPI document, and the published snapshot for
  * everything public. Nothing here reads the environment or starts a timer.
  */
@@ -49,11 +48,17 @@ export function createApp(deps: AppDeps) {
   // The route groups' own lock, in case the front check above ever misjudges a spelling.
   app.use('/api/admin/*', requireAdminRole());
   app.route('/api/admin/incidents', adminIncidentRoutes(deps));
+  // An incident's plan measures, tickets and the release of a draft live with their features, under the same path.
+  app.route('/api/admin/incidents', acknowledgeIncidentRoute(deps));
+  app.route('/api/admin/incidents', incidentFollowUpRoutes(deps));
+  app.route('/api/admin/incidents', ticketRoutes(deps));
+  app.route('/api/admin/incidents', releaseDraftRoute(deps));
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   app.route('/api/admin/reports', adminReportRoutes(deps));
   app.route('/api/intake', intakeRoutes(deps));
   mountSubscriptions(app, deps);
+  app.route('/api/admin', webhookRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', freshnessRoutes(deps));
   app.route('/', metricsRoutes(deps));

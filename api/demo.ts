@@ -1,11 +1,11 @@
-import { as, noPublisher, type CommandDeps } from './commands/context.ts';
-import { declareIncident, postIncidentUpdate } from './commands/incidents.ts';
-import { noopNotifier } from './commands/notifier.ts';
-import type { Db } from './db/client.ts';
-import { manualClock } from './domain/clock.ts';
-import type { Log } from './log.ts';
-import { idFromRef } from './domain/refs.ts';
-import type { CreateIncidentInput, PostUpdateInput } from './domain/schemas.ts';
+import { as, noPublisher, type CommandDeps } from './platform/commands.ts';
+import { declareIncident, postIncidentUpdate } from './features/incidents/index.ts';
+import { noopNotifier } from './shared/notifier.ts';
+import type { Db } from './platform/db/client.ts';
+import { manualClock } from './platform/clock.ts';
+import type { Log } from './platform/log/log.ts';
+import { idFromRef } from './shared/refs.ts';
+import type { CreateIncidentInput, PostUpdateInput } from './shared/schemas.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

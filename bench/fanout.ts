@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { openDb } from '../api/db/client.ts';
-import { migrate } from '../api/db/migrate.ts';
+import { openDb } from '../api/platform/db/client.ts';
+import { migrate } from '../api/platform/db/migrate.ts';
 import { startServer } from '../tests/support/server.ts';
 
 const N = Number(process.env.FANOUT_SUBSCRIBERS ?? 100_000);

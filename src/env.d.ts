@@ -2,22 +2,22 @@
 
 declare namespace App {
   interface Locals {
-    model: import('../api/publish/model.ts').SiteModel;
+    model: import('../api/site/model.ts').SiteModel;
     /** Set on an incident's page (src/pages/incidents/[ref].astro). */
-    incident?: import('../api/publish/model.ts').IncidentView;
+    incident?: import('../api/site/model.ts').IncidentView;
     /** Set on a maintenance window's page. */
-    maintenance?: import('../api/publish/model.ts').MaintenanceView;
+    maintenance?: import('../api/site/model.ts').MaintenanceView;
     /** Set on /history: the newest incidents and every month. */
-    history?: import('../api/publish/history.ts').HistoryIndexView;
+    history?: import('../api/site/history.ts').HistoryIndexView;
     /** Set on a month of history (the site's or a service's). */
-    month?: import('../api/publish/history.ts').MonthPageView;
+    month?: import('../api/site/history.ts').MonthPageView;
     /** Set on a service's page: its open incidents, latest past ones and months. */
-    servicePage?: import('../api/publish/model.ts').ServicePageView;
+    servicePage?: import('../api/site/model.ts').ServicePageView;
     /** Set on the subscription pages (src/pages/subscription.astro), rendered per request. */
-    subscription?: import('../api/subscribers/schema.ts').SubscriptionView;
+    subscription?: import('../api/features/subscribers/schemas.ts').SubscriptionView;
     /** Set on the desk pages (src/pages/admin/*.astro), rendered per request. */
     admin?: import('../api/desk/views.ts').AdminLocals;
     /** Set on the public search page (src/pages/search.astro), rendered per request. */
-    search?: import('../api/publish/search-view.ts').SearchView;
+    search?: import('../api/site/search.ts').SearchView;
   }
 }

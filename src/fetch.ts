@@ -4,7 +4,7 @@
  * pages are rendered at publish time, never per reader.
  */
 import { FetchState, pages } from 'astro/fetch';
-import type { SiteModel } from '../api/publish/model.ts';
+import type { SiteModel } from '../api/site/model.ts';
 
 export type AstroPageRenderer = (request: Request, locals: { model: SiteModel } & Record<string, unknown>) => Promise<Response>;
 

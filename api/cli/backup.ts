@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { backupDatabase } from '../ops/backup.ts';
+import { loadConfig } from '../platform/config.ts';
+import { backupDatabase } from '../platform/ops/backup.ts';
 import { runCli } from './open.ts';
 
 runCli(async () => {

@@ -2,9 +2,9 @@
  * `npm run check:freshness` — for cron or a monitoring agent: one line, exit 0 when no open
  * incident is past its next-update deadline, 1 when one is or when it cannot tell.
  */
-import { systemClock } from '../domain/clock.ts';
-import { assessOpenIncidents } from '../freshness/assess.ts';
-import { freshnessReport, reportLine } from '../freshness/metrics.ts';
+import { systemClock } from '../platform/clock.ts';
+import { assessOpenIncidents } from '../features/freshness/index.ts';
+import { freshnessReport, reportLine } from '../features/freshness/index.ts';
 import { openFromEnv } from './open.ts';
 
 try {

@@ -3,8 +3,8 @@
  * database, the snapshot directory, the SMTP relay and the content files, one PASS/FAIL line
  * each. Exit 0 when all pass, 1 when any fails.
  */
-import { loadConfig } from '../config.ts';
-import { describeConfig, runChecks } from '../ops/doctor.ts';
+import { loadConfig } from '../platform/config.ts';
+import { describeConfig, runChecks } from '../doctor.ts';
 import { runCli } from './open.ts';
 
 runCli(async () => {

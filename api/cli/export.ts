@@ -4,14 +4,14 @@
  */
 import { resolve } from 'node:path';
 import { join } from 'node:path';
-import { Catalogue, loadMessages, readContent, SiteSettings } from '../content.ts';
-import { systemClock } from '../domain/clock.ts';
-import { syncCatalogue } from '../db/catalogue.ts';
-import { bundleId, loadAstroRenderer, readClientAssets } from '../publish/astro-renderer.ts';
-import { createPublisher } from '../publish/publisher.ts';
-import { Snapshot } from '../publish/snapshot.ts';
+import { Catalogue, loadMessages, readContent, SiteSettings } from '../platform/content.ts';
+import { systemClock } from '../platform/clock.ts';
+import { syncCatalogue } from '../features/services/index.ts';
+import { bundleId, loadAstroRenderer, readClientAssets } from '../site/astro-renderer.ts';
+import { createPublisher } from '../site/publisher.ts';
+import { Snapshot } from '../site/snapshot.ts';
 import { openFromEnv, runCli } from './open.ts';
-import { ROOT } from '../paths.ts';
+import { ROOT } from '../platform/paths.ts';
 
 const DIST = join(ROOT, 'dist');
 

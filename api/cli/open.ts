@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import { as, noPublisher, type CommandContext } from '../commands/context.ts';
-import { noopNotifier } from '../commands/notifier.ts';
-import { loadConfig, type Config } from '../config.ts';
-import { openDb, type Db } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
-import { systemClock } from '../domain/clock.ts';
+import { as, noPublisher, type CommandContext } from '../platform/commands.ts';
+import { noopNotifier } from '../shared/notifier.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
+import { openDb, type Db } from '../platform/db/client.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { systemClock } from '../platform/clock.ts';
 
 /**
  * For command-line tools: the same configuration and database the server would use, and the

@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { systemClock } from '../domain/clock.ts';
-import { restoreDatabase } from '../ops/backup.ts';
+import { loadConfig } from '../platform/config.ts';
+import { systemClock } from '../platform/clock.ts';
+import { restoreDatabase } from '../platform/ops/backup.ts';
 import { runCli } from './open.ts';
 
 runCli(async () => {

@@ -5,13 +5,13 @@
  * incident is declared, updated and resolved (the newest K stay open). For benchmarks and
  * for seeing the paged history with years of incidents; never on a production database.
  */
-import { Catalogue, readContent } from '../content.ts';
-import { declareIncident, postIncidentUpdate } from '../commands/incidents.ts';
-import { createService } from '../commands/services.ts';
-import { syncCatalogue } from '../db/catalogue.ts';
-import { listServices } from '../db/services.ts';
-import { manualClock, systemClock } from '../domain/clock.ts';
-import { parseRef } from '../domain/refs.ts';
+import { Catalogue, readContent } from '../platform/content.ts';
+import { declareIncident, postIncidentUpdate } from '../features/incidents/index.ts';
+import { createService } from '../features/services/index.ts';
+import { syncCatalogue } from '../features/services/index.ts';
+import { listServices } from '../features/services/index.ts';
+import { manualClock, systemClock } from '../platform/clock.ts';
+import { parseRef } from '../shared/refs.ts';
 import { openFromEnv, runCli } from './open.ts';
 
 const USAGE = 'Usage: npm run seed -- --incidents N --services M [--days D (730)] [--open K (1)]';

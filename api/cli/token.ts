@@ -4,9 +4,9 @@
  * revoke ID`. Each change is audited as made at this terminal.
  */
 import { parseArgs } from 'node:util';
-import { listTokens } from '../auth/tokens.ts';
-import { Role } from '../auth/roles.ts';
-import { issueToken, withdrawToken } from '../commands/access.ts';
+import { listTokens } from '../features/access/index.ts';
+import { Role } from '../shared/roles.ts';
+import { issueToken, withdrawToken } from '../features/access/index.ts';
 import { openFromEnv, runCli } from './open.ts';
 
 const USAGE = 'Usage: npm run token -- create NAME [--role admin|comms|support|intake] | list | revoke ID';

@@ -6,9 +6,9 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { UserRole } from '../auth/roles.ts';
-import { findUserForSignIn, listUsers } from '../auth/users.ts';
-import { addUser, changePassword } from '../commands/access.ts';
+import { UserRole } from '../shared/roles.ts';
+import { findUserForSignIn, listUsers } from '../features/access/index.ts';
+import { addUser, changePassword } from '../features/access/index.ts';
 import { openFromEnv, runCli } from './open.ts';
 
 const USAGE = 'Usage: npm run user -- create EMAIL --role admin|comms|support [--name NAME] [--password P] | password EMAIL [--password P] | list';

@@ -5,9 +5,10 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorBody, ErrorPage } from '../http/errors.ts';
-import type { AppDeps, HeraldEnv } from '../http/env.ts';
-import { isDeskPath, safeNext } from './guard.ts';
+import type { ErrorBody, ErrorPage } from '../platform/http/errors.ts';
+import type { AppDeps, HeraldEnv } from '../deps.ts';
+import { safeNext } from '../features/access/index.ts';
+import { isDeskPath } from '../platform/http/paths.ts';
 import { common, renderDesk } from './render.ts';
 import type { ErrorView } from './views.ts';
 

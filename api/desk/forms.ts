@@ -3,10 +3,10 @@
  * schemas (through `parseForm`), with the template's `{{…}}` filled from the form's own
  * fields. Pure.
  */
-import { formatDuration } from '../domain/duration.ts';
-import { postmortemDueAt } from '../domain/incident.ts';
-import { CreateIncidentInput, PostUpdateInput, type Incident } from '../domain/schemas.ts';
-import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../domain/vocabulary.ts';
+import { formatDuration } from '../shared/duration.ts';
+import { postmortemDueAt } from '../features/incidents/index.ts';
+import { CreateIncidentInput, PostUpdateInput, type Incident } from '../shared/schemas.ts';
+import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../shared/vocabulary.ts';
 import { fillMessageTemplate, leftovers, type Template } from './templates.ts';
 import { parseForm, type Checked } from './validate.ts';
 import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps, HeraldEnv } from '../http/env.ts';
+import type { AppDeps, HeraldEnv } from '../deps.ts';
 import { permissionGroup } from './permissions.ts';
 import { deskAccountRoutes } from './routes/account.ts';
 import { deskAcknowledgeRoutes } from './routes/acknowledge.ts';
@@ -12,7 +12,7 @@ import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.
 import { deskMaintenanceReadRoutes, deskMaintenanceWriteRoutes } from './routes/maintenance.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
-import { deskPublishDraftRoutes } from './routes/publish-draft.ts';
+import { deskPublishDraftRoutes } from './routes/release-draft.ts';
 import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
 import { deskSearchRoutes } from './routes/search.ts';
@@ -25,7 +25,7 @@ import { deskUserRoutes } from './routes/users.ts';
  * The comms lead's desk under /admin: server-rendered pages and plain form posts (each works
  * without JavaScript). The gate in front of it (`requireDesk`) has already checked the
  * session, the origin and the CSRF token; here each route sits in the group of the permission
- * it needs (api/auth/roles.ts), and the group checks the role before any handler runs.
+ * it needs (api/shared/roles.ts), and the group checks the role before any handler runs.
  */
 export const deskRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()

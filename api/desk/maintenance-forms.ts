@@ -3,7 +3,7 @@
  * schemas (through `parseForm`). Times are typed in `datetime-local` fields and read as UTC
  * (the form says so). Pure.
  */
-import { CreateMaintenanceInput, ExtendMaintenanceInput, PostMaintenanceUpdateInput } from '../domain/schemas.ts';
+import { CreateMaintenanceInput, ExtendMaintenanceInput, PostMaintenanceUpdateInput } from '../shared/schemas.ts';
 import { acknowledgedIn } from './forms.ts';
 import { parseForm, type Checked } from './validate.ts';
 import type { MaintenanceFormValues, MaintenanceActionValues } from './views.ts';

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { can, type Permission } from '../auth/roles.ts';
-import { ForbiddenError } from '../errors.ts';
-import type { HeraldEnv } from '../http/env.ts';
+import { can, type Permission } from '../shared/roles.ts';
+import { ForbiddenError } from '../shared/errors.ts';
+import type { HeraldEnv } from '../deps.ts';
 
 const WHAT: Record<Permission, string> = { read: 'read the desk', publish: 'publish', manage: 'manage users and tokens', link: 'link tickets', intake: 'post alerts' };
 

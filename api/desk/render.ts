@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { can } from '../auth/roles.ts';
-import { UnauthorizedError } from '../errors.ts';
-import type { AppDeps, HeraldEnv } from '../http/env.ts';
-import { pageSecurityHeaders } from '../publish/csp.ts';
+import { can } from '../shared/roles.ts';
+import { UnauthorizedError } from '../shared/errors.ts';
+import type { AppDeps, HeraldEnv } from '../deps.ts';
+import { pageSecurityHeaders } from '../platform/http/csp.ts';
 import type { AdminLocals } from './views.ts';
 
 /** The Astro page that renders each view (src/pages/admin/…). */
@@ -51,7 +51,7 @@ const FLASH: Record<string, string> = {
   password: 'Password changed. Every session has ended; sign in with the new password.',
 };
 
-/** Never cached, never framed; the page's own script policy (api/publish/csp.ts) plus `frame-ancestors 'none'`. */
+/** Never cached, never framed; the page's own script policy (api/platform/http/csp.ts) plus `frame-ancestors 'none'`. */
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',

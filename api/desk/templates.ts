@@ -1,3 +1,3 @@
-/** The desk's message templates: the pure rules live in api/domain/templates.ts, the loader in api/content.ts. */
-export { fillMessageTemplate, leftovers, parseTemplate, type Template, type TemplateUse } from '../domain/templates.ts';
-export { loadMessageTemplates } from '../content.ts';
+/** The desk's message templates: the pure rules live in api/shared/templates.ts, the loader in api/platform/content.ts. */
+export { fillMessageTemplate, leftovers, parseTemplate, type Template, type TemplateUse } from '../shared/templates.ts';
+export { loadMessageTemplates } from '../platform/content.ts';

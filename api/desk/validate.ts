@@ -4,7 +4,7 @@
  * error on the field it is about, so the page comes back with the error beside that field.
  */
 import type { z } from 'zod';
-import { ConflictError, LeaksInternalsError, ValidationError, WindowInPastError } from '../errors.ts';
+import { ConflictError, LeaksInternalsError, ValidationError, WindowInPastError } from '../shared/errors.ts';
 import type { FieldErrors } from './views.ts';
 
 export type Checked<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };

@@ -2,13 +2,13 @@
  * What each desk page is rendered from (`Astro.locals.admin`). Types only, no server
  * imports: the Astro pages and the routes share them.
  */
-import type { Role } from '../auth/roles.ts';
-import type { AuditRecord } from '../db/audit.ts';
-import type { ActionItem } from '../domain/plan.ts';
-import type { PlanReport } from '../domain/plan-report.ts';
-import type { Incident, Maintenance } from '../domain/schemas.ts';
-import type { SearchView } from '../publish/search-view.ts';
-import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../domain/vocabulary.ts';
+import type { Role } from '../shared/roles.ts';
+import type { AuditRecord } from '../features/audit/index.ts';
+import type { ActionItem } from '../features/plan/index.ts';
+import type { PlanReport } from '../features/plan/index.ts';
+import type { Incident, Maintenance } from '../shared/schemas.ts';
+import type { SearchView } from '../site/search.ts';
+import type { IncidentStatus, MaintenanceStatus, ServiceStatus, Severity } from '../shared/vocabulary.ts';
 
 export type DeskUser = { email: string; name: string | null; role: Role };
 export type FieldErrors = Record<string, string>;

@@ -1,5 +1,5 @@
-import type { Indicator } from '../../api/domain/rollup.ts';
-import type { IncidentStatus, ServiceStatus, Severity } from '../../api/domain/vocabulary.ts';
+import type { Indicator } from '../../api/features/services/index.ts';
+import type { IncidentStatus, ServiceStatus, Severity } from '../../api/shared/vocabulary.ts';
 
 export type Tone = 'ok' | 'maintenance' | 'minor' | 'major' | 'critical';
 

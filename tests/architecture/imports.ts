@@ -1,27 +1,50 @@
 /**
- * Herald's import graph, read from the source as text, and the two rules it must keep: no
- * import loops, and no import that points up the layers. The layers, lowest first, are in
- * LAYERS; README's "How the code is laid out" describes the same.
+ * Herald's import graph, read from the source as text, and the rules its folders keep. The
+ * folder a file is in says its place; there is no table of files to keep up to date:
+ *
+ *   api/shared/          the vocabulary, schemas and pure helpers everything speaks; imports only itself
+ *   api/platform/        http, db, delivery, config, log, metrics, jobs: knows no feature
+ *   api/features/<name>/ one capability whole; another feature only through its index.ts
+ *   api/site/, src/      the public site, rendered and served: features through their index.ts
+ *   api/desk/, src/…/admin/  the comms desk's pages: features through their index.ts
+ *   api/*.ts             the composition root (app, assemble, deps, demo)
+ *   api/server.ts, cli/  the entry points
+ *
+ * A folder imports only folders below it (or beside it, for features through their doors), and
+ * the features depend on one another without a loop. docs/architecture.md draws the same.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-/** Lowest first; the first pattern that matches a file decides its layer. */
-export const LAYERS: { name: string; files: RegExp[] }[] = [
-  { name: 'rules', files: [/^api\/domain\//, /^api\/(errors|log|markdown)\.ts$/, /^api\/logging\//, /^api\/jobs\//, /^api\/subscribers\/(schema|csv|settings|throttle)\.ts$/] },
-  { name: 'config', files: [/^api\/(config|content|paths)\.ts$/] },
-  { name: 'data', files: [/^api\/db\//, /^api\/auth\//, /^api\/subscribers\/(store|tokens|secret)\.ts$/, /^api\/notify\/outbox\.ts$/, /^api\/freshness\/store\.ts$/] },
-  { name: 'publishing', files: [/^api\/publish\//, /^src\//, /^api\/desk\/views\.ts$/] },
-  { name: 'commands', files: [/^api\/commands\//, /^api\/subscribers\/(commands|import)\.ts$/] },
-  { name: 'services', files: [/^api\/notify\/(?!webhook-routes)/, /^api\/freshness\/(?!routes)/, /^api\/maintenance\//, /^api\/demo\.ts$/, /^api\/metrics\/(?!routes)/, /^api\/ops\//] },
-  { name: 'http', files: [/^api\/http\//, /^api\/routes\//, /^api\/desk\//, /^api\/subscribers\//, /^api\/notify\/webhook-routes\.ts$/, /^api\/freshness\/routes\.ts$/, /^api\/metrics\/routes\.ts$/] },
-  { name: 'assembly', files: [/^api\/(app|herald)\.ts$/] },
-  { name: 'entry points', files: [/^api\/server\.ts$/, /^api\/cli\//] },
-];
+/** Lowest first. */
+export const PLACES = ['shared', 'platform', 'features', 'site', 'desk', 'assembly', 'entry points'] as const;
+export type Place = (typeof PLACES)[number];
 
-export type Graph = Map<string, { imports: string[]; frameworks: string[] }>;
+/** Where a file stands, from its path alone. */
+export function placeOf(file: string): Place {
+  if (file.startsWith('api/shared/')) return 'shared';
+  if (file.startsWith('api/platform/')) return 'platform';
+  if (file.startsWith('api/features/')) return 'features';
+  if (file.startsWith('api/desk/') || file.startsWith('src/pages/admin/') || file.startsWith('src/components/admin/')) return 'desk';
+  if (file.startsWith('api/site/') || file.startsWith('src/')) return 'site';
+  if (file === 'api/server.ts' || file.startsWith('api/cli/')) return 'entry points';
+  return 'assembly';
+}
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** The feature a file belongs to, or null. */
+export const featureOf = (file: string): string | null => /^api\/features\/([^/]+)\//.exec(file)?.[1] ?? null;
+
+/**
+ * The one import allowed upward: the route files of a feature, the site and the desk take the assembled dependencies
+ * (`AppDeps`, `HeraldEnv`) as a type, erased at build time, so each route says what it receives
+ * without the feature depending on the composition root.
+ */
+const TYPE_ONLY_UPWARD = new Set(['api/deps.ts']);
+
+export type Edge = { to: string; typeOnly: boolean };
+export type Graph = Map<string, { imports: Edge[]; frameworks: string[] }>;
+
+const IMPORT = /(?:^|[\s;])(import|export)\s(type\s)?(?:[^'";]*?\sfrom\s)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every .ts and .astro file under `dirs` (paths relative to `root`) and the files each imports. */
 export function readGraph(root: string, dirs: string[]): Graph {
@@ -29,11 +52,11 @@ export function readGraph(root: string, dirs: string[]): Graph {
   const files = dirs.flatMap((dir) => walk(join(root, dir))).filter((f) => /\.(ts|astro)$/.test(f) && !f.endsWith('.d.ts'));
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const imports: string[] = [];
+    const imports: Edge[] = [];
     const frameworks: string[] = [];
     for (const match of text.matchAll(IMPORT)) {
-      const spec = match[1] ?? match[2] ?? '';
-      if (spec.startsWith('.')) imports.push(relative(root, resolve(dirname(file), spec)).replaceAll('\\', '/'));
+      const spec = match[3] ?? match[4] ?? '';
+      if (spec.startsWith('.')) imports.push({ to: relative(root, resolve(dirname(file), spec)).replaceAll('\\', '/'), typeOnly: Boolean(match[2]) });
       else if (/^(hono|@hono\/)/.test(spec)) frameworks.push(spec);
     }
     graph.set(relative(root, file).replaceAll('\\', '/'), { imports, frameworks });
@@ -48,58 +71,86 @@ function walk(dir: string): string[] {
   });
 }
 
-export const layerOf = (file: string): number => LAYERS.findIndex((layer) => layer.files.some((pattern) => pattern.test(file)));
-
 /** Import loops: each a list of files that reach one another (Tarjan's strongly connected components). */
-export function findLoops(graph: Graph): string[][] {
+export function findLoops(edges: Map<string, string[]>): string[][] {
   let index = 0;
   const indexOf = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const loops: string[][] = [];
-  const visit = (file: string) => {
-    indexOf.set(file, index);
-    low.set(file, index++);
-    stack.push(file);
-    onStack.add(file);
-    for (const next of graph.get(file)?.imports ?? []) {
-      if (!graph.has(next)) continue;
+  const visit = (node: string) => {
+    indexOf.set(node, index);
+    low.set(node, index++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!edges.has(next)) continue;
       if (!indexOf.has(next)) {
         visit(next);
-        low.set(file, Math.min(low.get(file)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(file, Math.min(low.get(file)!, indexOf.get(next)!));
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, indexOf.get(next)!));
     }
-    if (low.get(file) === indexOf.get(file)) {
+    if (low.get(node) === indexOf.get(node)) {
       const component: string[] = [];
       let member: string;
       do {
         member = stack.pop()!;
         onStack.delete(member);
         component.push(member);
-      } while (member !== file);
+      } while (member !== node);
       if (component.length > 1) loops.push(component.sort());
     }
   };
-  for (const file of graph.keys()) if (!indexOf.has(file)) visit(file);
+  for (const node of edges.keys()) if (!indexOf.has(node)) visit(node);
   return loops;
 }
 
-/** Imports that point up the layers, files no layer claims, and HTTP framework imports below the HTTP layer. */
-export function findUpwardImports(graph: Graph): string[] {
-  const http = LAYERS.findIndex((layer) => layer.name === 'http');
+/** File → the files it imports for what runs (`import type` is erased at build time, so it makes no loop). */
+export const fileEdges = (graph: Graph): Map<string, string[]> => new Map([...graph].map(([file, { imports }]) => [file, imports.filter((edge) => !edge.typeOnly).map((edge) => edge.to)]));
+
+/** Feature → the features it imports. */
+export function featureEdges(graph: Graph): Map<string, string[]> {
+  const edges = new Map<string, Set<string>>();
+  for (const [file, { imports }] of graph) {
+    const from = featureOf(file);
+    if (!from) continue;
+    const targets = edges.get(from) ?? new Set<string>();
+    edges.set(from, targets);
+    for (const { to } of imports) {
+      const target = featureOf(to);
+      if (target && target !== from) targets.add(target);
+    }
+  }
+  return new Map([...edges].map(([feature, targets]) => [feature, [...targets].sort()]));
+}
+
+/** Files whose HTTP framework import sits where no route is: the rules, the SQL and the writes. */
+const NO_HTTP = /\/(rules|store|[a-z-]+-store|schemas|commands|queries)\.ts$/;
+
+/** Every import that breaks the folders' rules, in words. */
+export function findBrokenRules(graph: Graph): string[] {
   const problems: string[] = [];
   for (const [file, { imports, frameworks }] of graph) {
-    const from = layerOf(file);
-    if (from < 0) {
-      problems.push(`${file} belongs to no layer: add it to LAYERS (tests/architecture/imports.ts)`);
-      continue;
+    const from = placeOf(file);
+    const fromFeature = featureOf(file);
+    for (const { to, typeOnly } of imports) {
+      if (!graph.has(to)) continue;
+      const toPlace = placeOf(to);
+      const toFeature = featureOf(to);
+      if (PLACES.indexOf(toPlace) > PLACES.indexOf(from)) {
+        if (!(typeOnly && TYPE_ONLY_UPWARD.has(to) && (from === 'features' || from === 'site' || from === 'desk'))) problems.push(`${file} (${from}) imports ${to} (${toPlace}), which is above it`);
+      } else if (toFeature && toFeature !== fromFeature && to !== `api/features/${toFeature}/index.ts`) {
+        problems.push(`${file} reaches inside ${toFeature}: import api/features/${toFeature}/index.ts instead of ${to}`);
+      }
     }
-    for (const target of imports) {
-      const to = layerOf(target);
-      if (graph.has(target) && to > from) problems.push(`${file} (${LAYERS[from]!.name}) imports ${target} (${LAYERS[to]!.name})`);
-    }
-    if (frameworks.length > 0 && from < http) problems.push(`${file} (${LAYERS[from]!.name}) imports ${frameworks.join(', ')}: HTTP stays in the http layer`);
+    if (frameworks.length > 0 && (from === 'shared' || NO_HTTP.test(file))) problems.push(`${file} imports ${frameworks.join(', ')}: HTTP stays in routes`);
   }
   return problems;
+}
+
+/** Features without their door. */
+export function findMissingDoors(graph: Graph): string[] {
+  const features = new Set([...graph.keys()].map(featureOf).filter((f): f is string => f !== null));
+  return [...features].filter((feature) => !graph.has(`api/features/${feature}/index.ts`)).map((feature) => `api/features/${feature} has no index.ts`);
 }

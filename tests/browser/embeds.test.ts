@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceBadge } from '../../api/publish/badge.ts';
+import { serviceBadge } from '../../api/site/badge.ts';
 import { closeBrowserTest, expectAccessible, launchBrowser } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { adminPost, startServer, type RunningServer } from '../support/server.ts';

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeBrowserTest, expectAccessible, launchBrowser, signInAs } from '../support/browser.ts';
 import { runCli, type RunningServer, startServer } from '../support/server.ts';
-import { alertmanagerSample } from '../intake/samples.ts';
+import { alertmanagerSample } from '../features/drafts/samples.ts';
 
 const PASSWORD = 'a long comms password';
 const dir = mkdtempSync(join(tmpdir(), 'herald-intake-desk-'));

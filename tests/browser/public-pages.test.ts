@@ -6,7 +6,7 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Incident } from '../../api/domain/schemas.ts';
+import type { Incident } from '../../api/shared/schemas.ts';
 import { closeBrowserTest, formatViolations, launchBrowser, runAxe, withPage } from '../support/browser.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { adminPost, startServer, type RunningServer } from '../support/server.ts';

@@ -7,8 +7,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Incident } from '../../api/domain/schemas.ts';
-import { policyOf } from '../../api/publish/csp.ts';
+import type { Incident } from '../../api/shared/schemas.ts';
+import { policyOf } from '../../api/platform/http/csp.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { closeBrowserTest, launchBrowser } from '../support/browser.ts';
 import { adminPost, startServer, type RunningServer } from '../support/server.ts';
@@ -79,7 +79,7 @@ type Inspection = { scripts: string[]; findings: string[] };
  * DOMParser, walking every element (template contents too) and every attribute. Anywhere:
  * no event handler, no javascript:/data:/vbscript: URL, no srcdoc, no frame, object, embed,
  * base, MathML or SVG animation, no meta refresh, no link or style outside the head. Inside
- * a rendered message (`.message`): only what api/markdown.ts lets through.
+ * a rendered message (`.message`): only what api/platform/markdown.ts lets through.
  * Self-contained, because Playwright sends its source to the page.
  */
 function inspectMarkup(html: string | null): Inspection {
@@ -93,7 +93,7 @@ function inspectMarkup(html: string | null): Inspection {
     'href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'srcset', 'ping', 'cite', 'codebase',
     'dynsrc', 'lowsrc', 'to', 'from', 'values', 'by', 'manifest', 'icon', 'xlink:href',
   ]);
-  // The sanitiser's allowlist (api/markdown.ts): what may survive into a rendered message.
+  // The sanitiser's allowlist (api/platform/markdown.ts): what may survive into a rendered message.
   const messageTags = new Set([
     'p', 'br', 'strong', 'b', 'em', 'i', 'del', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
     'a', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
@@ -113,7 +113,7 @@ function inspectMarkup(html: string | null): Inspection {
     const inBody = !!el.closest('body');
     if (active.has(name)) findings.push(`element ${shown}`);
     // One http-equiv meta is the page's own: its Content-Security-Policy, first in the head
-    // after the charset (api/publish/csp.ts), and the only one. Any other is a finding.
+    // after the charset (api/platform/http/csp.ts), and the only one. Any other is a finding.
     const ownPolicy =
       el.getAttribute('http-equiv')?.toLowerCase() === 'content-security-policy' &&
       el.parentElement === doc.head &&

@@ -3,7 +3,7 @@
  * never as the API's JSON; the API keeps its JSON.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, TooManyRequestsError, ValidationError } from '../../api/errors.ts';
+import { ConflictError, TooManyRequestsError, ValidationError } from '../../api/shared/errors.ts';
 import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 
 let d: Desk;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { listAudit } from '../../api/db/audit.ts';
+import { listAudit } from '../../api/features/audit/store.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeDesk, textOf, type Desk } from '../support/desk.ts';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createToken, revokeToken } from '../../api/auth/tokens.ts';
+import { createToken, revokeToken } from '../../api/features/access/tokens.ts';
 import { ADMIN_TOKEN } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
 import { COOKIE, makeDesk, PASSWORD, type Desk } from '../support/desk.ts';

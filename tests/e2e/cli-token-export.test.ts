@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listAudit } from '../../api/db/audit.ts';
-import { openDb } from '../../api/db/client.ts';
+import { listAudit } from '../../api/features/audit/store.ts';
+import { openDb } from '../../api/platform/db/client.ts';
 import { removeDir, ROOT, startServer } from '../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listAudit } from '../../api/db/audit.ts';
-import { openDb } from '../../api/db/client.ts';
+import { listAudit } from '../../api/features/audit/store.ts';
+import { openDb } from '../../api/platform/db/client.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, ROOT, startServer } from '../support/server.ts';
 

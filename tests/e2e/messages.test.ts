@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGLISH_CATALOGUE } from '../../api/domain/messages.ts';
+import { ENGLISH_CATALOGUE } from '../../api/shared/messages.ts';
 import { contentIn } from '../support/messages.ts';
 import { removeDir, startServer } from '../support/server.ts';
 

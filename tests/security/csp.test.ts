@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { narrowPolicy, policyOf } from '../../api/publish/csp.ts';
+import { narrowPolicy, policyOf } from '../../api/platform/http/csp.ts';
 import { makeIncident } from '../support/factories.ts';
 import { makeDesk, type Desk } from '../support/desk.ts';
 

@@ -6,9 +6,9 @@ import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb } from '../../api/db/client.ts';
-import { migrate } from '../../api/db/migrate.ts';
-import { createMailer } from '../../api/notify/mailer.ts';
+import { openDb } from '../../api/platform/db/client.ts';
+import { migrate } from '../../api/platform/db/migrate.ts';
+import { createMailer } from '../../api/platform/delivery/mailer.ts';
 
 /** The permission bits, in octal as `ls -l` and chmod read them. */
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createToken } from '../../api/auth/tokens.ts';
-import { requireAdminRole } from '../../api/http/auth.ts';
-import type { AppDeps, HeraldEnv } from '../../api/http/env.ts';
-import { handleError } from '../../api/http/errors.ts';
-import { DEFAULT_SIGNUP_THROTTLE } from '../../api/subscribers/settings.ts';
-import { adminServiceRoutes } from '../../api/routes/admin/services/index.ts';
+import { createToken } from '../../api/features/access/tokens.ts';
+import { requireAdminRole } from '../../api/features/access/guard.ts';
+import type { AppDeps, HeraldEnv } from '../../api/deps.ts';
+import { handleError } from '../../api/platform/http/errors.ts';
+import { DEFAULT_SIGNUP_THROTTLE } from '../../api/features/subscribers/settings.ts';
+import { adminServiceRoutes } from '../../api/features/services/api/index.ts';
 import { LINK_SECRET, makeTestApp, type TestApp } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
 

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../api/config.ts';
-import { readContent, SiteSettings } from '../../api/content.ts';
+import { loadConfig } from '../../api/platform/config.ts';
+import { readContent, SiteSettings } from '../../api/platform/content.ts';
 import { CONTENT_DIR } from '../support/app.ts';
 import { removeDir, startServer } from '../support/server.ts';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createUser } from '../../api/auth/users.ts';
-import { ACCOUNT_SLOWDOWN, ADDRESS_THROTTLE, judgeSignIn, PAIR_THROTTLE, slowdownTurn } from '../../api/auth/throttle.ts';
-import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
-import type { PageRenderer } from '../../api/publish/publisher.ts';
+import { createUser } from '../../api/features/access/users.ts';
+import { ACCOUNT_SLOWDOWN, ADDRESS_THROTTLE, judgeSignIn, PAIR_THROTTLE, slowdownTurn } from '../../api/features/access/throttle.ts';
+import { loadAstroRenderer } from '../../api/site/astro-renderer.ts';
+import type { PageRenderer } from '../../api/site/publisher.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/server.ts';
 import { PASSWORD } from '../support/desk.ts';

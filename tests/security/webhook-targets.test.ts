@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkTargetAtRegistration, isForbiddenAddress } from '../../api/notify/ssrf.ts';
+import { checkTargetAtRegistration, isForbiddenAddress } from '../../api/platform/delivery/ssrf.ts';
 import { makeSubscriberApp, type SubscriberApp } from '../support/subscribers.ts';
 
 describe('which addresses a webhook may reach', () => {

@@ -1,18 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../api/config.ts';
-import { Catalogue, readContent, SiteSettings } from '../../api/content.ts';
-import { openDb, type Db } from '../../api/db/client.ts';
-import { syncCatalogue } from '../../api/db/catalogue.ts';
-import { migrate } from '../../api/db/migrate.ts';
-import { manualClock } from '../../api/domain/clock.ts';
-import { assembleHerald } from '../../api/herald.ts';
-import { silentLog } from '../../api/log.ts';
-import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
-import { mailFrom } from '../../api/notify/wire.ts';
-import type { PageRenderer } from '../../api/publish/publisher.ts';
-import { Snapshot } from '../../api/publish/snapshot.ts';
+import { loadConfig } from '../../api/platform/config.ts';
+import { Catalogue, readContent, SiteSettings } from '../../api/platform/content.ts';
+import { openDb, type Db } from '../../api/platform/db/client.ts';
+import { syncCatalogue } from '../../api/features/services/catalogue.ts';
+import { migrate } from '../../api/platform/db/migrate.ts';
+import { manualClock } from '../../api/platform/clock.ts';
+import { assembleHerald } from '../../api/assemble.ts';
+import { silentLog } from '../../api/platform/log/log.ts';
+import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
+import { mailFrom } from '../../api/features/notices/wire.ts';
+import type { PageRenderer } from '../../api/site/publisher.ts';
+import { Snapshot } from '../../api/site/snapshot.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const LINK_SECRET = 'test-link-secret-0123456789abcdef0123456789';
@@ -31,7 +31,7 @@ export type TestAppOptions = {
 };
 
 /**
- * Herald as production assembles it (api/herald.ts), on `:memory:` libSQL with a manual clock
+ * Herald as production assembles it (api/assemble.ts), on `:memory:` libSQL with a manual clock
  * and the shipped catalogue; background jobs are not started — a test ticks them itself.
  */
 export async function makeTestApp(options: TestAppOptions = {}) {

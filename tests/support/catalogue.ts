@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Catalogue } from '../../api/content.ts';
+import type { Catalogue } from '../../api/platform/content.ts';
 import { CONTENT_DIR } from './app.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { createUser } from '../../api/auth/users.ts';
-import type { UserRole as Role } from '../../api/auth/roles.ts';
-import { loadAstroRenderer } from '../../api/publish/astro-renderer.ts';
+import { createUser } from '../../api/features/access/users.ts';
+import type { UserRole as Role } from '../../api/shared/roles.ts';
+import { loadAstroRenderer } from '../../api/site/astro-renderer.ts';
 import { jsonCaller, makeTestApp, PUBLIC_URL } from './app.ts';
 import { ROOT } from './server.ts';
 

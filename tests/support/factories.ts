@@ -1,4 +1,4 @@
-import type { CreateIncidentInput, CreateMaintenanceInput, PostUpdateInput } from '../../api/domain/schemas.ts';
+import type { CreateIncidentInput, CreateMaintenanceInput, PostUpdateInput } from '../../api/shared/schemas.ts';
 
 /** A valid incident declaration; override what the test is about. */
 export function makeIncident(overrides: Partial<CreateIncidentInput> = {}): CreateIncidentInput {

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGLISH_CATALOGUE } from '../../api/domain/messages.ts';
+import { ENGLISH_CATALOGUE } from '../../api/shared/messages.ts';
 import { CONTENT_DIR } from './app.ts';
 
 /** Every English message wrapped in ⟦…⟧, placeholders kept: what a translator's file looks like to the code. */

@@ -1,4 +1,4 @@
-import { createMailer } from '../../api/notify/mailer.ts';
+import { createMailer } from '../../api/platform/delivery/mailer.ts';
 import { LINK_SECRET, makeTestApp, PUBLIC_URL, ADMIN_TOKEN } from './app.ts';
 import { startSmtpSink } from './sinks.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createUser } from '../../api/auth/users.ts';
-import type { EscalationPolicy } from '../../api/domain/freshness-alerts.ts';
-import { createWatchdog } from '../../api/freshness/watchdog.ts';
-import { silentLog } from '../../api/log.ts';
-import { createMailer, type Mailer } from '../../api/notify/mailer.ts';
+import { createUser } from '../../api/features/access/users.ts';
+import type { EscalationPolicy } from '../../api/features/freshness/rules.ts';
+import { createWatchdog } from '../../api/features/freshness/watchdog.ts';
+import { silentLog } from '../../api/platform/log/log.ts';
+import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from './app.ts';
 import { startSmtpSink, startWebhookSink } from './sinks.ts';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { acknowledgeIncident } from '../../commands/plan.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { acknowledgeIncident } from '../../features/plan/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { actingUser } from './shared.ts';
 
 /** POST /admin/incidents/:ref/acknowledge — the desk's button, through the same command as the API (idempotent). */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { listAudit } from '../../db/audit.ts';
-import { IncidentRef } from '../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { listAudit } from '../../features/audit/index.ts';
+import { IncidentRef } from '../../shared/schemas.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
 
 /**

@@ -1,20 +1,20 @@
 import { Hono, type Context } from 'hono';
-import { loadIncidents } from '../../db/incidents.ts';
-import { loadMaintenances } from '../../db/maintenance.ts';
-import { loadPostmortemsOutstanding } from '../../db/plan.ts';
-import { countTickets } from '../../db/tickets.ts';
-import { countdown } from '../../domain/freshness-alerts.ts';
-import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../domain/incident.ts';
-import { escalationLevelDue } from '../../domain/escalation.ts';
-import type { Severity } from '../../domain/vocabulary.ts';
-import { commanderAddress } from '../../freshness/recipients.ts';
-import { listFlags, listNotices } from '../../freshness/store.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { loadIncidents } from '../../features/incidents/index.ts';
+import { loadMaintenances } from '../../features/maintenance/index.ts';
+import { loadPostmortemsOutstanding } from '../../features/plan/index.ts';
+import { countTickets } from '../../features/tickets/index.ts';
+import { countdown } from '../../features/freshness/index.ts';
+import { POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from '../../features/incidents/index.ts';
+import { escalationLevelDue } from '../../features/freshness/index.ts';
+import type { Severity } from '../../shared/vocabulary.ts';
+import { commanderAddress } from '../../features/freshness/index.ts';
+import { listFlags, listNotices } from '../../features/freshness/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
 import type { EscalationReach } from '../views.ts';
 import type { DraftPublishValues, FieldErrors } from '../views.ts';
-import { makeRef } from '../../domain/refs.ts';
-import { byCodeUnits } from '../../domain/order.ts';
+import { makeRef } from '../../shared/refs.ts';
+import { byCodeUnits } from '../../shared/order.ts';
 
 /** The publish form of one draft, as typed, with what was wrong with it. */
 export type PublishingDraft = { ref: string; values: DraftPublishValues; errors: FieldErrors };

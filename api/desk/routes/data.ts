@@ -1,5 +1,5 @@
-import { listServices } from '../../db/services.ts';
-import type { Executor } from '../../db/client.ts';
+import { listServices } from '../../features/services/index.ts';
+import type { Executor } from '../../platform/db/client.ts';
 import type { ServiceOption } from '../views.ts';
 
 export async function serviceOptions(db: Executor): Promise<ServiceOption[]> {

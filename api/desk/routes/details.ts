@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { editIncident, readIncident } from '../../commands/incidents.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import { PatchIncidentInput } from '../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { editIncident, readIncident } from '../../features/incidents/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import { PatchIncidentInput } from '../../shared/schemas.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { formBody } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { DetailsValues } from '../views.ts';

@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { editUpdate, readIncident } from '../../commands/incidents.ts';
-import { PatchUpdateInput, type Incident } from '../../domain/schemas.ts';
-import { NotFoundError } from '../../errors.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { renderMarkdown } from '../../markdown.ts';
-import { idFromRef } from '../../domain/refs.ts';
+import { editUpdate, readIncident } from '../../features/incidents/index.ts';
+import { PatchUpdateInput, type Incident } from '../../shared/schemas.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
+import { idFromRef } from '../../shared/refs.ts';
 import { acknowledgedIn } from '../forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';

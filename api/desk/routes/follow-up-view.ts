@@ -1,8 +1,8 @@
-import { readActionItems } from '../../commands/plan.ts';
-import { postmortemOverdue } from '../../domain/plan.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import type { Incident } from '../../domain/schemas.ts';
-import type { AppDeps } from '../../http/env.ts';
+import { readActionItems } from '../../features/plan/index.ts';
+import { postmortemOverdue } from '../../features/plan/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import type { Incident } from '../../shared/schemas.ts';
+import type { AppDeps } from '../../deps.ts';
 import type { FieldErrors, FollowUpValues, FollowUpView } from '../views.ts';
 
 /** What the follow-up section shows: the items, whether the postmortem is overdue, the forms as typed. */

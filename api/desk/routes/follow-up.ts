@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { addActionItem, markActionItem, recordIncidentPostmortem } from '../../commands/plan.ts';
-import { readIncident } from '../../commands/incidents.ts';
-import { CreateActionItemInput, RecordPostmortemInput } from '../../domain/plan.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { addActionItem, markActionItem, recordIncidentPostmortem } from '../../features/plan/index.ts';
+import { readIncident } from '../../features/incidents/index.ts';
+import { CreateActionItemInput, RecordPostmortemInput } from '../../features/plan/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { formBody } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors, FollowUpValues } from '../views.ts';

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { postIncidentUpdate, readIncident, reopen } from '../../commands/incidents.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import { ReopenInput } from '../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { postIncidentUpdate, readIncident, reopen } from '../../features/incidents/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import { ReopenInput } from '../../shared/schemas.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { acknowledgedIn, readUpdate, toUpdateInput } from '../forms.ts';
 import { formBody } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';

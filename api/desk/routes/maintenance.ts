@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { extendMaintenance, postMaintenanceUpdate, readMaintenance, scheduleMaintenance } from '../../commands/maintenance.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import type { Maintenance } from '../../domain/schemas.ts';
-import { ConflictError } from '../../errors.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { renderMarkdown } from '../../markdown.ts';
+import { extendMaintenance, postMaintenanceUpdate, readMaintenance, scheduleMaintenance } from '../../features/maintenance/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import type { Maintenance } from '../../shared/schemas.ts';
+import { ConflictError } from '../../shared/errors.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
 import { DEFAULT_WORDS, fieldFromUtc, readMaintenanceAction, readNewMaintenance, toCompleteInput, toExtendInput, toScheduleInput } from '../maintenance-forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, type Checked } from '../validate.ts';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { declareIncident } from '../../commands/incidents.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { renderMarkdown } from '../../markdown.ts';
+import { declareIncident } from '../../features/incidents/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
 import { createValues, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors, NewIncidentValues } from '../views.ts';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { readIncident } from '../../commands/incidents.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { renderMarkdown } from '../../markdown.ts';
-import { idFromRef } from '../../domain/refs.ts';
+import { readIncident } from '../../features/incidents/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
+import { idFromRef } from '../../shared/refs.ts';
 import { createValues, previewMessage, readNewIncident, readUpdate, updateValues } from '../forms.ts';
 import { leftovers } from '../templates.ts';
 import { formBody } from '../render.ts';

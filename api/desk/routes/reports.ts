@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { readPlanReport } from '../../commands/plan.ts';
-import { PlanReportQuery } from '../../domain/plan-report.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { readPlanReport } from '../../features/plan/index.ts';
+import { PlanReportQuery } from '../../features/plan/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
 import { parseForm } from '../validate.ts';
 

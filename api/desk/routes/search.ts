@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { asksForAnything, IncidentSearchQuery, searchCriteria } from '../../domain/search.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { findIncidents, type SearchView } from '../../publish/search-view.ts';
+import { asksForAnything, IncidentSearchQuery, searchCriteria } from '../../features/search/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { findIncidents, type SearchView } from '../../site/search.ts';
 import { common, renderDesk } from '../render.ts';
 import { serviceOptions } from './data.ts';
 

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { editService } from '../../commands/services.ts';
-import { PatchServiceInput } from '../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { editService } from '../../features/services/index.ts';
+import { PatchServiceInput } from '../../shared/schemas.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors } from '../views.ts';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Context } from 'hono';
-import { as } from '../../commands/context.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { ROOT } from '../../paths.ts';
+import { as } from '../../platform/commands.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { ROOT } from '../../platform/paths.ts';
 import { loadMessageTemplates, type Template, type TemplateUse } from '../templates.ts';
 import type { TemplateChoice } from '../views.ts';
 

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { admitSignIn, retryMinutes, signInSucceeded, waitForTurn } from '../../auth/attempts.ts';
-import { decoyHash, verifyPassword } from '../../auth/passwords.ts';
-import { createSession, endSession, pruneSessions, SESSION_TTL_MS } from '../../auth/sessions.ts';
-import { findUserForSignIn } from '../../auth/users.ts';
-import { clientAddress } from '../../http/client-address.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
-import { safeNext, sessionCookieName } from '../guard.ts';
+import { admitSignIn, retryMinutes, signInSucceeded, waitForTurn } from '../../features/access/index.ts';
+import { decoyHash, verifyPassword } from '../../features/access/index.ts';
+import { createSession, endSession, pruneSessions, SESSION_TTL_MS } from '../../features/access/index.ts';
+import { findUserForSignIn } from '../../features/access/index.ts';
+import { clientAddress } from '../../platform/http/client-address.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
+import { safeNext, sessionCookieName } from '../../features/access/index.ts';
 import { flashFor, formBody, renderDesk } from '../render.ts';
 
 /** The same words whether the account is unknown or the password wrong: nothing to enumerate. */
@@ -14,7 +14,7 @@ const WRONG = 'Email or password is incorrect.';
 
 /**
  * GET/POST /admin/sign-in, POST /admin/sign-out. Each attempt is counted before its password
- * is checked (api/auth/throttle.ts: per account and address, per address, and a slowdown per
+ * is checked (api/features/access/throttle.ts: per account and address, per address, and a slowdown per
  * account, the email as typed, known or not); a session lives in an HttpOnly,
  * SameSite=Strict cookie (Secure, `__Host-` behind https).
  */

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { readIncident } from '../../commands/incidents.ts';
-import { linkTicket } from '../../commands/tickets.ts';
-import { idFromRef } from '../../domain/refs.ts';
-import { LinkTicketInput } from '../../domain/schemas.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { readIncident } from '../../features/incidents/index.ts';
+import { linkTicket } from '../../features/tickets/index.ts';
+import { idFromRef } from '../../shared/refs.ts';
+import { LinkTicketInput } from '../../shared/schemas.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { formBody } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { TicketValues } from '../views.ts';

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { NewTokenInput } from '../../auth/inputs.ts';
-import { listTokens } from '../../auth/tokens.ts';
-import { issueToken, withdrawToken } from '../../commands/access.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { NewTokenInput } from '../../features/access/index.ts';
+import { listTokens } from '../../features/access/index.ts';
+import { issueToken, withdrawToken } from '../../features/access/index.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors, TokensView } from '../views.ts';

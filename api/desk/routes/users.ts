@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { NewUserInput } from '../../auth/inputs.ts';
-import { listUsers } from '../../auth/users.ts';
-import { addUser, removeUser } from '../../commands/access.ts';
-import { ForbiddenError } from '../../errors.ts';
-import type { AppDeps, HeraldEnv } from '../../http/env.ts';
+import { NewUserInput } from '../../features/access/index.ts';
+import { listUsers } from '../../features/access/index.ts';
+import { addUser, removeUser } from '../../features/access/index.ts';
+import { ForbiddenError } from '../../shared/errors.ts';
+import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors } from '../views.ts';

@@ -1,0 +1,170 @@
+/**
+ * Builds the whole of Herald from its configuration and its opened resources: the publisher,
+ * the notifier, the background jobs and the HTTP app. The server and the tests both build it
+ * here, so a test runs the app production runs. Nothing here reads the environment, and no
+ * timer starts until `startJobs()`.
+ */
+import { createApp } from './app.ts';
+import type { CommandDeps } from './platform/commands.ts';
+import type { Config } from './platform/config.ts';
+import type { SiteSettings } from './platform/content.ts';
+import type { Db } from './platform/db/client.ts';
+import type { Clock } from './platform/clock.ts';
+import { createWatchdog } from './features/freshness/index.ts';
+import { EscalationMatrix } from './features/freshness/index.ts';
+import { IntakeMapping } from './features/drafts/index.ts';
+import { loadMessages, readContent } from './platform/content.ts';
+import type { Messages } from './shared/messages.ts';
+import { childLog, type Log } from './platform/log/log.ts';
+import { createMaintenanceJob } from './features/maintenance/index.ts';
+import { instrumentPublisher } from './site/metrics.ts';
+import { createMetrics, type Metrics } from './features/health/index.ts';
+import { readScrapeState } from './features/health/index.ts';
+import type { Mailer } from './platform/delivery/mailer.ts';
+import { setupNotifications } from './features/notices/index.ts';
+import { createPublisher, type PageRenderer } from './site/publisher.ts';
+import type { Snapshot } from './site/snapshot.ts';
+import { DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
+
+/** Maintenance windows start and complete on time, to within this interval. */
+const MAINTENANCE_CHECK_MS = 30_000;
+/** How often each process checks the publish sequence for other processes' writes. */
+const FOLLOW_MS = 250;
+
+export type HeraldParts = {
+  config: Config;
+  /** Opened and migrated. */
+  db: Db;
+  clock: Clock;
+  log: Log;
+  settings: SiteSettings;
+  /** The words customers read; loaded from the content folder for `settings.language` when absent. */
+  messages?: Messages;
+  snapshot: Snapshot;
+  /** The Astro bundle's renderer; null where none is built (API-only tests publish feeds and JSON only). */
+  renderPage: PageRenderer | null;
+  /** Static files (stylesheets, icons) published beside the pages. */
+  assets: ReadonlyMap<string, Buffer>;
+  /** Names the page bundle: a snapshot rendered by another build is rendered again at start. */
+  buildId?: string;
+  /** The one pooled mail transport of the process: subscriber notices and freshness notices alike. */
+  mailer: Mailer;
+  /** The process's metrics (the server's listener counts requests into it); a fresh registry if absent. */
+  metrics?: Metrics;
+  /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
+  signupThrottle?: { limit: number; windowMs: number };
+};
+
+export async function assembleHerald(parts: HeraldParts) {
+  const { config, db, clock, log, snapshot, renderPage } = parts;
+  const messages = parts.messages ?? loadMessages(config.contentDir, parts.settings.language);
+  const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
+  let jobsRunning = false;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  // The last deadline a publish announced, kept so that startJobs arms it: the server publishes before it starts the jobs.
+  let deadline: { at: Date; open: number[] } | null = null;
+  const armDeadline = () => {
+    clearTimeout(deadlineTimer);
+    if (!deadline || !jobsRunning) return;
+    const { at, open } = deadline;
+    const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
+    deadlineTimer = setTimeout(() => {
+      publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
+    }, Math.min(wait, 2 ** 31 - 1)).unref();
+  };
+  const metrics = parts.metrics ?? createMetrics();
+  // Each job's lines carry its name; request lines carry their request id (api/platform/http/observe.ts).
+  const jobLog = (job: string) => childLog(log, { job });
+  const publisher = instrumentPublisher(createPublisher({
+    db,
+    clock,
+    snapshot,
+    renderPage,
+    assets: parts.assets,
+    buildId: parts.buildId,
+    log: jobLog('publish'),
+    settings: parts.settings,
+    messages,
+    publicUrl: config.publicUrl,
+    updateIntervalMinutes: config.updateIntervalMinutes,
+    // When a deadline passes, the open incidents' pages must say so, and at midnight (UTC) the
+    // uptime bars move: republish then.
+    onNextDeadline: (at, open) => {
+      deadline = at ? { at, open } : null;
+      armDeadline();
+    },
+  }), metrics, clock);
+  const notifications = await setupNotifications({
+    db,
+    config,
+    clock,
+    settings: parts.settings,
+    messages,
+    log: jobLog('outbox'),
+    mailer: parts.mailer,
+    onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
+  });
+  const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy, messages };
+  // Validated at start: a malformed matrix stops the server with the field it disliked.
+  const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);
+  const intake = readContent(config.contentDir, 'intake.json', IntakeMapping);
+  const watchdog = createWatchdog({
+    db,
+    clock,
+    site: policy,
+    escalation,
+    policy: config.freshness.escalation,
+    deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl },
+    publisher,
+    log: jobLog('freshness-watchdog'),
+  });
+  const maintenance = createMaintenanceJob({ ...commands, log: jobLog('maintenance') });
+  metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
+  const app = createApp({
+    ...commands,
+    publisher,
+    config,
+    snapshot,
+    renderPage,
+    contentDir: config.contentDir,
+    escalation,
+    intake,
+    watchdog,
+    metrics,
+    subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
+  });
+
+  return {
+    app,
+    publisher,
+    commands,
+    watchdog,
+    maintenance,
+    metrics,
+    sender: notifications.sender,
+    /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
+    mailSettings: notifications.compose,
+    /**
+     * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
+     * transitions, the deadline republisher, the follower of other processes' writes. @returns the function that stops them all.
+     */
+    startJobs(): () => Promise<void> {
+      jobsRunning = true;
+      armDeadline();
+      const stops = [
+        watchdog.start(config.freshness.checkSeconds * 1000),
+        notifications.sender.start(),
+        maintenance.start(MAINTENANCE_CHECK_MS),
+        // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
+        publisher.follow(FOLLOW_MS),
+      ];
+      return async () => {
+        jobsRunning = false;
+        clearTimeout(deadlineTimer);
+        for (const stop of stops) await stop();
+      };
+    },
+  };
+}
+
+export type Herald = Awaited<ReturnType<typeof assembleHerald>>;

@@ -1,0 +1,37 @@
+import type { Role } from './shared/roles.ts';
+import type { Session } from './features/access/index.ts';
+import type { CommandDeps } from './platform/commands.ts';
+import type { Config } from './platform/config.ts';
+import type { Actor } from './shared/actor.ts';
+import type { Metrics } from './features/health/index.ts';
+import type { PageRenderer, Publisher } from './site/publisher.ts';
+import type { EscalationMatrix } from './features/freshness/index.ts';
+import type { IntakeMapping } from './features/drafts/index.ts';
+import type { Snapshot } from './site/snapshot.ts';
+import type { SubscriptionSettings } from './features/subscribers/index.ts';
+
+/**
+ * What every route receives: built once by `assembleHerald` (api/assemble.ts), never read from
+ * globals. Every field is required; a test that wants no notices or no pages passes the no-op
+ * (`noopNotifier`) or null renderer explicitly.
+ */
+export type AppDeps = Omit<CommandDeps, 'publisher'> & {
+  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy' | 'pagerdutyWebhookSecret'>;
+  snapshot: Snapshot;
+  publisher: Publisher;
+  /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */
+  renderPage: PageRenderer | null;
+  subscriptions: SubscriptionSettings;
+  /** Where the operator's content lives (message templates under templates/). */
+  contentDir: string;
+  /** The escalation matrix (content/escalation.json): the desk shows the level each open incident has reached. */
+  escalation?: EscalationMatrix;
+  /** How alerts' labels map to services and severities (content/intake.json); the shipped defaults' rules when absent. */
+  intake?: IntakeMapping;
+  /** The freshness watchdog, for /metrics (when it last ran). */
+  watchdog: { lastTickAt(): Date | null };
+  /** Prometheus metrics for GET /metrics (api/features/health/metrics-api.ts). */
+  metrics: Pick<Metrics, 'render' | 'contentType'>;
+};
+
+export type { HeraldEnv } from './platform/http/env.ts';

@@ -1,0 +1,14 @@
+/**
+ * The access feature's one door: everything other code may use of it. Import from here, never
+ * from a file inside the folder (tests/architecture checks it).
+ */
+export { admitSignIn, retryMinutes, signInSucceeded, waitForTurn } from './attempts.ts';
+export { addUser, changePassword, issueToken, removeUser, withdrawToken } from './commands.ts';
+export { createDemoAdmin } from './demo-admin.ts';
+export { requireDesk, safeNext, sessionCookieName } from './desk-guard.ts';
+export { requireAdmin, requireAdminRole, requireIntakeToken } from './guard.ts';
+export { decoyHash, PASSWORD_RULE, verifyPassword } from './passwords.ts';
+export { NewPasswordInput, NewTokenInput, NewUserInput } from './schemas.ts';
+export { createSession, endSession, pruneSessions, type Session, SESSION_TTL_MS } from './sessions.ts';
+export { listTokens } from './tokens.ts';
+export { findUserByEmailOrName, findUserForSignIn, listUsers, usersWithRole } from './users.ts';

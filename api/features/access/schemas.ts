@@ -1,0 +1,30 @@
+/**
+ * What a new API token, a new desk user and a new password must be, in one place for the
+ * desk's forms. The data layer (users.ts) still refuses a bad email or password on its own.
+ */
+import { z } from 'zod';
+import { PASSWORD_RULE, passwordProblem } from './passwords.ts';
+import { Role, UserRole } from '../../shared/roles.ts';
+import { EMAIL_PATTERN } from './users.ts';
+
+const Password = z.string().refine((p) => passwordProblem(p) === null, `use ${PASSWORD_RULE}`);
+
+export const NewTokenInput = z.object({ name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'), role: Role });
+export type NewTokenInput = z.infer<typeof NewTokenInput>;
+
+export const NewUserInput = z.object({
+  email: z.string().trim().toLowerCase().regex(EMAIL_PATTERN, 'must be an email address'),
+  name: z
+    .string()
+    .trim()
+    .max(200, 'at most 200 characters')
+    .transform((name) => name || null),
+  role: UserRole,
+  password: Password,
+});
+export type NewUserInput = z.infer<typeof NewUserInput>;
+
+export const NewPasswordInput = z
+  .object({ password: Password, confirm: z.string() })
+  .refine((p) => p.password === p.confirm, { path: ['confirm'], message: 'The two new passwords differ.' });
+export type NewPasswordInput = z.infer<typeof NewPasswordInput>;

@@ -1,0 +1,232 @@
+/**
+ * Alert intake: the payloads monitoring systems send (Prometheus Alertmanager's webhook,
+ * version 4; PagerDuty's v3 webhooks), the operator's mapping from an alert's labels to
+ * services and severities (content/intake.json), and the pure rule that reads an alert as
+ * what a draft incident needs. No server imports.
+ */
+import { z } from 'zod';
+import { Slug, toStorable } from '../../shared/schemas.ts';
+import { Severity, SEVERITIES } from '../../shared/vocabulary.ts';
+
+const Labels = z.record(z.string(), z.string());
+/** Alertmanager writes RFC 3339 with nanoseconds ("2018-08-03T09:52:26.739266876+02:00"). */
+const Rfc3339 = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
+
+/**
+ * Alertmanager's webhook body (prometheus.io/docs/alerting/latest/configuration/#webhook_config):
+ * one notification per alert group; `groupKey` identifies the group across notifications.
+ */
+export const AlertmanagerPayload = z
+  .object({
+    version: z.literal('4'),
+    groupKey: z.string().min(1).max(2000),
+    truncatedAlerts: z.number().int().min(0).optional(),
+    status: z.enum(['firing', 'resolved']),
+    receiver: z.string().max(500),
+    groupLabels: Labels,
+    commonLabels: Labels,
+    commonAnnotations: Labels,
+    externalURL: z.string().max(2000),
+    alerts: z
+      .array(
+        z.object({
+          status: z.enum(['firing', 'resolved']),
+          labels: Labels,
+          annotations: Labels,
+          startsAt: Rfc3339,
+          endsAt: z.string().max(64),
+          generatorURL: z.string().max(2000),
+          fingerprint: z.string().max(200).optional(),
+        }),
+      )
+      .max(1000),
+  })
+  .meta({ id: 'AlertmanagerPayload' });
+export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayload>;
+
+const Reference = z.object({ id: z.string().optional(), summary: z.string().optional() }).passthrough();
+
+/**
+ * A PagerDuty v3 webhook (developer.pagerduty.com, "Webhooks Overview"): one event per body.
+ * Only incident events carry an incident in `data`; other event types are accepted and ignored.
+ */
+export const PagerDutyWebhook = z
+  .object({
+    event: z
+      .object({
+        id: z.string().max(200),
+        event_type: z.string().max(200),
+        resource_type: z.string().max(200).optional(),
+        occurred_at: Rfc3339.optional(),
+        data: z
+          .object({
+            id: z.string().max(200).optional(),
+            type: z.string().max(200).optional(),
+            title: z.string().max(2000).optional(),
+            html_url: z.string().max(2000).optional(),
+            status: z.string().max(100).optional(),
+            urgency: z.string().max(100).optional(),
+            created_at: Rfc3339.optional(),
+            service: Reference.nullish(),
+            priority: Reference.nullish(),
+          })
+          .passthrough(),
+      })
+      .passthrough(),
+  })
+  .meta({ id: 'PagerDutyWebhook' });
+export type PagerDutyWebhook = z.infer<typeof PagerDutyWebhook>;
+
+/** content/intake.json: how an alert's words become a draft's services and severity. */
+export const IntakeMapping = z
+  .object({
+    $comment: z.string().optional(),
+    /** Alertmanager label names whose value names a service, first that matches wins. */
+    serviceLabels: z.array(z.string().min(1)).min(1).default(['service', 'job']),
+    /** Label value (or PagerDuty service name or id) → service slug; a value that is a slug needs no entry. */
+    services: z.record(z.string().min(1), Slug).default({}),
+    /** The Alertmanager label that carries the alert's severity. */
+    severityLabel: z.string().min(1).default('severity'),
+    /** Severity label value (any case) → the plan's severity; P0–P3 themselves need no entry. */
+    severities: z.record(z.string().min(1), Severity).default({}),
+    /** When nothing says how severe: the plan's "significant impact" level unless told otherwise. */
+    defaultSeverity: Severity.default('P2'),
+    /** PagerDuty urgency → severity, when the incident carries no P0–P3 priority. */
+    pagerdutyUrgency: z.record(z.string().min(1), Severity).default({ high: 'P1', low: 'P3' }),
+  })
+  .strict();
+export type IntakeMapping = z.infer<typeof IntakeMapping>;
+
+/** What one intake post means for Herald, whichever system sent it. */
+export type Alert = {
+  source: 'alertmanager' | 'pagerduty';
+  /** The group alerts attach to: one draft per group. */
+  groupKey: string;
+  status: 'firing' | 'resolved' | 'acknowledged';
+  title: string;
+  severity: Severity;
+  /** Service slugs or names, as the alert gave them after the mapping; unknown ones are dropped. */
+  serviceHints: string[];
+  /** When the problem was first seen (the alert's start); null when the alert does not say. */
+  detectedAt: string | null;
+  /** When the sender says this happened (an acknowledgement's time); null: when received. */
+  occurredAt: string | null;
+  /** The internal note on the incident's alert timeline. */
+  summary: string;
+  link: string | null;
+};
+
+const SEVERITY_NAMES: ReadonlySet<string> = new Set(SEVERITIES);
+/** At most `max` characters, storable (an alert's text may carry anything). */
+const clip = (raw: string, max: number) => {
+  const text = toStorable(raw);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+};
+
+function severityOf(value: string | undefined, mapping: IntakeMapping): Severity | null {
+  if (!value) return null;
+  const upper = value.trim().toUpperCase();
+  if (SEVERITY_NAMES.has(upper)) return upper as Severity;
+  const lower = value.trim().toLowerCase();
+  const entry = Object.entries(mapping.severities).find(([key]) => key.toLowerCase() === lower);
+  return entry ? entry[1] : null;
+}
+
+const mostSevere = (severities: readonly Severity[]): Severity | null =>
+  severities.length === 0 ? null : [...severities].sort((a, b) => SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b))[0]!;
+
+const hint = (value: string, mapping: IntakeMapping): string => mapping.services[value] ?? value;
+
+/** A link the desk may show: http(s) only, never `javascript:` or `data:` from a sender's payload. */
+const webLink = (url: string | undefined | null): string | null => (url && /^https?:\/\/[^\s]+$/i.test(url) ? url.slice(0, 2000) : null);
+
+/** The earliest of some times, as ISO; null for none. */
+function earliest(times: readonly string[]): string | null {
+  const valid = times.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
+  return valid.length ? new Date(Math.min(...valid)).toISOString() : null;
+}
+
+/**
+ * Reads an Alertmanager notification: the group's services from each alert's service labels,
+ * the most severe mapped severity, the earliest start.
+ *
+ * @example fromAlertmanager({ ...payload, commonLabels: { alertname: 'ApiDown', severity: 'critical', service: 'api' } }, mapping).serviceHints // ['api']
+ */
+export function fromAlertmanager(payload: AlertmanagerPayload, mapping: IntakeMapping): Alert {
+  const alerts = payload.alerts;
+  const label = (name: string) => payload.commonLabels[name] ?? payload.groupLabels[name] ?? alerts.find((a) => a.labels[name])?.labels[name];
+  const hints = new Set<string>();
+  for (const labels of [payload.commonLabels, ...alerts.map((a) => a.labels)]) {
+    for (const name of mapping.serviceLabels) {
+      const value = labels[name];
+      if (value) {
+        hints.add(hint(value, mapping));
+        break;
+      }
+    }
+  }
+  const severities = [label(mapping.severityLabel), ...alerts.map((a) => a.labels[mapping.severityLabel])]
+    .map((v) => severityOf(v, mapping))
+    .filter((s): s is Severity => s !== null);
+  const name = label('alertname');
+  const summary = payload.commonAnnotations.summary ?? alerts.find((a) => a.annotations.summary)?.annotations.summary;
+  const title = clip(summary ?? name ?? `Alert from ${payload.receiver || 'Alertmanager'}`, 200);
+  const firing = alerts.filter((a) => a.status === 'firing').length;
+  const counts = payload.status === 'firing' ? `${firing} of ${alerts.length} alert(s) firing` : `${alerts.length} alert(s) resolved`;
+  return {
+    source: 'alertmanager',
+    groupKey: payload.groupKey,
+    status: payload.status,
+    title,
+    severity: mostSevere(severities) ?? mapping.defaultSeverity,
+    serviceHints: [...hints],
+    detectedAt: earliest(alerts.map((a) => a.startsAt)),
+    occurredAt: null,
+    summary: clip(`${payload.status}: ${name ?? 'alert'} (${counts})${summary ? ` — ${summary}` : ''}`, 1000),
+    link: webLink(alerts.find((a) => webLink(a.generatorURL))?.generatorURL) ?? webLink(payload.externalURL),
+  };
+}
+
+const PAGERDUTY_STATUS: Record<string, Alert['status']> = {
+  'incident.triggered': 'firing',
+  'incident.acknowledged': 'acknowledged',
+  'incident.resolved': 'resolved',
+};
+
+/**
+ * Reads a PagerDuty webhook, or null for an event intake does not act on (anything but an
+ * incident's trigger, acknowledgement or resolution, e.g. the `pagey.ping` sent on subscribing).
+ */
+export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): Alert | null {
+  const { event } = body;
+  const status = PAGERDUTY_STATUS[event.event_type];
+  const data = event.data;
+  if (!status || !data.id) return null;
+  const service = data.service;
+  const serviceHints = [service?.id && mapping.services[service.id], service?.summary && hint(service.summary, mapping)].filter((h): h is string => Boolean(h));
+  const severity = severityOf(data.priority?.summary, mapping) ?? (data.urgency ? mapping.pagerdutyUrgency[data.urgency] : undefined) ?? mapping.defaultSeverity;
+  const title = clip(data.title?.trim() || `PagerDuty incident ${data.id}`, 200);
+  return {
+    source: 'pagerduty',
+    groupKey: data.id,
+    status,
+    title,
+    severity,
+    serviceHints: [...new Set(serviceHints)],
+    detectedAt: data.created_at ? new Date(data.created_at).toISOString() : null,
+    occurredAt: event.occurred_at ? new Date(event.occurred_at).toISOString() : null,
+    summary: clip(`${event.event_type}: ${title}${service?.summary ? ` (${service.summary})` : ''}`, 1000),
+    link: webLink(data.html_url),
+  };
+}
+
+/** The answer to an intake post: the incident the alert opened or was noted on, if any. */
+export const IntakeResult = z
+  .object({
+    incident: z.string().nullable().meta({ description: 'The draft (or incident) the alert was noted on; null when it named nothing Herald knows' }),
+    opened: z.boolean().meta({ description: 'A new draft was opened' }),
+    acknowledged: z.boolean().meta({ description: 'This post recorded the first acknowledgement' }),
+    ignored: z.boolean().meta({ description: 'An event intake does not act on (e.g. a PagerDuty ping)' }),
+  })
+  .meta({ id: 'IntakeResult' });
+export type IntakeResult = z.infer<typeof IntakeResult>;

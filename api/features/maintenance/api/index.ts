@@ -1,0 +1,10 @@
+import type { AppDeps } from '../../../deps.ts';
+import { documentedRoutes } from '../../../platform/http/openapi.ts';
+import { scheduleMaintenanceRoute } from './create.ts';
+import { extendMaintenanceRoute } from './extend.ts';
+import { listMaintenanceRoute } from './list.ts';
+import { postMaintenanceUpdateRoute } from './update.ts';
+
+/** Everything under /api/admin/maintenance. */
+export const adminMaintenanceRoutes = (deps: AppDeps) =>
+  documentedRoutes().route('/', scheduleMaintenanceRoute(deps)).route('/', listMaintenanceRoute(deps)).route('/', postMaintenanceUpdateRoute(deps)).route('/', extendMaintenanceRoute(deps));

@@ -1,0 +1,51 @@
+/**
+ * Who hears of an incident change. Runs inside the change's write transaction (see
+ * api/shared/notifier.ts), so the notices are queued if and only if the change commits;
+ * the request never talks to SMTP.
+ */
+import type { IncidentEvent, Notifier } from '../../shared/notifier.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import { queueHooks, queueIncidentMails, queueMaintenanceHooks, queueMaintenanceMails, queueServiceHooks } from '../../platform/delivery/outbox.ts';
+
+/**
+ * Whether an event is announced. The update's `notify` already holds the plan's default
+ * (P0/P1 notify unless told not to; P2/P3 only when the comms lead ticks it, see
+ * api/features/incidents/store.ts); edits to earlier text are never announced again.
+ *
+ * @example shouldNotify({ kind: 'updated', incidentId: 1, updateId: 2 }, true) // true
+ */
+function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is IncidentEvent & { updateId: number } {
+  return event.kind !== 'edited' && event.updateId !== null && updateNotify;
+}
+
+async function updateNotifyFlag(tx: Executor, updateId: number): Promise<boolean> {
+  const { rows } = await tx.execute({ sql: 'SELECT notify FROM incident_updates WHERE id = ?', args: [updateId] });
+  return Boolean(rows[0]?.notify);
+}
+
+/**
+ * The notifier the composition root (api/assemble.ts) hands to every command: one outbox row per confirmed
+ * subscriber of an affected service (or of all services), per active webhook, and for Slack.
+ */
+export function createNotifier(options: { slack: boolean }): Notifier {
+  return {
+    async incidentChanged(tx, event, now) {
+      if (event.kind === 'edited' || event.updateId === null) return;
+      const notify = await updateNotifyFlag(tx, event.updateId);
+      if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, now);
+      // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
+      await queueHooks(tx, event.incidentId, event.updateId, now, { webhooks: true, slack: options.slack });
+    },
+    async serviceChanged(tx, serviceEventId, now) {
+      await queueServiceHooks(tx, serviceEventId, now);
+    },
+    // Subscribers hear of a window when it is scheduled, started, extended, ended or cancelled
+    // (and of any update the comms lead posts), unless the update says not to notify.
+    async maintenanceChanged(tx, event, now) {
+      const { rows } = await tx.execute({ sql: 'SELECT notify FROM maintenance_updates WHERE id = ?', args: [event.updateId] });
+      if (rows[0]?.notify) await queueMaintenanceMails(tx, event.maintenanceId, event.updateId, now);
+      // As for incidents, machines and #incidents hear of every entry, notified or not.
+      await queueMaintenanceHooks(tx, event.maintenanceId, event.updateId, now, { webhooks: true, slack: options.slack });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The plan feature's one door: everything other code may use of it. Import from here, never
+ * from a file inside the folder (tests/architecture checks it).
+ */
+export { acknowledgeIncidentRoute } from './api/acknowledge.ts';
+export { incidentFollowUpRoutes } from './api/follow-up.ts';
+export { adminReportRoutes } from './api/reports.ts';
+export { acknowledgeIncident, addActionItem, markActionItem, readActionItems, readPlanReport, recordIncidentPostmortem } from './commands.ts';
+export { claimPlanNotice, finishPlanDelivery, leasePlanDelivery, pendingPlanDeliveries, type PlanTarget } from './notices-store.ts';
+export { type PlanReport, PlanReportQuery } from './report.ts';
+export { type ActionItem, CreateActionItemInput, postmortemOverdue, RecordPostmortemInput } from './rules.ts';
+export { acknowledge, loadOpenForEscalation, loadPostmortemsOutstanding } from './store.ts';

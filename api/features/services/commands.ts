@@ -1,0 +1,63 @@
+/**
+ * What an operator or comms lead can do to the service catalogue, whoever asks (the admin
+ * API, the desk): each change is written with its audit entry in one transaction, a status
+ * set outside an incident is announced to webhooks, and the site is republished.
+ */
+import { recordAudit } from '../audit/index.ts';
+import { archiveService, assertGroupExists, getService, insertService, updateService } from './store.ts';
+import { Service, type CreateServiceInput, type PatchServiceInput } from '../../shared/schemas.ts';
+import { republish } from '../../platform/republish.ts';
+import type { CommandContext } from '../../platform/commands.ts';
+
+const shape = (s: Service) => Service.parse(s);
+const republishSite = (ctx: CommandContext) => republish(ctx, { incidents: [] });
+
+export async function createService(ctx: CommandContext, input: CreateServiceInput): Promise<Service> {
+  const now = ctx.clock.now();
+  await ctx.db.write(async (tx) => {
+    await assertGroupExists(tx, input.group);
+    await insertService(tx, input, now);
+    await recordAudit(tx, { actor: ctx.actor, action: 'service.create', entity: 'service', ref: input.slug, after: input }, now);
+  });
+  await republishSite(ctx);
+  return shape(await getService(ctx.db, input.slug));
+}
+
+/**
+ * Edits a service: its name, description, group and order (audited as `service.edit`) and its
+ * status (audited as `service.status`, kept as a public event and sent to webhooks). The API's
+ * PATCH and the desk's status form both come here; a patch that changes nothing writes nothing.
+ */
+export async function editService(ctx: CommandContext, slug: string, patch: PatchServiceInput): Promise<Service> {
+  const now = ctx.clock.now();
+  await ctx.db.write(async (tx) => {
+    const before = await getService(tx, slug);
+    await assertGroupExists(tx, patch.group);
+    const { status, ...details } = patch;
+    const statusChanges = status !== undefined && status !== before.status;
+    const changed = Object.entries(details).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before]);
+    if (!statusChanges && changed.length === 0) return;
+    const eventId = await updateService(tx, slug, patch, now);
+    if (eventId !== null) await ctx.notifier.serviceChanged(tx, eventId, now);
+    if (changed.length > 0) {
+      const after = Object.fromEntries(changed);
+      const prior = Object.fromEntries(changed.map(([key]) => [key, before[key as keyof typeof before]]));
+      await recordAudit(tx, { actor: ctx.actor, action: 'service.edit', entity: 'service', ref: slug, before: prior, after }, now);
+    }
+    if (statusChanges) {
+      await recordAudit(tx, { actor: ctx.actor, action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status } }, now);
+    }
+  });
+  await republishSite(ctx);
+  return shape(await getService(ctx.db, slug));
+}
+
+/** Archives a service; refused (409) while an open incident names it. */
+export async function deleteService(ctx: CommandContext, slug: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.write(async (tx) => {
+    const before = await archiveService(tx, slug, now);
+    await recordAudit(tx, { actor: ctx.actor, action: 'service.delete', entity: 'service', ref: slug, before: shape(before) }, now);
+  });
+  await republishSite(ctx);
+}

@@ -1,0 +1,61 @@
+/**
+ * What the uptime bars are computed from (api/features/services/uptime.ts), for every listed service at
+ * once: its creation, its status changes since the window's start — made by incident updates
+ * or outside incidents — and the incidents open at any time since then. Every query is bounded
+ * by the window (90 days × services), never by how long the history is.
+ */
+import { makeRef } from '../../shared/refs.ts';
+import type { IncidentSpan, StatusChange } from './uptime.ts';
+import type { ServiceStatus } from '../../shared/vocabulary.ts';
+import type { Executor } from '../../platform/db/client.ts';
+
+export type UptimeHistory = { createdAt: string; changes: StatusChange[]; incidents: IncidentSpan[] };
+
+/**
+ * Each listed service's history since `since`, by service slug: every service's, or only those
+ * of `serviceIds` (what a publish knows was written since the last).
+ */
+export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: readonly number[]): Promise<Map<string, UptimeHistory>> {
+  if (serviceIds?.length === 0) return new Map();
+  const at = since.toISOString();
+  const ids = serviceIds ?? [];
+  const only = (column: string) => (serviceIds ? ` AND ${column} IN (${ids.map(() => '?').join(', ')})` : '');
+  const [services, changes, incidents] = await Promise.all([
+    db.execute({ sql: `SELECT id, slug, created_at FROM services WHERE archived_at IS NULL${only('id')}`, args: [...ids] }),
+    // Both kinds of change, oldest first; the id keeps two changes in the same millisecond in order.
+    db.execute({
+      sql: `SELECT service_id, at, from_status, to_status, 0 AS kind, id FROM service_events WHERE at >= ?${only('service_id')}
+            UNION ALL
+            SELECT c.service_id, u.created_at, c.from_status, c.to_status, 1, u.id
+              FROM incident_updates u JOIN update_service_changes c ON c.update_id = u.id WHERE u.created_at >= ?${only('c.service_id')}
+            ORDER BY 2, 5, 6`,
+      args: [at, ...ids, at, ...ids],
+    }),
+    db.execute({
+      sql: `SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
+              WHERE i.draft = 0 AND i.status IN ('investigating','mitigating','monitoring')${only('x.service_id')}
+            UNION
+            SELECT x.service_id, i.id, i.started_at, i.resolved_at FROM incidents i JOIN incident_services x ON x.incident_id = i.id
+              WHERE i.draft = 0 AND i.resolved_at >= ?${only('x.service_id')}`,
+      args: [...ids, at, ...ids],
+    }),
+  ]);
+  const byId = new Map<number, UptimeHistory>();
+  const bySlug = new Map<string, UptimeHistory>();
+  for (const r of services.rows) {
+    const history: UptimeHistory = { createdAt: String(r.created_at), changes: [], incidents: [] };
+    byId.set(Number(r.id), history);
+    bySlug.set(String(r.slug), history);
+  }
+  for (const r of changes.rows) {
+    byId.get(Number(r.service_id))?.changes.push({ at: String(r.at), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus });
+  }
+  for (const r of incidents.rows) {
+    byId.get(Number(r.service_id))?.incidents.push({
+      ref: makeRef('incident', Number(r.id)),
+      startedAt: String(r.started_at),
+      resolvedAt: r.resolved_at === null ? null : String(r.resolved_at),
+    });
+  }
+  return bySlug;
+}

@@ -1,0 +1,7 @@
+/**
+ * The webhooks feature's one door: everything other code may use of it. Import from here, never
+ * from a file inside the folder (tests/architecture checks it).
+ */
+export { webhookRoutes } from './api.ts';
+export { createHookDelivery, type HookDelivery } from './deliver.ts';
+export { CreateWebhookInput, NewWebhook, WebhookTarget } from './schemas.ts';

@@ -1,7 +1,0 @@
-import type { AppDeps } from '../../http/env.ts';
-import { documentedRoutes } from '../../http/openapi.ts';
-import { alertmanagerRoute } from './alertmanager.ts';
-import { pagerDutyRoute } from './pagerduty.ts';
-
-/** Everything under /api/intake: monitoring systems' alerts, which open drafts nobody outside sees. */
-export const intakeRoutes = (deps: AppDeps) => documentedRoutes().route('/', alertmanagerRoute(deps)).route('/', pagerDutyRoute(deps));

@@ -1,0 +1,302 @@
+/**
+ * The shapes Herald accepts and returns, shared by the API (validation and OpenAPI), the site
+ * and the tests. No server imports. `.meta({ id })` names a shape in the OpenAPI document's
+ * components (api/features/health/openapi.ts), where routes refer to it.
+ */
+import { z } from 'zod';
+import { refPattern } from './refs.ts';
+import { IncidentStatus, MaintenanceEvent, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
+
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
+
+export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
+
+/**
+ * Characters text cannot carry as given: C0 controls other than tab and line breaks (XML 1.0
+ * forbids them, so one would break every feed reader's copy of the feed; libSQL cuts text at
+ * U+0000, losing the rest), the noncharacters U+FFFE and U+FFFF, and lone surrogates (not
+ * Unicode: stored as UTF-8 they would turn into U+FFFD). Refused with a clear error, not
+ * silently dropped.
+ */
+const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
+/** Machine-made text (an alert's annotations), which nobody could correct: made storable by dropping what `storable` refuses. */
+export const toStorable = (s: string) => s.replace(new RegExp(UNSTORABLE.source, 'g'), '').toWellFormed();
+const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
+/** Free text of at most `max` characters, possibly empty. */
+const PlainText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
+const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
+const Markdown = Text(20_000);
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000);
+const Minutes = z.number().int().min(1).max(30);
+/** Publish even though api/shared/leaks.ts found internals in the text (the 422 named them). */
+const AcknowledgeWarnings = z.boolean().optional().meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });
+
+export const ServiceChange = z.object({ slug: Slug, status: ServiceStatus }).strict();
+export type ServiceChange = z.infer<typeof ServiceChange>;
+
+const noDuplicateSlugs = (changes: ServiceChange[]) => new Set(changes.map((c) => c.slug)).size === changes.length;
+
+export const CreateIncidentInput = z
+  .object({
+    title: Text(200),
+    severity: Severity,
+    status: IncidentStatus.default('investigating'),
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').default([]),
+    impact: Text(2000).optional(),
+    commander: Text(200).optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    notify: z.boolean().optional(),
+    /** When the alert started; the declaration time when left out (MTTA and MTTR count from it). */
+    detectedAt: z.iso.datetime({ offset: true }).optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
+  })
+  .strict()
+  .meta({ id: 'CreateIncidentInput' });
+export type CreateIncidentInput = z.infer<typeof CreateIncidentInput>;
+
+export const PostUpdateInput = z
+  .object({
+    status: IncidentStatus,
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').optional(),
+    eta: z.iso.datetime({ offset: true }).optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    rootCause: Text(5000).optional(),
+    postmortemUrl: HttpUrl.optional(),
+    notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
+  })
+  .strict()
+  .meta({ id: 'PostUpdateInput' });
+export type PostUpdateInput = z.infer<typeof PostUpdateInput>;
+
+/**
+ * Publishing a draft (an incident an alert opened): the body of an update, so the first words
+ * customers read are a person's, and optionally the title, severity, impact and commander,
+ * which an alert's wording rarely suits.
+ */
+export const PublishDraftInput = PostUpdateInput.extend({
+  title: Text(200).optional(),
+  severity: Severity.optional(),
+  impact: Text(2000).optional(),
+  commander: Text(200).optional(),
+})
+  .strict()
+  .meta({ id: 'PublishDraftInput' });
+export type PublishDraftInput = z.infer<typeof PublishDraftInput>;
+
+export const ReopenInput = z
+  .object({
+    status: z.enum(['investigating', 'mitigating', 'monitoring']).default('investigating'),
+    message: Markdown,
+    services: z.array(ServiceChange).max(200).refine(noDuplicateSlugs, 'each service at most once').optional(),
+    nextUpdateInMinutes: Minutes.optional(),
+    notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
+  })
+  .strict()
+  .meta({ id: 'ReopenInput' });
+export type ReopenInput = z.infer<typeof ReopenInput>;
+
+export const PatchIncidentInput = z
+  .object({
+    title: Text(200),
+    impact: Text(2000).nullable(),
+    severity: Severity,
+    commander: Text(200).nullable(),
+    services: z.array(Slug).max(200),
+    rootCause: Text(5000).nullable(),
+    postmortemUrl: HttpUrl.nullable(),
+    acknowledgeWarnings: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).some((key) => key !== 'acknowledgeWarnings'), 'name at least one field to change')
+  .meta({ id: 'PatchIncidentInput' });
+export type PatchIncidentInput = z.infer<typeof PatchIncidentInput>;
+
+export const PatchUpdateInput = z.object({ message: Markdown, acknowledgeWarnings: AcknowledgeWarnings }).strict().meta({ id: 'PatchUpdateInput' });
+export type PatchUpdateInput = z.infer<typeof PatchUpdateInput>;
+
+export const IncidentListQuery = z.object({
+  /** `draft`: incidents alerts opened that nobody has published yet (never public). */
+  state: z.enum(['open', 'resolved', 'all', 'draft']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const CreateServiceInput = z
+  .object({
+    slug: Slug,
+    name: Text(100),
+    description: PlainText(500).default(''),
+    group: Slug.nullable().optional(),
+    order: z.number().int().min(0).max(100_000).optional(),
+    status: ServiceStatus.default('operational'),
+  })
+  .strict()
+  .meta({ id: 'CreateServiceInput' });
+export type CreateServiceInput = z.infer<typeof CreateServiceInput>;
+
+// No defaults in a patch: a field left out is left as it is (a default would overwrite it).
+export const PatchServiceInput = CreateServiceInput.omit({ slug: true, status: true, description: true })
+  .extend({ status: ServiceStatus, description: PlainText(500) })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
+  .meta({ id: 'PatchServiceInput' });
+export type PatchServiceInput = z.infer<typeof PatchServiceInput>;
+
+/** A support ticket to link to an incident; internal, never published. */
+export const LinkTicketInput = z
+  .object({
+    system: Text(50).meta({ example: 'Zendesk' }),
+    id: Text(200).meta({ example: '48213' }),
+    url: HttpUrl.meta({ example: 'https://example.zendesk.com/agent/tickets/48213' }),
+  })
+  .strict()
+  .meta({ id: 'LinkTicketInput' });
+export type LinkTicketInput = z.infer<typeof LinkTicketInput>;
+
+/* ---------- what goes out ---------- */
+
+const Iso = z.string();
+
+export const Service = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  group: z.string().nullable(),
+  groupName: z.string().nullable(),
+  order: z.number(),
+  status: ServiceStatus,
+  updatedAt: Iso,
+}).meta({ id: 'Service' });
+export type Service = z.infer<typeof Service>;
+
+const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
+
+export const Update = z.object({
+  id: z.number(),
+  status: IncidentStatus,
+  message: z.string(),
+  services: z.array(ServiceStatusChange),
+  eta: Iso.nullable(),
+  nextUpdateBy: Iso.nullable(),
+  notify: z.boolean(),
+  createdAt: Iso,
+  editedAt: Iso.nullable(),
+}).meta({ id: 'Update' });
+export type Update = z.infer<typeof Update>;
+
+/** One alert received for an incident (internal, never published): what fired, resolved or was acknowledged. */
+export const AlertNote = z.object({
+  source: z.enum(['alertmanager', 'pagerduty']),
+  status: z.enum(['firing', 'resolved', 'acknowledged']),
+  summary: z.string(),
+  link: z.string().nullable(),
+  receivedAt: Iso,
+}).meta({ id: 'AlertNote' });
+export type AlertNote = z.infer<typeof AlertNote>;
+
+export const Incident = z.object({
+  ref: z.string(),
+  /** Opened by an alert and not yet published: no reader sees it until a person publishes it. */
+  draft: z.boolean(),
+  url: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  impact: z.string().nullable(),
+  commander: z.string().nullable(),
+  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+  startedAt: Iso,
+  updatedAt: Iso,
+  resolvedAt: Iso.nullable(),
+  durationMs: z.number(),
+  rootCause: z.string().nullable(),
+  postmortemUrl: z.string().nullable(),
+  postmortemDueAt: Iso.nullable(),
+  /** Internal, never published: when first seen, acknowledged, and the postmortem completed. */
+  detectedAt: Iso,
+  acknowledgedAt: Iso.nullable(),
+  postmortemCompletedAt: Iso.nullable(),
+  lastUpdateAt: Iso,
+  nextUpdateDueAt: Iso.nullable(),
+  overdue: z.boolean(),
+  updates: z.array(Update),
+  /** Internal, never published: the alerts received for it, oldest first. */
+  alerts: z.array(AlertNote),
+}).meta({ id: 'Incident' });
+export type Incident = z.infer<typeof Incident>;
+
+/* ---------- maintenance ---------- */
+
+
+const Instant = z.iso.datetime({ offset: true });
+
+export const CreateMaintenanceInput = z
+  .object({
+    title: Text(200),
+    message: Markdown,
+    services: z.array(Slug).max(200).refine((s) => new Set(s).size === s.length, 'each service at most once').default([]),
+    scheduledFor: Instant,
+    scheduledUntil: Instant,
+    notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
+  })
+  .strict()
+  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' })
+  .meta({ id: 'CreateMaintenanceInput' });
+export type CreateMaintenanceInput = z.infer<typeof CreateMaintenanceInput>;
+
+export const PostMaintenanceUpdateInput = z
+  .object({ status: MaintenanceStatus.optional(), message: Markdown, notify: z.boolean().optional(), acknowledgeWarnings: AcknowledgeWarnings })
+  .strict()
+  .meta({ id: 'PostMaintenanceUpdateInput' });
+export type PostMaintenanceUpdateInput = z.infer<typeof PostMaintenanceUpdateInput>;
+
+/**
+ * Moves a window's end later. The new end must be after the current one and still ahead;
+ * without a message the timeline says when the window now ends.
+ */
+export const ExtendMaintenanceInput = z
+  .object({ scheduledUntil: Instant, message: Markdown.optional(), notify: z.boolean().optional(), acknowledgeWarnings: AcknowledgeWarnings })
+  .strict()
+  .meta({ id: 'ExtendMaintenanceInput' });
+export type ExtendMaintenanceInput = z.infer<typeof ExtendMaintenanceInput>;
+
+export const MaintenanceListQuery = z.object({
+  state: z.enum(['upcoming', 'active', 'completed', 'all']).default('all'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, event: MaintenanceEvent, message: z.string(), notify: z.boolean(), createdAt: Iso }).meta({ id: 'MaintenanceUpdate' });
+export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
+
+export const Maintenance = z.object({
+  ref: z.string(),
+  url: z.string(),
+  title: z.string(),
+  status: MaintenanceStatus,
+  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+  scheduledFor: Iso,
+  scheduledUntil: Iso,
+  createdAt: Iso,
+  updatedAt: Iso,
+  startedAt: Iso.nullable(),
+  completedAt: Iso.nullable(),
+  /** Newest first. */
+  updates: z.array(MaintenanceUpdate),
+}).meta({ id: 'Maintenance' });
+export type Maintenance = z.infer<typeof Maintenance>;
+
+/* ---------- tickets (internal) ---------- */
+
+export const Ticket = z.object({ system: z.string(), id: z.string(), url: z.string(), linkedBy: z.string(), linkedAt: Iso }).meta({ id: 'Ticket' });
+export type Ticket = z.infer<typeof Ticket>;

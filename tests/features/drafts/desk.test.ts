@@ -1,0 +1,87 @@
+/**
+ * Drafts on the desk: at the top of the dashboard, with a publish form that goes through the
+ * same command as the API; support sees them but cannot publish.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createToken } from '../../../api/features/access/tokens.ts';
+import { makeDesk, textOf, type Desk } from '../../support/desk.ts';
+import { alertmanagerSample } from './samples.ts';
+
+let d: Desk;
+let s: { cookie: string; csrf: string };
+beforeEach(async () => {
+  d = await makeDesk({ start: '2026-03-10T12:00:00.000Z' });
+  await d.addUser('comms@example.test', 'comms', 'Casey Comms');
+  await d.addUser('support@example.test', 'support', 'Sol Support');
+  s = await d.signIn('comms@example.test');
+  const intake = (await createToken(d.db, 'prometheus', d.clock.now(), 'intake')).token;
+  expect((await d.call('POST', '/api/intake/alertmanager', alertmanagerSample(), intake)).status).toBe(200);
+  // An ordinary open incident too, so the dashboard's order can be seen.
+  expect((await d.call('POST', '/api/admin/incidents', { title: 'Billing delays', severity: 'P2', message: 'Invoices are late.', services: [] })).status).toBe(201);
+});
+
+describe('drafts on the desk', () => {
+  it('lists drafts above the open incidents, with the alerts and a publish form', async () => {
+    const res = await d.get('/admin', s.cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const text = textOf(html);
+    expect(text.indexOf('Drafts from alerts')).toBeGreaterThan(-1);
+    expect(text.indexOf('INC-1: BlackBox Probe Failure')).toBeLessThan(text.indexOf('Open incidents'));
+    expect(text.indexOf('INC-2: Billing delays')).toBeGreaterThan(text.indexOf('Open incidents'));
+    expect(text).toContain('not acknowledged');
+    expect(text).toContain('ProbeFailure');
+    expect(html).toContain('action="/admin/incidents/INC-1/publish"');
+  });
+
+  it('publishes a draft from the form with the first message a person wrote', async () => {
+    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: 'Some pages load slowly. We are investigating.' }, { cookie: s.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=published');
+    const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
+    expect(incident).toMatchObject({ draft: false, title: 'Status checks failing' });
+    expect(incident.updates[0]).toMatchObject({ message: 'Some pages load slowly. We are investigating.' });
+    expect(d.snapshot.get('/incidents/INC-1')?.body.toString()).toContain('Some pages load slowly.');
+    expect(textOf(await (await d.get('/admin', s.cookie)).text())).not.toContain('Drafts from alerts');
+  });
+
+  it('shows what is wrong beside the form and publishes nothing', async () => {
+    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: '' }, { cookie: s.cookie });
+    expect(res.status).toBe(400);
+    expect(textOf(await res.text())).toContain('Write the first message customers will read.');
+    expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
+  });
+
+  it('discards a false alarm from the dashboard', async () => {
+    const res = await d.post('/admin/incidents/INC-1/discard', { _csrf: s.csrf }, { cookie: s.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin?done=discarded');
+    const text = textOf(await (await d.get('/admin?done=discarded', s.cookie)).text());
+    expect(text).toContain('Draft discarded');
+    expect(text).not.toContain('Drafts from alerts');
+    expect(textOf(await (await d.get('/admin/incidents/INC-1', s.cookie)).text())).toContain('Discarded draft: never published');
+  });
+
+  it('shows support the drafts without a form, and refuses its post (403)', async () => {
+    const support = await d.signIn('support@example.test');
+    const html = await (await d.get('/admin', support.cookie)).text();
+    expect(textOf(html)).toContain('INC-1: BlackBox Probe Failure');
+    expect(html).not.toContain('/admin/incidents/INC-1/publish');
+    expect(html).not.toContain('/admin/incidents/INC-1/discard');
+    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' }, { cookie: support.cookie });
+    expect(res.status).toBe(403);
+    expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
+  });
+});
+
+describe("a draft's own desk page", () => {
+  it('says it is a draft, offers the publish form and acknowledgement, not the update form', async () => {
+    const res = await d.get('/admin/incidents/INC-1', s.cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(textOf(html)).toContain('Draft: customers see nothing of it until it is published');
+    expect(html).toContain('action="/admin/incidents/INC-1/publish"');
+    expect(html).toContain('action="/admin/incidents/INC-1/acknowledge"');
+    expect(html).not.toContain('action="/admin/incidents/INC-1/updates"');
+  });
+});
