@@ -232,7 +232,7 @@ export const editUpdate = (ctx: CommandContext, incidentId: number, updateId: nu
   change(ctx, incidentId, async (tx, current, write) => {
     refuseLeaks({ message }, { commander: current.commander, acknowledged: options.acknowledgeWarnings });
     const edited = current.updates.find((u) => u.id === updateId);
-    if (!edited) throw new NotFoundError(`[Incidents] ${makeRef('incident', incidentId)} has no update ${updateId}.`);
+    if (!edited) throw new NotFoundError(`[Incidents] ${makeRef('incident', incidentId)} has no update ${updateId}; check its number on the incident's timeline.`);
     const event: IncidentEvent = { kind: 'edited', incidentId, updateId };
     if (edited.message === message) return { event, record: current };
     const at = write.now.toISOString();
