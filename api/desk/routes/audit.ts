@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { listAudit } from '../../features/audit/index.ts';
+import { auditTrail } from '../../features/audit/index.ts';
 import { IncidentRef } from '../../shared/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
@@ -12,6 +12,6 @@ export const deskAuditRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>().get('/admin/audit', async (c) => {
     const asked = (c.req.query('ref') ?? '').trim().toUpperCase();
     const ref = IncidentRef.safeParse(asked).success ? asked : '';
-    const entries = ref ? await listAudit(deps.db, { incident: ref, limit: 1000 }) : await listAudit(deps.db, { limit: 200 });
+    const entries = await auditTrail(deps.db, ref || null);
     return renderDesk(c, deps, { ...common(c, deps), page: 'audit', ref, entries });
   });

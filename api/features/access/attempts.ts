@@ -1,13 +1,9 @@
 import type { Db, Executor } from '../../platform/db/client.ts';
+import { attemptTimes, forgetAttempts, forgetAttemptsBefore, insertAttempt } from './store.ts';
 import { judgeSignIn, THROTTLE_WINDOW_MS, type SignInVerdict } from './throttle.ts';
 
 /** Who is trying: the account as typed (lowercased; known or not, so nothing is revealed) and the client address. */
 export type Attempter = { account: string; address: string };
-
-const times = async (tx: Executor, where: string, args: string[], since: string): Promise<Date[]> => {
-  const { rows } = await tx.execute({ sql: `SELECT at FROM sign_in_attempts WHERE ${where} AND at > ?`, args: [...args, since] });
-  return rows.map((r) => new Date(String(r.at)));
-};
 
 /**
  * Counts an attempt before its password is checked, in one write transaction with the check
@@ -18,17 +14,17 @@ const times = async (tx: Executor, where: string, args: string[], since: string)
 export async function admitSignIn(db: Db, who: Attempter, now: Date): Promise<SignInVerdict> {
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
   return db.write(async (tx) => {
-    await tx.execute({ sql: 'DELETE FROM sign_in_attempts WHERE at <= ?', args: [since] });
+    await forgetAttemptsBefore(tx, since);
     const verdict = judgeSignIn(
       {
-        pair: await times(tx, 'account = ? AND address = ?', [who.account, who.address], since),
-        address: await times(tx, 'address = ?', [who.address], since),
-        account: await times(tx, 'account = ?', [who.account], since),
+        pair: await attemptTimes(tx, { account: who.account, address: who.address }, since),
+        address: await attemptTimes(tx, { address: who.address }, since),
+        account: await attemptTimes(tx, { account: who.account }, since),
       },
       now,
     );
     if (!verdict.admitted) return verdict;
-    await tx.execute({ sql: 'INSERT INTO sign_in_attempts (account, address, at) VALUES (?, ?, ?)', args: [who.account, who.address, verdict.checkAt.toISOString()] });
+    await insertAttempt(tx, who, verdict.checkAt);
     return verdict;
   });
 }
@@ -38,7 +34,7 @@ export async function admitSignIn(db: Db, who: Attempter, now: Date): Promise<Si
  * forgiven). Other addresses' attempts on the account still count: they are someone else's.
  */
 export async function signInSucceeded(db: Executor, who: Attempter): Promise<void> {
-  await db.execute({ sql: 'DELETE FROM sign_in_attempts WHERE account = ? AND address = ?', args: [who.account, who.address] });
+  await forgetAttempts(db, who);
 }
 
 /** Waits until an admitted attempt's turn (now, unless its account is being slowed down). */

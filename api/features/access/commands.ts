@@ -3,11 +3,13 @@
  * by the same commands whether an admin uses the desk or an operator a terminal. Each change
  * is audited in the transaction that makes it.
  */
+import { NotFoundError } from '../../shared/errors.ts';
 import type { Role, UserRole } from '../../shared/roles.ts';
-import { createToken, revokeToken } from './tokens.ts';
-import { createUser, disableUser, getUser, setPassword, type User } from './users.ts';
-import { recordAudit } from '../audit/index.ts';
 import type { CommandContext } from '../../platform/commands.ts';
+import { recordAudit } from '../audit/index.ts';
+import { disableUser } from './store.ts';
+import { createToken, revokeToken } from './tokens.ts';
+import { createUser, loadUser, setPassword, type User } from './users.ts';
 
 /** A new API token, shown once: only its hash is stored. */
 export async function issueToken(ctx: CommandContext, input: { name: string; role: Role }): Promise<{ id: number; token: string }> {
@@ -41,8 +43,8 @@ export async function addUser(ctx: CommandContext, input: { email: string; role:
 export async function removeUser(ctx: CommandContext, userId: number): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
-    const user = await getUser(tx, userId);
-    await disableUser(tx, userId, now);
+    const user = await loadUser(tx, userId);
+    if (!(await disableUser(tx, userId, now))) throw new NotFoundError(`[Users] No active user ${userId}.`);
     await recordAudit(tx, { actor: ctx.actor, action: 'user.disable', entity: 'user', ref: user.email }, now);
   });
 }
@@ -51,7 +53,7 @@ export async function removeUser(ctx: CommandContext, userId: number): Promise<v
 export async function changePassword(ctx: CommandContext, userId: number, password: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
-    const user = await getUser(tx, userId);
+    const user = await loadUser(tx, userId);
     await setPassword(tx, userId, password, now);
     await recordAudit(tx, { actor: ctx.actor, action: 'user.password', entity: 'user', ref: user.email }, now);
   });

@@ -9,6 +9,5 @@ export { requireDesk, safeNext, sessionCookieName } from './desk-guard.ts';
 export { requireAdmin, requireAdminRole, requireIntakeToken } from './guard.ts';
 export { decoyHash, PASSWORD_RULE, verifyPassword } from './passwords.ts';
 export { NewPasswordInput, NewTokenInput, NewUserInput } from './schemas.ts';
+export { findUserByEmailOrName, findUserForSignIn, listTokens, listUsers, usersWithRole } from './queries.ts';
 export { createSession, endSession, pruneSessions, type Session, SESSION_TTL_MS } from './sessions.ts';
-export { listTokens } from './tokens.ts';
-export { findUserByEmailOrName, findUserForSignIn, listUsers, usersWithRole } from './users.ts';

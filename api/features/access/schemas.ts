@@ -1,11 +1,14 @@
 /**
  * What a new API token, a new desk user and a new password must be, in one place for the
- * desk's forms. The data layer (users.ts) still refuses a bad email or password on its own.
+ * desk's forms. The accounts (users.ts) still refuse a bad email or password on their own,
+ * whoever asks (the CLI too).
  */
 import { z } from 'zod';
 import { PASSWORD_RULE, passwordProblem } from './passwords.ts';
 import { Role, UserRole } from '../../shared/roles.ts';
-import { EMAIL_PATTERN } from './users.ts';
+
+/** Something@something, no spaces: enough to catch a typo without refusing a real address. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 
 const Password = z.string().refine((p) => passwordProblem(p) === null, `use ${PASSWORD_RULE}`);
 

@@ -3,7 +3,8 @@
  * from a file inside the folder (tests/architecture checks it).
  */
 export { adminIncidentRoutes } from './api/index.ts';
-export { declareIncident, editIncident, editUpdate, postIncidentUpdate, readIncident, reopen } from './commands.ts';
-export { bySeverityThenNewest, type IncidentRecord, planServiceChanges, POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from './rules.ts';
+export { addAffectedServices, declareIncident, editIncident, editUpdate, insertUpdate, postIncidentUpdate, reopen, resolveServices, type WriteContext } from './commands.ts';
+export { listIncidents, loadIncident, loadIncidents, noSuchIncident, readIncident } from './queries.ts';
+export { bySeverityThenNewest, defaultNotify, planServiceChanges, POSTMORTEM_WINDOW_MS, postmortemDueAt, toIncident } from './rules.ts';
+export type { IncidentFilter, IncidentRecord } from './schemas.ts';
 export { shortLinkRoutes } from './short-links.ts';
-export { addAffectedServices, defaultNotify, insertUpdate, loadIncident, loadIncidents, resolveServices, type WriteContext } from './store.ts';

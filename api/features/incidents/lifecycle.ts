@@ -16,7 +16,7 @@ import type { IncidentStatus } from '../../shared/vocabulary.ts';
 export function assertTransition(from: IncidentStatus, to: IncidentStatus): void {
   if (from === 'resolved') {
     throw new ConflictError(
-      `[Incidents] The incident is resolved and takes no status update (asked for "${to}"). Reopen it first: POST …/reopen.`,
+      `[Incidents] The incident is resolved and takes no status update (asked for "${to}"). Reopen it instead: reopening is its own action, with its own message.`,
     );
   }
 }

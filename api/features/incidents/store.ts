@@ -1,28 +1,13 @@
-import type { Row, Transaction } from '@libsql/client';
-import { actorLabel, type Actor } from '../../shared/actor.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { assertReopen, assertTransition } from './lifecycle.ts';
-import { promisedNextUpdate } from './deadline.ts';
-import { planServiceChanges, type IncidentRecord, type PlannedChange } from './rules.ts';
-import type {
-  CreateIncidentInput,
-  PatchIncidentInput,
-  PostUpdateInput,
-  ReopenInput,
-  ServiceChange,
-  Update,
-} from '../../shared/schemas.ts';
-import type { IncidentStatus, ServiceStatus, Severity } from '../../shared/vocabulary.ts';
-import { recordAudit } from '../audit/index.ts';
-import type { Executor } from '../../platform/db/client.ts';
-import { getServicesBySlug, setServiceStatus } from '../services/index.ts';
-import { makeRef } from '../../shared/refs.ts';
-
 /**
- * `drafts`: whether incidents alerts opened and nobody published are left out (the default, so
- * nothing that publishes, notifies or watches the cadence can see one), included, or the only ones.
+ * Incidents in SQL: reading them whole (services, timeline, alerts) and the statements each
+ * write is made of. Nothing else: which writes are allowed, what they default to and what the
+ * audit log says of them are decided in commands.ts and rules.ts.
  */
-export type IncidentFilter = { state?: 'open' | 'resolved' | 'all'; ids?: number[]; serviceSlug?: string; limit?: number; drafts?: 'exclude' | 'include' | 'only' };
+import type { Row } from '@libsql/client';
+import type { Update } from '../../shared/schemas.ts';
+import type { IncidentStatus, ServiceStatus, Severity } from '../../shared/vocabulary.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import type { IncidentFilter, IncidentRecord } from './schemas.ts';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -127,154 +112,50 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
   });
 }
 
-export async function loadIncident(db: Executor, id: number): Promise<IncidentRecord> {
+/** One incident, drafts included; null when there is none. */
+export async function findIncident(db: Executor, id: number): Promise<IncidentRecord | null> {
   const [incident] = await loadIncidents(db, { ids: [id], drafts: 'include' });
-  if (!incident) throw new NotFoundError(`[Incidents] No incident ${makeRef('incident', id)}. GET /api/admin/incidents?state=all lists them.`);
-  return incident;
+  return incident ?? null;
 }
 
-/** Who writes, when, and the longest gap the rules allow between updates. */
-export type WriteContext = { actor: Actor; now: Date; updateIntervalMinutes: number };
+export type IncidentRow = {
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  impact: string | null;
+  commander: string | null;
+  /** When it was declared: its start and its last change. */
+  at: string;
+  resolvedAt: string | null;
+  detectedAt: string;
+};
 
-/** Creates an incident with its first update, sets the services it names, and audits it. */
-export async function createIncident(tx: Transaction, input: CreateIncidentInput, ctx: WriteContext): Promise<{ incidentId: number; updateId: number }> {
-  const at = ctx.now.toISOString();
-  const services = await resolveServices(tx, input.services.map((s) => s.slug));
-  const resolvedAt = input.status === 'resolved' ? at : null;
-  const detectedAt = detectionTime(input.detectedAt, ctx.now);
-  const inserted = await tx.execute({
+/** @returns the new incident's id. */
+export async function insertIncident(db: Executor, row: IncidentRow): Promise<number> {
+  const { rows } = await db.execute({
     sql: `INSERT INTO incidents (title, severity, status, impact, commander, started_at, updated_at, resolved_at, detected_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [input.title, input.severity, input.status, input.impact ?? null, input.commander ?? null, at, at, resolvedAt, detectedAt],
+    args: [row.title, row.severity, row.status, row.impact, row.commander, row.at, row.at, row.resolvedAt, row.detectedAt],
   });
-  const id = Number(inserted.rows[0]?.id);
-  for (const service of services.values()) {
-    await tx.execute({ sql: 'INSERT INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [id, service.id] });
-  }
-  const changes = planServiceChanges(services, input.services, null);
-  const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(input.severity) }, changes, ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.create', entity: 'incident', ref: makeRef('incident', id), after: input }, ctx.now);
-  return { incidentId: id, updateId };
+  return Number(rows[0]?.id);
 }
 
-/** Posts an update: checks the lifecycle, applies service changes, and on resolution records the outcome. */
-export async function postUpdate(tx: Transaction, id: number, input: PostUpdateInput, ctx: WriteContext): Promise<number> {
-  const current = await loadIncident(tx, id);
-  refuseDraft(current);
-  assertTransition(current.status, input.status);
-  const resolving = input.status === 'resolved';
-  const requested = input.services ?? [];
-  const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
-  await addAffectedServices(tx, id, requested, services);
-  const changes = planServiceChanges(
-    services,
-    requested,
-    resolving ? { affected: current.services.map((s) => s.slug), heldByOtherIncidents: await servicesHeldByOthers(tx, id) } : null,
-  );
-  const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(current.severity) }, changes, ctx);
-  const at = ctx.now.toISOString();
-  await tx.execute({
-    sql: `UPDATE incidents SET status = ?, updated_at = ?, resolved_at = ?, root_cause = coalesce(?, root_cause),
-          postmortem_url = coalesce(?, postmortem_url) WHERE id = ?`,
-    args: [input.status, at, resolving ? at : null, input.rootCause ?? null, input.postmortemUrl ?? null, id],
-  });
-  await recordAudit(tx, { actor: ctx.actor, action: 'update.create', entity: 'incident', ref: makeRef('incident', id), before: { status: current.status }, after: input }, ctx.now);
-  return updateId;
-}
-
-/** Reopens a resolved incident: its own action, so a misdirected update cannot do it. */
-export async function reopenIncident(tx: Transaction, id: number, input: ReopenInput, ctx: WriteContext): Promise<number> {
-  const current = await loadIncident(tx, id);
-  refuseDraft(current);
-  assertReopen(current.status, input.status);
-  const requested = input.services ?? [];
-  const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
-  await addAffectedServices(tx, id, requested, services);
-  const changes = planServiceChanges(services, requested, null);
-  const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(current.severity) }, changes, ctx);
-  await tx.execute({
-    sql: 'UPDATE incidents SET status = ?, updated_at = ?, resolved_at = NULL WHERE id = ?',
-    args: [input.status, ctx.now.toISOString(), id],
-  });
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.reopen', entity: 'incident', ref: makeRef('incident', id), before: { status: current.status, resolvedAt: current.resolvedAt }, after: input }, ctx.now);
-  return updateId;
-}
-
-/** Edits an incident's own fields; the audit log keeps the record before and after. */
-export async function patchIncident(tx: Transaction, id: number, patch: PatchIncidentInput, ctx: WriteContext): Promise<void> {
-  const current = await loadIncident(tx, id);
-  const before = pick(current, patch);
-  if (patch.services) {
-    const services = await resolveServices(tx, patch.services);
-    const removed = current.services.filter((s) => !services.has(s.slug)).map((s) => s.slug);
-    if (current.status !== 'resolved' && removed.length > 0) {
-      // Removing a service from an open incident must not leave it showing that incident's outage forever.
-      const held = await servicesHeldByOthers(tx, id);
-      const stillDown = current.services.filter((s) => removed.includes(s.slug) && s.status !== 'operational' && !held.has(s.slug));
-      if (stillDown.length > 0) {
-        throw new ConflictError(
-          `[Incidents] ${stillDown.map((s) => s.slug).join(', ')} still show ${stillDown.map((s) => s.status).join(', ')}; post an update setting them operational before removing them.`,
-        );
-      }
-    }
-    await tx.execute({ sql: 'DELETE FROM incident_services WHERE incident_id = ?', args: [id] });
-    for (const service of services.values()) {
-      await tx.execute({ sql: 'INSERT INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [id, service.id] });
-    }
-  }
-  await tx.execute({
-    sql: `UPDATE incidents SET title = ?, impact = ?, severity = ?, commander = ?, root_cause = ?, postmortem_url = ?, updated_at = ? WHERE id = ?`,
-    args: [
-      patch.title ?? current.title,
-      patch.impact === undefined ? current.impact : patch.impact,
-      patch.severity ?? current.severity,
-      patch.commander === undefined ? current.commander : patch.commander,
-      patch.rootCause === undefined ? current.rootCause : patch.rootCause,
-      patch.postmortemUrl === undefined ? current.postmortemUrl : patch.postmortemUrl,
-      ctx.now.toISOString(),
-      id,
-    ],
-  });
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.edit', entity: 'incident', ref: makeRef('incident', id), before, after: patch }, ctx.now);
-}
-
-/** Corrects an update's message; the page marks it edited and the audit log keeps both versions. */
-export async function editUpdateMessage(tx: Transaction, id: number, updateId: number, message: string, ctx: WriteContext): Promise<void> {
-  const { rows } = await tx.execute({ sql: 'SELECT message FROM incident_updates WHERE id = ? AND incident_id = ?', args: [updateId, id] });
-  const row = rows[0];
-  if (!row) throw new NotFoundError(`[Incidents] ${makeRef('incident', id)} has no update ${updateId}.`);
-  if (String(row.message) === message) return;
-  await tx.execute({ sql: 'UPDATE incident_updates SET message = ?, edited_at = ? WHERE id = ?', args: [message, ctx.now.toISOString(), updateId] });
-  await tx.execute({ sql: 'UPDATE incidents SET updated_at = ? WHERE id = ?', args: [ctx.now.toISOString(), id] });
-  await recordAudit(
-    tx,
-    { actor: ctx.actor, action: 'update.edit', entity: 'update', ref: `${makeRef('incident', id)}/${updateId}`, before: { message: String(row.message) }, after: { message } },
-    ctx.now,
-  );
-}
-
-/** A draft's first public words are its publication (POST …/publish), never an ordinary update. */
-function refuseDraft(current: IncidentRecord): void {
-  if (current.draft) {
-    throw new ConflictError(`[Incidents] ${makeRef('incident', current.id)} is a draft nobody has published; POST /api/admin/incidents/${makeRef('incident', current.id)}/publish with its first message.`);
+/** Names services as affected by an incident; a service it names already is left as it is. */
+export async function addIncidentServices(db: Executor, incidentId: number, serviceIds: Iterable<number>): Promise<void> {
+  for (const serviceId of serviceIds) {
+    await db.execute({ sql: 'INSERT OR IGNORE INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [incidentId, serviceId] });
   }
 }
 
-/** When the problem was first seen: the alert's start if given (never in the future), else the declaration. */
-export function detectionTime(given: string | undefined, now: Date): string {
-  if (!given) return now.toISOString();
-  const at = new Date(given);
-  if (at.getTime() > now.getTime()) {
-    throw new ValidationError('[Incidents] detectedAt is in the future; give when the alert started, or leave it out to use now.', [
-      { path: 'detectedAt', message: 'must not be in the future' },
-    ]);
-  }
-  return at.toISOString();
+/** Makes `serviceIds` the incident's affected services, and only them. */
+export async function replaceIncidentServices(db: Executor, incidentId: number, serviceIds: Iterable<number>): Promise<void> {
+  await db.execute({ sql: 'DELETE FROM incident_services WHERE incident_id = ?', args: [incidentId] });
+  await addIncidentServices(db, incidentId, serviceIds);
 }
 
-/** Services named by open incidents other than `id`. */
-async function servicesHeldByOthers(tx: Executor, id: number): Promise<Set<string>> {
-  const { rows } = await tx.execute({
+/** Services named by open, published incidents other than `id`. */
+export async function servicesHeldByOthers(db: Executor, id: number): Promise<Set<string>> {
+  const { rows } = await db.execute({
     sql: `SELECT DISTINCT s.slug FROM incident_services x JOIN incidents i ON i.id = x.incident_id JOIN services s ON s.id = x.service_id
           WHERE i.status <> 'resolved' AND i.draft = 0 AND i.id <> ?`,
     args: [id],
@@ -282,63 +163,55 @@ async function servicesHeldByOthers(tx: Executor, id: number): Promise<Set<strin
   return new Set(rows.map((r) => String(r.slug)));
 }
 
-export async function resolveServices(tx: Executor, slugs: readonly string[]) {
-  const found = await getServicesBySlug(tx, slugs);
-  const unknown = slugs.filter((s) => !found.has(s));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `[Incidents] Unknown service(s): ${unknown.join(', ')}. GET /api/admin/services lists the slugs.`,
-      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
-    );
-  }
-  return found;
-}
+export type UpdateRow = Pick<Update, 'status' | 'message' | 'eta' | 'nextUpdateBy' | 'notify' | 'createdAt'> & { author: string };
 
-export async function addAffectedServices(tx: Executor, id: number, requested: readonly ServiceChange[], services: Map<string, { id: number }>) {
-  for (const { slug } of requested) {
-    const service = services.get(slug);
-    if (service) {
-      await tx.execute({ sql: 'INSERT OR IGNORE INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [id, service.id] });
-    }
-  }
-}
-
-type UpdateFields = {
-  status: IncidentStatus;
-  message: string;
-  eta?: string | undefined;
-  nextUpdateInMinutes?: number | undefined;
-  notify: boolean;
-};
-
-export async function insertUpdate(tx: Executor, incidentId: number, input: UpdateFields, changes: PlannedChange[], ctx: WriteContext): Promise<number> {
-  const nextUpdateBy =
-    input.status === 'resolved' ? null : promisedNextUpdate(ctx.now, input.nextUpdateInMinutes, ctx.updateIntervalMinutes).toISOString();
-  const inserted = await tx.execute({
+/** @returns the new update's id. */
+export async function insertUpdateRow(db: Executor, incidentId: number, row: UpdateRow): Promise<number> {
+  const { rows } = await db.execute({
     sql: `INSERT INTO incident_updates (incident_id, status, message, eta, next_update_by, notify, author, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [incidentId, input.status, input.message, input.eta ? new Date(input.eta).toISOString() : null, nextUpdateBy, input.notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
+    args: [incidentId, row.status, row.message, row.eta, row.nextUpdateBy, row.notify ? 1 : 0, row.author, row.createdAt],
   });
-  const updateId = Number(inserted.rows[0]?.id);
+  return Number(rows[0]?.id);
+}
+
+/** Records the service status changes an update made (the services' own status is the services feature's). */
+export async function insertServiceChanges(db: Executor, updateId: number, changes: readonly { serviceId: number; from: ServiceStatus; to: ServiceStatus }[]): Promise<void> {
   for (const change of changes) {
-    await tx.execute({
+    await db.execute({
       sql: 'INSERT INTO update_service_changes (update_id, service_id, from_status, to_status) VALUES (?, ?, ?, ?)',
       args: [updateId, change.serviceId, change.from, change.to],
     });
-    await setServiceStatus(tx, change.serviceId, change.to, ctx.now);
   }
-  return updateId;
 }
 
-/** The plan emails affected customers for P0/P1; lower severities notify when asked. */
-export const defaultNotify = (severity: Severity): boolean => severity === 'P0' || severity === 'P1';
+/** An update's effect on its incident: the status, and on resolution the outcome (a null root cause or link keeps the one stored). */
+export async function setIncidentStatus(
+  db: Executor,
+  id: number,
+  row: { status: IncidentStatus; at: string; resolvedAt: string | null; rootCause: string | null; postmortemUrl: string | null },
+): Promise<void> {
+  await db.execute({
+    sql: `UPDATE incidents SET status = ?, updated_at = ?, resolved_at = ?, root_cause = coalesce(?, root_cause),
+          postmortem_url = coalesce(?, postmortem_url) WHERE id = ?`,
+    args: [row.status, row.at, row.resolvedAt, row.rootCause, row.postmortemUrl, id],
+  });
+}
 
-function pick(current: IncidentRecord, patch: PatchIncidentInput): Record<string, unknown> {
-  const before: Record<string, unknown> = {};
-  for (const key of Object.keys(patch)) {
-    before[key] = key === 'services' ? current.services.map((s) => s.slug) : current[key as keyof IncidentRecord];
-  }
-  return before;
+export type IncidentFields = Pick<IncidentRecord, 'title' | 'impact' | 'severity' | 'commander' | 'rootCause' | 'postmortemUrl'>;
+
+/** Writes an incident's own fields, all of them. */
+export async function updateIncidentFields(db: Executor, id: number, fields: IncidentFields, at: string): Promise<void> {
+  await db.execute({
+    sql: `UPDATE incidents SET title = ?, impact = ?, severity = ?, commander = ?, root_cause = ?, postmortem_url = ?, updated_at = ? WHERE id = ?`,
+    args: [fields.title, fields.impact, fields.severity, fields.commander, fields.rootCause, fields.postmortemUrl, at, id],
+  });
+}
+
+/** Replaces an update's message, marking it edited, and the incident's time of last change. */
+export async function updateUpdateMessage(db: Executor, incidentId: number, updateId: number, message: string, at: string): Promise<void> {
+  await db.execute({ sql: 'UPDATE incident_updates SET message = ?, edited_at = ? WHERE id = ? AND incident_id = ?', args: [message, at, updateId, incidentId] });
+  await db.execute({ sql: 'UPDATE incidents SET updated_at = ? WHERE id = ?', args: [at, incidentId] });
 }
 
 function nullableString(value: Row[string] | undefined): string | null {

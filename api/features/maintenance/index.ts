@@ -3,7 +3,8 @@
  * from a file inside the folder (tests/architecture checks it).
  */
 export { adminMaintenanceRoutes } from './api/index.ts';
-export { extendMaintenance, postMaintenanceUpdate, readMaintenance, scheduleMaintenance } from './commands.ts';
+export { extendMaintenance, postMaintenanceUpdate, scheduleMaintenance } from './commands.ts';
 export { createMaintenanceJob } from './job.ts';
-export { maintenanceEntryLabel, type MaintenanceRecord, maintenanceStateLabel, toMaintenance } from './rules.ts';
-export { loadMaintenances } from './store.ts';
+export { listMaintenances, loadMaintenances, readMaintenance } from './queries.ts';
+export { maintenanceEntryLabel, maintenanceStateLabel, toMaintenance } from './rules.ts';
+export type { MaintenanceRecord } from './schemas.ts';

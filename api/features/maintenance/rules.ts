@@ -16,25 +16,13 @@
  * - Extending only moves the end later; calling a window off early is completing it.
  */
 import { ConflictError, ValidationError, WindowInPastError } from '../../shared/errors.ts';
-import type { Maintenance, MaintenanceUpdate } from '../../shared/schemas.ts';
+import type { Maintenance } from '../../shared/schemas.ts';
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from '../../shared/vocabulary.ts';
 import { makeRef } from '../../shared/refs.ts';
+import type { MaintenanceRecord, MaintenanceWindow } from './schemas.ts';
 
-export type MaintenanceWindow = { scheduledFor: string; scheduledUntil: string };
-
-/** A maintenance as stored, before it is shaped for readers. Updates oldest first. */
-export type MaintenanceRecord = MaintenanceWindow & {
-  id: number;
-  title: string;
-  status: MaintenanceStatus;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  services: { slug: string; name: string; status: ServiceStatus }[];
-  updates: MaintenanceUpdate[];
-};
+export type { MaintenanceRecord, MaintenanceWindow };
 
 /**
  * Where the planned window stands at `now`.
@@ -173,3 +161,10 @@ export const maintenanceEntryLabel = (u: { event: MaintenanceEvent; status: Main
  */
 export const maintenanceStateLabel = (m: { status: MaintenanceStatus; startedAt: string | null }, messages: Messages = ENGLISH): string =>
   m.status === 'completed' && m.startedAt === null ? messages.t('maintenance.entry.cancelled') : messages.t(`maintenance.status.${m.status}`);
+
+/**
+ * Subscribers hear of planned work unless the comms lead says not to: a window notifies by
+ * default, and its later updates follow what was chosen when it was scheduled.
+ * @example notifies(undefined, true) // true
+ */
+export const notifies = (asked: boolean | undefined, windowDefault = true): boolean => asked ?? windowDefault;

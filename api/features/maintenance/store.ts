@@ -1,16 +1,13 @@
-import type { Transaction } from '@libsql/client';
-import { actorLabel, type Actor } from '../../shared/actor.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { assertMaintenanceTransition, maintenanceEvent, planMaintenanceServiceChanges, type MaintenanceRecord } from './rules.ts';
-import type { CreateMaintenanceInput } from '../../shared/schemas.ts';
+/**
+ * Maintenance windows in SQL: reading them whole (services, timeline) and the statements each
+ * write is made of. Which transitions are allowed, what an update defaults to and what the
+ * audit log says are decided in commands.ts and rules.ts.
+ */
 import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from '../../shared/vocabulary.ts';
-import { recordAudit } from '../audit/index.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import { getServicesBySlug, setServiceStatus } from '../services/index.ts';
-import { makeRef } from '../../shared/refs.ts';
+import type { MaintenanceFilter, MaintenanceRecord, MaintenanceState } from './schemas.ts';
 
-export type MaintenanceState = 'upcoming' | 'active' | 'completed' | 'all';
-export type MaintenanceFilter = { state?: MaintenanceState; ids?: number[]; limit?: number };
+export type { MaintenanceFilter, MaintenanceState };
 
 const STATUS_OF_STATE: Record<Exclude<MaintenanceState, 'all'>, MaintenanceStatus> = {
   upcoming: 'scheduled',
@@ -81,107 +78,56 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
   });
 }
 
-export async function loadMaintenance(db: Executor, id: number): Promise<MaintenanceRecord> {
+/** One window; null when there is none. */
+export async function findMaintenance(db: Executor, id: number): Promise<MaintenanceRecord | null> {
   const [found] = await loadMaintenances(db, { ids: [id] });
-  if (!found) throw new NotFoundError(`[Maintenance] No maintenance ${makeRef('maintenance', id)}. GET /api/admin/maintenance?state=all lists them.`);
-  return found;
+  return found ?? null;
 }
 
-export type MaintenanceWriteContext = { actor: Actor; now: Date };
-
-/** Schedules a window with its first update (status scheduled) and audits it. */
-export async function insertMaintenance(tx: Transaction, input: CreateMaintenanceInput, ctx: MaintenanceWriteContext): Promise<{ id: number; updateId: number }> {
-  const at = ctx.now.toISOString();
-  // Subscribers hear of planned work unless the comms lead says not to.
-  const notify = input.notify ?? true;
-  const found = await getServicesBySlug(tx, input.services);
-  const unknown = input.services.filter((s) => !found.has(s));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `[Maintenance] Unknown service(s): ${unknown.join(', ')}. GET /api/admin/services lists the slugs.`,
-      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
-    );
-  }
-  const inserted = await tx.execute({
+/** @returns the new window's id (status scheduled). */
+export async function insertMaintenance(db: Executor, row: { title: string; scheduledFor: string; scheduledUntil: string; notify: boolean; at: string }): Promise<number> {
+  const { rows } = await db.execute({
     sql: `INSERT INTO maintenances (title, status, scheduled_for, scheduled_until, created_at, updated_at, notify)
           VALUES (?, 'scheduled', ?, ?, ?, ?, ?) RETURNING id`,
-    args: [input.title, new Date(input.scheduledFor).toISOString(), new Date(input.scheduledUntil).toISOString(), at, at, notify ? 1 : 0],
+    args: [row.title, row.scheduledFor, row.scheduledUntil, row.at, row.at, row.notify ? 1 : 0],
   });
-  const id = Number(inserted.rows[0]?.id);
-  for (const service of found.values()) {
-    await tx.execute({ sql: 'INSERT INTO maintenance_services (maintenance_id, service_id) VALUES (?, ?)', args: [id, service.id] });
-  }
-  const updateId = await insertUpdate(tx, id, { status: 'scheduled', event: 'scheduled', message: input.message, notify }, ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'maintenance.create', entity: 'maintenance', ref: makeRef('maintenance', id), after: input }, ctx.now);
-  return { id, updateId };
+  return Number(rows[0]?.id);
 }
 
-/**
- * Adds an update to a window's timeline; a new status starts or completes it, setting its
- * services as `planMaintenanceServiceChanges` says. Without a status the window keeps its own.
- */
-export async function applyMaintenanceUpdate(
-  tx: Transaction,
-  id: number,
-  input: { status?: MaintenanceStatus | undefined; message: string; notify?: boolean | undefined },
-  ctx: MaintenanceWriteContext,
-): Promise<{ updateId: number; from: MaintenanceStatus; to: MaintenanceStatus }> {
-  const current = await loadMaintenance(tx, id);
-  const to = input.status ?? current.status;
-  assertMaintenanceTransition(current.status, to);
-  const at = ctx.now.toISOString();
-  if (to !== current.status) {
-    const transition = to === 'in_progress' ? 'start' : current.status === 'in_progress' ? 'complete' : null;
-    if (transition) {
-      const services = await getServicesBySlug(tx, current.services.map((s) => s.slug));
-      const held = transition === 'complete' ? await servicesHeldElsewhere(tx, id) : new Set<string>();
-      for (const change of planMaintenanceServiceChanges([...services.values()], transition, held)) {
-        await setServiceStatus(tx, change.serviceId, change.to, ctx.now);
-      }
-    }
+export async function addMaintenanceServices(db: Executor, id: number, serviceIds: Iterable<number>): Promise<void> {
+  for (const serviceId of serviceIds) {
+    await db.execute({ sql: 'INSERT INTO maintenance_services (maintenance_id, service_id) VALUES (?, ?)', args: [id, serviceId] });
   }
-  const notify = input.notify ?? (await notifiesByDefault(tx, id));
-  const updateId = await insertUpdate(tx, id, { status: to, event: maintenanceEvent(current.status, to), message: input.message, notify }, ctx);
-  await tx.execute({
+}
+
+export type MaintenanceUpdateRow = { status: MaintenanceStatus; event: MaintenanceEvent; message: string; notify: boolean; author: string; at: string };
+
+/** @returns the new update's id. */
+export async function insertUpdateRow(db: Executor, id: number, u: MaintenanceUpdateRow): Promise<number> {
+  const { rows } = await db.execute({
+    sql: `INSERT INTO maintenance_updates (maintenance_id, status, event, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [id, u.status, u.event, u.message, u.notify ? 1 : 0, u.author, u.at],
+  });
+  return Number(rows[0]?.id);
+}
+
+/** Sets a window's status; the first start and the completion keep their times. */
+export async function setMaintenanceStatus(db: Executor, id: number, to: MaintenanceStatus, at: string): Promise<void> {
+  await db.execute({
     sql: `UPDATE maintenances SET status = ?, updated_at = ?,
           started_at = CASE WHEN ? = 'in_progress' AND started_at IS NULL THEN ? ELSE started_at END,
           completed_at = CASE WHEN ? = 'completed' THEN ? ELSE completed_at END WHERE id = ?`,
     args: [to, at, to, at, to, at, id],
   });
-  await recordAudit(
-    tx,
-    { actor: ctx.actor, action: 'maintenance.update', entity: 'maintenance', ref: makeRef('maintenance', id), before: { status: current.status }, after: input },
-    ctx.now,
-  );
-  return { updateId, from: current.status, to };
 }
 
-/**
- * Moves a window's end to `until` and says so on its timeline (the status stays as it is);
- * audited. The caller has checked the extension (`assertExtension`).
- */
-export async function extendMaintenanceWindow(
-  tx: Transaction,
-  id: number,
-  input: { scheduledUntil: string; message: string; notify?: boolean | undefined },
-  ctx: MaintenanceWriteContext,
-): Promise<{ updateId: number }> {
-  const current = await loadMaintenance(tx, id);
-  const until = new Date(input.scheduledUntil).toISOString();
-  const notify = input.notify ?? (await notifiesByDefault(tx, id));
-  const updateId = await insertUpdate(tx, id, { status: current.status, event: 'extended', message: input.message, notify }, ctx);
-  await tx.execute({ sql: 'UPDATE maintenances SET scheduled_until = ?, updated_at = ? WHERE id = ?', args: [until, ctx.now.toISOString(), id] });
-  await recordAudit(
-    tx,
-    { actor: ctx.actor, action: 'maintenance.extend', entity: 'maintenance', ref: makeRef('maintenance', id), before: { scheduledUntil: current.scheduledUntil }, after: input },
-    ctx.now,
-  );
-  return { updateId };
+export async function setScheduledUntil(db: Executor, id: number, until: string, at: string): Promise<void> {
+  await db.execute({ sql: 'UPDATE maintenances SET scheduled_until = ?, updated_at = ? WHERE id = ?', args: [until, at, id] });
 }
 
-/** Whether subscribers hear of the window's updates unless an update says otherwise (set when it was scheduled). */
-async function notifiesByDefault(tx: Executor, id: number): Promise<boolean> {
-  return Boolean((await tx.execute({ sql: 'SELECT notify FROM maintenances WHERE id = ?', args: [id] })).rows[0]?.notify);
+/** What was chosen when the window was scheduled: whether its updates notify subscribers unless one says otherwise. */
+export async function windowNotifies(db: Executor, id: number): Promise<boolean> {
+  return Boolean((await db.execute({ sql: 'SELECT notify FROM maintenances WHERE id = ?', args: [id] })).rows[0]?.notify);
 }
 
 /** Windows the clock has something to do for at `now`: scheduled ones whose start passed, running ones whose end passed. */
@@ -196,7 +142,7 @@ export async function dueMaintenanceIds(db: Executor, now: Date): Promise<number
 }
 
 /** Services that open incidents or other windows in progress still hold. */
-async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<string>> {
+export async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<string>> {
   const { rows } = await tx.execute({
     sql: `SELECT s.slug FROM incident_services x JOIN incidents i ON i.id = x.incident_id JOIN services s ON s.id = x.service_id
           WHERE i.status <> 'resolved' AND i.draft = 0
@@ -206,14 +152,4 @@ async function servicesHeldElsewhere(tx: Executor, id: number): Promise<Set<stri
     args: [id],
   });
   return new Set(rows.map((r) => String(r.slug)));
-}
-
-type UpdateRow = { status: MaintenanceStatus; event: MaintenanceEvent; message: string; notify: boolean };
-
-async function insertUpdate(tx: Executor, id: number, u: UpdateRow, ctx: MaintenanceWriteContext): Promise<number> {
-  const { rows } = await tx.execute({
-    sql: `INSERT INTO maintenance_updates (maintenance_id, status, event, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [id, u.status, u.event, u.message, u.notify ? 1 : 0, actorLabel(ctx.actor), ctx.now.toISOString()],
-  });
-  return Number(rows[0]?.id);
 }

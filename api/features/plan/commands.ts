@@ -1,18 +1,34 @@
 /**
  * The plan's measures and follow-up (docs/incident-response-plan.md §2 Phase 5, §6):
- * acknowledging an incident, the postmortem and its action items, and the report of MTTA,
- * MTTR, postmortems, action items and update cadence. Each write audits in its transaction.
+ * acknowledging an incident, the postmortem and its action items. Each write checks its rules
+ * and records its audit entry in its transaction.
  */
-import { getActionItem, insertActionItem, listActionItems, recordPostmortem, setActionItemDone, type ActionItemRecord } from './action-items-store.ts';
-import { loadIncident } from '../incidents/index.ts';
-import { acknowledge, loadReportIncidents } from './store.ts';
-import { planReport, type PlanReport } from './report.ts';
-import { ActionItem, actionItemDueAt, type CreateActionItemInput, type PatchActionItemInput, type RecordPostmortemInput } from './rules.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { ConflictError } from '../../shared/errors.ts';
 import { makeRef } from '../../shared/refs.ts';
 import type { Incident } from '../../shared/schemas.ts';
+import type { CommandContext } from '../../platform/commands.ts';
+import type { Executor } from '../../platform/db/client.ts';
 import { republish } from '../../platform/republish.ts';
-import type { CommandContext, CommandDeps } from '../../platform/commands.ts';
-import { readIncident } from '../incidents/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { loadIncident, noSuchIncident, readIncident } from '../incidents/index.ts';
+import { insertActionItem, setActionItemCompletedAt } from './action-items-store.ts';
+import { loadActionItem, toActionItem } from './queries.ts';
+import { actionItemDueAt, type ActionItem, type CreateActionItemInput, type PatchActionItemInput, type RecordPostmortemInput } from './rules.ts';
+import { findPostmortem, markAcknowledged, setPostmortem } from './store.ts';
+
+/**
+ * Inside the caller's transaction: records the first acknowledgement of an incident at `at`
+ * and audits it; acknowledging again changes nothing (the first time is the one MTTA
+ * measures). The drafts feature's intake takes it for a PagerDuty acknowledgement.
+ * @returns whether this call recorded it.
+ */
+export async function acknowledge(tx: Executor, id: number, actor: Actor, at: Date): Promise<boolean> {
+  await loadIncident(tx, id);
+  if (!(await markAcknowledged(tx, id, at))) return false;
+  await recordAudit(tx, { actor, action: 'incident.acknowledge', entity: 'incident', ref: makeRef('incident', id), after: { acknowledgedAt: at.toISOString() } }, at);
+  return true;
+}
 
 /**
  * Records that the incident was acknowledged (once: again is a no-op, so the first
@@ -23,38 +39,23 @@ export async function acknowledgeIncident(ctx: CommandContext, incidentId: numbe
   return readIncident(ctx, incidentId);
 }
 
-/** The plan report for incidents detected from `from` to `to` (whole UTC days, inclusive), as of now. */
-export async function readPlanReport(deps: Pick<CommandDeps, 'db' | 'clock' | 'policy'>, range: { from: string; to: string }): Promise<PlanReport> {
-  const start = `${range.from}T00:00:00.000Z`;
-  const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000).toISOString();
-  const incidents = await loadReportIncidents(deps.db, start, end);
-  return planReport(incidents, range, deps.clock.now(), deps.policy.updateIntervalMinutes);
-}
-
-/** An action item as the admin API and the desk show it. */
-const toActionItem = (r: ActionItemRecord, now: Date): ActionItem => ({
-  id: r.id,
-  incident: makeRef('incident', r.incidentId),
-  title: r.title,
-  owner: r.owner,
-  dueAt: r.dueAt,
-  createdAt: r.createdAt,
-  completedAt: r.completedAt,
-  overdue: r.completedAt === null && now.getTime() > Date.parse(r.dueAt),
-});
-
-export async function readActionItems(deps: Pick<CommandDeps, 'db' | 'clock'>, incidentId: number): Promise<ActionItem[]> {
-  await loadIncident(deps.db, incidentId);
-  const now = deps.clock.now();
-  return (await listActionItems(deps.db, incidentId)).map((r) => ActionItem.parse(toActionItem(r, now)));
-}
-
 /**
- * Records the postmortem's link and whether it is complete. The link is public (the incident
- * page shows it), so the incident is republished; the completion time is internal.
+ * Records the postmortem's link and whether it is complete (the first completion time is
+ * kept); only once the incident is resolved. The link is public (the incident page shows it),
+ * so the incident is republished; the completion time is internal.
  */
 export async function recordIncidentPostmortem(ctx: CommandContext, incidentId: number, input: RecordPostmortemInput): Promise<Incident> {
-  await ctx.db.write((tx) => recordPostmortem(tx, incidentId, input, ctx.actor, ctx.clock.now()));
+  const now = ctx.clock.now();
+  await ctx.db.write(async (tx) => {
+    const before = await findPostmortem(tx, incidentId);
+    if (!before) throw noSuchIncident(incidentId);
+    if (before.status !== 'resolved') {
+      throw new ConflictError(`[Postmortem] ${makeRef('incident', incidentId)} is not resolved yet; the postmortem follows the resolution (give its link with the resolving update meanwhile).`);
+    }
+    await setPostmortem(tx, incidentId, input, now);
+    const prior = { postmortemUrl: before.postmortemUrl, postmortemCompletedAt: before.postmortemCompletedAt };
+    await recordAudit(tx, { actor: ctx.actor, action: 'incident.postmortem', entity: 'incident', ref: makeRef('incident', incidentId), before: prior, after: input }, now);
+  });
   await republish(ctx, { incidents: [incidentId] });
   return readIncident(ctx, incidentId);
 }
@@ -64,14 +65,26 @@ export async function addActionItem(ctx: CommandContext, incidentId: number, inp
   const now = ctx.clock.now();
   const id = await ctx.db.write(async (tx) => {
     await loadIncident(tx, incidentId);
-    return insertActionItem(tx, { incidentId, title: input.title, owner: input.owner, dueAt: actionItemDueAt(input.dueAt, now) }, ctx.actor, now);
+    const item = { incidentId, title: input.title, owner: input.owner, dueAt: actionItemDueAt(input.dueAt, now) };
+    const id = await insertActionItem(tx, item, now);
+    await recordAudit(tx, { actor: ctx.actor, action: 'action-item.create', entity: 'incident', ref: makeRef('incident', incidentId), after: { id, title: item.title, owner: item.owner, dueAt: item.dueAt } }, now);
+    return id;
   });
-  return ActionItem.parse(toActionItem(await getActionItem(ctx.db, incidentId, id), now));
+  return toActionItem(await loadActionItem(ctx.db, incidentId, id), now);
 }
 
-/** Marks an action item done or not done. */
+/** Marks an action item done (keeping the first completion time) or not done; audited when it changes. */
 export async function markActionItem(ctx: CommandContext, incidentId: number, id: number, input: PatchActionItemInput): Promise<ActionItem> {
   const now = ctx.clock.now();
-  await ctx.db.write((tx) => setActionItemDone(tx, incidentId, id, input.done, ctx.actor, now));
-  return ActionItem.parse(toActionItem(await getActionItem(ctx.db, incidentId, id), now));
+  await ctx.db.write(async (tx) => {
+    const before = await loadActionItem(tx, incidentId, id);
+    if ((before.completedAt !== null) === input.done) return;
+    await setActionItemCompletedAt(tx, id, input.done ? now.toISOString() : null);
+    await recordAudit(
+      tx,
+      { actor: ctx.actor, action: 'action-item.edit', entity: 'incident', ref: makeRef('incident', incidentId), before: { id, completedAt: before.completedAt }, after: { id, done: input.done } },
+      now,
+    );
+  });
+  return toActionItem(await loadActionItem(ctx.db, incidentId, id), now);
 }

@@ -6,17 +6,9 @@
 import { z } from 'zod';
 import { postmortemDueAt } from '../incidents/index.ts';
 import { SEVERITIES, type Severity } from '../../shared/vocabulary.ts';
+import type { ReportIncident } from './schemas.ts';
 
-/** What the report needs of an incident: its times, its postmortem, its public updates (oldest first). */
-export type ReportIncident = {
-  severity: Severity;
-  detectedAt: string;
-  acknowledgedAt: string | null;
-  resolvedAt: string | null;
-  postmortemCompletedAt: string | null;
-  updates: { status: string; createdAt: string; nextUpdateBy: string | null }[];
-  actionItems: { createdAt: string; completedAt: string | null }[];
-};
+export type { ReportIncident };
 
 const Seconds = z.number().nullable();
 const Stat = z.object({ mean: Seconds, p90: Seconds });

@@ -1,29 +1,39 @@
 /**
- * The plan's measures in SQL: acknowledging an incident, and the rows the plan report is
- * computed from (api/features/plan/report.ts).
+ * The plan's measures in SQL: an incident's acknowledgement and postmortem, and the rows the
+ * plan report (report.ts) and the plan's watch are computed from.
  */
-import type { Transaction } from '@libsql/client';
-import type { Actor } from '../../shared/actor.ts';
-import type { ReportIncident } from './report.ts';
-import { makeRef } from '../../shared/refs.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
-import { recordAudit } from '../audit/index.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import { loadIncident } from '../incidents/index.ts';
+import type { PostmortemRecord, ReportIncident } from './schemas.ts';
 
-/**
- * Records the first acknowledgement of an incident and audits it; acknowledging again changes
- * nothing (the first time is the one MTTA measures). @returns whether this call recorded it.
- */
-export async function acknowledge(tx: Transaction, id: number, actor: Actor, now: Date): Promise<boolean> {
-  await loadIncident(tx, id);
-  const { rowsAffected } = await tx.execute({
+/** Records when an incident was first acknowledged, unless it already was. @returns whether this call recorded it. */
+export async function markAcknowledged(db: Executor, id: number, at: Date): Promise<boolean> {
+  const { rowsAffected } = await db.execute({
     sql: 'UPDATE incidents SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL',
-    args: [now.toISOString(), id],
+    args: [at.toISOString(), id],
   });
-  if (rowsAffected === 0) return false;
-  await recordAudit(tx, { actor, action: 'incident.acknowledge', entity: 'incident', ref: makeRef('incident', id), after: { acknowledgedAt: now.toISOString() } }, now);
-  return true;
+  return rowsAffected > 0;
+}
+
+/** An incident's postmortem and status; null when there is no such incident. */
+export async function findPostmortem(db: Executor, incidentId: number): Promise<PostmortemRecord | null> {
+  const { rows } = await db.execute({ sql: 'SELECT status, postmortem_url, postmortem_completed_at FROM incidents WHERE id = ?', args: [incidentId] });
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    status: String(r.status),
+    postmortemUrl: r.postmortem_url === null ? null : String(r.postmortem_url),
+    postmortemCompletedAt: r.postmortem_completed_at === null ? null : String(r.postmortem_completed_at),
+  };
+}
+
+/** Records the postmortem's link and whether it is complete; the first completion time is kept, and cleared when not complete. */
+export async function setPostmortem(db: Executor, incidentId: number, input: { url: string; completed: boolean }, now: Date): Promise<void> {
+  await db.execute({
+    sql: `UPDATE incidents SET postmortem_url = ?, updated_at = ?,
+          postmortem_completed_at = CASE WHEN ? THEN coalesce(postmortem_completed_at, ?) ELSE NULL END WHERE id = ?`,
+    args: [input.url, now.toISOString(), input.completed ? 1 : 0, now.toISOString(), incidentId],
+  });
 }
 
 /** Incidents detected in [fromIso, toIso), with their public update deadlines and action items. */

@@ -3,24 +3,34 @@
  * API, the desk): each change is written with its audit entry in one transaction, a status
  * set outside an incident is announced to webhooks, and the site is republished.
  */
-import { recordAudit } from '../audit/index.ts';
-import { archiveService, assertGroupExists, getService, insertService, updateService } from './store.ts';
+import { ConflictError, NotFoundError } from '../../shared/errors.ts';
+import { makeRef } from '../../shared/refs.ts';
 import { Service, type CreateServiceInput, type PatchServiceInput } from '../../shared/schemas.ts';
-import { republish } from '../../platform/republish.ts';
 import type { CommandContext } from '../../platform/commands.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import { republish } from '../../platform/republish.ts';
+import { recordAudit } from '../audit/index.ts';
+import { loadService, readService } from './queries.ts';
+import { archiveService, findService, groupExists, insertService, openIncidentsNaming, updateService } from './store.ts';
 
 const shape = (s: Service) => Service.parse(s);
 const republishSite = (ctx: CommandContext) => republish(ctx, { incidents: [] });
 
+/** Groups come from the catalogue file; a service can only join one of them. */
+async function refuseUnknownGroup(db: Executor, group: string | null | undefined): Promise<void> {
+  if (group && !(await groupExists(db, group))) throw new NotFoundError(`[Services] No group "${group}". Groups come from content/services.json.`);
+}
+
 export async function createService(ctx: CommandContext, input: CreateServiceInput): Promise<Service> {
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
-    await assertGroupExists(tx, input.group);
+    await refuseUnknownGroup(tx, input.group);
+    if (await findService(tx, input.slug)) throw new ConflictError(`[Services] A service "${input.slug}" exists already; edit it instead.`);
     await insertService(tx, input, now);
     await recordAudit(tx, { actor: ctx.actor, action: 'service.create', entity: 'service', ref: input.slug, after: input }, now);
   });
   await republishSite(ctx);
-  return shape(await getService(ctx.db, input.slug));
+  return readService(ctx.db, input.slug);
 }
 
 /**
@@ -31,8 +41,8 @@ export async function createService(ctx: CommandContext, input: CreateServiceInp
 export async function editService(ctx: CommandContext, slug: string, patch: PatchServiceInput): Promise<Service> {
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
-    const before = await getService(tx, slug);
-    await assertGroupExists(tx, patch.group);
+    const before = await loadService(tx, slug);
+    await refuseUnknownGroup(tx, patch.group);
     const { status, ...details } = patch;
     const statusChanges = status !== undefined && status !== before.status;
     const changed = Object.entries(details).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before]);
@@ -49,14 +59,20 @@ export async function editService(ctx: CommandContext, slug: string, patch: Patc
     }
   });
   await republishSite(ctx);
-  return shape(await getService(ctx.db, slug));
+  return readService(ctx.db, slug);
 }
 
-/** Archives a service; refused (409) while an open incident names it. */
+/** Archives a service; refused (409) while an open incident names it, so no open incident loses a service. */
 export async function deleteService(ctx: CommandContext, slug: string): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.write(async (tx) => {
-    const before = await archiveService(tx, slug, now);
+    const before = await loadService(tx, slug);
+    const open = await openIncidentsNaming(tx, before.id);
+    if (open.length > 0) {
+      const refs = open.map((id) => makeRef('incident', id)).join(', ');
+      throw new ConflictError(`[Services] "${slug}" is affected by open incident(s) ${refs}; resolve them or remove the service from them first.`);
+    }
+    await archiveService(tx, before.id, now);
     await recordAudit(tx, { actor: ctx.actor, action: 'service.delete', entity: 'service', ref: slug, before: shape(before) }, now);
   });
   await republishSite(ctx);

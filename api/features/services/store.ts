@@ -1,15 +1,18 @@
-import { makeRef } from '../../shared/refs.ts';
+/**
+ * Services, their groups and their status events in SQL. Which writes are allowed (a slug
+ * taken, a group unknown, a service an open incident names) is decided in commands.ts.
+ */
 import type { Row } from '@libsql/client';
-import { ConflictError, NotFoundError } from '../../shared/errors.ts';
-import type { CreateServiceInput, PatchServiceInput, Service } from '../../shared/schemas.ts';
+import type { CreateServiceInput, PatchServiceInput } from '../../shared/schemas.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
+import type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceRow } from './schemas.ts';
+
+export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceRow };
 
 const SELECT = `
   SELECT s.id, s.slug, s.name, s.description, s.group_slug, g.name AS group_name, s.position, s.status, s.updated_at
   FROM services s LEFT JOIN service_groups g ON g.slug = s.group_slug`;
-
-export type ServiceRow = Service & { id: number };
 
 const toService = (r: Row): ServiceRow => ({
   id: Number(r.id),
@@ -22,8 +25,6 @@ const toService = (r: Row): ServiceRow => ({
   status: String(r.status) as ServiceStatus,
   updatedAt: String(r.updated_at),
 });
-
-export type ServiceGroup = { slug: string; name: string; order: number };
 
 /** Services in page order: by group position, then by the service's own position. */
 export async function listServices(db: Executor): Promise<ServiceRow[]> {
@@ -38,37 +39,36 @@ export async function listGroups(db: Executor): Promise<ServiceGroup[]> {
   return rows.map((r) => ({ slug: String(r.slug), name: String(r.name), order: Number(r.position) }));
 }
 
-export async function getService(db: Executor, slug: string): Promise<ServiceRow> {
+/** A live (not archived) service; null when there is none. */
+export async function findService(db: Executor, slug: string): Promise<ServiceRow | null> {
   const { rows } = await db.execute({ sql: `${SELECT} WHERE s.slug = ? AND s.archived_at IS NULL`, args: [slug] });
   const row = rows[0];
-  if (!row) throw new NotFoundError(`[Services] No service "${slug}". GET /api/admin/services lists them.`);
-  return toService(row);
+  return row ? toService(row) : null;
 }
 
-/** Looks up every slug at once; names each unknown one so the caller can fix them all. */
+/** The live services among `slugs`, in page order (position, then name); an unknown slug is simply absent. */
 export async function getServicesBySlug(db: Executor, slugs: readonly string[]): Promise<Map<string, ServiceRow>> {
   if (slugs.length === 0) return new Map();
   const { rows } = await db.execute({
-    sql: `${SELECT} WHERE s.archived_at IS NULL AND s.slug IN (${slugs.map(() => '?').join(',')})`,
+    sql: `${SELECT} WHERE s.archived_at IS NULL AND s.slug IN (${slugs.map(() => '?').join(',')}) ORDER BY s.position, s.name`,
     args: [...slugs],
   });
   return new Map(rows.map((r) => [String(r.slug), toService(r)]));
 }
 
-export async function assertGroupExists(db: Executor, group: string | null | undefined): Promise<void> {
-  if (!group) return;
+export async function groupExists(db: Executor, group: string): Promise<boolean> {
   const { rows } = await db.execute({ sql: 'SELECT 1 FROM service_groups WHERE slug = ?', args: [group] });
-  if (!rows[0]) throw new NotFoundError(`[Services] No group "${group}". Groups come from content/services.json.`);
+  return rows.length > 0;
 }
 
+/**
+ * Adds a service at the end of the page unless given an order. A slug that was deleted
+ * before comes back as the same service, so its history stays linked; the caller has checked
+ * that no live service has the slug.
+ */
 export async function insertService(db: Executor, input: CreateServiceInput, now: Date): Promise<void> {
-  const existing = await db.execute({ sql: 'SELECT archived_at FROM services WHERE slug = ?', args: [input.slug] });
   const at = now.toISOString();
-  if (existing.rows[0] && existing.rows[0].archived_at === null) {
-    throw new ConflictError(`[Services] A service "${input.slug}" exists already; PATCH it instead.`);
-  }
   const position = input.order ?? Number((await db.execute('SELECT coalesce(max(position), -1) + 1 AS p FROM services')).rows[0]?.p ?? 0);
-  // A slug that was deleted before comes back as the same service, so its history stays linked.
   await db.execute({
     sql: `INSERT INTO services (slug, name, description, group_slug, position, status, source, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, 'api', ?, ?)
@@ -80,11 +80,12 @@ export async function insertService(db: Executor, input: CreateServiceInput, now
 }
 
 /**
- * Edits a service; a status change made this way (not by an incident) is kept as a public event.
- * @returns the id of that event, or null when the status did not change.
+ * Edits a live service; a status change made this way (not by an incident) is kept as a public event.
+ * @returns the id of that event, or null when the status did not change (or there is no such service).
  */
 export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<number | null> {
-  const current = await getService(db, slug);
+  const current = await findService(db, slug);
+  if (!current) return null;
   let eventId: number | null = null;
   if (patch.status && patch.status !== current.status) {
     const { rows } = await db.execute({
@@ -112,23 +113,20 @@ export async function setServiceStatus(db: Executor, serviceId: number, status: 
   await db.execute({ sql: 'UPDATE services SET status = ?, updated_at = ? WHERE id = ?', args: [status, now.toISOString(), serviceId] });
 }
 
-/** Archives a service; refused while an open incident names it, so no open incident loses a service. */
-export async function archiveService(db: Executor, slug: string, now: Date): Promise<ServiceRow> {
-  const service = await getService(db, slug);
+/** The ids of the open incidents that name a service, lowest first. */
+export async function openIncidentsNaming(db: Executor, serviceId: number): Promise<number[]> {
   const { rows } = await db.execute({
     sql: `SELECT i.id FROM incident_services x JOIN incidents i ON i.id = x.incident_id
           WHERE x.service_id = ? AND i.status <> 'resolved' ORDER BY i.id`,
-    args: [service.id],
+    args: [serviceId],
   });
-  if (rows.length > 0) {
-    const refs = rows.map((r) => makeRef('incident', Number(r.id))).join(', ');
-    throw new ConflictError(`[Services] "${slug}" is affected by open incident(s) ${refs}; resolve them or remove the service from them first.`);
-  }
-  await db.execute({ sql: 'UPDATE services SET archived_at = ?, updated_at = ? WHERE id = ?', args: [now.toISOString(), now.toISOString(), service.id] });
-  return service;
+  return rows.map((r) => Number(r.id));
 }
 
-export type ServiceEvent = { slug: string; from: ServiceStatus; to: ServiceStatus; at: string };
+/** Archives a service: it leaves the page and the lists; its history stays. */
+export async function archiveService(db: Executor, serviceId: number, now: Date): Promise<void> {
+  await db.execute({ sql: 'UPDATE services SET archived_at = ?, updated_at = ? WHERE id = ?', args: [now.toISOString(), now.toISOString(), serviceId] });
+}
 
 /** Status changes made outside incidents since `since`, newest first. */
 export async function listServiceEvents(db: Executor, since: Date): Promise<ServiceEvent[]> {
@@ -139,8 +137,6 @@ export async function listServiceEvents(db: Executor, since: Date): Promise<Serv
   });
   return rows.map((r) => ({ slug: String(r.slug), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) }));
 }
-
-export type ServiceEventDetail = ServiceEvent & { id: number; name: string; createdAt: string };
 
 export async function getServiceEvent(db: Executor, id: number): Promise<ServiceEventDetail | null> {
   const { rows } = await db.execute({

@@ -5,11 +5,11 @@
  * by the window (90 days × services), never by how long the history is.
  */
 import { makeRef } from '../../shared/refs.ts';
-import type { IncidentSpan, StatusChange } from './uptime.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
+import type { UptimeHistory } from './schemas.ts';
 
-export type UptimeHistory = { createdAt: string; changes: StatusChange[]; incidents: IncidentSpan[] };
+export type { UptimeHistory };
 
 /**
  * Each listed service's history since `since`, by service slug: every service's, or only those

@@ -18,6 +18,7 @@
  */
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
+import type { IncidentSpan, StatusChange } from './schemas.ts';
 
 export const UPTIME_DAYS = 90;
 
@@ -30,10 +31,7 @@ export const DOWNTIME_WEIGHT: Readonly<Record<ServiceStatus, number>> = {
   operational: 0,
 };
 
-/** A status change of the service, from an incident update or set outside incidents. */
-export type StatusChange = { at: string; from: ServiceStatus; to: ServiceStatus };
-/** An incident that named the service: its public reference and when it was open. */
-export type IncidentSpan = { ref: string; startedAt: string; resolvedAt: string | null };
+export type { IncidentSpan, StatusChange };
 
 export type UptimeInput = {
   /** When the service was created: days before it are "no data". */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { as } from '../../platform/commands.ts';
-import { linkTicket, readTickets } from './commands.ts';
+import { linkTicket } from './commands.ts';
+import { readTickets } from './queries.ts';
 import { idFromRef } from '../../shared/refs.ts';
 import { LinkTicketInput, Ticket } from '../../shared/schemas.ts';
 import type { AppDeps } from '../../deps.ts';

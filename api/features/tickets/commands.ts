@@ -2,14 +2,14 @@
  * Support staff record which customer tickets are about an incident. Internal: audited, never
  * published (no republish, no notice).
  */
-import { insertTicket, listTickets } from './store.ts';
+import { insertTicket } from './store.ts';
 import { loadIncident } from '../incidents/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { actorLabel } from '../../shared/actor.ts';
 import { makeRef } from '../../shared/refs.ts';
 import { Ticket, type LinkTicketInput } from '../../shared/schemas.ts';
 import { ConflictError } from '../../shared/errors.ts';
-import type { CommandContext, CommandDeps } from '../../platform/commands.ts';
+import type { CommandContext } from '../../platform/commands.ts';
 
 /** Links a ticket to an incident, audited; a ticket already linked there is a conflict. */
 export async function linkTicket(ctx: CommandContext, incidentId: number, input: LinkTicketInput): Promise<Ticket> {
@@ -22,10 +22,4 @@ export async function linkTicket(ctx: CommandContext, incidentId: number, input:
     await recordAudit(tx, { actor: ctx.actor, action: 'ticket.link', entity: 'incident', ref, after: input }, now);
   });
   return Ticket.parse({ ...input, linkedBy: actorLabel(ctx.actor), linkedAt: now.toISOString() });
-}
-
-/** An incident's linked tickets, oldest first. */
-export async function readTickets(deps: Pick<CommandDeps, 'db'>, incidentId: number): Promise<Ticket[]> {
-  await loadIncident(deps.db, incidentId);
-  return (await listTickets(deps.db, incidentId)).map((t) => Ticket.parse(t));
 }

@@ -4,4 +4,4 @@
  */
 export { ticketRoutes } from './api.ts';
 export { linkTicket } from './commands.ts';
-export { countTickets, listTickets } from './store.ts';
+export { countTickets, listTickets, readTickets } from './queries.ts';

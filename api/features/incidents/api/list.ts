@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { loadIncidents } from '../store.ts';
-import { toIncident } from '../rules.ts';
 import { Incident, IncidentListQuery } from '../../../shared/schemas.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, errors, IncidentRefParam, json } from '../../../platform/http/openapi.ts';
-import { readIncident } from '../commands.ts';
+import { listIncidents, readIncident } from '../queries.ts';
 import { idFromRef } from '../../../shared/refs.ts';
 
 const list = defineRoute({
@@ -30,12 +28,5 @@ const one = defineRoute({
  */
 export const listIncidentsRoute = (deps: AppDeps) =>
   documentedRoutes()
-    .openapi(list, async (c) => {
-      const { state, limit } = c.req.valid('query');
-      const now = deps.clock.now();
-      // Drafts awaiting publication have their own list (state=draft; a discarded one is resolved); "all" is everything, drafts included.
-      const filter = state === 'draft' ? ({ state: 'open', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
-      const records = await loadIncidents(deps.db, { ...filter, limit });
-      return c.json({ incidents: records.map((r) => Incident.parse(toIncident(r, now, deps.policy))) }, 200);
-    })
+    .openapi(list, async (c) => c.json({ incidents: await listIncidents(deps, c.req.valid('query')) }, 200))
     .openapi(one, async (c) => c.json(await readIncident(deps, idFromRef('incident', c.req.valid('param').ref)), 200));

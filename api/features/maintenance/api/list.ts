@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { readMaintenance } from '../commands.ts';
-import { loadMaintenances } from '../store.ts';
-import { toMaintenance } from '../rules.ts';
+import { listMaintenances, readMaintenance } from '../queries.ts';
 import { Maintenance, MaintenanceListQuery } from '../../../shared/schemas.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, errors, json, MaintenanceRefParam } from '../../../platform/http/openapi.ts';
@@ -30,9 +28,5 @@ const one = defineRoute({
  */
 export const listMaintenanceRoute = (deps: AppDeps) =>
   documentedRoutes()
-    .openapi(list, async (c) => {
-      const { state, limit } = c.req.valid('query');
-      const records = await loadMaintenances(deps.db, { state, limit });
-      return c.json({ maintenances: records.map((r) => Maintenance.parse(toMaintenance(r, deps.policy))) }, 200);
-    })
+    .openapi(list, async (c) => c.json({ maintenances: await listMaintenances(deps, c.req.valid('query')) }, 200))
     .openapi(one, async (c) => c.json(await readMaintenance(deps, idFromRef('maintenance', c.req.valid('param').ref)), 200));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { as } from '../../../platform/commands.ts';
-import { addActionItem, markActionItem, readActionItems, recordIncidentPostmortem } from '../commands.ts';
+import { addActionItem, markActionItem, recordIncidentPostmortem } from '../commands.ts';
+import { readActionItems } from '../queries.ts';
 import { ActionItem, CreateActionItemInput, PatchActionItemInput, RecordPostmortemInput } from '../rules.ts';
 import { idFromRef } from '../../../shared/refs.ts';
 import { Incident } from '../../../shared/schemas.ts';

@@ -1,4 +1,4 @@
-import { readPlanReport } from '../commands.ts';
+import { readPlanReport } from '../queries.ts';
 import { PlanReport, PlanReportQuery } from '../report.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, errors, json } from '../../../platform/http/openapi.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getService, listServices } from '../store.ts';
+import { readService, readServices } from '../queries.ts';
 import { Service } from '../../../shared/schemas.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, errors, json, SlugParam } from '../../../platform/http/openapi.ts';
@@ -22,5 +22,5 @@ const one = defineRoute({
 /** GET /api/admin/services and /api/admin/services/:slug — each parsed by the outgoing schema. */
 export const listServicesRoute = (deps: AppDeps) =>
   documentedRoutes()
-    .openapi(list, async (c) => c.json({ services: (await listServices(deps.db)).map((s) => Service.parse(s)) }, 200))
-    .openapi(one, async (c) => c.json(Service.parse(await getService(deps.db, c.req.valid('param').slug)), 200));
+    .openapi(list, async (c) => c.json({ services: await readServices(deps.db) }, 200))
+    .openapi(one, async (c) => c.json(await readService(deps.db, c.req.valid('param').slug), 200));
