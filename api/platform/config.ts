@@ -14,6 +14,8 @@ const ConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),
     PUBLIC_URL: baseUrl('the address customers use, e.g. https://status.example.com').optional(),
+    // A static copy (npm run export) hosted apart from Herald: where the live Herald takes sign-ups.
+    PUBLIC_API_URL: baseUrl('the address of the live Herald, e.g. https://herald.example.com').optional(),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, 'use file:path/to/herald.db, or libsql://host (http(s):// and ws(s):// work too)')
@@ -73,6 +75,8 @@ const ConfigSchema = z
     host: env.HOST,
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    /** Where a static copy's subscribe form posts (the live Herald); null: the copy has no sign-up form. */
+    publicApiUrl: env.PUBLIC_API_URL?.replace(/\/+$/, '') ?? null,
     /** False when the public URL was derived from HOST and PORT (the server then uses the port it got). */
     publicUrlSet: env.PUBLIC_URL !== undefined,
     databaseUrl: env.DATABASE_URL,
