@@ -128,7 +128,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## 2. Years of history (200 services, incidents spread over two years by `npm run seed`)',
     '',
-    'For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export`\'s script renders every page in a fresh process (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
+    'For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export -- --snapshot-only` renders every page in a fresh process, as Herald writes them, without a static host\'s search index and short-link pages (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
     '',
     '| incidents | `/` from spawn (empty snapshot) | full export | publish → visible p50 | p95 | max | POST round trip (median) | idle RSS | seed (s, cached when blank) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

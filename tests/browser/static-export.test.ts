@@ -5,7 +5,7 @@
  * form signs up with the live Herald.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,5 +218,15 @@ it('exports without a sign-up form, rather than one that fails, when no live Her
   const home = readFileSync(join(out, 'index.html'), 'utf8');
   expect(home).not.toContain('action="/subscribe"');
   expect(home).not.toContain('<form class="subscribe"');
+  removeDir(out);
+});
+
+it('exports the snapshot exactly as Herald writes it with --snapshot-only, for a server to start on', () => {
+  const out = join(dir, 'snapshot-only');
+  const exported = runCli({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test' }, 'export.ts', '--out', out, '--snapshot-only');
+  expect(exported.status, exported.stderr).toBe(0);
+  expect(exported.stdout).not.toContain('[Export] Static search');
+  for (const extra of ['search', 'pagefind', 'i', 'static-search.js']) expect(existsSync(join(out, extra)), extra).toBe(false);
+  expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<form class="subscribe" method="post" action="/subscribe">');
   removeDir(out);
 });

@@ -2,20 +2,17 @@
  * Makes an exported site whole for a static host, where no Herald answers: the short links
  * `/i/N` as redirect pages, the subscribe form posting to the live Herald (PUBLIC_API_URL) or
  * taken out, and /search running in the browser on an index built now with Pagefind. Every
- * file is written under a temporary name and renamed into place, with its `.br`/`.gz` copies
- * made again where it changed, so a host serving the directory meanwhile never serves half a
- * file or a stale compressed copy.
+ * file is written under a temporary name and renamed into place (its `.br`/`.gz` copies first),
+ * so a host serving the directory meanwhile never serves half a file.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import * as pagefind from 'pagefind';
-import type { Executor } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/log/log.ts';
-import { loadIncidents } from '../../features/incidents/index.ts';
 import { allSiteFiles } from '../mirror-publishes.ts';
-import type { SiteModel } from '../model.ts';
+import type { IncidentView, SiteModel } from '../model.ts';
 import type { PageRenderer } from '../publisher.ts';
 import type { SearchView } from '../search.ts';
 import { indexedIncidentPage, shortLinkPage, staticSearchPage, subscribeFormFor } from './pages.ts';
@@ -25,18 +22,42 @@ export const SEARCH_SCRIPT_PATH = '/static-search.js';
 const SEARCH_SCRIPT = join(import.meta.dirname, 'search.client.js');
 const INCIDENT_PAGE = /^incidents\/(INC-([1-9][0-9]*))\/index\.html$/;
 
+
+/** What the index narrows an incident by, taken from what its page was rendered from. */
+export type IncidentFacts = { ref: string; severity: string; startedAt: string; services: string[] };
+
+/**
+ * The page renderer for a static copy: each page comes out with its subscribe form pointed at
+ * the live Herald (or taken out) as it is rendered, so the publisher compresses and writes it
+ * once; and what each incident page was rendered from is noted for the search index.
+ */
+export function staticCopyRenderer(renderPage: PageRenderer, apiUrl: string | null): { renderPage: PageRenderer; facts: Map<string, IncidentFacts> } {
+  const facts = new Map<string, IncidentFacts>();
+  return {
+    facts,
+    renderPage: async (path, model, extra) => {
+      const html = await renderPage(path, model, extra);
+      const incident = (extra as { incident?: Partial<IncidentView> } | undefined)?.incident;
+      if (incident?.ref && incident.severity && incident.startedAt) {
+        facts.set(incident.ref, { ref: incident.ref, severity: incident.severity, startedAt: incident.startedAt, services: (incident.services ?? []).map((s) => s.slug) });
+      }
+      return subscribeFormFor(html, apiUrl);
+    },
+  };
+}
+
 export type StaticCopyOptions = {
   dir: string;
-  db: Executor;
+  /** The renderer `staticCopyRenderer` made, and the facts it noted. */
   renderPage: PageRenderer;
+  facts: ReadonlyMap<string, IncidentFacts>;
   model: SiteModel;
   publicUrl: string;
-  /** The live Herald's address, for the subscribe form; null: no sign-up in the copy. */
   apiUrl: string | null;
   log: Log;
 };
 
-/** Writes `body` to `file` whole, and its compressed copies beside it (as the snapshot does) when it is text. */
+/** Writes `body` to `file` whole, and its compressed copies beside it (as the snapshot does) when asked. */
 function publish(file: string, body: Buffer, compress: boolean): void {
   mkdirSync(dirname(file), { recursive: true });
   const put = (name: string, bytes: Buffer) => {
@@ -51,71 +72,64 @@ function publish(file: string, body: Buffer, compress: boolean): void {
   put(file, body);
 }
 
-export async function completeStaticCopy(options: StaticCopyOptions): Promise<{ pages: number; shortLinks: number; indexed: number }> {
+/**
+ * Adds to a site the publisher wrote (with `staticCopyRenderer`'s renderer) what a static
+ * host needs: the search page and its index, and a redirect page per short link.
+ */
+export async function completeStaticCopy(options: StaticCopyOptions): Promise<{ shortLinks: number; indexed: number }> {
   const { dir, model } = options;
-  const files = allSiteFiles(dir);
-  let pages = 0;
-  // Every page's subscribe form (in the footer of each).
-  for (const file of files.filter((f) => f.endsWith('.html'))) {
-    const html = readFileSync(join(dir, file), 'utf8');
-    const changed = subscribeFormFor(html, options.apiUrl);
-    if (changed !== html) {
-      publish(join(dir, file), Buffer.from(changed), true);
-      pages++;
-    }
-  }
-
-  // The short links, one redirect page per published incident.
-  const incidents = files.flatMap((file) => {
+  const incidents = allSiteFiles(dir).flatMap((file) => {
     const match = INCIDENT_PAGE.exec(file);
     return match ? [{ file, ref: match[1] as string, id: Number(match[2]) }] : [];
   });
-  for (const { ref, id } of incidents) publish(join(dir, 'i', String(id), 'index.html'), Buffer.from(shortLinkPage(ref, options.publicUrl, model.messages.lang)), true);
+  // The short links, one redirect page per published incident (a few hundred bytes: not worth compressed copies).
+  for (const { ref, id } of incidents) publish(join(dir, 'i', String(id), 'index.html'), Buffer.from(shortLinkPage(ref, options.publicUrl, model.messages.lang)), false);
 
   // The search page: Herald's, for an empty search, with the script that runs it here.
   const { t, catalogue, lang } = model.messages;
   const empty: SearchView = { values: { q: '', ref: '', service: '', severity: '', from: '', to: '' }, errors: {}, results: null };
   const searchPage = staticSearchPage(
-    subscribeFormFor(await options.renderPage('/search', model, { search: empty }), options.apiUrl),
+    await options.renderPage('/search', model, { search: empty }),
     { lang, noMatch: t('search.noMatch'), matches: catalogue['search.matches'] ?? '{count}', refError: t('search.error.ref') },
     SEARCH_SCRIPT_PATH,
   );
   publish(join(dir, 'search', 'index.html'), Buffer.from(searchPage), true);
   publish(join(dir, SEARCH_SCRIPT_PATH), readFileSync(SEARCH_SCRIPT), true);
 
-  const indexed = await buildSearchIndex(options, incidents);
+  const indexed = await buildSearchIndex(dir, options.facts, incidents);
   options.log.info(
     `[Export] Static search over ${indexed} incidents (/pagefind/), ${incidents.length} short links (/i/N); ${options.apiUrl ? `the subscribe form posts to ${options.apiUrl}` : 'no subscribe form (set PUBLIC_API_URL to the live Herald to keep it)'}.`,
   );
-  return { pages, shortLinks: incidents.length, indexed };
+  return { shortLinks: incidents.length, indexed };
 }
+
+/** Pages handed to Pagefind at once: it indexes in its own process, on another core. */
+const INDEXING = 32;
 
 /**
  * The search index of every incident page, with Pagefind, into `dir/pagefind/`: the words of
  * each page's main content, its services and severity to narrow by, its start to date by.
  */
-async function buildSearchIndex(options: StaticCopyOptions, incidents: { file: string; ref: string; id: number }[]): Promise<number> {
-  const out = join(options.dir, 'pagefind');
+async function buildSearchIndex(dir: string, facts: ReadonlyMap<string, IncidentFacts>, incidents: { file: string; ref: string }[]): Promise<number> {
+  const out = join(dir, 'pagefind');
   if (existsSync(out)) rmSync(out, { recursive: true, force: true });
   const { index, errors } = await pagefind.createIndex({ rootSelector: 'main', excludeSelectors: ['button', 'svg', '[aria-hidden="true"]'] });
   if (!index) throw new Error(`[Export] Pagefind could not start: ${errors.join('; ')}`);
-  let indexed = 0;
   try {
-    for (let i = 0; i < incidents.length; i += 500) {
-      const batch = incidents.slice(i, i + 500);
-      const records = new Map((await loadIncidents(options.db, { state: 'all', ids: batch.map((b) => b.id), limit: batch.length })).map((r) => [r.id, r]));
-      for (const { file, ref, id } of batch) {
-        const record = records.get(id);
-        if (!record) continue;
-        const html = indexedIncidentPage(readFileSync(join(options.dir, file), 'utf8'), { ref, severity: record.severity, startedAt: record.startedAt, services: record.services.map((s) => s.slug) });
-        const added = await index.addHTMLFile({ url: `/incidents/${ref}`, content: html });
-        if (added.errors.length) throw new Error(`[Export] Pagefind could not index ${file}: ${added.errors.join('; ')}`);
-        indexed++;
-      }
+    for (let i = 0; i < incidents.length; i += INDEXING) {
+      await Promise.all(
+        incidents.slice(i, i + INDEXING).map(async ({ file, ref }) => {
+          const html = readFileSync(join(dir, file), 'utf8');
+          // A page the renderer did not note (none should be) is still found by its words.
+          const noted = facts.get(ref);
+          const added = await index.addHTMLFile({ url: `/incidents/${ref}`, content: noted ? indexedIncidentPage(html, noted) : html });
+          if (added.errors.length) throw new Error(`[Export] Pagefind could not index ${file}: ${added.errors.join('; ')}`);
+        }),
+      );
     }
     const written = await index.writeFiles({ outputPath: out });
     if (written.errors.length) throw new Error(`[Export] Pagefind could not write its index: ${written.errors.join('; ')}`);
-    return indexed;
+    return incidents.length;
   } finally {
     await pagefind.close();
   }
