@@ -22,7 +22,8 @@ import { createMetrics, type Metrics } from './features/health/index.ts';
 import { readScrapeState } from './features/health/index.ts';
 import type { Mailer } from './platform/delivery/mailer.ts';
 import { setupNotifications } from './features/notices/index.ts';
-import { createPublisher, type PageRenderer } from './site/publisher.ts';
+import { createPublisher, type PageRenderer, type Publisher } from './site/publisher.ts';
+import { createSiteMirror, mirrorPublishes } from './site/mirror-publishes.ts';
 import type { Snapshot } from './site/snapshot.ts';
 import { DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
 
@@ -75,7 +76,10 @@ export async function assembleHerald(parts: HeraldParts) {
   const metrics = parts.metrics ?? createMetrics();
   // Each job's lines carry its name; request lines carry their request id (api/platform/http/observe.ts).
   const jobLog = (job: string) => childLog(log, { job });
-  const publisher = instrumentPublisher(createPublisher({
+  // With MIRROR_COMMAND, each publish's changed files are copied elsewhere in the background.
+  const mirror = createSiteMirror({ config: config.mirror, dir: snapshot.dir, clock, log: jobLog('mirror'), registry: metrics.registry });
+  const mirrored = (inner: Publisher) => (mirror ? mirrorPublishes(inner, mirror, mirror.dir) : inner);
+  const publisher = instrumentPublisher(mirrored(createPublisher({
     db,
     clock,
     snapshot,
@@ -93,7 +97,7 @@ export async function assembleHerald(parts: HeraldParts) {
       deadline = at ? { at, open } : null;
       armDeadline();
     },
-  }), metrics, clock);
+  })), metrics, clock);
   const notifications = await setupNotifications({
     db,
     config,
@@ -131,6 +135,7 @@ export async function assembleHerald(parts: HeraldParts) {
     intake,
     watchdog,
     metrics,
+    mirror,
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
   });
 
@@ -141,6 +146,7 @@ export async function assembleHerald(parts: HeraldParts) {
     watchdog,
     maintenance,
     metrics,
+    mirror,
     sender: notifications.sender,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
     mailSettings: notifications.compose,
@@ -157,6 +163,7 @@ export async function assembleHerald(parts: HeraldParts) {
         maintenance.start(MAINTENANCE_CHECK_MS),
         // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
         publisher.follow(FOLLOW_MS),
+        ...(mirror ? [mirror.start()] : []),
       ];
       return async () => {
         jobsRunning = false;

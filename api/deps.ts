@@ -4,6 +4,7 @@ import type { CommandDeps } from './platform/commands.ts';
 import type { Config } from './platform/config.ts';
 import type { Actor } from './shared/actor.ts';
 import type { Metrics } from './features/health/index.ts';
+import type { MirrorStatus } from './platform/mirror/mirror.ts';
 import type { PageRenderer, Publisher } from './site/publisher.ts';
 import type { EscalationMatrix } from './features/freshness/index.ts';
 import type { IntakeMapping } from './features/drafts/index.ts';
@@ -32,6 +33,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   watchdog: { lastTickAt(): Date | null };
   /** Prometheus metrics for GET /metrics (api/features/health/metrics-api.ts). */
   metrics: Pick<Metrics, 'render' | 'contentType'>;
+  /** The mirror (MIRROR_COMMAND), for /healthz; null or absent when none is configured. */
+  mirror?: { status(): MirrorStatus; maxLagSeconds: number } | null;
 };
 
 export type { HeraldEnv } from './platform/http/env.ts';

@@ -89,10 +89,12 @@ export async function measureHistory(options: { nodeArgs: string[]; env: Record<
       await server.stop();
       server = undefined;
 
-      // 2. Every page: the export renders the whole site in a fresh process.
+      // 2. Every page: the export renders the whole site in a fresh process, as Herald writes it
+      // (--snapshot-only: without a static host's search index and short-link pages, which a
+      // server started on the directory would otherwise load as published files).
       const out = join(dir, 'site');
       const started = performance.now();
-      execFileSync(process.execPath, [join(ROOT, 'api', 'cli', 'export.ts'), '--out', out], {
+      execFileSync(process.execPath, [join(ROOT, 'api', 'cli', 'export.ts'), '--out', out, '--snapshot-only'], {
         cwd: ROOT,
         env: { ...process.env, ...options.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: env.PUBLIC_URL, HERALD_DEMO: 'false' },
         stdio: 'ignore',

@@ -1,5 +1,6 @@
 import type { HistoryRun } from './history.ts';
 import type { LoadResult, LoadRun } from './load.ts';
+import type { NginxBench } from './nginx.ts';
 import type { PageSize } from './page-size.ts';
 import type { ProcessesResult } from './processes.ts';
 import type { PublishLatency } from './publish-latency.ts';
@@ -17,6 +18,8 @@ export const BARS = {
   firstHomeMs: 5000,
   processesP95Ms: 1000,
   pageBytes: 20_000,
+  /** `/` through nginx in front of Herald, over nginx serving a plain file of the same bytes. */
+  nginxRatio: 0.9,
 } as const;
 
 export type BenchResults = {
@@ -33,6 +36,8 @@ export type BenchResults = {
   pageSize: PageSize;
   history: HistoryRun[];
   processes: ProcessesResult;
+  /** Null where nginx is not installed. */
+  nginx: NginxBench | null;
   bars: { name: string; bar: string; measured: string; met: boolean }[];
 };
 
@@ -73,6 +78,16 @@ export function judge(r: BenchResults): BenchResults['bars'] {
       measured: `br ${r.pageSize.br.toLocaleString('en')} B, gzip ${r.pageSize.gzip.toLocaleString('en')} B`,
       met: r.pageSize.br < BARS.pageBytes && r.pageSize.gzip < BARS.pageBytes,
     },
+    ...(r.nginx
+      ? [
+          {
+            name: '`/` through nginx (ops/nginx/herald.conf) ÷ nginx serving a plain file of the same bytes (wrk, 50 connections, medians)',
+            bar: `≥ ${BARS.nginxRatio}`,
+            measured: `${r.nginx.ratio.toFixed(2)} (${Math.round(r.nginx.medians.nginx.requestsPerSecond)} vs ${Math.round(r.nginx.medians.plain.requestsPerSecond)} req/s; Herald alone ${Math.round(r.nginx.medians.herald.requestsPerSecond)} req/s)`,
+            met: r.nginx.ratio >= BARS.nginxRatio,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -113,7 +128,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## 2. Years of history (200 services, incidents spread over two years by `npm run seed`)',
     '',
-    'For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export`\'s script renders every page in a fresh process (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
+    'For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export -- --snapshot-only` renders every page in a fresh process, as Herald writes them, without a static host\'s search index and short-link pages (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
     '',
     '| incidents | `/` from spawn (empty snapshot) | full export | publish → visible p50 | p95 | max | POST round trip (median) | idle RSS | seed (s, cached when blank) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -139,6 +154,22 @@ export function renderMarkdown(results: BenchResults): string {
     '| br | gzip | uncompressed |',
     '| --- | --- | --- |',
     `| ${page.br.toLocaleString('en')} B | ${page.gzip.toLocaleString('en')} B | ${page.identity.toLocaleString('en')} B |`,
+    '',
+    '## 6. nginx in front (demo site)',
+    '',
+    results.nginx
+      ? [
+          `\`/\` with \`Accept-Encoding: br, gzip\`: nginx 1 worker configured by \`npm run -s nginx-config\` serving Herald's snapshot directory, nginx 1 worker serving a directory holding only a copy of the same \`index.html\` and its .br/.gz (gzip_static, brotli_static, nothing else), and Herald alone. wrk as in section 1, ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections, the order rotating each round; medians.`,
+          '',
+          '| | requests/s | p99 latency |',
+          '| --- | --- | --- |',
+          `| through nginx | ${Math.round(results.nginx.medians.nginx.requestsPerSecond)} | ${results.nginx.medians.nginx.p99Ms} ms |`,
+          `| nginx, plain file | ${Math.round(results.nginx.medians.plain.requestsPerSecond)} | ${results.nginx.medians.plain.p99Ms} ms |`,
+          `| Herald alone | ${Math.round(results.nginx.medians.herald.requestsPerSecond)} | ${results.nginx.medians.herald.p99Ms} ms |`,
+          `| through nginx ÷ plain file | ${results.nginx.ratio.toFixed(2)} | |`,
+          `| through nginx ÷ Herald alone | ${results.nginx.overHerald.toFixed(2)} | |`,
+        ].join('\n')
+      : 'Skipped: nginx is not installed.',
     '',
     'The machine is shared and noisy: compare the Herald and bare figures of the same run, not absolute numbers across runs.',
     '',

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { removeDir, ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 import { measureHistory } from './history.ts';
 import { LOAD, measureLoad, rssMb, startBareTwin } from './load.ts';
+import { measureNginx } from './nginx.ts';
 import { measurePageSize } from './page-size.ts';
 import { measureProcesses } from './processes.ts';
 import { measurePublishLatency } from './publish-latency.ts';
@@ -79,6 +80,10 @@ try {
   bare.child.kill('SIGTERM');
   log(`  medians: Herald ${Math.round(load.herald.requestsPerSecond)} req/s p99 ${load.herald.p99Ms} ms; bare ${Math.round(load.bare.requestsPerSecond)} req/s p99 ${load.bare.p99Ms} ms; ratio ${load.ratio.toFixed(2)}; CPU ratio ${load.cpuRatio?.toFixed(2) ?? '?'}`);
 
+  log(`[Bench] / through nginx (ops/nginx/herald.conf) vs nginx serving a plain copy of the file vs Herald: wrk, ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each`);
+  const nginx = await measureNginx({ url: herald.url, snapshotDir: join(herald.dir, 'snapshot') }, log);
+  if (nginx) log(`  medians: through nginx ${Math.round(nginx.medians.nginx.requestsPerSecond)} req/s, plain file ${Math.round(nginx.medians.plain.requestsPerSecond)} req/s, Herald ${Math.round(nginx.medians.herald.requestsPerSecond)} req/s; ratio ${nginx.ratio.toFixed(2)}`);
+
   log('[Bench] Publish latency on the demo site: 1 incident, 20 updates');
   const publish = await measurePublishLatency(herald.url, adminToken, 20);
   log(`  p50 ${publish.p50.toFixed(1)} ms, p95 ${publish.p95.toFixed(1)} ms, max ${publish.max.toFixed(1)} ms`);
@@ -105,6 +110,7 @@ try {
     pageSize,
     history,
     processes,
+    nginx,
     bars: [],
   };
   results.bars = judge(results);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
 import { targetProblem } from './delivery/addresses.ts';
 import { baseUrl, webUrl } from '../shared/web-url.ts';
+import { splitCommand } from './mirror/command.ts';
 
 const Flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -13,6 +14,8 @@ const ConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),
     PUBLIC_URL: baseUrl('the address customers use, e.g. https://status.example.com').optional(),
+    // A static copy (npm run export) hosted apart from Herald: where the live Herald takes sign-ups.
+    PUBLIC_API_URL: baseUrl('the address of the live Herald, e.g. https://herald.example.com').optional(),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, 'use file:path/to/herald.db, or libsql://host (http(s):// and ws(s):// work too)')
@@ -51,6 +54,16 @@ const ConfigSchema = z
     LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
     LOG_READS: z.enum(['summary', 'each'], { error: 'use summary (one line every 10 s for the published files answered) or each (a line per answer)' }).default('summary'),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
+    // Mirrors (api/platform/mirror): a command run after each publish with the list of changed files.
+    MIRROR_COMMAND: z
+      .string()
+      .superRefine((text, ctx) => {
+        const split = splitCommand(text);
+        if ('error' in split) ctx.addIssue({ code: 'custom', message: `${split.error}; write the command as in a shell, e.g. rclone copy --files-from {files} {dir} r2:status` });
+      })
+      .optional(),
+    MIRROR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    MIRROR_MAX_LAG_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(86_400).default(120),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
@@ -62,6 +75,8 @@ const ConfigSchema = z
     host: env.HOST,
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    /** Where a static copy's subscribe form posts (the live Herald); null: the copy has no sign-up form. */
+    publicApiUrl: env.PUBLIC_API_URL?.replace(/\/+$/, '') ?? null,
     /** False when the public URL was derived from HOST and PORT (the server then uses the port it got). */
     publicUrlSet: env.PUBLIC_URL !== undefined,
     databaseUrl: env.DATABASE_URL,
@@ -93,6 +108,14 @@ const ConfigSchema = z
     metricsToken: env.METRICS_TOKEN,
     /** The key PagerDuty signs webhooks with (X-PagerDuty-Signature); unset: /api/intake/pagerduty refuses. */
     pagerdutyWebhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
+    /**
+     * The command copying each publish's changed files elsewhere (`{files}`: their list, `{dir}`:
+     * the snapshot directory), its time limit, and the lag past which a failing mirror turns
+     * /healthz red; null: no mirror.
+     */
+    mirror: env.MIRROR_COMMAND
+      ? { command: (splitCommand(env.MIRROR_COMMAND) as { words: string[] }).words, timeoutSeconds: env.MIRROR_TIMEOUT_SECONDS, maxLagSeconds: env.MIRROR_MAX_LAG_SECONDS }
+      : null,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -35,3 +35,20 @@ describe('the access log of published files', () => {
     expect(() => loadConfig({ LOG_READS: 'all' })).toThrow(/LOG_READS:.*use summary .* or each/);
   });
 });
+
+describe('mirror settings', () => {
+  it('are off by default, and read the command into words with a 10-minute limit and a 2-minute lag before /healthz turns red', () => {
+    expect(loadConfig({}).mirror).toBeNull();
+    expect(loadConfig({ MIRROR_COMMAND: 'rclone copy --files-from {files} {dir} "r2:status page"' }).mirror).toEqual({
+      command: ['rclone', 'copy', '--files-from', '{files}', '{dir}', 'r2:status page'],
+      timeoutSeconds: 600,
+      maxLagSeconds: 120,
+    });
+    expect(loadConfig({ MIRROR_COMMAND: 'rsync -a {dir}/ backup:/srv/status/', MIRROR_TIMEOUT_SECONDS: '60', MIRROR_MAX_LAG_SECONDS: '30' }).mirror).toMatchObject({ timeoutSeconds: 60, maxLagSeconds: 30 });
+  });
+
+  it('refuse a command that does not read as one, naming it and how to write it', () => {
+    expect(() => loadConfig({ MIRROR_COMMAND: 'rclone copy "{dir} r2:status' })).toThrow(/MIRROR_COMMAND: a double quote is not closed; write the command as in a shell/);
+    expect(() => loadConfig({ MIRROR_MAX_LAG_SECONDS: '0' })).toThrow(/MIRROR_MAX_LAG_SECONDS: use at least 1/);
+  });
+});

@@ -28,6 +28,8 @@ export type TestAppOptions = {
   /** Where mail goes; .eml files in a temporary directory unless a test brings an SMTP server. */
   mailer?: Mailer;
   signupThrottle?: { limit: number; windowMs: number };
+  /** Where the site is published; in memory only (no directory) unless a test needs the files. */
+  snapshot?: Snapshot;
 };
 
 /**
@@ -49,7 +51,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   await migrate(db);
   await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), clock.now());
   const settings = readContent(config.contentDir, 'site.json', SiteSettings);
-  const snapshot = new Snapshot(null);
+  const snapshot = options.snapshot ?? new Snapshot(null);
   const mailer = options.mailer ?? createMailer({ from: mailFrom(config, settings).from, outboxDir: join(config.snapshotDir, '..', 'mail') });
   const herald = await assembleHerald({
     config,

@@ -7,6 +7,17 @@ const HealthBody = z
     status: z.enum(['ok', 'degraded']),
     database: z.enum(['ok', 'unreachable']),
     snapshot: z.object({ files: z.number().int() }),
+    /** Present when a mirror (MIRROR_COMMAND) copies the site elsewhere. */
+    mirror: z
+      .object({
+        state: z.enum(['ok', 'failing']),
+        lagSeconds: z.number(),
+        pendingFiles: z.number().int(),
+        consecutiveFailures: z.number().int(),
+        lastError: z.string().nullable(),
+        lastSuccessAt: z.string().nullable(),
+      })
+      .optional(),
     time: z.string(),
   })
   .meta({ id: 'Health' });
@@ -18,13 +29,15 @@ const health = defineRoute({
   security: [],
   responses: {
     200: json('The database answers', HealthBody),
-    503: json('The database is unreachable; the site is still served from the snapshot', HealthBody),
+    503: json('The database is unreachable (the site is still served from the snapshot), or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS', HealthBody),
   },
 });
 
 /**
  * GET /healthz — 200 when the database answers, 503 when it does not (readers are still
- * served from the snapshot either way, which the body says).
+ * served from the snapshot either way, which the body says). With a mirror, 503 too once it has
+ * been failing and its copy is older than MIRROR_MAX_LAG_SECONDS: readers of the mirror see an
+ * old page. A mirror that is slow but succeeding shows only its lag (and in /metrics).
  */
 export const healthRoutes = (deps: AppDeps) =>
   documentedRoutes().openapi(health, async (c) => {
@@ -32,6 +45,15 @@ export const healthRoutes = (deps: AppDeps) =>
       .execute('SELECT 1')
       .then(() => 'ok' as const)
       .catch(() => 'unreachable' as const);
-    const body = { status: database === 'ok' ? ('ok' as const) : ('degraded' as const), database, snapshot: { files: deps.snapshot.size }, time: deps.clock.now().toISOString() };
-    return c.json(body, database === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
+    const mirror = deps.mirror?.status();
+    const mirrorBehind = mirror !== undefined && mirror.state === 'failing' && mirror.lagSeconds > (deps.mirror?.maxLagSeconds ?? 0);
+    const healthy = database === 'ok' && !mirrorBehind;
+    const body = {
+      status: healthy ? ('ok' as const) : ('degraded' as const),
+      database,
+      snapshot: { files: deps.snapshot.size },
+      ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),
+      time: deps.clock.now().toISOString(),
+    };
+    return c.json(body, healthy ? 200 : 503, { 'cache-control': 'no-store' });
   });
