@@ -8,7 +8,7 @@ import { syncCatalogue } from '../../api/features/services/catalogue.ts';
 import { migrate } from '../../api/platform/db/migrate.ts';
 import { manualClock } from '../../api/platform/clock.ts';
 import { assembleHerald } from '../../api/assemble.ts';
-import { silentLog } from '../../api/platform/log/log.ts';
+import { silentLog, type Log } from '../../api/platform/log/log.ts';
 import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
 import { mailFrom } from '../../api/features/notices/wire.ts';
 import type { PageRenderer } from '../../api/site/publisher.ts';
@@ -28,6 +28,8 @@ export type TestAppOptions = {
   /** Where mail goes; .eml files in a temporary directory unless a test brings an SMTP server. */
   mailer?: Mailer;
   signupThrottle?: { limit: number; windowMs: number };
+  /** Where Herald's log lines go; nowhere unless a test reads them. */
+  log?: Log;
 };
 
 /**
@@ -55,7 +57,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     config,
     db,
     clock,
-    log: silentLog,
+    log: options.log ?? silentLog,
     settings,
     snapshot,
     renderPage: options.renderPage ?? null,

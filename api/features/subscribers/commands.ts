@@ -5,13 +5,13 @@
 import type { Transaction } from '@libsql/client';
 import type { Db } from '../../platform/db/client.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { queueSubscriberMail } from '../../platform/delivery/outbox.ts';
 import type { ManageInput, SubscribeInput } from './schemas.ts';
 import {
   findSubscriber,
   findSubscriberByEmail,
   insertSubscriber,
   lastQueuedAt,
+  queueSubscriberMail,
   serviceIdsFor,
   setSubscriberServices,
   setSubscriberState,

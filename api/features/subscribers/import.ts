@@ -4,12 +4,11 @@
  */
 import { recordAudit } from '../audit/index.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { queueSubscriberMail } from '../../platform/delivery/outbox.ts';
 import type { CommandContext } from '../../platform/commands.ts';
 import { CONFIRM_TTL_MS } from './commands.ts';
 import { parseCsv } from './csv.ts';
 import { Email } from './schemas.ts';
-import { deleteSubscriber, findSubscriberByEmail, insertSubscriber, serviceIdsFor, setSubscriberServices } from './store.ts';
+import { deleteSubscriber, findSubscriberByEmail, insertSubscriber, queueSubscriberMail, serviceIdsFor, setSubscriberServices } from './store.ts';
 import { newNonce } from './tokens.ts';
 
 export type ImportOutcome = { added: number; confirmed: number; pending: number; skipped: number };

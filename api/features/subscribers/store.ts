@@ -1,9 +1,9 @@
 /**
- * Subscriber data access: small functions that receive the client. SQL lives here and in
- * api/platform/delivery/outbox.ts only.
+ * Subscriber data access: small functions that receive the client. SQL only.
  */
 import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
+import { enqueue } from '../../platform/delivery/outbox.ts';
 import { getServicesBySlug } from '../services/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { Subscriber, SubscriberState } from './schemas.ts';
@@ -131,6 +131,27 @@ export async function subscriberServiceSlugs(db: Executor, id: number): Promise<
   });
   if (!rows[0] || rows[0].all_services) return null;
   return rows.filter((r) => r.slug !== null).map((r) => String(r.slug));
+}
+
+/** Queues a mail to one subscriber: the confirmation of a sign-up, or "already subscribed" with the manage link. */
+export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
+  await enqueue(db, { kind, channel: 'mail', subscriberId }, now);
+}
+
+/**
+ * Stops mailing an address the relay refused for good, and cancels what was still queued for
+ * it (but `exceptOutboxId`, the row that bounced, recorded already).
+ */
+export async function suppressSubscriber(db: Executor, id: number, reason: string, now: Date, exceptOutboxId = 0): Promise<void> {
+  await db.execute({
+    sql: `UPDATE subscribers SET state = 'suppressed', suppressed_reason = ?, updated_at = ? WHERE id = ?`,
+    args: [reason.slice(0, 500), now.toISOString(), id],
+  });
+  await db.execute({
+    sql: `UPDATE outbox SET state = 'cancelled', last_error = 'address suppressed', lease_until = NULL
+          WHERE subscriber_id = ? AND state IN ('queued','retrying') AND id <> ?`,
+    args: [id, exceptOutboxId],
+  });
 }
 
 /** When the subscriber's last mail of these kinds was queued, to pace repeated sign-ups. */
