@@ -91,7 +91,7 @@ export async function setSubscriberState(
     sql: `UPDATE subscribers SET state = ?, updated_at = ?,
             confirmed_at = CASE WHEN ? = 'confirmed' THEN ? ELSE confirmed_at END,
             unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN ? ELSE unsubscribed_at END,
-            suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE suppressed_reason END,
+            suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE NULL END,
             confirm_nonce = CASE WHEN ? THEN ? ELSE confirm_nonce END,
             confirm_expires_at = CASE WHEN ? THEN ? ELSE confirm_expires_at END,
             manage_nonce = coalesce(?, manage_nonce)
@@ -154,6 +154,18 @@ export async function suppressSubscriber(db: Executor, id: number, reason: strin
   });
 }
 
+/**
+ * Whether a suppressed subscriber had confirmed their subscription (and not left since): an
+ * admin's restore then gives it back as it was; otherwise they confirm afresh.
+ */
+export async function hadConfirmed(db: Executor, id: number): Promise<boolean> {
+  const { rows } = await db.execute({
+    sql: `SELECT confirmed_at IS NOT NULL AND (unsubscribed_at IS NULL OR unsubscribed_at < confirmed_at) AS yes FROM subscribers WHERE id = ?`,
+    args: [id],
+  });
+  return Boolean(rows[0]?.yes);
+}
+
 /** When the subscriber's last mail of these kinds was queued, to pace repeated sign-ups. */
 export async function lastQueuedAt(db: Executor, subscriberId: number, kinds: readonly string[]): Promise<Date | null> {
   const { rows } = await db.execute({
@@ -173,9 +185,10 @@ export async function countByState(db: Executor): Promise<Record<SubscriberState
 }
 
 /** Subscribers for the admin, newest first; `q` matches part of the address. */
-export async function listSubscribers(db: Executor, filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number }): Promise<Subscriber[]> {
+export async function listSubscribers(db: Executor, filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number; id?: number }): Promise<Subscriber[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
+  if (filter.id) (where.push('id = ?'), args.push(filter.id));
   if (filter.q) (where.push("email LIKE ? ESCAPE '\\'"), args.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
   if (filter.state) (where.push('state = ?'), args.push(filter.state));
   if (filter.afterId) (where.push('id < ?'), args.push(filter.afterId));
