@@ -145,8 +145,9 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
     for (const { outage, due } of channels.ended) {
       deps.log.info(`${subsystem(outage.channel)} Delivering again, after failing since ${outage.since} (${outage.failures} failed attempt(s)); ${due} waiting notice(s) are sent now.`);
     }
-    // A channel's outage is told above, once; this line is for the rows' own failures.
-    const failures = results.filter((r) => (r.outcome === 'failed' || r.outcome === 'retry') && !r.channelFault);
+    // A channel's outage is told above, once; this line is for the rows' own failures, and for
+    // rows given up on whatever the cause.
+    const failures = results.filter((r) => r.outcome === 'failed' || (r.outcome === 'retry' && !r.channelFault));
     if (failures.length > 0) deps.log.warn(`[Outbox] ${failures.length} of ${rows.length} ${lane.name} deliveries failed; first: ${failures[0]?.detail}`);
   }
 
