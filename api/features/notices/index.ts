@@ -4,5 +4,4 @@
  */
 export { noticeLanes } from './lanes.ts';
 export { loadMailTemplates } from './mail-templates.ts';
-export { createOutboxNotifier } from './outbox-notifier.ts';
 export { mailFrom, setupNotifications } from './wire.ts';
