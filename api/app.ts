@@ -6,7 +6,7 @@ import { deskRoutes } from './desk/index.ts';
 import { requireAdmin, requireAdminRole, requireDesk } from './features/access/index.ts';
 import { intakeRoutes, releaseDraftRoute } from './features/drafts/index.ts';
 import { freshnessRoutes } from './features/freshness/index.ts';
-import { healthRoutes, metricsRoutes, openapiRoute } from './features/health/index.ts';
+import { deliveryHealthRoutes, healthRoutes, metricsRoutes, openapiRoute } from './features/health/index.ts';
 import { adminIncidentRoutes, shortLinkRoutes } from './features/incidents/index.ts';
 import { adminMaintenanceRoutes } from './features/maintenance/index.ts';
 import { acknowledgeIncidentRoute, adminReportRoutes, incidentFollowUpRoutes } from './features/plan/index.ts';
@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps) {
   mountSubscriptions(app, deps);
   app.route('/api/admin', webhookRoutes(deps));
   app.route('/', healthRoutes(deps));
+  app.route('/', deliveryHealthRoutes(deps));
   app.route('/', freshnessRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/', deskRoutes(deps));

@@ -21,11 +21,12 @@ import { instrumentPublisher } from './site/metrics.ts';
 import { createMetrics, type Metrics } from './features/health/index.ts';
 import { readScrapeState } from './features/health/index.ts';
 import type { Mailer } from './platform/delivery/mailer.ts';
+import { createDeliveryQueue } from './platform/delivery/queue.ts';
 import { setupNotifications } from './features/notices/index.ts';
 import { createPublisher, type PageRenderer, type Publisher } from './site/publisher.ts';
 import { createSiteMirror, mirrorPublishes } from './site/mirror-publishes.ts';
 import type { Snapshot } from './site/snapshot.ts';
-import { DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
+import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -98,16 +99,15 @@ export async function assembleHerald(parts: HeraldParts) {
       armDeadline();
     },
   })), metrics, clock);
-  const notifications = await setupNotifications({
+  // The one delivery queue: each feature registers the lanes of what it sends.
+  const delivery = createDeliveryQueue({
     db,
-    config,
     clock,
-    settings: parts.settings,
-    messages,
     log: jobLog('outbox'),
-    mailer: parts.mailer,
+    leaseMs: config.outboxLeaseSeconds * 1000,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
+  const notifications = await setupNotifications({ db, config, clock, settings: parts.settings, messages, log: jobLog('outbox'), mailer: parts.mailer, delivery });
   const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy, messages };
   // Validated at start: a malformed matrix stops the server with the field it disliked.
   const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);
@@ -118,11 +118,13 @@ export async function assembleHerald(parts: HeraldParts) {
     site: policy,
     escalation,
     policy: config.freshness.escalation,
-    deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl },
+    deliverers: { mailer: parts.mailer, webhookUrl: config.freshness.webhookUrl, allowLocal: config.webhookAllowLocal },
     publisher,
     log: jobLog('freshness-watchdog'),
+    delivery,
   });
   const maintenance = createMaintenanceJob({ ...commands, log: jobLog('maintenance') });
+  const purge = createUnconfirmedPurge({ db, clock, log: jobLog('subscribers') });
   metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
   const app = createApp({
     ...commands,
@@ -147,20 +149,23 @@ export async function assembleHerald(parts: HeraldParts) {
     maintenance,
     metrics,
     mirror,
-    sender: notifications.sender,
+    /** The one delivery queue (the sender job), every feature's lanes registered. */
+    sender: delivery,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
     mailSettings: notifications.compose,
     /**
      * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
-     * transitions, the deadline republisher, the follower of other processes' writes. @returns the function that stops them all.
+     * transitions, the purge of unconfirmed subscribers, the deadline republisher, the follower
+     * of other processes' writes. @returns the function that stops them all.
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
       armDeadline();
       const stops = [
         watchdog.start(config.freshness.checkSeconds * 1000),
-        notifications.sender.start(),
+        delivery.start(),
         maintenance.start(MAINTENANCE_CHECK_MS),
+        purge.start(),
         // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
         publisher.follow(FOLLOW_MS),
         ...(mirror ? [mirror.start()] : []),

@@ -1,7 +1,7 @@
 /**
  * Who must hear of a write. Commands call the notifier inside the write's transaction, so a
  * notice is queued if and only if the change commits; the request never talks to SMTP.
- * api/notify implements it with the outbox; tests that want no notices use `noopNotifier`.
+ * api/features/notices/outbox-notifier.ts implements it with the outbox; tests that want no notices use `noopNotifier`.
  */
 import type { Transaction } from '@libsql/client';
 

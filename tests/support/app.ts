@@ -8,7 +8,7 @@ import { syncCatalogue } from '../../api/features/services/catalogue.ts';
 import { migrate } from '../../api/platform/db/migrate.ts';
 import { manualClock } from '../../api/platform/clock.ts';
 import { assembleHerald } from '../../api/assemble.ts';
-import { silentLog } from '../../api/platform/log/log.ts';
+import { silentLog, type Log } from '../../api/platform/log/log.ts';
 import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
 import { mailFrom } from '../../api/features/notices/wire.ts';
 import type { PageRenderer } from '../../api/site/publisher.ts';
@@ -30,6 +30,8 @@ export type TestAppOptions = {
   signupThrottle?: { limit: number; windowMs: number };
   /** Where the site is published; in memory only (no directory) unless a test needs the files. */
   snapshot?: Snapshot;
+  /** Where Herald's log lines go; nowhere unless a test reads them. */
+  log?: Log;
 };
 
 /**
@@ -57,7 +59,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     config,
     db,
     clock,
-    log: silentLog,
+    log: options.log ?? silentLog,
     settings,
     snapshot,
     renderPage: options.renderPage ?? null,

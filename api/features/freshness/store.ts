@@ -1,8 +1,9 @@
 /**
- * The watchdog's memory: overdue flags, notices and their deliveries. SQL for freshness
- * lives here only.
+ * The watchdog's memory: overdue flags and notices; their deliveries are outbox rows. SQL for
+ * freshness lives here only.
  */
 import type { Db, Executor } from '../../platform/db/client.ts';
+import { enqueue } from '../../platform/delivery/outbox.ts';
 import type { Notice, Sent } from './rules.ts';
 
 export type Flag = { incidentId: number; dueAt: string; flaggedAt: string };
@@ -41,8 +42,23 @@ export async function sentFor(db: Executor, deadlines: readonly { id: number; du
 
 export type Target = { channel: 'email' | 'webhook'; target: string };
 
+/** The outbox kind of a freshness notice: `freshness-reminder`, `freshness-escalation`. */
+export const noticeKind = (kind: Notice['kind']) => `freshness-${kind}` as const;
+export const NOTICE_KINDS = [noticeKind('reminder'), noticeKind('escalation')] as const;
+
+/** The outbox's channel of a target, and back: freshness says "email" where the outbox says "mail". */
+const outboxChannel = (channel: Target['channel']) => (channel === 'email' ? 'mail' : channel);
+const targetChannel = (channel: string) => (channel === 'mail' ? 'email' : channel);
+
 /**
- * Records a notice and its pending deliveries in one transaction. The unique key
+ * What the desk shows of a delivery's outbox state: waiting (queued or retrying) is pending,
+ * a cancelled one — its deadline replaced before it went — was skipped.
+ * @example deliveryStatus('retrying') // 'pending'
+ */
+const deliveryStatus = (state: string) => (state === 'queued' || state === 'retrying' ? 'pending' : state === 'cancelled' ? 'skipped' : state);
+
+/**
+ * Records a notice and queues its deliveries in the outbox, in one transaction. The unique key
  * (incident, deadline, kind, sequence) makes a second claim — another process, or a restart
  * that re-evaluates — a no-op: returns null.
  */
@@ -55,57 +71,18 @@ export async function claimNotice(db: Db, incidentId: number, dueAt: Date, notic
     });
     const id = rows[0] ? Number(rows[0].id) : null;
     if (id === null) return null;
-    for (const t of targets) {
-      await tx.execute({ sql: 'INSERT OR IGNORE INTO freshness_deliveries (notice_id, channel, target) VALUES (?, ?, ?)', args: [id, t.channel, t.target] });
-    }
+    for (const t of targets) await enqueue(tx, { kind: noticeKind(notice.kind), channel: outboxChannel(t.channel), noticeId: id, target: t.target }, now);
     return id;
   });
 }
 
-export type PendingDelivery = {
-  id: number;
-  channel: 'email' | 'webhook';
-  target: string;
-  attempts: number;
-  notice: { id: number; incidentId: number; dueAt: string; kind: Notice['kind']; seq: number };
-};
+export type StoredNotice = { id: number; incidentId: number; dueAt: string; kind: Notice['kind']; seq: number };
 
-export async function pendingDeliveries(db: Executor, now: Date): Promise<PendingDelivery[]> {
-  const { rows } = await db.execute({
-    sql: `SELECT d.id, d.channel, d.target, d.attempts, n.id AS notice_id, n.incident_id, n.due_at, n.kind, n.seq
-          FROM freshness_deliveries d JOIN freshness_notices n ON n.id = d.notice_id
-          WHERE d.status = 'pending' AND (d.claimed_until IS NULL OR d.claimed_until < ?) ORDER BY d.id LIMIT 100`,
-    args: [now.toISOString()],
-  });
-  return rows.map((r) => ({
-    id: Number(r.id),
-    channel: String(r.channel) as PendingDelivery['channel'],
-    target: String(r.target),
-    attempts: Number(r.attempts),
-    notice: { id: Number(r.notice_id), incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind) as Notice['kind'], seq: Number(r.seq) },
-  }));
-}
-
-/** Takes a delivery for `leaseMs` so a second process does not send it at the same time. */
-export async function leaseDelivery(db: Executor, id: number, now: Date, leaseMs: number): Promise<boolean> {
-  const { rowsAffected } = await db.execute({
-    sql: `UPDATE freshness_deliveries SET claimed_until = ?, attempts = attempts + 1
-          WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)`,
-    args: [new Date(now.getTime() + leaseMs).toISOString(), id, now.toISOString()],
-  });
-  return rowsAffected === 1;
-}
-
-export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
-  await db.execute({ sql: "UPDATE freshness_deliveries SET status = 'sent', sent_at = ?, claimed_until = NULL WHERE id = ?", args: [now.toISOString(), id] });
-}
-
-/** A failed attempt: tried again on a later tick, given up after `maxAttempts`. */
-export async function markFailed(db: Executor, id: number, error: string, giveUp: boolean): Promise<void> {
-  await db.execute({
-    sql: `UPDATE freshness_deliveries SET last_error = ?, claimed_until = NULL, status = ? WHERE id = ?`,
-    args: [error.slice(0, 500), giveUp ? 'failed' : 'pending', id],
-  });
+/** The notices of these ids, for delivering them. */
+export async function findNotices(db: Executor, ids: readonly number[]): Promise<Map<number, StoredNotice>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.execute({ sql: `SELECT id, incident_id, due_at, kind, seq FROM freshness_notices WHERE id IN (${ids.map(() => '?').join(',')})`, args: [...ids] });
+  return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind) as Notice['kind'], seq: Number(r.seq) }]));
 }
 
 export type NoticeRecord = { incidentId: number; dueAt: string; kind: string; seq: number; createdAt: string; deliveries: { channel: string; target: string; status: string }[] };
@@ -113,8 +90,8 @@ export type NoticeRecord = { incidentId: number; dueAt: string; kind: string; se
 /** Every notice for an incident, oldest first, with its deliveries: for the desk and for tests. */
 export async function listNotices(db: Executor, incidentId?: number): Promise<NoticeRecord[]> {
   const { rows } = await db.execute({
-    sql: `SELECT n.id, n.incident_id, n.due_at, n.kind, n.seq, n.created_at, d.channel, d.target, d.status
-          FROM freshness_notices n LEFT JOIN freshness_deliveries d ON d.notice_id = n.id
+    sql: `SELECT n.id, n.incident_id, n.due_at, n.kind, n.seq, n.created_at, d.channel, d.target, d.state
+          FROM freshness_notices n LEFT JOIN outbox d ON d.kind = 'freshness-' || n.kind AND d.notice_id = n.id
           ${incidentId === undefined ? '' : 'WHERE n.incident_id = ?'} ORDER BY n.id, d.id`,
     args: incidentId === undefined ? [] : [incidentId],
   });
@@ -126,7 +103,7 @@ export async function listNotices(db: Executor, incidentId?: number): Promise<No
       notice = { incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind), seq: Number(r.seq), createdAt: String(r.created_at), deliveries: [] };
       byId.set(id, notice);
     }
-    if (r.channel !== null) notice.deliveries.push({ channel: String(r.channel), target: String(r.target), status: String(r.status) });
+    if (r.channel !== null) notice.deliveries.push({ channel: targetChannel(String(r.channel)), target: String(r.target), status: deliveryStatus(String(r.state)) });
   }
   return [...byId.values()];
 }

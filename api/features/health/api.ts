@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { defineRoute, documentedRoutes, json } from '../../platform/http/openapi.ts';
+import { readDeliveryHealth } from './delivery-api.ts';
 
 const HealthBody = z
   .object({
@@ -18,6 +19,7 @@ const HealthBody = z
         lastSuccessAt: z.string().nullable(),
       })
       .optional(),
+    delivery: z.enum(['ok', 'failing', 'unknown']).meta({ description: 'failing: notices cannot leave (GET /healthz/delivery says why)' }),
     time: z.string(),
   })
   .meta({ id: 'Health' });
@@ -29,13 +31,13 @@ const health = defineRoute({
   security: [],
   responses: {
     200: json('The database answers', HealthBody),
-    503: json('The database is unreachable (the site is still served from the snapshot), or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS', HealthBody),
+    503: json('The database is unreachable, notices cannot leave, or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS; the site is still served from the snapshot', HealthBody),
   },
 });
 
 /**
- * GET /healthz — 200 when the database answers, 503 when it does not (readers are still
- * served from the snapshot either way, which the body says). With a mirror, 503 too once it has
+ * GET /healthz — 200 when the database answers and notices can leave, 503 when either fails
+ * (readers are still served from the snapshot either way, which the body says). With a mirror, 503 too once it has
  * been failing and its copy is older than MIRROR_MAX_LAG_SECONDS: readers of the mirror see an
  * old page. A mirror that is slow but succeeding shows only its lag (and in /metrics).
  */
@@ -45,13 +47,15 @@ export const healthRoutes = (deps: AppDeps) =>
       .execute('SELECT 1')
       .then(() => 'ok' as const)
       .catch(() => 'unreachable' as const);
+    const delivery = database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
     const mirror = deps.mirror?.status();
     const mirrorBehind = mirror !== undefined && mirror.state === 'failing' && mirror.lagSeconds > (deps.mirror?.maxLagSeconds ?? 0);
-    const healthy = database === 'ok' && !mirrorBehind;
+    const healthy = database === 'ok' && delivery === 'ok' && !mirrorBehind;
     const body = {
       status: healthy ? ('ok' as const) : ('degraded' as const),
       database,
       snapshot: { files: deps.snapshot.size },
+      delivery,
       ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),
       time: deps.clock.now().toISOString(),
     };

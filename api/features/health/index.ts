@@ -7,3 +7,4 @@ export { createMetrics, type Metrics } from './registry.ts';
 export { metricsRoutes } from './metrics-api.ts';
 export { openapiRoute } from './openapi.ts';
 export { readScrapeState } from './scrape.ts';
+export { deliveryHealthRoutes } from './delivery-api.ts';

@@ -9,13 +9,10 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PlanReport } from '../plan/index.ts';
 import { SEVERITIES } from '../../shared/vocabulary.ts';
 import { createRequestHistogram, type HistogramSeries } from '../../platform/metrics/request-histogram.ts';
-import type { AttemptResult, OutboxKind } from '../../platform/delivery/outbox.ts';
+import { CHANNELS, type AttemptResult, type Channel, type OutboxRow } from '../../platform/delivery/outbox.ts';
+import type { Outage } from '../../platform/delivery/outages.ts';
 
-export type Channel = 'mail' | 'webhook' | 'slack';
-export const CHANNELS: readonly Channel[] = ['mail', 'webhook', 'slack'];
-
-/** The channel an outbox row goes out on. @example channelOf('confirm') // 'mail' */
-const channelOf = (kind: OutboxKind | string): Channel => (kind === 'webhook' || kind === 'slack' ? kind : 'mail');
+export { CHANNELS, type Channel };
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -23,6 +20,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export type ScrapeState = {
   freshness: { open: number; overdue: number; nextDeadlineSeconds: number | null; watchdogLastRunAt: Date | null };
   outbox: Record<Channel, { depth: number; oldestAgeSeconds: number }>;
+  /** The channels that cannot deliver at all now (api/platform/delivery/outages.ts). */
+  outages: readonly Outage[];
+  /** When this state was read (an outage's length is counted to it). */
+  time: string;
   snapshot: { files: number; bytes: number };
   /** The plan report over the trailing window (PLAN_WINDOW_DAYS, today included). */
   plan: PlanReport;
@@ -59,13 +60,25 @@ export function createMetrics() {
   const lastPublish = new Gauge({ name: 'herald_publish_last_success_timestamp_seconds', help: 'When a publish last succeeded (Unix time).', registers });
   const deliveries = new Counter({
     name: 'herald_deliveries_total',
-    help: 'Outbox delivery attempts by channel and outcome (sent, retry, failed, suppressed, cancelled).',
+    help: "Outbox delivery attempts by channel and outcome (sent, retry, failed, suppressed, cancelled); suppressed: the relay refused a subscriber's address for good (5xx to RCPT TO).",
     labelNames: ['channel', 'outcome'] as const,
+    registers,
+  });
+  const channelFailures = new Counter({
+    name: 'herald_delivery_channel_failures_total',
+    help: 'Delivery attempts that failed for the channel, not the recipient (mail: the relay refused AUTH, MAIL FROM or DATA, or could not be reached), by channel and reason. Retried; nobody is unsubscribed for them.',
+    labelNames: ['channel', 'reason'] as const,
+    registers,
+  });
+  const outageSeconds = new Gauge({
+    name: 'herald_delivery_outage_seconds',
+    help: 'How long a channel has been unable to deliver anything (0 while it delivers), by channel. GET /healthz/delivery says why.',
+    labelNames: ['channel'] as const,
     registers,
   });
   const webhookFailures = new Counter({
     name: 'herald_webhook_failures_total',
-    help: 'Webhook and Slack deliveries that failed (to be retried or given up).',
+    help: 'Webhook, Slack and PagerDuty deliveries that failed (to be retried or given up).',
     labelNames: ['channel'] as const,
     registers,
   });
@@ -166,6 +179,8 @@ export function createMetrics() {
     for (const channel of CHANNELS) {
       outboxDepth.set({ channel }, state.outbox[channel].depth);
       outboxAge.set({ channel }, state.outbox[channel].oldestAgeSeconds);
+      const outage = state.outages.find((o) => o.channel === channel);
+      outageSeconds.set({ channel }, outage ? Math.max(0, Math.round((Date.parse(state.time) - Date.parse(outage.since)) / 1000)) : 0);
     }
     snapshotFiles.set(state.snapshot.files);
     snapshotBytes.set(state.snapshot.bytes);
@@ -191,13 +206,19 @@ export function createMetrics() {
       publishFiles.observe(r.filesChanged);
       lastPublish.set(r.at.getTime() / 1000);
     },
-    /** A sender batch's outcomes; a hard failure that suppressed an address counts as `suppressed`. */
-    observeDeliveries(rows: readonly { id: number; kind: OutboxKind }[], results: readonly AttemptResult[]) {
-      const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+    /**
+     * A sender batch's outcomes. A subscriber's mail the relay refused for good counts as
+     * `suppressed` (the address is no longer mailed); a failure of the channel itself is
+     * counted by reason too.
+     */
+    observeDeliveries(rows: readonly Pick<OutboxRow, 'id' | 'channel' | 'subscriberId'>[], results: readonly AttemptResult[]) {
+      const byId = new Map(rows.map((r) => [r.id, r]));
       for (const result of results) {
-        const channel = channelOf(kinds.get(result.id) ?? 'incident');
-        const outcome = 'suppress' in result && result.suppress ? 'suppressed' : result.outcome;
-        deliveries.inc({ channel, outcome });
+        const row = byId.get(result.id);
+        const channel = row?.channel ?? 'mail';
+        const suppressed = result.outcome === 'failed' && result.bounced && row?.subscriberId !== null;
+        deliveries.inc({ channel, outcome: suppressed ? 'suppressed' : result.outcome });
+        if ((result.outcome === 'retry' || result.outcome === 'failed') && result.channelFault) channelFailures.inc({ channel, reason: result.channelFault.reason });
         if (channel !== 'mail' && (result.outcome === 'retry' || result.outcome === 'failed')) webhookFailures.inc({ channel });
       }
     },

@@ -1,6 +1,7 @@
 import { readPlanReport } from '../plan/index.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { outboxBacklog } from '../../platform/delivery/outbox-health.ts';
+import { listOutages } from '../../platform/delivery/outages.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { assessOpenIncidents } from '../freshness/index.ts';
 import { CHANNELS, PLAN_WINDOW_DAYS, type ScrapeState } from './registry.ts';
@@ -17,7 +18,7 @@ export type ScrapeDeps = {
 /**
  * Reads what the gauges report, at scrape time: the freshness of open incidents (computed from
  * the incidents themselves, so it stays truthful if the watchdog stopped), the outbox backlog
- * per channel, the snapshot in memory, and the plan report over the trailing window.
+ * and outages per channel, the snapshot in memory, and the plan report over the trailing window.
  */
 export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
   return async () => {
@@ -39,6 +40,8 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
         watchdogLastRunAt: deps.watchdog.lastTickAt(),
       },
       outbox,
+      outages: await listOutages(deps.db),
+      time: now.toISOString(),
       snapshot: deps.snapshot.stats(),
       plan: await readPlanReport({ db: deps.db, clock: deps.clock, policy: deps.site }, planWindow(now)),
     };

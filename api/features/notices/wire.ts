@@ -1,6 +1,7 @@
 /**
- * Builds everything subscribers and the outbox need from the config, for the composition
- * root (api/assemble.ts): the link-signing secret, the notifier, and the sender job.
+ * Builds everything subscribers' notices need from the config, for the composition root
+ * (api/assemble.ts): the link-signing secret, the notifier, and the notices' lanes on the one
+ * delivery queue.
  */
 import type { Config } from '../../platform/config.ts';
 import { join } from 'node:path';
@@ -13,8 +14,9 @@ import { loadLinkSecret } from '../subscribers/index.ts';
 import type { ComposeSettings } from './compose.ts';
 import { createHookDelivery } from '../webhooks/index.ts';
 import type { Mailer } from '../../platform/delivery/mailer.ts';
-import { createNotifier } from './notifier.ts';
-import { createSender, type SenderDeps } from './sender.ts';
+import type { DeliveryQueue } from '../../platform/delivery/queue.ts';
+import { noticeLanes } from './lanes.ts';
+import { createOutboxNotifier } from './outbox-notifier.ts';
 import { loadMailTemplates } from './mail-templates.ts';
 
 /**
@@ -49,7 +51,8 @@ export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, setting
   return { from, address, warning };
 }
 
-export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; messages?: Messages; log: Log; mailer: Mailer; onBatch?: SenderDeps['onBatch'] }) {
+/** Registers the notices' lanes on `delivery`; returns the link secret, how mail is composed, and the notifier. */
+export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; messages?: Messages; log: Log; mailer: Mailer; delivery: DeliveryQueue }) {
   const { db, config, clock, settings, log, mailer } = deps;
   const { secret, generated } = await loadLinkSecret(db, config.secret, clock.now());
   if (generated) log.info('[Subscribe] Signing subscriber links with a key kept in the database; set HERALD_SECRET to keep it out of it.');
@@ -61,15 +64,13 @@ export async function setupNotifications(deps: { db: Db; config: Config; clock: 
     templates: loadMailTemplates(config.contentDir, deps.messages),
     messages: deps.messages ?? ENGLISH,
   };
-  const sender = createSender({
+  const deliverHook = createHookDelivery({
+    publicUrl: config.publicUrl,
+    slackWebhookUrl: config.slackWebhookUrl,
+    slackTemplates: loadMessageTemplates(join(config.contentDir, 'slack')),
+    allowLocal: config.webhookAllowLocal,
     db,
-    clock,
-    mailer,
-    log,
-    leaseMs: config.outboxLeaseSeconds * 1000,
-    compose,
-    ...(deps.onBatch ? { onBatch: deps.onBatch } : {}),
-    deliverHook: createHookDelivery({ publicUrl: config.publicUrl, slackWebhookUrl: config.slackWebhookUrl, slackTemplates: loadMessageTemplates(join(config.contentDir, 'slack')), allowLocal: config.webhookAllowLocal, db }),
   });
-  return { secret, compose, notifier: createNotifier({ slack: Boolean(config.slackWebhookUrl) }), sender };
+  deps.delivery.register(...noticeLanes({ db, clock, mailer, compose, deliverHook }));
+  return { secret, compose, notifier: createOutboxNotifier({ slack: Boolean(config.slackWebhookUrl) }) };
 }

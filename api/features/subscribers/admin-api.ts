@@ -7,7 +7,7 @@ import { defineRoute, documentedRoutes, errors, idParam, IncidentRefParam, json,
 import { deliveryCounts } from '../../platform/delivery/outbox.ts';
 import { idFromRef } from '../../shared/refs.ts';
 import { toCsv } from './csv.ts';
-import { importSubscribers, removeSubscriber } from './import.ts';
+import { importSubscribers, removeSubscriber, restoreSubscriber } from './import.ts';
 import { ImportInput, ImportReport, Subscriber, SubscriberCounts, SubscriberListQuery, UpdateDeliveryCounts } from './schemas.ts';
 import { countByState, listSubscribers } from './store.ts';
 
@@ -44,6 +44,16 @@ const remove = defineRoute({
   responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
 });
 
+const restore = defineRoute({
+  method: 'post',
+  path: '/subscribers/{id}/restore',
+  summary: 'Restore an address the mail relay refused (suppressed)',
+  description:
+    'Mail goes to it again from the next notice on: confirmed again if its owner had confirmed, else pending with a fresh confirmation mail. Only a permanent refusal of the recipient (SMTP 5xx to RCPT TO) suppresses an address; 409 when it is not suppressed.',
+  request: { params: idParam('id') },
+  responses: { 200: json('The subscriber as restored', Subscriber), ...errors(401, 403, 404, 409) },
+});
+
 const deliveries = defineRoute({
   method: 'get',
   path: '/incidents/{ref}/deliveries',
@@ -54,7 +64,8 @@ const deliveries = defineRoute({
 
 /**
  * Under /api/admin (bearer auth already applies): subscribers — counts by state and search,
- * removal, CSV export and import — and per-update delivery counts of an incident.
+ * removal, the restore of a suppressed address, CSV export and import — and per-update
+ * delivery counts of an incident.
  */
 export function subscriberAdminRoutes(deps: AppDeps) {
   return documentedRoutes()
@@ -77,6 +88,12 @@ export function subscriberAdminRoutes(deps: AppDeps) {
       if (!id.success) throw new NotFoundError(`[Subscribers] No subscriber "${raw}". GET /api/admin/subscribers?q=… finds one.`);
       await removeSubscriber(as(deps, c.get('actor')), id.data);
       return c.body(null, 204);
+    })
+    .openapi(restore, async (c) => {
+      const raw = c.req.valid('param').id;
+      const id = SubscriberId.safeParse(raw);
+      if (!id.success) throw new NotFoundError(`[Subscribers] No subscriber "${raw}". GET /api/admin/subscribers?q=… finds one.`);
+      return c.json(Subscriber.parse(await restoreSubscriber(as(deps, c.get('actor')), id.data)), 200);
     })
     .openapi(deliveries, async (c) => {
       const incidentId = idFromRef('incident', c.req.valid('param').ref);

@@ -5,13 +5,13 @@
 import type { Transaction } from '@libsql/client';
 import type { Db } from '../../platform/db/client.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { queueSubscriberMail } from '../../platform/delivery/outbox.ts';
 import type { ManageInput, SubscribeInput } from './schemas.ts';
 import {
   findSubscriber,
   findSubscriberByEmail,
   insertSubscriber,
   lastQueuedAt,
+  queueSubscriberMail,
   serviceIdsFor,
   setSubscriberServices,
   setSubscriberState,
@@ -28,19 +28,22 @@ const confirmWindow = (now: Date) => ({ nonce: newNonce(), expiresAt: new Date(n
 
 /**
  * (Re)starts double opt-in: pending, a fresh confirmation link, and the mail that carries it.
- * An unsubscribed address starts a new subscription with new manage links: those of the old
- * one (in every mail sent before) stop working, so an old mail never acts on the new one.
+ * An unsubscribed or suppressed address starts a new subscription with new manage links: those
+ * of the old one (in every mail sent before) stop working, so an old mail never acts on the
+ * new one.
  */
-async function startOptIn(tx: Transaction, subscriber: SubscriberRecord, now: Date): Promise<void> {
-  const renewLinks = subscriber.state === 'unsubscribed' ? { manageNonce: newNonce() } : {};
+export async function startOptIn(tx: Transaction, subscriber: Pick<SubscriberRecord, 'id' | 'state'>, now: Date): Promise<void> {
+  const renewLinks = subscriber.state === 'unsubscribed' || subscriber.state === 'suppressed' ? { manageNonce: newNonce() } : {};
   await setSubscriberState(tx, subscriber.id, 'pending', now, { confirm: confirmWindow(now), ...renewLinks });
   await queueSubscriberMail(tx, 'confirm', subscriber.id, now);
 }
 
 /**
- * Records a request to subscribe. A new, pending or unsubscribed address gets a confirmation
- * mail; a confirmed one gets its manage link (its choices are not changed by a stranger); a
- * suppressed one gets nothing. The caller answers the same whatever happened here.
+ * Records a request to subscribe. A new, pending, unsubscribed or suppressed address gets a
+ * confirmation mail; a confirmed one gets its manage link (its choices are not changed by a
+ * stranger). A suppressed address is one the relay once refused: whoever confirms from that
+ * mailbox now shows it works again, and wants the notices. The caller answers the same
+ * whatever happened here.
  */
 export async function requestSubscription(db: Db, input: SubscribeInput, now: Date): Promise<void> {
   await db.write(async (tx) => {
@@ -57,16 +60,16 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
       await queueSubscriberMail(tx, 'confirm', id, now);
       return;
     }
-    if (existing.state === 'suppressed') return;
     const last = await lastQueuedAt(tx, existing.id, [existing.state === 'confirmed' ? 'welcome' : 'confirm']);
     const paced = last !== null && now.getTime() - last.getTime() < RESEND_AFTER_MS;
     if (existing.state === 'confirmed') {
       if (!paced) await queueSubscriberMail(tx, 'welcome', existing.id, now);
       return;
     }
-    // Pending or unsubscribed: (re)start double opt-in with the services asked for now.
+    // Pending, unsubscribed or suppressed: (re)start double opt-in with the services asked for now.
     await setSubscriberServices(tx, existing.id, serviceIds);
-    if (paced && existing.state === 'pending') return;
+    // At most one confirmation per interval, also to an address that bounced before: no mail-bombing through it.
+    if (paced && existing.state !== 'unsubscribed') return;
     await startOptIn(tx, existing, now);
   });
 }

@@ -1,20 +1,27 @@
 /**
- * Subscribers an admin adds or removes: a CSV import (with the admin's word that the people
- * consented, or each confirming for themselves) and a removal, each audited in its write.
+ * Subscribers an admin adds, restores or removes: a CSV import (with the admin's word that the
+ * people consented, or each confirming for themselves), the restore of an address the relay
+ * refused, and a removal, each audited in its write.
  */
+import type { Transaction } from '@libsql/client';
 import { recordAudit } from '../audit/index.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { queueSubscriberMail } from '../../platform/delivery/outbox.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import type { CommandContext } from '../../platform/commands.ts';
-import { CONFIRM_TTL_MS } from './commands.ts';
+import { CONFIRM_TTL_MS, startOptIn } from './commands.ts';
 import { parseCsv } from './csv.ts';
-import { Email } from './schemas.ts';
-import { deleteSubscriber, findSubscriberByEmail, insertSubscriber, serviceIdsFor, setSubscriberServices } from './store.ts';
+import { Email, type Subscriber } from './schemas.ts';
+import { deleteSubscriber, findSubscriberByEmail, hadConfirmed, insertSubscriber, listSubscribers, queueSubscriberMail, serviceIdsFor, setSubscriberServices, setSubscriberState } from './store.ts';
 import { newNonce } from './tokens.ts';
 
 export type ImportOutcome = { added: number; confirmed: number; pending: number; skipped: number };
 
-/** Adds every new address of the CSV; addresses already known are skipped, never changed. */
+/**
+ * Adds every new address of the CSV. Addresses already known are skipped, never changed — but
+ * for one the relay refused (suppressed): importing it again is the admin saying it is good,
+ * so it comes back (counted as added) as the admin's restore brings it back — confirmed if its
+ * owner had confirmed or the admin says they consented, else confirming afresh by mail. An
+ * address whose owner unsubscribed is never brought back: that is theirs to undo.
+ */
 export async function importSubscribers(ctx: CommandContext, input: { csv: string; consent: boolean }): Promise<ImportOutcome> {
   const entries = readImport(input.csv);
   const { consent } = input;
@@ -22,7 +29,15 @@ export async function importSubscribers(ctx: CommandContext, input: { csv: strin
   const outcome: ImportOutcome = { added: 0, confirmed: 0, pending: 0, skipped: 0 };
   await ctx.db.write(async (tx) => {
     for (const entry of entries) {
-      if (await findSubscriberByEmail(tx, entry.email)) {
+      const known = await findSubscriberByEmail(tx, entry.email);
+      if (known?.state === 'suppressed') {
+        await setSubscriberServices(tx, known.id, await serviceIdsFor(tx, entry.services));
+        const state = await bringBack(tx, known.id, consent, now);
+        outcome.added++;
+        outcome[state]++;
+        continue;
+      }
+      if (known) {
         outcome.skipped++;
         continue;
       }
@@ -44,6 +59,43 @@ export async function importSubscribers(ctx: CommandContext, input: { csv: strin
   return outcome;
 }
 
+/**
+ * Takes a suppressed address back: confirmed again when its owner had confirmed (or the admin
+ * says they consented), else pending with a fresh confirmation mail. Either way new manage
+ * links are made only for a fresh opt-in; a confirmed subscriber keeps theirs.
+ */
+async function bringBack(tx: Transaction, id: number, consent: boolean, now: Date): Promise<'confirmed' | 'pending'> {
+  if (consent || (await hadConfirmed(tx, id))) {
+    await setSubscriberState(tx, id, 'confirmed', now, { confirm: { nonce: null, expiresAt: null } });
+    return 'confirmed';
+  }
+  await startOptIn(tx, { id, state: 'suppressed' }, now);
+  return 'pending';
+}
+
+const noSubscriber = (id: number) => new NotFoundError(`[Subscribers] No subscriber "${id}". GET /api/admin/subscribers?q=… finds one.`);
+
+/**
+ * Restores an address the relay refused (suppressed) — after the mailbox was fixed, or when the
+ * refusal was the relay's fault: mail goes to it again from the next notice on. A subscriber
+ * who had confirmed is confirmed again; one who never had gets a fresh confirmation mail.
+ * Audited. 409 for an address that is not suppressed (an unsubscribe is the owner's to undo).
+ */
+export async function restoreSubscriber(ctx: CommandContext, id: number): Promise<Subscriber> {
+  const now = ctx.clock.now();
+  return ctx.db.write(async (tx) => {
+    const [before] = await listSubscribers(tx, { id, limit: 1 });
+    if (!before) throw noSubscriber(id);
+    if (before.state !== 'suppressed') {
+      throw new ConflictError(`[Subscribers] ${before.email} is ${before.state}, not suppressed: there is nothing to restore.${before.state === 'unsubscribed' ? ' Its owner left; they can subscribe again from the status page.' : ''}`);
+    }
+    const state = await bringBack(tx, id, false, now);
+    await recordAudit(tx, { actor: ctx.actor, action: 'subscriber.restore', entity: 'subscriber', ref: String(id), before: { state: before.state, reason: before.suppressedReason }, after: { state } }, now);
+    const [after] = await listSubscribers(tx, { id, limit: 1 });
+    return after as Subscriber;
+  });
+}
+
 export async function removeSubscriber(ctx: CommandContext, id: number): Promise<void> {
   const now = ctx.clock.now();
   const removed = await ctx.db.write(async (tx) => {
@@ -51,7 +103,7 @@ export async function removeSubscriber(ctx: CommandContext, id: number): Promise
     if (done) await recordAudit(tx, { actor: ctx.actor, action: 'subscriber.delete', entity: 'subscriber', ref: String(id) }, now);
     return done;
   });
-  if (!removed) throw new NotFoundError(`[Subscribers] No subscriber "${id}". GET /api/admin/subscribers?q=… finds one.`);
+  if (!removed) throw noSubscriber(id);
 }
 
 /** The import's rows: a header with `email` (and optionally `services`), every address valid, else a 400 naming each bad line. */

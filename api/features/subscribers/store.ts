@@ -1,9 +1,9 @@
 /**
- * Subscriber data access: small functions that receive the client. SQL lives here and in
- * api/platform/delivery/outbox.ts only.
+ * Subscriber data access: small functions that receive the client. SQL only.
  */
 import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
+import { enqueue } from '../../platform/delivery/outbox.ts';
 import { getServicesBySlug } from '../services/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { Subscriber, SubscriberState } from './schemas.ts';
@@ -91,7 +91,7 @@ export async function setSubscriberState(
     sql: `UPDATE subscribers SET state = ?, updated_at = ?,
             confirmed_at = CASE WHEN ? = 'confirmed' THEN ? ELSE confirmed_at END,
             unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN ? ELSE unsubscribed_at END,
-            suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE suppressed_reason END,
+            suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE NULL END,
             confirm_nonce = CASE WHEN ? THEN ? ELSE confirm_nonce END,
             confirm_expires_at = CASE WHEN ? THEN ? ELSE confirm_expires_at END,
             manage_nonce = coalesce(?, manage_nonce)
@@ -133,6 +133,39 @@ export async function subscriberServiceSlugs(db: Executor, id: number): Promise<
   return rows.filter((r) => r.slug !== null).map((r) => String(r.slug));
 }
 
+/** Queues a mail to one subscriber: the confirmation of a sign-up, or "already subscribed" with the manage link. */
+export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
+  await enqueue(db, { kind, channel: 'mail', subscriberId }, now);
+}
+
+/**
+ * Stops mailing an address the relay refused for good, and cancels what was still queued for
+ * it (but `exceptOutboxId`, the row that bounced, recorded already).
+ */
+export async function suppressSubscriber(db: Executor, id: number, reason: string, now: Date, exceptOutboxId = 0): Promise<void> {
+  await db.execute({
+    sql: `UPDATE subscribers SET state = 'suppressed', suppressed_reason = ?, updated_at = ? WHERE id = ?`,
+    args: [reason.slice(0, 500), now.toISOString(), id],
+  });
+  await db.execute({
+    sql: `UPDATE outbox SET state = 'cancelled', last_error = 'address suppressed', lease_until = NULL
+          WHERE subscriber_id = ? AND state IN ('queued','retrying') AND id <> ?`,
+    args: [id, exceptOutboxId],
+  });
+}
+
+/**
+ * Whether a suppressed subscriber had confirmed their subscription (and not left since): an
+ * admin's restore then gives it back as it was; otherwise they confirm afresh.
+ */
+export async function hadConfirmed(db: Executor, id: number): Promise<boolean> {
+  const { rows } = await db.execute({
+    sql: `SELECT confirmed_at IS NOT NULL AND (unsubscribed_at IS NULL OR unsubscribed_at < confirmed_at) AS yes FROM subscribers WHERE id = ?`,
+    args: [id],
+  });
+  return Boolean(rows[0]?.yes);
+}
+
 /** When the subscriber's last mail of these kinds was queued, to pace repeated sign-ups. */
 export async function lastQueuedAt(db: Executor, subscriberId: number, kinds: readonly string[]): Promise<Date | null> {
   const { rows } = await db.execute({
@@ -152,9 +185,10 @@ export async function countByState(db: Executor): Promise<Record<SubscriberState
 }
 
 /** Subscribers for the admin, newest first; `q` matches part of the address. */
-export async function listSubscribers(db: Executor, filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number }): Promise<Subscriber[]> {
+export async function listSubscribers(db: Executor, filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number; id?: number }): Promise<Subscriber[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
+  if (filter.id) (where.push('id = ?'), args.push(filter.id));
   if (filter.q) (where.push("email LIKE ? ESCAPE '\\'"), args.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
   if (filter.state) (where.push('state = ?'), args.push(filter.state));
   if (filter.afterId) (where.push('id < ?'), args.push(filter.afterId));

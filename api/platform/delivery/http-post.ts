@@ -13,20 +13,34 @@ const POST_DEADLINE_MS = 10_000;
 /** The most of an answer's body that is read; the status is what counts, the rest is dropped. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export type PostOptions = { allowLocal: boolean; deadlineMs?: number; maxAnswerBytes?: number };
+export type PostOptions = {
+  /** WEBHOOK_ALLOW_LOCAL: loopback, private and plain-http targets are allowed (development only). */
+  allowLocal: boolean;
+  /**
+   * The target is the operator's own setting (FRESHNESS_WEBHOOK_URL, a webhook or PagerDuty
+   * endpoint in content/escalation.json), not something an API client registered: it is
+   * reached as configured — an internal chat over http, say. Where it redirects is not the
+   * operator's choice, so every redirect is still checked.
+   */
+  configuredTarget?: boolean;
+  deadlineMs?: number;
+  maxAnswerBytes?: number;
+};
 
 /**
  * POSTs a body to a webhook target with the SSRF guard on every hop: 307/308 redirects are
  * followed (at most three, each target checked again); any other redirect is returned as is.
- * Rejects when the whole exchange has not finished within the deadline.
+ * Rejects when the whole exchange has not finished within the deadline. This is Herald's one
+ * client for outbound HTTP: webhooks, Slack, freshness and escalation webhooks, PagerDuty.
  */
 export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
   const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
   const deadline = AbortSignal.timeout(deadlineMs);
   let url = new URL(target);
   for (let hop = 0; hop <= 3; hop++) {
-    assertTargetUrl(url, options.allowLocal);
-    const result = await postOnce(url, body, headers, { ...options, deadline, deadlineMs });
+    const guarded = !(options.configuredTarget && hop === 0);
+    if (guarded) assertTargetUrl(url, options.allowLocal);
+    const result = await postOnce(url, body, headers, { ...options, deadline, deadlineMs, guarded });
     if ((result.status === 307 || result.status === 308) && result.location && hop < 3) {
       url = new URL(result.location, url);
       continue;
@@ -36,7 +50,7 @@ export async function guardedPost(target: string, body: string, headers: Record<
   throw new Error('[Webhooks] Too many redirects.');
 }
 
-function postOnce(url: URL, body: string, headers: Record<string, string>, options: PostOptions & { deadline: AbortSignal; deadlineMs: number }) {
+function postOnce(url: URL, body: string, headers: Record<string, string>, options: PostOptions & { deadline: AbortSignal; deadlineMs: number; guarded: boolean }) {
   const maxBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const late = () => new Error(`[Webhooks] ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
   return new Promise<PostResult & { location: string | undefined }>((resolve, reject) => {
@@ -53,7 +67,7 @@ function postOnce(url: URL, body: string, headers: Record<string, string>, optio
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Herald-Webhooks', ...headers },
-        lookup: guardedLookup(options.allowLocal),
+        ...(options.guarded ? { lookup: guardedLookup(options.allowLocal) } : {}),
         signal: options.deadline,
       },
       (response: IncomingMessage) => {

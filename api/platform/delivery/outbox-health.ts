@@ -1,6 +1,7 @@
 import type { Executor } from '../db/client.ts';
+import type { Channel } from './outbox.ts';
 
-export type OutboxBacklog = { channel: 'mail' | 'webhook' | 'slack'; depth: number; oldestCreatedAt: string | null };
+export type OutboxBacklog = { channel: Channel; depth: number; oldestCreatedAt: string | null };
 
 /**
  * How much of the outbox waits (queued or retrying), by channel, and since when: read at
@@ -9,8 +10,7 @@ export type OutboxBacklog = { channel: 'mail' | 'webhook' | 'slack'; depth: numb
  */
 export async function outboxBacklog(db: Executor): Promise<OutboxBacklog[]> {
   const { rows } = await db.execute(
-    `SELECT CASE WHEN kind IN ('webhook', 'slack') THEN kind ELSE 'mail' END AS channel, count(*) AS depth, min(created_at) AS oldest
-     FROM outbox WHERE state IN ('queued', 'retrying') GROUP BY 1`,
+    `SELECT channel, count(*) AS depth, min(created_at) AS oldest FROM outbox WHERE state IN ('queued', 'retrying') GROUP BY channel`,
   );
-  return rows.map((r) => ({ channel: String(r.channel) as OutboxBacklog['channel'], depth: Number(r.depth), oldestCreatedAt: r.oldest === null ? null : String(r.oldest) }));
+  return rows.map((r) => ({ channel: String(r.channel) as Channel, depth: Number(r.depth), oldestCreatedAt: r.oldest === null ? null : String(r.oldest) }));
 }

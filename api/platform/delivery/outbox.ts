@@ -1,14 +1,23 @@
 /**
  * The outbox: one row per notice per recipient, queued inside the write that causes it,
- * claimed by the sender with a lease, and closed with a record of every attempt.
+ * claimed by the sender with a lease, and closed with a record of every attempt. It knows no
+ * feature: each feature queues rows of its own kinds and registers a handler that delivers
+ * them (api/platform/delivery/queue.ts); the columns name what a row is about.
  */
 import type { Executor } from '../db/client.ts';
 
-export type OutboxKind = 'incident' | 'confirm' | 'welcome' | 'webhook' | 'slack' | 'maintenance';
+/**
+ * How a row goes out: through the mail relay, or posted over HTTPS to a webhook, Slack or
+ * PagerDuty. The metrics count by it, and an outage is an outage of one channel.
+ */
+export const CHANNELS = ['mail', 'webhook', 'slack', 'pagerduty'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 export type OutboxRow = {
   id: number;
-  kind: OutboxKind;
+  /** What the row is: the feature that queued it registered a handler for it. */
+  kind: string;
+  channel: Channel;
   subscriberId: number | null;
   webhookId: number | null;
   incidentId: number | null;
@@ -18,92 +27,31 @@ export type OutboxRow = {
   /** A maintenance window's update (kind 'maintenance'). */
   maintenanceId: number | null;
   maintenanceUpdateId: number | null;
+  /** The notice a row delivers, in its kind's own table (a freshness or plan notice). */
+  noticeId: number | null;
+  /** Where it goes when no other column says: an address, a URL, a routing key. */
+  target: string | null;
   attempts: number;
   createdAt: string;
 };
 
-/** Queues a mail to one subscriber (confirmation, "already subscribed"). */
-export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
+/** A row to queue: its kind and channel, and what it is about. */
+export type NewOutboxRow = { kind: string; channel: Channel } & Partial<Pick<OutboxRow, 'subscriberId' | 'noticeId' | 'target' | 'incidentId'>>;
+
+/**
+ * Queues one row, due now. A row the unique indexes already hold (the same notice to the
+ * same target) is not queued twice.
+ */
+export async function enqueue(db: Executor, row: NewOutboxRow, now: Date): Promise<void> {
   const at = now.toISOString();
   await db.execute({
-    sql: 'INSERT INTO outbox (kind, subscriber_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)',
-    args: [kind, subscriberId, at, at],
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, notice_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [row.kind, row.channel, row.subscriberId ?? null, row.incidentId ?? null, row.noticeId ?? null, row.target ?? null, at, at],
   });
 }
 
-/**
- * Queues an incident update for every confirmed subscriber of an affected service or of all
- * services, one row each, in one statement (100,000 rows in well under a second).
- * @returns how many mails were queued.
- */
-export async function queueIncidentMails(db: Executor, incidentId: number, updateId: number, now: Date): Promise<number> {
-  const at = now.toISOString();
-  const { rowsAffected } = await db.execute({
-    sql: `INSERT OR IGNORE INTO outbox (kind, subscriber_id, incident_id, update_id, next_attempt_at, created_at)
-          SELECT 'incident', s.id, ?, ?, ?, ? FROM subscribers s
-          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
-            SELECT 1 FROM subscriber_services ss JOIN incident_services x ON x.service_id = ss.service_id
-            WHERE ss.subscriber_id = s.id AND x.incident_id = ?))`,
-    args: [incidentId, updateId, at, at, incidentId],
-  });
-  return rowsAffected;
-}
-
-/**
- * Queues a maintenance update for every confirmed subscriber of an affected service or of all
- * services, once per subscriber (the unique index makes a repeat a no-op).
- * @returns how many mails were queued.
- */
-export async function queueMaintenanceMails(db: Executor, maintenanceId: number, updateId: number, now: Date): Promise<number> {
-  const at = now.toISOString();
-  const { rowsAffected } = await db.execute({
-    sql: `INSERT OR IGNORE INTO outbox (kind, subscriber_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
-          SELECT 'maintenance', s.id, ?, ?, ?, ? FROM subscribers s
-          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
-            SELECT 1 FROM subscriber_services ss JOIN maintenance_services x ON x.service_id = ss.service_id
-            WHERE ss.subscriber_id = s.id AND x.maintenance_id = ?))`,
-    args: [maintenanceId, updateId, at, at, maintenanceId],
-  });
-  return rowsAffected;
-}
-
-/** Queues an incident update for every active webhook and for Slack, as `to` says. */
-export const queueHooks = (db: Executor, incidentId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
-  queueHookRows(db, ['incident_id', 'update_id'], [incidentId, updateId], now, to);
-
-/**
- * Queues a maintenance update for every active webhook and for Slack, as `to` says: the same
- * kinds (and so the same lanes) as an incident update's, naming the window's update instead.
- */
-export const queueMaintenanceHooks = (db: Executor, maintenanceId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
-  queueHookRows(db, ['maintenance_id', 'maintenance_update_id'], [maintenanceId, updateId], now, to);
-
-type HookChoice = { webhooks: boolean; slack: boolean };
-
-/** One outbox row per active webhook and one for Slack, naming the update by the two columns given (fixed names, never input). */
-async function queueHookRows(db: Executor, columns: readonly [string, string], ids: readonly [number, number], now: Date, to: HookChoice): Promise<void> {
-  const at = now.toISOString();
-  const [subject, update] = columns;
-  if (to.webhooks) await db.execute({
-    sql: `INSERT INTO outbox (kind, webhook_id, ${subject}, ${update}, next_attempt_at, created_at)
-          SELECT 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
-    args: [...ids, at, at],
-  });
-  if (to.slack) await db.execute({
-    sql: `INSERT INTO outbox (kind, ${subject}, ${update}, next_attempt_at, created_at) VALUES ('slack', ?, ?, ?, ?)`,
-    args: [...ids, at, at],
-  });
-}
-
-/** Queues a service's status change (made outside an incident) for every active webhook. */
-export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
-  const at = now.toISOString();
-  await db.execute({
-    sql: `INSERT INTO outbox (kind, webhook_id, service_event_id, next_attempt_at, created_at)
-          SELECT 'webhook', id, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
-    args: [serviceEventId, at, at],
-  });
-}
+const COLUMNS = 'id, kind, channel, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, notice_id, target, attempts, created_at';
+const idOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /**
  * Claims up to `limit` due rows of `kinds` for `owner` until `leaseUntil`, in one statement,
@@ -112,27 +60,30 @@ export async function queueServiceHooks(db: Executor, serviceEventId: number, no
  * The sender renews the lease of the rows it is still delivering (`renewLeases`), so the
  * lease can be short and a dead sender's rows come back soon.
  */
-export async function claimDue(db: Executor, owner: string, kinds: readonly OutboxKind[], now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Executor, owner: string, kinds: readonly string[], now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
   const at = now.toISOString();
   const { rows } = await db.execute({
     sql: `UPDATE outbox SET lease_owner = ?, lease_until = ?
           WHERE id IN (SELECT id FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?
                        AND kind IN (${kinds.map(() => '?').join(',')})
                        AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
-          RETURNING id, kind, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, attempts, created_at`,
+          RETURNING ${COLUMNS}`,
     args: [owner, leaseUntil.toISOString(), at, ...kinds, at, limit],
   });
   return rows
     .map((r) => ({
       id: Number(r.id),
-      kind: String(r.kind) as OutboxKind,
-      subscriberId: r.subscriber_id === null ? null : Number(r.subscriber_id),
-      webhookId: r.webhook_id === null ? null : Number(r.webhook_id),
-      incidentId: r.incident_id === null ? null : Number(r.incident_id),
-      updateId: r.update_id === null ? null : Number(r.update_id),
-      serviceEventId: r.service_event_id === null || r.service_event_id === undefined ? null : Number(r.service_event_id),
-      maintenanceId: r.maintenance_id === null || r.maintenance_id === undefined ? null : Number(r.maintenance_id),
-      maintenanceUpdateId: r.maintenance_update_id === null || r.maintenance_update_id === undefined ? null : Number(r.maintenance_update_id),
+      kind: String(r.kind),
+      channel: String(r.channel) as Channel,
+      subscriberId: idOrNull(r.subscriber_id),
+      webhookId: idOrNull(r.webhook_id),
+      incidentId: idOrNull(r.incident_id),
+      updateId: idOrNull(r.update_id),
+      serviceEventId: idOrNull(r.service_event_id),
+      maintenanceId: idOrNull(r.maintenance_id),
+      maintenanceUpdateId: idOrNull(r.maintenance_update_id),
+      noticeId: idOrNull(r.notice_id),
+      target: r.target === null || r.target === undefined ? null : String(r.target),
       attempts: Number(r.attempts),
       createdAt: String(r.created_at),
     }))
@@ -172,19 +123,28 @@ export async function releaseLeases(db: Executor, owner: string): Promise<number
   return rowsAffected;
 }
 
-/** How one attempt ended. `retryAt` for a retry; `suppress` marks the subscriber's address undeliverable. */
+/**
+ * Why a channel itself failed, not the row: the relay refused Herald's credentials or sender,
+ * or could not be reached. Such a failure says nothing about the recipient.
+ */
+export type ChannelFault = { reason: string };
+
+/**
+ * How one attempt ended. `retryAt` for a retry. `bounced`: the recipient itself was refused for
+ * good (an SMTP 5xx to RCPT TO). `channelFault`: the channel failed, not this row (the queue
+ * counts an outage of the channel and says so once).
+ */
 export type AttemptResult =
   | { id: number; outcome: 'sent'; detail: string }
-  | { id: number; outcome: 'retry'; detail: string; retryAt: Date }
-  | { id: number; outcome: 'failed' | 'cancelled'; detail: string; suppress?: { subscriberId: number } };
+  | { id: number; outcome: 'retry'; detail: string; retryAt: Date; channelFault?: ChannelFault }
+  | { id: number; outcome: 'failed'; detail: string; bounced?: true; channelFault?: ChannelFault }
+  | { id: number; outcome: 'cancelled'; detail: string };
 
 /** Records a batch's attempts and moves each row on, only while `owner` still holds its lease. */
 export async function recordAttempts(db: Executor, owner: string, results: readonly AttemptResult[], now: Date): Promise<void> {
   if (results.length === 0) return;
   const at = now.toISOString();
-  const byOutcome = new Map<string, AttemptResult[]>();
-  for (const r of results) byOutcome.set(r.outcome, [...(byOutcome.get(r.outcome) ?? []), r]);
-  const sent = byOutcome.get('sent') ?? [];
+  const sent = results.filter((r) => r.outcome === 'sent');
   if (sent.length > 0) {
     await db.execute({
       sql: `UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL, last_error = NULL
@@ -206,17 +166,6 @@ export async function recordAttempts(db: Executor, owner: string, results: reado
         r.id,
       ],
     });
-    if (r.outcome === 'failed' && r.suppress) {
-      await db.execute({
-        sql: `UPDATE subscribers SET state = 'suppressed', suppressed_reason = ?, updated_at = ? WHERE id = ?`,
-        args: [r.detail.slice(0, 500), at, r.suppress.subscriberId],
-      });
-      await db.execute({
-        sql: `UPDATE outbox SET state = 'cancelled', last_error = 'address suppressed', lease_until = NULL
-              WHERE subscriber_id = ? AND state IN ('queued','retrying') AND id <> ?`,
-        args: [r.suppress.subscriberId, r.id],
-      });
-    }
   }
   for (let i = 0; i < results.length; i += 300) {
     const chunk = results.slice(i, i + 300);
@@ -232,7 +181,7 @@ export type DeliveryCounts = { updateId: number; queued: number; sent: number; r
 /** Per-update delivery counts of an incident's mails, webhooks and Slack posts. */
 export async function deliveryCounts(db: Executor, incidentId: number): Promise<DeliveryCounts[]> {
   const { rows } = await db.execute({
-    sql: `SELECT update_id, state, count(*) AS n FROM outbox WHERE incident_id = ? GROUP BY update_id, state ORDER BY update_id`,
+    sql: `SELECT update_id, state, count(*) AS n FROM outbox WHERE incident_id = ? AND update_id IS NOT NULL GROUP BY update_id, state ORDER BY update_id`,
     args: [incidentId],
   });
   const counts = new Map<number, DeliveryCounts>();

@@ -129,8 +129,8 @@ describe('the freshness watchdog (injected clock)', () => {
     expect(failed.notices).toEqual([{ ref: 'INC-1', kind: 'escalation', seq: 1, recipients: 3 }]);
     expect(failed.delivered).toBe(1); // the webhook got through
     expect(smtp.mails).toHaveLength(1);
-    // …and the next process delivers it, once.
-    t.clock.advance(10_000);
+    // …and the next process delivers it, once, when the outbox's retry is due (30 s after the failure).
+    t.clock.advance(30_000);
     const recovered = await watchdog().tick();
     expect(recovered.notices).toEqual([]);
     expect(recovered.delivered).toBe(2);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMaintenanceJob } from '../../../api/features/maintenance/job.ts';
-import { createNotifier } from '../../../api/features/notices/notifier.ts';
 import { createPublisher } from '../../../api/site/publisher.ts';
 import { Snapshot } from '../../../api/site/snapshot.ts';
 import { readContent, SiteSettings } from '../../../api/platform/content.ts';

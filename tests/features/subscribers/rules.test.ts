@@ -34,12 +34,18 @@ describe('retry rules', () => {
   ])('with an hour to wait, retries at +%i ms: %s', (elapsed, retries) => {
     expect(nextAttemptAt(20, queued, at(elapsed)) !== null).toBe(retries);
   });
+  // Only the recipient's own refusal is held against the address; the relay's is the relay's.
   it.each([
-    [{ responseCode: 550 }, 'hard'],
-    [{ responseCode: 554 }, 'hard'],
-    [{ responseCode: 451 }, 'retry'],
-    [{ responseCode: 421 }, 'retry'],
-    [{}, 'retry'],
+    [{ responseCode: 550, command: 'RCPT TO' }, 'hard'],
+    [{ responseCode: 554, command: 'RCPT TO' }, 'hard'],
+    [{ responseCode: 451, command: 'RCPT TO' }, 'retry'],
+    [{ responseCode: 421, command: 'RCPT TO' }, 'retry'],
+    [{ responseCode: 535, command: 'AUTH PLAIN', code: 'EAUTH' }, 'relay'],
+    [{ responseCode: 550, command: 'MAIL FROM', code: 'EENVELOPE' }, 'relay'],
+    [{ responseCode: 554, command: 'DATA' }, 'relay'],
+    [{ responseCode: 550 }, 'relay'],
+    [{ code: 'ECONNECTION', command: 'CONN' }, 'relay'],
+    [{}, 'relay'],
   ] as const)('classifies SMTP error %o as %s', (error, verdict) => {
     expect(classifySmtpError(error)).toBe(verdict);
   });

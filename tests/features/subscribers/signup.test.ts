@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSender } from '../../../api/features/notices/sender.ts';
+import { createUnconfirmedPurge } from '../../../api/features/subscribers/index.ts';
 import { makeIncident } from '../../support/factories.ts';
 import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
 import { listAudit } from '../../../api/features/audit/store.ts';
@@ -57,7 +57,7 @@ describe('signing up', () => {
     await t.request('POST', '/subscribe', { form: { email: 'late@example.com' } });
     await subscribeAndConfirm(t, 'kept@example.com');
     t.clock.advance(7 * 24 * 60 * 60_000 + 60_000);
-    const job = createSender({ db: t.db, clock: t.clock, mailer: t.mailer, compose: t.compose, log: { info() {}, warn() {}, error() {} } });
+    const job = createUnconfirmedPurge({ db: t.db, clock: t.clock, log: { info() {}, warn() {}, error() {} } });
     const stop = job.start();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await stop();

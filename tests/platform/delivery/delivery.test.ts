@@ -87,8 +87,10 @@ describe('delivery that loses nothing', () => {
   it('claims each row once even when two senders run side by side', async () => {
     for (const name of ['a', 'b', 'c', 'd']) await subscribeAndConfirm(t, `${name}@example.com`);
     await t.request('POST', '/api/admin/incidents', { json: makeIncident() });
-    const { createSender } = await import('../../../api/features/notices/sender.ts');
-    const make = () => createSender({ db: t.db, clock: t.clock, mailer: t.mailer, compose: t.compose, batchSize: 1, log: { info() {}, warn() {}, error() {} } });
+    const { createDeliveryQueue } = await import('../../../api/platform/delivery/queue.ts');
+    const { noticeLanes } = await import('../../../api/features/notices/index.ts');
+    const lanes = noticeLanes({ db: t.db, clock: t.clock, mailer: t.mailer, compose: t.compose });
+    const make = () => createDeliveryQueue({ db: t.db, clock: t.clock, lanes, batchSize: 1, log: { info() {}, warn() {}, error() {} } });
     const before = t.smtp.count();
     await Promise.all([make().drain(), make().drain(), make().drain()]);
     expect(t.smtp.count() - before).toBe(4);

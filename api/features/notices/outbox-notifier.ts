@@ -1,11 +1,10 @@
 /**
- * Who hears of an incident change. Runs inside the change's write transaction (see
- * api/shared/notifier.ts), so the notices are queued if and only if the change commits;
- * the request never talks to SMTP.
+ * The outbox implementation of the Notifier (api/shared/notifier.ts): who hears of a change,
+ * queued as outbox rows inside the change's write transaction, so the notices are queued if
+ * and only if the change commits; the request never talks to SMTP.
  */
 import type { IncidentEvent, Notifier } from '../../shared/notifier.ts';
-import type { Executor } from '../../platform/db/client.ts';
-import { queueHooks, queueIncidentMails, queueMaintenanceHooks, queueMaintenanceMails, queueServiceHooks } from '../../platform/delivery/outbox.ts';
+import { incidentUpdateNotifies, maintenanceUpdateNotifies, queueHooks, queueIncidentMails, queueMaintenanceHooks, queueMaintenanceMails, queueServiceHooks } from './store.ts';
 
 /**
  * Whether an event is announced. The update's `notify` already holds the plan's default
@@ -18,21 +17,15 @@ function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is Inc
   return event.kind !== 'edited' && event.updateId !== null && updateNotify;
 }
 
-async function updateNotifyFlag(tx: Executor, updateId: number): Promise<boolean> {
-  const { rows } = await tx.execute({ sql: 'SELECT notify FROM incident_updates WHERE id = ?', args: [updateId] });
-  return Boolean(rows[0]?.notify);
-}
-
 /**
  * The notifier the composition root (api/assemble.ts) hands to every command: one outbox row per confirmed
  * subscriber of an affected service (or of all services), per active webhook, and for Slack.
  */
-export function createNotifier(options: { slack: boolean }): Notifier {
+export function createOutboxNotifier(options: { slack: boolean }): Notifier {
   return {
     async incidentChanged(tx, event, now) {
       if (event.kind === 'edited' || event.updateId === null) return;
-      const notify = await updateNotifyFlag(tx, event.updateId);
-      if (shouldNotify(event, notify)) await queueIncidentMails(tx, event.incidentId, event.updateId, now);
+      if (shouldNotify(event, await incidentUpdateNotifies(tx, event.updateId))) await queueIncidentMails(tx, event.incidentId, event.updateId, now);
       // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
       await queueHooks(tx, event.incidentId, event.updateId, now, { webhooks: true, slack: options.slack });
     },
@@ -42,8 +35,7 @@ export function createNotifier(options: { slack: boolean }): Notifier {
     // Subscribers hear of a window when it is scheduled, started, extended, ended or cancelled
     // (and of any update the comms lead posts), unless the update says not to notify.
     async maintenanceChanged(tx, event, now) {
-      const { rows } = await tx.execute({ sql: 'SELECT notify FROM maintenance_updates WHERE id = ?', args: [event.updateId] });
-      if (rows[0]?.notify) await queueMaintenanceMails(tx, event.maintenanceId, event.updateId, now);
+      if (await maintenanceUpdateNotifies(tx, event.updateId)) await queueMaintenanceMails(tx, event.maintenanceId, event.updateId, now);
       // As for incidents, machines and #incidents hear of every entry, notified or not.
       await queueMaintenanceHooks(tx, event.maintenanceId, event.updateId, now, { webhooks: true, slack: options.slack });
     },

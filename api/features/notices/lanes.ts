@@ -1,0 +1,123 @@
+/**
+ * What the notices feature delivers through the one queue (api/platform/delivery/queue.ts):
+ * its kinds of outbox row, the lanes they go in and the handler of each. Every row of a batch
+ * ends in its own result: whatever goes wrong with one row — its data, composing its mail,
+ * its transport — becomes that row's failure or retry; it never takes its neighbours down.
+ */
+import type { HookDelivery } from '../webhooks/index.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { IncidentRecord } from '../incidents/index.ts';
+import type { MaintenanceRecord } from '../maintenance/index.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import { loadIncidents } from '../incidents/index.ts';
+import { loadMaintenances } from '../maintenance/index.ts';
+import { findSubscribers, suppressSubscriber, type SubscriberRecord } from '../subscribers/index.ts';
+import { composeMaintenanceMail, composeMail, type ComposeSettings } from './compose.ts';
+import { failedAttempt, retryLater, sendMail } from '../../platform/delivery/attempts.ts';
+import type { DeliveryHandler, Lane } from '../../platform/delivery/lane.ts';
+import type { Mailer } from '../../platform/delivery/mailer.ts';
+import type { AttemptResult, OutboxRow } from '../../platform/delivery/outbox.ts';
+
+export type NoticeDeps = {
+  db: Executor;
+  clock: Clock;
+  mailer: Mailer;
+  compose: ComposeSettings;
+  deliverHook?: HookDelivery | undefined;
+};
+
+/** What a batch of rows refers to. */
+type Context = {
+  incidents: Map<number, IncidentRecord>;
+  subscribers: Map<number, SubscriberRecord>;
+  maintenances: Map<number, MaintenanceRecord>;
+};
+
+const idsOf = (rows: readonly OutboxRow[], pick: (r: OutboxRow) => number | null) => [...new Set(rows.map(pick).filter((id): id is number => id !== null))];
+
+async function loadContext(db: Executor, rows: readonly OutboxRow[]): Promise<Context> {
+  const incidentIds = idsOf(rows, (r) => r.incidentId);
+  const maintenanceIds = idsOf(rows, (r) => r.maintenanceId);
+  return {
+    incidents: new Map((incidentIds.length ? await loadIncidents(db, { ids: incidentIds }) : []).map((i) => [i.id, i])),
+    subscribers: await findSubscribers(db, idsOf(rows, (r) => r.subscriberId)),
+    maintenances: new Map((maintenanceIds.length ? await loadMaintenances(db, { ids: maintenanceIds }) : []).map((m) => [m.id, m])),
+  };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A handler that attempts every row of a batch at once and resolves with one result per row;
+ * it never rejects. The batch's data is loaded together; if that fails, each row loads its
+ * own, so a row whose data cannot be read fails alone.
+ */
+function handlerOf(deps: NoticeDeps, attempt: (row: OutboxRow, ctx: Context) => Promise<AttemptResult>): DeliveryHandler['attempt'] {
+  return async (rows) => {
+    const shared = await loadContext(deps.db, rows).catch(() => null);
+    return Promise.all(
+      rows.map(async (row) => {
+        try {
+          return await attempt(row, shared ?? (await loadContext(deps.db, [row])));
+        } catch (error) {
+          return retryLater(row, `[Outbox] Could not deliver outbox row ${row.id}: ${messageOf(error)}`, deps.clock.now());
+        }
+      }),
+    );
+  };
+}
+
+/** Subscribers' mail: incident and maintenance notices, confirmations, "already subscribed". */
+function mailHandler(deps: NoticeDeps): DeliveryHandler {
+  return {
+    attempt: handlerOf(deps, async (row, ctx) => {
+      const subscriber = row.subscriberId === null ? undefined : ctx.subscribers.get(row.subscriberId);
+      const composed =
+        row.kind === 'maintenance'
+          ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId), deps.compose)
+          : composeMail(row, subscriber, row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId), deps.compose);
+      if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
+      return sendMail(deps.mailer, row, composed.mail, () => deps.clock.now());
+    }),
+    // The relay refused the address itself, for good: stop mailing it. Only that — a relay that
+    // refuses Herald's credentials or sender is an outage of the relay, never a subscriber's fault.
+    async recorded(tx, rows, results, now) {
+      const subscriberOf = new Map(rows.map((r) => [r.id, r.subscriberId]));
+      for (const result of results) {
+        const subscriberId = subscriberOf.get(result.id);
+        if (result.outcome === 'failed' && result.bounced && subscriberId) await suppressSubscriber(tx, subscriberId, result.detail, now, result.id);
+      }
+    },
+  };
+}
+
+/** Webhooks and Slack: about an incident update, a maintenance update or a service's status. */
+function hookHandler(deps: NoticeDeps): DeliveryHandler {
+  return {
+    attempt: handlerOf(deps, async (row, ctx) => {
+      if (!deps.deliverHook) return { id: row.id, outcome: 'cancelled', detail: 'webhooks are not enabled in this process' };
+      const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
+      const maintenance = row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId);
+      const { verdict, detail } = await deps.deliverHook(row, incident, maintenance);
+      return verdict === 'sent' ? { id: row.id, outcome: 'sent', detail } : failedAttempt(row, verdict, detail, deps.clock.now());
+    }),
+  };
+}
+
+/**
+ * The notices' lanes. Each lane claims and delivers only its own kinds, in its own loop, so a
+ * slow one never holds up another.
+ */
+export function noticeLanes(deps: NoticeDeps): Lane[] {
+  const mail = mailHandler(deps);
+  const hooks = hookHandler(deps);
+  return [
+    // Incident and maintenance notices to subscribers: the big fan-outs.
+    { name: 'notices', kinds: { incident: mail, maintenance: mail } },
+    // Confirmation and "already subscribed" mails: someone is waiting for them now, so they do
+    // not queue behind a fan-out of 100,000 notices.
+    { name: 'account', kinds: { confirm: mail, welcome: mail } },
+    { name: 'webhooks', kinds: { webhook: hooks } },
+    { name: 'slack', kinds: { slack: hooks } },
+  ];
+}

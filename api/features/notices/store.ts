@@ -1,0 +1,91 @@
+/**
+ * The outbox rows of subscribers' notices, webhooks and Slack: queued in the write that
+ * causes them, in one statement per audience (100,000 rows in well under a second). SQL only.
+ */
+import type { Executor } from '../../platform/db/client.ts';
+
+/**
+ * Queues an incident update for every confirmed subscriber of an affected service or of all
+ * services, one row each, in one statement.
+ * @returns how many mails were queued.
+ */
+export async function queueIncidentMails(db: Executor, incidentId: number, updateId: number, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const { rowsAffected } = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, update_id, next_attempt_at, created_at)
+          SELECT 'incident', 'mail', s.id, ?, ?, ?, ? FROM subscribers s
+          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
+            SELECT 1 FROM subscriber_services ss JOIN incident_services x ON x.service_id = ss.service_id
+            WHERE ss.subscriber_id = s.id AND x.incident_id = ?))`,
+    args: [incidentId, updateId, at, at, incidentId],
+  });
+  return rowsAffected;
+}
+
+/**
+ * Queues a maintenance update for every confirmed subscriber of an affected service or of all
+ * services, once per subscriber (the unique index makes a repeat a no-op).
+ * @returns how many mails were queued.
+ */
+export async function queueMaintenanceMails(db: Executor, maintenanceId: number, updateId: number, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const { rowsAffected } = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
+          SELECT 'maintenance', 'mail', s.id, ?, ?, ?, ? FROM subscribers s
+          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
+            SELECT 1 FROM subscriber_services ss JOIN maintenance_services x ON x.service_id = ss.service_id
+            WHERE ss.subscriber_id = s.id AND x.maintenance_id = ?))`,
+    args: [maintenanceId, updateId, at, at, maintenanceId],
+  });
+  return rowsAffected;
+}
+
+export type HookChoice = { webhooks: boolean; slack: boolean };
+
+/** Queues an incident update for every active webhook and for Slack, as `to` says. */
+export const queueHooks = (db: Executor, incidentId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
+  queueHookRows(db, ['incident_id', 'update_id'], [incidentId, updateId], now, to);
+
+/**
+ * Queues a maintenance update for every active webhook and for Slack, as `to` says: the same
+ * kinds (and so the same lanes) as an incident update's, naming the window's update instead.
+ */
+export const queueMaintenanceHooks = (db: Executor, maintenanceId: number, updateId: number, now: Date, to: HookChoice): Promise<void> =>
+  queueHookRows(db, ['maintenance_id', 'maintenance_update_id'], [maintenanceId, updateId], now, to);
+
+/** One outbox row per active webhook and one for Slack, naming the update by the two columns given (fixed names, never input). */
+async function queueHookRows(db: Executor, columns: readonly [string, string], ids: readonly [number, number], now: Date, to: HookChoice): Promise<void> {
+  const at = now.toISOString();
+  const [subject, update] = columns;
+  if (to.webhooks) await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, webhook_id, ${subject}, ${update}, next_attempt_at, created_at)
+          SELECT 'webhook', 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+    args: [...ids, at, at],
+  });
+  if (to.slack) await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, ${subject}, ${update}, next_attempt_at, created_at) VALUES ('slack', 'slack', ?, ?, ?, ?)`,
+    args: [...ids, at, at],
+  });
+}
+
+/** Queues a service's status change (made outside an incident) for every active webhook. */
+export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, webhook_id, service_event_id, next_attempt_at, created_at)
+          SELECT 'webhook', 'webhook', id, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+    args: [serviceEventId, at, at],
+  });
+}
+
+/** The notify flag of an incident update: whether subscribers hear of it. */
+export async function incidentUpdateNotifies(db: Executor, updateId: number): Promise<boolean> {
+  const { rows } = await db.execute({ sql: 'SELECT notify FROM incident_updates WHERE id = ?', args: [updateId] });
+  return Boolean(rows[0]?.notify);
+}
+
+/** The notify flag of a maintenance update. */
+export async function maintenanceUpdateNotifies(db: Executor, updateId: number): Promise<boolean> {
+  const { rows } = await db.execute({ sql: 'SELECT notify FROM maintenance_updates WHERE id = ?', args: [updateId] });
+  return Boolean(rows[0]?.notify);
+}
