@@ -20,9 +20,9 @@ import { writtenServices } from './uptime-reads.ts';
 import type { SiteModel } from './model.ts';
 import { renderTargets, type PageRenderer } from './render.ts';
 import { coalescing, createSerialQueue } from './serial-queue.ts';
-import type { Snapshot } from './snapshot.ts';
+import type { Snapshot, SnapshotEntry } from './snapshot.ts';
 import { changesSince, currentPublishSeq, incidentPlacement, maintenanceServiceIds, prunePublishLog, type LoggedChange } from './store.ts';
-import { changedTargets, type Target } from './targets.ts';
+import { changedTargets, targetForPath, TargetSet, type Target } from './targets.ts';
 
 export type { PageRenderer } from './render.ts';
 
@@ -45,6 +45,12 @@ export type Publisher = {
    * the background, in batches between other publishes, with progress in the log.
    */
   resume(): Promise<PublishResult>;
+  /**
+   * The archive page at `path` (a snapshot path) while the background rendering has not reached
+   * it yet: rendered now, between publishes. Undefined when there is no such page, and always
+   * once every page is published (a path not in the snapshot then names nothing).
+   */
+  pageOnDemand(path: string): Promise<SnapshotEntry | undefined>;
   /** Resolves when no background rendering is left (tests, the export). */
   idle(): Promise<void>;
   /**
@@ -204,6 +210,24 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     work: (scope) => publishNow(scope === 'all' ? [] : scope.incidents, scope === 'all'),
   });
 
+  // Pages asked for before the background rendering reached them, rendered together on the queue's next turn.
+  const renderAsked = coalescing<ReadonlySet<string>, void>({
+    queue,
+    merge: (a, b) => new Set([...a, ...b]),
+    empty: new Set(),
+    work: async (paths) => {
+      if (complete || !latest) return;
+      const { model, services } = latest;
+      const bySlug = new Map(services.map((s) => [s.slug, s.id]));
+      const targets = new TargetSet();
+      for (const path of paths) {
+        const target = snapshot.has(path) ? null : targetForPath(path, (slug) => bySlug.get(slug) ?? null);
+        if (target) targets.add(target);
+      }
+      if (targets.size) await render(deps.clock.now(), model, services, targets, 'fast');
+    },
+  });
+
   return {
     current: () => latest?.model ?? null,
     publish,
@@ -217,6 +241,11 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       const result = await publish({ incidents: [] });
       if (background.running()) log.info(`[Publish] Live pages published in ${Math.round(performance.now() - started)} ms; rendering every other page in the background.`);
       return result;
+    },
+    async pageOnDemand(path) {
+      if (complete || !latest || targetForPath(path, () => 0) === null) return undefined;
+      await renderAsked(new Set([path]));
+      return snapshot.get(path);
     },
     idle: async () => {
       for (let running = background.running(); running; running = background.running()) await running;
