@@ -184,6 +184,20 @@ describe('the snapshot on disk', () => {
     expect(snapshot.stats().bytes).toBe(Buffer.byteLength('<h1>three</h1>'));
   });
 
+  it('keeps the bytes it decompressed for clients that take no compression, within a memory bound', async () => {
+    const snapshot = new Snapshot(null);
+    // Twelve pages of 1 MiB each: more than the bound holds uncompressed.
+    const pages = new Map(Array.from({ length: 12 }, (_, i) => [`/big/${i}`, `<p>${String.fromCharCode(97 + i).repeat(1024 * 1024)}</p>`]));
+    await snapshot.put(pages, new Date('2026-03-10T12:00:00Z'), 'fast');
+    const first = snapshot.get('/big/0')!;
+    const kept = first.body;
+    expect(first.body).toBe(kept);
+    for (const path of pages.keys()) expect(snapshot.get(path)!.body.length).toBe(Buffer.byteLength(pages.get(path)!));
+    // The oldest was let go to stay within the bound: decompressed again, the same bytes.
+    expect(first.body).not.toBe(kept);
+    expect(first.body.equals(kept)).toBe(true);
+  });
+
   it('leaves unchanged files and their validators alone', async () => {
     const snapshot = new Snapshot(null);
     await snapshot.put(new Map([['/', 'a'], ['/history', 'b']]), new Date('2026-03-10T12:00:00Z'));
