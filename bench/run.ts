@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 import { measureHistory } from './history.ts';
-import { LOAD, measureLoad, rssMb, startBareTwin } from './load.ts';
+import { LOAD, measureIdentity, measureLoad, rssMb, startBareTwin } from './load.ts';
 import { measurePageSize } from './page-size.ts';
 import { measureProcesses } from './processes.ts';
 import { measurePublishLatency } from './publish-latency.ts';
@@ -79,6 +79,13 @@ try {
   bare.child.kill('SIGTERM');
   log(`  medians: Herald ${Math.round(load.herald.requestsPerSecond)} req/s p99 ${load.herald.p99Ms} ms; bare ${Math.round(load.bare.requestsPerSecond)} req/s p99 ${load.bare.p99Ms} ms; ratio ${load.ratio.toFixed(2)}; CPU ratio ${load.cpuRatio?.toFixed(2) ?? '?'}`);
 
+  log(`[Bench] / without Accept-Encoding (wrk's default, like curl's): ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each, Herald vs bare node:http serving the same uncompressed bytes`);
+  const bareIdentity = await startBareTwin(herald.url, herald.dir, production, 'identity');
+  children.push({ stop: () => bareIdentity.child.kill('SIGTERM') });
+  const identity = await measureIdentity({ herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bareIdentity.url, pid: bareIdentity.child.pid } }, log);
+  bareIdentity.child.kill('SIGTERM');
+  log(`  medians: Herald ${Math.round(identity.herald.requestsPerSecond)} req/s p99 ${identity.herald.p99Ms} ms; bare ${Math.round(identity.bare.requestsPerSecond)} req/s p99 ${identity.bare.p99Ms} ms; ratio ${identity.ratio.toFixed(2)}`);
+
   log('[Bench] Publish latency on the demo site: 1 incident, 20 updates');
   const publish = await measurePublishLatency(herald.url, adminToken, 20);
   log(`  p50 ${publish.p50.toFixed(1)} ms, p95 ${publish.p95.toFixed(1)} ms, max ${publish.max.toFixed(1)} ms`);
@@ -102,6 +109,7 @@ try {
     earlyRssMb,
     publish,
     load: { ...load, connections: LOAD.connections, durationSeconds: LOAD.durationSeconds, rounds: LOAD.rounds },
+    identity,
     pageSize,
     history,
     processes,
