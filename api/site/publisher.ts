@@ -127,8 +127,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return snapshot.put(files, now, publishEffort(effort));
   }
 
-  const writeNote = () =>
-    snapshot.writeNote('publish', { ...published, build, site: siteKey, complete } satisfies PublishNote).catch((error) => log.warn('[Publish] Could not record the publish state:', error));
+  const writeNote = () => snapshot.writeNote('publish', { ...published, build, site: siteKey, complete } satisfies PublishNote);
 
   const background = createBackgroundArchive({
     queue,
@@ -144,7 +143,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     between: () => snapshot.mirrored(),
     done: async () => {
       complete = true;
-      await writeNote();
+      writeNote();
     },
   });
 
@@ -198,7 +197,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       if (wantAll) changed.push(...(await renderArchive(model, services, now)));
       else background.start();
     }
-    await writeNote();
+    writeNote();
     return { changed, model };
   }
 

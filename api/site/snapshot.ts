@@ -166,8 +166,11 @@ export class Snapshot {
     return this.#dir ? readNoteFile<T>(this.#dir, name) : null;
   }
 
-  /** Records a note beside the files, once every file stored before it is written there. */
-  async writeNote(name: string, value: unknown): Promise<void> {
+  /**
+   * Records a note beside the files, written once every file stored before it is written there
+   * (never waited for: a note is about the directory, which follows memory).
+   */
+  writeNote(name: string, value: unknown): void {
     this.#mirror?.note(name, value);
   }
 
