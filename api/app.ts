@@ -19,7 +19,7 @@ import { pageSecurityHeaders } from './platform/http/csp.ts';
 import { handleError } from './platform/http/errors.ts';
 import { isDeskPath, requireDecodablePath } from './platform/http/paths.ts';
 import { publicSearchRoutes } from './site/search-route.ts';
-import { lookup, PUBLIC_REFERRER_POLICY, respondWith } from './site/serve.ts';
+import { lookup, PUBLIC_REFERRER_POLICY, respondWith, snapshotPath } from './site/serve.ts';
 import { NotFoundError } from './shared/errors.ts';
 
 /**
@@ -68,9 +68,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', shortLinkRoutes());
   app.route('/', openapiRoute(app));
 
-  // Everything public is a published file, answered from memory: no database on this path.
-  app.on(['GET', 'HEAD'], '*', (c, next) => {
-    const entry = lookup(deps.snapshot, c.req.path);
+  // Everything public is a published file, answered from memory: no database on this path,
+  // but for an archive page the background rendering after a fresh start has not reached yet.
+  app.on(['GET', 'HEAD'], '*', async (c, next) => {
+    const entry = lookup(deps.snapshot, c.req.path) ?? (await deps.publisher.pageOnDemand(snapshotPath(c.req.path)));
     if (!entry) return next();
     const served = respondWith(entry, {
       method: c.req.method,

@@ -83,7 +83,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
   // So is the message catalogue of the site's language: a missing key stops the start, named.
   const messages = loadMessages(config.contentDir, content.settings.language);
-  const snapshot = new Snapshot(config.snapshotDir);
+  const snapshot = new Snapshot(config.snapshotDir, { log: childLog(rootLog, { job: 'snapshot' }) });
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
@@ -156,7 +156,8 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         // Idle keep-alive connections would hold close() open; close each as it goes idle.
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         server.closeIdleConnections();
-        const drained = Promise.all([serverClosed, stopJobs()]).then(() => true);
+        // The snapshot directory gets what is still pending for it, unless its disk is failing.
+        const drained = Promise.all([serverClosed, stopJobs()]).then(() => snapshot.mirrored()).then(() => true);
         let timer: NodeJS.Timeout | undefined;
         const inTime = await Promise.race([drained, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_MS)))]);
         clearTimeout(timer);

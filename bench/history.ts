@@ -37,7 +37,7 @@ export type HistoryRun = {
 function seeded(incidents: number, log: (line: string) => void): { file: string; seedSeconds: number | null } {
   const version = createHash('sha256')
     .update(readFileSync(join(ROOT, 'api', 'cli', 'seed.ts')))
-    .update(readdirSync(join(ROOT, 'api', 'db', 'migrations')).join())
+    .update(readdirSync(join(ROOT, 'api', 'platform', 'db', 'migrations')).join())
     .digest('hex')
     .slice(0, 10);
   mkdirSync(CACHE, { recursive: true });

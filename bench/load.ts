@@ -9,6 +9,8 @@ export const LOAD = { connections: 50, durationSeconds: 5, rounds: 3, warmupSeco
 
 export type LoadRun = WrkResult & {
   target: 'herald' | 'bare';
+  /** What the client asked for: `br, gzip` as a browser does, or nothing (curl, wrk, scripts). */
+  encoding?: 'compressed' | 'identity';
   round: number;
   /** The server process's CPU time (user + system) per request answered; null off Linux. */
   serverCpuMicrosPerRequest: number | null;
@@ -38,15 +40,17 @@ const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-en
 export type StartSettings = { nodeArgs: string[]; env: Record<string, string> };
 
 /**
- * Records Herald's `/` as a browser gets it (`Accept-Encoding: br, gzip`) and starts the
- * bare node:http server that replays those bytes and headers, as its own process, on the same
- * Node with the same settings as Herald (so memory and speed compare like for like).
+ * Records Herald's `/` as a browser gets it (`Accept-Encoding: br, gzip`), or as a client that
+ * asks for no compression gets it (`identity`: no Accept-Encoding, as curl, wrk and scripts
+ * send), and starts the bare node:http server that replays those bytes and headers, as its own
+ * process, on the same Node with the same settings as Herald (so memory and speed compare like for like).
  */
-export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings): Promise<{ url: string; child: ChildProcess }> {
-  const recorded = await rawGet(`${heraldUrl}/`, { 'accept-encoding': LOAD.acceptEncoding });
+export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings, encoding: 'compressed' | 'identity' = 'compressed'): Promise<{ url: string; child: ChildProcess }> {
+  const recorded = await rawGet(`${heraldUrl}/`, encoding === 'identity' ? {} : { 'accept-encoding': LOAD.acceptEncoding });
   if (recorded.status !== 200) throw new Error(`[Bench] Herald's / answered ${recorded.status}.`);
+  if (encoding === 'identity' && recorded.headers['content-encoding']) throw new Error(`[Bench] Herald answered a request without Accept-Encoding with ${recorded.headers['content-encoding']}.`);
   const headers = Object.fromEntries(Object.entries(recorded.headers).filter(([name]) => !PER_CONNECTION.has(name)));
-  const file = join(dir, 'home-response.json');
+  const file = join(dir, `home-response-${encoding}.json`);
   writeFileSync(file, JSON.stringify({ status: 200, headers, body: recorded.body.toString('base64') }));
 
   const child = spawn(process.execPath, [...settings.nodeArgs, join(import.meta.dirname, 'bare-server.ts'), file], { env: { ...process.env, ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,18 +74,18 @@ export async function startBareTwin(heraldUrl: string, dir: string, settings: St
   return { url, child };
 }
 
-async function measured(target: 'herald' | 'bare', round: number, server: Target, connections: number, seconds: number): Promise<LoadRun> {
+async function measured(target: 'herald' | 'bare', round: number, server: Target, connections: number, seconds: number, encoding: 'compressed' | 'identity' = 'compressed'): Promise<LoadRun> {
   const cpuBefore = cpuSeconds(server.pid);
   let peak = rssMb(server.pid);
   const sampler = setInterval(() => {
     const now = rssMb(server.pid);
     if (now !== null && (peak === null || now > peak)) peak = now;
   }, 100);
-  const result = await wrk(`${server.url}/`, { connections, seconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
+  const result = await wrk(`${server.url}/`, { connections, seconds, headers: encoding === 'identity' ? {} : { 'accept-encoding': LOAD.acceptEncoding } });
   clearInterval(sampler);
   const cpuAfter = cpuSeconds(server.pid);
   const cpu = cpuBefore !== null && cpuAfter !== null && result.requests ? ((cpuAfter - cpuBefore) * 1e6) / result.requests : null;
-  return { ...result, target, round, serverCpuMicrosPerRequest: cpu === null ? null : Math.round(cpu * 10) / 10, peakRssMb: peak };
+  return { ...result, target, encoding, round, serverCpuMicrosPerRequest: cpu === null ? null : Math.round(cpu * 10) / 10, peakRssMb: peak };
 }
 
 /**
@@ -115,19 +119,50 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   }
   const manyHerald = combined(manyRuns.filter((run) => run.target === 'herald'));
   const manyBare = combined(manyRuns.filter((run) => run.target === 'bare'));
-  const summary = (target: LoadRun['target']) => {
-    const mine = runs.filter((run) => run.target === target);
-    const cpu = mine.map((run) => run.serverCpuMicrosPerRequest);
-    return {
-      requestsPerSecond: median(mine.map((run) => run.requestsPerSecond)),
-      p99Ms: median(mine.map((run) => run.p99Ms)),
-      serverCpuMicrosPerRequest: cpu.every((value) => value !== null) ? median(cpu as number[]) : null,
-    };
-  };
-  const herald = summary('herald');
-  const bare = summary('bare');
+  const herald = summarize(runs, 'herald');
+  const bare = summarize(runs, 'bare');
   const cpuRatio = herald.serverCpuMicrosPerRequest && bare.serverCpuMicrosPerRequest ? bare.serverCpuMicrosPerRequest / herald.serverCpuMicrosPerRequest : null;
   return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio, many: { herald: manyHerald, bare: manyBare, runs: manyRuns }, rssBeforeMb };
+}
+
+export type IdentityResult = {
+  runs: LoadRun[];
+  herald: Summary;
+  bare: Summary;
+  /** Median Herald requests/s over median bare requests/s, both answering `/` uncompressed. */
+  ratio: number;
+};
+
+/**
+ * `/` for clients that send no Accept-Encoding (wrk's own default, like curl's and most
+ * scripts'): Herald against a bare node:http twin replaying the same uncompressed bytes,
+ * alternating as `measureLoad` does, medians over rounds.
+ */
+export async function measureIdentity(targets: { herald: Target; bare: Target }, log: (line: string) => void): Promise<IdentityResult> {
+  for (const target of ['herald', 'bare'] as const) await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds });
+  const runs: LoadRun[] = [];
+  for (let round = 1; round <= LOAD.rounds; round++) {
+    const order = round % 2 ? (['herald', 'bare'] as const) : (['bare', 'herald'] as const);
+    for (const target of order) {
+      const run = await measured(target, round, targets[target], LOAD.connections, LOAD.durationSeconds, 'identity');
+      runs.push(run);
+      log(`  identity round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
+    }
+  }
+  const herald = summarize(runs, 'herald');
+  const bare = summarize(runs, 'bare');
+  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond };
+}
+
+/** One target's rounds: median rate, p99 and CPU per request. */
+function summarize(runs: readonly LoadRun[], target: LoadRun['target']): Summary {
+  const mine = runs.filter((run) => run.target === target);
+  const cpu = mine.map((run) => run.serverCpuMicrosPerRequest);
+  return {
+    requestsPerSecond: median(mine.map((run) => run.requestsPerSecond)),
+    p99Ms: median(mine.map((run) => run.p99Ms)),
+    serverCpuMicrosPerRequest: cpu.every((value) => value !== null) ? median(cpu as number[]) : null,
+  };
 }
 
 /** Runs of one target as one: errors and timeouts summed, the largest latency and RSS, the median rate. */

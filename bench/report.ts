@@ -1,5 +1,5 @@
 import type { HistoryRun } from './history.ts';
-import type { LoadResult, LoadRun } from './load.ts';
+import type { IdentityResult, LoadResult, LoadRun } from './load.ts';
 import type { NginxBench } from './nginx.ts';
 import type { PageSize } from './page-size.ts';
 import type { ProcessesResult } from './processes.ts';
@@ -8,6 +8,8 @@ import { median, round } from './stats.ts';
 
 export const BARS = {
   loadRatio: 0.75,
+  /** Clients that send no Accept-Encoding (curl, wrk, scripts). */
+  identityRatio: 0.5,
   heraldP99Ms: 10,
   idleRssMb: 120,
   loadRssMb: 160,
@@ -33,6 +35,7 @@ export type BenchResults = {
   earlyRssMb: number | null;
   publish: PublishLatency;
   load: LoadResult & { connections: number; durationSeconds: number; rounds: number };
+  identity: IdentityResult;
   pageSize: PageSize;
   history: HistoryRun[];
   processes: ProcessesResult;
@@ -47,12 +50,18 @@ export function judge(r: BenchResults): BenchResults['bars'] {
   const { load, history } = r;
   const largest = history.at(-1) as HistoryRun;
   const smallest = history[0] as HistoryRun;
-  const peakOf = (target: LoadRun['target']) => Math.max(...[...load.runs, load.many[target]].filter((run) => run.target === target).map((run) => run.peakRssMb ?? Number.POSITIVE_INFINITY));
+  const peakOf = (target: LoadRun['target']) => Math.max(...[...load.runs, ...r.identity.runs, load.many[target]].filter((run) => run.target === target).map((run) => run.peakRssMb ?? Number.POSITIVE_INFINITY));
   const peakRss = peakOf('herald');
   // What the load added, beside what it added to bare node:http started with the same settings.
   const grew = (target: LoadRun['target']) => `${load.rssBeforeMb[target] ?? '?'} → ${peakOf(target)} MB`;
   return [
     { name: '`/` throughput, Herald ÷ bare node:http (wrk, 50 connections, medians)', bar: `≥ ${BARS.loadRatio}`, measured: `${load.ratio.toFixed(2)} (server CPU per request: ${load.cpuRatio?.toFixed(2) ?? '?'})`, met: load.ratio >= BARS.loadRatio },
+    {
+      name: '`/` without Accept-Encoding, Herald ÷ bare node:http serving the same uncompressed bytes (wrk, 50 connections, medians)',
+      bar: `≥ ${BARS.identityRatio}`,
+      measured: `${r.identity.ratio.toFixed(2)} (Herald ${Math.round(r.identity.herald.requestsPerSecond)} req/s, bare ${Math.round(r.identity.bare.requestsPerSecond)} req/s)`,
+      met: r.identity.ratio >= BARS.identityRatio,
+    },
     { name: '`/` p99 latency under load (Herald, 50 connections)', bar: `< ${BARS.heraldP99Ms} ms`, measured: ms(load.herald.p99Ms), met: load.herald.p99Ms < BARS.heraldP99Ms },
     {
       name: '1,000 connections for 15 s, twice each: error responses, and timeouts against bare',
@@ -61,7 +70,7 @@ export function judge(r: BenchResults): BenchResults['bars'] {
       met: load.many.herald.errorResponses === 0 && load.many.herald.timeouts <= load.many.bare.timeouts,
     },
     { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB 10 s after Ready (3 s after: ${r.earlyRssMb ?? '?'} MB; 10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
-    { name: 'RSS under load (peak, up to 1,000 connections)', bar: `≤ ${BARS.loadRssMb} MB`, measured: `${peakRss} MB (Herald ${grew('herald')}; bare node:http, same Node settings, ${grew('bare')})`, met: peakRss <= BARS.loadRssMb },
+    { name: 'RSS under load (peak, up to 1,000 connections, compressed and identity)', bar: `≤ ${BARS.loadRssMb} MB`, measured: `${peakRss} MB (Herald ${grew('herald')}; bare node:http, same Node settings, ${grew('bare')})`, met: peakRss <= BARS.loadRssMb },
     { name: 'Publish → visible p95, 10,000 incidents, 200 services', bar: `< ${BARS.publishP95Ms} ms`, measured: ms(largest.publish.p95), met: largest.publish.p95 < BARS.publishP95Ms },
     {
       name: 'Publish → visible p95 flat from 100 to 10,000 incidents',
@@ -123,6 +132,20 @@ export function renderMarkdown(results: BenchResults): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...load.runs.map(loadRow),
     ...load.many.runs.map((run) => loadRow({ ...run, round: 0 }).replace('| 1,000 conn. |', `| 1,000 conn. (${run.round}) |`)),
+    '',
+    '### `/` without Accept-Encoding',
+    '',
+    `The same rounds with no Accept-Encoding header (wrk's default, as curl and most scripts send), against a second bare twin replaying Herald's uncompressed \`/\` (${results.pageSize.identity.toLocaleString('en')} B).`,
+    '',
+    '| | requests/s | p99 latency | server CPU per request |',
+    '| --- | --- | --- | --- |',
+    `| Herald | ${Math.round(results.identity.herald.requestsPerSecond)} | ${results.identity.herald.p99Ms} ms | ${results.identity.herald.serverCpuMicrosPerRequest ?? '?'} µs |`,
+    `| bare node:http | ${Math.round(results.identity.bare.requestsPerSecond)} | ${results.identity.bare.p99Ms} ms | ${results.identity.bare.serverCpuMicrosPerRequest ?? '?'} µs |`,
+    `| Herald ÷ bare | ${results.identity.ratio.toFixed(2)} | | |`,
+    '',
+    '| Round | Target | requests/s | p50 | p99 | slowest | server CPU/request | peak RSS | bytes/response | socket errors | timeouts | error responses |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.identity.runs.map(loadRow),
     '',
     `Idle RSS of the demo server before the load, with no requests: ${results.idleRssMb ?? '?'} MB 10 s after Ready (${results.earlyRssMb ?? '?'} MB after 3 s; V8's memory reducer shrinks the heap after about 8 s without work). Just before the first request: Herald ${load.rssBeforeMb.herald ?? '?'} MB, bare ${load.rssBeforeMb.bare ?? '?'} MB. The bare server runs with Herald's Node options and environment (\`${results.environment.serverCommand}\`), so the two compare like for like.`,
     '',

@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 import { measureHistory } from './history.ts';
-import { LOAD, measureLoad, rssMb, startBareTwin } from './load.ts';
+import { LOAD, measureIdentity, measureLoad, rssMb, startBareTwin } from './load.ts';
 import { measureNginx } from './nginx.ts';
 import { measurePageSize } from './page-size.ts';
 import { measureProcesses } from './processes.ts';
@@ -80,6 +80,13 @@ try {
   bare.child.kill('SIGTERM');
   log(`  medians: Herald ${Math.round(load.herald.requestsPerSecond)} req/s p99 ${load.herald.p99Ms} ms; bare ${Math.round(load.bare.requestsPerSecond)} req/s p99 ${load.bare.p99Ms} ms; ratio ${load.ratio.toFixed(2)}; CPU ratio ${load.cpuRatio?.toFixed(2) ?? '?'}`);
 
+  log(`[Bench] / without Accept-Encoding (wrk's default, like curl's): ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each, Herald vs bare node:http serving the same uncompressed bytes`);
+  const bareIdentity = await startBareTwin(herald.url, herald.dir, production, 'identity');
+  children.push({ stop: () => bareIdentity.child.kill('SIGTERM') });
+  const identity = await measureIdentity({ herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bareIdentity.url, pid: bareIdentity.child.pid } }, log);
+  bareIdentity.child.kill('SIGTERM');
+  log(`  medians: Herald ${Math.round(identity.herald.requestsPerSecond)} req/s p99 ${identity.herald.p99Ms} ms; bare ${Math.round(identity.bare.requestsPerSecond)} req/s p99 ${identity.bare.p99Ms} ms; ratio ${identity.ratio.toFixed(2)}`);
+
   log(`[Bench] / through nginx (ops/nginx/herald.conf) vs nginx serving a plain copy of the file vs Herald: wrk, ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each`);
   const nginx = await measureNginx({ url: herald.url, snapshotDir: join(herald.dir, 'snapshot') }, log);
   if (nginx) log(`  medians: through nginx ${Math.round(nginx.medians.nginx.requestsPerSecond)} req/s, plain file ${Math.round(nginx.medians.plain.requestsPerSecond)} req/s, Herald ${Math.round(nginx.medians.herald.requestsPerSecond)} req/s; ratio ${nginx.ratio.toFixed(2)}`);
@@ -107,6 +114,7 @@ try {
     earlyRssMb,
     publish,
     load: { ...load, connections: LOAD.connections, durationSeconds: LOAD.durationSeconds, rounds: LOAD.rounds },
+    identity,
     pageSize,
     history,
     processes,

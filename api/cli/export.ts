@@ -40,9 +40,9 @@ runCli(async () => {
   }
   const { config, db } = await openFromEnv('export');
   await syncCatalogue(db, readContent(config.contentDir, 'services.json', Catalogue), systemClock.now());
-  // Written straight to DIR as it is rendered, archive pages not kept in memory.
+  // Written to DIR as it is rendered, archive pages not kept in memory once written.
   const started = performance.now();
-  const snapshot = new Snapshot(resolve(out));
+  const snapshot = new Snapshot(resolve(out), { log: console });
   const settings = readContent(config.contentDir, 'site.json', SiteSettings);
   const apiUrl = apiUrlParsed?.success ? apiUrlParsed.data.replace(/\/+$/, '') : config.publicApiUrl;
   const herald = await loadAstroRenderer(DIST, config.publicUrl);
@@ -63,6 +63,10 @@ runCli(async () => {
     log: console,
   });
   const { model } = await publisher.publish('all');
+  // Pages are written behind the render: done once every one is on disk.
+  await snapshot.flushed().catch((error: unknown) => {
+    throw new Error(`[Export] Could not write every file to ${resolve(out)}: ${error instanceof Error ? error.message : String(error)}. Free space there or choose another --out.`);
+  });
   if (!snapshotOnly) await completeStaticCopy({ dir: resolve(out), renderPage, facts, model, publicUrl: config.publicUrl, apiUrl, log: console });
   const count = snapshot.size;
   console.log(`Exported ${count} files to ${resolve(out)} in ${((performance.now() - started) / 1000).toFixed(1)} s (links use PUBLIC_URL ${config.publicUrl}).`);

@@ -1,5 +1,5 @@
 /**
- * Renders publish targets (plan.ts) into files: each target loads the bounded slice of data
+ * Renders targets (targets.ts) into files: each target loads the bounded slice of data
  * it shows and hands it to the page renderer, the feed or the Statuspage JSON.
  */
 import type { Executor } from '../platform/db/client.ts';
@@ -63,66 +63,86 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
 
   const list = [...targets];
   // Everything about incidents is loaded in one go.
-  await load(list.filter((t) => t.startsWith('incident:')).map((t) => Number(t.slice(9))));
-  const maintenanceIds = list.filter((t) => t.startsWith('maintenance:')).map((t) => Number(t.slice(12)));
+  await load(list.flatMap((t) => (t.kind === 'incident' ? [t.id] : [])));
+  const maintenanceIds = list.flatMap((t) => (t.kind === 'maintenance' ? [t.id] : []));
   const maintenances = new Map((maintenanceIds.length ? await loadMaintenances(ctx.db, { ids: maintenanceIds, limit: 5000 }) : []).map((m) => [m.id, m]));
 
   for (const target of list) {
-    const [kind, a, b] = target.split(':') as [string, string | undefined, string | undefined];
-    if (kind === 'home') await page('/');
-    else if (kind === '404') await page('/404', undefined, '/404.html');
-    else if (kind === 'json') {
-      for (const [path, doc] of Object.entries(statuspageDocuments(ctx.model))) files.set(path, JSON.stringify(doc));
-    } else if (kind === 'embeds') {
-      files.set(BADGE_PATH, overallBadge(ctx.model));
-      files.set(EMBED_PATH, renderEmbed(ctx.model));
-      files.set(WIDGET_PATH, widgetScript(ctx.model.messages));
-    } else if (kind === 'feed') {
-      const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
-      const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
-      files.set(FEED_PATH, renderFeed({ ...ctx.model, incidents }, { feedPath: FEED_PATH }));
-      files.set(atomPathOf(FEED_PATH), renderAtomFeed({ ...ctx.model, incidents }, { feedPath: atomPathOf(FEED_PATH) }));
-    } else if (kind === 'history') {
-      const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
-      await page('/history', { history });
-    } else if (kind === 'incident') {
-      const record = records.get(Number(a));
-      if (record) {
-        const incident = view(record);
-        await page(`/incidents/${incident.ref}`, { incident });
+    switch (target.kind) {
+      case 'home':
+        await page('/');
+        break;
+      case '404':
+        await page('/404', undefined, '/404.html');
+        break;
+      case 'json':
+        for (const [path, doc] of Object.entries(statuspageDocuments(ctx.model))) files.set(path, JSON.stringify(doc));
+        break;
+      case 'embeds':
+        files.set(BADGE_PATH, overallBadge(ctx.model));
+        files.set(EMBED_PATH, renderEmbed(ctx.model));
+        files.set(WIDGET_PATH, widgetScript(ctx.model.messages));
+        break;
+      case 'feed': {
+        const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
+        const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
+        files.set(FEED_PATH, renderFeed({ ...ctx.model, incidents }, { feedPath: FEED_PATH }));
+        files.set(atomPathOf(FEED_PATH), renderAtomFeed({ ...ctx.model, incidents }, { feedPath: atomPathOf(FEED_PATH) }));
+        break;
       }
-    } else if (kind === 'maintenance') {
-      const record = maintenances.get(Number(a));
-      if (record) {
-        const maintenance = toMaintenanceView(record, ctx.site, ctx.renderMaintenanceUpdate);
-        await page(`/maintenance/${maintenance.ref}`, { maintenance });
+      case 'history': {
+        const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
+        await page('/history', { history });
+        break;
       }
-    } else if (kind === 'service') {
-      const service = ctx.model.services.find((s) => s.slug === ctx.services.byId.get(Number(a))?.slug);
-      if (!service) continue;
-      const id = Number(a);
-      const refs = await newestUpdateRefs(ctx.db, id, FEED_ITEMS);
-      const feedIncidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
-      const feedPath = `/services/${service.slug}/feed.xml`;
-      files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
-      files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));
-      files.set(serviceBadgePath(service.slug), serviceBadge(service, ctx.model.messages));
-      if (!ctx.renderPage) continue;
-      const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
-      const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));
-      await page(`/services/${service.slug}`, { servicePage: { open, recent, months: monthLinks(service.slug, await monthsOf(id)) } });
+      case 'incident': {
+        const record = records.get(target.id);
+        if (record) {
+          const incident = view(record);
+          await page(`/incidents/${incident.ref}`, { incident });
+        }
+        break;
+      }
+      case 'maintenance': {
+        const record = maintenances.get(target.id);
+        if (record) {
+          const maintenance = toMaintenanceView(record, ctx.site, ctx.renderMaintenanceUpdate);
+          await page(`/maintenance/${maintenance.ref}`, { maintenance });
+        }
+        break;
+      }
+      case 'service':
+        await renderService(target.id);
+        break;
+      case 'month':
+        // Months last: each once, with every incident of it that changed.
+        break;
     }
   }
 
-  // Months last: each once, with every incident of it that changed.
+  async function renderService(id: number): Promise<void> {
+    const service = ctx.model.services.find((s) => s.slug === ctx.services.byId.get(id)?.slug);
+    if (!service) return;
+    const refs = await newestUpdateRefs(ctx.db, id, FEED_ITEMS);
+    const feedIncidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
+    const feedPath = `/services/${service.slug}/feed.xml`;
+    files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
+    files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));
+    files.set(serviceBadgePath(service.slug), serviceBadge(service, ctx.model.messages));
+    if (!ctx.renderPage) return;
+    const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
+    const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));
+    await page(`/services/${service.slug}`, { servicePage: { open, recent, months: monthLinks(service.slug, await monthsOf(id)) } });
+  }
+
+  // Each month once: null renders every page of it, a set only the pages listing those incidents.
   const monthTargets = new Map<string, Set<number> | null>();
   for (const target of list) {
-    const [kind, serviceId, month, id] = target.split(':');
-    if (kind !== 'month') continue;
-    const key = `${serviceId}:${month}`;
+    if (target.kind !== 'month') continue;
+    const key = `${target.serviceId}:${target.month}`;
     const ids = monthTargets.get(key);
-    if (id === undefined || ids === null) monthTargets.set(key, null);
-    else monthTargets.set(key, (ids ?? new Set()).add(Number(id)));
+    if (target.incidentId === undefined || ids === null) monthTargets.set(key, null);
+    else monthTargets.set(key, (ids ?? new Set()).add(target.incidentId));
   }
   for (const [key, ids] of monthTargets) {
     const [a, month] = key.split(':') as [string, string];

@@ -48,9 +48,11 @@ export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res:
   let list = headerLists.get(served);
   if (!list) headerLists.set(served, (list = [...Object.entries(served.headers).flatMap(([name, value]) => [name, oneByte(value)]), 'x-request-id', '']));
   list[list.length - 1] = requestId;
+  // A kept identity answer holds no body: the bytes are the snapshot's to keep, within its memory budget.
+  const body = served.body ?? (served.status === 200 && method === 'GET' ? entry.body : null);
   res.writeHead(served.status, list);
-  res.end(served.body ?? undefined);
-  return method === 'HEAD' ? 0 : (served.body?.byteLength ?? 0);
+  res.end(body ?? undefined);
+  return body?.byteLength ?? 0;
 }
 
 /**
@@ -71,12 +73,15 @@ function answer(entry: SnapshotEntry, method: string, acceptEncoding: string | u
     if (encodings.size > 100) encodings.clear();
     encodings.set(acceptEncoding ?? '', encoding);
   }
-  // Identity answers decompress: not kept, they are rare and would hold the raw bytes.
-  if (encoding === null && entry.compressed) return respondWith(entry, { method, acceptEncoding });
   const key = `${method} ${encoding}`;
   let byKey = answers.get(entry);
   if (!byKey) answers.set(entry, (byKey = new Map()));
   let served = byKey.get(key);
-  if (!served) byKey.set(key, (served = respondWith(entry, { method, acceptEncoding: encoding ?? undefined })));
+  if (!served) {
+    served = respondWith(entry, { method, acceptEncoding: encoding ?? undefined });
+    // Identity bytes are not kept here, where they would live as long as the entry: the caller asks the entry.
+    if (encoding === null && entry.compressed) served = { ...served, body: null };
+    byKey.set(key, served);
+  }
   return served;
 }

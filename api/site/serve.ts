@@ -68,7 +68,7 @@ export function respondWith(
     ? request.ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === entry.etag)
     : request.ifModifiedSince !== undefined && Date.parse(request.ifModifiedSince) >= entry.lastModified.getTime();
   if (notModified) return { status: 304, headers, body: null };
-  // Only the compressed forms are kept; an identity client (rare: curl without --compressed) gets the gzip copy decompressed.
+  // An identity client (curl, wrk, scripts: no Accept-Encoding) gets the bytes the snapshot keeps decompressed for a while.
   const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : entry.body;
   if (encoding) headers['content-encoding'] = encoding;
   headers['content-length'] = String(body.length);

@@ -73,6 +73,23 @@ describe(`a site with ${INCIDENTS} incidents over two years`, () => {
     }
   });
 
+  it('answers a permalink and a month the background rendering has not reached yet, and 404 for what does not exist', async () => {
+    const fresh = await startServer({ DATABASE_URL: `file:${join(dir, 'years.db')}`, SNAPSHOT_DIR: join(dir, 'snapshot-3'), PUBLIC_URL }, dir);
+    try {
+      // The archive goes newest first, 200 incidents a batch, then the months: INC-1 and the oldest month come last.
+      const oldestMonth = links((await get(fresh, '/history')).html, /^\/history\/\d{4}\/\d{2}$/).sort()[0] as string;
+      const [first, month, missing] = await Promise.all([get(fresh, '/incidents/INC-1'), get(fresh, oldestMonth), get(fresh, `/incidents/INC-${INCIDENTS + 50}`)]);
+      expect(fresh.output()).not.toMatch(EVERY_PAGE);
+      expect(first.status).toBe(200);
+      expect(first.html).toContain('Reference <strong>INC-1</strong>');
+      expect(month.status).toBe(200);
+      expect(month.html).toContain('href="/incidents/INC-1"');
+      expect(missing.status).toBe(404);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('catches a restarted snapshot up from the publish log instead of rendering everything again', async () => {
     await server.stop();
     server = await startServer({ DATABASE_URL: `file:${join(dir, 'years.db')}`, SNAPSHOT_DIR: join(dir, 'snapshot-1'), PUBLIC_URL }, dir);

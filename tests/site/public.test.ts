@@ -130,6 +130,7 @@ describe('the snapshot on disk', () => {
     const snapshot = new Snapshot(dir);
     const now = new Date('2026-03-10T12:00:00Z');
     await snapshot.put(new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/feed.xml', '<rss/>']]), now);
+    await snapshot.flushed();
     expect(readFileSync(join(dir, 'incidents', 'INC-1', 'index.html'), 'utf8')).toBe('<h1>one</h1>');
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
     const restarted = new Snapshot(dir);
@@ -144,7 +145,9 @@ describe('the snapshot on disk', () => {
 
   it('recompresses a file whose compressed copies no longer match it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
-    await new Snapshot(dir).put(new Map([['/', '<h1>old</h1>']]), new Date('2026-03-10T12:00:00Z'));
+    const first = new Snapshot(dir);
+    await first.put(new Map([['/', '<h1>old</h1>']]), new Date('2026-03-10T12:00:00Z'));
+    await first.flushed();
     writeFileSync(join(dir, 'index.html'), '<h1>edited by hand</h1>');
     const restarted = new Snapshot(dir);
     await restarted.loadFromDisk();
@@ -158,6 +161,7 @@ describe('the snapshot on disk', () => {
     const snapshot = new Snapshot(dir);
     await snapshot.put(files, new Date('2026-03-10T12:00:00Z'));
     expect(snapshot.stats()).toEqual({ files: 4, bytes });
+    await snapshot.flushed();
     const restarted = new Snapshot(dir);
     await restarted.loadFromDisk();
     // Archive pages stay on disk; their sizes were noted when the directory was read, so
@@ -171,11 +175,27 @@ describe('the snapshot on disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
     const snapshot = new Snapshot(dir);
     await snapshot.put(new Map([['/incidents/INC-1', '<h1>one</h1>']]), new Date('2026-03-10T12:00:00Z'));
+    await snapshot.flushed();
     expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>one</h1>']]), new Date('2026-03-10T13:00:00Z'))).toEqual([]);
     expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>two</h1>']]), new Date('2026-03-10T14:00:00Z'))).toEqual(['/incidents/INC-1']);
     expect(await snapshot.put(new Map([['/incidents/INC-1', '<h1>three</h1>']]), new Date('2026-03-10T15:00:00Z'))).toEqual(['/incidents/INC-1']);
+    await snapshot.flushed();
     expect(readFileSync(join(dir, 'incidents', 'INC-1', 'index.html'), 'utf8')).toBe('<h1>three</h1>');
     expect(snapshot.stats().bytes).toBe(Buffer.byteLength('<h1>three</h1>'));
+  });
+
+  it('keeps the bytes it decompressed for clients that take no compression, within a memory bound', async () => {
+    const snapshot = new Snapshot(null);
+    // Twelve pages of 1 MiB each: more than the bound holds uncompressed.
+    const pages = new Map(Array.from({ length: 12 }, (_, i) => [`/big/${i}`, `<p>${String.fromCharCode(97 + i).repeat(1024 * 1024)}</p>`]));
+    await snapshot.put(pages, new Date('2026-03-10T12:00:00Z'), 'fast');
+    const first = snapshot.get('/big/0')!;
+    const kept = first.body;
+    expect(first.body).toBe(kept);
+    for (const path of pages.keys()) expect(snapshot.get(path)!.body.length).toBe(Buffer.byteLength(pages.get(path)!));
+    // The oldest was let go to stay within the bound: decompressed again, the same bytes.
+    expect(first.body).not.toBe(kept);
+    expect(first.body.equals(kept)).toBe(true);
   });
 
   it('leaves unchanged files and their validators alone', async () => {

@@ -1,62 +1,89 @@
 import { describe, expect, it } from 'vitest';
 import { monthPageView, monthPath, pagesIn } from '../../api/site/history.ts';
-import { ALWAYS, planTargets, type PlanInput } from '../../api/site/targets.ts';
+import { ALWAYS, changedTargets, targetForPath, targetKey, type ChangedTargetsInput } from '../../api/site/targets.ts';
 
-const plan = (overrides: Partial<PlanInput>) =>
-  planTargets({ changes: [], requested: [], placements: [], openIncidents: [], liveMaintenances: [], serviceIds: [1, 2, 3], overallChanged: false, ...overrides });
+const changed = (overrides: Partial<ChangedTargetsInput>) =>
+  changedTargets({ changes: [], requested: [], placements: [], openIncidents: [], liveMaintenances: [], serviceIds: [1, 2, 3], overallChanged: false, ...overrides });
 const incidentChange = (id: number, serviceId: number | null = null) => ({ seq: 1, entity: 'incident' as const, id, serviceId });
+const alwaysKeys = ALWAYS.map(targetKey);
 
 describe('what a publish re-renders', () => {
   it('re-renders the pages (and feeds) of the services a changed window affects, and no other', () => {
-    const targets = plan({ changes: [{ seq: 1, entity: 'maintenance', id: 5, serviceId: null }], maintenanceServices: new Map([[5, [1, 3]]]) });
-    expect([...targets].filter((x) => x.startsWith('service:')).sort()).toEqual(['service:1', 'service:3']);
-    expect(targets).toContain('maintenance:5');
+    const targets = changed({ changes: [{ seq: 1, entity: 'maintenance', id: 5, serviceId: null }], maintenanceServices: new Map([[5, [1, 3]]]) });
+    expect([...targets].filter((t) => t.kind === 'service')).toEqual([
+      { kind: 'service', id: 1 },
+      { kind: 'service', id: 3 },
+    ]);
+    expect(targets.has({ kind: 'maintenance', id: 5 })).toBe(true);
   });
 
   it('re-renders only the live pages when nothing was written', () => {
-    expect([...plan({})].sort()).toEqual([...ALWAYS].sort());
+    expect(changed({}).keys()).toEqual([...alwaysKeys].sort());
   });
 
   it('re-renders every open incident and current window, which show the status now', () => {
-    const targets = plan({ openIncidents: [7, 9], liveMaintenances: [2] });
-    expect(targets).toContain('incident:7');
-    expect(targets).toContain('incident:9');
-    expect(targets).toContain('maintenance:2');
+    const targets = changed({ openIncidents: [7, 9], liveMaintenances: [2] });
+    expect(targets.has({ kind: 'incident', id: 7 })).toBe(true);
+    expect(targets.has({ kind: 'incident', id: 9 })).toBe(true);
+    expect(targets.has({ kind: 'maintenance', id: 2 })).toBe(true);
   });
 
   it('re-renders a changed incident with its month and its services’ pages and months', () => {
-    const targets = plan({ changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: false, serviceIds: [2] }] });
-    expect([...targets].filter((t) => !ALWAYS.includes(t)).sort()).toEqual(['incident:4', 'month:0:2025-03:4', 'month:2:2025-03:4', 'service:2']);
+    const targets = changed({ changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: false, serviceIds: [2] }] });
+    expect(targets.keys().filter((key) => !alwaysKeys.includes(key))).toEqual(['incident:4', 'month:0:2025-03:4', 'month:2:2025-03:4', 'service:2']);
+    expect(targets.has({ kind: 'month', serviceId: 2, month: '2025-03', incidentId: 4 })).toBe(true);
   });
 
   it('re-renders the pages of a service an incident no longer names', () => {
-    const targets = plan({ changes: [incidentChange(4, 3)], placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }] });
-    expect(targets).toContain('service:3');
-    expect(targets).toContain('month:3:2025-03:4');
+    const targets = changed({ changes: [incidentChange(4, 3)], placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }] });
+    expect(targets.has({ kind: 'service', id: 3 })).toBe(true);
+    expect(targets.has({ kind: 'month', serviceId: 3, month: '2025-03', incidentId: 4 })).toBe(true);
   });
 
   it('leaves other incidents, months and services alone', () => {
-    const targets = plan({ changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: false, serviceIds: [2] }] });
-    expect([...targets].some((t) => t === 'service:1' || t === 'service:3' || t.startsWith('month:0:2025-02'))).toBe(false);
+    const targets = changed({ changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: false, serviceIds: [2] }] });
+    expect([...targets].some((t) => (t.kind === 'service' && t.id !== 2) || (t.kind === 'month' && t.month !== '2025-03'))).toBe(false);
   });
 
   it('re-renders every service page and the not-found page when the overall status changes', () => {
-    const targets = plan({ overallChanged: true });
-    for (const id of [1, 2, 3]) expect(targets).toContain(`service:${id}`);
-    expect(targets).toContain('404');
-    expect(plan({})).not.toContain('404');
+    const targets = changed({ overallChanged: true });
+    for (const id of [1, 2, 3]) expect(targets.has({ kind: 'service', id })).toBe(true);
+    expect(targets.has({ kind: '404' })).toBe(true);
+    expect(changed({}).has({ kind: '404' })).toBe(false);
   });
 
   it('re-renders the pages of services whose uptime bars moved, and only those', () => {
-    const targets = plan({ uptimeChanged: [1, 3] });
-    expect([...targets].filter((t) => t.startsWith('service:')).sort()).toEqual(['service:1', 'service:3']);
-    expect(targets).not.toContain('404');
+    const targets = changed({ uptimeChanged: [1, 3] });
+    expect(targets.keys().filter((key) => key.startsWith('service:'))).toEqual(['service:1', 'service:3']);
+    expect(targets.has({ kind: '404' })).toBe(false);
   });
 
   it('re-renders a service whose status was set, and a window that changed', () => {
-    const targets = plan({ changes: [{ seq: 2, entity: 'service', id: 1, serviceId: null }, { seq: 3, entity: 'maintenance', id: 5, serviceId: null }] });
-    expect(targets).toContain('service:1');
-    expect(targets).toContain('maintenance:5');
+    const targets = changed({ changes: [{ seq: 2, entity: 'service', id: 1, serviceId: null }, { seq: 3, entity: 'maintenance', id: 5, serviceId: null }] });
+    expect(targets.has({ kind: 'service', id: 1 })).toBe(true);
+    expect(targets.has({ kind: 'maintenance', id: 5 })).toBe(true);
+  });
+
+  it('holds each target once, however often it is added', () => {
+    const targets = changed({ openIncidents: [4], requested: [4], changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }] });
+    expect(targets.keys().filter((key) => key === 'incident:4')).toHaveLength(1);
+  });
+});
+
+describe('the archive page a path names', () => {
+  const serviceIdOf = (slug: string) => (slug === 'api' ? 3 : null);
+  it.each([
+    ['/incidents/INC-42', { kind: 'incident', id: 42 }],
+    ['/maintenance/MNT-7', { kind: 'maintenance', id: 7 }],
+    ['/history/2026/11', { kind: 'month', serviceId: 0, month: '2026-11' }],
+    ['/history/2026/11/2', { kind: 'month', serviceId: 0, month: '2026-11' }],
+    ['/services/api/history/2025/01/3', { kind: 'month', serviceId: 3, month: '2025-01' }],
+  ])('renders %s as %j', (path, target) => {
+    expect(targetForPath(path, serviceIdOf)).toEqual(target);
+  });
+
+  it.each(['/', '/history', '/services/api', '/incidents/MNT-7', '/incidents/INC-0', '/incidents/INC-4/x', '/history/2026/13', '/services/nope/history/2026/11', '/feed.xml'])('names nothing to render at %s', (path) => {
+    expect(targetForPath(path, serviceIdOf)).toBeNull();
   });
 });
 

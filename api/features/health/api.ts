@@ -7,7 +7,11 @@ const HealthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
     database: z.enum(['ok', 'unreachable']),
-    snapshot: z.object({ files: z.number().int() }),
+    snapshot: z.object({
+      files: z.number().int(),
+      /** The copy in SNAPSHOT_DIR (what nginx, a CDN or a restart reads): `failing` while it cannot be written. */
+      mirror: z.object({ state: z.enum(['ok', 'failing', 'off']), pendingFiles: z.number().int(), since: z.string().optional(), error: z.string().optional() }),
+    }),
     /** Present when a mirror (MIRROR_COMMAND) copies the site elsewhere. */
     mirror: z
       .object({
@@ -30,16 +34,17 @@ const health = defineRoute({
   summary: 'Liveness and database reachability',
   security: [],
   responses: {
-    200: json('The database answers', HealthBody),
-    503: json('The database is unreachable, notices cannot leave, or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS; the site is still served from the snapshot', HealthBody),
+    200: json('The database answers, notices can leave and the snapshot directory takes writes', HealthBody),
+    503: json('The database is unreachable, notices cannot leave, the snapshot directory cannot be written, or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS; the site is still served from memory', HealthBody),
   },
 });
 
 /**
- * GET /healthz — 200 when the database answers and notices can leave, 503 when either fails
- * (readers are still served from the snapshot either way, which the body says). With a mirror, 503 too once it has
- * been failing and its copy is older than MIRROR_MAX_LAG_SECONDS: readers of the mirror see an
- * old page. A mirror that is slow but succeeding shows only its lag (and in /metrics).
+ * GET /healthz — 200 when the database answers, notices can leave and the snapshot directory
+ * takes writes; 503 when any fails (readers are still served from memory either way, which the
+ * body says). With a mirror, 503 too once it has been failing and its copy is older than
+ * MIRROR_MAX_LAG_SECONDS: readers of the mirror see an old page. A mirror that is slow but
+ * succeeding shows only its lag (and in /metrics).
  */
 export const healthRoutes = (deps: AppDeps) =>
   documentedRoutes().openapi(health, async (c) => {
@@ -48,13 +53,14 @@ export const healthRoutes = (deps: AppDeps) =>
       .then(() => 'ok' as const)
       .catch(() => 'unreachable' as const);
     const delivery = database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
+    const disk = deps.snapshot.mirrorStatus();
     const mirror = deps.mirror?.status();
     const mirrorBehind = mirror !== undefined && mirror.state === 'failing' && mirror.lagSeconds > (deps.mirror?.maxLagSeconds ?? 0);
-    const healthy = database === 'ok' && delivery === 'ok' && !mirrorBehind;
+    const healthy = database === 'ok' && delivery === 'ok' && disk.state !== 'failing' && !mirrorBehind;
     const body = {
       status: healthy ? ('ok' as const) : ('degraded' as const),
       database,
-      snapshot: { files: deps.snapshot.size },
+      snapshot: { files: deps.snapshot.size, mirror: disk },
       delivery,
       ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),
       time: deps.clock.now().toISOString(),

@@ -24,7 +24,7 @@ export type ScrapeState = {
   outages: readonly Outage[];
   /** When this state was read (an outage's length is counted to it). */
   time: string;
-  snapshot: { files: number; bytes: number };
+  snapshot: { files: number; bytes: number; mirror: { failing: boolean; pendingFiles: number } };
   /** The plan report over the trailing window (PLAN_WINDOW_DAYS, today included). */
   plan: PlanReport;
 };
@@ -91,6 +91,8 @@ export function createMetrics() {
   });
   const snapshotFiles = new Gauge({ name: 'herald_snapshot_files', help: 'Files in the published snapshot served from memory.', registers });
   const snapshotBytes = new Gauge({ name: 'herald_snapshot_bytes', help: 'Uncompressed size of the published snapshot.', registers });
+  const mirrorFailing = new Gauge({ name: 'herald_snapshot_mirror_failing', help: '1 while the snapshot directory cannot be written (full, read-only), else 0; readers are served from memory meanwhile.', registers });
+  const mirrorPending = new Gauge({ name: 'herald_snapshot_mirror_pending_files', help: 'Published files not yet written to the snapshot directory.', registers });
   // The freshness gauges keep the names and meaning they had before prom-client (README, alerts).
   const open = new Gauge({ name: 'herald_incidents_open', help: 'Incidents not yet resolved.', registers });
   const overdue = new Gauge({ name: 'herald_incidents_overdue', help: 'Open incidents whose next public update is past due.', registers });
@@ -184,6 +186,8 @@ export function createMetrics() {
     }
     snapshotFiles.set(state.snapshot.files);
     snapshotBytes.set(state.snapshot.bytes);
+    mirrorFailing.set(state.snapshot.mirror.failing ? 1 : 0);
+    mirrorPending.set(state.snapshot.mirror.pendingFiles);
     applyPlan(state.plan);
   }
 

@@ -10,8 +10,8 @@ export type ScrapeDeps = {
   db: Db;
   clock: Clock;
   site: { publicUrl: string; updateIntervalMinutes: number };
-  /** The published snapshot held in memory (api/site/snapshot.ts). */
-  snapshot: { stats(): ScrapeState['snapshot'] };
+  /** The published snapshot held in memory (api/site/snapshot.ts), and its copy on disk. */
+  snapshot: { stats(): { files: number; bytes: number }; mirrorStatus(): { state: string; pendingFiles: number } };
   watchdog: { lastTickAt(): Date | null };
 };
 
@@ -25,6 +25,7 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
     const now = deps.clock.now();
     const assessment = await assessOpenIncidents(deps.db, now, deps.site);
     const backlog = await outboxBacklog(deps.db);
+    const mirror = deps.snapshot.mirrorStatus();
     const outbox = Object.fromEntries(CHANNELS.map((c) => [c, { depth: 0, oldestAgeSeconds: 0 }])) as ScrapeState['outbox'];
     for (const row of backlog) {
       outbox[row.channel] = {
@@ -42,7 +43,7 @@ export function readScrapeState(deps: ScrapeDeps): () => Promise<ScrapeState> {
       outbox,
       outages: await listOutages(deps.db),
       time: now.toISOString(),
-      snapshot: deps.snapshot.stats(),
+      snapshot: { ...deps.snapshot.stats(), mirror: { failing: mirror.state === 'failing', pendingFiles: mirror.pendingFiles } },
       plan: await readPlanReport({ db: deps.db, clock: deps.clock, policy: deps.site }, planWindow(now)),
     };
   };
