@@ -30,6 +30,8 @@ import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subs
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
+/** The longest a writer's answer waits for SNAPSHOT_DIR after readers here already see the change. */
+const DISK_WAIT_MS = 2_000;
 /** How often each process checks the publish sequence for other processes' writes. */
 const FOLLOW_MS = 250;
 
@@ -78,9 +80,22 @@ export async function assembleHerald(parts: HeraldParts) {
   // Each job's lines carry its name; request lines carry their request id (api/platform/http/observe.ts).
   const jobLog = (job: string) => childLog(log, { job });
   // With MIRROR_COMMAND, each publish's changed files are copied elsewhere in the background.
-  const mirror = createSiteMirror({ config: config.mirror, dir: snapshot.dir, clock, log: jobLog('mirror'), registry: metrics.registry });
+  const mirror = createSiteMirror({ config: config.mirror, dir: snapshot.dir, clock, log: jobLog('mirror'), registry: metrics.registry, settled: () => snapshot.mirrored() });
   const mirrored = (inner: Publisher) => (mirror ? mirrorPublishes(inner, mirror, mirror.dir) : inner);
-  const publisher = instrumentPublisher(mirrored(createPublisher({
+  // Readers here see a publish as soon as memory has it. A writer's answer also waits, a little, for
+  // SNAPSHOT_DIR, so nginx or a static host serving that directory has the page too; a directory that
+  // fails or stalls never holds the answer longer than DISK_WAIT_MS (its state is on /healthz).
+  const onDisk = (inner: Publisher): Publisher => ({
+    ...inner,
+    publish: (scope) =>
+      inner.publish(scope).then(async (result) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([snapshot.mirrored(), new Promise<void>((resolve) => (timer = setTimeout(resolve, DISK_WAIT_MS)))]);
+        clearTimeout(timer);
+        return result;
+      }),
+  });
+  const publisher = instrumentPublisher(onDisk(mirrored(createPublisher({
     db,
     clock,
     snapshot,
@@ -98,7 +113,7 @@ export async function assembleHerald(parts: HeraldParts) {
       deadline = at ? { at, open } : null;
       armDeadline();
     },
-  })), metrics, clock);
+  }))), metrics, clock);
   // The one delivery queue: each feature registers the lanes of what it sends.
   const delivery = createDeliveryQueue({
     db,

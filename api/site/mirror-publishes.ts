@@ -47,14 +47,15 @@ export function allSiteFiles(dir: string): string[] {
  * the mirror is also given the whole site once everything is rendered: the remote may hold an
  * older copy, and pages rendered in the background at start are no publish's changes.
  */
-export function mirrorPublishes(publisher: Publisher, mirror: { add(files: string[]): void; addAll(): void }, dir: string): Publisher {
+export function mirrorPublishes(publisher: Publisher, mirror: { add(files: string[]): void; addAll(): void; afterDisk(task: () => void): void }, dir: string): Publisher {
   // Requests merged into one publish share its promise: its files are queued once.
   const seen = new WeakSet<Promise<PublishResult>>();
   const observed = (promise: Promise<PublishResult>) => {
     if (!seen.has(promise)) {
       seen.add(promise);
       promise.then(
-        (result) => mirror.add(mirrorFilesOf(dir, result.changed)),
+        // Readers here see a publish before its files are on disk: the copy waits for the disk.
+        (result) => mirror.afterDisk(() => mirror.add(mirrorFilesOf(dir, result.changed))),
         // A failed publish changed nothing readers see; the publisher retries it with the next.
         () => undefined,
       );
@@ -69,7 +70,7 @@ export function mirrorPublishes(publisher: Publisher, mirror: { add(files: strin
     resume: () => {
       const resumed = observed(publisher.resume());
       resumed.then(() => publisher.idle()).then(
-        () => mirror.addAll(),
+        () => mirror.afterDisk(() => mirror.addAll()),
         () => undefined,
       );
       return resumed;
@@ -89,12 +90,29 @@ export function createSiteMirror(options: {
   clock: Clock;
   log: Log;
   registry: Registry;
-}): (Mirror & { maxLagSeconds: number; dir: string }) | null {
+  /** Resolves once the snapshot directory has every published file (or writing it fails). */
+  settled: () => Promise<void>;
+}): (Mirror & { maxLagSeconds: number; dir: string; afterDisk(task: () => void): void }) | null {
   const { config, dir } = options;
   if (!config) return null;
   if (!dir) throw new ConfigError('[Mirror] MIRROR_COMMAND copies the snapshot directory, and there is none: set SNAPSHOT_DIR.');
   let mirror: Mirror | null = null;
   const onRun = registerMirrorMetrics(options.registry, () => (mirror as Mirror).status());
   mirror = createMirror({ command: config.command, dir, listAll: () => allSiteFiles(dir), clock: options.clock, log: options.log, timeoutMs: config.timeoutSeconds * 1000, onRun });
-  return { ...mirror, maxLagSeconds: config.maxLagSeconds, dir };
+  const inner = mirror;
+  // Tasks waiting for the disk: idle() waits for them too, so "nothing left to copy" stays true.
+  const waiting = new Set<Promise<void>>();
+  const afterDisk = (task: () => void) => {
+    const done: Promise<void> = options
+      .settled()
+      .catch(() => undefined)
+      .then(task)
+      .finally(() => waiting.delete(done));
+    waiting.add(done);
+  };
+  const idle = async () => {
+    while (waiting.size > 0) await Promise.all(waiting);
+    await inner.idle();
+  };
+  return { ...inner, idle, afterDisk, maxLagSeconds: config.maxLagSeconds, dir };
 }
