@@ -4,6 +4,7 @@
  * or a copy to a CDN; pages nobody reads often once published then live on disk only and are
  * read back when asked for.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from '../platform/log/log.ts';
 import { ByteLru } from './byte-lru.ts';
@@ -11,11 +12,8 @@ import { compressNow, isCompressible, type Effort } from './compression.ts';
 import { createDiskMirror, type DiskMirror, type MirrorStatus } from './disk-mirror.ts';
 import { decompressed, entryOf, etagOf, makeEntry, typeOf, type IdentityBytes, type SnapshotEntry } from './snapshot-entry.ts';
 import { fileForPath, pathForFile, publishedFiles, readNoteFile, readSidecars } from './snapshot-files.ts';
-import { readFileSync, statSync } from 'node:fs';
 
 export type { SnapshotEntry } from './snapshot-entry.ts';
-export type { Effort } from './compression.ts';
-export type { MirrorStatus } from './disk-mirror.ts';
 export { walk } from './snapshot-files.ts';
 
 /**
