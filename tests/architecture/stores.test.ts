@@ -48,12 +48,8 @@ function findRoutesOnStores(graph: Graph, exceptions: ReadonlySet<string> = new 
 const KNOWN_EXCEPTIONS = new Set([
   // records audit entries and takes the incidents feature's steps in its store.
   'api/features/drafts/store.ts',
-  // imports the freshness rules.
-  'api/features/freshness/store.ts',
   // validates services through the services feature in its store.
   'api/features/subscribers/store.ts',
-  // queues a notice's deliveries in the outbox inside the store's own transaction.
-  'api/features/plan/notices-store.ts',
 ]);
 
 /** Routes still reading their store directly rather than through queries.ts. */

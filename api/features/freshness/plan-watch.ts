@@ -9,7 +9,8 @@
  * - each escalation level (content/escalation.json) is notified once when its trigger fires —
  *   by email, its webhook and PagerDuty Events API v2 — and skipped if resolved meanwhile.
  */
-import { claimPlanNotice, findPlanNotices, loadOpenForEscalation, loadPostmortemsOutstanding, type PlanTarget } from '../plan/index.ts';
+import { findPlanNotices, loadOpenForEscalation, loadPostmortemsOutstanding, type PlanTarget } from '../plan/index.ts';
+import { claimPlanNotice } from './commands.ts';
 import { escalationLevelsDue, type EscalationMatrix } from './escalation.ts';
 import { formatDuration } from '../../shared/duration.ts';
 import { POSTMORTEM_WINDOW_MS, postmortemDueAt } from '../incidents/index.ts';

@@ -1,7 +1,6 @@
 import { findUserByEmailOrName, usersWithRole } from '../access/index.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import type { Notice } from './rules.ts';
-import type { Target } from './store.ts';
+import type { Notice, Target } from './schemas.ts';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 

@@ -3,6 +3,10 @@
  * (and how often) a missed deadline is escalated. Pure: the watchdog passes in what was
  * already sent for the current deadline and the time.
  */
+import type { Notice, Sent } from './schemas.ts';
+
+export type { Notice, Sent };
+
 const MINUTE = 60_000;
 
 /** The plan: remind when 5 minutes remain (or half the promised interval, if that is shorter). */
@@ -38,10 +42,6 @@ export function escalationsOwed(dueAt: Date, now: Date, policy: EscalationPolicy
   return Math.min(policy.maxEscalations, Math.floor(late / (policy.repeatMinutes * MINUTE)) + 1);
 }
 
-/** What has gone out already for the current deadline. */
-export type Sent = { reminder: boolean; escalations: number };
-
-export type Notice = { kind: 'reminder'; seq: 1 } | { kind: 'escalation'; seq: number };
 
 /**
  * The one notice owed now for a deadline, or null. After downtime only the latest escalation

@@ -2,9 +2,8 @@
  * The watchdog's memory: overdue flags and notices; their deliveries are outbox rows. SQL for
  * freshness lives here only.
  */
-import type { Db, Executor } from '../../platform/db/client.ts';
-import { enqueue } from '../../platform/delivery/outbox.ts';
-import type { Notice, Sent } from './rules.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import type { Notice, Sent } from './schemas.ts';
 
 export type Flag = { incidentId: number; dueAt: string; flaggedAt: string };
 
@@ -40,14 +39,7 @@ export async function sentFor(db: Executor, deadlines: readonly { id: number; du
   return sent;
 }
 
-export type Target = { channel: 'email' | 'webhook'; target: string };
-
-/** The outbox kind of a freshness notice: `freshness-reminder`, `freshness-escalation`. */
-export const noticeKind = (kind: Notice['kind']) => `freshness-${kind}` as const;
-export const NOTICE_KINDS = [noticeKind('reminder'), noticeKind('escalation')] as const;
-
-/** The outbox's channel of a target, and back: freshness says "email" where the outbox says "mail". */
-const outboxChannel = (channel: Target['channel']) => (channel === 'email' ? 'mail' : channel);
+/** The desk's word for a channel: freshness says "email" where the outbox says "mail". */
 const targetChannel = (channel: string) => (channel === 'mail' ? 'email' : channel);
 
 /**
@@ -58,22 +50,16 @@ const targetChannel = (channel: string) => (channel === 'mail' ? 'email' : chann
 const deliveryStatus = (state: string) => (state === 'queued' || state === 'retrying' ? 'pending' : state === 'cancelled' ? 'skipped' : state);
 
 /**
- * Records a notice and queues its deliveries in the outbox, in one transaction. The unique key
- * (incident, deadline, kind, sequence) makes a second claim — another process, or a restart
- * that re-evaluates — a no-op: returns null.
+ * Records a notice. The unique key (incident, deadline, kind, sequence) makes a second claim —
+ * another process, or a restart that re-evaluates — a no-op: returns null.
  */
-export async function claimNotice(db: Db, incidentId: number, dueAt: Date, notice: Notice, targets: readonly Target[], now: Date): Promise<number | null> {
-  return db.write(async (tx) => {
-    const { rows } = await tx.execute({
-      sql: `INSERT INTO freshness_notices (incident_id, due_at, kind, seq, created_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING RETURNING id`,
-      args: [incidentId, dueAt.toISOString(), notice.kind, notice.seq, now.toISOString()],
-    });
-    const id = rows[0] ? Number(rows[0].id) : null;
-    if (id === null) return null;
-    for (const t of targets) await enqueue(tx, { kind: noticeKind(notice.kind), channel: outboxChannel(t.channel), noticeId: id, target: t.target }, now);
-    return id;
+export async function insertNotice(db: Executor, incidentId: number, dueAt: Date, notice: Notice, now: Date): Promise<number | null> {
+  const { rows } = await db.execute({
+    sql: `INSERT INTO freshness_notices (incident_id, due_at, kind, seq, created_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT DO NOTHING RETURNING id`,
+    args: [incidentId, dueAt.toISOString(), notice.kind, notice.seq, now.toISOString()],
   });
+  return rows[0] ? Number(rows[0].id) : null;
 }
 
 export type StoredNotice = { id: number; incidentId: number; dueAt: string; kind: Notice['kind']; seq: number };

@@ -21,7 +21,9 @@ import { sendNotice, type Deliverers } from './deliver.ts';
 import { claimFollowUps, planNoticeHandler, type FollowUpReport } from './plan-watch.ts';
 import { composeNotice, webhookBody, type NoticeSubject } from './messages.ts';
 import { recipientsFor } from './recipients.ts';
-import { claimNotice, clearFlag, findNotices, listFlags, NOTICE_KINDS, sentFor, setFlag } from './store.ts';
+import { claimNotice } from './commands.ts';
+import { NOTICE_KINDS } from './schemas.ts';
+import { clearFlag, findNotices, listFlags, sentFor, setFlag } from './store.ts';
 import { repeat } from '../../platform/jobs/repeat.ts';
 
 export type WatchdogDeps = {

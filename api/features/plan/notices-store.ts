@@ -1,32 +1,24 @@
 /**
  * The plan's own notices (an overdue postmortem, escalation levels): recorded once per
- * (incident, kind, level), with their deliveries queued in the outbox in the same transaction
- * before anything is sent, as the freshness watchdog's are (api/features/freshness/store.ts).
+ * (incident, kind, level); their deliveries are outbox rows, queued in the same transaction by
+ * the freshness watchdog that claims them (api/features/freshness/commands.ts). SQL only.
  */
-import type { Db, Executor } from '../../platform/db/client.ts';
-import { enqueue } from '../../platform/delivery/outbox.ts';
+import type { Executor } from '../../platform/db/client.ts';
 
-type PlanNoticeKind = 'postmortem' | 'escalation';
+export type PlanNoticeKind = 'postmortem' | 'escalation';
 export type PlanTarget = { channel: 'email' | 'webhook' | 'pagerduty'; target: string };
 
 /** The outbox kind of a plan notice: `plan-postmortem`, `plan-escalation`. */
 export const planNoticeKind = (kind: PlanNoticeKind) => `plan-${kind}` as const;
 export const PLAN_NOTICE_KINDS = [planNoticeKind('postmortem'), planNoticeKind('escalation')] as const;
 
-/** Records a notice and queues its deliveries; null when it was already recorded. */
-export async function claimPlanNotice(db: Db, incidentId: number, kind: PlanNoticeKind, level: number, targets: readonly PlanTarget[], now: Date): Promise<number | null> {
-  return db.write(async (tx) => {
-    const { rows } = await tx.execute({
-      sql: 'INSERT INTO plan_notices (incident_id, kind, level, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
-      args: [incidentId, kind, level, now.toISOString()],
-    });
-    const id = rows[0] ? Number(rows[0].id) : null;
-    if (id === null) return null;
-    for (const t of targets) {
-      await enqueue(tx, { kind: planNoticeKind(kind), channel: t.channel === 'email' ? 'mail' : t.channel, noticeId: id, target: t.target }, now);
-    }
-    return id;
+/** Records a notice; null when it was recorded already (the unique key makes a second claim a no-op). */
+export async function insertPlanNotice(db: Executor, incidentId: number, kind: PlanNoticeKind, level: number, now: Date): Promise<number | null> {
+  const { rows } = await db.execute({
+    sql: 'INSERT INTO plan_notices (incident_id, kind, level, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
+    args: [incidentId, kind, level, now.toISOString()],
   });
+  return rows[0] ? Number(rows[0].id) : null;
 }
 
 export type StoredPlanNotice = { id: number; incidentId: number; kind: PlanNoticeKind; level: number; createdAt: string };

@@ -3,7 +3,6 @@
  */
 import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
-import { enqueue } from '../../platform/delivery/outbox.ts';
 import { getServicesBySlug } from '../services/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { Subscriber, SubscriberState } from './schemas.ts';
@@ -135,7 +134,8 @@ export async function subscriberServiceSlugs(db: Executor, id: number): Promise<
 
 /** Queues a mail to one subscriber: the confirmation of a sign-up, or "already subscribed" with the manage link. */
 export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
-  await enqueue(db, { kind, channel: 'mail', subscriberId }, now);
+  const at = now.toISOString();
+  await db.execute({ sql: `INSERT INTO outbox (kind, channel, subscriber_id, next_attempt_at, created_at) VALUES (?, 'mail', ?, ?, ?)`, args: [kind, subscriberId, at, at] });
 }
 
 /**
