@@ -3,7 +3,7 @@
  * A page is filed under its search's key and the generation it was made for (the published
  * site model): when a publish makes a new generation, every page of the old one is forgotten
  * at once, so a search never shows what a publish has since changed. Bounded in entries and
- * bytes, least recently used first out. Two requests for the same missing page make it once.
+ * characters (keys and pages), least recently used first out. Two requests for the same missing page make it once.
  *
  * @example
  * const cache = createPageCache<object>({ maxEntries: 500, maxBytes: 8 << 20 });
@@ -26,15 +26,17 @@ export function createPageCache<G extends object>(options: { maxEntries: number;
     bytes = 0;
   };
 
+  // A key is a search as typed: it counts too (a URL may be kilobytes long).
+  const sizeOf = (key: string, page: CachedPage) => key.length + page.body.length;
   const keep = (key: string, page: CachedPage) => {
-    const size = page.body.length;
+    const size = sizeOf(key, page);
     if (size > options.maxBytes) return;
     pages.set(key, page);
     bytes += size;
     for (const [oldest, old] of pages) {
       if (pages.size <= options.maxEntries && bytes <= options.maxBytes) break;
       pages.delete(oldest);
-      bytes -= old.body.length;
+      bytes -= sizeOf(oldest, old);
     }
   };
 

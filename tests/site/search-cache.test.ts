@@ -44,18 +44,21 @@ describe('the search page cache', () => {
   });
 
   it('forgets the least recently used pages past its bounds', async () => {
-    const cache = createPageCache<object>({ maxEntries: 3, maxBytes: 10 });
+    const cache = createPageCache<object>({ maxEntries: 3, maxBytes: 12 });
     const g = {};
-    await cache.get(g, 'a', page('aaa'));
-    await cache.get(g, 'b', page('bbb'));
-    await cache.get(g, 'c', page('ccc'));
+    await cache.get(g, 'a', page('aa'));
+    await cache.get(g, 'b', page('bb'));
+    await cache.get(g, 'c', page('cc'));
     cache.peek(g, 'a');
-    await cache.get(g, 'd', page('ddd'));
-    // Four pages of 3 characters are over 10: b, the least recently read, went first.
+    await cache.get(g, 'd', page('dd'));
+    // Four entries are over 3 (and 4 × 3 characters, key and page, is 12): b, the least recently read, went first.
     expect(cache.peek(g, 'b')).toBeUndefined();
-    expect(['a', 'c', 'd'].map((k) => cache.peek(g, k)?.body)).toEqual(['aaa', 'ccc', 'ddd']);
-    await cache.get(g, 'e', page('eeeeeeeeeeeeeeee'));
-    expect(cache.peek(g, 'e')).toBeUndefined();
-    expect(cache.size().bytes).toBeLessThanOrEqual(10);
+    expect(['a', 'c', 'd'].map((k) => cache.peek(g, k)?.body)).toEqual(['aa', 'cc', 'dd']);
+    // A long key counts: it pushes out older pages to stay within the characters.
+    await cache.get(g, 'eeeeee', page('e'));
+    expect(cache.size().bytes).toBeLessThanOrEqual(12);
+    expect(cache.peek(g, 'eeeeee')?.body).toBe('e');
+    await cache.get(g, 'f', page('ffffffffffffffff'));
+    expect(cache.peek(g, 'f')).toBeUndefined();
   });
 });
