@@ -15,6 +15,7 @@ import { LOAD, measureLoad, rssMb, startBareTwin } from './load.ts';
 import { measurePageSize } from './page-size.ts';
 import { measureProcesses } from './processes.ts';
 import { measurePublishLatency } from './publish-latency.ts';
+import { measureSearchFlood } from './search-flood.ts';
 import { judge, renderMarkdown, type BenchResults } from './report.ts';
 
 /**
@@ -93,6 +94,9 @@ try {
   const processes = await measureProcesses({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
   log(`  p50 ${processes.p50} ms, p95 ${processes.p95} ms, max ${processes.max} ms over ${processes.writes} writes`);
 
+  log('[Bench] `/` under a search flood: 3,000 incidents');
+  const searchFlood = await measureSearchFlood({ nodeArgs: production.nodeArgs, env: production.env, log, children });
+
   const results: BenchResults = {
     ranAt: new Date().toISOString(),
     commit: gitCommit(),
@@ -105,6 +109,7 @@ try {
     pageSize,
     history,
     processes,
+    searchFlood,
     bars: [],
   };
   results.bars = judge(results);
