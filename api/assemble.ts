@@ -8,7 +8,7 @@ import { createApp } from './app.ts';
 import type { CommandDeps } from './platform/commands.ts';
 import type { Config } from './platform/config.ts';
 import type { SiteSettings } from './platform/content.ts';
-import type { Db } from './platform/db/client.ts';
+import type { Db, Executor } from './platform/db/client.ts';
 import type { Clock } from './platform/clock.ts';
 import { createWatchdog } from './features/freshness/index.ts';
 import { EscalationMatrix } from './features/freshness/index.ts';
@@ -55,6 +55,8 @@ export type HeraldParts = {
   mailer: Mailer;
   /** The process's metrics (the server's listener counts requests into it); a fresh registry if absent. */
   metrics?: Metrics;
+  /** A second connection to the database for searches (api/site/search-route.ts); `db` when absent. */
+  searchDb?: Executor;
   /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
   signupThrottle?: { limit: number; windowMs: number };
 };
@@ -153,6 +155,7 @@ export async function assembleHerald(parts: HeraldParts) {
     watchdog,
     metrics,
     mirror,
+    ...(parts.searchDb ? { searchDb: parts.searchDb } : {}),
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
   });
 

@@ -1,6 +1,7 @@
 import type { Role } from './shared/roles.ts';
 import type { Session } from './features/access/index.ts';
 import type { CommandDeps } from './platform/commands.ts';
+import type { Executor } from './platform/db/client.ts';
 import type { Config } from './platform/config.ts';
 import type { Actor } from './shared/actor.ts';
 import type { Metrics } from './features/health/index.ts';
@@ -32,7 +33,12 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
   /** The freshness watchdog, for /metrics (when it last ran). */
   watchdog: { lastTickAt(): Date | null };
   /** Prometheus metrics for GET /metrics (api/features/health/metrics-api.ts). */
-  metrics: Pick<Metrics, 'render' | 'contentType'>;
+  metrics: Pick<Metrics, 'render' | 'contentType' | 'observeSearchRefused' | 'observeIntakeRefused'>;
+  /**
+   * The connection searches read the index on: a second one to the same database where it can
+   * be (a file or a server), so a search never waits behind a write; `db` itself for `:memory:`.
+   */
+  searchDb?: Executor;
   /** The mirror (MIRROR_COMMAND), for /healthz; null or absent when none is configured. */
   mirror?: { status(): MirrorStatus; maxLagSeconds: number } | null;
 };

@@ -118,6 +118,11 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     onWait: (message) => (waitingFor = message),
   });
 
+  // Searches read the index on a connection of their own, never queued behind a write
+  // (api/site/search-route.ts); `:memory:` has only the one. Read-only: it writes nothing.
+  const searchDb = site.databaseUrl === ':memory:' ? db : await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
+  if (searchDb !== db && site.databaseUrl.startsWith('file:')) await searchDb.execute('PRAGMA query_only = ON');
+
   const distDir = join(ROOT, 'dist');
   const mailDir = join(dirname(site.snapshotDir), 'mail');
   const sender = mailFrom(site, settings);
@@ -127,6 +132,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const herald = await assembleHerald({
     config: site,
     db,
+    searchDb,
     clock,
     log: rootLog,
     settings,
@@ -169,6 +175,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         clearInterval(summing);
         tally?.flush();
         mailer.close();
+        if (searchDb !== db) searchDb.close();
         db.close();
         releasePidFile();
       })()),

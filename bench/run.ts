@@ -16,6 +16,7 @@ import { measureNginx } from './nginx.ts';
 import { measurePageSize } from './page-size.ts';
 import { measureProcesses } from './processes.ts';
 import { measurePublishLatency } from './publish-latency.ts';
+import { measureSearchFlood } from './search-flood.ts';
 import { judge, renderMarkdown, type BenchResults } from './report.ts';
 
 /**
@@ -105,6 +106,9 @@ try {
   const processes = await measureProcesses({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
   log(`  p50 ${processes.p50} ms, p95 ${processes.p95} ms, max ${processes.max} ms over ${processes.writes} writes`);
 
+  log('[Bench] `/` under a search flood: 3,000 incidents');
+  const searchFlood = await measureSearchFlood({ nodeArgs: production.nodeArgs, env: production.env, log, children });
+
   const results: BenchResults = {
     ranAt: new Date().toISOString(),
     commit: gitCommit(),
@@ -119,6 +123,7 @@ try {
     history,
     processes,
     nginx,
+    searchFlood,
     bars: [],
   };
   results.bars = judge(results);

@@ -36,8 +36,12 @@ function bytes(text: string): number {
  * Runs wrk (one thread, loopback) against `url` and reads its report: requests/s, latency
  * percentiles (--latency) and the slowest, socket errors, timeouts and non-2xx/3xx answers.
  */
-export async function wrk(url: string, options: { connections: number; seconds: number; headers?: Record<string, string>; timeoutSeconds?: number }): Promise<WrkResult> {
+export async function wrk(
+  url: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string>; timeoutSeconds?: number; /** A Lua script shaping each request (`wrk -s`). */ script?: string },
+): Promise<WrkResult> {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', `--timeout`, `${options.timeoutSeconds ?? 2}s`];
+  if (options.script) args.push('-s', options.script);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   args.push(url);
   const { stdout } = await run('wrk', args, { timeout: (options.seconds + 30) * 1000, maxBuffer: 1024 * 1024 });

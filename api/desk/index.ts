@@ -12,7 +12,7 @@ import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.
 import { deskMaintenanceReadRoutes, deskMaintenanceWriteRoutes } from './routes/maintenance.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
-import { deskPublishDraftRoutes } from './routes/release-draft.ts';
+import { deskReleaseDraftRoutes } from './routes/release-draft.ts';
 import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
 import { deskSearchRoutes } from './routes/search.ts';
@@ -45,7 +45,7 @@ export const deskRoutes = (deps: AppDeps) =>
         deskAcknowledgeRoutes(deps),
         deskFollowUpRoutes(deps),
         deskMaintenanceWriteRoutes(deps),
-        deskPublishDraftRoutes(deps),
+        deskReleaseDraftRoutes(deps),
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))

@@ -26,7 +26,7 @@ export type Common = {
 
 export type DashboardView = Common & {
   page: 'dashboard';
-  /** Drafts alerts opened, newest first: nobody outside sees them until published from here. */
+  /** Drafts alerts opened, newest first: nobody outside sees them until released from here. */
   drafts: {
     ref: string;
     title: string;
@@ -36,9 +36,13 @@ export type DashboardView = Common & {
     services: string[];
     /** The latest alerts, newest first. */
     alerts: { status: 'firing' | 'resolved' | 'acknowledged'; summary: string; receivedAt: string }[];
-    values: DraftPublishValues;
+    values: DraftReleaseValues;
     errors: FieldErrors;
   }[];
+  /** Open drafts past those shown with a form, newest first (at most the intake's cap in all). */
+  moreDrafts: { ref: string; title: string }[];
+  /** How many drafts are open in all (more than listed when an older install kept more than the cap). */
+  draftsOpen: number;
   open: {
     ref: string;
     title: string;
@@ -93,8 +97,8 @@ export function describeEscalation(r: EscalationReach): string {
   else if (!r.commander.address) parts.push(`commander “${r.commander.name}” not notified: not a Herald user or an email address`);
   return parts.join('; ');
 }
-/** The publish form of a draft, as typed: its title, the first status and the first public message. */
-export type DraftPublishValues = { title: string; status: string; message: string };
+/** The release form of a draft, as typed: its title, the first status and the first public message. */
+export type DraftReleaseValues = { title: string; status: string; message: string };
 
 export type NewIncidentValues = {
   title: string;

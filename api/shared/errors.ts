@@ -61,6 +61,16 @@ export class WindowInPastError extends HeraldError {
   override readonly status = 422;
 }
 
+/**
+ * An event older than the window in which it may be taken (a captured delivery replayed, or
+ * one that arrives far too late), or dated far ahead of the clock: well-formed and signed,
+ * but refused. `fields` names the field.
+ */
+export class StaleEventError extends HeraldError {
+  override readonly code = 'stale_event';
+  override readonly status = 422;
+}
+
 export class UnsupportedMediaTypeError extends HeraldError {
   override readonly code = 'unsupported_media_type';
   override readonly status = 415;

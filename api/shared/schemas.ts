@@ -81,15 +81,15 @@ export type PostUpdateInput = z.infer<typeof PostUpdateInput>;
  * customers read are a person's, and optionally the title, severity, impact and commander,
  * which an alert's wording rarely suits.
  */
-export const PublishDraftInput = PostUpdateInput.extend({
+export const ReleaseDraftInput = PostUpdateInput.extend({
   title: Text(200).optional(),
   severity: Severity.optional(),
   impact: Text(2000).optional(),
   commander: Text(200).optional(),
 })
   .strict()
-  .meta({ id: 'PublishDraftInput' });
-export type PublishDraftInput = z.infer<typeof PublishDraftInput>;
+  .meta({ id: 'ReleaseDraftInput' });
+export type ReleaseDraftInput = z.infer<typeof ReleaseDraftInput>;
 
 export const ReopenInput = z
   .object({

@@ -1,31 +1,72 @@
 import type { Executor } from '../platform/db/client.ts';
-import { loadIncidents } from '../features/incidents/index.ts';
-import { searchIncidentIds, type IncidentSearch } from '../features/search/index.ts';
+import { asksForAnything, SearchQuery, searchCriteria, searchPublished } from '../features/search/index.ts';
 import { makeRef } from '../shared/refs.ts';
-import type { IncidentView } from './model.ts';
+
+/** At most this many results on a page: the newest; the page says how many more matched. */
+export const RESULTS_SHOWN = 50;
+
+/** The form's fields, as the page shows them back. */
+export type SearchValues = { q: string; ref: string; service: string; severity: string; from: string; to: string };
 
 /**
  * What the search pages (public /search and the desk's /admin/search) show: the form as typed,
- * a problem per field, and the matches (null until the form asks for something).
+ * a problem per field, the matches (null until the form asks for something) with how many
+ * matched in all, and a notice for a search that was not run (too many, or search unavailable).
  */
 export type SearchView = {
-  values: { q: string; ref: string; service: string; severity: string; from: string; to: string };
+  values: SearchValues;
   errors: Record<string, string>;
   results: SearchResult[] | null;
+  /** How many matched in all; more than `results.length` when only the newest are shown. */
+  total: number;
+  notice?: string;
 };
 
-export type SearchResult = Pick<IncidentView, 'ref' | 'title' | 'severity' | 'status' | 'startedAt' | 'resolvedAt' | 'services'>;
+export type SearchResult = {
+  kind: 'incident' | 'maintenance';
+  ref: string;
+  title: string;
+  /** An incident's severity; null for maintenance. */
+  severity: string | null;
+  status: string;
+  /** When the incident started, or the window was scheduled to. */
+  at: string;
+  services: { slug: string; name: string }[];
+};
 
 /**
- * The incidents a search finds, newest first, from the whole history: the desk's (`internal`:
- * the commander's name is searched too) or the public's. Drafts are neither's to find.
+ * The form's fields as typed, each with its spaces collapsed: "slow  api " and "slow api"
+ * are one search, shown and cached as one.
  */
-export async function findIncidents(db: Executor, search: IncidentSearch, options: { internal: boolean }): Promise<SearchResult[]> {
-  const ids = await searchIncidentIds(db, search, options);
-  const records = ids.length ? await loadIncidents(db, { state: 'all', ids, limit: ids.length }) : [];
-  const byId = new Map(records.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const r = byId.get(id);
-    return r ? [{ ref: makeRef('incident', r.id), title: r.title, severity: r.severity, status: r.status, startedAt: r.startedAt, resolvedAt: r.resolvedAt, services: r.services }] : [];
-  });
+export const searchValues = (query: Record<string, string | undefined>): SearchValues => {
+  const field = (name: keyof SearchValues) => (query[name] ?? '').replace(/\s+/g, ' ').trim();
+  return { q: field('q'), ref: field('ref'), service: field('service'), severity: field('severity'), from: field('from'), to: field('to') };
+};
+
+/**
+ * Runs the search the form asks for, on `db` (a connection of its own, apart from the one
+ * writes queue on): the view's results and the problems found with the form, by field, in
+ * the schema's words (`problem` lets the public page say them in the catalogue's).
+ */
+export async function runSearch(
+  db: Executor,
+  values: SearchValues,
+  options: { internal: boolean; problem?: (field: string, code: string, message: string) => string },
+): Promise<Pick<SearchView, 'errors' | 'results' | 'total'>> {
+  const parsed = SearchQuery.safeParse(values);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'form');
+      errors[field] ??= options.problem ? options.problem(field, issue.code, issue.message) : issue.message;
+    }
+    return { errors, results: null, total: 0 };
+  }
+  if (!asksForAnything(parsed.data)) return { errors, results: null, total: 0 };
+  const found = await searchPublished(db, searchCriteria(parsed.data), { internal: options.internal, limit: RESULTS_SHOWN });
+  return {
+    errors,
+    total: found.total,
+    results: found.hits.map((h) => ({ kind: h.kind, ref: makeRef(h.kind, h.id), title: h.title, severity: h.severity, status: h.status, at: h.at, services: h.services })),
+  };
 }

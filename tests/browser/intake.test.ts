@@ -1,7 +1,7 @@
 /**
  * A draft from an alert on the real server, in Chromium without JavaScript: the intake token
  * made by the CLI posts Alertmanager's payload, the dashboard shows the draft at its top
- * (passing axe), and its plain form publishes it to the public page.
+ * (passing axe), and its plain form releases it to the public page.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => closeBrowserTest(browser, server, dir));
 
 describe('a draft from an alert, without JavaScript', () => {
-  it('is shown at the top of the dashboard and published from its form', async () => {
+  it('is shown at the top of the dashboard and released from its form', async () => {
     const posted = await fetch(`${server.url}/api/intake/alertmanager`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -57,8 +57,8 @@ describe('a draft from an alert, without JavaScript', () => {
     await page.goto(`${server.url}/admin`);
     await page.getByLabel('Title customers read').fill('Some pages fail to load');
     await page.getByLabel('First message to customers').fill('Some pages fail to load. We are investigating.');
-    await page.getByRole('button', { name: `Publish ${ref}` }).click();
-    await page.waitForURL(`**/admin/incidents/${ref}?done=published`);
+    await page.getByRole('button', { name: `Release ${ref}` }).click();
+    await page.waitForURL(`**/admin/incidents/${ref}?done=released`);
     await expectAccessible(page);
     const pub = await fetch(`${server.url}/incidents/${ref}`);
     expect(pub.status).toBe(200);

@@ -39,7 +39,7 @@ it('finds published incidents on the public site without JavaScript, at a URL to
   await page.getByLabel('Words').fill('checkout');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForURL('**/search?q=checkout**');
-  await expect.poll(() => page.getByRole('heading', { name: '1 incident matches' }).count()).toBe(1);
+  await expect.poll(() => page.getByRole('heading', { name: '1 match' }).count()).toBe(1);
   await expect.poll(() => page.getByRole('link', { name: 'Checkout payments failing' }).getAttribute('href')).toBe('/incidents/INC-1');
   await expectAccessible(page);
   // The URL is the search: opened afresh, it shows the same results.

@@ -12,26 +12,32 @@ import { listFlags, listNotices } from '../../features/freshness/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
 import type { EscalationReach } from '../views.ts';
-import type { DraftPublishValues, FieldErrors } from '../views.ts';
+import type { DraftReleaseValues, FieldErrors } from '../views.ts';
 import { makeRef } from '../../shared/refs.ts';
+import { countOpenDrafts, INTAKE_LIMITS } from '../../features/drafts/index.ts';
 import { byCodeUnits } from '../../shared/order.ts';
 
-/** The publish form of one draft, as typed, with what was wrong with it. */
-export type PublishingDraft = { ref: string; values: DraftPublishValues; errors: FieldErrors };
+/** Drafts shown on the dashboard with their release form, newest first; the others are listed as links. */
+export const DRAFTS_WITH_FORMS = 10;
+
+/** The release form of one draft, as typed, with what was wrong with it. */
+export type ReleasingDraft = { ref: string; values: DraftReleaseValues; errors: FieldErrors };
 
 /**
- * The dashboard: drafts alerts opened (each with its publish form) at the top, then open
+ * The dashboard: drafts alerts opened (each with its release form) at the top, then open
  * incidents with their countdowns, the latest resolved ones, maintenance, "New incident".
  */
-export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publishing: PublishingDraft | null = null, status: 200 | 400 = 200) {
+export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releasing: ReleasingDraft | null = null, status: 200 | 400 = 200) {
     const now = deps.clock.now();
     const levelOf = (i: { severity: Severity; detectedAt: string }) => {
       if (!deps.escalation) return null;
       const level = escalationLevelDue({ ...i, resolvedAt: null }, now, deps.escalation);
       return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
     };
-    const [drafts, open, resolved, flags, active, upcoming] = await Promise.all([
-      loadIncidents(deps.db, { state: 'open', drafts: 'only' }),
+    // Bounded however many alerts came: the drafts the intake keeps open at most, and how many there are.
+    const [drafts, draftsOpen, open, resolved, flags, active, upcoming] = await Promise.all([
+      loadIncidents(deps.db, { state: 'open', drafts: 'only', limit: INTAKE_LIMITS.maxOpenDrafts }),
+      countOpenDrafts(deps.db),
       loadIncidents(deps.db, { state: 'open' }),
       loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
       listFlags(deps.db),
@@ -63,7 +69,10 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publis
     return renderDesk(c, deps, {
       ...common(c, deps),
       page: 'dashboard',
-      drafts: drafts.map((r) => {
+      draftsOpen,
+      // The newest few with their release form; the rest as links to their own pages.
+      moreDrafts: drafts.slice(DRAFTS_WITH_FORMS).map((r) => ({ ref: makeRef('incident', r.id), title: r.title })),
+      drafts: drafts.slice(0, DRAFTS_WITH_FORMS).map((r) => {
         const ref = makeRef('incident', r.id);
         return {
           ref,
@@ -73,8 +82,8 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, publis
           acknowledgedAt: r.acknowledgedAt,
           services: r.services.map((s) => s.name),
           alerts: r.alerts.slice(-3).reverse(),
-          values: publishing?.ref === ref ? publishing.values : { title: r.title, status: 'investigating', message: '' },
-          errors: publishing?.ref === ref ? publishing.errors : {},
+          values: releasing?.ref === ref ? releasing.values : { title: r.title, status: 'investigating', message: '' },
+          errors: releasing?.ref === ref ? releasing.errors : {},
         };
       }),
       open: open

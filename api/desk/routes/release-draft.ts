@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { discardDraftIncident, publishDraftIncident } from '../../features/drafts/index.ts';
+import { discardDraftIncident, releaseDraftIncident } from '../../features/drafts/index.ts';
 import { idFromRef, makeRef } from '../../shared/refs.ts';
-import { PublishDraftInput } from '../../shared/schemas.ts';
+import { ReleaseDraftInput } from '../../shared/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { acknowledgedIn } from '../forms.ts';
 import { formBody } from '../render.ts';
@@ -10,25 +10,25 @@ import { showDashboard } from './dashboard.ts';
 import { actingUser } from './shared.ts';
 
 /**
- * POST /admin/incidents/:ref/publish — the dashboard's publish form for a draft an alert
+ * POST /admin/incidents/:ref/release — the dashboard's release form for a draft an alert
  * opened, through the same command as the API: the person's first message makes it public;
  * or its "Discard" button for a false alarm.
  */
-export const deskPublishDraftRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().post('/admin/incidents/:ref/publish', async (c) => {
+export const deskReleaseDraftRoutes = (deps: AppDeps) =>
+  new Hono<HeraldEnv>().post('/admin/incidents/:ref/release', async (c) => {
     const id = idFromRef('incident', c.req.param('ref'));
     const ref = makeRef('incident', id);
     const body = await formBody(c);
     const values = { title: body.title ?? '', status: body.status ?? 'investigating', message: body.message ?? '' };
     const checked = parseForm(
-      PublishDraftInput,
+      ReleaseDraftInput,
       { title: values.title || undefined, status: values.status, message: values.message, acknowledgeWarnings: acknowledgedIn(body) || undefined },
       { message: 'Write the first message customers will read.' },
     );
     if (!checked.ok) return showDashboard(c, deps, { ref, values, errors: checked.errors }, 400);
-    const published = await attempt(() => publishDraftIncident(actingUser(c, deps), id, checked.input));
-    if (!published.ok) return showDashboard(c, deps, { ref, values, errors: published.errors }, 400);
-    return c.redirect(`/admin/incidents/${published.value.ref}?done=published`, 303);
+    const released = await attempt(() => releaseDraftIncident(actingUser(c, deps), id, checked.input));
+    if (!released.ok) return showDashboard(c, deps, { ref, values, errors: released.errors }, 400);
+    return c.redirect(`/admin/incidents/${released.value.ref}?done=released`, 303);
   })
   // POST /admin/incidents/:ref/discard — the dashboard's "Discard" for a false alarm.
   .post('/admin/incidents/:ref/discard', async (c) => {

@@ -4,54 +4,78 @@
  * draft public. Each is one audited transaction; nothing an alert writes is published.
  */
 import { acknowledge } from '../plan/index.ts';
-import { createDraft, discardDraft, findAlertGroup, matchServices, noteAlert, pointAlertGroup, publishDraft } from './store.ts';
+import { claimEvent, countOpenDrafts, createDraft, discardDraft, findAlertGroup, matchServices, noteAlert, openDraftNaming, pointAlertGroup, releaseDraft } from './store.ts';
 import type { WriteContext } from '../incidents/index.ts';
-import type { Alert } from './rules.ts';
+import { eventTooOld, INTAKE_LIMITS, type Alert } from './rules.ts';
+import { StaleEventError, TooManyRequestsError } from '../../shared/errors.ts';
 import { makeRef } from '../../shared/refs.ts';
-import type { Incident, PublishDraftInput } from '../../shared/schemas.ts';
+import type { Incident, ReleaseDraftInput } from '../../shared/schemas.ts';
 import { republish } from '../../platform/republish.ts';
 import type { CommandContext } from '../../platform/commands.ts';
 import { readIncident } from '../incidents/index.ts';
 import { refuseLeaks } from '../../shared/leak-guard.ts';
 
-/** What an intake post did: the incident it opened or noted the alert on, or nothing (a resolution of a group never seen). */
-export type IntakeOutcome = { incident: string | null; opened: boolean; acknowledged: boolean };
+/** What an intake post did: the incident it opened or noted the alert on, or nothing (a resolution of a group never seen, a delivery taken before). */
+export type IntakeOutcome = { incident: string | null; opened: boolean; acknowledged: boolean; duplicate: boolean };
 
 const isUniqueViolation = (error: unknown) => /UNIQUE constraint failed: alert_groups/i.test(String((error as Error | null)?.message ?? error));
 
 /**
  * Receives one alert. A firing (or acknowledged) alert of a group never seen opens a draft; of
  * a group whose incident is still open, it is noted there (a draft, or an incident already
- * published — never a second draft); of a group whose incident was resolved, it opens a new
- * draft. A resolution is noted on the group's incident, and opens nothing. A PagerDuty
- * acknowledgement also records when the incident was acknowledged (the first time counts).
+ * released — never a second draft); of a group whose incident was resolved, it opens a new
+ * draft. A new group naming a service that an open draft already names is folded into that
+ * draft; past INTAKE_LIMITS.maxOpenDrafts open drafts, a group that would open another is
+ * refused (429), and nothing of it is kept. A resolution is noted on the group's incident, and
+ * opens nothing. A PagerDuty acknowledgement also records when the incident was acknowledged
+ * (the first time counts). An event the sender names by id is taken once, and only within the
+ * replay window of when it occurred (422 outside it).
  */
 export async function receiveAlert(ctx: CommandContext, alert: Alert): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
   const write: WriteContext = { actor: ctx.actor, now, updateIntervalMinutes: ctx.policy.updateIntervalMinutes };
+  const event = alert.eventId === null ? null : { source: alert.source, eventId: alert.eventId, occurredAt: alert.occurredAt };
+  if (event) {
+    const tooOld = eventTooOld(event.occurredAt, now);
+    if (tooOld) {
+      throw new StaleEventError(
+        `[Intake] Refused ${alert.source} event ${event.eventId}: it ${tooOld}, outside the ${INTAKE_LIMITS.replayWindowMs / 60_000}-minute window in which a delivery is taken (a replayed or very late delivery). Nothing was recorded; declare the incident on the desk if it is real. If this server's clock is wrong, fix it.`,
+        [{ path: 'event.occurred_at', message: `must be within ${INTAKE_LIMITS.replayWindowMs / 60_000} minutes of now` }],
+      );
+    }
+  }
   const services = await matchServices(ctx.db, alert.serviceHints);
   const attempt = () =>
     ctx.db.write(async (tx): Promise<IntakeOutcome> => {
       const group = await findAlertGroup(tx, alert.source, alert.groupKey);
+      if (event && !(await claimEvent(tx, { ...event, occurredAt: event.occurredAt as string }, now, new Date(now.getTime() - INTAKE_LIMITS.replayWindowMs)))) {
+        return { incident: group ? makeRef('incident', group.incidentId) : null, opened: false, acknowledged: false, duplicate: true };
+      }
       const live = group !== null && group.incidentStatus !== 'resolved';
       if (!live && alert.status === 'resolved') {
         if (group) await noteAlert(tx, group.incidentId, alert, write);
-        return { incident: group ? makeRef('incident', group.incidentId) : null, opened: false, acknowledged: false };
+        return { incident: group ? makeRef('incident', group.incidentId) : null, opened: false, acknowledged: false, duplicate: false };
       }
-      let incidentId = live ? group.incidentId : null;
+      let incidentId = live ? group.incidentId : await openDraftNaming(tx, services);
       const opened = incidentId === null;
       if (incidentId === null) {
+        const open = await countOpenDrafts(tx);
+        if (open >= INTAKE_LIMITS.maxOpenDrafts) {
+          throw new TooManyRequestsError(
+            `[Intake] ${open} drafts from alerts are open, the most Herald keeps: this alert (${alert.source} group ${alert.groupKey.slice(0, 200)}) opens no new one and was not recorded. Release or discard drafts on the desk (/admin); alerts of groups and services that already have a draft are still taken.`,
+          );
+        }
         const detectedAt = alert.detectedAt && Date.parse(alert.detectedAt) <= now.getTime() ? alert.detectedAt : now.toISOString();
         incidentId = await createDraft(tx, { title: alert.title, severity: alert.severity, services, detectedAt }, write);
-        await pointAlertGroup(tx, group, alert, incidentId, now);
       }
+      if (!live) await pointAlertGroup(tx, group, alert, incidentId, now);
       await noteAlert(tx, incidentId, alert, write);
       let acknowledged = false;
       if (alert.status === 'acknowledged') {
         const at = alert.occurredAt && Date.parse(alert.occurredAt) <= now.getTime() ? new Date(alert.occurredAt) : now;
         acknowledged = await acknowledge(tx, incidentId, ctx.actor, at);
       }
-      return { incident: makeRef('incident', incidentId), opened, acknowledged };
+      return { incident: makeRef('incident', incidentId), opened, acknowledged, duplicate: false };
     });
   try {
     return await attempt();
@@ -63,10 +87,10 @@ export async function receiveAlert(ctx: CommandContext, alert: Alert): Promise<I
 }
 
 /**
- * Publishes a draft with a person's first message: readers see it from now on, and subscribers,
- * webhooks and Slack hear of it as of a declaration.
+ * Releases a draft with a person's first message: readers see it from now on (the site is
+ * republished), and subscribers, webhooks and Slack hear of it as of a declaration.
  */
-export async function publishDraftIncident(ctx: CommandContext, incidentId: number, input: PublishDraftInput): Promise<Incident> {
+export async function releaseDraftIncident(ctx: CommandContext, incidentId: number, input: ReleaseDraftInput): Promise<Incident> {
   if (!input.acknowledgeWarnings) {
     const current = await readIncident(ctx, incidentId);
     refuseLeaks(
@@ -77,14 +101,14 @@ export async function publishDraftIncident(ctx: CommandContext, incidentId: numb
   const now = ctx.clock.now();
   const write: WriteContext = { actor: ctx.actor, now, updateIntervalMinutes: ctx.policy.updateIntervalMinutes };
   await ctx.db.write(async (tx) => {
-    const updateId = await publishDraft(tx, incidentId, input, write);
+    const updateId = await releaseDraft(tx, incidentId, input, write);
     await ctx.notifier.incidentChanged(tx, { kind: 'created', incidentId, updateId }, now);
   });
   await republish(ctx, { incidents: [incidentId] });
   return readIncident(ctx, incidentId);
 }
 
-/** Discards a draft nobody will publish; internal, so nothing is republished or notified. */
+/** Discards a draft nobody will release; internal, so nothing is republished or notified. */
 export async function discardDraftIncident(ctx: CommandContext, incidentId: number): Promise<Incident> {
   const write: WriteContext = { actor: ctx.actor, now: ctx.clock.now(), updateIntervalMinutes: ctx.policy.updateIntervalMinutes };
   await ctx.db.write((tx) => discardDraft(tx, incidentId, write));

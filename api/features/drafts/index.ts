@@ -4,5 +4,6 @@
  */
 export { intakeRoutes } from './api/index.ts';
 export { releaseDraftRoute } from './api/release.ts';
-export { discardDraftIncident, publishDraftIncident } from './commands.ts';
-export { IntakeMapping } from './rules.ts';
+export { discardDraftIncident, releaseDraftIncident } from './commands.ts';
+export { INTAKE_LIMITS, IntakeMapping } from './rules.ts';
+export { countOpenDrafts } from './store.ts';

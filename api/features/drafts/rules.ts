@@ -97,9 +97,37 @@ export const IntakeMapping = z
   .strict();
 export type IntakeMapping = z.infer<typeof IntakeMapping>;
 
+/**
+ * The intake's bounds. A storm of alerts must leave the desk usable: alerts of a service that
+ * already has an open draft fold into it, and past `maxOpenDrafts` no alert opens another (its
+ * sender is answered 429 and the refusal counted in herald_intake_refused_total). A signed
+ * PagerDuty event is taken once (by its id) and only within `replayWindowMs` of when it
+ * occurred, or `clockSkewMs` ahead of the clock: PagerDuty delivers within seconds and retries
+ * a failed delivery for minutes, so anything older is a replay.
+ */
+export const INTAKE_LIMITS = { maxOpenDrafts: 50, replayWindowMs: 60 * 60_000, clockSkewMs: 5 * 60_000 } as const;
+
+/**
+ * Why a signed event that occurred at `occurredAt` must not be taken at `now`, or null when it
+ * may be.
+ *
+ * @example eventTooOld('1971-01-01T00:00:00Z', new Date('2026-03-10T12:00:00Z')) // 'occurred at 1971-01-01T00:00:00.000Z, more than 60 minutes ago'
+ * @example eventTooOld('2026-03-10T11:59:00Z', new Date('2026-03-10T12:00:00Z')) // null
+ */
+export function eventTooOld(occurredAt: string | null, now: Date, limits: Pick<typeof INTAKE_LIMITS, 'replayWindowMs' | 'clockSkewMs'> = INTAKE_LIMITS): string | null {
+  if (occurredAt === null) return 'says nothing of when it occurred (occurred_at)';
+  const at = Date.parse(occurredAt);
+  const iso = new Date(at).toISOString();
+  if (at < now.getTime() - limits.replayWindowMs) return `occurred at ${iso}, more than ${limits.replayWindowMs / 60_000} minutes ago`;
+  if (at > now.getTime() + limits.clockSkewMs) return `occurred at ${iso}, more than ${limits.clockSkewMs / 60_000} minutes ahead of this server's clock`;
+  return null;
+}
+
 /** What one intake post means for Herald, whichever system sent it. */
 export type Alert = {
   source: 'alertmanager' | 'pagerduty';
+  /** The sender's id of this very delivery (PagerDuty's event id), taken once; null when the sender gives none. */
+  eventId: string | null;
   /** The group alerts attach to: one draft per group. */
   groupKey: string;
   status: 'firing' | 'resolved' | 'acknowledged';
@@ -175,6 +203,7 @@ export function fromAlertmanager(payload: AlertmanagerPayload, mapping: IntakeMa
   const counts = payload.status === 'firing' ? `${firing} of ${alerts.length} alert(s) firing` : `${alerts.length} alert(s) resolved`;
   return {
     source: 'alertmanager',
+    eventId: null,
     groupKey: payload.groupKey,
     status: payload.status,
     title,
@@ -208,6 +237,7 @@ export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): A
   const title = clip(data.title?.trim() || `PagerDuty incident ${data.id}`, 200);
   return {
     source: 'pagerduty',
+    eventId: event.id,
     groupKey: data.id,
     status,
     title,
@@ -227,6 +257,7 @@ export const IntakeResult = z
     opened: z.boolean().meta({ description: 'A new draft was opened' }),
     acknowledged: z.boolean().meta({ description: 'This post recorded the first acknowledgement' }),
     ignored: z.boolean().meta({ description: 'An event intake does not act on (e.g. a PagerDuty ping)' }),
+    duplicate: z.boolean().meta({ description: 'A delivery of an event already taken (PagerDuty retries one it thinks failed): nothing was done again' }),
   })
   .meta({ id: 'IntakeResult' });
 export type IntakeResult = z.infer<typeof IntakeResult>;

@@ -1,12 +1,12 @@
 /**
  * Draft incidents in SQL: the alert groups that open them, the alert notes on their internal
- * timeline, and publication — the moment a draft becomes an incident readers see.
+ * timeline, and their release — the moment a draft becomes an incident readers see.
  */
 import type { Transaction } from '@libsql/client';
 import type { Alert } from './rules.ts';
 import { planServiceChanges } from '../incidents/index.ts';
 import { makeRef } from '../../shared/refs.ts';
-import type { PublishDraftInput } from '../../shared/schemas.ts';
+import type { ReleaseDraftInput } from '../../shared/schemas.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -42,6 +42,38 @@ export async function pointAlertGroup(tx: Executor, existing: AlertGroup | null,
     sql: 'INSERT INTO alert_groups (source, group_key, incident_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
     args: [alert.source, alert.groupKey, incidentId, at, at],
   });
+}
+
+/**
+ * Records a delivery of an event by the sender's id; false when it was recorded before (a
+ * delivery sent again, or replayed). Events older than `forgetBefore` are forgotten first:
+ * their `occurred_at` alone refuses them now.
+ */
+export async function claimEvent(tx: Executor, event: { source: Alert['source']; eventId: string; occurredAt: string }, now: Date, forgetBefore: Date): Promise<boolean> {
+  await tx.execute({ sql: 'DELETE FROM intake_events WHERE occurred_at < ?', args: [forgetBefore.toISOString()] });
+  const { rowsAffected } = await tx.execute({
+    sql: 'INSERT OR IGNORE INTO intake_events (source, event_id, occurred_at, received_at) VALUES (?, ?, ?, ?)',
+    args: [event.source, event.eventId, event.occurredAt, now.toISOString()],
+  });
+  return rowsAffected === 1;
+}
+
+/** Drafts still open: neither released nor discarded. */
+export async function countOpenDrafts(db: Executor): Promise<number> {
+  const { rows } = await db.execute("SELECT count(*) AS n FROM incidents WHERE draft = 1 AND status != 'resolved'");
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The newest open draft naming any of the services `slugs`, or null. */
+export async function openDraftNaming(db: Executor, slugs: readonly string[]): Promise<number | null> {
+  if (slugs.length === 0) return null;
+  const { rows } = await db.execute({
+    sql: `SELECT i.id FROM incidents i WHERE i.draft = 1 AND i.status != 'resolved'
+          AND EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id WHERE x.incident_id = i.id AND s.slug IN (${slugs.map(() => '?').join(', ')}))
+          ORDER BY i.id DESC LIMIT 1`,
+    args: [...slugs],
+  });
+  return rows[0] ? Number(rows[0].id) : null;
 }
 
 /** Slugs of live services among `hints` (slugs, or names in any case), in the order given. */
@@ -96,13 +128,13 @@ export async function noteAlert(tx: Transaction, incidentId: number, alert: Aler
 }
 
 /**
- * Publishes a draft: from now on readers see it, starting now, with the person's first message
+ * Releases a draft: from now on readers see it, starting now, with the person's first message
  * (and any title, severity, impact or commander they gave). Services are named before the
  * flag is cleared, so the history counts the incident once, with the services it then names.
  */
-export async function publishDraft(tx: Transaction, id: number, input: PublishDraftInput, ctx: WriteContext): Promise<number> {
+export async function releaseDraft(tx: Transaction, id: number, input: ReleaseDraftInput, ctx: WriteContext): Promise<number> {
   const current = await loadIncident(tx, id);
-  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already published; post an update instead.`);
+  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already released; post an update instead.`);
   if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is a discarded draft; declare a new incident instead.`);
   const requested = input.services ?? [];
   const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
@@ -128,18 +160,18 @@ export async function publishDraft(tx: Transaction, id: number, input: PublishDr
     ],
   });
   const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(severity) }, planServiceChanges(services, requested, null), ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.publish', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, title: current.title, severity: current.severity }, after: input }, ctx.now);
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.release', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, title: current.title, severity: current.severity }, after: input }, ctx.now);
   return updateId;
 }
 
 /**
- * Discards a draft nobody will publish (a false alarm, an alert that resolved itself): it
- * leaves the drafts list, stays unpublished for good, and its group's next firing opens a new
+ * Discards a draft nobody will release (a false alarm, an alert that resolved itself): it
+ * leaves the drafts list, is never released, and its group's next firing opens a new
  * draft. Kept, not deleted, with its alerts and audit trail.
  */
 export async function discardDraft(tx: Transaction, id: number, ctx: WriteContext): Promise<void> {
   const current = await loadIncident(tx, id);
-  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is published; resolve it with an update instead.`);
+  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is released; resolve it with an update instead.`);
   if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already discarded.`);
   const at = ctx.now.toISOString();
   await tx.execute({ sql: `UPDATE incidents SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ? AND draft = 1`, args: [at, at, id] });

@@ -145,6 +145,19 @@ export function createMetrics() {
     registers,
   });
 
+  const searchRefused = new Counter({
+    name: 'herald_search_refused_total',
+    help: 'Public searches refused (reason: throttled, one address over its limit, 429; busy, every address together over the budget, 503).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const intakeRefused = new Counter({
+    name: 'herald_intake_refused_total',
+    help: 'Alerts refused by the intake (reason: draft_cap, too many open drafts, 429; stale, an event older than the replay window, 422) and replays taken once (reason: duplicate, 200), by source.',
+    labelNames: ['source', 'reason'] as const,
+    registers,
+  });
+
   let readState: (() => Promise<ScrapeState>) | null = null;
 
   function applyPlan(plan: PlanReport) {
@@ -225,6 +238,14 @@ export function createMetrics() {
         if ((result.outcome === 'retry' || result.outcome === 'failed') && result.channelFault) channelFailures.inc({ channel, reason: result.channelFault.reason });
         if (channel !== 'mail' && (result.outcome === 'retry' || result.outcome === 'failed')) webhookFailures.inc({ channel });
       }
+    },
+    /** A public search refused to keep the published pages fast. */
+    observeSearchRefused(reason: 'throttled' | 'busy') {
+      searchRefused.inc({ reason });
+    },
+    /** An alert the intake refused, or a delivery it had already taken. */
+    observeIntakeRefused(source: 'alertmanager' | 'pagerduty', reason: 'draft_cap' | 'stale' | 'duplicate') {
+      intakeRefused.inc({ source, reason });
     },
     /** Where the gauges of what *is* come from; read once per scrape. */
     collectAtScrape(read: () => Promise<ScrapeState>) {

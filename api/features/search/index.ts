@@ -2,5 +2,6 @@
  * The search feature's one door: everything other code may use of it. Import from here, never
  * from a file inside the folder (tests/architecture checks it).
  */
-export { asksForAnything, IncidentSearchQuery, searchCriteria } from './schemas.ts';
-export { type IncidentSearch, searchIncidentIds } from './store.ts';
+export { matchExpression, readSearchText, type SearchRef, type SearchText, type SearchWord } from './rules.ts';
+export { asksForAnything, refOf, SearchQuery, searchCriteria, searchKey, type SearchCriteria } from './schemas.ts';
+export { type SearchFound, type SearchHit, searchPublished } from './store.ts';

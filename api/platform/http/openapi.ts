@@ -52,7 +52,8 @@ const ERRORS = {
   413: 'Body over 64 KiB',
   415: 'The body is not sent as application/json',
   503: 'Not configured on this server (the message names the setting)',
-  422: 'Customers would read internal details (code `leaks_internals`; `fields` names each finding; send again with `acknowledgeWarnings: true` to publish it as it is), or a maintenance window would already be over (code `window_in_past`; `fields` names `scheduledUntil`)',
+  422: 'Customers would read internal details (code `leaks_internals`; `fields` names each finding; send again with `acknowledgeWarnings: true` to publish it as it is), or a maintenance window would already be over (code `window_in_past`; `fields` names `scheduledUntil`), or a signed event occurred outside the window in which it is taken (code `stale_event`)',
+  429: 'Too many: the message says of what; send again after the seconds in Retry-After',
 } as const;
 
 /** The error answers a route can give, each with the one error shape. */

@@ -22,5 +22,11 @@ export function createThrottle(options: { limit: number; windowMs: number; maxKe
       if (hits.size > maxKeys) hits.delete(hits.keys().next().value as string);
       return true;
     },
+    /** How long until `key` may hit again (0: now), for a Retry-After. */
+    wait(key: string, now: Date): number {
+      const recent = (hits.get(key) ?? []).filter((at) => now.getTime() - at < options.windowMs);
+      if (recent.length < options.limit) return 0;
+      return (recent[recent.length - options.limit] as number) + options.windowMs - now.getTime();
+    },
   };
 }

@@ -87,7 +87,7 @@ export async function completeStaticCopy(options: StaticCopyOptions): Promise<{ 
 
   // The search page: Herald's, for an empty search, with the script that runs it here.
   const { t, catalogue, lang } = model.messages;
-  const empty: SearchView = { values: { q: '', ref: '', service: '', severity: '', from: '', to: '' }, errors: {}, results: null };
+  const empty: SearchView = { values: { q: '', ref: '', service: '', severity: '', from: '', to: '' }, errors: {}, results: null, total: 0 };
   const searchPage = staticSearchPage(
     await options.renderPage('/search', model, { search: empty }),
     { lang, noMatch: t('search.noMatch'), matches: catalogue['search.matches'] ?? '{count}', refError: t('search.error.ref') },

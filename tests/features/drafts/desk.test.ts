@@ -1,6 +1,6 @@
 /**
- * Drafts on the desk: at the top of the dashboard, with a publish form that goes through the
- * same command as the API; support sees them but cannot publish.
+ * Drafts on the desk: at the top of the dashboard, with a release form that goes through the
+ * same command as the API; support sees them but cannot release them.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createToken } from '../../../api/features/access/tokens.ts';
@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 
 describe('drafts on the desk', () => {
-  it('lists drafts above the open incidents, with the alerts and a publish form', async () => {
+  it('lists drafts above the open incidents, with the alerts and a release form', async () => {
     const res = await d.get('/admin', s.cookie);
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -31,13 +31,13 @@ describe('drafts on the desk', () => {
     expect(text.indexOf('INC-2: Billing delays')).toBeGreaterThan(text.indexOf('Open incidents'));
     expect(text).toContain('not acknowledged');
     expect(text).toContain('ProbeFailure');
-    expect(html).toContain('action="/admin/incidents/INC-1/publish"');
+    expect(html).toContain('action="/admin/incidents/INC-1/release"');
   });
 
-  it('publishes a draft from the form with the first message a person wrote', async () => {
-    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: 'Some pages load slowly. We are investigating.' }, { cookie: s.cookie });
+  it('releases a draft from the form with the first message a person wrote', async () => {
+    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: 'Some pages load slowly. We are investigating.' }, { cookie: s.cookie });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=published');
+    expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=released');
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident).toMatchObject({ draft: false, title: 'Status checks failing' });
     expect(incident.updates[0]).toMatchObject({ message: 'Some pages load slowly. We are investigating.' });
@@ -45,8 +45,8 @@ describe('drafts on the desk', () => {
     expect(textOf(await (await d.get('/admin', s.cookie)).text())).not.toContain('Drafts from alerts');
   });
 
-  it('shows what is wrong beside the form and publishes nothing', async () => {
-    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: '' }, { cookie: s.cookie });
+  it('shows what is wrong beside the form and releases nothing', async () => {
+    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: '' }, { cookie: s.cookie });
     expect(res.status).toBe(400);
     expect(textOf(await res.text())).toContain('Write the first message customers will read.');
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
@@ -59,29 +59,46 @@ describe('drafts on the desk', () => {
     const text = textOf(await (await d.get('/admin?done=discarded', s.cookie)).text());
     expect(text).toContain('Draft discarded');
     expect(text).not.toContain('Drafts from alerts');
-    expect(textOf(await (await d.get('/admin/incidents/INC-1', s.cookie)).text())).toContain('Discarded draft: never published');
+    expect(textOf(await (await d.get('/admin/incidents/INC-1', s.cookie)).text())).toContain('Discarded draft: never released');
   });
 
   it('shows support the drafts without a form, and refuses its post (403)', async () => {
     const support = await d.signIn('support@example.test');
     const html = await (await d.get('/admin', support.cookie)).text();
     expect(textOf(html)).toContain('INC-1: BlackBox Probe Failure');
-    expect(html).not.toContain('/admin/incidents/INC-1/publish');
+    expect(html).not.toContain('/admin/incidents/INC-1/release');
     expect(html).not.toContain('/admin/incidents/INC-1/discard');
-    const res = await d.post('/admin/incidents/INC-1/publish', { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' }, { cookie: support.cookie });
+    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' }, { cookie: support.cookie });
     expect(res.status).toBe(403);
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
   });
 });
 
 describe("a draft's own desk page", () => {
-  it('says it is a draft, offers the publish form and acknowledgement, not the update form', async () => {
+  it('says it is a draft, offers the release form and acknowledgement, not the update form', async () => {
     const res = await d.get('/admin/incidents/INC-1', s.cookie);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(textOf(html)).toContain('Draft: customers see nothing of it until it is published');
-    expect(html).toContain('action="/admin/incidents/INC-1/publish"');
+    expect(textOf(html)).toContain('Draft: customers see nothing of it until it is released');
+    expect(html).toContain('action="/admin/incidents/INC-1/release"');
     expect(html).toContain('action="/admin/incidents/INC-1/acknowledge"');
     expect(html).not.toContain('action="/admin/incidents/INC-1/updates"');
+  });
+});
+
+describe('an alert storm on the desk', () => {
+  it('keeps the dashboard bounded: the newest ten drafts with their form, the others as links', async () => {
+    const intake = (await createToken(d.db, 'storm', d.clock.now(), 'intake')).token;
+    const sample = alertmanagerSample();
+    for (let n = 1; n <= 55; n++) await d.call('POST', '/api/intake/alertmanager', { ...sample, groupKey: `{}:{alertname="Storm${n}"}` }, intake);
+    const html = await (await d.get('/admin', s.cookie)).text();
+    // 50 drafts open (the intake's cap): INC-1 and INC-3 to INC-51.
+    expect(html.match(/action="\/admin\/incidents\/INC-\d+\/release"/g)).toHaveLength(10);
+    expect(html).toContain('action="/admin/incidents/INC-51/release"');
+    expect(html).toContain('action="/admin/incidents/INC-42/release"');
+    expect(textOf(html)).toContain('40 more drafts');
+    expect(html).toContain('<a href="/admin/incidents/INC-41">INC-41: BlackBox Probe Failure');
+    expect(html).toContain('<a href="/admin/incidents/INC-1">INC-1: BlackBox Probe Failure');
+    expect(html.length).toBeLessThan(120_000);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Alert intake through the front door: Alertmanager and PagerDuty post their documented
  * payloads, each alert group opens exactly one draft, and nothing of a draft reaches a page,
- * feed or JSON file until a person publishes it with the first public message.
+ * feed or JSON file until a person releases it with the first public message.
  */
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('Alertmanager', () => {
   it('opens a draft from the documented version-4 payload, with severity and detection time from the alert', async () => {
     const res = await postAlert(alertmanagerSample());
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ incident: 'INC-1', opened: true, acknowledged: false, ignored: false });
+    expect(res.json).toEqual({ incident: 'INC-1', opened: true, acknowledged: false, ignored: false, duplicate: false });
     const [draft, ...others] = await drafts();
     expect(others).toEqual([]);
     expect(draft).toMatchObject({
@@ -118,7 +118,7 @@ describe('Alertmanager', () => {
     expect(draft.draft).toBe(true);
     expect(draft.alerts.map((a: { status: string }) => a.status)).toEqual(['firing', 'resolved']);
     const unseen = await postAlert({ ...alertmanagerResolved(), groupKey: 'never-fired' });
-    expect(unseen.json).toEqual({ incident: null, opened: false, acknowledged: false, ignored: false });
+    expect(unseen.json).toEqual({ incident: null, opened: false, acknowledged: false, ignored: false, duplicate: false });
     expect(await drafts()).toHaveLength(1);
   });
 
@@ -148,7 +148,7 @@ describe('Alertmanager', () => {
   });
 });
 
-describe('a draft is never public until a person publishes it', () => {
+describe('a draft is never public until a person releases it', () => {
   it('is not named in the uptime bars of a service that is down while the draft is open', async () => {
     const sample = alertmanagerSample();
     const labels = { ...sample.commonLabels, service: 'public-api' };
@@ -163,7 +163,7 @@ describe('a draft is never public until a person publishes it', () => {
     }
   });
 
-  it('shows nothing of it on any page, feed or JSON, then everything once published, notifying as a declaration', async () => {
+  it('shows nothing of it on any page, feed or JSON, then everything once released, notifying as a declaration', async () => {
     await postAlert(alertmanagerSample());
     await t.publisher.publish('all');
     const before = published();
@@ -204,7 +204,7 @@ describe('a draft is never public until a person publishes it', () => {
     expect(await drafts()).toEqual([]);
     expect((await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message })).status).toBe(409);
     const actions = (await listAudit(t.db, { ref: 'INC-1' })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['incident.draft', 'incident.alert', 'incident.publish']));
+    expect(actions).toEqual(expect.arrayContaining(['incident.draft', 'incident.alert', 'incident.release']));
   });
 
   it('asks again when the first message would show customers internals (422), as declaring does', async () => {
@@ -230,7 +230,7 @@ describe('a draft is never public until a person publishes it', () => {
     expect((await t.call('GET', '/healthz/freshness')).status).not.toBe(503);
   });
 
-  it('attaches a group firing again to the published incident while it is open, and opens a new draft once it is resolved', async () => {
+  it('attaches a group firing again to the released incident while it is open, and opens a new draft once it is resolved', async () => {
     await postAlert(alertmanagerSample());
     await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message: 'We are investigating.', title: 'Dashboard slow', acknowledgeWarnings: true });
     expect((await postAlert(alertmanagerSample())).json).toMatchObject({ incident: 'INC-1', opened: false });
@@ -255,7 +255,7 @@ describe('a false alarm', () => {
     expect((await listAudit(t.db, { ref: 'INC-1' })).map((a) => a.action)).toContain('incident.discard');
   });
 
-  it('cannot be claimed of a published incident (409)', async () => {
+  it('cannot be claimed of a declared incident (409)', async () => {
     await t.call('POST', '/api/admin/incidents', makeIncident());
     expect((await t.call('POST', '/api/admin/incidents/INC-1/discard')).status).toBe(409);
   });
@@ -265,9 +265,9 @@ describe('PagerDuty', () => {
   it('opens a draft from incident.triggered, records incident.acknowledged, notes incident.resolved', async () => {
     const triggered = await postPagerDuty(pagerDutySample('incident.triggered'));
     expect(triggered.status).toBe(200);
-    expect(triggered.json).toEqual({ incident: 'INC-1', opened: true, acknowledged: false, ignored: false });
+    expect(triggered.json).toEqual({ incident: 'INC-1', opened: true, acknowledged: false, ignored: false, duplicate: false });
     const acked = await postPagerDuty(pagerDutySample('incident.acknowledged', '2026-03-10T11:58:00.000Z'));
-    expect(acked.json).toEqual({ incident: 'INC-1', opened: false, acknowledged: true, ignored: false });
+    expect(acked.json).toEqual({ incident: 'INC-1', opened: false, acknowledged: true, ignored: false, duplicate: false });
     await postPagerDuty(pagerDutySample('incident.resolved', '2026-03-10T11:59:00.000Z'));
     const list = await drafts();
     expect(list).toHaveLength(1);
@@ -310,7 +310,7 @@ describe('PagerDuty', () => {
 
   it('accepts and ignores events it does not act on', async () => {
     const res = await postPagerDuty({ event: { id: 'x', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: '2026-03-10T11:00:00Z', data: { type: 'ping', message: 'Hello from your friend Pagey!' } } });
-    expect(res.json).toEqual({ incident: null, opened: false, acknowledged: false, ignored: true });
+    expect(res.json).toEqual({ incident: null, opened: false, acknowledged: false, ignored: true, duplicate: false });
   });
 });
 
@@ -337,7 +337,7 @@ describe('who may post alerts', () => {
     expect(await drafts()).toEqual([]);
   });
 
-  it('documents both intake routes and the publish route', async () => {
+  it('documents both intake routes and the release route (at its public path, /publish)', async () => {
     const doc = (await t.call('GET', '/api/openapi.json')).json;
     expect(Object.keys(doc.paths['/api/intake/alertmanager'])).toEqual(['post']);
     expect(doc.paths['/api/intake/pagerduty'].post.security).toEqual([]);
@@ -363,4 +363,101 @@ describe('subscribers', () => {
       await s.close();
     }
   });
+});
+
+describe('a replayed PagerDuty webhook', () => {
+  it('is taken once: the same signed event sent again answers 200 and changes nothing', async () => {
+    const body = pagerDutySample('incident.triggered');
+    expect((await postPagerDuty(body)).json).toMatchObject({ incident: 'INC-1', opened: true, duplicate: false });
+    const again = await postPagerDuty(body);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ incident: 'INC-1', opened: false, acknowledged: false, ignored: false, duplicate: true });
+    const [draft, ...others] = await drafts();
+    expect(others).toEqual([]);
+    expect(draft.alerts).toHaveLength(1);
+    expect(await (await t.app.request('/metrics')).text()).toMatch(/herald_intake_refused_total\{source="pagerduty",reason="duplicate"\} 1/);
+  });
+
+  it('opens no new draft once its draft is gone, however often it is sent again', async () => {
+    const body = pagerDutySample('incident.triggered');
+    await postPagerDuty(body);
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/discard')).status).toBe(200);
+    t.clock.advance(10 * 60_000);
+    expect((await postPagerDuty(body)).json).toMatchObject({ incident: 'INC-1', opened: false, duplicate: true });
+    // Past the replay window the event is refused by its age, with a reason.
+    t.clock.advance(2 * 3600_000);
+    const late = await postPagerDuty(body);
+    expect(late.status).toBe(422);
+    expect(late.json.error).toMatchObject({ code: 'stale_event', fields: [{ path: 'event.occurred_at' }] });
+    expect(late.json.error.message).toMatch(/^\[Intake\] Refused pagerduty event .*occurred at 2026-03-10T11:59:00\.000Z, more than 60 minutes ago/);
+    expect(await drafts()).toEqual([]);
+    expect((await t.call('GET', '/api/admin/incidents?state=all')).json.incidents.map((i: { ref: string }) => i.ref)).toEqual(['INC-1']);
+  });
+
+  it.each([
+    ['from 1971, opening a draft that fires every escalation', '1971-01-01T00:00:00.000Z', /occurred at 1971-01-01T00:00:00\.000Z, more than 60 minutes ago/],
+    ['from just past the hour', '2026-03-10T10:59:59.000Z', /more than 60 minutes ago/],
+    ['from well ahead of the clock', '2026-03-10T12:06:00.000Z', /more than 5 minutes ahead of this server's clock/],
+  ])('refuses a signed event %s (422, saying why) and opens nothing', async (_name, occurredAt, why) => {
+    const body = pagerDutySample('incident.triggered', occurredAt);
+    body.event.data.created_at = occurredAt;
+    const res = await postPagerDuty(body);
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe('stale_event');
+    expect(res.json.error.message).toMatch(why);
+    expect(await drafts()).toEqual([]);
+    expect(await (await t.app.request('/metrics')).text()).toMatch(/herald_intake_refused_total\{source="pagerduty",reason="stale"\} 1/);
+  });
+
+  it('takes an event from within the hour, or a minute ahead of the clock', async () => {
+    expect((await postPagerDuty(pagerDutySample('incident.triggered', '2026-03-10T11:01:00.000Z'))).json.opened).toBe(true);
+    expect((await postPagerDuty(pagerDutySample('incident.acknowledged', '2026-03-10T12:01:00.000Z'))).json.acknowledged).toBe(true);
+  });
+
+  it('refuses an incident event that says nothing of when it occurred (422)', async () => {
+    const body = pagerDutySample('incident.triggered') as { event: Record<string, unknown> };
+    delete body.event.occurred_at;
+    const res = await postPagerDuty(body);
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toContain('says nothing of when it occurred (occurred_at)');
+    expect(await drafts()).toEqual([]);
+  });
+});
+
+describe('an alert storm', () => {
+  const group = (n: number, service?: string) => {
+    const sample = alertmanagerSample();
+    const labels = { ...sample.commonLabels, alertname: `Storm${n}`, ...(service ? { service } : {}) };
+    return { ...sample, groupKey: `{}:{alertname="Storm${n}"}`, commonLabels: labels, alerts: sample.alerts.map((a) => ({ ...a, labels })) };
+  };
+
+  it('folds new groups naming a service an open draft names into that draft', async () => {
+    expect((await postAlert(group(1, 'postgres'))).json).toMatchObject({ incident: 'INC-1', opened: true });
+    expect((await postAlert(group(2, 'db'))).json).toMatchObject({ incident: 'INC-1', opened: false });
+    expect((await postAlert(group(3, 'api-gateway'))).json).toMatchObject({ incident: 'INC-2', opened: true });
+    const list = await drafts();
+    expect(list.map((d) => d.ref).sort()).toEqual(['INC-1', 'INC-2']);
+    expect(list.find((d) => d.ref === 'INC-1').alerts).toHaveLength(2);
+    // The folded group keeps attaching to the draft it was folded into.
+    expect((await postAlert(group(2, 'db'))).json).toMatchObject({ incident: 'INC-1', opened: false });
+  });
+
+  it('opens at most 50 drafts: past them a new group is refused with 429 and Retry-After, counted, and groups already open are still taken', async () => {
+    for (let n = 1; n <= 50; n++) expect((await postAlert(group(n))).json.opened, `group ${n}`).toBe(true);
+    const refused = await postAlert(group(51));
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('too_many_requests');
+    expect(refused.json.error.message).toMatch(/^\[Intake\] 50 drafts from alerts are open, the most Herald keeps/);
+    const raw = await t.app.request('/api/intake/alertmanager', { method: 'POST', headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body: JSON.stringify(group(52)) });
+    expect(raw.status).toBe(429);
+    expect(raw.headers.get('retry-after')).toBe('60');
+    expect(await drafts()).toHaveLength(50);
+    expect(await (await t.app.request('/metrics')).text()).toMatch(/herald_intake_refused_total\{source="alertmanager",reason="draft_cap"\} 2/);
+    // An alert of a group already open is noted as ever; one draft discarded makes room for one more.
+    expect((await postAlert(group(7))).json).toMatchObject({ incident: 'INC-7', opened: false });
+    expect((await t.call('POST', '/api/admin/incidents/INC-7/discard')).status).toBe(200);
+    expect((await postAlert(group(51))).json).toMatchObject({ opened: true });
+    expect((await postAlert(group(53))).status).toBe(429);
+  });
+
 });

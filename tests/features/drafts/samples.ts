@@ -4,7 +4,7 @@
  * published sample of one firing BlackBox probe); PagerDuty's is the incident event of its
  * "Webhooks Overview" page, with the event type each test needs.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const alertmanagerSample = () => ({
   receiver: 'sms',
@@ -41,9 +41,13 @@ export const alertmanagerResolved = () => {
   return { ...sample, status: 'resolved' as const, alerts: sample.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: '2023-02-06T13:30:00Z' })) };
 };
 
-export const pagerDutySample = (eventType = 'incident.triggered', occurredAt = '2020-10-02T18:45:22.169Z') => ({
+/**
+ * A PagerDuty event of `eventType` that occurred at `occurredAt` (by default a minute before the
+ * tests' clock starts); each event has its own id, as PagerDuty gives each one, unless `id` says.
+ */
+export const pagerDutySample = (eventType = 'incident.triggered', occurredAt = '2026-03-10T11:59:00.000Z', id = eventIdOf(eventType, occurredAt)) => ({
   event: {
-    id: '5ac64822-4adc-4fda-ade0-410becf0de4f',
+    id,
     event_type: eventType,
     resource_type: 'incident',
     occurred_at: occurredAt,
@@ -98,3 +102,9 @@ export const pagerDutySample = (eventType = 'incident.triggered', occurredAt = '
 /** PagerDuty's header for `body` signed with each of `secrets` (several while a secret is rotated). */
 export const pagerDutyHeader = (body: string, ...secrets: string[]) =>
   secrets.map((secret) => `v1=${createHmac('sha256', secret).update(body).digest('hex')}`).join(',');
+
+/** A UUID-shaped id, the same for the same event. */
+function eventIdOf(eventType: string, occurredAt: string): string {
+  const hex = createHash('sha256').update(`${eventType}@${occurredAt}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
