@@ -20,6 +20,7 @@ import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat 
 import { createReadTally } from './platform/log/reads.ts';
 import { createMetrics, type Metrics } from './features/health/index.ts';
 import { databaseFile, holdPidFile } from './platform/ops/pidfile.ts';
+import { watchDatabase } from './platform/db/watch.ts';
 import type { Db } from './platform/db/client.ts';
 import { seedDemo } from './demo.ts';
 import { openDb } from './platform/db/client.ts';
@@ -36,6 +37,8 @@ const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
 const SHUTDOWN_MS = 10_000;
 const DRAIN_MS = 8000;
+/** How often the database's file and locks are looked at for the log (/healthz looks on each request). */
+const DB_WATCH_MS = 5000;
 /** How often the published files answered are summed into one log line (LOG_READS=summary). */
 const READS_EVERY_MS = 10_000;
 
@@ -117,6 +120,8 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     log,
     onWait: (message) => (waitingFor = message),
   });
+  // What /healthz says of the database (a lock held elsewhere, its file deleted or replaced) goes to the log too.
+  const stopWatchingDb = watchDatabase(db, childLog(rootLog, { job: 'database' }), DB_WATCH_MS);
 
   const distDir = join(ROOT, 'dist');
   const mailDir = join(dirname(site.snapshotDir), 'mail');
@@ -166,6 +171,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
           server.closeAllConnections();
         }
         clearInterval(summing);
+        stopWatchingDb();
         tally?.flush();
         mailer.close();
         db.close();

@@ -5,7 +5,9 @@ import { defineRoute, documentedRoutes, json } from '../../platform/http/openapi
 const HealthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    database: z.enum(['ok', 'unreachable']),
+    database: z.enum(['ok', 'unreachable', 'locked', 'missing', 'replaced']),
+    /** What is wrong with the database and what to do, when it is not ok. */
+    databaseProblem: z.string().optional(),
     snapshot: z.object({ files: z.number().int() }),
     time: z.string(),
   })
@@ -18,20 +20,30 @@ const health = defineRoute({
   security: [],
   responses: {
     200: json('The database answers', HealthBody),
-    503: json('The database is unreachable; the site is still served from the snapshot', HealthBody),
+    503: json('The database is unreachable, locked by another connection, or its file was deleted or replaced; the site is still served from the snapshot', HealthBody),
   },
 });
 
 /**
- * GET /healthz — 200 when the database answers, 503 when it does not (readers are still
+ * GET /healthz — 200 when the database answers, 503 when it does not, when another connection
+ * has kept it locked for seconds, or when its file was deleted or replaced (readers are still
  * served from the snapshot either way, which the body says).
  */
 export const healthRoutes = (deps: AppDeps) =>
   documentedRoutes().openapi(health, async (c) => {
-    const database = await deps.db
-      .execute('SELECT 1')
-      .then(() => 'ok' as const)
-      .catch(() => 'unreachable' as const);
-    const body = { status: database === 'ok' ? ('ok' as const) : ('degraded' as const), database, snapshot: { files: deps.snapshot.size }, time: deps.clock.now().toISOString() };
+    const trouble = deps.db.trouble();
+    const database = trouble
+      ? trouble.state
+      : await deps.db
+          .execute('SELECT 1')
+          .then(() => 'ok' as const)
+          .catch(() => 'unreachable' as const);
+    const body = {
+      status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
+      database,
+      ...(trouble ? { databaseProblem: trouble.message } : {}),
+      snapshot: { files: deps.snapshot.size },
+      time: deps.clock.now().toISOString(),
+    };
     return c.json(body, database === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
   });
