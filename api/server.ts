@@ -4,6 +4,7 @@
  * `build/api/server.js` and the Astro bundle in `dist/`).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { createDemoAdmin } from './features/access/index.ts';
@@ -20,6 +21,8 @@ import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat 
 import { createReadTally } from './platform/log/reads.ts';
 import { createMetrics, type Metrics } from './features/health/index.ts';
 import { databaseFile, holdPidFile } from './platform/ops/pidfile.ts';
+import { DATABASE_NOTE, discardSnapshotDir, publishedFrom, type DatabaseNote } from './platform/ops/snapshot-dir.ts';
+import { databaseIdentity } from './platform/db/identity.ts';
 import { watchDatabase } from './platform/db/watch.ts';
 import type { Db } from './platform/db/client.ts';
 import { seedDemo } from './demo.ts';
@@ -86,7 +89,10 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
   // So is the message catalogue of the site's language: a missing key stops the start, named.
   const messages = loadMessages(config.contentDir, content.settings.language);
-  const snapshot = new Snapshot(config.snapshotDir);
+  // A snapshot published from a database that is gone is not served even while this one opens.
+  const dbFile = databaseFile(config.databaseUrl);
+  if (dbFile && !existsSync(dbFile) && publishedFrom(config.snapshotDir)) discardStaleSnapshot(config.snapshotDir, 'a database file that no longer exists', log, clock.now());
+  let snapshot = new Snapshot(config.snapshotDir);
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
@@ -112,7 +118,6 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) while the database is prepared.`);
 
   const db = await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
-  const dbFile = databaseFile(site.databaseUrl);
   // Beside the database: `npm run restore` refuses to replace a database a running Herald holds.
   const releasePidFile = dbFile ? holdPidFile(dbFile, clock.now()) : () => {};
   const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, content, clock.now(), log, options.terminal ?? true), {
@@ -120,6 +125,15 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     log,
     onWait: (message) => (waitingFor = message),
   });
+  // Pages published from another database (restored, or deleted and made anew) are not this one's.
+  const identity = await databaseIdentity(db);
+  const from = publishedFrom(site.snapshotDir);
+  if (restored > 0 && from !== identity) {
+    discardStaleSnapshot(site.snapshotDir, from ? 'another database' : 'a database it does not name', log, clock.now());
+    snapshot = new Snapshot(site.snapshotDir);
+    handle = serveSnapshotOnly(snapshot, () => waitingFor);
+  }
+  if (identity) await snapshot.writeNote(DATABASE_NOTE, { id: identity } satisfies DatabaseNote);
   // What /healthz says of the database (a lock held elsewhere, its file deleted or replaced) goes to the log too.
   const stopWatchingDb = watchDatabase(db, childLog(rootLog, { job: 'database' }), DB_WATCH_MS);
 
@@ -178,6 +192,13 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         releasePidFile();
       })()),
   };
+}
+
+/** Removes a snapshot published from another database, and says so; a directory that is not a snapshot is left, with a warning. */
+function discardStaleSnapshot(dir: string, publishedFrom: string, log: Log, now: Date): void {
+  const result = discardSnapshotDir(dir, now);
+  if (result.discarded) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}: removed; every page is published again from this database.`);
+  else if (result.reason) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}, but it was kept: ${result.reason}.`);
 }
 
 /** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
