@@ -35,6 +35,7 @@ import { serveSnapshotOnly } from './site/serve-early.ts';
 import { serveFromSnapshot } from './site/serve-raw.ts';
 import { Snapshot } from './site/snapshot.ts';
 import { ROOT } from './platform/paths.ts';
+import { isEntryScript, nodeProblem, requiredNode } from './platform/runtime.ts';
 
 const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
@@ -240,6 +241,14 @@ async function retryWhileUnavailable<T>(work: () => Promise<T>, options: { canWa
 /** LOG_FORMAT, or pretty on a terminal and JSON anywhere else (a container, systemd, a pipe). */
 export function logFormat(config: Pick<Config, 'logFormat'>, stdoutIsTty: boolean): LogFormat {
   return config.logFormat ?? (stdoutIsTty ? 'pretty' : 'json');
+}
+
+// Before anything else: on a Node that cannot run Herald, say which one it needs and stop.
+// (Node 20 has no import.meta.main: without this the server would load, do nothing and exit 0.)
+const unsupported = nodeProblem(process.versions.node, requiredNode());
+if (unsupported && isEntryScript(import.meta.url)) {
+  console.error(unsupported);
+  process.exit(1);
 }
 
 if (import.meta.main) {
