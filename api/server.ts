@@ -110,9 +110,12 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
       (req, res) => handle(req, res),
     ),
   );
-  const listening = await listen(server, config.host, config.port);
+  const listening = await listen(server, config.host, config.port, config.listenSockets);
   const url = listening.url;
   log.info(`[Herald] Listening at ${url}`);
+  if (listening.sockets > 1) {
+    log.warn(`[Herald] LISTEN_SOCKETS=${listening.sockets}: the port is shared with SO_REUSEPORT, so any other process running as this user can bind it too and silently answer some readers. Unset LISTEN_SOCKETS unless nothing else runs as this user.`);
+  }
   if (listening.fallback) log.warn(`[Herald] ${listening.fallback}.`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
   const site: Config = config.publicUrlSet ? config : { ...config, publicUrl: url };

@@ -12,6 +12,9 @@ const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+    // One listening socket unless asked: more share the port with SO_REUSEPORT, which lets any
+    // other process of the same user bind it too and take readers (api/platform/http/listen.ts).
+    LISTEN_SOCKETS: z.coerce.number().int().min(1, 'use 1 (the default) or more').max(256, 'use at most 256').default(1),
     PUBLIC_URL: baseUrl('the address customers use, e.g. https://status.example.com').optional(),
     DATABASE_URL: z
       .string()
@@ -61,6 +64,8 @@ const ConfigSchema = z
   .transform((env) => ({
     host: env.HOST,
     port: env.PORT,
+    /** Listening sockets; more than 1 shares the port with SO_REUSEPORT (see api/platform/http/listen.ts for the risk). */
+    listenSockets: env.LISTEN_SOCKETS,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
     /** False when the public URL was derived from HOST and PORT (the server then uses the port it got). */
     publicUrlSet: env.PUBLIC_URL !== undefined,
