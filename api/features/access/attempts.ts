@@ -1,8 +1,18 @@
 import type { Db, Executor } from '../../platform/db/client.ts';
-import { judgeSignIn, THROTTLE_WINDOW_MS, type SignInVerdict } from './throttle.ts';
+import { deviceAdmits, judgeSignIn, THROTTLE_WINDOW_MS, type SignInVerdict } from './throttle.ts';
 
-/** Who is trying: the account as typed (lowercased; known or not, so nothing is revealed) and the client address. */
-export type Attempter = { account: string; address: string };
+/**
+ * Who is trying: the account as typed (lowercased; known or not, so nothing is revealed), the
+ * client address (an IPv6 /64 counts as one), and the browser's device id when its device cookie
+ * was signed for this account (devices.ts).
+ */
+export type Attempter = { account: string; address: string; device?: string | null };
+
+/**
+ * A known browser's attempts are kept under its device id in place of an address: they count
+ * against its own budget only, never the address's or the account's.
+ */
+const DEVICE = 'device:';
 
 const times = async (tx: Executor, where: string, args: string[], since: string): Promise<Date[]> => {
   const { rows } = await tx.execute({ sql: `SELECT at FROM sign_in_attempts WHERE ${where} AND at > ?`, args: [...args, since] });
@@ -19,11 +29,18 @@ export async function admitSignIn(db: Db, who: Attempter, now: Date): Promise<Si
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
   return db.write(async (tx) => {
     await tx.execute({ sql: 'DELETE FROM sign_in_attempts WHERE at <= ?', args: [since] });
+    if (who.device) {
+      const key = `${DEVICE}${who.device}`;
+      if (deviceAdmits(await times(tx, 'account = ? AND address = ?', [who.account, key], since), now)) {
+        await tx.execute({ sql: 'INSERT INTO sign_in_attempts (account, address, at) VALUES (?, ?, ?)', args: [who.account, key, now.toISOString()] });
+        return { admitted: true, checkAt: now };
+      }
+    }
     const verdict = judgeSignIn(
       {
         pair: await times(tx, 'account = ? AND address = ?', [who.account, who.address], since),
         address: await times(tx, 'address = ?', [who.address], since),
-        account: await times(tx, 'account = ?', [who.account], since),
+        account: await times(tx, "account = ? AND address NOT LIKE 'device:%'", [who.account], since),
       },
       now,
     );
@@ -34,11 +51,14 @@ export async function admitSignIn(db: Db, who: Attempter, now: Date): Promise<Si
 }
 
 /**
- * The right password: this pair's attempts stop counting (the owner's own typos are
- * forgiven). Other addresses' attempts on the account still count: they are someone else's.
+ * The right password: this pair's attempts, and this browser's, stop counting (the owner's own
+ * typos are forgiven). Other addresses' attempts on the account still count: they are someone else's.
  */
 export async function signInSucceeded(db: Executor, who: Attempter): Promise<void> {
-  await db.execute({ sql: 'DELETE FROM sign_in_attempts WHERE account = ? AND address = ?', args: [who.account, who.address] });
+  await db.execute({
+    sql: 'DELETE FROM sign_in_attempts WHERE account = ? AND address IN (?, ?)',
+    args: [who.account, who.address, who.device ? `${DEVICE}${who.device}` : who.address],
+  });
 }
 
 /** Waits until an admitted attempt's turn (now, unless its account is being slowed down). */
