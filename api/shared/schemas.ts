@@ -21,17 +21,40 @@ export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident
  * silently dropped.
  */
 const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
+/**
+ * The one rule every text field Herald stores follows: whether `s` can be stored and read back
+ * exactly as given, and shown in a page, a feed or a mail.
+ * @example storable('Checkout is slow\nWe are on it') // true
+ * @example storable('a\u0000b') // false
+ */
+export const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
 /** Machine-made text (an alert's annotations), which nobody could correct: made storable by dropping what `storable` refuses. */
 export const toStorable = (s: string) => s.replace(new RegExp(UNSTORABLE.source, 'g'), '').toWellFormed();
-const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
+export const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
+/**
+ * A text field: trimmed, `min` (1 unless said) to `max` characters, and `storable`. Every text
+ * field of every input (incidents, services, plans, users, tokens, tickets) is one of these.
+ * @example StorableText(100).parse('  deploy-bot ') // 'deploy-bot'
+ */
+export const StorableText = (max: number, { min = 1 }: { min?: 0 | 1 } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(min, 'must not be empty')
+    .max(max, `at most ${max} characters`)
+    .refine(storable, STORABLE_ERROR);
 /** Free text of at most `max` characters, possibly empty. */
-const PlainText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
+const PlainText = (max: number) => StorableText(max, { min: 0 });
+const Text = (max: number) => StorableText(max);
 const Markdown = Text(20_000);
-const HttpUrl = z
+/**
+ * An http(s) link Herald stores and shows (a postmortem, a ticket): a URL, and `storable` too
+ * (the URL parser accepts a raw NUL or control character in a path and gives the text back as sent).
+ */
+export const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2000);
+  .max(2000)
+  .refine(storable, STORABLE_ERROR);
 const Minutes = z.number().int().min(1).max(30);
 /** Publish even though api/shared/leaks.ts found internals in the text (the 422 named them). */
 const AcknowledgeWarnings = z.boolean().optional().meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });
