@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
+import { measureHeldLock } from './held-lock.ts';
 import { measureHistory } from './history.ts';
 import { LOAD, measureLoad, rssMb, startBareTwin } from './load.ts';
 import { measurePageSize } from './page-size.ts';
@@ -93,6 +94,10 @@ try {
   const processes = await measureProcesses({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
   log(`  p50 ${processes.p50} ms, p95 ${processes.p95} ms, max ${processes.max} ms over ${processes.writes} writes`);
 
+  log('[Bench] / while another process holds the write lock (sqlite3, BEGIN EXCLUSIVE), against no lock');
+  const heldLock = await measureHeldLock({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
+  log(`  p99 ${heldLock.locked.p99Ms} ms (no lock ${heldLock.unlocked.p99Ms} ms), ${heldLock.locked.timeouts} timeouts; the write: ${heldLock.write.status}, ${heldLock.write.answeredAfterReleaseMs} ms after the lock was let go`);
+
   const results: BenchResults = {
     ranAt: new Date().toISOString(),
     commit: gitCommit(),
@@ -105,6 +110,7 @@ try {
     pageSize,
     history,
     processes,
+    heldLock,
     bars: [],
   };
   results.bars = judge(results);

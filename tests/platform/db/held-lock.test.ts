@@ -3,43 +3,16 @@
  * BEGIN EXCLUSIVE), against a running Herald with default settings: readers are never made to
  * wait on it, /healthz says so while it lasts, and a write issued meanwhile lands once it is let go.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident } from '../../support/factories.ts';
+import { holdWriteLock } from '../../support/locks.ts';
 import { adminPost, removeDir, startServer, type RunningServer } from '../../support/server.ts';
 
 const TOKEN = 'held-lock-admin-token-0123456789abcdef';
 /** How long the other process holds the lock. */
 const LOCK_MS = 5000;
-
-export type HeldLock = { release(): Promise<void> };
-
-/** `sqlite3 FILE` in BEGIN EXCLUSIVE, until released: another process holding the write lock. */
-export async function holdWriteLock(file: string): Promise<HeldLock> {
-  const child: ChildProcessWithoutNullStreams = spawn('sqlite3', [file]);
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.stdin.write("BEGIN EXCLUSIVE;\nSELECT 'lock-held';\n");
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sqlite3 did not take the lock in 10 s: ${output}`)), 10_000);
-    const check = () => {
-      if (!output.includes('lock-held')) return;
-      clearTimeout(timer);
-      resolve();
-    };
-    child.stdout.on('data', check);
-  });
-  return {
-    release: async () => {
-      child.stdin.end('COMMIT;\n');
-      await exited;
-    },
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
