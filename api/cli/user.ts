@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { UserRole } from '../shared/roles.ts';
-import { StorableText } from '../shared/schemas.ts';
+import { StorableText } from '../shared/storable.ts';
 import { findUserForSignIn, listUsers } from '../features/access/index.ts';
 import { addUser, changePassword } from '../features/access/index.ts';
 import { openFromEnv, runCli } from './open.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PASSWORD_RULE, passwordProblem } from './passwords.ts';
 import { Role, UserRole } from '../../shared/roles.ts';
-import { STORABLE_ERROR, storable, StorableText } from '../../shared/schemas.ts';
+import { STORABLE_ERROR, storable, StorableText } from '../../shared/storable.ts';
 import { EMAIL_PATTERN } from './users.ts';
 
 const Password = z.string().refine((p) => passwordProblem(p) === null, `use ${PASSWORD_RULE}`);

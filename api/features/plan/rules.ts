@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { postmortemDueAt } from '../incidents/index.ts';
-import { HttpUrl, StorableText as Text } from '../../shared/schemas.ts';
+import { HttpUrl, StorableText as Text } from '../../shared/storable.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
 
 export const RecordPostmortemInput = z

@@ -2,7 +2,7 @@
  * The shapes of webhook subscribers, shared by the admin API, its OpenAPI document and the tests. No server imports.
  */
 import { z } from 'zod';
-import { STORABLE_ERROR, storable } from '../../shared/schemas.ts';
+import { STORABLE_ERROR, storable } from '../../shared/storable.ts';
 
 /** POST /api/admin/webhooks: where to send Statuspage-shaped events, and the signing secret. */
 export const CreateWebhookInput = z
