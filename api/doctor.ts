@@ -43,7 +43,7 @@ async function checkDatabase(config: Config): Promise<Check> {
     return { name, ok: check === null, detail: check ?? `${file} does not exist yet; Herald creates it at first start` };
   }
   try {
-    const db = await openDb({ url: config.databaseUrl, authToken: config.databaseAuthToken, busyTimeoutMs: 2000 });
+    const db = await openDb({ url: config.databaseUrl, authToken: config.databaseAuthToken, lockWaitMs: 2000 });
     try {
       await db.execute('SELECT 1');
       const tables = await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'incidents'");

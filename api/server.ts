@@ -4,6 +4,7 @@
  * `build/api/server.js` and the Astro bundle in `dist/`).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { createDemoAdmin } from './features/access/index.ts';
@@ -20,6 +21,9 @@ import { createAccessLog, createLogger, toLog, type AccessEntry, type LogFormat 
 import { createReadTally } from './platform/log/reads.ts';
 import { createMetrics, type Metrics } from './features/health/index.ts';
 import { databaseFile, holdPidFile } from './platform/ops/pidfile.ts';
+import { DATABASE_NOTE, discardSnapshotDir, publishedFrom, type DatabaseNote } from './platform/ops/snapshot-dir.ts';
+import { databaseIdentity } from './platform/db/identity.ts';
+import { watchDatabase } from './platform/db/watch.ts';
 import type { Db } from './platform/db/client.ts';
 import { seedDemo } from './demo.ts';
 import { openDb } from './platform/db/client.ts';
@@ -31,11 +35,14 @@ import { serveSnapshotOnly } from './site/serve-early.ts';
 import { serveFromSnapshot } from './site/serve-raw.ts';
 import { Snapshot } from './site/snapshot.ts';
 import { ROOT } from './platform/paths.ts';
+import { isEntryScript, nodeProblem, requiredNode } from './platform/runtime.ts';
 
 const RETRY_MS = 5000;
 /** SIGTERM to exit, at most; in-flight work gets all of it but a margin to close the database. */
 const SHUTDOWN_MS = 10_000;
 const DRAIN_MS = 8000;
+/** How often the database's file and locks are looked at for the log (/healthz looks on each request). */
+const DB_WATCH_MS = 5000;
 /** How often the published files answered are summed into one log line (LOG_READS=summary). */
 const READS_EVERY_MS = 10_000;
 
@@ -83,7 +90,11 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
   // So is the message catalogue of the site's language: a missing key stops the start, named.
   const messages = loadMessages(config.contentDir, content.settings.language);
-  const snapshot = new Snapshot(config.snapshotDir, { log: childLog(rootLog, { job: 'snapshot' }) });
+  // A snapshot published from a database that is gone is not served even while this one opens.
+  const dbFile = databaseFile(config.databaseUrl);
+  if (dbFile && !existsSync(dbFile) && publishedFrom(config.snapshotDir)) discardStaleSnapshot(config.snapshotDir, 'a database file that no longer exists', log, clock.now());
+  const snapshotLog = childLog(rootLog, { job: 'snapshot' });
+  let snapshot = new Snapshot(config.snapshotDir, { log: snapshotLog });
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
@@ -100,16 +111,18 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
       (req, res) => handle(req, res),
     ),
   );
-  const listening = await listen(server, config.host, config.port);
+  const listening = await listen(server, config.host, config.port, config.listenSockets);
   const url = listening.url;
   log.info(`[Herald] Listening at ${url}`);
+  if (listening.sockets > 1) {
+    log.warn(`[Herald] LISTEN_SOCKETS=${listening.sockets}: the port is shared with SO_REUSEPORT, so any other process running as this user can bind it too and silently answer some readers. Unset LISTEN_SOCKETS unless nothing else runs as this user.`);
+  }
   if (listening.fallback) log.warn(`[Herald] ${listening.fallback}.`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
   const site: Config = config.publicUrlSet ? config : { ...config, publicUrl: url };
   if (restored) log.info(`[Herald] Serving the last published snapshot (${restored} files) while the database is prepared.`);
 
   const db = await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
-  const dbFile = databaseFile(site.databaseUrl);
   // Beside the database: `npm run restore` refuses to replace a database a running Herald holds.
   const releasePidFile = dbFile ? holdPidFile(dbFile, clock.now()) : () => {};
   const settings = await retryWhileUnavailable(() => prepareDatabase(db, site, content, clock.now(), log, options.terminal ?? true), {
@@ -117,6 +130,17 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     log,
     onWait: (message) => (waitingFor = message),
   });
+  // Pages published from another database (restored, or deleted and made anew) are not this one's.
+  const identity = await databaseIdentity(db);
+  const from = publishedFrom(site.snapshotDir);
+  if (restored > 0 && from !== identity) {
+    discardStaleSnapshot(site.snapshotDir, from ? 'another database' : 'a database it does not name', log, clock.now());
+    snapshot = new Snapshot(site.snapshotDir, { log: snapshotLog });
+    handle = serveSnapshotOnly(snapshot, () => waitingFor);
+  }
+  if (identity) await snapshot.writeNote(DATABASE_NOTE, { id: identity } satisfies DatabaseNote);
+  // What /healthz says of the database (a lock held elsewhere, its file deleted or replaced) goes to the log too.
+  const stopWatchingDb = watchDatabase(db, childLog(rootLog, { job: 'database' }), DB_WATCH_MS);
 
   // Searches read the index on a connection of their own, never queued behind a write
   // (api/site/search-route.ts); `:memory:` has only the one. Read-only: it writes nothing.
@@ -173,6 +197,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
           server.closeAllConnections();
         }
         clearInterval(summing);
+        stopWatchingDb();
         tally?.flush();
         mailer.close();
         if (searchDb !== db) searchDb.close();
@@ -180,6 +205,13 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         releasePidFile();
       })()),
   };
+}
+
+/** Removes a snapshot published from another database, and says so; a directory that is not a snapshot is left, with a warning. */
+function discardStaleSnapshot(dir: string, publishedFrom: string, log: Log, now: Date): void {
+  const result = discardSnapshotDir(dir, now);
+  if (result.discarded) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}: removed; every page is published again from this database.`);
+  else if (result.reason) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}, but it was kept: ${result.reason}.`);
 }
 
 /** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
@@ -221,6 +253,14 @@ async function retryWhileUnavailable<T>(work: () => Promise<T>, options: { canWa
 /** LOG_FORMAT, or pretty on a terminal and JSON anywhere else (a container, systemd, a pipe). */
 export function logFormat(config: Pick<Config, 'logFormat'>, stdoutIsTty: boolean): LogFormat {
   return config.logFormat ?? (stdoutIsTty ? 'pretty' : 'json');
+}
+
+// Before anything else: on a Node that cannot run Herald, say which one it needs and stop.
+// (Node 20 has no import.meta.main: without this the server would load, do nothing and exit 0.)
+const unsupported = nodeProblem(process.versions.node, requiredNode());
+if (unsupported && isEntryScript(import.meta.url)) {
+  console.error(unsupported);
+  process.exit(1);
 }
 
 if (import.meta.main) {

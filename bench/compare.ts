@@ -71,7 +71,7 @@ try {
       const used = cpuSeconds(target.pid) - before;
       rates.set(target.name, [...(rates.get(target.name) ?? []), result.requestsPerSecond]);
       cpu.set(target.name, [...(cpu.get(target.name) ?? []), (used * 1e6) / result.requests]);
-      console.info(`[Compare] round ${round + 1} ${target.name}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, ${result.timeouts} timeouts`);
+      console.info(`[Compare] round ${round + 1} ${target.name}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, slowest ${result.maxMs} ms, ${result.timeouts} timeouts, ${result.socketErrors} socket errors`);
     }
   }
   clearInterval(sampler);

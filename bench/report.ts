@@ -1,3 +1,4 @@
+import { HELD_LOCK, type HeldLockResult } from './held-lock.ts';
 import type { HistoryRun } from './history.ts';
 import type { IdentityResult, LoadResult, LoadRun } from './load.ts';
 import type { NginxBench } from './nginx.ts';
@@ -45,6 +46,7 @@ export type BenchResults = {
   /** Null where nginx is not installed. */
   nginx: NginxBench | null;
   searchFlood: SearchFloodResult;
+  heldLock: HeldLockResult;
   bars: { name: string; bar: string; measured: string; met: boolean }[];
 };
 
@@ -87,6 +89,12 @@ export function judge(r: BenchResults): BenchResults['bars'] {
     { name: 'Two processes: a write through one visible on the other, p95', bar: `< ${BARS.processesP95Ms} ms`, measured: ms(r.processes.p95), met: r.processes.p95 < BARS.processesP95Ms },
     searchFloodBar(r.searchFlood),
     {
+      name: '`/` while another process holds the write lock (50 connections)',
+      bar: 'p99 ≤ 2× p99 with no lock; 0 timeouts; the write posted meanwhile lands after',
+      measured: `p99 ${ms(r.heldLock.locked.p99Ms)} (no lock ${ms(r.heldLock.unlocked.p99Ms)}), ${r.heldLock.locked.timeouts} timeouts; the write ${r.heldLock.write.status}, ${ms(r.heldLock.write.answeredAfterReleaseMs)} after the lock went`,
+      met: r.heldLock.locked.p99Ms <= 2 * r.heldLock.unlocked.p99Ms && r.heldLock.locked.timeouts === 0 && r.heldLock.write.status === 201 && r.heldLock.write.answeredAfterReleaseMs >= 0,
+    },
+    {
       name: 'Home page HTML + CSS, compressed (demo site)',
       bar: `< ${BARS.pageBytes.toLocaleString('en')} B (br and gzip)`,
       measured: `br ${r.pageSize.br.toLocaleString('en')} B, gzip ${r.pageSize.gzip.toLocaleString('en')} B`,
@@ -125,7 +133,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## 1. `/` under load (demo site)',
     '',
-    `wrk 4.1, one thread, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections each, alternating (the first to run swaps every round), after a ${LOADWARMUP} s warm-up of each; medians over rounds. Then 1,000 connections for 15 s, twice each, in the order Herald, bare, bare, Herald (a server meets each run's burst of 1,000 connects cold or warm in turn, so neither always goes first); the bar compares the sums. "Slowest" is wrk's largest latency: a connection the server accepts late waits that long for its first answer (Herald listens on 64 sockets to take a burst in quickly, see \`api/platform/http/listen.ts\`; the bare server listens as Node does by default). Peak RSS is sampled every 100 ms from /proc.`,
+    `wrk 4.1, one thread, \`Accept-Encoding: br, gzip\`, against Herald and against a bare \`node:http\` server (\`bench/bare-server.ts\`) replaying the same bytes and headers of Herald's \`/\`. ${load.rounds} rounds of ${load.durationSeconds} s at ${load.connections} connections each, alternating (the first to run swaps every round), after a ${LOADWARMUP} s warm-up of each; medians over rounds. Then 1,000 connections for 15 s, twice each, in the order Herald, bare, bare, Herald (a server meets each run's burst of 1,000 connects cold or warm in turn, so neither always goes first); the bar compares the sums. "Slowest" is wrk's largest latency: a connection the server accepts late waits that long for its first answer (Herald listens on one socket with a backlog of 4,096 unless LISTEN_SOCKETS asks for more, see \`api/platform/http/listen.ts\`; the bare server listens as Node does by default). Peak RSS is sampled every 100 ms from /proc.`,
     '',
     '| | requests/s | p99 latency | server CPU per request |',
     '| --- | --- | --- | --- |',
@@ -171,13 +179,23 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `p50 ${ms(processes.p50)} ms, p95 ${ms(processes.p95)} ms, max ${ms(processes.max)} ms. Samples (ms): ${processes.samples.join(', ')}.`,
     '',
-    '## 4. Publish latency on the demo site',
+    '## 4. `/` while another process holds the write lock',
+    '',
+    `wrk, ${heldLockMethod()}`,
+    '',
+    '| | requests/s | p50 | p99 | slowest | timeouts |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...(['unlocked', 'locked'] as const).map((k) => `| ${k === 'locked' ? 'lock held' : 'no lock'} | ${Math.round(results.heldLock[k].requestsPerSecond)} | ${results.heldLock[k].p50Ms} ms | ${results.heldLock[k].p99Ms} ms | ${results.heldLock[k].maxMs} ms | ${results.heldLock[k].timeouts} |`),
+    '',
+    `The write posted as the lock was taken answered ${results.heldLock.write.status}, ${ms(results.heldLock.write.answeredAfterReleaseMs)} ms after the lock was let go.`,
+    '',
+    '## 5. Publish latency on the demo site',
     '',
     `| p50 | p95 | max |`,
     `| --- | --- | --- |`,
     `| ${ms(publish.p50)} ms | ${ms(publish.p95)} ms | ${ms(publish.max)} ms |`,
     '',
-    '## 5. Home page size (demo site)',
+    '## 6. Home page size (demo site)',
     '',
     '| br | gzip | uncompressed |',
     '| --- | --- | --- |',
@@ -226,3 +244,6 @@ function searchFloodBar(result: SearchFloodResult): BenchResults['bars'][number]
     met: ratio >= BARS.searchFloodRatio,
   };
 }
+/** How section 4 was measured. */
+const heldLockMethod = () =>
+  `one thread, ${HELD_LOCK.connections} connections for ${HELD_LOCK.seconds} s on the demo site's \`/\`, first with no lock, then while \`sqlite3\` holds the database in BEGIN EXCLUSIVE (\`bench/held-lock.ts\`); a write is posted as the lock is taken.`;

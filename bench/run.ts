@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { removeDir, ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
+import { measureHeldLock } from './held-lock.ts';
 import { measureHistory } from './history.ts';
 import { LOAD, measureIdentity, measureLoad, rssMb, startBareTwin } from './load.ts';
 import { measureNginx } from './nginx.ts';
@@ -108,6 +109,9 @@ try {
 
   log('[Bench] `/` under a search flood: 3,000 incidents');
   const searchFlood = await measureSearchFlood({ nodeArgs: production.nodeArgs, env: production.env, log, children });
+  log('[Bench] / while another process holds the write lock (sqlite3, BEGIN EXCLUSIVE), against no lock');
+  const heldLock = await measureHeldLock({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
+  log(`  p99 ${heldLock.locked.p99Ms} ms (no lock ${heldLock.unlocked.p99Ms} ms), ${heldLock.locked.timeouts} timeouts; the write: ${heldLock.write.status}, ${heldLock.write.answeredAfterReleaseMs} ms after the lock was let go`);
 
   const results: BenchResults = {
     ranAt: new Date().toISOString(),
@@ -124,6 +128,7 @@ try {
     processes,
     nginx,
     searchFlood,
+    heldLock,
     bars: [],
   };
   results.bars = judge(results);

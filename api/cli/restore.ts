@@ -1,7 +1,8 @@
 /**
  * `npm run restore -- FILE [--force]`: puts a backup in place of DATABASE_URL's file. Refuses
  * while a running Herald holds it (its pid file beside the database) unless --force; keeps
- * the database it replaces as `<name>.before-restore-<time>`.
+ * the database it replaces as `<name>.before-restore-<time>`, and removes the site published from
+ * it (SNAPSHOT_DIR), so the next start publishes every page from the restored data.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,8 @@ runCli(async () => {
   const counts = Object.entries(result.counts).map(([table, n]) => `${table} ${n}`).join(', ');
   console.log(`[Restore] ${result.target} is now the backup ${from} (integrity ok; ${counts}).`);
   if (result.kept) console.log(`[Restore] The database it replaced is kept as ${result.kept}.`);
-  console.log('[Restore] Start Herald (npm start); it republishes the site from the restored data.');
+  if (result.snapshot.discarded) console.log(`[Restore] Removed the site published from the database it replaced (${result.snapshot.dir}).`);
+  else if (result.snapshot.reason) console.log(`[Restore] Left SNAPSHOT_DIR as it is: ${result.snapshot.reason}. Herald discards a snapshot from another database at start.`);
+  console.log('[Restore] Start Herald (npm start); it publishes every page from the restored data.');
   return 0;
 });

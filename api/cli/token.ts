@@ -4,7 +4,7 @@
  * revoke ID`. Each change is audited as made at this terminal.
  */
 import { parseArgs } from 'node:util';
-import { listTokens } from '../features/access/index.ts';
+import { listTokens, NewTokenInput } from '../features/access/index.ts';
 import { Role } from '../shared/roles.ts';
 import { issueToken, withdrawToken } from '../features/access/index.ts';
 import { openFromEnv, runCli } from './open.ts';
@@ -20,9 +20,15 @@ runCli(async () => {
       console.error(`[Tokens] --role is admin, comms, support or intake (monitoring alerts only).\n${USAGE}`);
       return 2;
     }
+    // The same rule as the desk's form: a name that can be stored and shown as given.
+    const input = NewTokenInput.safeParse({ name: arg, role: role.data });
+    if (!input.success) {
+      console.error(`[Tokens] The name ${input.error.issues[0]?.message}.\n${USAGE}`);
+      return 2;
+    }
     const { ctx } = await openFromEnv('token');
-    const { id, token } = await issueToken(ctx, { name: arg.trim(), role: role.data });
-    console.log(`Token ${id} "${arg.trim()}" (${role.data}); shown once, store it now. Use it as "Authorization: Bearer <token>":`);
+    const { id, token } = await issueToken(ctx, input.data);
+    console.log(`Token ${id} "${input.data.name}" (${role.data}); shown once, store it now. Use it as "Authorization: Bearer <token>":`);
     console.log(token);
     return 0;
   }

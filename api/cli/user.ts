@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { UserRole } from '../shared/roles.ts';
+import { StorableText } from '../shared/storable.ts';
 import { findUserForSignIn, listUsers } from '../features/access/index.ts';
 import { addUser, changePassword } from '../features/access/index.ts';
 import { openFromEnv, runCli } from './open.ts';
@@ -49,9 +50,15 @@ runCli(async () => {
       console.error(`[Users] Say which role with --role admin, comms or support.\n${USAGE}`);
       return 2;
     }
+    // The same rule as the desk's form: a name that can be stored and shown as given.
+    const name = StorableText(200, { min: 0 }).safeParse(values.name ?? '');
+    if (!name.success) {
+      console.error(`[Users] --name ${name.error.issues[0]?.message}.\n${USAGE}`);
+      return 2;
+    }
     const password = values.password ?? (await askPassword());
     const { ctx } = await openFromEnv('user');
-    const user = await addUser(ctx, { email, role: role.data, password, name: values.name ?? null });
+    const user = await addUser(ctx, { email, role: role.data, password, name: name.data || null });
     console.log(`User ${user.email} (${user.role}) created; sign in at /admin/sign-in.`);
     return 0;
   }

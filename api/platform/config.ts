@@ -13,6 +13,9 @@ const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+    // One listening socket unless asked: more share the port with SO_REUSEPORT, which lets any
+    // other process of the same user bind it too and take readers (api/platform/http/listen.ts).
+    LISTEN_SOCKETS: z.coerce.number().int().min(1, 'use 1 (the default) or more').max(256, 'use at most 256').default(1),
     PUBLIC_URL: baseUrl('the address customers use, e.g. https://status.example.com').optional(),
     // A static copy (npm run export) hosted apart from Herald: where the live Herald takes sign-ups.
     PUBLIC_API_URL: baseUrl('the address of the live Herald, e.g. https://herald.example.com').optional(),
@@ -74,6 +77,8 @@ const ConfigSchema = z
   .transform((env) => ({
     host: env.HOST,
     port: env.PORT,
+    /** Listening sockets; more than 1 shares the port with SO_REUSEPORT (see api/platform/http/listen.ts for the risk). */
+    listenSockets: env.LISTEN_SOCKETS,
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
     /** Where a static copy's subscribe form posts (the live Herald); null: the copy has no sign-up form. */
     publicApiUrl: env.PUBLIC_API_URL?.replace(/\/+$/, '') ?? null,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { refPattern } from './refs.ts';
 import { IncidentStatus, MaintenanceEvent, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
+import { HttpUrl, StorableText } from './storable.ts';
 
 export const Slug = z
   .string()
@@ -13,25 +14,15 @@ export const Slug = z
 
 export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
 
-/**
- * Characters text cannot carry as given: C0 controls other than tab and line breaks (XML 1.0
- * forbids them, so one would break every feed reader's copy of the feed; libSQL cuts text at
- * U+0000, losing the rest), the noncharacters U+FFFE and U+FFFF, and lone surrogates (not
- * Unicode: stored as UTF-8 they would turn into U+FFFD). Refused with a clear error, not
- * silently dropped.
- */
-const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const storable = (s: string) => s.isWellFormed() && !UNSTORABLE.test(s);
-/** Machine-made text (an alert's annotations), which nobody could correct: made storable by dropping what `storable` refuses. */
-export const toStorable = (s: string) => s.replace(new RegExp(UNSTORABLE.source, 'g'), '').toWellFormed();
-const STORABLE_ERROR = 'must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates';
+// The one rule every stored text field follows. It lives in a module of its own, with no
+// registered (.meta) schemas, so a feature's rules can use it without pulling all of these
+// into the desk's browser scripts.
+export { HttpUrl, STORABLE_ERROR, storable, StorableText, toStorable } from './storable.ts';
+
 /** Free text of at most `max` characters, possibly empty. */
-const PlainText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
+const PlainText = (max: number) => StorableText(max, { min: 0 });
+const Text = (max: number) => StorableText(max);
 const Markdown = Text(20_000);
-const HttpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2000);
 const Minutes = z.number().int().min(1).max(30);
 /** Publish even though api/shared/leaks.ts found internals in the text (the 422 named them). */
 const AcknowledgeWarnings = z.boolean().optional().meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });

@@ -67,6 +67,20 @@ describe('desk errors as pages', () => {
     await expectDeskPage(res, 404, 'Nothing at /admin/nothing-here', { href: '/admin', text: 'Back to the dashboard' });
   });
 
+  it.each([
+    ['/admin/users/abc/disable', 'There is no user "abc".'],
+    ['/admin/users/0/disable', 'There is no user "0".'],
+    ['/admin/users/99999/disable', 'No user 99999.'],
+    ['/admin/tokens/abc/revoke', 'There is no token "abc".'],
+    ['/admin/tokens/1.5/revoke', 'There is no token "1.5".'],
+    ['/admin/tokens/99999/revoke', 'No active token 99999.'],
+  ])('404, not 500: %s', async (path, message) => {
+    await d.addUser('admin@example.test', 'admin');
+    const { cookie, csrf } = await d.signIn('admin@example.test');
+    const res = await d.post(path, { _csrf: csrf }, { cookie, headers: HTML });
+    await expectDeskPage(res, 404, message, { href: '/admin', text: 'Back to the dashboard' });
+  });
+
   it('413: a form without its length', async () => {
     const { cookie, csrf } = await d.signIn('comms@example.test');
     const res = await d.app.request('/admin/services/api', {

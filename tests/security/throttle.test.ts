@@ -116,6 +116,68 @@ describe('signing in behind a trusted proxy', () => {
   });
 });
 
+/** The `name=value` of the cookie `name` among a response's Set-Cookie headers. */
+const cookieFrom = (response: Response, name: string) => response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const DEVICE_COOKIE = '__Host-herald_device';
+const MIN_MS = 60_000;
+
+describe('a browser that signed in before (its device cookie)', () => {
+  /**
+   * 21 wrong passwords for the owner's account from 7 addresses, 3 each (under the per-address
+   * limits), 31 s apart so none of them waits, the last one just now: the account's next turn
+   * is 30 s away.
+   */
+  async function guessFromSevenAddresses(app: TestApp) {
+    for (let i = 0; i < 21; i++) {
+      if (i > 0) app.clock.set(new Date(app.clock.now().getTime() + 31_000));
+      expect((await signInFrom(app.app, `203.0.113.${(i % 7) + 1}`, `wrong password ${i}`)).status).toBe(401);
+    }
+  }
+
+  it('signs the owner in at once, from their own address, after 21 guesses from 7 addresses', async () => {
+    const first = await signInFrom(proxied.app, '198.51.100.7', PASSWORD);
+    expect(first.status).toBe(303);
+    const device = cookieFrom(first, DEVICE_COOKIE);
+    expect(device).toBeDefined();
+    await guessFromSevenAddresses(proxied);
+
+    const started = Date.now();
+    const again = await postFrom(proxied.app, '198.51.100.7', '/admin/sign-in', { email: 'owner@example.test', password: PASSWORD, next: '/admin' }, device);
+    expect(again.status).toBe(303);
+    // Not the account's 30 s turn: only the time a password check takes.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('buys nothing for another account, nor when forged: those attempts are throttled as any', async () => {
+    await createUser(proxied.db, { email: 'other@example.test', role: 'comms', password: PASSWORD, name: null }, proxied.clock.now());
+    const owners = cookieFrom(await signInFrom(proxied.app, '198.51.100.7', PASSWORD), DEVICE_COOKIE) as string;
+    const forged = `${DEVICE_COOKIE}=${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    for (const [email, cookie] of [['other@example.test', owners], ['owner@example.test', forged]] as const) {
+      const attempt = (password: string) => postFrom(proxied.app, '192.0.2.10', '/admin/sign-in', { email, password, next: '/admin' }, cookie);
+      for (let i = 0; i < 5; i++) expect((await attempt(`wrong password ${i}`)).status).toBe(401);
+      expect((await attempt(PASSWORD)).status, email).toBe(429);
+      proxied.clock.set(new Date(proxied.clock.now().getTime() + 16 * MIN_MS));
+    }
+  });
+
+  it('is trusted for 5 wrong passwords in 15 minutes, then judged as any browser', async () => {
+    const device = cookieFrom(await signInFrom(proxied.app, '198.51.100.7', PASSWORD), DEVICE_COOKIE) as string;
+    const attempt = (password: string) => postFrom(proxied.app, '198.51.100.7', '/admin/sign-in', { email: 'owner@example.test', password, next: '/admin' }, device);
+    // Its own 5, then the 5 any browser at that address gets; then it is locked out like one.
+    for (let i = 0; i < 10; i++) expect((await attempt(`a stolen cookie's guess ${i}`)).status, `guess ${i}`).toBe(401);
+    expect((await attempt(PASSWORD)).status).toBe(429);
+  });
+});
+
+describe('IPv6 clients', () => {
+  it('count as their /64: guesses from many addresses of one /64 are locked out like one address', async () => {
+    for (let i = 1; i <= 5; i++) expect((await signInFrom(proxied.app, `2001:db8:1:2::${i.toString(16)}`, `wrong password ${i}`)).status).toBe(401);
+    expect((await signInFrom(proxied.app, '2001:db8:1:2:ffff:ffff:ffff:fffe', PASSWORD)).status).toBe(429);
+    // Another /64 is another client.
+    expect((await signInFrom(proxied.app, '2001:db8:1:3::1', PASSWORD)).status).toBe(303);
+  });
+});
+
 describe("the Account page's current-password check", () => {
   it('is throttled like a sign-in: after 5 wrong, even the right one is refused and nothing changes', async () => {
     const signedIn = await signInFrom(proxied.app, '198.51.100.7', PASSWORD);

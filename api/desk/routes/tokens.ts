@@ -6,7 +6,7 @@ import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors, TokensView } from '../views.ts';
-import { actingUser } from './shared.ts';
+import { actingUser, rowId } from './shared.ts';
 
 const NAME_HINT = 'Name the token (1–100 characters), e.g. "deploy-bot".';
 
@@ -29,7 +29,7 @@ export const deskTokenRoutes = (deps: AppDeps) => {
       return show(c, { name: checked.input.name, token: issued.value.token }, {});
     })
     .post('/admin/tokens/:id/revoke', async (c) => {
-      await withdrawToken(actingUser(c, deps), Number(c.req.param('id')));
+      await withdrawToken(actingUser(c, deps), rowId(c.req.param('id'), '[Tokens] There is no token'));
       return c.redirect('/admin/tokens?done=token', 303);
     });
 };

@@ -7,7 +7,7 @@ import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, parseForm } from '../validate.ts';
 import type { FieldErrors } from '../views.ts';
-import { actingUser } from './shared.ts';
+import { actingUser, rowId } from './shared.ts';
 
 /**
  * GET /admin/users — desk users. POST — adds one. POST /admin/users/:id/disable — ends their
@@ -29,7 +29,7 @@ export const deskUserRoutes = (deps: AppDeps) => {
       return c.redirect('/admin/users?done=user', 303);
     })
     .post('/admin/users/:id/disable', async (c) => {
-      const id = Number(c.req.param('id'));
+      const id = rowId(c.req.param('id'), '[Users] There is no user');
       if (id === c.get('session')?.userId) throw new ForbiddenError('[Users] You cannot disable yourself; ask another admin.');
       await removeUser(actingUser(c, deps), id);
       return c.redirect('/admin/users?done=user-disabled', 303);

@@ -5,6 +5,7 @@
 export { admitSignIn, retryMinutes, signInSucceeded, waitForTurn } from './attempts.ts';
 export { addUser, changePassword, issueToken, removeUser, withdrawToken } from './commands.ts';
 export { createDemoAdmin } from './demo-admin.ts';
+export { deviceCookieName, DEVICE_TTL_MS, issueDeviceCookie, knownDevice } from './devices.ts';
 export { requireDesk, safeNext, sessionCookieName } from './desk-guard.ts';
 export { requireAdmin, requireAdminRole, requireIntakeToken } from './guard.ts';
 export { decoyHash, PASSWORD_RULE, verifyPassword } from './passwords.ts';

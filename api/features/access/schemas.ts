@@ -6,22 +6,19 @@
 import { z } from 'zod';
 import { PASSWORD_RULE, passwordProblem } from './passwords.ts';
 import { Role, UserRole } from '../../shared/roles.ts';
+import { STORABLE_ERROR, storable, StorableText } from '../../shared/storable.ts';
 
 /** Something@something, no spaces: enough to catch a typo without refusing a real address. */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 
 const Password = z.string().refine((p) => passwordProblem(p) === null, `use ${PASSWORD_RULE}`);
 
-export const NewTokenInput = z.object({ name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'), role: Role });
+export const NewTokenInput = z.object({ name: StorableText(100), role: Role });
 export type NewTokenInput = z.infer<typeof NewTokenInput>;
 
 export const NewUserInput = z.object({
-  email: z.string().trim().toLowerCase().regex(EMAIL_PATTERN, 'must be an email address'),
-  name: z
-    .string()
-    .trim()
-    .max(200, 'at most 200 characters')
-    .transform((name) => name || null),
+  email: z.string().trim().toLowerCase().regex(EMAIL_PATTERN, 'must be an email address').refine(storable, STORABLE_ERROR),
+  name: StorableText(200, { min: 0 }).transform((name) => name || null),
   role: UserRole,
   password: Password,
 });

@@ -167,9 +167,14 @@ export async function forgetAttemptsBefore(db: Executor, since: string): Promise
   await db.execute({ sql: 'DELETE FROM sign_in_attempts WHERE at <= ?', args: [since] });
 }
 
-/** When the counted attempts after `since` were made: by one account from one address, by one address, or on one account. */
-export async function attemptTimes(db: Executor, by: { account?: string; address?: string }, since: string): Promise<Date[]> {
-  const where = [...(by.account === undefined ? [] : ['account = ?']), ...(by.address === undefined ? [] : ['address = ?'])];
+/** When the counted attempts after `since` were made: by one account from one address, by one address, or on one account (its devices' own left out when asked). */
+export async function attemptTimes(db: Executor, by: { account?: string; address?: string; excludeDevices?: boolean }, since: string): Promise<Date[]> {
+  const where = [
+    ...(by.account === undefined ? [] : ['account = ?']),
+    ...(by.address === undefined ? [] : ['address = ?']),
+    // A known browser's attempts are kept under 'device:<id>' and count against its own budget only.
+    ...(by.excludeDevices ? ["address NOT LIKE 'device:%'"] : []),
+  ];
   const args = [...(by.account === undefined ? [] : [by.account]), ...(by.address === undefined ? [] : [by.address])];
   const { rows } = await db.execute({ sql: `SELECT at FROM sign_in_attempts WHERE ${where.join(' AND ')} AND at > ?`, args: [...args, since] });
   return rows.map((r) => new Date(String(r.at)));

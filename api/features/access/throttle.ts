@@ -2,12 +2,18 @@
  * Sign-in throttling, as a pure rule: given the attempts already counted (each one failed,
  * or still being checked), whether one more may be checked, and when.
  *
- * Three budgets, so a guesser cannot lock the owner out:
+ * Three budgets for a browser Herald does not know, so guessers are slowed:
  * - one account from one address: strict, a few guesses, then refused until the window passes;
  * - one address, any accounts: strict, but roomier (several people share an office);
  * - one account from anywhere: never refused outright; past a threshold each further attempt
  *   waits its turn, the turns growing further apart, so guesses from many addresses slow to
- *   a trickle while the owner, from their own address, still gets in.
+ *   a trickle.
+ * An address is an IPv4 address or an IPv6 /64 (api/platform/http/client-address.ts): one
+ * machine holds a whole /64.
+ *
+ * The last budget is shared with whoever guesses, so it would slow the owner too. A browser
+ * that signed in to the account before (its device cookie, devices.ts) is judged on a budget of
+ * its own instead, the same size as the strict one: guesses from elsewhere never reach it.
  */
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -22,8 +28,11 @@ export const ADDRESS_THROTTLE: ThrottlePolicy = { limit: 20, windowMs: 15 * MINU
 /** One account from anywhere: after 10 in 15 minutes, 1 s between attempts, doubling up to 30 s. */
 export const ACCOUNT_SLOWDOWN: SlowdownPolicy = { after: 10, windowMs: 15 * MINUTE, firstDelayMs: SECOND, maxDelayMs: 30 * SECOND, maxWaitMs: MINUTE };
 
-/** The longest window of the three: how far back attempts matter. */
-export const THROTTLE_WINDOW_MS = Math.max(PAIR_THROTTLE.windowMs, ADDRESS_THROTTLE.windowMs, ACCOUNT_SLOWDOWN.windowMs);
+/** One known browser on its account: 5 attempts in 15 minutes; past that it is judged as unknown. */
+export const DEVICE_THROTTLE: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE };
+
+/** The longest window of them all: how far back attempts matter. */
+export const THROTTLE_WINDOW_MS = Math.max(PAIR_THROTTLE.windowMs, ADDRESS_THROTTLE.windowMs, ACCOUNT_SLOWDOWN.windowMs, DEVICE_THROTTLE.windowMs);
 
 /**
  * Null while attempts are allowed; otherwise the time the oldest counted attempt leaves the
@@ -71,4 +80,14 @@ export function judgeSignIn(history: AttemptHistory, now: Date): SignInVerdict {
   const turn = slowdownTurn(history.account, now, ACCOUNT_SLOWDOWN);
   if (turn.getTime() - now.getTime() > ACCOUNT_SLOWDOWN.maxWaitMs) return { admitted: false, retryAt: new Date(turn.getTime() - ACCOUNT_SLOWDOWN.maxWaitMs) };
   return { admitted: true, checkAt: turn };
+}
+
+/**
+ * Whether a known browser's attempt on its account is checked at once, on its own budget: yes
+ * until it has used DEVICE_THROTTLE; then no, and it is judged as any unknown browser is
+ * (a stolen cookie buys a few guesses, not a way around the other budgets).
+ * @example deviceAdmits([], now) // true
+ */
+export function deviceAdmits(attempts: readonly Date[], now: Date): boolean {
+  return lockedUntil(attempts, now, DEVICE_THROTTLE) === null;
 }

@@ -6,7 +6,9 @@ import { readDeliveryHealth } from './delivery-api.ts';
 const HealthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    database: z.enum(['ok', 'unreachable']),
+    database: z.enum(['ok', 'unreachable', 'locked', 'missing', 'replaced']),
+    /** What is wrong with the database and what to do, when it is not ok. */
+    databaseProblem: z.string().optional(),
     snapshot: z.object({
       files: z.number().int(),
       /** The copy in SNAPSHOT_DIR (what nginx, a CDN or a restart reads): `failing` while it cannot be written. */
@@ -35,23 +37,27 @@ const health = defineRoute({
   security: [],
   responses: {
     200: json('The database answers, notices can leave and the snapshot directory takes writes', HealthBody),
-    503: json('The database is unreachable, notices cannot leave, the snapshot directory cannot be written, or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS; the site is still served from memory', HealthBody),
+    503: json('The database is unreachable, locked by another connection, or its file was deleted or replaced; notices cannot leave; the snapshot directory cannot be written; or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS. The site is still served from memory', HealthBody),
   },
 });
 
 /**
  * GET /healthz — 200 when the database answers, notices can leave and the snapshot directory
- * takes writes; 503 when any fails (readers are still served from memory either way, which the
- * body says). With a mirror, 503 too once it has been failing and its copy is older than
- * MIRROR_MAX_LAG_SECONDS: readers of the mirror see an old page. A mirror that is slow but
+ * takes writes; 503 when any fails: the database unreachable, locked by another connection for
+ * seconds, or its file deleted or replaced (readers are still served from memory either way,
+ * which the body says). With a mirror, 503 too once it has been failing and its copy is older
+ * than MIRROR_MAX_LAG_SECONDS: readers of the mirror see an old page. A mirror that is slow but
  * succeeding shows only its lag (and in /metrics).
  */
 export const healthRoutes = (deps: AppDeps) =>
   documentedRoutes().openapi(health, async (c) => {
-    const database = await deps.db
-      .execute('SELECT 1')
-      .then(() => 'ok' as const)
-      .catch(() => 'unreachable' as const);
+    const trouble = deps.db.trouble();
+    const database = trouble
+      ? trouble.state
+      : await deps.db
+          .execute('SELECT 1')
+          .then(() => 'ok' as const)
+          .catch(() => 'unreachable' as const);
     const delivery = database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
     const disk = deps.snapshot.mirrorStatus();
     const mirror = deps.mirror?.status();
@@ -60,6 +66,7 @@ export const healthRoutes = (deps: AppDeps) =>
     const body = {
       status: healthy ? ('ok' as const) : ('degraded' as const),
       database,
+      ...(trouble ? { databaseProblem: trouble.message } : {}),
       snapshot: { files: deps.snapshot.size, mirror: disk },
       delivery,
       ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),

@@ -6,10 +6,8 @@
  */
 import { z } from 'zod';
 import { postmortemDueAt } from '../incidents/index.ts';
+import { HttpUrl, StorableText as Text } from '../../shared/storable.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
-
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 
 export const RecordPostmortemInput = z
   .object({ url: HttpUrl, completed: z.boolean() })

@@ -1,19 +1,22 @@
 /**
  * Listening for a crowd: when an incident sends thousands of readers to the page at once, each
- * new connection must be taken in quickly, even while the open ones keep the server busy.
+ * new connection must be taken in, even while the open ones keep the server busy.
  *
- * Node (libuv 1.45 and later) accepts one new connection per turn of its event loop, and under
- * load a turn serves every connection with a request waiting: tens of milliseconds. So 1,000
- * connections opened at once were taken in over 10 s, and the last readers waited that long
- * for a page that takes milliseconds to send (measured with wrk, bare node:http and Herald
- * alike). On Linux Herald therefore listens on ACCEPTORS sockets bound to the same port with
- * SO_REUSEPORT: the kernel spreads new connections over them and each turn takes one from each.
- * Every connection, whichever socket took it, is handed to the one HTTP server, so timeouts,
- * connection tracking and shutdown stay as they are.
+ * By default Herald listens on one socket, bound without SO_REUSEPORT, with a backlog of 4,096:
+ * no other process can bind the port while Herald holds it (EADDRINUSE), so every reader who
+ * reaches the port reaches Herald; and a burst of connections waits in the kernel's queue
+ * rather than being dropped and retried seconds later.
  *
- * SO_REUSEPORT would also let a second process on the same port silently take half the
- * readers. So the port is first bound once without it: if anything else holds the port, the
- * start fails with EADDRINUSE as it always did.
+ * What one socket costs: Node (libuv 1.45 and later) accepts one new connection per turn of its
+ * event loop, and under load a turn serves every connection with a request waiting, so a burst
+ * of 1,000 connections is taken in over several seconds (docs/performance.md has the figures).
+ * LISTEN_SOCKETS=N opts into N sockets bound to the port with SO_REUSEPORT, each turn taking one
+ * from each; every connection, whichever socket took it, is handed to the one HTTP server. The
+ * risk is the option's: Linux lets any other process running as the same user bind the same
+ * port with SO_REUSEPORT too, and the kernel then silently hands it a share of the readers (a
+ * stray dev server, or anything that user runs, answering with its own page). The port is
+ * first bound once without it, so a port already held still fails the start with EADDRINUSE;
+ * nothing stops a process that binds after Herald.
  */
 import type { Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type ListenOptions, type Server as NetServer } from 'node:net';
@@ -24,9 +27,6 @@ import { createServer as createNetServer, type AddressInfo, type ListenOptions, 
  * readers connect at once: the kernel drops the rest of the handshakes and they retry 1–3 s later.
  */
 export const LISTEN_BACKLOG = 4096;
-
-/** Listening sockets on Linux; elsewhere SO_REUSEPORT does not spread connections, and one is used. */
-export const ACCEPTORS = 64;
 
 export type Listening = {
   /** `http://host:port`, with the port the server got (PORT=0 picks a free one). */
@@ -40,11 +40,12 @@ export type Listening = {
 };
 
 /**
- * Starts `server` listening on `host`:`port` with `acceptors` sockets (see the module's comment).
- * Should the system refuse SO_REUSEPORT, it listens on one socket and says why in `fallback`.
- * `bind` is how one socket is bound (a seam for tests).
+ * Starts `server` listening on `host`:`port`: one socket, or `acceptors` sockets sharing the
+ * port with SO_REUSEPORT (see the module's comment for the risk). Should the system refuse
+ * SO_REUSEPORT, it listens on one socket and says why in `fallback`. `bind` is how one socket
+ * is bound (a seam for tests).
  */
-export async function listen(server: Server, host: string, port: number, acceptors = process.platform === 'linux' ? ACCEPTORS : 1, bind = listenOn): Promise<Listening> {
+export async function listen(server: Server, host: string, port: number, acceptors = 1, bind = listenOn): Promise<Listening> {
   const options: ListenOptions = { host, port, backlog: LISTEN_BACKLOG };
   const single = async (fallback?: string): Promise<Listening> => {
     await bind(server, options);

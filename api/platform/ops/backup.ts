@@ -8,7 +8,9 @@ import { ConfigError, ConflictError, NotFoundError, ValidationError } from '../.
 import type { Config } from '../config.ts';
 import { integrityCheck, tableCounts, vacuumInto } from '../db/backup.ts';
 import { openDb } from '../db/client.ts';
+import { renewDatabaseIdentity } from '../db/identity.ts';
 import { databaseFile, heraldHolding, pidFileOf } from './pidfile.ts';
+import { discardSnapshotDir } from './snapshot-dir.ts';
 
 const COUNTED = ['incidents', 'incident_updates', 'services', 'subscribers', 'outbox', 'maintenances', 'users'];
 
@@ -67,8 +69,14 @@ async function checkedCounts(file: string, fail: (problems: string) => Error): P
  * Puts the backup `from` in place of the configured database. Refuses while a running Herald
  * holds it (its pid file, api/platform/ops/pidfile.ts) unless `force`; the database it replaces is kept
  * beside it as `<name>.before-restore-<time>`, with its WAL, never deleted.
+ *
+ * The published site goes with the database it was published from: the snapshot in SNAPSHOT_DIR
+ * is removed, so the next start renders every page from the restored data and serves nothing
+ * the backup does not have (an incident that is a draft in it, one written after it). The copy
+ * also gets a new identity (api/platform/db/identity.ts): a start whose SNAPSHOT_DIR this restore
+ * did not see discards that snapshot itself.
  */
-export async function restoreDatabase(config: Pick<Config, 'databaseUrl'>, from: string, options: { force: boolean; now: Date }) {
+export async function restoreDatabase(config: Pick<Config, 'databaseUrl' | 'snapshotDir'>, from: string, options: { force: boolean; now: Date }) {
   const target = localFile(config, 'restore');
   if (!existsSync(from)) throw new NotFoundError(`[Restore] There is no backup at ${from}.`);
   const holder = heraldHolding(target);
@@ -86,6 +94,7 @@ export async function restoreDatabase(config: Pick<Config, 'databaseUrl'>, from:
   try {
     counts = await checkedCounts(incoming, (problems) => new ValidationError(`[Restore] ${from} is not a sound database (PRAGMA integrity_check: ${problems}); nothing was changed.`));
     if (!('incidents' in counts)) throw new ValidationError(`[Restore] ${from} has no incidents table: not a Herald database; nothing was changed.`);
+    await renewIdentityOf(incoming, options.now);
   } catch (error) {
     for (const leftover of [incoming, `${incoming}-wal`, `${incoming}-shm`]) rmSync(leftover, { force: true });
     throw error;
@@ -99,5 +108,15 @@ export async function restoreDatabase(config: Pick<Config, 'databaseUrl'>, from:
   }
   for (const suffix of ['-wal', '-shm']) rmSync(`${incoming}${suffix}`, { force: true });
   renameSync(incoming, target);
-  return { target, kept, counts };
+  const snapshot = { dir: config.snapshotDir, ...discardSnapshotDir(config.snapshotDir, options.now) };
+  return { target, kept, counts, snapshot };
+}
+
+async function renewIdentityOf(file: string, now: Date): Promise<void> {
+  const db = await openDb({ url: `file:${file}` });
+  try {
+    await renewDatabaseIdentity(db, now);
+  } finally {
+    db.close();
+  }
 }

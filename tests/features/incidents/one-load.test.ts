@@ -28,6 +28,7 @@ function recording(db: Db): { db: Db; statements: string[] } {
       close: () => db.close(),
       execute: (stmt) => (keep(stmt), db.execute(stmt)),
       write: (work) => db.write((tx) => work(inTransaction(tx))),
+      trouble: () => db.trouble(),
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
- * Listening for a crowd (api/platform/http/listen.ts): many sockets on one port, one HTTP server behind
- * them, and a port another process holds still refused.
+ * Listening for a crowd (api/platform/http/listen.ts): by default one socket that no other process
+ * can share; with LISTEN_SOCKETS, many sockets on one port and one HTTP server behind them, and
+ * a port another process holds still refused.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type ListenOptions, type Server as NetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCEPTORS, listen, type Listening } from '../../../api/platform/http/listen.ts';
+import { listen, type Listening } from '../../../api/platform/http/listen.ts';
 import { removeDir, startServer } from '../../support/server.ts';
 
 /** Listening TCP sockets on `port`, from the kernel's own table (IPv4). */
@@ -30,6 +32,21 @@ const get = (url: string, agent = false as const) =>
     req.on('error', reject);
     req.end();
   });
+
+/**
+ * Another Node process binding 127.0.0.1:`port` with SO_REUSEPORT and answering "rival" to
+ * anything: its result is 'bound' or the error code it met.
+ */
+async function bindRival(port: number): Promise<{ result: string; stop(): void }> {
+  const script = `
+    const net = require('node:net');
+    const rival = net.createServer((socket) => socket.end('HTTP/1.1 200 OK\\r\\ncontent-length: 5\\r\\nconnection: close\\r\\n\\r\\nrival'));
+    rival.on('error', (error) => { console.log(error.code); process.exit(3); });
+    rival.listen({ host: '127.0.0.1', port: ${port}, reusePort: true }, () => console.log('bound'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+  return { result, stop: () => child.kill() };
+}
 
 describe.runIf(process.platform === 'linux')('listening on many sockets', () => {
   const open: { server: Server; listening?: Listening }[] = [];
@@ -83,11 +100,32 @@ describe.runIf(process.platform === 'linux')('listening on many sockets', () => 
     expect(await get(entry.listening.url)).toBe(200);
   });
 
-  it('is how Herald listens: ACCEPTORS sockets on its port', async () => {
+  it('with default settings holds its port alone: another process binding it gets EADDRINUSE, and every request reaches Herald', async () => {
     const herald = await startServer();
+    const port = Number(new URL(herald.url).port);
     try {
-      expect(listenersOn(Number(new URL(herald.url).port))).toBe(ACCEPTORS);
+      expect(listenersOn(port)).toBe(1);
+      // A second process of the same user, asking to share the port as SO_REUSEPORT allows.
+      const rival = await bindRival(port);
+      try {
+        expect(rival.result).toBe('EADDRINUSE');
+        const bodies = await Promise.all(Array.from({ length: 200 }, () => fetch(`${herald.url}/healthz`).then((r) => r.text())));
+        expect(bodies.filter((body) => !body.includes('"snapshot"'))).toEqual([]);
+      } finally {
+        rival.stop();
+      }
+    } finally {
+      await herald.stop();
+      removeDir(herald.dir);
+    }
+  });
+
+  it('with LISTEN_SOCKETS=8, listens on 8 sockets and says what sharing the port risks', async () => {
+    const herald = await startServer({ LISTEN_SOCKETS: '8' });
+    try {
+      expect(listenersOn(Number(new URL(herald.url).port))).toBe(8);
       expect((await fetch(`${herald.url}/`)).status).toBe(200);
+      expect(herald.output()).toContain('any other process running as this user can bind it too');
     } finally {
       await herald.stop();
       removeDir(herald.dir);

@@ -73,6 +73,34 @@ describe('the Log call shape on pino', () => {
   });
 });
 
+describe('the pretty log', () => {
+  const forged = 'API down\r\n12:00:00.000 INFO  [Auth] admin@example.com signed in\u001b[2K\u2028';
+
+  it('keeps each entry on its own line, whatever its text holds (CR, LF, ESC, U+2028)', () => {
+    const { log, lines } = capture('pretty');
+    log.warn('[Outbox] 1 of 1 webhooks deliveries failed; first:', forged, { title: forged });
+    log.error('[HTTP] POST /api/admin/incidents failed:', new Error(forged));
+    const [warning, error] = lines;
+    expect(warning?.match(/\n/g)).toHaveLength(1);
+    expect(warning).toContain('API down\\r\\n12:00:00.000 INFO  [Auth] admin@example.com signed in\\u001b[2K\\u2028');
+    // The error's stack: its frames are lines of their own, indented; its message is not.
+    const errorLines = (error ?? '').split('\n').filter(Boolean);
+    expect(errorLines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR /);
+    expect(errorLines.slice(1).every((line) => line.startsWith('    '))).toBe(true);
+    expect(errorLines[1]).toContain('Error: API down\\r\\n12:00:00.000');
+    const all = lines.join('');
+    for (const raw of ['\r', '\u001b', '\u2028']) expect(all).not.toContain(raw);
+    expect(all.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line))).toHaveLength(2);
+  });
+
+  it('writes such text as JSON escapes in the JSON log, as it always did', () => {
+    const { log, lines, json } = capture('json');
+    log.warn('[X]', forged);
+    expect(lines[0]?.match(/\n/g)).toHaveLength(1);
+    expect(json()[0]?.msg).toBe(`[X] ${forged}`);
+  });
+});
+
 describe('scrubbing', () => {
   it.each([
     ['/subscribe/confirm/1.abcDEF_-123', '/subscribe/confirm/[redacted]'],

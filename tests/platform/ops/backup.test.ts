@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../api/platform/db/client.ts';
+import { alertmanagerSample } from '../../features/drafts/samples.ts';
 import { makeIncident } from '../../support/factories.ts';
-import { removeDir, ROOT, startServer } from '../../support/server.ts';
+import { adminPost, removeDir, ROOT, runCli, startServer } from '../../support/server.ts';
 
 const TOKEN = 'backup-drill-admin-token-0123456789';
 const dirs: string[] = [];
@@ -15,7 +16,8 @@ const newDir = () => {
   dirs.push(dir);
   return dir;
 };
-const envFor = (dir: string) => ({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' });
+/** The settings `startServer` gives a Herald in `dir`, for the tools run beside it. */
+const envFor = (dir: string) => ({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, SNAPSHOT_DIR: join(dir, 'snapshot'), HERALD_DEMO: 'false' });
 
 /** Runs a CLI to its end without blocking the event loop (the server's writer keeps going meanwhile). */
 function run(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
@@ -123,5 +125,44 @@ describe('the restore drill', () => {
     const remote = await run('backup', ['--out', join(dir, 'x.db')], { ...process.env, DATABASE_URL: 'libsql://status-db.example.com', DATABASE_AUTH_TOKEN: 'secret-remote-token-123' });
     expect([remote.status, remote.output]).toEqual([1, expect.stringContaining('keeps its own backups')]);
     expect(remote.output).not.toContain('secret-remote-token-123');
+  });
+
+  it('republishes from the restored data: a draft in the backup is no longer public, and a later incident is gone', async () => {
+    const dir = newDir();
+    const intake = (runCli(envFor(dir), 'token.ts', 'create', 'prometheus', '--role', 'intake').stdout.trim().split('\n').at(-1) as string).trim();
+    const server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN }, dir);
+    const backupFile = join(newDir(), 'with-draft.db');
+    let later: string;
+    try {
+      const alert = await fetch(`${server.url}/api/intake/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body: JSON.stringify(alertmanagerSample()) });
+      expect(await alert.json()).toMatchObject({ incident: 'INC-1', opened: true });
+      expect((await fetch(`${server.url}/incidents/INC-1`)).status).toBe(404);
+      const backup = await run('backup', ['--out', backupFile], envFor(dir));
+      expect(backup.status, backup.output).toBe(0);
+      // After the backup: the draft is published, and another incident declared.
+      await adminPost(server.url, TOKEN, '/api/admin/incidents/INC-1/publish', { status: 'investigating', message: 'We are looking into failed probes.' });
+      later = (await adminPost(server.url, TOKEN, '/api/admin/incidents', makeIncident({ title: 'Declared after the backup' }))).ref;
+      expect((await fetch(`${server.url}/incidents/INC-1`)).status).toBe(200);
+      expect((await fetch(`${server.url}/incidents/${later}`)).status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+
+    const restored = await run('restore', [backupFile], envFor(dir));
+    expect(restored.status, restored.output).toBe(0);
+    const again = await startServer({ HERALD_ADMIN_TOKEN: TOKEN }, dir);
+    try {
+      expect((await fetch(`${again.url}/incidents/INC-1`)).status).toBe(404);
+      expect((await fetch(`${again.url}/incidents/${later!}`)).status).toBe(404);
+      const home = await (await fetch(`${again.url}/`)).text();
+      expect(home).not.toContain('Declared after the backup');
+      expect(JSON.stringify(await (await fetch(`${again.url}/api/v2/incidents.json`)).json())).not.toContain('INC-1');
+      // The draft is still there to publish, as it was when the backup was taken.
+      const drafts = await (await fetch(`${again.url}/api/admin/incidents?state=draft`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      expect(drafts.incidents.map((i: { ref: string }) => i.ref)).toEqual(['INC-1']);
+      expect(restored.output).toContain('[Restore] Removed the site published from the database it replaced');
+    } finally {
+      await again.stop();
+    }
   });
 });
