@@ -142,10 +142,10 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   // What /healthz says of the database (a lock held elsewhere, its file deleted or replaced) goes to the log too.
   const stopWatchingDb = watchDatabase(db, childLog(rootLog, { job: 'database' }), DB_WATCH_MS);
 
-  // Searches read the index on a connection of their own, never queued behind a write
-  // (api/site/search-route.ts); `:memory:` has only the one. Read-only: it writes nothing.
-  const searchDb = site.databaseUrl === ':memory:' ? db : await openDb({ url: site.databaseUrl, authToken: site.databaseAuthToken });
-  if (searchDb !== db && site.databaseUrl.startsWith('file:')) await searchDb.execute('PRAGMA query_only = ON');
+  // Searches read through the one connection. A second, query-only connection to the same file
+  // lost every write of the process at shutdown (tests/platform/db/held-lock.test.ts reads the
+  // file afterwards); the search cache, throttle and budget keep searches off the writers' backs.
+  const searchDb = db;
 
   const distDir = join(ROOT, 'dist');
   const mailDir = join(dirname(site.snapshotDir), 'mail');
@@ -200,7 +200,6 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         stopWatchingDb();
         tally?.flush();
         mailer.close();
-        if (searchDb !== db) searchDb.close();
         db.close();
         releasePidFile();
       })()),
