@@ -10,6 +10,8 @@ import { syncCatalogue } from '../features/services/index.ts';
 import { bundleId, loadAstroRenderer, readClientAssets } from '../site/astro-renderer.ts';
 import { createPublisher } from '../site/publisher.ts';
 import { Snapshot } from '../site/snapshot.ts';
+import { databaseIdentity } from '../platform/db/identity.ts';
+import { DATABASE_NOTE, type DatabaseNote } from '../platform/ops/snapshot-dir.ts';
 import { openFromEnv, runCli } from './open.ts';
 import { ROOT } from '../platform/paths.ts';
 
@@ -44,6 +46,9 @@ runCli(async () => {
     log: console,
   });
   await publisher.publish('all');
+  // And which database it was published from, so that server keeps it only on this database.
+  const identity = await databaseIdentity(db);
+  if (identity) await snapshot.writeNote(DATABASE_NOTE, { id: identity } satisfies DatabaseNote);
   const count = snapshot.size;
   console.log(`Exported ${count} files to ${resolve(out)} in ${((performance.now() - started) / 1000).toFixed(1)} s (links use PUBLIC_URL ${config.publicUrl}).`);
   db.close();
