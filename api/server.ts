@@ -22,7 +22,7 @@ import { createReadTally } from './platform/log/reads.ts';
 import { createMetrics, type Metrics } from './features/health/index.ts';
 import { databaseFile, holdPidFile } from './platform/ops/pidfile.ts';
 import { DATABASE_NOTE, discardSnapshotDir, publishedFrom, type DatabaseNote } from './platform/ops/snapshot-dir.ts';
-import { databaseIdentity } from './platform/db/identity.ts';
+import { createdSince, databaseIdentity } from './platform/db/identity.ts';
 import { watchDatabase } from './platform/db/watch.ts';
 import type { Db } from './platform/db/client.ts';
 import { seedDemo } from './demo.ts';
@@ -86,6 +86,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const log = childLog(rootLog, { job: 'server' });
   const metrics = options.metrics ?? createMetrics();
   const clock = systemClock;
+  const startedAt = clock.now();
   // The operator's files are checked before anything listens: a bad link or slug stops the start.
   const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
   // So is the message catalogue of the site's language: a missing key stops the start, named.
@@ -131,10 +132,12 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     onWait: (message) => (waitingFor = message),
   });
   // Pages published from another database (restored, or deleted and made anew) are not this one's.
+  // A snapshot that names none (an older Herald's, an export's) is taken as this database's,
+  // unless this start has just made the database.
   const identity = await databaseIdentity(db);
   const from = publishedFrom(site.snapshotDir);
-  if (restored > 0 && from !== identity) {
-    discardStaleSnapshot(site.snapshotDir, from ? 'another database' : 'a database it does not name', log, clock.now());
+  if (restored > 0 && (from ? from !== identity : await createdSince(db, startedAt))) {
+    discardStaleSnapshot(site.snapshotDir, from ? 'another database' : 'a database that is gone (this one is new)', log, clock.now());
     snapshot = new Snapshot(site.snapshotDir, { log: snapshotLog });
     handle = serveSnapshotOnly(snapshot, () => waitingFor);
   }

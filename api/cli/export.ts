@@ -17,6 +17,8 @@ import { createPublisher } from '../site/publisher.ts';
 import { completeStaticCopy, staticCopyRenderer } from '../site/static-copy/complete.ts';
 import { baseUrl } from '../shared/web-url.ts';
 import { Snapshot } from '../site/snapshot.ts';
+import { databaseIdentity } from '../platform/db/identity.ts';
+import { DATABASE_NOTE, type DatabaseNote } from '../platform/ops/snapshot-dir.ts';
 import { openFromEnv, runCli } from './open.ts';
 import { ROOT } from '../platform/paths.ts';
 
@@ -63,6 +65,9 @@ runCli(async () => {
     log: console,
   });
   const { model } = await publisher.publish('all');
+  // And which database it was published from, so that server keeps it only on this database.
+  const identity = await databaseIdentity(db);
+  if (identity) snapshot.writeNote(DATABASE_NOTE, { id: identity } satisfies DatabaseNote);
   // Pages are written behind the render: done once every one is on disk.
   await snapshot.flushed().catch((error: unknown) => {
     throw new Error(`[Export] Could not write every file to ${resolve(out)}: ${error instanceof Error ? error.message : String(error)}. Free space there or choose another --out.`);

@@ -15,11 +15,18 @@ export const DEVICE_TTL_MS = 180 * 86_400_000;
 /** `__Host-` behind https, as the session cookie. */
 export const deviceCookieName = (publicUrl: string): string => (publicUrl.startsWith('https:') ? '__Host-herald_device' : 'herald_device');
 
+/** Each database's key, once read: it never changes. */
+const keys = new WeakMap<Executor, Buffer>();
+
 /** The key device cookies are signed with: made once, kept in the database (herald_secrets). */
 async function deviceKey(db: Executor, now: Date): Promise<Buffer> {
+  const known = keys.get(db);
+  if (known) return known;
   await db.execute({ sql: `INSERT OR IGNORE INTO herald_secrets (name, value, created_at) VALUES ('devices', ?, ?)`, args: [randomBytes(32).toString('base64url'), now.toISOString()] });
   const { rows } = await db.execute(`SELECT value FROM herald_secrets WHERE name = 'devices'`);
-  return Buffer.from(String(rows[0]?.value), 'base64url');
+  const key = Buffer.from(String(rows[0]?.value), 'base64url');
+  keys.set(db, key);
+  return key;
 }
 
 const mac = (key: Buffer, account: string, device: string) => createHmac('sha256', key).update(`${account}\n${device}`).digest('base64url');

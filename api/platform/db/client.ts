@@ -153,8 +153,8 @@ export async function openDb({ url, authToken, lockWaitMs = LOCK_WAIT_MS }: DbOp
         }
       }),
     trouble: () => {
-      const file = fileTrouble();
-      if (file) return file;
+      const moved = fileTrouble();
+      if (moved) return moved;
       const oldest = Math.min(...[...waiting].map((w) => w.since));
       const waited = performance.now() - oldest;
       if (!(waited >= LOCK_REPORTED_AFTER_MS)) return null;

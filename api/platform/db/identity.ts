@@ -24,3 +24,13 @@ export async function renewDatabaseIdentity(db: Executor, now: Date): Promise<vo
 
 const hasIdentityTable = async (db: Executor) =>
   (await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'database_identity'")).rows.length > 0;
+
+/**
+ * Whether the database was made (its first migration applied) at or after `since`: a start on
+ * a new, empty database.
+ * @example await createdSince(db, startedAt) // true on the first start of a new database file
+ */
+export async function createdSince(db: Executor, since: Date): Promise<boolean> {
+  const { rows } = await db.execute({ sql: "SELECT applied_at FROM schema_migrations WHERE name = '0001_init.sql'", args: [] });
+  return rows[0] !== undefined && Date.parse(String(rows[0].applied_at)) >= since.getTime();
+}

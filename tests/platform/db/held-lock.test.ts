@@ -12,7 +12,7 @@ import { adminPost, removeDir, startServer, type RunningServer } from '../../sup
 
 const TOKEN = 'held-lock-admin-token-0123456789abcdef';
 /** How long the other process holds the lock. */
-const LOCK_MS = 5000;
+const LOCK_MS = 8000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

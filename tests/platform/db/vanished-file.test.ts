@@ -68,13 +68,17 @@ describe('the database file, under a running Herald', () => {
     expect(JSON.parse(said() ?? '{}')).toMatchObject({ level: 'error', msg: expect.stringMatching(/^\[Database\] The database file .* (deleted|replaced)/) });
   });
 
-  it('started again on a new database, serves none of the pages the old one published', async () => {
+  it.each([
+    ['naming the old database', false],
+    ['naming none (an older Herald’s)', true],
+  ])('started again on a new database, with a snapshot %s, serves none of the pages the old one published', async (_what, withoutNote) => {
     const first = await start();
     const gone = await adminPost(first.url, TOKEN, '/api/admin/incidents', makeIncident({ title: 'Published from the old database' }));
     const also = await adminPost(first.url, TOKEN, '/api/admin/incidents', makeIncident({ title: 'Also from the old database' }));
     expect(await first.stop()).toBe(0);
     running.splice(running.indexOf(first), 1);
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(first.dir, `herald.db${suffix}`), { force: true });
+    if (withoutNote) rmSync(join(first.dir, 'snapshot', '.database.json'));
 
     const second = await start(first.dir);
     for (const { ref } of [gone, also]) expect((await fetch(`${second.url}/incidents/${ref}`)).status, ref).toBe(404);
@@ -87,4 +91,17 @@ describe('the database file, under a running Herald', () => {
     expect(page).toContain('The first of the new database');
     expect(page).not.toContain('Published from the old database');
   });
+
+  it('keeps a snapshot that names no database (an older Herald’s, an export’s) when the database is not new', async () => {
+    const first = await start();
+    const kept = await adminPost(first.url, TOKEN, '/api/admin/incidents', makeIncident({ title: 'Published before the note existed' }));
+    expect(await first.stop()).toBe(0);
+    running.splice(running.indexOf(first), 1);
+    rmSync(join(first.dir, 'snapshot', '.database.json'));
+
+    const second = await start(first.dir);
+    expect(second.output()).not.toContain('[Publish] The snapshot in');
+    expect(await (await fetch(`${second.url}/incidents/${kept.ref}`)).text()).toContain('Published before the note existed');
+  });
 });
+
