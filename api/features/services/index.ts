@@ -11,4 +11,5 @@ export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceRow, Uptime
 // Steps other features' commands take inside their own transaction: the services an incident
 // or a window names, and the status it sets on them.
 export { getServicesBySlug, setServiceStatus } from './store.ts';
+export { loadServiceOrigins, type ServiceOrigin } from './uptime-store.ts';
 export { computeUptime, createUptimeMemo, type DayLevel, nextUptimeRollover, type Uptime, UPTIME_DAYS, type UptimeInput, uptimeWindowStart } from './uptime.ts';

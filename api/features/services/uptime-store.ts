@@ -11,6 +11,17 @@ import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import type { UptimeHistory } from './schemas.ts';
 
+/**
+ * When Herald first knew a service (`s`): the earliest of its creation, its oldest status change
+ * set outside incidents, and the start of its oldest published incident — history entered with
+ * past times is older than the service's creation. Both lookups go by index on the service.
+ */
+const KNOWN_SINCE = `min(
+  s.created_at,
+  coalesce((SELECT min(e.at) FROM service_events e WHERE e.service_id = s.id), s.created_at),
+  coalesce((SELECT min(i.started_at) FROM incident_services x JOIN incidents i ON i.id = x.incident_id WHERE x.service_id = s.id AND i.draft = 0), s.created_at)
+)`;
+
 export type { UptimeHistory };
 
 /**
@@ -23,14 +34,7 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
   const ids = serviceIds ?? [];
   const only = (column: string) => (serviceIds ? ` AND ${column} IN (${ids.map(() => '?').join(', ')})` : '');
   const [services, changes, incidents] = await Promise.all([
-    db.execute({
-      sql: `SELECT id, slug, created_at, min(
-              coalesce((SELECT min(e.at) FROM service_events e WHERE e.service_id = s.id), created_at),
-              coalesce((SELECT min(i.started_at) FROM incident_services x JOIN incidents i ON i.id = x.incident_id WHERE x.service_id = s.id AND i.draft = 0), created_at)
-            ) AS known_since
-            FROM services s WHERE archived_at IS NULL${only('id')}`,
-      args: [...ids],
-    }),
+    db.execute({ sql: `SELECT id, slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL${only('id')}`, args: [...ids] }),
     // Both kinds of change, oldest first; the id keeps two changes in the same millisecond in order.
     db.execute({
       sql: `SELECT service_id, at, from_status, to_status, 0 AS kind, id FROM service_events WHERE at >= ?${only('service_id')}
@@ -69,4 +73,17 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
     });
   }
   return bySlug;
+}
+
+/** What a Statuspage component tells of a service's dates: when it was created, and the day (YYYY-MM-DD) its history starts. */
+export type ServiceOrigin = { createdAt: string; startDate: string };
+
+/**
+ * Every listed service's creation and the day its history starts (Statuspage's `created_at`
+ * and `start_date`), by slug: the same dates the uptime figures count from
+ * (`computeUptime`'s `createdAt` and `startDate`), for what is built without them (webhooks).
+ */
+export async function loadServiceOrigins(db: Executor): Promise<Map<string, ServiceOrigin>> {
+  const { rows } = await db.execute(`SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`);
+  return new Map(rows.map((r) => [String(r.slug), { createdAt: String(r.created_at), startDate: String(r.known_since).slice(0, 10) }]));
 }
