@@ -7,6 +7,7 @@
  * incidents' starts (by index, each service's own incidents).
  */
 import { makeRef } from '../../shared/refs.ts';
+import { uptimeWindowStart } from './uptime.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import type { UptimeHistory } from './schemas.ts';
@@ -14,13 +15,16 @@ import type { UptimeHistory } from './schemas.ts';
 /**
  * When Herald first knew a service (`s`): the earliest of its creation, its oldest status change
  * set outside incidents, and the start of its oldest published incident — history entered with
- * past times is older than the service's creation. Both lookups go by index on the service.
+ * past times is older than the service's creation. Looked up (by index, each service's own
+ * history) only for a service created after `?`, the window's start: one created before has
+ * every day of the window counted whatever came earlier, and looking would cost a read of its
+ * whole history.
  */
-const KNOWN_SINCE = `min(
+const KNOWN_SINCE = `CASE WHEN s.created_at > ? THEN min(
   s.created_at,
   coalesce((SELECT min(e.at) FROM service_events e WHERE e.service_id = s.id), s.created_at),
   coalesce((SELECT min(i.started_at) FROM incident_services x JOIN incidents i ON i.id = x.incident_id WHERE x.service_id = s.id AND i.draft = 0), s.created_at)
-)`;
+) ELSE s.created_at END`;
 
 export type { UptimeHistory };
 
@@ -34,7 +38,7 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
   const ids = serviceIds ?? [];
   const only = (column: string) => (serviceIds ? ` AND ${column} IN (${ids.map(() => '?').join(', ')})` : '');
   const [services, changes, incidents] = await Promise.all([
-    db.execute({ sql: `SELECT id, slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL${only('id')}`, args: [...ids] }),
+    db.execute({ sql: `SELECT id, slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL${only('id')}`, args: [at, ...ids] }),
     // Both kinds of change, oldest first; the id keeps two changes in the same millisecond in order.
     db.execute({
       sql: `SELECT service_id, at, from_status, to_status, 0 AS kind, id FROM service_events WHERE at >= ?${only('service_id')}
@@ -80,10 +84,10 @@ export type ServiceOrigin = { createdAt: string; startDate: string };
 
 /**
  * Every listed service's creation and the day its history starts (Statuspage's `created_at`
- * and `start_date`), by slug: the same dates the uptime figures count from
+ * and `start_date`), by slug, at `now`: the same dates the uptime figures count from
  * (`computeUptime`'s `createdAt` and `startDate`), for what is built without them (webhooks).
  */
-export async function loadServiceOrigins(db: Executor): Promise<Map<string, ServiceOrigin>> {
-  const { rows } = await db.execute(`SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`);
+export async function loadServiceOrigins(db: Executor, now: Date): Promise<Map<string, ServiceOrigin>> {
+  const { rows } = await db.execute({ sql: `SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`, args: [uptimeWindowStart(now).toISOString()] });
   return new Map(rows.map((r) => [String(r.slug), { createdAt: String(r.created_at), startDate: String(r.known_since).slice(0, 10) }]));
 }

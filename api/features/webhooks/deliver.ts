@@ -153,7 +153,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
       const [hook, event] = await Promise.all([hookOf(row), getServiceEvent(options.db, row.serviceEventId)]);
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
       if (!event) return { verdict: 'hard', detail: 'service event no longer exists' };
-      const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl, await loadPageState(options.db)));
+      const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl, await loadPageState(options.db, now())));
       return post(hook.url, body, sign(hook.secret, body, row, 'component.update'));
     }
     if (row.maintenanceId !== null) {
@@ -165,7 +165,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
       }
       const hook = await hookOf(row);
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
-      const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl, await loadPageState(options.db)));
+      const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl, await loadPageState(options.db, now())));
       return post(hook.url, body, sign(hook.secret, body, row, maintenanceHookEvent(entry.event)));
     }
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
@@ -175,7 +175,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
     }
     const hook = await hookOf(row);
     if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
-    const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl, await loadPageState(options.db)));
+    const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl, await loadPageState(options.db, now())));
     return post(hook.url, body, sign(hook.secret, body, row, 'incident.update'));
   };
 }

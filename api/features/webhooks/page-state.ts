@@ -10,9 +10,9 @@ import { groupServices, statuspageComponents, type StatuspageComponent } from '.
 
 export type PageState = { indicator: Indicator; description: string; components: StatuspageComponent[] };
 
-/** The page now: its overall status from every service and open incident, and its components in page order. */
-export async function loadPageState(db: Executor): Promise<PageState> {
-  const [services, groups, origins, open] = await Promise.all([listServices(db), listGroups(db), loadServiceOrigins(db), loadIncidents(db, { state: 'open' })]);
+/** The page at `now`: its overall status from every service and open incident, and its components in page order. */
+export async function loadPageState(db: Executor, now: Date): Promise<PageState> {
+  const [services, groups, origins, open] = await Promise.all([listServices(db), listGroups(db), loadServiceOrigins(db, now), loadIncidents(db, { state: 'open' })]);
   const overall = overallStatus(
     services.map((s) => s.status),
     open.map((i) => i.severity),

@@ -79,4 +79,12 @@ describe('loadUptimeHistory for history entered with past times', () => {
     expect(history.get('search')?.knownSince).toBe('2025-01-20T08:00:00.000Z');
     expect(history.get('api')?.knownSince).toBeNull();
   });
+
+  it('does not look further for a service created before the window opened: every day of the window counts already', async () => {
+    const t = await makeTestApp({ start: '2026-01-01T09:00:00.000Z' });
+    t.clock.set('2025-06-01T10:00:00.000Z');
+    await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'operational' }] }));
+    const history = await loadUptimeHistory(t.db, uptimeWindowStart(new Date('2026-11-27T12:00:00.000Z')));
+    expect(history.get('api')).toMatchObject({ createdAt: '2026-01-01T09:00:00.000Z', knownSince: null });
+  });
 });
