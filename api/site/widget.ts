@@ -27,10 +27,9 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     monitoring: t('incident.status.monitoring'),
     name: t('widget.name'),
     link: t('widget.link'),
-    // The plural forms as written, chosen in the browser by the language's rules for the count.
-    more: messages.catalogue['embed.more'] ?? t('embed.more'),
-    lang: messages.lang,
   };
+  // "and N more": the plural forms as written, chosen in the browser by the language's rules for N.
+  const more = messages.catalogue['embed.more'] ?? t('embed.more');
   return `(() => {
   const me = document.currentScript;
   if (!me || !me.src) return;
@@ -70,6 +69,7 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     return a;
   };
   const words = ${JSON.stringify(words)};
+  const more = ${JSON.stringify(more)};
   const render = (s) => {
     const indicator = String(s.status && s.status.indicator);
     w.style.setProperty('--c', 'var(--' + (/^(none|maintenance|minor|major|critical)$/.test(indicator) ? indicator : 'mu') + ')');
@@ -77,8 +77,8 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     p.append(link((s.page && s.page.url) || base, (s.page && s.page.name) || words.name), ': ', el('strong', s.status && s.status.description));
     const list = el('ul');
     // Worst first, as /embed lists them; what does not fit is counted, not hidden.
-    const rank = { critical: 0, major: 1, minor: 2 };
-    const open = (s.incidents || []).slice().sort((a, b) => (rank[a.impact] ?? 3) - (rank[b.impact] ?? 3));
+    const rank = (i) => ['critical', 'major', 'minor'].indexOf(i.impact) >>> 0;
+    const open = (s.incidents || []).slice().sort((a, b) => rank(a) - rank(b));
     for (const i of open.slice(0, 3)) {
       const li = el('li');
       li.append(link(i.shortlink, i.name), ' ', el('span', '· ' + (words[i.status] || i.status), 'm'));
@@ -86,10 +86,9 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     }
     const n = open.length - 3;
     if (n > 0) {
-      const m = words.more;
-      let form = m.other || m;
+      let form = more.other || more;
       try {
-        form = (typeof m === 'string' ? m : m[new Intl.PluralRules(words.lang).select(n)] || m.other);
+        form = typeof more === 'string' ? more : more[new Intl.PluralRules(${JSON.stringify(messages.lang)}).select(n)] || more.other;
       } catch (e) {}
       const li = el('li');
       li.append(link((s.page && s.page.url) || base, String(form).replace('{count}', n)));

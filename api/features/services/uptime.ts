@@ -87,7 +87,8 @@ export type Uptime = {
   /**
    * What a Statuspage component says of the service's dates: `createdAt` when it was created,
    * and `startDate` (YYYY-MM-DD) the day its history starts — the day of the earlier of its
-   * creation and the first incident or status change recorded for it, however long ago.
+   * creation and the first incident or status change recorded for it (`knownSince`, which the
+   * data layer looks up for a service created within the window).
    */
   createdAt: string;
   startDate: string;
