@@ -30,3 +30,6 @@ export type UptimeHistory = {
   changes: StatusChange[];
   incidents: IncidentSpan[];
 };
+
+/** What a Statuspage component tells of a service's dates: when it was created, and the day (YYYY-MM-DD) its history starts. */
+export type ServiceOrigin = { createdAt: string; startDate: string };

@@ -7,10 +7,9 @@
  * incidents' starts (by index, each service's own incidents).
  */
 import { makeRef } from '../../shared/refs.ts';
-import { uptimeWindowStart } from './uptime.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import type { UptimeHistory } from './schemas.ts';
+import type { ServiceOrigin, UptimeHistory } from './schemas.ts';
 
 /**
  * When Herald first knew a service (`s`): the earliest of its creation, its oldest status change
@@ -79,15 +78,14 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
   return bySlug;
 }
 
-/** What a Statuspage component tells of a service's dates: when it was created, and the day (YYYY-MM-DD) its history starts. */
-export type ServiceOrigin = { createdAt: string; startDate: string };
 
 /**
  * Every listed service's creation and the day its history starts (Statuspage's `created_at`
- * and `start_date`), by slug, at `now`: the same dates the uptime figures count from
- * (`computeUptime`'s `createdAt` and `startDate`), for what is built without them (webhooks).
+ * and `start_date`), by slug, with the uptime window opening at `since`: the same dates the
+ * uptime figures count from (`computeUptime`'s `createdAt` and `startDate`), for what is built
+ * without them (webhooks).
  */
-export async function loadServiceOrigins(db: Executor, now: Date): Promise<Map<string, ServiceOrigin>> {
-  const { rows } = await db.execute({ sql: `SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`, args: [uptimeWindowStart(now).toISOString()] });
+export async function loadServiceOrigins(db: Executor, since: Date): Promise<Map<string, ServiceOrigin>> {
+  const { rows } = await db.execute({ sql: `SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`, args: [since.toISOString()] });
   return new Map(rows.map((r) => [String(r.slug), { createdAt: String(r.created_at), startDate: String(r.known_since).slice(0, 10) }]));
 }

@@ -5,14 +5,14 @@
  */
 import type { Executor } from '../../platform/db/client.ts';
 import { loadIncidents } from '../incidents/index.ts';
-import { type Indicator, listGroups, listServices, loadServiceOrigins, overallStatus } from '../services/index.ts';
+import { type Indicator, listGroups, listServices, loadServiceOrigins, overallStatus, uptimeWindowStart } from '../services/index.ts';
 import { groupServices, statuspageComponents, type StatuspageComponent } from '../../shared/statuspage-components.ts';
 
 export type PageState = { indicator: Indicator; description: string; components: StatuspageComponent[] };
 
 /** The page at `now`: its overall status from every service and open incident, and its components in page order. */
 export async function loadPageState(db: Executor, now: Date): Promise<PageState> {
-  const [services, groups, origins, open] = await Promise.all([listServices(db), listGroups(db), loadServiceOrigins(db, now), loadIncidents(db, { state: 'open' })]);
+  const [services, groups, origins, open] = await Promise.all([listServices(db), listGroups(db), loadServiceOrigins(db, uptimeWindowStart(now)), loadIncidents(db, { state: 'open' })]);
   const overall = overallStatus(
     services.map((s) => s.status),
     open.map((i) => i.severity),
