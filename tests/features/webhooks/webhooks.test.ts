@@ -165,4 +165,18 @@ describe('webhooks and Slack', () => {
     expect(updated).toMatch(/^📊 \*STATUS UPDATE - \d\d:\d\d UTC\*\nCurrent Status: Mitigating\nActions Taken: A fix is being rolled out\.\nNext Steps: next update by \d\d:\d\d UTC\nETA: not yet known\n</);
     expect(resolved).toMatch(/^✅ \*INCIDENT RESOLVED: Public API\*\nDuration: .+\nRoot Cause: A full disk\.\nPostmortem: none planned \(P3\)\n/);
   });
+
+  it('dates a time in the Slack message that falls on another day than the update', async () => {
+    const slack = await startReceiver();
+    closers.push(slack.close);
+    t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: `${slack.url}/services/T/B/X` } });
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
+    // The test clock reads 12:00 on 10 Mar 2026: an ETA two days on is not "14:00 UTC" but its date too.
+    await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate({ eta: '2026-03-12T14:00:00.000Z', nextUpdateInMinutes: 30 }) });
+    await t.deliver();
+    const text = JSON.parse(slack.received.at(-1)?.body ?? '{}').text as string;
+    expect(text).toContain('ETA: 12 Mar 2026 14:00 UTC');
+    expect(text).toMatch(/next update by \d\d:\d\d UTC\n/);
+  });
 });
+
