@@ -5,6 +5,7 @@ import type { Db } from './platform/db/client.ts';
 import { manualClock } from './platform/clock.ts';
 import type { Log } from './platform/log/log.ts';
 import { idFromRef } from './shared/refs.ts';
+import { uptimeWindowStart } from './features/services/index.ts';
 import type { CreateIncidentInput, PostUpdateInput } from './shared/schemas.ts';
 
 const MIN = 60_000;
@@ -77,5 +78,9 @@ export async function seedDemo(db: Db, now: Date, policy: CommandDeps['policy'],
       await postIncidentUpdate(ctx, id, update);
     }
   }
+  // The story is of months past: the services were there all along, so each has 90 days of
+  // history, every one of them agreeing with the incidents told above (no "no data" days).
+  const since = uptimeWindowStart(now).toISOString();
+  await db.execute({ sql: 'UPDATE services SET created_at = ? WHERE created_at > ?', args: [since, since] });
   return true;
 }

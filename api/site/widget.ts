@@ -6,7 +6,9 @@
  * `Access-Control-Allow-Origin: *`), without credentials, and asks nothing of anyone else;
  * `data-target="id"` on the tag renders into that element instead (for a script in `<head>`);
  * it writes text only (`textContent`), never markup from the JSON. A `role="status"` region,
- * so a change is announced; refreshed every minute.
+ * so a change is announced; refreshed every minute. Like /embed, it lists the three most urgent
+ * open incidents and says how many more there are ("and 2 more open incidents"), never
+ * leaving one out unsaid.
  *
  * Plain ES2017 as browsers run it, kept under 5 KB (a test holds it to that): it is served as
  * written, so it is written small.
@@ -26,6 +28,8 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     name: t('widget.name'),
     link: t('widget.link'),
   };
+  // "and N more": the plural forms as written, chosen in the browser by the language's rules for N.
+  const more = messages.catalogue['embed.more'] ?? t('embed.more');
   return `(() => {
   const me = document.currentScript;
   if (!me || !me.src) return;
@@ -65,15 +69,29 @@ export function widgetScript(messages: Messages = ENGLISH): string {
     return a;
   };
   const words = ${JSON.stringify(words)};
+  const more = ${JSON.stringify(more)};
   const render = (s) => {
     const indicator = String(s.status && s.status.indicator);
     w.style.setProperty('--c', 'var(--' + (/^(none|maintenance|minor|major|critical)$/.test(indicator) ? indicator : 'mu') + ')');
     const p = el('p');
     p.append(link((s.page && s.page.url) || base, (s.page && s.page.name) || words.name), ': ', el('strong', s.status && s.status.description));
     const list = el('ul');
-    for (const i of (s.incidents || []).slice(0, 3)) {
+    // Worst first, as /embed lists them; what does not fit is counted, not hidden.
+    const rank = (i) => ['critical', 'major', 'minor'].indexOf(i.impact) >>> 0;
+    const open = (s.incidents || []).slice().sort((a, b) => rank(a) - rank(b));
+    for (const i of open.slice(0, 3)) {
       const li = el('li');
       li.append(link(i.shortlink, i.name), ' ', el('span', '· ' + (words[i.status] || i.status), 'm'));
+      list.append(li);
+    }
+    const n = open.length - 3;
+    if (n > 0) {
+      let form = more.other || more;
+      try {
+        form = typeof more === 'string' ? more : more[new Intl.PluralRules(${JSON.stringify(messages.lang)}).select(n)] || more.other;
+      } catch (e) {}
+      const li = el('li');
+      li.append(link((s.page && s.page.url) || base, String(form).replace('{count}', n)));
       list.append(li);
     }
     w.replaceChildren(p);

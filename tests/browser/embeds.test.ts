@@ -10,10 +10,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBadge } from '../../api/site/badge.ts';
 import { closeBrowserTest, expectAccessible, launchBrowser } from '../support/browser.ts';
-import { makeIncident, makeUpdate } from '../support/factories.ts';
+import { makeIncident, makeMaintenance, makeUpdate } from '../support/factories.ts';
 import { adminPost, startServer, type RunningServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'embeds-admin-token-0123456789abcdef';
+/** The frame the README should suggest for /embed: room for three incidents, "and N more" and a window in progress. */
+const EMBED_FRAME = { width: 400, height: 260 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -39,8 +41,8 @@ afterAll(async () => {
   await closeBrowserTest(browser, server, server?.dir);
 });
 
-async function post(path: string, body: unknown): Promise<void> {
-  await adminPost(server.url, ADMIN_TOKEN, path, body);
+async function post(path: string, body: unknown): Promise<{ ref: string }> {
+  return adminPost(server.url, ADMIN_TOKEN, path, body);
 }
 
 const hostPage = (title: string, body: string) =>
@@ -163,6 +165,41 @@ describe('the embed and the widget on another site', () => {
       await page.goto(`${hostUrl}/targeted`);
       await expect.poll(() => page.locator('#status-here [role="status"]').textContent(), { timeout: 5000 }).toContain('All Systems Operational');
     });
+  });
+
+  it('count the open incidents they do not list, and fit a frame of the size the README gives', async () => {
+    // Four open incidents with titles of a realistic length, and a window in progress: more than either lists.
+    const titles = ['Checkout payments declined for some cards', 'Elevated error rates on the public API', 'Delayed email notifications to customers', 'Slow dashboard loading in Europe'];
+    const refs: string[] = [];
+    for (const [k, title] of titles.entries()) refs.push((await post('/api/admin/incidents', makeIncident({ title, severity: (['P0', 'P1', 'P2', 'P3'] as const)[k] }))).ref);
+    const hour = 3600_000;
+    const window = await post('/api/admin/maintenance', makeMaintenance({ title: 'Database upgrade', scheduledFor: new Date(Date.now() - hour).toISOString(), scheduledUntil: new Date(Date.now() + hour).toISOString() }));
+    try {
+      hostPages.set('/scripted-many', { html: hostPage('Scripted status', `<script src="${server.url}/widget.js" async></script>`) });
+      hostPages.set('/framed-many', { html: hostPage('Framed status', `<iframe title="Service status" src="${server.url}/embed" width="${EMBED_FRAME.width}" height="${EMBED_FRAME.height}"></iframe>`) });
+      await inContext(async (page) => {
+        await page.goto(`${hostUrl}/scripted-many`);
+        const widget = page.locator('.herald-status [role="status"]');
+        await expect.poll(() => widget.getByRole('listitem').count(), { timeout: 5000 }).toBe(4);
+        // The three most urgent are named; the fourth is counted, linking to the page.
+        expect(await widget.getByRole('listitem').allTextContents()).toEqual([...titles.slice(0, 3).map((t) => `${t} · Investigating`), 'and 1 more open incident']);
+
+        await page.goto(`${hostUrl}/framed-many`);
+        const frame = page.frameLocator('iframe');
+        await frame.locator('main').waitFor();
+        expect(await frame.getByRole('listitem').allTextContents()).toEqual([
+          ...titles.slice(0, 3).map((t) => expect.stringMatching(new RegExp(`^${t} · Investigating, updated \\d{1,2} \\w+ \\d{4} \\d\\d:\\d\\d UTC$`))),
+          'and 1 more open incident',
+          'Database upgrade · maintenance in progress',
+        ]);
+        // Nothing is cut off: the frame's document fits the frame the README suggests, light or dark.
+        const fit = await frame.locator('html').evaluate((html) => ({ content: html.scrollHeight, frame: html.clientHeight }));
+        expect(fit.content, `the embed needs ${fit.content} px`).toBeLessThanOrEqual(fit.frame);
+      });
+    } finally {
+      for (const ref of refs) await post(`/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }));
+      await post(`/api/admin/maintenance/${window.ref}/updates`, { status: 'completed', message: 'Done.' });
+    }
   });
 
   it('/embed passes axe in light and dark, and follows the reader\'s colour scheme', async () => {

@@ -35,11 +35,11 @@ describe('/ with 200 services, without JavaScript', () => {
       const services = page.getByRole('region', { name: 'Services' });
       await expect.poll(() => services.getByRole('rowheader').count()).toBe(200);
       const row = (name: string) => services.getByRole('row', { name: new RegExp(`^${name} `) });
-      // Created a moment ago and down since: their uptime is what the clock says, below 100.
-      const percent = /^\d{1,2}\.\d\d %$/;
+      // Created a moment ago and down since: below 100, over today (counted whole), and saying so.
+      const percent = /^\d{1,2}\.\d\d % today$/;
       expect(await row('Service 150').getByRole('cell').allInnerTexts()).toEqual(['Major outage', expect.stringMatching(percent)]);
       expect(await row('Public API').getByRole('cell').allInnerTexts()).toEqual(['Degraded performance', expect.stringMatching(percent)]);
-      expect(await row('Billing').getByRole('cell').allInnerTexts()).toEqual(['Operational', '100.00 %']);
+      expect(await row('Billing').getByRole('cell').allInnerTexts()).toEqual(['Operational', '100.00 % today']);
       expect(await services.getByRole('columnheader', { name: 'Uptime, last 90 days' }).count()).toBe(3);
       // The icon of a service that is down is drawn from the page's symbol: it has a shape.
       const icon = await row('Service 150').locator('svg').boundingBox();

@@ -81,6 +81,19 @@ describe('the uptime days by keyboard, without JavaScript', () => {
     await context.close();
   });
 
+  it('reads the outage on a service created minutes ago as a share of the whole day, and names the period', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const path of ['/', '/services/api']) {
+      await page.goto(`${server.url}${path}`);
+      const figure = (await page.locator('#uptime-api > span').nth(1).textContent()) ?? '';
+      // The service was created when the server started: one day counted, whole.
+      expect(figure, path).toMatch(/^\d+\.\d\d % uptime today$/);
+      expect(Number.parseFloat(figure), path).toBeGreaterThanOrEqual(99);
+    }
+    await context.close();
+  });
+
   it('tells a day apart by shape as well as colour, in light and dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ javaScriptEnabled: false, colorScheme });

@@ -45,8 +45,13 @@ describe('subscriptions on the real server (built pages, real SMTP)', () => {
     const page = await (await fetch(at(confirmUrl), { headers: { accept: 'text/html' } })).text();
     expect(page).toContain('Confirm my subscription');
     const confirmed = await fetch(at(confirmUrl), form({}));
-    expect([confirmed.status, (await confirmed.text()).includes('Subscription confirmed')]).toEqual([200, true]);
+    const confirmedText = await confirmed.text();
+    expect([confirmed.status, confirmedText.includes('Subscription confirmed')]).toEqual([200, true]);
+    // What the page promises is what goes out: mail for critical and major incidents, smaller ones only when announced.
+    expect(confirmedText).toContain('will receive mail about incidents of critical or major impact on the services it follows');
+    expect(confirmedText).toContain('about smaller incidents only when we choose to announce them');
 
+    const minor = (await (await admin('POST', '/api/admin/incidents', makeIncident({ title: 'Slow API', severity: 'P3' }))).json()).ref;
     const created = await admin('POST', '/api/admin/incidents', makeIncident());
     const ref = (await created.json()).ref;
     await smtp.waitFor(before + 2);
@@ -60,5 +65,7 @@ describe('subscriptions on the real server (built pages, real SMTP)', () => {
     const invalid = await fetch(`${server.url}/unsubscribe/1.${'A'.repeat(43)}`, { headers: { accept: 'text/html' } });
     expect([invalid.status, (await invalid.text()).includes('This link does not work')]).toEqual([404, true]);
     await admin('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    await admin('POST', `/api/admin/incidents/${minor}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
+    expect(smtp.mails.slice(before).map((m) => m.parsed.subject).filter((s) => s?.includes(minor))).toEqual([]);
   });
 });

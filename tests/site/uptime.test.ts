@@ -13,6 +13,7 @@ import { Snapshot } from '../../api/site/snapshot.ts';
 import { makeIncident, makeUpdate } from '../support/factories.ts';
 import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
 import { ROOT } from '../support/server.ts';
+import { seedDemo } from '../../api/demo.ts';
 
 let renderPage: PageRenderer;
 beforeAll(async () => {
@@ -75,7 +76,29 @@ describe('uptime on the published pages', () => {
     await t.publisher.publish({ incidents: [] });
     const days = labels(page(t, '/services/reports'));
     expect(days.slice(-4)).toEqual(['24 Nov 2026: no data', '25 Nov 2026: no downtime', '26 Nov 2026: no downtime', '27 Nov 2026: no downtime']);
-    expect(page(t, '/services/reports')).toContain('100.00 % uptime');
+    expect(page(t, '/services/reports')).toContain('100.00 % uptime over 3 days, since 25 Nov 2026');
+  });
+
+  it('reads a 2-minute outage on a service created minutes ago as 2 of the day’s 1,440 minutes, over one day', async () => {
+    const t = await makeTestApp({ renderPage, start: '2026-11-27T09:00:00.000Z' });
+    expect((await t.call('POST', '/api/admin/services', { slug: 'reports', name: 'Reports', status: 'operational' })).status).toBe(201);
+    t.clock.advance(5 * 60_000);
+    await outage(t, t.clock.now().toISOString(), 2, [{ slug: 'reports', status: 'major_outage' }]);
+    t.clock.advance(60_000);
+    await t.publisher.publish({ incidents: [] });
+    const figure = /<p id="uptime-reports"><span>[^<]*<\/span><span>([^<]*)<\/span>/.exec(page(t, '/services/reports'))?.[1];
+    expect(figure).toBe('99.86 % uptime today');
+    expect(Number.parseFloat(figure ?? '')).toBeGreaterThanOrEqual(99);
+  });
+
+  it('says over how many days a figure runs in the table of a large catalogue', async () => {
+    const t = await makeTestApp({ renderPage, start: '2026-11-20T09:00:00.000Z' });
+    for (let i = 0; i < 11; i++) expect((await t.call('POST', '/api/admin/services', { slug: `extra-${i}`, name: `Extra ${i}`, status: 'operational' })).status).toBe(201);
+    t.clock.set('2026-11-27T12:00:00.000Z');
+    await t.publisher.publish({ incidents: [] });
+    const home = page(t, '/');
+    expect(home).toContain('<td>100.00 % over 8 days</td>');
+    expect(home).not.toMatch(/<td>100\.00 %<\/td>/);
   });
 
   it('counts a status set outside incidents, and leaves maintenance out', async () => {
@@ -197,5 +220,31 @@ describe('uptime across the publishes of a day', () => {
     expect(uptime.cdn?.days.at(-1)?.label).toBe('27 Nov 2026: degraded performance 30 min');
     expect(uptime.search?.days.at(-1)?.label).toBe('27 Nov 2026: major outage 15 min');
     expect(uptime.billing?.days.at(-1)?.label).toBe(`27 Nov 2026: no downtime — ${named.json.ref}`);
+  });
+});
+
+describe('the demo', () => {
+  it('has 90 days of history on every service, each incident on the days and services it touched', async () => {
+    const t = await makeTestApp({ start: '2026-11-27T12:00:00.000Z' });
+    expect(await seedDemo(t.db, t.clock.now(), { publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 }, silentLog)).toBe(true);
+    await t.publisher.publish('all');
+    const model = t.publisher.current();
+    const uptime = model?.uptime ?? {};
+    expect(Object.keys(uptime)).toHaveLength(10);
+    for (const [slug, u] of Object.entries(uptime)) {
+      expect(u.days.filter((d) => d.level === 'none'), slug).toEqual([]);
+      expect(u.counted, slug).toBe(90);
+    }
+    const { incidents } = (await t.call('GET', '/api/admin/incidents?state=all')).json as { incidents: { ref: string; startedAt: string; services: { slug: string }[]; updates: { services: { slug: string; to: string }[] }[] }[] };
+    expect(incidents.length).toBeGreaterThanOrEqual(5);
+    for (const incident of incidents) {
+      const date = incident.startedAt.slice(0, 10);
+      for (const { slug } of incident.services) {
+        const day = uptime[slug]?.days.find((d) => d.date === date);
+        expect(day?.label, `${incident.ref} on ${slug}`).toContain(incident.ref);
+        // A service the incident set below operational shows that on the day.
+        if (incident.updates.some((u) => u.services.some((c) => c.slug === slug && c.to !== 'operational'))) expect(day?.level, `${incident.ref} on ${slug}`).not.toBe('ok');
+      }
+    }
   });
 });

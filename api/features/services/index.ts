@@ -5,9 +5,9 @@
 export { adminServiceRoutes } from './api/index.ts';
 export { syncCatalogue } from './catalogue.ts';
 export { createService, editService } from './commands.ts';
-export { getServiceEvent, listGroups, listServiceEvents, listServices, loadUptimeHistory, readService, readServices } from './queries.ts';
+export { getServiceEvent, listGroups, listServiceEvents, listServices, loadServiceOrigins, loadUptimeHistory, readService, readServices } from './queries.ts';
 export { type Indicator, overallStatus, type OverallStatus } from './rollup.ts';
-export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceRow, UptimeHistory } from './schemas.ts';
+export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceOrigin, ServiceRow, UptimeHistory } from './schemas.ts';
 // Steps other features' commands take inside their own transaction: the services an incident
 // or a window names, and the status it sets on them.
 export { getServicesBySlug, setServiceStatus } from './store.ts';

@@ -7,10 +7,10 @@ import { NotFoundError } from '../../shared/errors.ts';
 import { Service } from '../../shared/schemas.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import { findService, getServiceEvent, listGroups, listServiceEvents, listServices } from './store.ts';
-import { loadUptimeHistory } from './uptime-store.ts';
+import { loadServiceOrigins, loadUptimeHistory } from './uptime-store.ts';
 import type { ServiceRow } from './schemas.ts';
 
-export { getServiceEvent, listGroups, listServiceEvents, listServices, loadUptimeHistory };
+export { getServiceEvent, listGroups, listServiceEvents, listServices, loadServiceOrigins, loadUptimeHistory };
 
 /** The error for a service that is not there (or was deleted), said the same way wherever it is asked for. */
 export const noSuchService = (slug: string) => new NotFoundError(`[Services] No service "${slug}". Check the slug; the list of services has every one.`);

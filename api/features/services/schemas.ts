@@ -23,4 +23,13 @@ export type StatusChange = { at: string; from: ServiceStatus; to: ServiceStatus 
 export type IncidentSpan = { ref: string; startedAt: string; resolvedAt: string | null };
 
 /** What a service's uptime bars are computed from: its creation, its status changes and its incidents since the window's start. */
-export type UptimeHistory = { createdAt: string; changes: StatusChange[]; incidents: IncidentSpan[] };
+export type UptimeHistory = {
+  createdAt: string;
+  /** The first incident or status change recorded for the service, when earlier than its creation (history entered with past times); else null. */
+  knownSince: string | null;
+  changes: StatusChange[];
+  incidents: IncidentSpan[];
+};
+
+/** What a Statuspage component tells of a service's dates: when it was created, and the day (YYYY-MM-DD) its history starts. */
+export type ServiceOrigin = { createdAt: string; startDate: string };

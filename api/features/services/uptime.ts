@@ -12,9 +12,16 @@
  * | `under_maintenance`    | 0 % (not at all)   |
  * | `operational`          | 0 %                |
  *
- * Maintenance never counts against uptime: the window was announced. Time before the service
- * existed is not measured at all: such days are "no data" and left out of the percentage.
- * Days are UTC days; today runs up to `now`, so an open outage counts until now.
+ * Maintenance never counts against uptime: the window was announced.
+ *
+ * Which days count, and how much (as Statuspage counts them): days are UTC days, and every day
+ * that counts counts whole — 1,440 minutes, on the service's first day and today too, so a
+ * 2-minute outage is 2 of 1,440 minutes whenever it happened (today's downtime counts up to
+ * `now`). The days before Herald knew the service — before it was created, or before the first
+ * incident or status change recorded for it, whichever is earlier (incidents entered with past
+ * times) — are neither up nor down: "no data", left out of the percentage. A figure over fewer
+ * than the whole window says so (`counted`, `since`), so that a new service's first outage is
+ * not read as a bad quarter.
  */
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
@@ -34,8 +41,15 @@ export const DOWNTIME_WEIGHT: Readonly<Record<ServiceStatus, number>> = {
 export type { IncidentSpan, StatusChange };
 
 export type UptimeInput = {
-  /** When the service was created: days before it are "no data". */
+  /** When the service was created in Herald: Statuspage's `created_at`. */
   createdAt: string;
+  /**
+   * The earliest time Herald's history names the service (an incident or a status change), when
+   * known beyond `changes` and `incidents` (which hold only the window): history entered with
+   * past times, older than the service's creation. Days before the earlier of this and
+   * `createdAt` are "no data".
+   */
+  knownSince?: string | null;
   /** Its status now: its status all along when no change is recorded in the window. */
   status: ServiceStatus;
   /** Changes in the window (any order); earlier ones only set the status at the window's start. */
@@ -61,8 +75,23 @@ export type UptimeDay = {
 export type Uptime = {
   /** Oldest first, today last. */
   days: UptimeDay[];
-  /** "99.95", rounded down so that any downtime shows below 100.00; null when nothing was measured yet. */
+  /**
+   * "99.95": the share of the counted days' minutes without downtime, rounded down so that any
+   * downtime shows below 100.00; null when no day is counted yet.
+   */
   percent: string | null;
+  /** How many days the percentage covers: the days with data, fewer than `days.length` for a service Herald has known for less. */
+  counted: number;
+  /** The first counted day (YYYY-MM-DD, UTC), or null when none is: "since 22 Nov 2026". */
+  since: string | null;
+  /**
+   * What a Statuspage component says of the service's dates: `createdAt` when it was created,
+   * and `startDate` (YYYY-MM-DD) the day its history starts — the day of the earlier of its
+   * creation and the first incident or status change recorded for it (`knownSince`, which the
+   * data layer looks up for a service created within the window).
+   */
+  createdAt: string;
+  startDate: string;
 };
 
 const DAY_MS = 86_400_000;
@@ -91,60 +120,32 @@ export function nextUptimeRollover(now: Date): Date {
  * // "10 Mar 2026: partial outage 42 min — INC-17"
  */
 export function computeUptime(input: UptimeInput): Uptime {
-  return measure(input).uptime;
-}
-
-/**
- * `computeUptime` that remembers each service's days between publishes, for a page of many
- * services: 200 services are 18,000 labelled days, most of a publish when made anew each time.
- * Exact, not approximate: while a service's status weighs nothing (operational, maintenance)
- * and its history, the day and the language are unchanged, the days are the same and only the
- * measured time grows with the clock, so only the percentage is worked out again. A service
- * that is down now is computed afresh every time (its minutes grow).
- */
-export function createUptimeMemo(): (slug: string, input: UptimeInput) => Uptime {
-  const kept = new Map<string, { key: string; at: number; result: Measured }>();
-  return (slug, input) => {
-    const now = input.now.getTime();
-    // Today is measured from the later of midnight and the service's creation: it must have begun.
-    if (DOWNTIME_WEIGHT[input.status] !== 0 || Date.parse(input.createdAt) >= now) {
-      kept.delete(slug);
-      return computeUptime(input);
-    }
-    const day = uptimeWindowStart(input.now, 1).getTime();
-    const key = JSON.stringify([day, input.days ?? UPTIME_DAYS, input.createdAt, input.status, input.changes, input.incidents, input.messages?.lang ?? 'en']);
-    const hit = kept.get(slug);
-    if (hit && hit.key === key && now >= hit.at) return { days: hit.result.uptime.days, percent: percentOf(hit.result.measured + (now - hit.at), hit.result.down) };
-    const result = measure(input);
-    kept.set(slug, { key, at: now, result });
-    return result.uptime;
-  };
-}
-
-type Measured = { uptime: Uptime; measured: number; down: number };
-
-function measure(input: UptimeInput): Measured {
   const days = input.days ?? UPTIME_DAYS;
   const { t, date: formatDate, duration } = input.messages ?? ENGLISH;
   const now = input.now.getTime();
   const start = uptimeWindowStart(input.now, days).getTime();
-  const created = Date.parse(input.createdAt);
+  const known = knownSince(input);
   const segments = statusSegments(input, start, now);
   const spans = input.incidents.map((i) => ({ ref: i.ref, from: Date.parse(i.startedAt), to: i.resolvedAt ? Date.parse(i.resolvedAt) : now }));
 
-  let measured = 0;
+  let counted = 0;
   let down = 0;
+  let since: string | null = null;
   const result: UptimeDay[] = [];
   for (let d = 0; d < days; d++) {
     const dayStart = start + d * DAY_MS;
     const dayEnd = Math.min(dayStart + DAY_MS, now);
-    const from = Math.max(dayStart, created);
     const date = new Date(dayStart);
+    const iso = date.toISOString().slice(0, 10);
     const name = formatDate(date);
-    if (from >= dayEnd) {
-      result.push({ date: date.toISOString().slice(0, 10), level: 'none', label: t('uptime.noData', { date: name }) });
+    // A day counts whole from the day Herald knew the service on; not before, nor ahead of now.
+    if (known > now || dayStart + DAY_MS <= known) {
+      result.push({ date: iso, level: 'none', label: t('uptime.noData', { date: name }) });
       continue;
     }
+    since ??= iso;
+    counted += 1;
+    const from = Math.max(dayStart, known);
     const ms: Record<string, number> = {};
     for (const s of segments) {
       const overlap = Math.min(s.to, dayEnd) - Math.max(s.from, from);
@@ -152,25 +153,67 @@ function measure(input: UptimeInput): Measured {
       ms[s.status] = (ms[s.status] ?? 0) + overlap;
       down += overlap * DOWNTIME_WEIGHT[s.status];
     }
-    measured += dayEnd - from;
-    const counted = COUNTED.filter((status) => ms[status]);
+    const worst = COUNTED.filter((status) => ms[status]);
     const refs = spans
       .filter((s) => s.from < dayEnd && s.to >= dayStart)
       .map((s) => s.ref)
       .sort((a, b) => refNumber(a) - refNumber(b));
-    const what = counted.length
-      ? counted.map((status) => t('uptime.downtime', { status: t(`uptime.status.${status}`), duration: duration(ms[status] as number) })).join(', ')
+    const what = worst.length
+      ? worst.map((status) => t('uptime.downtime', { status: t(`uptime.status.${status}`), duration: duration(ms[status] as number) })).join(', ')
       : t('uptime.noDowntime');
     result.push({
-      date: date.toISOString().slice(0, 10),
-      level: counted[0] ? LEVEL[counted[0]] : 'ok',
+      date: iso,
+      level: worst[0] ? LEVEL[worst[0]] : 'ok',
       label: refs.length ? t('uptime.dayIncidents', { date: name, what, refs: [...new Set(refs)].join(', ') }) : t('uptime.day', { date: name, what }),
     });
   }
-  return { uptime: { days: result, percent: percentOf(measured, down) }, measured, down };
+  return {
+    days: result,
+    percent: counted > 0 ? formatPercent(counted * DAY_MS, down) : null,
+    counted,
+    since,
+    createdAt: input.createdAt,
+    startDate: new Date(Math.min(known, Date.parse(input.createdAt))).toISOString().slice(0, 10),
+  };
 }
 
-const percentOf = (measured: number, down: number): string | null => (measured > 0 ? formatPercent(measured, down) : null);
+/**
+ * `computeUptime` that remembers each service's result between publishes, for a page of many
+ * services: 200 services are 18,000 labelled days, most of a publish when made anew each time.
+ * Exact, not approximate: days count whole, so while a service's status weighs nothing
+ * (operational, maintenance) and its history, the day and the language are unchanged, the
+ * result is the same. A service that is down now is computed afresh every time (its minutes
+ * grow), and so is one whose history holds a time still ahead of the clock.
+ */
+export function createUptimeMemo(): (slug: string, input: UptimeInput) => Uptime {
+  const kept = new Map<string, { key: string; result: Uptime }>();
+  return (slug, input) => {
+    const now = input.now.getTime();
+    const ahead = knownSince(input) > now || input.changes.some((c) => Date.parse(c.at) > now) || input.incidents.some((i) => Date.parse(i.startedAt) > now);
+    if (DOWNTIME_WEIGHT[input.status] !== 0 || ahead) {
+      kept.delete(slug);
+      return computeUptime(input);
+    }
+    const day = uptimeWindowStart(input.now, 1).getTime();
+    const key = JSON.stringify([day, input.days ?? UPTIME_DAYS, input.createdAt, input.knownSince ?? null, input.status, input.changes, input.incidents, input.messages?.lang ?? 'en']);
+    const hit = kept.get(slug);
+    if (hit && hit.key === key) return hit.result;
+    const result = computeUptime(input);
+    kept.set(slug, { key, result });
+    return result;
+  };
+}
+
+/** When Herald first knew the service: its creation, or the first history recorded for it if earlier (ms). */
+function knownSince(input: UptimeInput): number {
+  const times = [
+    Date.parse(input.createdAt),
+    ...(input.knownSince ? [Date.parse(input.knownSince)] : []),
+    ...input.changes.map((c) => Date.parse(c.at)),
+    ...input.incidents.map((i) => Date.parse(i.startedAt)),
+  ];
+  return Math.min(...times.filter((t) => !Number.isNaN(t)));
+}
 
 /** Uptime as a percentage with two decimals, rounded down: 100.00 only without any downtime. */
 function formatPercent(measured: number, down: number): string {

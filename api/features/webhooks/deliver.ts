@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../platform/db/client.ts';
 import { postmortemDueAt, type IncidentRecord } from '../incidents/index.ts';
-import { formatDuration } from '../../shared/duration.ts';
+import { formatDuration, formatUtc } from '../../shared/duration.ts';
 import { fillMessageTemplate, type Template, type TemplateUse } from '../../shared/templates.ts';
 import { IMPACT_BY_SEVERITY, INCIDENT_STATUS_LABEL, STATUSPAGE_INCIDENT_STATUS, type IncidentStatus } from '../../shared/vocabulary.ts';
 import { markdownToText } from '../../platform/markdown.ts';
@@ -16,7 +16,9 @@ import type { OutboxRow } from '../../platform/delivery/outbox.ts';
 import { getServiceEvent, type ServiceEventDetail } from '../services/index.ts';
 import { classifyHttpStatus } from '../../platform/delivery/retry.ts';
 import { makeRef } from '../../shared/refs.ts';
-import { maintenanceEntry, maintenanceHookEvent, maintenanceSlackMessage, maintenanceWebhookPayload } from './maintenance-payload.ts';
+import { maintenanceEntry, maintenanceHookEvent, maintenanceSlackMessage, maintenanceWebhookPayload, webhookPage } from './maintenance-payload.ts';
+import { loadPageState, type PageState } from './page-state.ts';
+import { affectedComponent, componentsById, STATUSPAGE_PAGE_ID, statuspageUpdateId } from '../../shared/statuspage-components.ts';
 
 
 /** Delivers one webhook or Slack row (about an incident or a maintenance window); `retry` and `hard` are failures. */
@@ -35,12 +37,18 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
   return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')}`;
 }
 
-/** A Statuspage-shaped webhook body for one incident update. Pure. */
-function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string) {
+/**
+ * A Statuspage-shaped webhook body for one incident update. Pure. The page carries its overall
+ * status, each affected component is the same object as in `components.json`, and each update
+ * has the id the public JSON gives it ("INC-6-20").
+ */
+function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string, state: PageState) {
   const ref = makeRef('incident', incident.id);
+  const listed = componentsById(state.components);
+  const monitoring = incident.updates.find((u) => u.status === 'monitoring');
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: incident.updatedAt },
-    page: { id: 'herald', url: publicUrl },
+    page: webhookPage(publicUrl, state),
     incident: {
       id: ref,
       name: incident.title,
@@ -48,28 +56,33 @@ function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: s
       impact: IMPACT_BY_SEVERITY[incident.severity],
       created_at: incident.startedAt,
       updated_at: incident.updatedAt,
+      monitoring_at: monitoring?.createdAt ?? null,
       resolved_at: incident.resolvedAt,
+      started_at: incident.startedAt,
+      page_id: STATUSPAGE_PAGE_ID,
       shortlink: `${publicUrl}/incidents/${ref}`,
-      components: incident.services.map((s) => ({ id: s.slug, name: s.name, status: s.status })),
+      components: incident.services.map((s) => affectedComponent(listed, s)),
       incident_updates: [...incident.updates]
         .reverse()
-        .map((u) => ({ id: String(u.id), incident_id: ref, status: STATUSPAGE_INCIDENT_STATUS[u.status], body: u.message, created_at: u.createdAt, updated_at: u.editedAt ?? u.createdAt, display_at: u.createdAt })),
-      update_id: String(updateId),
+        .map((u) => ({ id: statuspageUpdateId(ref, u.id), incident_id: ref, status: STATUSPAGE_INCIDENT_STATUS[u.status], body: u.message, created_at: u.createdAt, updated_at: u.editedAt ?? u.createdAt, display_at: u.createdAt })),
+      update_id: statuspageUpdateId(ref, updateId),
     },
   };
 }
 
-/** Statuspage's component-update webhook body for a status set outside an incident. Pure. */
-function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string) {
+/** Statuspage's component-update webhook body for a status set outside an incident; the component is the same object as in `components.json`. Pure. */
+function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string, state: PageState) {
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: event.at },
-    page: { id: 'herald', url: publicUrl },
+    page: webhookPage(publicUrl, state),
     component_update: { id: `service-event-${event.id}`, created_at: event.at, old_status: event.from, new_status: event.to, component_id: event.slug },
-    component: { id: event.slug, name: event.name, status: event.to, created_at: event.createdAt },
+    // The status the event set (a later change has its own event), the rest as the page has it now.
+    component: { ...affectedComponent(componentsById(state.components), { slug: event.slug, name: event.name, status: event.to }), status: event.to, created_at: event.createdAt },
   };
 }
 
-const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+/** "14:32 UTC" on the update's own day, "27 Nov 2026 14:32 UTC" on another: a promise for tomorrow says so. */
+const timeOf = (iso: string, postedAt: string) => formatUtc(new Date(iso), new Date(postedAt));
 
 /** Which of the plan's templates an update answers to: the first declares, a resolution resolves. */
 function useOf(incident: IncidentRecord, updateId: number, status: IncidentStatus): TemplateUse {
@@ -92,6 +105,7 @@ function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: str
   const template = templates.find((t) => t.use === useOf(incident, updateId, status));
   if (!template) return { text: `*[${incident.severity} · ${INCIDENT_STATUS_LABEL[status]}] ${incident.title}* (${ref})\n${publicText}\n${link}`, mrkdwn: true };
   const resolvedAt = incident.resolvedAt ?? update?.createdAt ?? incident.updatedAt;
+  const postedAt = update?.createdAt ?? incident.updatedAt;
   const due = postmortemDueAt(incident.severity, resolvedAt);
   const filled = fillMessageTemplate(template.body, {
     services: incident.services.map((s) => s.name).join(', ') || 'no service named',
@@ -100,13 +114,13 @@ function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: str
     impact: incident.impact ?? 'not stated',
     commander: incident.commander ?? 'not assigned',
     status: INCIDENT_STATUS_LABEL[status],
-    time: hhmm(update?.createdAt ?? incident.updatedAt),
-    next_update: update?.nextUpdateBy ? hhmm(update.nextUpdateBy) : 'none promised',
-    eta: update?.eta ? hhmm(update.eta) : 'not yet known',
+    time: timeOf(postedAt, postedAt),
+    next_update: update?.nextUpdateBy ? timeOf(update.nextUpdateBy, postedAt) : 'none promised',
+    eta: update?.eta ? timeOf(update.eta, postedAt) : 'not yet known',
     message: publicText,
     duration: formatDuration(new Date(resolvedAt).getTime() - new Date(incident.startedAt).getTime()),
     root_cause: incident.rootCause ?? 'not stated',
-    postmortem: incident.postmortemUrl ?? (due ? `due by ${due.slice(0, 10)} ${hhmm(due)}` : `none planned (${incident.severity})`),
+    postmortem: incident.postmortemUrl ?? (due ? `due by ${due.slice(0, 10)} ${due.slice(11, 16)} UTC` : `none planned (${incident.severity})`),
   });
   // The update as customers read it follows unless the template already quotes it.
   const body = template.body.includes('{{message}}') ? filled : `${filled}\n\n${publicText}`;
@@ -139,7 +153,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
       const [hook, event] = await Promise.all([hookOf(row), getServiceEvent(options.db, row.serviceEventId)]);
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
       if (!event) return { verdict: 'hard', detail: 'service event no longer exists' };
-      const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl));
+      const body = JSON.stringify(componentUpdatePayload(event, options.publicUrl, await loadPageState(options.db, now())));
       return post(hook.url, body, sign(hook.secret, body, row, 'component.update'));
     }
     if (row.maintenanceId !== null) {
@@ -151,7 +165,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
       }
       const hook = await hookOf(row);
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
-      const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl));
+      const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl, await loadPageState(options.db, now())));
       return post(hook.url, body, sign(hook.secret, body, row, maintenanceHookEvent(entry.event)));
     }
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
@@ -161,7 +175,7 @@ export function createHookDelivery(options: { db: Executor; publicUrl: string; s
     }
     const hook = await hookOf(row);
     if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
-    const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl));
+    const body = JSON.stringify(webhookPayload(incident, row.updateId, options.publicUrl, await loadPageState(options.db, now())));
     return post(hook.url, body, sign(hook.secret, body, row, 'incident.update'));
   };
 }

@@ -9,6 +9,8 @@ import type { MaintenanceRecord } from '../maintenance/index.ts';
 import { makeRef } from '../../shared/refs.ts';
 import { MAINTENANCE_EVENT_LABEL, type MaintenanceEvent } from '../../shared/vocabulary.ts';
 import { markdownToText } from '../../platform/markdown.ts';
+import { affectedComponent, componentsById, STATUSPAGE_PAGE_ID, statuspageUpdateId } from '../../shared/statuspage-components.ts';
+import type { PageState } from './page-state.ts';
 
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
@@ -20,12 +22,16 @@ export function maintenanceEntry(m: MaintenanceRecord, updateId: number): { even
 /** The webhook event name for an entry: `maintenance.scheduled`, `maintenance.extended`, … */
 export const maintenanceHookEvent = (event: MaintenanceEvent) => `maintenance.${event}`;
 
-/** A Statuspage-shaped webhook body for one entry on a window's timeline. Pure. */
-export function maintenanceWebhookPayload(m: MaintenanceRecord, updateId: number, publicUrl: string) {
+/** The page in every webhook payload: its id and address, and its overall status as Statuspage words it. */
+export const webhookPage = (publicUrl: string, state: PageState) => ({ id: STATUSPAGE_PAGE_ID, url: publicUrl, status_indicator: state.indicator, status_description: state.description });
+
+/** A Statuspage-shaped webhook body for one entry on a window's timeline, its components those of `components.json`. Pure. */
+export function maintenanceWebhookPayload(m: MaintenanceRecord, updateId: number, publicUrl: string, state: PageState) {
   const ref = makeRef('maintenance', m.id);
+  const listed = componentsById(state.components);
   return {
     meta: { documentation: `${publicUrl}/api/openapi.json`, generated_at: m.updatedAt },
-    page: { id: 'herald', url: publicUrl },
+    page: webhookPage(publicUrl, state),
     incident: {
       id: ref,
       name: m.title,
@@ -38,11 +44,12 @@ export function maintenanceWebhookPayload(m: MaintenanceRecord, updateId: number
       scheduled_for: m.scheduledFor,
       scheduled_until: m.scheduledUntil,
       shortlink: `${publicUrl}/maintenance/${ref}`,
-      components: m.services.map((s) => ({ id: s.slug, name: s.name, status: s.status })),
+      page_id: STATUSPAGE_PAGE_ID,
+      components: m.services.map((s) => affectedComponent(listed, s)),
       incident_updates: [...m.updates]
         .reverse()
-        .map((u) => ({ id: `${ref}-${u.id}`, incident_id: ref, status: u.status, body: u.message, created_at: u.createdAt, updated_at: u.createdAt, display_at: u.createdAt })),
-      update_id: `${ref}-${updateId}`,
+        .map((u) => ({ id: statuspageUpdateId(ref, u.id), incident_id: ref, status: u.status, body: u.message, created_at: u.createdAt, updated_at: u.createdAt, display_at: u.createdAt })),
+      update_id: statuspageUpdateId(ref, updateId),
       event: maintenanceEntry(m, updateId)?.event ?? 'updated',
     },
   };

@@ -3,8 +3,8 @@ import { computeUptime, createUptimeMemo, DOWNTIME_WEIGHT, nextUptimeRollover, u
 import type { ServiceStatus } from '../../../api/shared/vocabulary.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
-/** Minutes measured over the window at NOW: 89 whole days and today's 12 hours. */
-const MEASURED_MIN = 89 * 1440 + 720;
+/** Minutes measured over the window at NOW: 90 days, each whole, today too. */
+const MEASURED_MIN = 90 * 1440;
 
 /** A service created long ago, operational, no history; override what the test is about. */
 const makeInput = (overrides: Partial<UptimeInput> = {}): UptimeInput => ({
@@ -106,24 +106,68 @@ describe('computeUptime', () => {
     expect(day(recovering, '2026-09-01')?.level).toBe('ok');
     const alwaysDegraded = computeUptime(makeInput({ status: 'degraded_performance' }));
     expect(alwaysDegraded.days.every((d) => d.level === 'degraded')).toBe(true);
-    expect(alwaysDegraded.percent).toBe('90.00');
+    // Degraded (weight 0.1) for 89.5 of 90 days: today's hours ahead are not counted down.
+    expect(alwaysDegraded.percent).toBe('90.05');
   });
 
-  it('shows the days before a new service existed as no data, and measures from its creation', () => {
+  it('shows the days before a new service existed as no data, and counts each of its days whole from its first', () => {
     const input = makeInput({ createdAt: '2026-11-20T18:00:00.000Z', changes: spell('major_outage', '2026-11-21T00:00:00.000Z', 60) });
-    const { days, percent } = computeUptime(input);
+    const { days, percent, counted, since } = computeUptime(input);
     expect(days.filter((d) => d.level === 'none')).toHaveLength(82);
     expect(day(input, '2026-11-19')).toEqual({ date: '2026-11-19', level: 'none', label: '19 Nov 2026: no data' });
     expect(day(input, '2026-11-20')?.level).toBe('ok');
-    // 6 h on its first day, 6 whole days, 12 h today: 6.75 days (9,720 min) measured, 60 min down.
-    expect(percent).toBe((Math.floor(((9720 - 60) / 9720) * 10_000) / 100).toFixed(2));
-    expect(percent).toBe('99.38');
+    // 20–27 Nov: 8 days of 1,440 minutes (its first day and today whole too), 60 min down.
+    expect({ counted, since }).toEqual({ counted: 8, since: '2026-11-20' });
+    expect(percent).toBe((Math.floor(((8 * 1440 - 60) / (8 * 1440)) * 10_000) / 100).toFixed(2));
+    expect(percent).toBe('99.47');
   });
 
-  it('has no percentage for a service created this instant', () => {
-    const { days, percent } = computeUptime(makeInput({ createdAt: NOW.toISOString() }));
-    expect(percent).toBeNull();
-    expect(days.every((d) => d.level === 'none')).toBe(true);
+  it('counts a 2-minute outage on a service created minutes ago as 2 of the day’s 1,440 minutes, over one day', () => {
+    const input = makeInput({ createdAt: '2026-11-27T11:50:00.000Z', changes: spell('major_outage', '2026-11-27T11:55:00.000Z', 2) });
+    const uptime = computeUptime(input);
+    expect(uptime.percent).toBe('99.86');
+    expect({ counted: uptime.counted, since: uptime.since }).toEqual({ counted: 1, since: '2026-11-27' });
+    expect(uptime.days.at(-1)?.label).toBe('27 Nov 2026: major outage 2 min');
+  });
+
+  it.each([
+    ['its first day', '2026-11-20T23:00:00.000Z'],
+    ['a day in the middle', '2026-11-24T06:00:00.000Z'],
+    ['today', '2026-11-27T11:00:00.000Z'],
+  ])('weighs an outage the same on %s: every day counts whole', (_name, at) => {
+    const input = makeInput({ createdAt: '2026-11-20T22:00:00.000Z', changes: spell('major_outage', at, 30) });
+    // 30 of 8 × 1,440 minutes, wherever they fall.
+    expect(computeUptime(input).percent).toBe('99.73');
+  });
+
+  it('counts the days of history entered with past times, older than the service’s creation', () => {
+    // Incidents imported (or a demo written) with past times: the service was created today, its history is older.
+    const created = '2026-11-27T09:00:00.000Z';
+    const input = makeInput({
+      createdAt: created,
+      changes: spell('partial_outage', '2026-10-14T10:00:00.000Z', 45),
+      incidents: [{ ref: 'INC-2', startedAt: '2026-10-14T10:00:00.000Z', resolvedAt: '2026-10-14T11:15:00.000Z' }],
+    });
+    const uptime = computeUptime(input);
+    expect(day(input, '2026-10-14')).toEqual({ date: '2026-10-14', level: 'partial', label: '14 Oct 2026: partial outage 45 min — INC-2' });
+    expect(day(input, '2026-10-13')?.level).toBe('none');
+    expect({ counted: uptime.counted, since: uptime.since, startDate: uptime.startDate, createdAt: uptime.createdAt }).toEqual({ counted: 45, since: '2026-10-14', startDate: '2026-10-14', createdAt: created });
+    // History older than the window (known to the data layer only): every day of the window counts, and the start date tells the day.
+    const older = computeUptime(makeInput({ createdAt: created, knownSince: '2026-01-05T08:00:00.000Z' }));
+    expect({ counted: older.counted, since: older.since, startDate: older.startDate }).toEqual({ counted: 90, since: '2026-08-30', startDate: '2026-01-05' });
+  });
+
+  it('starts a long-known service’s date on its creation day', () => {
+    expect(computeUptime(makeInput()).startDate).toBe('2025-01-01');
+    expect(computeUptime(makeInput()).counted).toBe(90);
+  });
+
+  it('counts today for a service created this instant, and nothing for one created ahead of the clock', () => {
+    const now = computeUptime(makeInput({ createdAt: NOW.toISOString() }));
+    expect({ percent: now.percent, counted: now.counted, since: now.since }).toEqual({ percent: '100.00', counted: 1, since: '2026-11-27' });
+    const ahead = computeUptime(makeInput({ createdAt: '2026-11-27T12:00:01.000Z' }));
+    expect({ percent: ahead.percent, counted: ahead.counted, since: ahead.since }).toEqual({ percent: null, counted: 0, since: null });
+    expect(ahead.days.every((d) => d.level === 'none')).toBe(true);
   });
 
   it.each<[string, number, string]>([
@@ -131,7 +175,8 @@ describe('computeUptime', () => {
     ['one minute down, which rounding to nearest would hide', 1, '99.99'],
     ['exactly 0.05 % down', MEASURED_MIN * 0.0005, '99.95'],
     ['just over 0.05 % down', MEASURED_MIN * 0.0005 + 1, '99.94'],
-    ['everything down', MEASURED_MIN, '0.00'],
+    // Down since the window opened: today's hours still ahead are not downtime (89.5 of 90 days down).
+    ['down all along until now', MEASURED_MIN, '0.55'],
   ])('rounds the percentage down to two decimals: %s', (_name, minutes, percent) => {
     const start = uptimeWindowStart(NOW).toISOString();
     const changes = minutes ? spell('major_outage', start, minutes).filter((c) => Date.parse(c.at) < NOW.getTime()) : [];

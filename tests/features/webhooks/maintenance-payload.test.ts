@@ -55,7 +55,18 @@ describe('maintenance to webhooks and Slack', () => {
       expect(v1).toBe(createHmac('sha256', hook.secret).update(`${ts}.${b.raw}`).digest('hex'));
     }
     const extended = receiver.bodies[1].json;
-    expect(extended.page).toEqual({ id: 'herald', url: 'https://status.example.test' });
+    expect(extended.page).toEqual({ id: 'herald', url: 'https://status.example.test', status_indicator: 'none', status_description: 'All Systems Operational' });
+    // While the window runs, the page says so; its services are the components of components.json.
+    const started = receiver.bodies[2].json;
+    expect(started.page).toMatchObject({ status_indicator: 'maintenance', status_description: 'Service Under Maintenance' });
+    const listed = JSON.parse(t.snapshot.get('/api/v2/components.json')?.body.toString() ?? '{}').components as Record<string, unknown>[];
+    for (const component of started.incident.components) {
+      const same = listed.find((c) => c.id === component.id) as Record<string, unknown>;
+      expect(Object.keys(component).sort()).toEqual(Object.keys(same).sort());
+      // All but its status then (under maintenance) and its last change is as components.json has it now.
+      expect({ ...component, status: same.status, updated_at: same.updated_at }).toEqual(same);
+      expect(component.status).toBe('under_maintenance');
+    }
     expect(extended.incident).toMatchObject({
       id: 'MNT-1',
       name: 'Database upgrade',

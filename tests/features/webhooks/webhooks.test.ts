@@ -73,6 +73,41 @@ describe('webhooks and Slack', () => {
     });
   });
 
+  it('carries the page’s status, and the components and update ids the public JSON gives, in every webhook', async () => {
+    t = await makeSubscriberApp({ hooks: { allowLocal: true } });
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    await t.request('POST', '/api/admin/webhooks', { json: { url: `${receiver.url}/hook` } });
+    const created = t.clock.now().toISOString();
+    t.clock.advance(3_600_000);
+    expect((await t.request('PATCH', '/api/admin/services/cdn', { json: { status: 'degraded_performance' } })).status).toBe(200);
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P1', services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'cdn', status: 'degraded_performance' }] }) })).json.ref;
+    await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate() });
+    await t.deliver();
+    const json = (path: string) => JSON.parse(t.snapshot.get(path)?.body.toString() ?? '{}');
+    const listed = json('/api/v2/components.json').components as { id: string }[];
+    const published = (json('/api/v2/incidents.json').incidents as { id: string }[]).find((i) => i.id === ref) as Record<string, any>;
+    const bodies = receiver.received.map((r) => ({ event: r.headers['x-herald-event'], json: JSON.parse(r.body) }));
+    const updates = bodies.filter((b) => b.event === 'incident.update').map((b) => b.json);
+    expect(updates).toHaveLength(2);
+    const latest = updates[1];
+    expect(latest.page).toEqual({ id: 'herald', url: 'https://status.example.test', status_indicator: 'major', status_description: 'Partial System Outage' });
+    expect(json('/api/v2/status.json').status).toEqual({ indicator: latest.page.status_indicator, description: latest.page.status_description });
+    // The same component objects as components.json and incidents.json.
+    expect(latest.incident.components).toEqual(published.components);
+    expect(latest.incident.components).toEqual(['api', 'cdn'].map((id) => listed.find((c) => c.id === id)));
+    // One id per update: the webhook's are the JSON's.
+    expect(latest.incident.incident_updates.map((u: { id: string }) => u.id)).toEqual(published.incident_updates.map((u: { id: string }) => u.id));
+    expect(updates.map((u) => u.incident.update_id)).toEqual([...published.incident_updates].reverse().map((u: { id: string }) => u.id));
+    expect(latest.incident.update_id).toMatch(new RegExp(`^${ref}-\\d+$`));
+    // A component update names the component as components.json does, created when it was created.
+    const change = bodies.find((b) => b.event === 'component.update')?.json;
+    const cdn = listed.find((c) => c.id === 'cdn') as Record<string, unknown>;
+    expect(Object.keys(change.component).sort()).toEqual(Object.keys(cdn).sort());
+    expect(change.component).toMatchObject({ id: 'cdn', status: 'degraded_performance', created_at: created, start_date: created.slice(0, 10), position: cdn.position, group_id: cdn.group_id });
+    expect(change.page).toMatchObject({ status_indicator: 'major' });
+  });
+
   it('refuses loopback and private targets unless local targets are allowed, when registered and again at delivery, after DNS', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: false } });
     const receiver = await startReceiver();
@@ -130,4 +165,18 @@ describe('webhooks and Slack', () => {
     expect(updated).toMatch(/^📊 \*STATUS UPDATE - \d\d:\d\d UTC\*\nCurrent Status: Mitigating\nActions Taken: A fix is being rolled out\.\nNext Steps: next update by \d\d:\d\d UTC\nETA: not yet known\n</);
     expect(resolved).toMatch(/^✅ \*INCIDENT RESOLVED: Public API\*\nDuration: .+\nRoot Cause: A full disk\.\nPostmortem: none planned \(P3\)\n/);
   });
+
+  it('dates a time in the Slack message that falls on another day than the update', async () => {
+    const slack = await startReceiver();
+    closers.push(slack.close);
+    t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: `${slack.url}/services/T/B/X` } });
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
+    // The test clock reads 12:00 on 10 Mar 2026: an ETA two days on is not "14:00 UTC" but its date too.
+    await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate({ eta: '2026-03-12T14:00:00.000Z', nextUpdateInMinutes: 30 }) });
+    await t.deliver();
+    const text = JSON.parse(slack.received.at(-1)?.body ?? '{}').text as string;
+    expect(text).toContain('ETA: 12 Mar 2026 14:00 UTC');
+    expect(text).toMatch(/next update by \d\d:\d\d UTC\n/);
+  });
 });
+
