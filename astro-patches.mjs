@@ -45,7 +45,8 @@ export const PATCHES = [
 export function patch(code, id) {
   let out = code;
   for (const p of PATCHES.filter((p) => id.replaceAll('\\', '/').endsWith(p.file))) {
-    if (!out.includes(p.from)) throw new Error(`[Herald] astro-patches.mjs: ${p.file} no longer contains the text it replaces; Astro changed, review the patch:\n${p.from}`);
+    if (!out.includes(p.from))
+      throw new Error(`[Herald] astro-patches.mjs: ${p.file} no longer contains the text it replaces; Astro changed, review the patch:\n${p.from}`);
     out = out.replace(p.from, p.to);
   }
   return out;

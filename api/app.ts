@@ -87,7 +87,8 @@ export function createApp(deps: AppDeps) {
     const page = deps.snapshot.get('/404.html');
     // The desk answers its own 404 as a desk page (through onError), not the public one.
     const wantsHtml = (c.req.header('accept') ?? '').includes('text/html') && !c.req.path.startsWith('/api/') && !isDeskPath(c.req.path);
-    if (page && wantsHtml) return c.html(page.body.toString(), 404, pageSecurityHeaders(page.body.toString(), { framing: false, referrer: PUBLIC_REFERRER_POLICY }));
+    if (page && wantsHtml)
+      return c.html(page.body.toString(), 404, pageSecurityHeaders(page.body.toString(), { framing: false, referrer: PUBLIC_REFERRER_POLICY }));
     throw new NotFoundError(`[HTTP] Nothing at ${c.req.path}. The status page is at /, the API is described at /api/openapi.json.`);
   });
   return app;

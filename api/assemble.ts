@@ -74,15 +74,25 @@ export async function assembleHerald(parts: HeraldParts) {
     if (!deadline || !jobsRunning) return;
     const { at, open } = deadline;
     const wait = Math.max(0, at.getTime() - clock.now().getTime()) + 100;
-    deadlineTimer = setTimeout(() => {
-      publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
-    }, Math.min(wait, 2 ** 31 - 1)).unref();
+    deadlineTimer = setTimeout(
+      () => {
+        publisher.publish({ incidents: open }).catch((error) => jobLog('deadline-republish').error('[Publish] Deadline republish failed:', error));
+      },
+      Math.min(wait, 2 ** 31 - 1),
+    ).unref();
   };
   const metrics = parts.metrics ?? createMetrics();
   // Each job's lines carry its name; request lines carry their request id (api/platform/http/observe.ts).
   const jobLog = (job: string) => childLog(log, { job });
   // With MIRROR_COMMAND, each publish's changed files are copied elsewhere in the background.
-  const mirror = createSiteMirror({ config: config.mirror, dir: snapshot.dir, clock, log: jobLog('mirror'), registry: metrics.registry, settled: () => snapshot.mirrored() });
+  const mirror = createSiteMirror({
+    config: config.mirror,
+    dir: snapshot.dir,
+    clock,
+    log: jobLog('mirror'),
+    registry: metrics.registry,
+    settled: () => snapshot.mirrored(),
+  });
   const mirrored = (inner: Publisher) => (mirror ? mirrorPublishes(inner, mirror, mirror.dir) : inner);
   // Readers here see a publish as soon as memory has it. A writer's answer also waits, a little, for
   // SNAPSHOT_DIR, so nginx or a static host serving that directory has the page too; a directory that
@@ -97,25 +107,33 @@ export async function assembleHerald(parts: HeraldParts) {
         return result;
       }),
   });
-  const publisher = instrumentPublisher(onDisk(mirrored(createPublisher({
-    db,
+  const publisher = instrumentPublisher(
+    onDisk(
+      mirrored(
+        createPublisher({
+          db,
+          clock,
+          snapshot,
+          renderPage,
+          assets: parts.assets,
+          buildId: parts.buildId,
+          log: jobLog('publish'),
+          settings: parts.settings,
+          messages,
+          publicUrl: config.publicUrl,
+          updateIntervalMinutes: config.updateIntervalMinutes,
+          // When a deadline passes, the open incidents' pages must say so, and at midnight (UTC) the
+          // uptime bars move: republish then.
+          onNextDeadline: (at, open) => {
+            deadline = at ? { at, open } : null;
+            armDeadline();
+          },
+        }),
+      ),
+    ),
+    metrics,
     clock,
-    snapshot,
-    renderPage,
-    assets: parts.assets,
-    buildId: parts.buildId,
-    log: jobLog('publish'),
-    settings: parts.settings,
-    messages,
-    publicUrl: config.publicUrl,
-    updateIntervalMinutes: config.updateIntervalMinutes,
-    // When a deadline passes, the open incidents' pages must say so, and at midnight (UTC) the
-    // uptime bars move: republish then.
-    onNextDeadline: (at, open) => {
-      deadline = at ? { at, open } : null;
-      armDeadline();
-    },
-  }))), metrics, clock);
+  );
   // The one delivery queue: each feature registers the lanes of what it sends.
   const delivery = createDeliveryQueue({
     db,
@@ -124,7 +142,16 @@ export async function assembleHerald(parts: HeraldParts) {
     leaseMs: config.outboxLeaseSeconds * 1000,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
-  const notifications = await setupNotifications({ db, config, clock, settings: parts.settings, messages, log: jobLog('outbox'), mailer: parts.mailer, delivery });
+  const notifications = await setupNotifications({
+    db,
+    config,
+    clock,
+    settings: parts.settings,
+    messages,
+    log: jobLog('outbox'),
+    mailer: parts.mailer,
+    delivery,
+  });
   const commands: CommandDeps = { db, clock, publisher, notifier: notifications.notifier, log, policy, messages };
   // Validated at start: a malformed matrix stops the server with the field it disliked.
   const escalation = readContent(config.contentDir, 'escalation.json', EscalationMatrix);

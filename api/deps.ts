@@ -1,9 +1,6 @@
-import type { Role } from './shared/roles.ts';
-import type { Session } from './features/access/index.ts';
 import type { CommandDeps } from './platform/commands.ts';
 import type { Executor } from './platform/db/client.ts';
 import type { Config } from './platform/config.ts';
-import type { Actor } from './shared/actor.ts';
 import type { Metrics } from './features/health/index.ts';
 import type { MirrorStatus } from './platform/mirror/mirror.ts';
 import type { PageRenderer, Publisher } from './site/publisher.ts';

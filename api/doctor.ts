@@ -77,7 +77,11 @@ function checkSnapshotDir(config: Config): Check {
   try {
     if (!existsSync(dir)) {
       const problem = checkWritableDir(dir);
-      return { name, ok: problem === null, detail: problem ? `${problem} — SNAPSHOT_DIR must be a directory Herald can write` : `${dir} does not exist yet; Herald creates it` };
+      return {
+        name,
+        ok: problem === null,
+        detail: problem ? `${problem} — SNAPSHOT_DIR must be a directory Herald can write` : `${dir} does not exist yet; Herald creates it`,
+      };
     }
     const probe = join(dir, `.doctor-${process.pid}`);
     writeFileSync(probe, 'ok');
@@ -139,4 +143,3 @@ function checkContent(config: Config): Check[] {
 export async function runChecks(config: Config): Promise<Check[]> {
   return [await checkDatabase(config), checkSnapshotDir(config), await checkSmtp(config), ...checkContent(config)];
 }
-

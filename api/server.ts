@@ -3,7 +3,7 @@
  * database and starts timers. `npm start` runs it compiled (`npm run build` makes
  * `build/api/server.js` and the Astro bundle in `dist/`).
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
@@ -88,12 +88,16 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const clock = systemClock;
   const startedAt = clock.now();
   // The operator's files are checked before anything listens: a bad link or slug stops the start.
-  const content = { catalogue: readContent(config.contentDir, 'services.json', Catalogue), settings: readContent(config.contentDir, 'site.json', SiteSettings) };
+  const content = {
+    catalogue: readContent(config.contentDir, 'services.json', Catalogue),
+    settings: readContent(config.contentDir, 'site.json', SiteSettings),
+  };
   // So is the message catalogue of the site's language: a missing key stops the start, named.
   const messages = loadMessages(config.contentDir, content.settings.language);
   // A snapshot published from a database that is gone is not served even while this one opens.
   const dbFile = databaseFile(config.databaseUrl);
-  if (dbFile && !existsSync(dbFile) && publishedFrom(config.snapshotDir)) discardStaleSnapshot(config.snapshotDir, 'a database file that no longer exists', log, clock.now());
+  if (dbFile && !existsSync(dbFile) && publishedFrom(config.snapshotDir))
+    discardStaleSnapshot(config.snapshotDir, 'a database file that no longer exists', log, clock.now());
   const snapshotLog = childLog(rootLog, { job: 'snapshot' });
   let snapshot = new Snapshot(config.snapshotDir, { log: snapshotLog });
   const restored = await snapshot.loadFromDisk();
@@ -116,7 +120,9 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const url = listening.url;
   log.info(`[Herald] Listening at ${url}`);
   if (listening.sockets > 1) {
-    log.warn(`[Herald] LISTEN_SOCKETS=${listening.sockets}: the port is shared with SO_REUSEPORT, so any other process running as this user can bind it too and silently answer some readers. Unset LISTEN_SOCKETS unless nothing else runs as this user.`);
+    log.warn(
+      `[Herald] LISTEN_SOCKETS=${listening.sockets}: the port is shared with SO_REUSEPORT, so any other process running as this user can bind it too and silently answer some readers. Unset LISTEN_SOCKETS unless nothing else runs as this user.`,
+    );
   }
   if (listening.fallback) log.warn(`[Herald] ${listening.fallback}.`);
   // With PORT=0 and no PUBLIC_URL, links must carry the port the server actually got.
@@ -154,7 +160,13 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const mailDir = join(dirname(site.snapshotDir), 'mail');
   const sender = mailFrom(site, settings);
   if (sender.warning && site.smtpUrl) log.warn(sender.warning);
-  const mailer = createMailer({ smtpUrl: site.smtpUrl, from: sender.from, outboxDir: mailDir, ratePerSecond: site.mailRatePerSecond, log: childLog(rootLog, { job: 'mail' }) });
+  const mailer = createMailer({
+    smtpUrl: site.smtpUrl,
+    from: sender.from,
+    outboxDir: mailDir,
+    ratePerSecond: site.mailRatePerSecond,
+    log: childLog(rootLog, { job: 'mail' }),
+  });
   if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);
   const herald = await assembleHerald({
     config: site,
@@ -190,7 +202,9 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         server.closeIdleConnections();
         // The snapshot directory gets what is still pending for it, unless its disk is failing.
-        const drained = Promise.all([serverClosed, stopJobs()]).then(() => snapshot.mirrored()).then(() => true);
+        const drained = Promise.all([serverClosed, stopJobs()])
+          .then(() => snapshot.mirrored())
+          .then(() => true);
         let timer: NodeJS.Timeout | undefined;
         const inTime = await Promise.race([drained, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_MS)))]);
         clearTimeout(timer);
@@ -212,12 +226,20 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
 /** Removes a snapshot published from another database, and says so; a directory that is not a snapshot is left, with a warning. */
 function discardStaleSnapshot(dir: string, publishedFrom: string, log: Log, now: Date): void {
   const result = discardSnapshotDir(dir, now);
-  if (result.discarded) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}: removed; every page is published again from this database.`);
+  if (result.discarded)
+    log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}: removed; every page is published again from this database.`);
   else if (result.reason) log.warn(`[Publish] The snapshot in ${dir} was published from ${publishedFrom}, but it was kept: ${result.reason}.`);
 }
 
 /** Migrations, the catalogue, and (on a new database, with HERALD_DEMO) demo content. */
-async function prepareDatabase(db: Db, config: Config, { catalogue, settings }: { catalogue: Catalogue; settings: SiteSettings }, now: Date, log: Log, terminal: boolean): Promise<SiteSettings> {
+async function prepareDatabase(
+  db: Db,
+  config: Config,
+  { catalogue, settings }: { catalogue: Catalogue; settings: SiteSettings },
+  now: Date,
+  log: Log,
+  terminal: boolean,
+): Promise<SiteSettings> {
   const applied = await migrate(db);
   if (applied.length) log.info(`[Herald] Applied migrations: ${applied.join(', ')}`);
   const sync = await syncCatalogue(db, catalogue, now);
@@ -228,8 +250,14 @@ async function prepareDatabase(db: Db, config: Config, { catalogue, settings }: 
   if (config.demo && applied.includes('0001_init.sql')) {
     const admin = await createDemoAdmin(db, now);
     // A password is for the operator's eyes, not for a log collector: JSON logs never carry it.
-    if (terminal) log.info(`[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`);
-    else log.info(`[Herald] New database: demo admin ${admin.email} created; its password is not logged (LOG_FORMAT=json). Set one with \`npm run user -- password ${admin.email}\`.`);
+    if (terminal)
+      log.info(
+        `[Herald] New database: demo admin ${admin.email} with password ${admin.password} — sign in at ${config.publicUrl}/admin and change it under Account.`,
+      );
+    else
+      log.info(
+        `[Herald] New database: demo admin ${admin.email} created; its password is not logged (LOG_FORMAT=json). Set one with \`npm run user -- password ${admin.email}\`.`,
+      );
   }
   return settings;
 }

@@ -71,7 +71,9 @@ try {
       const used = cpuSeconds(target.pid) - before;
       rates.set(target.name, [...(rates.get(target.name) ?? []), result.requestsPerSecond]);
       cpu.set(target.name, [...(cpu.get(target.name) ?? []), (used * 1e6) / result.requests]);
-      console.info(`[Compare] round ${round + 1} ${target.name}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, slowest ${result.maxMs} ms, ${result.timeouts} timeouts, ${result.socketErrors} socket errors`);
+      console.info(
+        `[Compare] round ${round + 1} ${target.name}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, slowest ${result.maxMs} ms, ${result.timeouts} timeouts, ${result.socketErrors} socket errors`,
+      );
     }
   }
   clearInterval(sampler);
@@ -81,7 +83,9 @@ try {
   for (const target of targets) {
     const rate = median(rates.get(target.name) ?? []);
     const micros = median(cpu.get(target.name) ?? []);
-    console.info(`  ${target.name.padEnd(16)} ${Math.round(rate)} req/s  ÷ bare ${(rate / bareRate).toFixed(2)}  CPU ${micros.toFixed(1)} µs/request  (bare CPU ÷ this ${(bareCpu / micros).toFixed(2)})  peak RSS ${peaks.get(target.name)} MB, now ${rssMb(target.pid)} MB  timeouts ${timeouts.get(target.name)}`);
+    console.info(
+      `  ${target.name.padEnd(16)} ${Math.round(rate)} req/s  ÷ bare ${(rate / bareRate).toFixed(2)}  CPU ${micros.toFixed(1)} µs/request  (bare CPU ÷ this ${(bareCpu / micros).toFixed(2)})  peak RSS ${peaks.get(target.name)} MB, now ${rssMb(target.pid)} MB  timeouts ${timeouts.get(target.name)}`,
+    );
   }
 } finally {
   stopBare();

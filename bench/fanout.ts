@@ -56,7 +56,11 @@ const server = await startServer(
   dir,
 );
 const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${server.url}${path}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
 
 /** p50/p99 of `count` sequential admin GETs (the incident list), in ms. */
 async function adminLatency(count: number) {
@@ -89,7 +93,9 @@ try {
   const deliveries = await (await admin(`/api/admin/incidents/${ref}/deliveries`)).json();
   console.info(`[bench] ${N} mails queued by the POST in ${(queuedMs / 1000).toFixed(2)} s (bar: < 5 s)`);
   console.info(`[bench] ${received} delivered in ${sendS.toFixed(1)} s = ${Math.round(received / sendS)} messages/s (bar: ≥ 1000/s)`);
-  console.info(`[bench] admin API p50/p99 idle ${idle.p50.toFixed(1)}/${idle.p99.toFixed(1)} ms; during fan-out ${during.p50.toFixed(1)}/${during.p99.toFixed(1)} ms (bar: p99 within 2× of idle)`);
+  console.info(
+    `[bench] admin API p50/p99 idle ${idle.p50.toFixed(1)}/${idle.p99.toFixed(1)} ms; during fan-out ${during.p50.toFixed(1)}/${during.p99.toFixed(1)} ms (bar: p99 within 2× of idle)`,
+  );
   console.info(`[bench] deliveries: ${JSON.stringify(deliveries.updates)}`);
   const figures = {
     at: new Date().toISOString(),

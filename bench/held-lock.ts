@@ -21,11 +21,19 @@ export type HeldLockResult = {
   write: { status: number; answeredAfterReleaseMs: number };
 };
 
-export async function measureHeldLock(options: { nodeArgs: string[]; env?: Record<string, string>; adminToken: string; children: { stop(): unknown }[] }): Promise<HeldLockResult> {
+export async function measureHeldLock(options: {
+  nodeArgs: string[];
+  env?: Record<string, string>;
+  adminToken: string;
+  children: { stop(): unknown }[];
+}): Promise<HeldLockResult> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-lock-'));
   let server: RunningServer | undefined;
   try {
-    server = await startServer({ ...options.env, HERALD_DEMO: 'true', HERALD_ADMIN_TOKEN: options.adminToken }, dir, { waitFor: 'ready', nodeArgs: options.nodeArgs });
+    server = await startServer({ ...options.env, HERALD_DEMO: 'true', HERALD_ADMIN_TOKEN: options.adminToken }, dir, {
+      waitFor: 'ready',
+      nodeArgs: options.nodeArgs,
+    });
     options.children.push(server);
     const url = `${server.url}/`;
     const load = () => wrk(url, { connections: HELD_LOCK.connections, seconds: HELD_LOCK.seconds, headers: { 'accept-encoding': HELD_LOCK.acceptEncoding } });
@@ -56,9 +64,12 @@ export async function measureHeldLock(options: { nodeArgs: string[]; env?: Recor
 if (import.meta.main) {
   const { randomBytes } = await import('node:crypto');
   const result = await measureHeldLock({ nodeArgs: [], adminToken: randomBytes(24).toString('base64url'), children: [] });
-  const line = (name: string, r: WrkResult) => `  ${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, slowest ${r.maxMs} ms, ${r.timeouts} timeouts, ${r.errorResponses} error responses`;
+  const line = (name: string, r: WrkResult) =>
+    `  ${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, slowest ${r.maxMs} ms, ${r.timeouts} timeouts, ${r.errorResponses} error responses`;
   console.info(`[Bench] / at ${HELD_LOCK.connections} connections for ${HELD_LOCK.seconds} s, with and without another process holding the write lock`);
   console.info(line('no lock  ', result.unlocked));
   console.info(line('lock held', result.locked));
-  console.info(`  the write posted as the lock was taken: ${result.write.status}, answered ${result.write.answeredAfterReleaseMs} ms after the lock was let go`);
+  console.info(
+    `  the write posted as the lock was taken: ${result.write.status}, answered ${result.write.answeredAfterReleaseMs} ms after the lock was let go`,
+  );
 }

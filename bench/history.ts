@@ -67,7 +67,13 @@ async function until<T>(check: () => Promise<T | null> | T | null, timeoutMs: nu
   }
 }
 
-export async function measureHistory(options: { nodeArgs: string[]; env: Record<string, string>; adminToken: string; log: (line: string) => void; children: { stop(): unknown }[] }): Promise<HistoryRun[]> {
+export async function measureHistory(options: {
+  nodeArgs: string[];
+  env: Record<string, string>;
+  adminToken: string;
+  log: (line: string) => void;
+  children: { stop(): unknown }[];
+}): Promise<HistoryRun[]> {
   const runs: HistoryRun[] = [];
   const env = { ...options.env, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test' };
   for (const incidents of SIZES) {
@@ -81,10 +87,14 @@ export async function measureHistory(options: { nodeArgs: string[]; env: Record<
       server = await startServer({ ...env, SNAPSHOT_DIR: join(dir, 'empty') }, dir, { waitFor: 'listening', nodeArgs: options.nodeArgs });
       options.children.push(server);
       const cold = server;
-      const firstHomeMs = await until(async () => {
-        const response = await fetch(`${cold.url}/`).catch(() => null);
-        return response?.status === 200 ? round(performance.now() - spawned, 0) : null;
-      }, 60_000, '/ answering 200');
+      const firstHomeMs = await until(
+        async () => {
+          const response = await fetch(`${cold.url}/`).catch(() => null);
+          return response?.status === 200 ? round(performance.now() - spawned, 0) : null;
+        },
+        60_000,
+        '/ answering 200',
+      );
       await until(() => (/Ready at/.test(cold.output()) ? true : null), 60_000, 'Ready');
       await server.stop();
       server = undefined;
@@ -100,7 +110,9 @@ export async function measureHistory(options: { nodeArgs: string[]; env: Record<
         stdio: 'ignore',
       });
       const exportSeconds = round((performance.now() - started) / 1000, 1);
-      const exportFiles = Number(execFileSync('sh', ['-c', `find '${out}' -type f -not -name '*.br' -not -name '*.gz' -not -name '.*' | wc -l`], { encoding: 'utf8' }).trim());
+      const exportFiles = Number(
+        execFileSync('sh', ['-c', `find '${out}' -type f -not -name '*.br' -not -name '*.gz' -not -name '.*' | wc -l`], { encoding: 'utf8' }).trim(),
+      );
 
       // 3. Herald on that complete snapshot (it resumes from it): publish latency and memory at rest.
       server = await startServer({ ...env, SNAPSHOT_DIR: out }, dir, { waitFor: 'ready', nodeArgs: options.nodeArgs });

@@ -5,7 +5,15 @@ import { rawGet } from './raw-get.ts';
 import { median } from './stats.ts';
 import { wrk, type WrkResult } from './wrk.ts';
 
-export const LOAD = { connections: 50, durationSeconds: 5, rounds: 3, warmupSeconds: 2, acceptEncoding: 'br, gzip', manyConnections: 1000, manySeconds: 15 } as const;
+export const LOAD = {
+  connections: 50,
+  durationSeconds: 5,
+  rounds: 3,
+  warmupSeconds: 2,
+  acceptEncoding: 'br, gzip',
+  manyConnections: 1000,
+  manySeconds: 15,
+} as const;
 
 export type LoadRun = WrkResult & {
   target: 'herald' | 'bare';
@@ -45,15 +53,24 @@ export type StartSettings = { nodeArgs: string[]; env: Record<string, string> };
  * send), and starts the bare node:http server that replays those bytes and headers, as its own
  * process, on the same Node with the same settings as Herald (so memory and speed compare like for like).
  */
-export async function startBareTwin(heraldUrl: string, dir: string, settings: StartSettings, encoding: 'compressed' | 'identity' = 'compressed'): Promise<{ url: string; child: ChildProcess }> {
+export async function startBareTwin(
+  heraldUrl: string,
+  dir: string,
+  settings: StartSettings,
+  encoding: 'compressed' | 'identity' = 'compressed',
+): Promise<{ url: string; child: ChildProcess }> {
   const recorded = await rawGet(`${heraldUrl}/`, encoding === 'identity' ? {} : { 'accept-encoding': LOAD.acceptEncoding });
   if (recorded.status !== 200) throw new Error(`[Bench] Herald's / answered ${recorded.status}.`);
-  if (encoding === 'identity' && recorded.headers['content-encoding']) throw new Error(`[Bench] Herald answered a request without Accept-Encoding with ${recorded.headers['content-encoding']}.`);
+  if (encoding === 'identity' && recorded.headers['content-encoding'])
+    throw new Error(`[Bench] Herald answered a request without Accept-Encoding with ${recorded.headers['content-encoding']}.`);
   const headers = Object.fromEntries(Object.entries(recorded.headers).filter(([name]) => !PER_CONNECTION.has(name)));
   const file = join(dir, `home-response-${encoding}.json`);
   writeFileSync(file, JSON.stringify({ status: 200, headers, body: recorded.body.toString('base64') }));
 
-  const child = spawn(process.execPath, [...settings.nodeArgs, join(import.meta.dirname, 'bare-server.ts'), file], { env: { ...process.env, ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...settings.nodeArgs, join(import.meta.dirname, 'bare-server.ts'), file], {
+    env: { ...process.env, ...settings.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -74,7 +91,14 @@ export async function startBareTwin(heraldUrl: string, dir: string, settings: St
   return { url, child };
 }
 
-async function measured(target: 'herald' | 'bare', round: number, server: Target, connections: number, seconds: number, encoding: 'compressed' | 'identity' = 'compressed'): Promise<LoadRun> {
+async function measured(
+  target: 'herald' | 'bare',
+  round: number,
+  server: Target,
+  connections: number,
+  seconds: number,
+  encoding: 'compressed' | 'identity' = 'compressed',
+): Promise<LoadRun> {
   const cpuBefore = cpuSeconds(server.pid);
   let peak = rssMb(server.pid);
   const sampler = setInterval(() => {
@@ -95,10 +119,13 @@ async function measured(target: 'herald' | 'bare', round: number, server: Target
  */
 export async function measureLoad(targets: { herald: Target; bare: Target }, log: (line: string) => void): Promise<LoadResult> {
   const rssBeforeMb = { herald: rssMb(targets.herald.pid), bare: rssMb(targets.bare.pid) };
-  for (const target of ['herald', 'bare'] as const) await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
+  for (const target of ['herald', 'bare'] as const)
+    await wrk(`${targets[target].url}/`, { connections: LOAD.connections, seconds: LOAD.warmupSeconds, headers: { 'accept-encoding': LOAD.acceptEncoding } });
   const runs: LoadRun[] = [];
   const show = (run: LoadRun) =>
-    log(`  round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  slowest ${run.maxMs} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.socketErrors} socket errors, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
+    log(
+      `  round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  slowest ${run.maxMs} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.socketErrors} socket errors, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`,
+    );
   for (let round = 1; round <= LOAD.rounds; round++) {
     const order = round % 2 ? (['herald', 'bare'] as const) : (['bare', 'herald'] as const);
     for (const target of order) {
@@ -112,7 +139,12 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   // always go first; the bar compares the two runs' sums.
   log(`  ${LOAD.manyConnections} connections for ${LOAD.manySeconds} s, twice each:`);
   const manyRuns: LoadRun[] = [];
-  for (const [round, target] of [[1, 'herald'], [1, 'bare'], [2, 'bare'], [2, 'herald']] as const) {
+  for (const [round, target] of [
+    [1, 'herald'],
+    [1, 'bare'],
+    [2, 'bare'],
+    [2, 'herald'],
+  ] as const) {
     const run = await measured(target, round, targets[target], LOAD.manyConnections, LOAD.manySeconds);
     manyRuns.push(run);
     show(run);
@@ -121,8 +153,17 @@ export async function measureLoad(targets: { herald: Target; bare: Target }, log
   const manyBare = combined(manyRuns.filter((run) => run.target === 'bare'));
   const herald = summarize(runs, 'herald');
   const bare = summarize(runs, 'bare');
-  const cpuRatio = herald.serverCpuMicrosPerRequest && bare.serverCpuMicrosPerRequest ? bare.serverCpuMicrosPerRequest / herald.serverCpuMicrosPerRequest : null;
-  return { runs, herald, bare, ratio: herald.requestsPerSecond / bare.requestsPerSecond, cpuRatio, many: { herald: manyHerald, bare: manyBare, runs: manyRuns }, rssBeforeMb };
+  const cpuRatio =
+    herald.serverCpuMicrosPerRequest && bare.serverCpuMicrosPerRequest ? bare.serverCpuMicrosPerRequest / herald.serverCpuMicrosPerRequest : null;
+  return {
+    runs,
+    herald,
+    bare,
+    ratio: herald.requestsPerSecond / bare.requestsPerSecond,
+    cpuRatio,
+    many: { herald: manyHerald, bare: manyBare, runs: manyRuns },
+    rssBeforeMb,
+  };
 }
 
 export type IdentityResult = {
@@ -146,7 +187,9 @@ export async function measureIdentity(targets: { herald: Target; bare: Target },
     for (const target of order) {
       const run = await measured(target, round, targets[target], LOAD.connections, LOAD.durationSeconds, 'identity');
       runs.push(run);
-      log(`  identity round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`);
+      log(
+        `  identity round ${run.round} ${run.target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  server CPU ${run.serverCpuMicrosPerRequest ?? '?'} µs/request  peak RSS ${run.peakRssMb ?? '?'} MB  (${run.bytesPerResponse} B/response, ${run.timeouts} timeouts, ${run.errorResponses} error responses)`,
+      );
     }
   }
   const herald = summarize(runs, 'herald');

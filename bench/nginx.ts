@@ -38,10 +38,14 @@ export async function measureNginx(herald: { url: string; snapshotDir: string },
   }
   const brotli = hasBrotliModule();
   const plainDir = mkdtempSync(join(tmpdir(), 'herald-bench-plain-'));
-  for (const name of ['index.html', 'index.html.br', 'index.html.gz']) if (existsSync(join(herald.snapshotDir, name))) copyFileSync(join(herald.snapshotDir, name), join(plainDir, name));
+  for (const name of ['index.html', 'index.html.br', 'index.html.gz'])
+    if (existsSync(join(herald.snapshotDir, name))) copyFileSync(join(herald.snapshotDir, name), join(plainDir, name));
   const servers: RunningNginx[] = [];
   try {
-    const fronted = await startNginx((port) => renderNginxConfig({ listen: `127.0.0.1:${port}`, upstream: new URL(herald.url).host, snapshot: herald.snapshotDir, brotli }), { workers: WORKERS });
+    const fronted = await startNginx(
+      (port) => renderNginxConfig({ listen: `127.0.0.1:${port}`, upstream: new URL(herald.url).host, snapshot: herald.snapshotDir, brotli }),
+      { workers: WORKERS },
+    );
     servers.push(fronted);
     const plain = await startNginx(
       (port) => `server {
@@ -65,7 +69,9 @@ ${brotli ? '  brotli_static on;\n' : ''}}`,
       for (const target of orders[(round - 1) % orders.length] as NginxTarget[]) {
         const run = { ...(await wrk(urls[target], { connections: LOAD.connections, seconds: LOAD.durationSeconds, headers })), target, round };
         runs.push(run);
-        log(`  round ${round} ${target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  (${run.bytesPerResponse} B/response, ${run.errorResponses} error responses)`);
+        log(
+          `  round ${round} ${target.padEnd(6)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  (${run.bytesPerResponse} B/response, ${run.errorResponses} error responses)`,
+        );
       }
     }
     const of = (target: NginxTarget) => {
@@ -73,7 +79,13 @@ ${brotli ? '  brotli_static on;\n' : ''}}`,
       return { requestsPerSecond: median(mine.map((run) => run.requestsPerSecond)), p99Ms: median(mine.map((run) => run.p99Ms)) };
     };
     const medians = { nginx: of('nginx'), plain: of('plain'), herald: of('herald') };
-    return { runs, medians, ratio: medians.nginx.requestsPerSecond / medians.plain.requestsPerSecond, overHerald: medians.nginx.requestsPerSecond / medians.herald.requestsPerSecond, workers: WORKERS };
+    return {
+      runs,
+      medians,
+      ratio: medians.nginx.requestsPerSecond / medians.plain.requestsPerSecond,
+      overHerald: medians.nginx.requestsPerSecond / medians.herald.requestsPerSecond,
+      workers: WORKERS,
+    };
   } finally {
     for (const server of servers) await server.stop();
     removeDir(plainDir);

@@ -10,9 +10,21 @@ import { percentile, round } from './stats.ts';
 
 export type ProcessesResult = { writes: number; samples: number[]; p50: number; p95: number; max: number };
 
-export async function measureProcesses(options: { nodeArgs: string[]; env?: Record<string, string>; adminToken: string; children: { stop(): unknown }[]; writes?: number }): Promise<ProcessesResult> {
+export async function measureProcesses(options: {
+  nodeArgs: string[];
+  env?: Record<string, string>;
+  adminToken: string;
+  children: { stop(): unknown }[];
+  writes?: number;
+}): Promise<ProcessesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-processes-'));
-  const env = { ...options.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_ADMIN_TOKEN: options.adminToken, PUBLIC_URL: 'https://status.example.test', HERALD_DEMO: 'true' };
+  const env = {
+    ...options.env,
+    DATABASE_URL: `file:${join(dir, 'herald.db')}`,
+    HERALD_ADMIN_TOKEN: options.adminToken,
+    PUBLIC_URL: 'https://status.example.test',
+    HERALD_DEMO: 'true',
+  };
   const servers: RunningServer[] = [];
   try {
     for (const name of ['a', 'b']) {
@@ -28,7 +40,13 @@ export async function measureProcesses(options: { nodeArgs: string[]; env?: Reco
       const response = await fetch(`${writer!.url}/api/admin/incidents`, {
         method: 'POST',
         headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ title, severity: 'P3', status: 'investigating', message: 'Bench write.', services: [{ slug: 'search', status: 'degraded_performance' }] }),
+        body: JSON.stringify({
+          title,
+          severity: 'P3',
+          status: 'investigating',
+          message: 'Bench write.',
+          services: [{ slug: 'search', status: 'degraded_performance' }],
+        }),
       });
       if (response.status !== 201) throw new Error(`[Bench] The write answered ${response.status}.`);
       const answered = performance.now();

@@ -56,43 +56,90 @@ export function judge(r: BenchResults): BenchResults['bars'] {
   const { load, history } = r;
   const largest = history.at(-1) as HistoryRun;
   const smallest = history[0] as HistoryRun;
-  const peakOf = (target: LoadRun['target']) => Math.max(...[...load.runs, ...r.identity.runs, load.many[target]].filter((run) => run.target === target).map((run) => run.peakRssMb ?? Number.POSITIVE_INFINITY));
+  const peakOf = (target: LoadRun['target']) =>
+    Math.max(
+      ...[...load.runs, ...r.identity.runs, load.many[target]].filter((run) => run.target === target).map((run) => run.peakRssMb ?? Number.POSITIVE_INFINITY),
+    );
   const peakRss = peakOf('herald');
   // What the load added, beside what it added to bare node:http started with the same settings.
   const grew = (target: LoadRun['target']) => `${load.rssBeforeMb[target] ?? '?'} → ${peakOf(target)} MB`;
   return [
-    { name: '`/` throughput, Herald ÷ bare node:http (wrk, 50 connections, medians)', bar: `≥ ${BARS.loadRatio}`, measured: `${load.ratio.toFixed(2)} (server CPU per request: ${load.cpuRatio?.toFixed(2) ?? '?'})`, met: load.ratio >= BARS.loadRatio },
+    {
+      name: '`/` throughput, Herald ÷ bare node:http (wrk, 50 connections, medians)',
+      bar: `≥ ${BARS.loadRatio}`,
+      measured: `${load.ratio.toFixed(2)} (server CPU per request: ${load.cpuRatio?.toFixed(2) ?? '?'})`,
+      met: load.ratio >= BARS.loadRatio,
+    },
     {
       name: '`/` without Accept-Encoding, Herald ÷ bare node:http serving the same uncompressed bytes (wrk, 50 connections, medians)',
       bar: `≥ ${BARS.identityRatio}`,
       measured: `${r.identity.ratio.toFixed(2)} (Herald ${Math.round(r.identity.herald.requestsPerSecond)} req/s, bare ${Math.round(r.identity.bare.requestsPerSecond)} req/s)`,
       met: r.identity.ratio >= BARS.identityRatio,
     },
-    { name: '`/` p99 latency under load (Herald, 50 connections)', bar: `< ${BARS.heraldP99Ms} ms`, measured: ms(load.herald.p99Ms), met: load.herald.p99Ms < BARS.heraldP99Ms },
+    {
+      name: '`/` p99 latency under load (Herald, 50 connections)',
+      bar: `< ${BARS.heraldP99Ms} ms`,
+      measured: ms(load.herald.p99Ms),
+      met: load.herald.p99Ms < BARS.heraldP99Ms,
+    },
     {
       name: '1,000 connections for 15 s, twice each: error responses, and timeouts against bare',
       bar: '0 errors; timeouts ≤ bare',
       measured: `Herald ${load.many.herald.errorResponses} error responses, ${load.many.herald.timeouts} timeouts, ${load.many.herald.socketErrors} socket errors, slowest ${load.many.herald.maxMs} ms; bare ${load.many.bare.timeouts} timeouts, ${load.many.bare.socketErrors} socket errors, slowest ${load.many.bare.maxMs} ms`,
       met: load.many.herald.errorResponses === 0 && load.many.herald.timeouts <= load.many.bare.timeouts,
     },
-    { name: 'RSS idle (demo site)', bar: `≤ ${BARS.idleRssMb} MB`, measured: `${r.idleRssMb ?? '?'} MB 10 s after Ready (3 s after: ${r.earlyRssMb ?? '?'} MB; 10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`, met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb },
-    { name: 'RSS under load (peak, up to 1,000 connections, compressed and identity)', bar: `≤ ${BARS.loadRssMb} MB`, measured: `${peakRss} MB (Herald ${grew('herald')}; bare node:http, same Node settings, ${grew('bare')})`, met: peakRss <= BARS.loadRssMb },
-    { name: 'Publish → visible p95, 10,000 incidents, 200 services', bar: `< ${BARS.publishP95Ms} ms`, measured: ms(largest.publish.p95), met: largest.publish.p95 < BARS.publishP95Ms },
+    {
+      name: 'RSS idle (demo site)',
+      bar: `≤ ${BARS.idleRssMb} MB`,
+      measured: `${r.idleRssMb ?? '?'} MB 10 s after Ready (3 s after: ${r.earlyRssMb ?? '?'} MB; 10,000 incidents: ${largest.idleRssMb ?? '?'} MB)`,
+      met: (r.idleRssMb ?? Infinity) <= BARS.idleRssMb,
+    },
+    {
+      name: 'RSS under load (peak, up to 1,000 connections, compressed and identity)',
+      bar: `≤ ${BARS.loadRssMb} MB`,
+      measured: `${peakRss} MB (Herald ${grew('herald')}; bare node:http, same Node settings, ${grew('bare')})`,
+      met: peakRss <= BARS.loadRssMb,
+    },
+    {
+      name: 'Publish → visible p95, 10,000 incidents, 200 services',
+      bar: `< ${BARS.publishP95Ms} ms`,
+      measured: ms(largest.publish.p95),
+      met: largest.publish.p95 < BARS.publishP95Ms,
+    },
     {
       name: 'Publish → visible p95 flat from 100 to 10,000 incidents',
       bar: `p95 at 10,000 ≤ ${BARS.flatFactor}× p95 at 100`,
       measured: history.map((h) => `${h.incidents.toLocaleString('en')}: ${ms(h.publish.p95)}`).join(', '),
       met: largest.publish.p95 <= BARS.flatFactor * smallest.publish.p95,
     },
-    { name: 'Full export, 10,000 incidents', bar: `< ${BARS.exportSeconds} s`, measured: `${largest.exportSeconds ?? '?'} s (${largest.exportFiles ?? '?'} files)`, met: (largest.exportSeconds ?? Infinity) < BARS.exportSeconds },
-    { name: 'Start on an empty snapshot directory: `/` served, 10,000 incidents', bar: `< ${BARS.firstHomeMs / 1000} s`, measured: ms(largest.firstHomeMs), met: largest.firstHomeMs < BARS.firstHomeMs },
-    { name: 'Two processes: a write through one visible on the other, p95', bar: `< ${BARS.processesP95Ms} ms`, measured: ms(r.processes.p95), met: r.processes.p95 < BARS.processesP95Ms },
+    {
+      name: 'Full export, 10,000 incidents',
+      bar: `< ${BARS.exportSeconds} s`,
+      measured: `${largest.exportSeconds ?? '?'} s (${largest.exportFiles ?? '?'} files)`,
+      met: (largest.exportSeconds ?? Infinity) < BARS.exportSeconds,
+    },
+    {
+      name: 'Start on an empty snapshot directory: `/` served, 10,000 incidents',
+      bar: `< ${BARS.firstHomeMs / 1000} s`,
+      measured: ms(largest.firstHomeMs),
+      met: largest.firstHomeMs < BARS.firstHomeMs,
+    },
+    {
+      name: 'Two processes: a write through one visible on the other, p95',
+      bar: `< ${BARS.processesP95Ms} ms`,
+      measured: ms(r.processes.p95),
+      met: r.processes.p95 < BARS.processesP95Ms,
+    },
     searchFloodBar(r.searchFlood),
     {
       name: '`/` while another process holds the write lock (50 connections)',
       bar: 'p99 ≤ 2× p99 with no lock; 0 timeouts; the write posted meanwhile lands after',
       measured: `p99 ${ms(r.heldLock.locked.p99Ms)} (no lock ${ms(r.heldLock.unlocked.p99Ms)}), ${r.heldLock.locked.timeouts} timeouts; the write ${r.heldLock.write.status}, ${ms(r.heldLock.write.answeredAfterReleaseMs)} after the lock went`,
-      met: r.heldLock.locked.p99Ms <= 2 * r.heldLock.unlocked.p99Ms && r.heldLock.locked.timeouts === 0 && r.heldLock.write.status === 201 && r.heldLock.write.answeredAfterReleaseMs >= 0,
+      met:
+        r.heldLock.locked.p99Ms <= 2 * r.heldLock.unlocked.p99Ms &&
+        r.heldLock.locked.timeouts === 0 &&
+        r.heldLock.write.status === 201 &&
+        r.heldLock.write.answeredAfterReleaseMs >= 0,
     },
     {
       name: 'Home page HTML + CSS, compressed (demo site)',
@@ -164,7 +211,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## 2. Years of history (200 services, incidents spread over two years by `npm run seed`)',
     '',
-    'For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export -- --snapshot-only` renders every page in a fresh process, as Herald writes them, without a static host\'s search index and short-link pages (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).',
+    "For each size: Herald starts on an empty snapshot directory and `/` is polled from the spawn until it answers 200 (the server is then stopped; the rest of the site would render in the background). Then `npm run export -- --snapshot-only` renders every page in a fresh process, as Herald writes them, without a static host's search index and short-link pages (files counted without their .br and .gz copies). Then Herald starts on the exported directory, which it takes as its snapshot, and 20 updates are posted to one incident; after each 201 the bench polls `/`, the incident page, `/feed.xml` and `/api/v2/summary.json` every 5 ms until all four show the new message (nearest-rank percentiles).",
     '',
     '| incidents | `/` from spawn (empty snapshot) | full export | publish → visible p50 | p95 | max | POST round trip (median) | idle RSS | seed (s, cached when blank) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -185,7 +232,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '| | requests/s | p50 | p99 | slowest | timeouts |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...(['unlocked', 'locked'] as const).map((k) => `| ${k === 'locked' ? 'lock held' : 'no lock'} | ${Math.round(results.heldLock[k].requestsPerSecond)} | ${results.heldLock[k].p50Ms} ms | ${results.heldLock[k].p99Ms} ms | ${results.heldLock[k].maxMs} ms | ${results.heldLock[k].timeouts} |`),
+    ...(['unlocked', 'locked'] as const).map(
+      (k) =>
+        `| ${k === 'locked' ? 'lock held' : 'no lock'} | ${Math.round(results.heldLock[k].requestsPerSecond)} | ${results.heldLock[k].p50Ms} ms | ${results.heldLock[k].p99Ms} ms | ${results.heldLock[k].maxMs} ms | ${results.heldLock[k].timeouts} |`,
+    ),
     '',
     `The write posted as the lock was taken answered ${results.heldLock.write.status}, ${ms(results.heldLock.write.answeredAfterReleaseMs)} ms after the lock was let go.`,
     '',

@@ -43,7 +43,13 @@ function productionStart(): { nodeArgs: string[]; env: Record<string, string>; c
   const match = /((?:[A-Z_]+=\S+\s+)*)node((?:\s+--\S+)*)\s+build\/api\/server\.js/.exec(start);
   if (!match) throw new Error(`[Bench] Cannot read the server command from package.json's start script: ${start}`);
   // At the first '=' only: a value may hold more (GLIBC_TUNABLES=glibc.malloc.arena_max=2:…).
-  const env = Object.fromEntries((match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    (match[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   return { nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean), env, command: match[0] };
 }
 
@@ -61,7 +67,10 @@ try {
     serverCommand: production.command,
   };
   log(`[Bench] Starting Herald (demo content) on loopback as npm start does: ${production.command}`);
-  herald = await startServer({ HERALD_DEMO: 'true', HERALD_ADMIN_TOKEN: adminToken, ...production.env }, undefined, { waitFor: 'ready', nodeArgs: production.nodeArgs });
+  herald = await startServer({ HERALD_DEMO: 'true', HERALD_ADMIN_TOKEN: adminToken, ...production.env }, undefined, {
+    waitFor: 'ready',
+    nodeArgs: production.nodeArgs,
+  });
   children.push(herald);
   // Idle is read once V8 has settled: its memory reducer shrinks the heap after about 8 s
   // without work. The reading 3 s after Ready is kept beside it.
@@ -80,18 +89,32 @@ try {
   children.push({ stop: () => bare.child.kill('SIGTERM') });
   const load = await measureLoad({ herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bare.url, pid: bare.child.pid } }, log);
   bare.child.kill('SIGTERM');
-  log(`  medians: Herald ${Math.round(load.herald.requestsPerSecond)} req/s p99 ${load.herald.p99Ms} ms; bare ${Math.round(load.bare.requestsPerSecond)} req/s p99 ${load.bare.p99Ms} ms; ratio ${load.ratio.toFixed(2)}; CPU ratio ${load.cpuRatio?.toFixed(2) ?? '?'}`);
+  log(
+    `  medians: Herald ${Math.round(load.herald.requestsPerSecond)} req/s p99 ${load.herald.p99Ms} ms; bare ${Math.round(load.bare.requestsPerSecond)} req/s p99 ${load.bare.p99Ms} ms; ratio ${load.ratio.toFixed(2)}; CPU ratio ${load.cpuRatio?.toFixed(2) ?? '?'}`,
+  );
 
-  log(`[Bench] / without Accept-Encoding (wrk's default, like curl's): ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each, Herald vs bare node:http serving the same uncompressed bytes`);
+  log(
+    `[Bench] / without Accept-Encoding (wrk's default, like curl's): ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each, Herald vs bare node:http serving the same uncompressed bytes`,
+  );
   const bareIdentity = await startBareTwin(herald.url, herald.dir, production, 'identity');
   children.push({ stop: () => bareIdentity.child.kill('SIGTERM') });
-  const identity = await measureIdentity({ herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bareIdentity.url, pid: bareIdentity.child.pid } }, log);
+  const identity = await measureIdentity(
+    { herald: { url: herald.url, pid: herald.process.pid }, bare: { url: bareIdentity.url, pid: bareIdentity.child.pid } },
+    log,
+  );
   bareIdentity.child.kill('SIGTERM');
-  log(`  medians: Herald ${Math.round(identity.herald.requestsPerSecond)} req/s p99 ${identity.herald.p99Ms} ms; bare ${Math.round(identity.bare.requestsPerSecond)} req/s p99 ${identity.bare.p99Ms} ms; ratio ${identity.ratio.toFixed(2)}`);
+  log(
+    `  medians: Herald ${Math.round(identity.herald.requestsPerSecond)} req/s p99 ${identity.herald.p99Ms} ms; bare ${Math.round(identity.bare.requestsPerSecond)} req/s p99 ${identity.bare.p99Ms} ms; ratio ${identity.ratio.toFixed(2)}`,
+  );
 
-  log(`[Bench] / through nginx (ops/nginx/herald.conf) vs nginx serving a plain copy of the file vs Herald: wrk, ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each`);
+  log(
+    `[Bench] / through nginx (ops/nginx/herald.conf) vs nginx serving a plain copy of the file vs Herald: wrk, ${LOAD.connections} connections, ${LOAD.durationSeconds} s × ${LOAD.rounds} rounds each`,
+  );
   const nginx = await measureNginx({ url: herald.url, snapshotDir: join(herald.dir, 'snapshot') }, log);
-  if (nginx) log(`  medians: through nginx ${Math.round(nginx.medians.nginx.requestsPerSecond)} req/s, plain file ${Math.round(nginx.medians.plain.requestsPerSecond)} req/s, Herald ${Math.round(nginx.medians.herald.requestsPerSecond)} req/s; ratio ${nginx.ratio.toFixed(2)}`);
+  if (nginx)
+    log(
+      `  medians: through nginx ${Math.round(nginx.medians.nginx.requestsPerSecond)} req/s, plain file ${Math.round(nginx.medians.plain.requestsPerSecond)} req/s, Herald ${Math.round(nginx.medians.herald.requestsPerSecond)} req/s; ratio ${nginx.ratio.toFixed(2)}`,
+    );
 
   log('[Bench] Publish latency on the demo site: 1 incident, 20 updates');
   const publish = await measurePublishLatency(herald.url, adminToken, 20);
@@ -111,7 +134,9 @@ try {
   const searchFlood = await measureSearchFlood({ nodeArgs: production.nodeArgs, env: production.env, log, children });
   log('[Bench] / while another process holds the write lock (sqlite3, BEGIN EXCLUSIVE), against no lock');
   const heldLock = await measureHeldLock({ nodeArgs: production.nodeArgs, env: production.env, adminToken, children });
-  log(`  p99 ${heldLock.locked.p99Ms} ms (no lock ${heldLock.unlocked.p99Ms} ms), ${heldLock.locked.timeouts} timeouts; the write: ${heldLock.write.status}, ${heldLock.write.answeredAfterReleaseMs} ms after the lock was let go`);
+  log(
+    `  p99 ${heldLock.locked.p99Ms} ms (no lock ${heldLock.unlocked.p99Ms} ms), ${heldLock.locked.timeouts} timeouts; the write: ${heldLock.write.status}, ${heldLock.write.answeredAfterReleaseMs} ms after the lock was let go`,
+  );
 
   const results: BenchResults = {
     ranAt: new Date().toISOString(),

@@ -131,7 +131,9 @@ async function measureCases(url: string, adminToken: string, ref: string, floods
       const flood = floods[(round + i) % floods.length] as Flood;
       const run = await measureOnce(url, adminToken, ref, flood);
       runs.get(flood.name)!.push(run);
-      log(`  round ${round + 1}, ${flood.name}: / p99 ${run.home.p99Ms} ms (${Math.round(run.home.requestsPerSecond)} req/s), admin writes ${run.writes.join(', ')} ms`);
+      log(
+        `  round ${round + 1}, ${flood.name}: / p99 ${run.home.p99Ms} ms (${Math.round(run.home.requestsPerSecond)} req/s), admin writes ${run.writes.join(', ')} ms`,
+      );
     }
   }
   return floods.map((f) => {
@@ -147,7 +149,11 @@ async function measureCases(url: string, adminToken: string, ref: string, floods
       },
       writes: all.flatMap((r) => r.writes),
       flood: floods.length
-        ? { requestsPerSecond: median(floods.map((r) => r.requestsPerSecond)), requests: floods.reduce((n, r) => n + r.requests, 0), refused: floods.reduce((n, r) => n + r.errorResponses, 0) }
+        ? {
+            requestsPerSecond: median(floods.map((r) => r.requestsPerSecond)),
+            requests: floods.reduce((n, r) => n + r.requests, 0),
+            refused: floods.reduce((n, r) => n + r.errorResponses, 0),
+          }
         : null,
     };
   });
@@ -157,17 +163,26 @@ async function measureCases(url: string, adminToken: string, ref: string, floods
 async function settled(server: RunningServer, quietMs: number, timeoutMs: number): Promise<void> {
   let length = server.output().length;
   let quietSince = performance.now();
-  await until(() => {
-    const now = server.output().length;
-    if (now !== length) {
-      length = now;
-      quietSince = performance.now();
-    }
-    return performance.now() - quietSince >= quietMs;
-  }, timeoutMs, 'The server settling');
+  await until(
+    () => {
+      const now = server.output().length;
+      if (now !== length) {
+        length = now;
+        quietSince = performance.now();
+      }
+      return performance.now() - quietSince >= quietMs;
+    },
+    timeoutMs,
+    'The server settling',
+  );
 }
 
-export async function measureSearchFlood(options: { nodeArgs: string[]; env: Record<string, string>; log: (line: string) => void; children: { stop(): unknown }[] }): Promise<SearchFloodResult> {
+export async function measureSearchFlood(options: {
+  nodeArgs: string[];
+  env: Record<string, string>;
+  log: (line: string) => void;
+  children: { stop(): unknown }[];
+}): Promise<SearchFloodResult> {
   const { log } = options;
   const adminToken = randomBytes(24).toString('base64url');
   const { file, seedSeconds } = seeded(log);
@@ -182,18 +197,29 @@ export async function measureSearchFlood(options: { nodeArgs: string[]; env: Rec
     options.children.push(server);
     log('  rendering every page once before measuring…');
     await until(() => /Every page is published/.test(server!.output()), 900_000, 'Rendering every page');
-    const list = (await (await fetch(`${server.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { incidents: { ref: string }[] };
+    const list = (await (await fetch(`${server.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
+      incidents: { ref: string }[];
+    };
     const ref = list.incidents[0]?.ref;
     if (!ref) throw new Error('[Bench] The seeded database has no open incident to write to.');
     const url = server.url;
     await settled(server, 5000, 600_000);
     cases.push(
-      ...(await measureCases(url, adminToken, ref, [
-        { name: '`/` alone', run: null },
-        // What any crowd of that size costs `/`: the floor a search flood is compared with.
-        { name: 'a flood of `/` itself: 16 connections', run: (s) => wrk(`${url}/`, { connections: SEARCH_FLOOD.floodConnections, seconds: s }) },
-        { name: "one address's search flood: 16 connections asking `/search?q=e`", run: (s) => wrk(`${url}/search?q=e`, { connections: SEARCH_FLOOD.floodConnections, seconds: s }) },
-      ], log)),
+      ...(await measureCases(
+        url,
+        adminToken,
+        ref,
+        [
+          { name: '`/` alone', run: null },
+          // What any crowd of that size costs `/`: the floor a search flood is compared with.
+          { name: 'a flood of `/` itself: 16 connections', run: (s) => wrk(`${url}/`, { connections: SEARCH_FLOOD.floodConnections, seconds: s }) },
+          {
+            name: "one address's search flood: 16 connections asking `/search?q=e`",
+            run: (s) => wrk(`${url}/search?q=e`, { connections: SEARCH_FLOOD.floodConnections, seconds: s }),
+          },
+        ],
+        log,
+      )),
     );
     await server.stop();
 
@@ -206,10 +232,19 @@ export async function measureSearchFlood(options: { nodeArgs: string[]; env: Rec
     const script = join(dir, 'many-addresses.lua');
     writeFileSync(script, MANY_ADDRESSES_LUA);
     cases.push(
-      ...(await measureCases(proxied, adminToken, ref, [
-        { name: '`/` alone, behind a proxy (TRUST_PROXY=1)', run: null },
-        { name: 'many addresses, each search new: 16 connections, random X-Forwarded-For, random spellings', run: (s) => wrk(`${proxied}/search`, { connections: SEARCH_FLOOD.floodConnections, seconds: s, script }) },
-      ], log)),
+      ...(await measureCases(
+        proxied,
+        adminToken,
+        ref,
+        [
+          { name: '`/` alone, behind a proxy (TRUST_PROXY=1)', run: null },
+          {
+            name: 'many addresses, each search new: 16 connections, random X-Forwarded-For, random spellings',
+            run: (s) => wrk(`${proxied}/search`, { connections: SEARCH_FLOOD.floodConnections, seconds: s, script }),
+          },
+        ],
+        log,
+      )),
     );
     return { incidents: SEARCH_FLOOD.incidents, cases, seedSeconds };
   } finally {

@@ -38,7 +38,13 @@ function bytes(text: string): number {
  */
 export async function wrk(
   url: string,
-  options: { connections: number; seconds: number; headers?: Record<string, string>; timeoutSeconds?: number; /** A Lua script shaping each request (`wrk -s`). */ script?: string },
+  options: {
+    connections: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    timeoutSeconds?: number /** A Lua script shaping each request (`wrk -s`). */;
+    script?: string;
+  },
 ): Promise<WrkResult> {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', `--timeout`, `${options.timeoutSeconds ?? 2}s`];
   if (options.script) args.push('-s', options.script);

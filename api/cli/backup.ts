@@ -17,7 +17,9 @@ runCli(async () => {
   // npm runs scripts from the package root; a relative path means where the operator typed it.
   const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
   const result = await backupDatabase(loadConfig(process.env), out);
-  const counts = Object.entries(result.counts).map(([table, n]) => `${table} ${n}`).join(', ');
+  const counts = Object.entries(result.counts)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ');
   console.log(`[Backup] Wrote ${result.out} (${result.bytes} bytes; integrity ok; ${counts}).`);
   return 0;
 });

@@ -70,11 +70,15 @@ runCli(async () => {
   if (identity) snapshot.writeNote(DATABASE_NOTE, { id: identity } satisfies DatabaseNote);
   // Pages are written behind the render: done once every one is on disk.
   await snapshot.flushed().catch((error: unknown) => {
-    throw new Error(`[Export] Could not write every file to ${resolve(out)}: ${error instanceof Error ? error.message : String(error)}. Free space there or choose another --out.`);
+    throw new Error(
+      `[Export] Could not write every file to ${resolve(out)}: ${error instanceof Error ? error.message : String(error)}. Free space there or choose another --out.`,
+    );
   });
   if (!snapshotOnly) await completeStaticCopy({ dir: resolve(out), renderPage, facts, model, publicUrl: config.publicUrl, apiUrl, log: console });
   const count = snapshot.size;
-  console.log(`Exported ${count} files to ${resolve(out)} in ${((performance.now() - started) / 1000).toFixed(1)} s (links use PUBLIC_URL ${config.publicUrl}).`);
+  console.log(
+    `Exported ${count} files to ${resolve(out)} in ${((performance.now() - started) / 1000).toFixed(1)} s (links use PUBLIC_URL ${config.publicUrl}).`,
+  );
   db.close();
   return 0;
 });

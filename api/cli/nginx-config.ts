@@ -10,14 +10,21 @@ import { loadConfig } from '../platform/config.ts';
 import { NGINX_DEFAULTS, nginxOptionProblems, renderNginxConfig } from '../site/nginx-config.ts';
 import { runCli } from './open.ts';
 
-const USAGE = 'Usage: npm run -s nginx-config -- [--listen PORT] [--upstream HOST:PORT] [--snapshot DIR] [--brotli on|off] [--server-name NAME] > /etc/nginx/conf.d/herald.conf';
+const USAGE =
+  'Usage: npm run -s nginx-config -- [--listen PORT] [--upstream HOST:PORT] [--snapshot DIR] [--brotli on|off] [--server-name NAME] > /etc/nginx/conf.d/herald.conf';
 
 runCli(async () => {
-  let values;
+  const argOptions = {
+    listen: { type: 'string' },
+    upstream: { type: 'string' },
+    snapshot: { type: 'string' },
+    brotli: { type: 'string' },
+    'server-name': { type: 'string' },
+    help: { type: 'boolean' },
+  } as const;
+  let values: ReturnType<typeof parseArgs<{ options: typeof argOptions }>>['values'];
   try {
-    ({ values } = parseArgs({
-      options: { listen: { type: 'string' }, upstream: { type: 'string' }, snapshot: { type: 'string' }, brotli: { type: 'string' }, 'server-name': { type: 'string' }, help: { type: 'boolean' } },
-    }));
+    ({ values } = parseArgs({ options: argOptions }));
   } catch (error) {
     console.error(`[nginx] ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;

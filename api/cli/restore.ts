@@ -19,11 +19,14 @@ runCli(async () => {
   }
   const from = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] as string);
   const result = await restoreDatabase(loadConfig(process.env), from, { force: values.force, now: systemClock.now() });
-  const counts = Object.entries(result.counts).map(([table, n]) => `${table} ${n}`).join(', ');
+  const counts = Object.entries(result.counts)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ');
   console.log(`[Restore] ${result.target} is now the backup ${from} (integrity ok; ${counts}).`);
   if (result.kept) console.log(`[Restore] The database it replaced is kept as ${result.kept}.`);
   if (result.snapshot.discarded) console.log(`[Restore] Removed the site published from the database it replaced (${result.snapshot.dir}).`);
-  else if (result.snapshot.reason) console.log(`[Restore] Left SNAPSHOT_DIR as it is: ${result.snapshot.reason}. Herald discards a snapshot from another database at start.`);
+  else if (result.snapshot.reason)
+    console.log(`[Restore] Left SNAPSHOT_DIR as it is: ${result.snapshot.reason}. Herald discards a snapshot from another database at start.`);
   console.log('[Restore] Start Herald (npm start); it publishes every page from the restored data.');
   return 0;
 });

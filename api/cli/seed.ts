@@ -22,7 +22,7 @@ const WHAT = ['Elevated error rates', 'Slow responses', 'Delayed processing', 'S
 /** A small deterministic generator, so two seeds of the same size are the same history. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 function option(args: string[], name: string, fallback?: number): number {
@@ -51,7 +51,13 @@ runCli(async () => {
   const groups = [...new Set(existing.map((s) => s.group).filter((g): g is string => g !== null))];
   for (let i = existing.length; i < serviceCount; i++) {
     const n = String(i + 1).padStart(3, '0');
-    await createService(ctx, { slug: `service-${n}`, name: `Service ${n}`, description: `Seeded service ${n}.`, group: groups[i % groups.length] ?? null, status: 'operational' });
+    await createService(ctx, {
+      slug: `service-${n}`,
+      name: `Service ${n}`,
+      description: `Seeded service ${n}.`,
+      group: groups[i % groups.length] ?? null,
+      status: 'operational',
+    });
   }
   const catalogue = (await listServices(db)).slice(0, Math.max(serviceCount, 1));
   const slugs = catalogue.map((s) => s.slug);

@@ -22,7 +22,7 @@ async function askPassword(): Promise<string> {
       rl.once('close', () => reject(new Error('[Users] No password given: type it, pipe it, or pass --password.')));
       if (!process.stdin.isTTY) return rl.once('line', resolve);
       process.stdout.write(prompt);
-      const mute = (rl as unknown as { _writeToOutput: (s: string) => void });
+      const mute = rl as unknown as { _writeToOutput: (s: string) => void };
       mute._writeToOutput = () => {};
       rl.question('', (answer) => {
         process.stdout.write('\n');

@@ -70,7 +70,10 @@ export function deskErrorPage(deps: AppDeps): ErrorPage {
     try {
       return await renderDesk(c, deps, view, status as ContentfulStatusCode);
     } catch (failure) {
-      deps.log.error(`[Desk] The error page for ${c.req.method} ${c.req.path} could not be rendered (request ${error.requestId}); answered JSON instead:`, failure);
+      deps.log.error(
+        `[Desk] The error page for ${c.req.method} ${c.req.path} could not be rendered (request ${error.requestId}); answered JSON instead:`,
+        failure,
+      );
       return null;
     }
   };

@@ -73,7 +73,10 @@ export function createValues(v: NewIncidentValues, names: Names, now: Date): Rec
     severity: v.severity,
     impact: v.impact,
     // In catalogue order, as the public page lists them.
-    services: [...names].filter(([slug]) => slug in v.services).map(([, name]) => name).join(', '),
+    services: [...names]
+      .filter(([slug]) => slug in v.services)
+      .map(([, name]) => name)
+      .join(', '),
     status: IncidentStatus.safeParse(v.status).success ? INCIDENT_STATUS_LABEL[v.status as IncidentStatus] : '',
     time: hhmm(now),
     next_update: nextUpdateLabel(v.nextUpdateInMinutes, now),

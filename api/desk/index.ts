@@ -51,4 +51,17 @@ export const deskRoutes = (deps: AppDeps) =>
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))
     .route('/', permissionGroup('link', deskTicketRoutes(deps)))
     // Every role; the account page is each user's own password.
-    .route('/', permissionGroup('read', deskDashboardRoutes(deps), deskSearchRoutes(deps), deskIncidentRoutes(deps), deskAuditRoutes(deps), deskReportRoutes(deps), deskServiceRoutes(deps), deskAccountRoutes(deps), deskMaintenanceReadRoutes(deps)));
+    .route(
+      '/',
+      permissionGroup(
+        'read',
+        deskDashboardRoutes(deps),
+        deskSearchRoutes(deps),
+        deskIncidentRoutes(deps),
+        deskAuditRoutes(deps),
+        deskReportRoutes(deps),
+        deskServiceRoutes(deps),
+        deskAccountRoutes(deps),
+        deskMaintenanceReadRoutes(deps),
+      ),
+    );

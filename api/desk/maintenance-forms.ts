@@ -34,7 +34,9 @@ export function readNewMaintenance(body: Record<string, string>): MaintenanceFor
     message: text(body, 'message'),
     scheduledFor: pick(body, 'scheduledFor'),
     scheduledUntil: pick(body, 'scheduledUntil'),
-    services: Object.entries(body).filter(([k, v]) => k.startsWith(SERVICE_FIELD) && v).map(([k]) => k.slice(SERVICE_FIELD.length)),
+    services: Object.entries(body)
+      .filter(([k, v]) => k.startsWith(SERVICE_FIELD) && v)
+      .map(([k]) => k.slice(SERVICE_FIELD.length)),
     notify: pick(body, 'notify') !== 'no',
     acknowledgeWarnings: acknowledgedIn(body),
   };
@@ -57,7 +59,12 @@ export function toScheduleInput(v: MaintenanceFormValues): Checked<CreateMainten
 }
 
 export function readMaintenanceAction(body: Record<string, string>): MaintenanceActionValues {
-  return { message: text(body, 'message'), scheduledUntil: pick(body, 'scheduledUntil'), notify: pick(body, 'notify') !== 'no', acknowledgeWarnings: acknowledgedIn(body) };
+  return {
+    message: text(body, 'message'),
+    scheduledUntil: pick(body, 'scheduledUntil'),
+    notify: pick(body, 'notify') !== 'no',
+    acknowledgeWarnings: acknowledgedIn(body),
+  };
 }
 
 /** The extension form: a new end, and the words for the timeline (the default sentence when left empty). */
@@ -76,7 +83,12 @@ export function toExtendInput(v: MaintenanceActionValues): Checked<ExtendMainten
 
 /** Ending early and calling off both complete the window, with the comms lead's words. */
 export function toCompleteInput(v: MaintenanceActionValues): Checked<PostMaintenanceUpdateInput> {
-  return parseForm(PostMaintenanceUpdateInput, { status: 'completed', message: v.message, notify: v.notify, acknowledgeWarnings: v.acknowledgeWarnings || undefined });
+  return parseForm(PostMaintenanceUpdateInput, {
+    status: 'completed',
+    message: v.message,
+    notify: v.notify,
+    acknowledgeWarnings: v.acknowledgeWarnings || undefined,
+  });
 }
 
 /** The words each form starts from: customer-facing, to be edited. */

@@ -3,7 +3,13 @@ import { can, type Permission } from '../shared/roles.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { HeraldEnv } from '../deps.ts';
 
-const WHAT: Record<Permission, string> = { read: 'read the desk', publish: 'publish', manage: 'manage users and tokens', link: 'link tickets', intake: 'post alerts' };
+const WHAT: Record<Permission, string> = {
+  read: 'read the desk',
+  publish: 'publish',
+  manage: 'manage users and tokens',
+  link: 'link tickets',
+  intake: 'post alerts',
+};
 
 /** Refuses (403) a signed-in user whose role lacks `permission`. The gate has already required a session. */
 const requires =

@@ -77,4 +77,3 @@ export async function attempt<T>(run: () => Promise<T>): Promise<Attempted<T>> {
     return { ok: false, errors };
   }
 }
-

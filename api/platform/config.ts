@@ -4,9 +4,7 @@ import { targetProblem } from './delivery/addresses.ts';
 import { baseUrl, webUrl } from '../shared/web-url.ts';
 import { splitCommand } from './mirror/command.ts';
 
-const Flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const Flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 /** Every setting Herald reads from the environment; README's table lists the same. */
 const ConfigSchema = z
@@ -47,22 +45,30 @@ const ConfigSchema = z
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     // The freshness watchdog (api/freshness): reminders and escalations for missed updates.
     FRESHNESS_WEBHOOK_URL: webUrl('use the http(s) URL of a Slack-style incoming webhook for the comms channel').optional(),
-    FRESHNESS_CHECK_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(30, 'use at most 30: a missed deadline must be noticed within 30 s').default(30),
+    FRESHNESS_CHECK_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1, 'use at least 1')
+      .max(30, 'use at most 30: a missed deadline must be noticed within 30 s')
+      .default(30),
     FRESHNESS_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
     FRESHNESS_MAX_ESCALATIONS: z.coerce.number().int().min(1).max(100).default(4),
     // Alert intake (api/features/drafts/api): PagerDuty signs its v3 webhooks with this subscription
     // secret; without it the PagerDuty route refuses every post rather than accept unsigned ones.
-    PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, "use the secret PagerDuty showed when the webhook subscription was created").optional(),
+    PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, 'use the secret PagerDuty showed when the webhook subscription was created').optional(),
     // Operating it (api/logging, api/metrics).
     LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'use json (one JSON object a line, for a log collector) or pretty (for a terminal)' }).optional(),
-    LOG_READS: z.enum(['summary', 'each'], { error: 'use summary (one line every 10 s for the published files answered) or each (a line per answer)' }).default('summary'),
+    LOG_READS: z
+      .enum(['summary', 'each'], { error: 'use summary (one line every 10 s for the published files answered) or each (a line per answer)' })
+      .default('summary'),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 16`').optional(),
     // Mirrors (api/platform/mirror): a command run after each publish with the list of changed files.
     MIRROR_COMMAND: z
       .string()
       .superRefine((text, ctx) => {
         const split = splitCommand(text);
-        if ('error' in split) ctx.addIssue({ code: 'custom', message: `${split.error}; write the command as in a shell, e.g. rclone copy --files-from {files} {dir} r2:status` });
+        if ('error' in split)
+          ctx.addIssue({ code: 'custom', message: `${split.error}; write the command as in a shell, e.g. rclone copy --files-from {files} {dir} r2:status` });
       })
       .optional(),
     MIRROR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -119,7 +125,11 @@ const ConfigSchema = z
      * /healthz red; null: no mirror.
      */
     mirror: env.MIRROR_COMMAND
-      ? { command: (splitCommand(env.MIRROR_COMMAND) as { words: string[] }).words, timeoutSeconds: env.MIRROR_TIMEOUT_SECONDS, maxLagSeconds: env.MIRROR_MAX_LAG_SECONDS }
+      ? {
+          command: (splitCommand(env.MIRROR_COMMAND) as { words: string[] }).words,
+          timeoutSeconds: env.MIRROR_TIMEOUT_SECONDS,
+          maxLagSeconds: env.MIRROR_MAX_LAG_SECONDS,
+        }
       : null,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
@@ -128,9 +138,16 @@ export type Config = z.infer<typeof ConfigSchema>;
 export function configSecrets(config: Config): string[] {
   const smtpPassword = config.smtpUrl ? safeDecode(new URL(config.smtpUrl).password) : undefined;
   // A Slack incoming-webhook URL is a credential: whoever has it can post to the channel.
-  return [config.adminToken, config.secret, config.databaseAuthToken, config.metricsToken, smtpPassword, config.slackWebhookUrl, config.freshness.webhookUrl, config.pagerdutyWebhookSecret].filter(
-    (s): s is string => Boolean(s),
-  );
+  return [
+    config.adminToken,
+    config.secret,
+    config.databaseAuthToken,
+    config.metricsToken,
+    smtpPassword,
+    config.slackWebhookUrl,
+    config.freshness.webhookUrl,
+    config.pagerdutyWebhookSecret,
+  ].filter((s): s is string => Boolean(s));
 }
 
 function safeDecode(s: string): string {

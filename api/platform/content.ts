@@ -89,7 +89,9 @@ export function loadMessages(dir: string, language = 'en'): Messages {
     if (language === 'en') return createMessages('en', ENGLISH_CATALOGUE);
     let have: string[] = [];
     try {
-      have = readdirSync(join(dir, 'messages')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+      have = readdirSync(join(dir, 'messages'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5));
     } catch {
       // No messages folder: none to offer.
     }
@@ -104,7 +106,9 @@ export function loadMessages(dir: string, language = 'en'): Messages {
       missing.length ? `it lacks ${missing.length} key(s): ${missing.join(', ')}` : '',
       malformed.length ? `these must be a string, or plural forms with "other", as in en.json: ${malformed.join(', ')}` : '',
     ].filter(Boolean);
-    throw new ConfigError(`[Content] ${path} is not a complete message catalogue: ${parts.join('; ')}. Copy each from content/messages/en.json and translate it.`);
+    throw new ConfigError(
+      `[Content] ${path} is not a complete message catalogue: ${parts.join('; ')}. Copy each from content/messages/en.json and translate it.`,
+    );
   }
   return createMessages(language, catalogue as MessageCatalogue);
 }

@@ -15,7 +15,7 @@ const parse = (text: string): Version | null => {
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : null;
 };
 
-const atLeast = (v: Version, min: Version) => v[0] !== min[0] ? v[0] > min[0] : v[1] !== min[1] ? v[1] > min[1] : v[2] >= min[2];
+const atLeast = (v: Version, min: Version) => (v[0] !== min[0] ? v[0] > min[0] : v[1] !== min[1] ? v[1] > min[1] : v[2] >= min[2]);
 
 /**
  * Whether `version` is in `range`, a `||` list of `^X.Y.Z` (that major, at least X.Y.Z) and

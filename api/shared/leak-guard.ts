@@ -7,7 +7,10 @@ import { describeFinding, findLeaks } from './leaks.ts';
 import { LeaksInternalsError } from './errors.ts';
 
 /** Throws `LeaksInternalsError` naming each finding in `fields`, unless `acknowledged`. */
-export function refuseLeaks(fields: Readonly<Record<string, string | null | undefined>>, context: { commander?: string | null; acknowledged?: boolean | undefined }): void {
+export function refuseLeaks(
+  fields: Readonly<Record<string, string | null | undefined>>,
+  context: { commander?: string | null; acknowledged?: boolean | undefined },
+): void {
   if (context.acknowledged) return;
   const findings = findLeaks(fields, { commander: context.commander ?? null });
   if (findings.length === 0) return;

@@ -45,7 +45,8 @@ const STACK = [
 const BLANK = /\[[^\]\n]+\](?![(:[])|\{\{\s*[a-z_]+\s*\}\}/g;
 const URL = /\bhttps?:\/\/[^\s<>)\]]+/gi;
 
-const isPrivateIpv4 = (a: number, b: number) => a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+const isPrivateIpv4 = (a: number, b: number) =>
+  a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
 
 function findIn(field: string, text: string, commanders: readonly string[]): LeakFinding[] {
   const found: LeakFinding[] = [];

@@ -69,7 +69,10 @@ export function catalogueProblems(reference: MessageCatalogue, catalogue: Record
 }
 
 const isPlural = (value: unknown): value is PluralForms =>
-  typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).other === 'string' && Object.values(value).every((v) => typeof v === 'string');
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Record<string, unknown>).other === 'string' &&
+  Object.values(value).every((v) => typeof v === 'string');
 
 /**
  * The accessor over one catalogue (checked beforehand with `catalogueProblems`).

@@ -8,9 +8,7 @@ import { refPattern } from './refs.ts';
 import { IncidentStatus, MaintenanceEvent, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
 import { HttpUrl, StorableText } from './storable.ts';
 
-export const Slug = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
+export const Slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
 
 export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
 
@@ -25,7 +23,10 @@ const Text = (max: number) => StorableText(max);
 const Markdown = Text(20_000);
 const Minutes = z.number().int().min(1).max(30);
 /** Publish even though api/shared/leaks.ts found internals in the text (the 422 named them). */
-const AcknowledgeWarnings = z.boolean().optional().meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });
+const AcknowledgeWarnings = z
+  .boolean()
+  .optional()
+  .meta({ description: 'Publish even if the text looks like it holds internal details (the 422 `leaks_internals` names each finding)' });
 
 export const ServiceChange = z.object({ slug: Slug, status: ServiceStatus }).strict();
 export type ServiceChange = z.infer<typeof ServiceChange>;
@@ -158,76 +159,83 @@ export type LinkTicketInput = z.infer<typeof LinkTicketInput>;
 
 const Iso = z.string();
 
-export const Service = z.object({
-  slug: z.string(),
-  name: z.string(),
-  description: z.string(),
-  group: z.string().nullable(),
-  groupName: z.string().nullable(),
-  order: z.number(),
-  status: ServiceStatus,
-  updatedAt: Iso,
-}).meta({ id: 'Service' });
+export const Service = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    group: z.string().nullable(),
+    groupName: z.string().nullable(),
+    order: z.number(),
+    status: ServiceStatus,
+    updatedAt: Iso,
+  })
+  .meta({ id: 'Service' });
 export type Service = z.infer<typeof Service>;
 
 const ServiceStatusChange = z.object({ slug: z.string(), name: z.string(), from: ServiceStatus, to: ServiceStatus });
 
-export const Update = z.object({
-  id: z.number(),
-  status: IncidentStatus,
-  message: z.string(),
-  services: z.array(ServiceStatusChange),
-  eta: Iso.nullable(),
-  nextUpdateBy: Iso.nullable(),
-  notify: z.boolean(),
-  createdAt: Iso,
-  editedAt: Iso.nullable(),
-}).meta({ id: 'Update' });
+export const Update = z
+  .object({
+    id: z.number(),
+    status: IncidentStatus,
+    message: z.string(),
+    services: z.array(ServiceStatusChange),
+    eta: Iso.nullable(),
+    nextUpdateBy: Iso.nullable(),
+    notify: z.boolean(),
+    createdAt: Iso,
+    editedAt: Iso.nullable(),
+  })
+  .meta({ id: 'Update' });
 export type Update = z.infer<typeof Update>;
 
 /** One alert received for an incident (internal, never published): what fired, resolved or was acknowledged. */
-export const AlertNote = z.object({
-  source: z.enum(['alertmanager', 'pagerduty']),
-  status: z.enum(['firing', 'resolved', 'acknowledged']),
-  summary: z.string(),
-  link: z.string().nullable(),
-  receivedAt: Iso,
-}).meta({ id: 'AlertNote' });
+export const AlertNote = z
+  .object({
+    source: z.enum(['alertmanager', 'pagerduty']),
+    status: z.enum(['firing', 'resolved', 'acknowledged']),
+    summary: z.string(),
+    link: z.string().nullable(),
+    receivedAt: Iso,
+  })
+  .meta({ id: 'AlertNote' });
 export type AlertNote = z.infer<typeof AlertNote>;
 
-export const Incident = z.object({
-  ref: z.string(),
-  /** Opened by an alert and not yet published: no reader sees it until a person publishes it. */
-  draft: z.boolean(),
-  url: z.string(),
-  title: z.string(),
-  severity: Severity,
-  status: IncidentStatus,
-  impact: z.string().nullable(),
-  commander: z.string().nullable(),
-  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
-  startedAt: Iso,
-  updatedAt: Iso,
-  resolvedAt: Iso.nullable(),
-  durationMs: z.number(),
-  rootCause: z.string().nullable(),
-  postmortemUrl: z.string().nullable(),
-  postmortemDueAt: Iso.nullable(),
-  /** Internal, never published: when first seen, acknowledged, and the postmortem completed. */
-  detectedAt: Iso,
-  acknowledgedAt: Iso.nullable(),
-  postmortemCompletedAt: Iso.nullable(),
-  lastUpdateAt: Iso,
-  nextUpdateDueAt: Iso.nullable(),
-  overdue: z.boolean(),
-  updates: z.array(Update),
-  /** Internal, never published: the alerts received for it, oldest first. */
-  alerts: z.array(AlertNote),
-}).meta({ id: 'Incident' });
+export const Incident = z
+  .object({
+    ref: z.string(),
+    /** Opened by an alert and not yet published: no reader sees it until a person publishes it. */
+    draft: z.boolean(),
+    url: z.string(),
+    title: z.string(),
+    severity: Severity,
+    status: IncidentStatus,
+    impact: z.string().nullable(),
+    commander: z.string().nullable(),
+    services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+    startedAt: Iso,
+    updatedAt: Iso,
+    resolvedAt: Iso.nullable(),
+    durationMs: z.number(),
+    rootCause: z.string().nullable(),
+    postmortemUrl: z.string().nullable(),
+    postmortemDueAt: Iso.nullable(),
+    /** Internal, never published: when first seen, acknowledged, and the postmortem completed. */
+    detectedAt: Iso,
+    acknowledgedAt: Iso.nullable(),
+    postmortemCompletedAt: Iso.nullable(),
+    lastUpdateAt: Iso,
+    nextUpdateDueAt: Iso.nullable(),
+    overdue: z.boolean(),
+    updates: z.array(Update),
+    /** Internal, never published: the alerts received for it, oldest first. */
+    alerts: z.array(AlertNote),
+  })
+  .meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
 
 /* ---------- maintenance ---------- */
-
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -235,7 +243,11 @@ export const CreateMaintenanceInput = z
   .object({
     title: Text(200),
     message: Markdown,
-    services: z.array(Slug).max(200).refine((s) => new Set(s).size === s.length, 'each service at most once').default([]),
+    services: z
+      .array(Slug)
+      .max(200)
+      .refine((s) => new Set(s).size === s.length, 'each service at most once')
+      .default([]),
     scheduledFor: Instant,
     scheduledUntil: Instant,
     notify: z.boolean().optional(),
@@ -267,24 +279,28 @@ export const MaintenanceListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const MaintenanceUpdate = z.object({ id: z.number(), status: MaintenanceStatus, event: MaintenanceEvent, message: z.string(), notify: z.boolean(), createdAt: Iso }).meta({ id: 'MaintenanceUpdate' });
+export const MaintenanceUpdate = z
+  .object({ id: z.number(), status: MaintenanceStatus, event: MaintenanceEvent, message: z.string(), notify: z.boolean(), createdAt: Iso })
+  .meta({ id: 'MaintenanceUpdate' });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 
-export const Maintenance = z.object({
-  ref: z.string(),
-  url: z.string(),
-  title: z.string(),
-  status: MaintenanceStatus,
-  services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
-  scheduledFor: Iso,
-  scheduledUntil: Iso,
-  createdAt: Iso,
-  updatedAt: Iso,
-  startedAt: Iso.nullable(),
-  completedAt: Iso.nullable(),
-  /** Newest first. */
-  updates: z.array(MaintenanceUpdate),
-}).meta({ id: 'Maintenance' });
+export const Maintenance = z
+  .object({
+    ref: z.string(),
+    url: z.string(),
+    title: z.string(),
+    status: MaintenanceStatus,
+    services: z.array(z.object({ slug: z.string(), name: z.string(), status: ServiceStatus })),
+    scheduledFor: Iso,
+    scheduledUntil: Iso,
+    createdAt: Iso,
+    updatedAt: Iso,
+    startedAt: Iso.nullable(),
+    completedAt: Iso.nullable(),
+    /** Newest first. */
+    updates: z.array(MaintenanceUpdate),
+  })
+  .meta({ id: 'Maintenance' });
 export type Maintenance = z.infer<typeof Maintenance>;
 
 /* ---------- tickets (internal) ---------- */

@@ -50,14 +50,21 @@ const ORDER: readonly ServiceStatus[] = ['operational', 'under_maintenance', 'de
 const worstStatus = (statuses: readonly ServiceStatus[]): ServiceStatus =>
   statuses.reduce<ServiceStatus>((worst, s) => (ORDER.indexOf(s) > ORDER.indexOf(worst) ? s : worst), 'operational');
 const earliest = (values: readonly (string | null)[]): string | null => values.filter((v): v is string => v !== null).sort()[0] ?? null;
-const latest = (values: readonly (string | null)[]): string | null => values.filter((v): v is string => v !== null).sort().at(-1) ?? null;
+const latest = (values: readonly (string | null)[]): string | null =>
+  values
+    .filter((v): v is string => v !== null)
+    .sort()
+    .at(-1) ?? null;
 
 /**
  * Groups services as the page shows them: each group in order with its services, groups
  * without any left out, and the ungrouped services last under a group of none.
  * @example groupServices([{ slug: 'core', name: 'Core' }], [{ slug: 'api', group: 'core', … }]) // [{ slug: 'core', name: 'Core', services: [api] }]
  */
-export function groupServices<S extends { group: string | null }>(groups: readonly { slug: string; name: string }[], services: readonly S[]): { slug: string | null; name: string | null; services: S[] }[] {
+export function groupServices<S extends { group: string | null }>(
+  groups: readonly { slug: string; name: string }[],
+  services: readonly S[],
+): { slug: string | null; name: string | null; services: S[] }[] {
   const grouped: { slug: string | null; name: string | null; services: S[] }[] = groups
     .map((g) => ({ slug: g.slug, name: g.name, services: services.filter((s) => s.group === g.slug) }))
     .filter((g) => g.services.length > 0);
@@ -119,7 +126,10 @@ export function statuspageComponents(groups: readonly ComponentGroup[]): Statusp
  * component itself; a service no longer on the page (archived since) keeps the same keys,
  * with what is still known of it.
  */
-export function affectedComponent(listed: ReadonlyMap<string, StatuspageComponent>, service: { slug: string; name: string; status: ServiceStatus }): StatuspageComponent {
+export function affectedComponent(
+  listed: ReadonlyMap<string, StatuspageComponent>,
+  service: { slug: string; name: string; status: ServiceStatus },
+): StatuspageComponent {
   return (
     listed.get(service.slug) ?? {
       id: service.slug,
@@ -140,7 +150,8 @@ export function affectedComponent(listed: ReadonlyMap<string, StatuspageComponen
 }
 
 /** The components by id, for `affectedComponent`. */
-export const componentsById = (list: readonly StatuspageComponent[]): ReadonlyMap<string, StatuspageComponent> => new Map(list.filter((c) => !c.group).map((c) => [c.id, c]));
+export const componentsById = (list: readonly StatuspageComponent[]): ReadonlyMap<string, StatuspageComponent> =>
+  new Map(list.filter((c) => !c.group).map((c) => [c.id, c]));
 
 /** The update's id as Statuspage clients see it, the same in the JSON and in webhooks: "INC-6-20". */
 export const statuspageUpdateId = (ref: string, updateId: number): string => `${ref}-${updateId}`;

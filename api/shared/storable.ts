@@ -28,12 +28,7 @@ export const STORABLE_ERROR = 'must not contain control characters (other than t
  * @example StorableText(100).parse('  deploy-bot ') // 'deploy-bot'
  */
 export const StorableText = (max: number, { min = 1 }: { min?: 0 | 1 } = {}) =>
-  z
-    .string()
-    .trim()
-    .min(min, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .refine(storable, STORABLE_ERROR);
+  z.string().trim().min(min, 'must not be empty').max(max, `at most ${max} characters`).refine(storable, STORABLE_ERROR);
 /**
  * An http(s) link Herald stores and shows (a postmortem, a ticket): a URL, and `storable` too
  * (the URL parser accepts a raw NUL or control character in a path and gives the text back as sent).

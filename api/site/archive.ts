@@ -28,7 +28,9 @@ export async function* archiveBatches(db: Db, listedServiceIds: readonly number[
     before = ids.at(-1) as number;
   }
   const listed = new Set([0, ...listedServiceIds]);
-  const months: Target[] = (await allHistoryMonths(db)).filter((m) => listed.has(m.serviceId)).map((m) => ({ kind: 'month', serviceId: m.serviceId, month: m.month }));
+  const months: Target[] = (await allHistoryMonths(db))
+    .filter((m) => listed.has(m.serviceId))
+    .map((m) => ({ kind: 'month', serviceId: m.serviceId, month: m.month }));
   for (let i = 0; i < months.length; i += MONTH_BATCH) yield months.slice(i, i + MONTH_BATCH);
   const windows: Target[] = (await allMaintenanceIds(db)).map((id) => ({ kind: 'maintenance', id }));
   for (let i = 0; i < windows.length; i += BATCH) yield windows.slice(i, i + BATCH);

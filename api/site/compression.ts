@@ -37,11 +37,16 @@ const brotliParams = (size: number, effort: Effort) => ({
 
 /** `body` compressed on libuv's thread pool, so a publish never blocks readers. */
 export function compress(body: Buffer, effort: Effort): Promise<CompressedForms> {
-  return limited(() => Promise.all([gzipAsync(body, { level: effort === 'best' ? 9 : 6 }), brotliAsync(body, brotliParams(body.length, effort))])).then(([gz, br]) => ({ gzip: gz, br }));
+  return limited(() => Promise.all([gzipAsync(body, { level: effort === 'best' ? 9 : 6 }), brotliAsync(body, brotliParams(body.length, effort))])).then(
+    ([gz, br]) => ({ gzip: gz, br }),
+  );
 }
 
 /** The same at once, for a file a reader is waiting for (an archive page read from disk without its copies). */
-export const compressNow = (body: Buffer): CompressedForms => ({ gzip: gzipSync(body, { level: 6 }), br: brotliCompressSync(body, brotliParams(body.length, 'fast')) });
+export const compressNow = (body: Buffer): CompressedForms => ({
+  gzip: gzipSync(body, { level: 6 }),
+  br: brotliCompressSync(body, brotliParams(body.length, 'fast')),
+});
 
 /**
  * The effort for each file of a publish. Brotli's best quality costs ~30× its quality 5 for a

@@ -58,7 +58,11 @@ export function feedEntries(model: SiteModel, serviceSlug?: string): FeedEntry[]
         title: t('feed.itemTitle', { title: m.title, status: t(`maintenance.event.${update.event}`) }),
         html: `<p>${escapeXml(
           m.services.length
-            ? t('feed.maintenanceWindowServices', { from: utc(m.scheduledFor), until: utc(m.scheduledUntil), services: m.services.map((s) => s.name).join(', ') })
+            ? t('feed.maintenanceWindowServices', {
+                from: utc(m.scheduledFor),
+                until: utc(m.scheduledUntil),
+                services: m.services.map((s) => s.name).join(', '),
+              })
             : t('feed.maintenanceWindow', { from: utc(m.scheduledFor), until: utc(m.scheduledUntil) }),
         )}</p>${update.html}`,
         published: update.createdAt,
@@ -76,7 +80,8 @@ function feedHead(model: SiteModel, entries: readonly FeedEntry[], serviceSlug?:
   const { site } = model;
   const { t } = model.messages;
   const service = serviceSlug ? model.services.find((s) => s.slug === serviceSlug) : undefined;
-  const lastChange = entries.map((e) => e.updated).reduce<string | null>((a, b) => (a === null || b > a ? b : a), null) ?? service?.updatedAt ?? model.updatedAt;
+  const lastChange =
+    entries.map((e) => e.updated).reduce<string | null>((a, b) => (a === null || b > a ? b : a), null) ?? service?.updatedAt ?? model.updatedAt;
   return {
     title: service ? t('feed.serviceTitle', { site: site.title, service: service.name }) : site.title,
     description: service ? t('feed.serviceDescription', { service: service.name }) : site.description,
@@ -111,7 +116,9 @@ export function renderFeed(model: SiteModel, options: FeedOptions): string {
   for (const e of entries) feed.item({ title: e.title, description: e.html, url: e.url, guid: e.url, date: e.published, categories: e.categories });
   // The rss package stamps lastBuildDate with the wall clock; the feed's last change keeps an
   // unchanged feed byte-for-byte unchanged (same ETag, nothing rewritten).
-  return xmlSafe(feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(head.lastChange).toUTCString()}</lastBuildDate>`));
+  return xmlSafe(
+    feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(head.lastChange).toUTCString()}</lastBuildDate>`),
+  );
 }
 
 /** The Atom feed's path beside an RSS feed's: `/feed.xml` → `/feed.atom`. */

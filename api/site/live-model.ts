@@ -71,7 +71,9 @@ export function createLiveModelReader(options: LiveModelOptions): LiveModelReade
       const groups = await listGroups(db);
       const live = await liveIncidentIds(db, new Date(now.getTime() - RECENT_DAYS * 86_400_000), LIVE_NEWEST);
       const ids = [...new Set([...live.open, ...live.recent, ...live.newest])];
-      const records = (await loadIncidents(db, { ids, limit: ids.length || 1 })).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : b.id - a.id));
+      const records = (await loadIncidents(db, { ids, limit: ids.length || 1 })).sort((a, b) =>
+        a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : b.id - a.id,
+      );
       const maintenanceRecords = new Map(
         [
           ...(await loadMaintenances(db, { limit: LIVE_NEWEST })),

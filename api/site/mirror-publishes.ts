@@ -39,7 +39,9 @@ export function mirrorFilesOf(dir: string, paths: readonly string[]): string[] {
 
 /** Every file of the site under `dir`: not the notes kept beside it (`.publish.json`), nor files being written. */
 export function allSiteFiles(dir: string): string[] {
-  return [...walk(dir)].map((file) => file.split(sep).join('/')).filter((file) => !file.split('/').some((part) => part.startsWith('.')) && !file.includes('.tmp-'));
+  return [...walk(dir)]
+    .map((file) => file.split(sep).join('/'))
+    .filter((file) => !file.split('/').some((part) => part.startsWith('.')) && !file.includes('.tmp-'));
 }
 
 /**
@@ -47,7 +49,11 @@ export function allSiteFiles(dir: string): string[] {
  * the mirror is also given the whole site once everything is rendered: the remote may hold an
  * older copy, and pages rendered in the background at start are no publish's changes.
  */
-export function mirrorPublishes(publisher: Publisher, mirror: { add(files: string[]): void; addAll(): void; afterDisk(task: () => void): void }, dir: string): Publisher {
+export function mirrorPublishes(
+  publisher: Publisher,
+  mirror: { add(files: string[]): void; addAll(): void; afterDisk(task: () => void): void },
+  dir: string,
+): Publisher {
   // Requests merged into one publish share its promise: its files are queued once.
   const seen = new WeakSet<Promise<PublishResult>>();
   const observed = (promise: Promise<PublishResult>) => {
@@ -69,10 +75,12 @@ export function mirrorPublishes(publisher: Publisher, mirror: { add(files: strin
     publish: (scope) => observed(publisher.publish(scope)),
     resume: () => {
       const resumed = observed(publisher.resume());
-      resumed.then(() => publisher.idle()).then(
-        () => mirror.afterDisk(() => mirror.addAll()),
-        () => undefined,
-      );
+      resumed
+        .then(() => publisher.idle())
+        .then(
+          () => mirror.afterDisk(() => mirror.addAll()),
+          () => undefined,
+        );
       return resumed;
     },
     follow: (intervalMs, republish = mirrored.publish) => publisher.follow(intervalMs, republish),
@@ -98,7 +106,15 @@ export function createSiteMirror(options: {
   if (!dir) throw new ConfigError('[Mirror] MIRROR_COMMAND copies the snapshot directory, and there is none: set SNAPSHOT_DIR.');
   let mirror: Mirror | null = null;
   const onRun = registerMirrorMetrics(options.registry, () => (mirror as Mirror).status());
-  mirror = createMirror({ command: config.command, dir, listAll: () => allSiteFiles(dir), clock: options.clock, log: options.log, timeoutMs: config.timeoutSeconds * 1000, onRun });
+  mirror = createMirror({
+    command: config.command,
+    dir,
+    listAll: () => allSiteFiles(dir),
+    clock: options.clock,
+    log: options.log,
+    timeoutMs: config.timeoutSeconds * 1000,
+    onRun,
+  });
   const inner = mirror;
   // Tasks waiting for the disk: idle() waits for them too, so "nothing left to copy" stays true.
   const waiting = new Set<Promise<void>>();

@@ -12,7 +12,9 @@ import { computeUptime, type Uptime, type UptimeInput } from '../features/servic
 export type UpdateView = Update & { html: string };
 
 /** An incident as the public sees it: no internal fields (the commander stays in the admin). */
-export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'draft' | 'alerts' | 'updates'> & { updates: UpdateView[] };
+export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'draft' | 'alerts' | 'updates'> & {
+  updates: UpdateView[];
+};
 
 /** A maintenance window as the public sees it: messages rendered, updates newest first. */
 export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (MaintenanceUpdate & { html: string })[] };
@@ -97,7 +99,16 @@ export function toIncidentView(
   site: { publicUrl: string; updateIntervalMinutes: number },
   render: (update: Update) => string,
 ): IncidentView {
-  const { commander: _internal, detectedAt: _detected, acknowledgedAt: _acknowledged, postmortemCompletedAt: _completed, draft: _draft, alerts: _alerts, updates, ...incident } = toIncident(record, now, site);
+  const {
+    commander: _internal,
+    detectedAt: _detected,
+    acknowledgedAt: _acknowledged,
+    postmortemCompletedAt: _completed,
+    draft: _draft,
+    alerts: _alerts,
+    updates,
+    ...incident
+  } = toIncident(record, now, site);
   return { ...incident, updates: updates.map((u) => ({ ...u, html: render(u) })) };
 }
 
@@ -119,11 +130,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
   if (ungrouped.length > 0) groups.push({ slug: null, name: null, services: ungrouped });
   const maintenanceRecords = input.maintenances?.records ?? [];
   const maintenances = maintenanceRecords.map((record) => toMaintenanceView(record, site, (u) => input.maintenances?.render(u) ?? ''));
-  const changes = [
-    ...input.records.map((r) => r.updatedAt),
-    ...input.services.map((s) => s.updatedAt),
-    ...maintenanceRecords.map((m) => m.updatedAt),
-  ];
+  const changes = [...input.records.map((r) => r.updatedAt), ...input.services.map((s) => s.updatedAt), ...maintenanceRecords.map((m) => m.updatedAt)];
   const messages = input.messages ?? ENGLISH;
   const overall = overallStatus(
     input.services.map((s) => s.status),

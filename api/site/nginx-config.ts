@@ -89,7 +89,6 @@ const staticHeaders = (indent: string, charsetTypes: string) =>
     .map((line) => indent + line)
     .join('\n');
 
-
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const LISTEN = /^((\[[0-9a-fA-F:.]+\]|[0-9.]+|\*):)?(\d{1,5})$/;
 
@@ -104,10 +103,12 @@ export function nginxOptionProblems(options: NginxOptions): string[] {
   if (!listen || !port(listen[3])) problems.push(`--listen ${options.listen}: use a port (8080) or address:port (127.0.0.1:8080).`);
   const upstream = HOST_PORT.exec(options.upstream);
   if (!upstream || !port(upstream[2])) problems.push(`--upstream ${options.upstream}: use Herald's host:port, e.g. 127.0.0.1:4321 (HOST and PORT).`);
-  if (!options.snapshot.startsWith('/')) problems.push(`--snapshot ${options.snapshot}: use an absolute path (nginx resolves relative ones against its own prefix).`);
+  if (!options.snapshot.startsWith('/'))
+    problems.push(`--snapshot ${options.snapshot}: use an absolute path (nginx resolves relative ones against its own prefix).`);
   // nginx reads the path as one token: a quote, a semicolon, a brace or a space would end it or break the file.
   if (/[\s;'"{}\\$]/.test(options.snapshot)) problems.push(`--snapshot ${options.snapshot}: use a path without spaces, quotes, braces, ';', '\\' or '$'.`);
-  if (options.serverName !== undefined && !/^[A-Za-z0-9.*_-]+$/.test(options.serverName)) problems.push(`--server-name ${options.serverName}: use a host name, e.g. status.example.com.`);
+  if (options.serverName !== undefined && !/^[A-Za-z0-9.*_-]+$/.test(options.serverName))
+    problems.push(`--server-name ${options.serverName}: use a host name, e.g. status.example.com.`);
   return problems;
 }
 

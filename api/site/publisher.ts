@@ -120,7 +120,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const files = new Map<string, string | Buffer>();
     const byId = new Map(services.map((s) => [s.id, { slug: s.slug, name: s.name }]));
     await renderTargets(
-      { db, now, model, services: { byId }, renderPage: deps.renderPage, renderUpdate: reader.renderUpdate, renderMaintenanceUpdate: reader.renderMaintenanceUpdate, site, monthCounts },
+      {
+        db,
+        now,
+        model,
+        services: { byId },
+        renderPage: deps.renderPage,
+        renderUpdate: reader.renderUpdate,
+        renderMaintenanceUpdate: reader.renderMaintenanceUpdate,
+        site,
+        monthCounts,
+      },
       targets,
       files,
     );
@@ -132,7 +142,11 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const background = createBackgroundArchive({
     queue,
     log,
-    batches: async () => archiveBatches(db, (await reader.load(deps.clock.now())).services.map((s) => s.id)),
+    batches: async () =>
+      archiveBatches(
+        db,
+        (await reader.load(deps.clock.now())).services.map((s) => s.id),
+      ),
     render: async (batch) => {
       const now = deps.clock.now();
       const { model, services } = await reader.load(now);
@@ -151,7 +165,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   async function renderArchive(model: SiteModel, services: ServiceRow[], now: Date): Promise<string[]> {
     const changed: string[] = [];
     let batches = 0;
-    for await (const batch of archiveBatches(db, services.map((s) => s.id))) {
+    for await (const batch of archiveBatches(
+      db,
+      services.map((s) => s.id),
+    )) {
       changed.push(...(await render(now, model, services, batch, 'fast')));
       await snapshot.mirrored();
       if (++batches % 10 === 0) log.info(`[Publish] Rendering every page: ${changed.length} files written…`);
@@ -188,7 +205,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     changed.push(...(await render(now, model, services, targets, 'best')));
     if (deps.assets) changed.push(...(await snapshot.put(deps.assets, now)));
     // With everything to render, the home page is served from here on; the service pages next (a few hundred at most), the archive after.
-    if (everything) changed.push(...(await render(now, model, services, [{ kind: '404' }, ...services.map((s) => ({ kind: 'service' as const, id: s.id }))], wantAll ? 'fast' : 'best')));
+    if (everything)
+      changed.push(
+        ...(await render(now, model, services, [{ kind: '404' }, ...services.map((s) => ({ kind: 'service' as const, id: s.id }))], wantAll ? 'fast' : 'best')),
+      );
     published = { seq, ...shown };
     latest = { model, services };
     deps.onNextDeadline?.(nextDeadline(model, now), open);
@@ -238,7 +258,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       }
       const started = performance.now();
       const result = await publish({ incidents: [] });
-      if (background.running()) log.info(`[Publish] Live pages published in ${Math.round(performance.now() - started)} ms; rendering every other page in the background.`);
+      if (background.running())
+        log.info(`[Publish] Live pages published in ${Math.round(performance.now() - started)} ms; rendering every other page in the background.`);
       return result;
     },
     async pageOnDemand(path) {

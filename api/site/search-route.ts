@@ -62,7 +62,12 @@ export function publicSearchRoutes(deps: AppDeps) {
     return {
       body,
       status,
-      headers: { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...pageSecurityHeaders(body, { framing: false, referrer: 'same-origin' }), ...headers },
+      headers: {
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...pageSecurityHeaders(body, { framing: false, referrer: 'same-origin' }),
+        ...headers,
+      },
     };
   };
 
@@ -70,7 +75,8 @@ export function publicSearchRoutes(deps: AppDeps) {
   const notice = (model: SiteModel, key: MessageKey, status: number) =>
     cache.get(model, `!${key}`, () => render(model, { values: EMPTY, errors: {}, results: null, total: 0, notice: model.messages.t(key) }, status));
 
-  const answer = (c: Context<HeraldEnv>, page: CachedPage, extra: Record<string, string> = {}) => c.html(page.body, page.status as 200, { ...page.headers, ...extra });
+  const answer = (c: Context<HeraldEnv>, page: CachedPage, extra: Record<string, string> = {}) =>
+    c.html(page.body, page.status as 200, { ...page.headers, ...extra });
 
   return new Hono<HeraldEnv>().get('/search', async (c) => {
     const model = deps.publisher.current() ?? (await deps.publisher.publish('all')).model;

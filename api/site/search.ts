@@ -67,6 +67,14 @@ export async function runSearch(
   return {
     errors,
     total: found.total,
-    results: found.hits.map((h) => ({ kind: h.kind, ref: makeRef(h.kind, h.id), title: h.title, severity: h.severity, status: h.status, at: h.at, services: h.services })),
+    results: found.hits.map((h) => ({
+      kind: h.kind,
+      ref: makeRef(h.kind, h.id),
+      title: h.title,
+      severity: h.severity,
+      status: h.status,
+      at: h.at,
+      services: h.services,
+    })),
   };
 }

@@ -23,8 +23,15 @@ export function serveSnapshotOnly(snapshot: Snapshot, reason: () => string) {
       res.end(served.body ?? undefined);
       return;
     }
-    const body = JSON.stringify({ error: { code: 'starting', message: `[Herald] ${reason()} Published pages are served meanwhile; try again shortly.`, requestId: 'none' } });
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store', 'referrer-policy': PUBLIC_REFERRER_POLICY });
+    const body = JSON.stringify({
+      error: { code: 'starting', message: `[Herald] ${reason()} Published pages are served meanwhile; try again shortly.`, requestId: 'none' },
+    });
+    res.writeHead(503, {
+      'content-type': 'application/json; charset=utf-8',
+      'retry-after': '5',
+      'cache-control': 'no-store',
+      'referrer-policy': PUBLIC_REFERRER_POLICY,
+    });
     res.end(body);
   };
 }

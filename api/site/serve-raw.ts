@@ -64,7 +64,13 @@ export function serveFromSnapshot(snapshot: Snapshot, req: IncomingMessage, res:
  */
 const oneByte = (value: string) => Buffer.from(value, 'latin1').toString('latin1');
 
-function answer(entry: SnapshotEntry, method: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): ServedResponse {
+function answer(
+  entry: SnapshotEntry,
+  method: string,
+  acceptEncoding: string | undefined,
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+): ServedResponse {
   // Conditional requests depend on the client's validators: worked out each time.
   if (ifNoneMatch !== undefined || ifModifiedSince !== undefined) return respondWith(entry, { method, acceptEncoding, ifNoneMatch, ifModifiedSince });
   let encoding = encodings.get(acceptEncoding ?? '');

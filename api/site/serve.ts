@@ -21,7 +21,8 @@ const securityHeadersOf = (entry: SnapshotEntry): Record<string, string> => {
   if (!entry.type.startsWith('text/html')) return { 'referrer-policy': PUBLIC_REFERRER_POLICY };
   let headers = pageHeaders.get(entry);
   // Only the embed is made to be framed by other sites; framing any other page only lends it to clickjacking.
-  if (!headers) pageHeaders.set(entry, (headers = pageSecurityHeaders(entry.body.toString(), { framing: entry.path === EMBED_PATH, referrer: PUBLIC_REFERRER_POLICY })));
+  if (!headers)
+    pageHeaders.set(entry, (headers = pageSecurityHeaders(entry.body.toString(), { framing: entry.path === EMBED_PATH, referrer: PUBLIC_REFERRER_POLICY })));
   return headers;
 };
 
@@ -63,7 +64,11 @@ export function respondWith(
   };
   // Statuspage widgets and aggregators fetch the JSON (and feeds) from other sites' pages.
   if (!entry.type.startsWith('text/html')) headers['access-control-allow-origin'] = '*';
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '').replace(/-(br|gzip)"$/, '"');
+  const bare = (tag: string) =>
+    tag
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/-(br|gzip)"$/, '"');
   const notModified = request.ifNoneMatch
     ? request.ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === entry.etag)
     : request.ifModifiedSince !== undefined && Date.parse(request.ifModifiedSince) >= entry.lastModified.getTime();

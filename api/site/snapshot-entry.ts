@@ -64,14 +64,27 @@ function own(bytes: Buffer): Buffer {
  * The entry for `body` at `path`. `forms`: its compressed forms when already made (read back
  * from disk), or the effort to make them with; a type that does not compress gets none.
  */
-export async function makeEntry(path: string, body: Buffer, lastModified: Date, forms: CompressedForms | Effort, identity: IdentityBytes = decompressed): Promise<SnapshotEntry> {
+export async function makeEntry(
+  path: string,
+  body: Buffer,
+  lastModified: Date,
+  forms: CompressedForms | Effort,
+  identity: IdentityBytes = decompressed,
+): Promise<SnapshotEntry> {
   const type = typeOf(path);
   if (!isCompressible(type)) return entryOf(path, type, body, null, lastModified, identity);
   return entryOf(path, type, body, typeof forms === 'string' ? await compress(body, forms) : forms, lastModified, identity);
 }
 
 /** The same with the forms at hand (or none, for a type that does not compress). */
-export function entryOf(path: string, type: string, body: Buffer, forms: CompressedForms | null, lastModified: Date, identity: IdentityBytes = decompressed): SnapshotEntry {
+export function entryOf(
+  path: string,
+  type: string,
+  body: Buffer,
+  forms: CompressedForms | null,
+  lastModified: Date,
+  identity: IdentityBytes = decompressed,
+): SnapshotEntry {
   const compressed = forms !== null;
   const gz = own(forms?.gzip ?? body);
   const br = forms ? own(forms.br) : gz;

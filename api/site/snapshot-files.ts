@@ -33,7 +33,8 @@ export function pathForFile(file: string): string {
 const SIDECAR = /\.(br|gz)$/;
 
 /** The published files under `dir` (no copies, temporary files or notes), relative to it. */
-export const publishedFiles = (dir: string): string[] => [...walk(dir)].filter((file) => !file.includes('.tmp-') && !SIDECAR.test(file) && !file.startsWith('.'));
+export const publishedFiles = (dir: string): string[] =>
+  [...walk(dir)].filter((file) => !file.includes('.tmp-') && !SIDECAR.test(file) && !file.startsWith('.'));
 
 /** Writes `path`'s file under `dir`, its compressed copies first: a reader who sees the file sees its copies. */
 export async function writePublishedFile(dir: string, path: string, body: Buffer, forms: CompressedForms | null): Promise<void> {
@@ -66,7 +67,8 @@ export function readNoteFile<T>(dir: string, name: string): T | null {
   }
 }
 
-export const writeNoteFile = (dir: string, name: string, value: unknown): Promise<void> => writeAtomically(noteFile(dir, name), Buffer.from(JSON.stringify(value)));
+export const writeNoteFile = (dir: string, name: string, value: unknown): Promise<void> =>
+  writeAtomically(noteFile(dir, name), Buffer.from(JSON.stringify(value)));
 
 /** Writes through a temporary file renamed into place; a failed write leaves no temporary file behind (a full disk stays no fuller). */
 async function writeAtomically(file: string, body: Buffer): Promise<void> {

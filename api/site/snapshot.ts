@@ -123,7 +123,9 @@ export class Snapshot {
       const body = typeof content === 'string' ? Buffer.from(content) : content;
       if (!this.#same(path, body)) changed.push([path, body]);
     }
-    const entries = await Promise.all(changed.map(([path, body]) => makeEntry(path, body, now, typeof effort === 'function' ? effort(path) : effort, this.#identityOf)));
+    const entries = await Promise.all(
+      changed.map(([path, body]) => makeEntry(path, body, now, typeof effort === 'function' ? effort(path) : effort, this.#identityOf)),
+    );
     // Swapped in together: readers never see half a publish.
     for (const entry of entries) {
       this.#slots.set(entry.path, entry);

@@ -4,7 +4,14 @@
  * Herald unchanged. Pure: model in, JSON-ready objects out.
  */
 import { IMPACT_BY_SEVERITY, STATUSPAGE_INCIDENT_STATUS } from '../shared/vocabulary.ts';
-import { affectedComponent, componentsById, STATUSPAGE_PAGE_ID as PAGE_ID, statuspageComponents, statuspageUpdateId, type StatuspageComponent } from '../shared/statuspage-components.ts';
+import {
+  affectedComponent,
+  componentsById,
+  STATUSPAGE_PAGE_ID as PAGE_ID,
+  statuspageComponents,
+  statuspageUpdateId,
+  type StatuspageComponent,
+} from '../shared/statuspage-components.ts';
 import type { IncidentView, MaintenanceView, SiteModel } from './model.ts';
 import { byCodeUnits } from '../shared/order.ts';
 
@@ -49,9 +56,7 @@ function incident(i: IncidentView, listed: ReadonlyMap<string, StatuspageCompone
       created_at: u.createdAt,
       updated_at: u.editedAt ?? u.createdAt,
       display_at: u.createdAt,
-      affected_components: u.services.length
-        ? u.services.map((c) => ({ code: c.slug, name: c.name, old_status: c.from, new_status: c.to }))
-        : null,
+      affected_components: u.services.length ? u.services.map((c) => ({ code: c.slug, name: c.name, old_status: c.from, new_status: c.to })) : null,
       deliver_notifications: u.notify,
       custom_tweet: null,
       tweet_id: null,
@@ -98,8 +103,7 @@ function scheduledMaintenance(m: MaintenanceView, listed: ReadonlyMap<string, St
 }
 
 /** Scheduled windows, soonest first. */
-const upcoming = (model: SiteModel) =>
-  model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => byCodeUnits(a.scheduledFor, b.scheduledFor));
+const upcoming = (model: SiteModel) => model.maintenances.filter((m) => m.status === 'scheduled').sort((a, b) => byCodeUnits(a.scheduledFor, b.scheduledFor));
 const active = (model: SiteModel) => model.maintenances.filter((m) => m.status === 'in_progress');
 
 const unresolved = (model: SiteModel) => model.incidents.filter((i) => i.status !== 'resolved');

@@ -83,7 +83,10 @@ export async function newestIncidentSummaries(db: Executor, serviceId: number, l
               WHERE x.service_id = ? AND i.draft = 0 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`,
         args: [serviceId, limit],
       })
-    : await db.execute({ sql: `SELECT ${SUMMARY} FROM incidents i WHERE i.draft = 0 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`, args: [limit] });
+    : await db.execute({
+        sql: `SELECT ${SUMMARY} FROM incidents i WHERE i.draft = 0 ${resolved} ORDER BY i.started_at DESC, i.id DESC LIMIT ?`,
+        args: [limit],
+      });
   return rows.map(toSummary);
 }
 

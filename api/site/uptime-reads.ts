@@ -25,7 +25,12 @@ export function createUptimeReads(db: Db) {
       }
       const { bySlug } = last;
       const stale = services.filter((s) => written.has(s.id) || !bySlug.has(s.slug));
-      for (const [slug, history] of await loadUptimeHistory(db, since, stale.map((s) => s.id))) bySlug.set(slug, history);
+      for (const [slug, history] of await loadUptimeHistory(
+        db,
+        since,
+        stale.map((s) => s.id),
+      ))
+        bySlug.set(slug, history);
       return bySlug;
     },
   };

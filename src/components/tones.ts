@@ -34,7 +34,14 @@ export const ICON_PATHS: Record<Tone, PathAttributes> = {
   ok: { d: 'M3.5 8.5l3 3 6-7', fill: 'none', stroke: 'currentColor', 'stroke-width': '2.2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' },
   maintenance: { d: 'M8 2.5v5.5l3.5 2', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round' },
   minor: { d: 'M8 3v6M8 12v.5', stroke: 'currentColor', 'stroke-width': '2.4', 'stroke-linecap': 'round' },
-  major: { d: 'M8 1.8L14.6 13.8H1.4z M8 6v3.5 M8 11.6v.2', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.8', 'stroke-linejoin': 'round', 'stroke-linecap': 'round' },
+  major: {
+    d: 'M8 1.8L14.6 13.8H1.4z M8 6v3.5 M8 11.6v.2',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': '1.8',
+    'stroke-linejoin': 'round',
+    'stroke-linecap': 'round',
+  },
   critical: { d: 'M4 4l8 8M12 4l-8 8', stroke: 'currentColor', 'stroke-width': '2.4', 'stroke-linecap': 'round' },
 };
 

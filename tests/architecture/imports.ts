@@ -107,7 +107,8 @@ export function findLoops(edges: Map<string, string[]>): string[][] {
 }
 
 /** File → the files it imports for what runs (`import type` is erased at build time, so it makes no loop). */
-export const fileEdges = (graph: Graph): Map<string, string[]> => new Map([...graph].map(([file, { imports }]) => [file, imports.filter((edge) => !edge.typeOnly).map((edge) => edge.to)]));
+export const fileEdges = (graph: Graph): Map<string, string[]> =>
+  new Map([...graph].map(([file, { imports }]) => [file, imports.filter((edge) => !edge.typeOnly).map((edge) => edge.to)]));
 
 /** Feature → the features it imports. */
 export function featureEdges(graph: Graph): Map<string, string[]> {
@@ -145,7 +146,8 @@ export function findBrokenRules(graph: Graph): string[] {
       const toPlace = placeOf(to);
       const toFeature = featureOf(to);
       if (PLACES.indexOf(toPlace) > PLACES.indexOf(from)) {
-        if (!(typeOnly && TYPE_ONLY_UPWARD.has(to) && (from === 'features' || from === 'site' || from === 'desk'))) problems.push(`${file} (${from}) imports ${to} (${toPlace}), which is above it`);
+        if (!(typeOnly && TYPE_ONLY_UPWARD.has(to) && (from === 'features' || from === 'site' || from === 'desk')))
+          problems.push(`${file} (${from}) imports ${to} (${toPlace}), which is above it`);
       } else if (toFeature && toFeature !== fromFeature && to !== `api/features/${toFeature}/index.ts` && !isBrowserRule(file, to)) {
         problems.push(`${file} reaches inside ${toFeature}: import api/features/${toFeature}/index.ts instead of ${to}`);
       }

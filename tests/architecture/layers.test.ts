@@ -3,7 +3,12 @@ import { ROOT } from '../support/server.ts';
 import { featureEdges, fileEdges, findBrokenRules, findLoops, findMissingDoors, placeOf, readGraph, type Graph } from './imports.ts';
 
 const graphOf = (edges: Record<string, string[]>, typeOnly: string[] = []): Graph =>
-  new Map(Object.entries(edges).map(([file, imports]) => [file, { imports: imports.map((to) => ({ to, typeOnly: typeOnly.includes(`${file}>${to}`) })), frameworks: [] }]));
+  new Map(
+    Object.entries(edges).map(([file, imports]) => [
+      file,
+      { imports: imports.map((to) => ({ to, typeOnly: typeOnly.includes(`${file}>${to}`) })), frameworks: [] },
+    ]),
+  );
 
 describe("the code's folders", () => {
   const graph = readGraph(ROOT, ['api', 'src']);
@@ -32,21 +37,29 @@ describe("the code's folders", () => {
 
 describe('the folder check itself', () => {
   it('places a file by its folder alone', () => {
-    expect(['api/shared/refs.ts', 'api/platform/db/client.ts', 'api/features/incidents/store.ts', 'src/pages/index.astro', 'api/site/feed.ts', 'api/desk/index.ts', 'api/app.ts', 'api/cli/seed.ts'].map(placeOf)).toEqual([
-      'shared',
-      'platform',
-      'features',
-      'site',
-      'site',
-      'desk',
-      'assembly',
-      'entry points',
-    ]);
+    expect(
+      [
+        'api/shared/refs.ts',
+        'api/platform/db/client.ts',
+        'api/features/incidents/store.ts',
+        'src/pages/index.astro',
+        'api/site/feed.ts',
+        'api/desk/index.ts',
+        'api/app.ts',
+        'api/cli/seed.ts',
+      ].map(placeOf),
+    ).toEqual(['shared', 'platform', 'features', 'site', 'site', 'desk', 'assembly', 'entry points']);
   });
 
   it('finds a loop between files and one between features', () => {
-    expect(findLoops(fileEdges(graphOf({ 'api/features/a/x.ts': ['api/features/a/y.ts'], 'api/features/a/y.ts': ['api/features/a/x.ts'] })))).toEqual([['api/features/a/x.ts', 'api/features/a/y.ts']]);
-    const features = graphOf({ 'api/features/a/index.ts': ['api/features/b/index.ts'], 'api/features/b/index.ts': [], 'api/features/b/x.ts': ['api/features/a/index.ts'] });
+    expect(findLoops(fileEdges(graphOf({ 'api/features/a/x.ts': ['api/features/a/y.ts'], 'api/features/a/y.ts': ['api/features/a/x.ts'] })))).toEqual([
+      ['api/features/a/x.ts', 'api/features/a/y.ts'],
+    ]);
+    const features = graphOf({
+      'api/features/a/index.ts': ['api/features/b/index.ts'],
+      'api/features/b/index.ts': [],
+      'api/features/b/x.ts': ['api/features/a/index.ts'],
+    });
     expect(findLoops(featureEdges(features))).toEqual([['a', 'b']]);
   });
 

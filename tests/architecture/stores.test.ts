@@ -13,7 +13,8 @@ const SHARED_VOCABULARY = new Set(['schemas', 'vocabulary', 'refs', 'errors', 'a
 const isStore = (file: string) => /^api\/features\/[^/]+\/(?:[a-z-]+-)?store\.ts$/.test(file);
 
 /** What a store of `feature` may import. */
-const allowedInStore = (to: string, feature: string) => to.startsWith('api/platform/db/') || SHARED_VOCABULARY.has(to) || to === `api/features/${feature}/schemas.ts`;
+const allowedInStore = (to: string, feature: string) =>
+  to.startsWith('api/platform/db/') || SHARED_VOCABULARY.has(to) || to === `api/features/${feature}/schemas.ts`;
 
 /** Every store import outside what a store may import, in words; `exceptions` lists stores not yet held to the rule. */
 function findImpureStores(graph: Graph, exceptions: ReadonlySet<string> = new Set()): string[] {
@@ -55,11 +56,7 @@ const KNOWN_EXCEPTIONS = new Set([
 ]);
 
 /** Routes still reading their store directly rather than through queries.ts. */
-const ROUTES_ON_STORES = new Set([
-  'api/features/webhooks/api.ts',
-  'api/features/subscribers/admin-api.ts',
-  'api/features/subscribers/public-api.ts',
-]);
+const ROUTES_ON_STORES = new Set(['api/features/webhooks/api.ts', 'api/features/subscribers/admin-api.ts', 'api/features/subscribers/public-api.ts']);
 
 describe("a feature's store", () => {
   const graph = readGraph(ROOT, ['api']);
@@ -78,14 +75,22 @@ describe("a feature's store", () => {
       expect(findImpureStores(new Map([[file, graph.get(file)!]])), `${file} keeps the rule now: take it off the list`).not.toEqual([]);
     }
     for (const file of ROUTES_ON_STORES) {
-      expect(findRoutesOnStores(new Map([[file, graph.get(file) ?? { imports: [], frameworks: [] }]])), `${file} keeps the rule now (or is gone): take it off the list`).not.toEqual([]);
+      expect(
+        findRoutesOnStores(new Map([[file, graph.get(file) ?? { imports: [], frameworks: [] }]])),
+        `${file} keeps the rule now (or is gone): take it off the list`,
+      ).not.toEqual([]);
     }
   });
 });
 
 describe('the store check itself', () => {
   const graphOf = (edges: Record<string, string[]>, typeOnly: string[] = []): Graph =>
-    new Map(Object.entries(edges).map(([file, imports]) => [file, { imports: imports.map((to) => ({ to, typeOnly: typeOnly.includes(`${file}>${to}`) })), frameworks: [] }]));
+    new Map(
+      Object.entries(edges).map(([file, imports]) => [
+        file,
+        { imports: imports.map((to) => ({ to, typeOnly: typeOnly.includes(`${file}>${to}`) })), frameworks: [] },
+      ]),
+    );
 
   it('lets a store import the database client, the shared vocabulary and its own schemas', () => {
     const graph = graphOf({
@@ -98,7 +103,13 @@ describe('the store check itself', () => {
   it('finds the audit, a rule, another feature and a platform mechanism in a store, type-only imports too', () => {
     const graph = graphOf(
       {
-        'api/features/a/store.ts': ['api/features/audit/index.ts', 'api/features/a/rules.ts', 'api/features/b/index.ts', 'api/platform/republish.ts', 'api/features/b/schemas.ts'],
+        'api/features/a/store.ts': [
+          'api/features/audit/index.ts',
+          'api/features/a/rules.ts',
+          'api/features/b/index.ts',
+          'api/platform/republish.ts',
+          'api/features/b/schemas.ts',
+        ],
         'api/features/a/items-store.ts': ['api/shared/leak-guard.ts'],
         'api/features/a/commands.ts': ['api/features/audit/index.ts', 'api/features/a/rules.ts'],
       },
@@ -114,7 +125,7 @@ describe('the store check itself', () => {
     ]);
   });
 
-  it("finds a route reading its store, in an api/ folder, an api.ts or an *-api.ts", () => {
+  it('finds a route reading its store, in an api/ folder, an api.ts or an *-api.ts', () => {
     const graph = graphOf({
       'api/features/a/api/list.ts': ['api/features/a/store.ts', 'api/features/a/queries.ts'],
       'api/features/a/api.ts': ['api/features/a/items-store.ts'],

@@ -76,7 +76,12 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
 
     const update = page.getByLabel('Message (markdown)');
     await page.getByLabel('Status', { exact: true }).selectOption('mitigating');
-    await update.fill((await update.inputValue()).replace('[What was done since the last update, and what happens next]', 'We rolled back the gateway and are watching error rates.'));
+    await update.fill(
+      (await update.inputValue()).replace(
+        '[What was done since the last update, and what happens next]',
+        'We rolled back the gateway and are watching error rates.',
+      ),
+    );
     await page.getByRole('button', { name: 'Post update' }).click();
     await page.waitForURL('**/admin/incidents/INC-1?done=updated');
     pub = await publicText(page, 'INC-1');
@@ -97,7 +102,14 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
     expect(pub).not.toMatch(/INCIDENT RESOLVED|Postmortem: /);
     expect(pub).toContain('Root cause A gateway deploy exhausted its connection pool.');
 
-    for (const path of ['/admin', '/admin/incidents/INC-1', '/admin/incidents/INC-1/updates/1/edit', '/admin/audit?ref=INC-1', '/admin/services', '/admin/account']) {
+    for (const path of [
+      '/admin',
+      '/admin/incidents/INC-1',
+      '/admin/incidents/INC-1/updates/1/edit',
+      '/admin/audit?ref=INC-1',
+      '/admin/services',
+      '/admin/account',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await expectAccessible(page);
     }
@@ -155,7 +167,12 @@ describe('the comms lead with the keyboard only', () => {
     await page.waitForURL('**/admin/incidents/INC-2?done=created');
     let pub = await publicText(page, 'INC-2');
     expect(pub).toContain('Search results take several seconds.');
-    expect(await page.context().request.get(`${server.url}/api/v2/components.json`).then((r) => r.text())).toMatch(/"name":"Search"[^}]*"status":"degraded_performance"/);
+    expect(
+      await page
+        .context()
+        .request.get(`${server.url}/api/v2/components.json`)
+        .then((r) => r.text()),
+    ).toMatch(/"name":"Search"[^}]*"status":"degraded_performance"/);
 
     await tabTo(page, '#f-status');
     await page.keyboard.type('Monitoring');

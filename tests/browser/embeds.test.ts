@@ -71,12 +71,17 @@ async function inContext(use: (page: Page, context: BrowserContext) => Promise<v
 describe('status badges', () => {
   it('render as images on another site, with their title', async () => {
     hostPages.set('/badges', {
-      html: hostPage('Badges', `<p><img id="page" src="${server.url}/badge.svg" alt="Status"> <img id="api" src="${server.url}/services/api/badge.svg" alt="Public API status"></p>`),
+      html: hostPage(
+        'Badges',
+        `<p><img id="page" src="${server.url}/badge.svg" alt="Status"> <img id="api" src="${server.url}/services/api/badge.svg" alt="Public API status"></p>`,
+      ),
     });
     await inContext(async (page) => {
       await page.goto(`${hostUrl}/badges`);
       for (const id of ['page', 'api']) {
-        await expect.poll(() => page.locator(`#${id}`).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBeGreaterThan(40);
+        await expect
+          .poll(() => page.locator(`#${id}`).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 })
+          .toBeGreaterThan(40);
         expect(await page.locator(`#${id}`).evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(20);
       }
       const badge = await page.goto(`${server.url}/services/api/badge.svg`);
@@ -86,14 +91,18 @@ describe('status badges', () => {
     });
   });
 
-  it('stay one valid SVG in Chromium\'s XML parser with a hostile service name', async () => {
+  it("stay one valid SVG in Chromium's XML parser with a hostile service name", async () => {
     const name = `</title><script>alert(1)</script> & "Co" <API>`;
     const svg = serviceBadge({ name, status: 'major_outage' });
     const page = await browser.newPage();
     try {
       const parsed = await page.evaluate((text) => {
         const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-        return { error: doc.querySelector('parsererror')?.textContent ?? null, title: doc.querySelector('title')?.textContent, scripts: doc.querySelectorAll('script').length };
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          title: doc.querySelector('title')?.textContent,
+          scripts: doc.querySelectorAll('script').length,
+        };
       }, svg);
       expect(parsed).toEqual({ error: null, title: `${name}: major outage`, scripts: 0 });
     } finally {
@@ -125,7 +134,10 @@ describe('the embed and the widget on another site', () => {
       expect(await widget(page).evaluate((el) => getComputedStyle(el).borderLeftStyle)).toBe('solid');
       await expectAccessible(page);
 
-      await post('/api/admin/incidents', makeIncident({ title: 'Checkout requests failing', severity: 'P1', services: [{ slug: 'api', status: 'partial_outage' }] }));
+      await post(
+        '/api/admin/incidents',
+        makeIncident({ title: 'Checkout requests failing', severity: 'P1', services: [{ slug: 'api', status: 'partial_outage' }] }),
+      );
       // The browser may keep the frame it has for a few seconds (max-age): a reader who reloads sees the change soon after.
       await expect
         .poll(
@@ -153,14 +165,20 @@ describe('the embed and the widget on another site', () => {
       await frameLinkClick(page);
       expect(page.url()).toBe(`${server.url}/incidents/INC-1`);
 
-      await post('/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }));
+      await post(
+        '/api/admin/incidents/INC-1/updates',
+        makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }),
+      );
       await page.goto(`${hostUrl}/scripted`);
       await expect.poll(() => widget(page).textContent(), { timeout: 5000 }).toContain('All Systems Operational');
       expect(await widget(page).getByRole('link').count()).toBe(1);
 
       // From the head, into an element the host names.
       hostPages.set('/targeted', {
-        html: hostPage('Targeted status', `<div id="status-here"></div>`).replace('</head>', `<script src="${server.url}/widget.js" data-target="status-here" async></script></head>`),
+        html: hostPage('Targeted status', `<div id="status-here"></div>`).replace(
+          '</head>',
+          `<script src="${server.url}/widget.js" data-target="status-here" async></script></head>`,
+        ),
       });
       await page.goto(`${hostUrl}/targeted`);
       await expect.poll(() => page.locator('#status-here [role="status"]').textContent(), { timeout: 5000 }).toContain('All Systems Operational');
@@ -169,20 +187,41 @@ describe('the embed and the widget on another site', () => {
 
   it('count the open incidents they do not list, and fit a frame of the size the README gives', async () => {
     // Four open incidents with titles of a realistic length, and a window in progress: more than either lists.
-    const titles = ['Checkout payments declined for some cards', 'Elevated error rates on the public API', 'Delayed email notifications to customers', 'Slow dashboard loading in Europe'];
+    const titles = [
+      'Checkout payments declined for some cards',
+      'Elevated error rates on the public API',
+      'Delayed email notifications to customers',
+      'Slow dashboard loading in Europe',
+    ];
     const refs: string[] = [];
-    for (const [k, title] of titles.entries()) refs.push((await post('/api/admin/incidents', makeIncident({ title, severity: (['P0', 'P1', 'P2', 'P3'] as const)[k] }))).ref);
+    for (const [k, title] of titles.entries())
+      refs.push((await post('/api/admin/incidents', makeIncident({ title, severity: (['P0', 'P1', 'P2', 'P3'] as const)[k] }))).ref);
     const hour = 3600_000;
-    const window = await post('/api/admin/maintenance', makeMaintenance({ title: 'Database upgrade', scheduledFor: new Date(Date.now() - hour).toISOString(), scheduledUntil: new Date(Date.now() + hour).toISOString() }));
+    const window = await post(
+      '/api/admin/maintenance',
+      makeMaintenance({
+        title: 'Database upgrade',
+        scheduledFor: new Date(Date.now() - hour).toISOString(),
+        scheduledUntil: new Date(Date.now() + hour).toISOString(),
+      }),
+    );
     try {
       hostPages.set('/scripted-many', { html: hostPage('Scripted status', `<script src="${server.url}/widget.js" async></script>`) });
-      hostPages.set('/framed-many', { html: hostPage('Framed status', `<iframe title="Service status" src="${server.url}/embed" width="${EMBED_FRAME.width}" height="${EMBED_FRAME.height}"></iframe>`) });
+      hostPages.set('/framed-many', {
+        html: hostPage(
+          'Framed status',
+          `<iframe title="Service status" src="${server.url}/embed" width="${EMBED_FRAME.width}" height="${EMBED_FRAME.height}"></iframe>`,
+        ),
+      });
       await inContext(async (page) => {
         await page.goto(`${hostUrl}/scripted-many`);
         const widget = page.locator('.herald-status [role="status"]');
         await expect.poll(() => widget.getByRole('listitem').count(), { timeout: 5000 }).toBe(4);
         // The three most urgent are named; the fourth is counted, linking to the page.
-        expect(await widget.getByRole('listitem').allTextContents()).toEqual([...titles.slice(0, 3).map((t) => `${t} · Investigating`), 'and 1 more open incident']);
+        expect(await widget.getByRole('listitem').allTextContents()).toEqual([
+          ...titles.slice(0, 3).map((t) => `${t} · Investigating`),
+          'and 1 more open incident',
+        ]);
 
         await page.goto(`${hostUrl}/framed-many`);
         const frame = page.frameLocator('iframe');
@@ -197,12 +236,16 @@ describe('the embed and the widget on another site', () => {
         expect(fit.content, `the embed needs ${fit.content} px`).toBeLessThanOrEqual(fit.frame);
       });
     } finally {
-      for (const ref of refs) await post(`/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }));
+      for (const ref of refs)
+        await post(
+          `/api/admin/incidents/${ref}/updates`,
+          makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }),
+        );
       await post(`/api/admin/maintenance/${window.ref}/updates`, { status: 'completed', message: 'Done.' });
     }
   });
 
-  it('/embed passes axe in light and dark, and follows the reader\'s colour scheme', async () => {
+  it("/embed passes axe in light and dark, and follows the reader's colour scheme", async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       await inContext(
         async (page) => {

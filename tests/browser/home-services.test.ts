@@ -23,7 +23,18 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN, CONTENT_DIR: content }, dir);
-  await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Service 150 is down', services: [{ slug: 'service-150', status: 'major_outage' }, { slug: 'api', status: 'degraded_performance' }] }));
+  await adminPost(
+    server.url,
+    ADMIN_TOKEN,
+    '/api/admin/incidents',
+    makeIncident({
+      title: 'Service 150 is down',
+      services: [
+        { slug: 'service-150', status: 'major_outage' },
+        { slug: 'api', status: 'degraded_performance' },
+      ],
+    }),
+  );
   browser = await launchBrowser();
 }, 120_000);
 afterAll(() => closeBrowserTest(browser, server, dir, content));
@@ -44,7 +55,9 @@ describe('/ with 200 services, without JavaScript', () => {
       // The icon of a service that is down is drawn from the page's symbol: it has a shape.
       const icon = await row('Service 150').locator('svg').boundingBox();
       expect(icon?.width).toBe(16);
-      const drawn = await row('Service 150').locator('use').evaluate((use) => (use as SVGGraphicsElement).getBBox().width);
+      const drawn = await row('Service 150')
+        .locator('use')
+        .evaluate((use) => (use as SVGGraphicsElement).getBBox().width);
       expect(drawn).toBeGreaterThan(0);
       // The symbols themselves take no room on the page.
       expect(await page.locator('svg:has(symbol)').boundingBox()).toMatchObject({ width: 0, height: 0 });

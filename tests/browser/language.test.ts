@@ -18,7 +18,12 @@ let content: string;
 beforeAll(async () => {
   content = contentIn('en-XA', pseudoCatalogue());
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN, CONTENT_DIR: content });
-  await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Zibble zonk', services: [{ slug: 'api', status: 'partial_outage' }] }));
+  await adminPost(
+    server.url,
+    ADMIN_TOKEN,
+    '/api/admin/incidents',
+    makeIncident({ title: 'Zibble zonk', services: [{ slug: 'api', status: 'partial_outage' }] }),
+  );
   browser = await launchBrowser();
 });
 

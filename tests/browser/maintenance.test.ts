@@ -39,8 +39,14 @@ beforeAll(async () => {
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
   const now = Date.now();
   const at = (ms: number) => new Date(now + ms).toISOString();
-  await post('/api/admin/maintenance', makeMaintenance({ title: 'CDN certificate rotation', services: ['cdn'], scheduledFor: at(-HOUR), scheduledUntil: at(HOUR) }));
-  const upcoming = await post('/api/admin/maintenance', makeMaintenance({ title: 'Database upgrade', scheduledFor: at(24 * HOUR), scheduledUntil: at(26 * HOUR) }));
+  await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'CDN certificate rotation', services: ['cdn'], scheduledFor: at(-HOUR), scheduledUntil: at(HOUR) }),
+  );
+  const upcoming = await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'Database upgrade', scheduledFor: at(24 * HOUR), scheduledUntil: at(26 * HOUR) }),
+  );
   await post(`/api/admin/maintenance/${upcoming.ref}/updates`, { message: 'Still **on** for tomorrow.' });
   browser = await launchBrowser();
 });
@@ -90,7 +96,6 @@ describe('maintenance without JavaScript', () => {
     }
   }
 });
-
 
 describe('the desk’s maintenance forms with the keyboard only', () => {
   it('schedules, extends and cancels a window; every page passes axe', () =>

@@ -21,7 +21,10 @@ async function post(path: string, body: unknown): Promise<void> {
 
 beforeAll(async () => {
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN });
-  await post('/api/admin/incidents', makeIncident({ title: 'Checkout requests failing', message: 'Payments fail. Follow the [card network status](https://status.cards.example/now).' }));
+  await post(
+    '/api/admin/incidents',
+    makeIncident({ title: 'Checkout requests failing', message: 'Payments fail. Follow the [card network status](https://status.cards.example/now).' }),
+  );
   await post('/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'mitigating', message: 'A faulty deploy is the cause; we are rolling it back.' }));
   browser = await launchBrowser();
   page = await browser.newPage({ colorScheme: 'dark' });
@@ -46,7 +49,10 @@ describe('an incident page in print', () => {
     expect(await page.locator('form.subscribe').isVisible()).toBe(false);
     expect(await page.locator('nav[aria-label="Site"]').isVisible()).toBe(false);
     expect(await hidden('.skip, button[data-copy]')).toEqual([true, true]);
-    expect(await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color])).toEqual(['rgb(255, 255, 255)', 'rgb(0, 0, 0)']);
+    expect(await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color])).toEqual([
+      'rgb(255, 255, 255)',
+      'rgb(0, 0, 0)',
+    ]);
     const updates = page.locator('.timeline .update');
     expect(await updates.count()).toBe(2);
     for (const update of await updates.all()) expect(await update.isVisible()).toBe(true);

@@ -62,8 +62,14 @@ beforeAll(async () => {
   const declared = await post<Incident>('/api/admin/incidents', DECLARED);
   await post<Incident>(`/api/admin/incidents/${declared.ref}/updates`, MITIGATING);
   incident = await post<Incident>(`/api/admin/incidents/${declared.ref}/updates`, MONITORING);
-  const past = await post<Incident>('/api/admin/incidents', makeIncident({ title: 'Slow search results', severity: 'P3', services: [{ slug: 'api', status: 'degraded_performance' }] }));
-  resolved = await post<Incident>(`/api/admin/incidents/${past.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Search is fast again.', rootCause: 'An index rebuild overran.' }));
+  const past = await post<Incident>(
+    '/api/admin/incidents',
+    makeIncident({ title: 'Slow search results', severity: 'P3', services: [{ slug: 'api', status: 'degraded_performance' }] }),
+  );
+  resolved = await post<Incident>(
+    `/api/admin/incidents/${past.ref}/updates`,
+    makeUpdate({ status: 'resolved', message: 'Search is fast again.', rootCause: 'An index rebuild overran.' }),
+  );
   browser = await launchBrowser();
 });
 
@@ -128,8 +134,7 @@ describe('without JavaScript', () => {
     }));
 
   it('is really without JavaScript: times stay in UTC and the copy button stays hidden, unlike with it', async () => {
-    const read = (page: Page) =>
-      Promise.all([page.locator('.update-time time').first().innerText(), page.locator('button[data-copy]').isVisible()]);
+    const read = (page: Page) => Promise.all([page.locator('.update-time time').first().innerText(), page.locator('button[data-copy]').isVisible()]);
     await openPage(noScript, async (page) => {
       await visit(page, `/incidents/${incident.ref}`);
       const [time, copyVisible] = await read(page);
@@ -169,7 +174,15 @@ describe('accessibility (axe-core: WCAG 2.0/2.1 A and AA, best practices)', () =
     for (const colorScheme of ['light', 'dark'] as const) {
       // The month pages and a resolved incident's page are archive pages: their own header and footer.
       const month = () => incident.startedAt.slice(0, 7).replace('-', '/');
-      for (const path of ['/', '/incidents/INC-1', '/history', '/services/api', 'archive: /incidents/INC-2', 'archive: /history/MONTH', 'archive: /services/api/history/MONTH']) {
+      for (const path of [
+        '/',
+        '/incidents/INC-1',
+        '/history',
+        '/services/api',
+        'archive: /incidents/INC-2',
+        'archive: /history/MONTH',
+        'archive: /services/api/history/MONTH',
+      ]) {
         const mode = `${colorScheme} scheme, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`;
         it(`finds no violations on ${path} (${mode})`, () =>
           openPage({ javaScriptEnabled, colorScheme }, async (page) => {
@@ -220,7 +233,10 @@ describe('feed discovery', () => {
           .locator('head link[rel="alternate"][type="application/rss+xml"]')
           .evaluateAll((links) => links.map((l) => ({ href: (l as HTMLLinkElement).href, title: l.getAttribute('title') })));
         const expected = [`${server.url}/feed.xml`, ...(path.startsWith('/services/') ? [`${server.url}${path}/feed.xml`] : [])];
-        expect(feeds.map((f) => f.href), path).toEqual(expected);
+        expect(
+          feeds.map((f) => f.href),
+          path,
+        ).toEqual(expected);
         for (const feed of feeds) {
           expect(feed.title, feed.href).toBeTruthy();
           const response = await fetch(feed.href);

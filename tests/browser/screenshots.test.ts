@@ -47,7 +47,13 @@ const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.rea
 
 describe.each(SCHEMES)('screenshots in the %s scheme', (colorScheme) => {
   it.each(WIDTHS)('of the status page, an incident, a service and the new-incident form at %i px', async (width) => {
-    const context = await browser.newContext({ colorScheme, reducedMotion: 'reduce', viewport: { width, height: HEIGHT[width] }, locale: 'en-GB', timezoneId: 'UTC' });
+    const context = await browser.newContext({
+      colorScheme,
+      reducedMotion: 'reduce',
+      viewport: { width, height: HEIGHT[width] },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+    });
     try {
       const page = await context.newPage();
       const shots: [string, string][] = [

@@ -22,7 +22,10 @@ beforeAll(async () => {
   const out = runCli(env, 'user.ts', 'create', 'support@example.test', '--role', 'support', '--password', PASSWORD);
   expect(out.status, out.stderr).toBe(0);
   server = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN }, dir);
-  for (const incident of [makeIncident({ title: 'Checkout payments failing', commander: 'Sam Lee' }), makeIncident({ title: 'Slow search results', severity: 'P3' })]) {
+  for (const incident of [
+    makeIncident({ title: 'Checkout payments failing', commander: 'Sam Lee' }),
+    makeIncident({ title: 'Slow search results', severity: 'P3' }),
+  ]) {
     await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', incident);
   }
   browser = await launchBrowser();

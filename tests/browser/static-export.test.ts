@@ -30,7 +30,12 @@ const titles: Record<string, string> = {};
 
 async function waitUntilAnswers(url: string): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!(await fetch(url).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error(`${url} did not answer within 15 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -39,9 +44,24 @@ async function waitUntilAnswers(url: string): Promise<void> {
 beforeAll(async () => {
   herald = await startServer({ HERALD_ADMIN_TOKEN: TOKEN }, dir);
   const incidents = {
-    cache: makeIncident({ title: 'Stale dashboards after a cache kerfuffle', message: 'Dashboards show numbers from an hour ago; a cache kerfuffle.', severity: 'P2', services: [{ slug: 'api', status: 'degraded_performance' }] }),
-    login: makeIncident({ title: 'Sign-in loops for some users', message: 'Some users are sent back to the sign-in page.', severity: 'P1', services: [{ slug: 'auth', status: 'partial_outage' }] }),
-    invoices: makeIncident({ title: 'Invoices delayed', message: 'Invoice mails go out late.', severity: 'P3', services: [{ slug: 'billing', status: 'degraded_performance' }] }),
+    cache: makeIncident({
+      title: 'Stale dashboards after a cache kerfuffle',
+      message: 'Dashboards show numbers from an hour ago; a cache kerfuffle.',
+      severity: 'P2',
+      services: [{ slug: 'api', status: 'degraded_performance' }],
+    }),
+    login: makeIncident({
+      title: 'Sign-in loops for some users',
+      message: 'Some users are sent back to the sign-in page.',
+      severity: 'P1',
+      services: [{ slug: 'auth', status: 'partial_outage' }],
+    }),
+    invoices: makeIncident({
+      title: 'Invoices delayed',
+      message: 'Invoice mails go out late.',
+      severity: 'P3',
+      services: [{ slug: 'billing', status: 'degraded_performance' }],
+    }),
   };
   for (const [name, incident] of Object.entries(incidents)) {
     const { ref } = await adminPost(herald.url, TOKEN, '/api/admin/incidents', incident);
@@ -51,7 +71,12 @@ beforeAll(async () => {
   const port = await freePort();
   staticUrl = `http://127.0.0.1:${port}`;
   // Exported as it would be for a static host at staticUrl, with the live Herald taking sign-ups.
-  const exported = runCli({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: staticUrl, PUBLIC_API_URL: herald.url }, 'export.ts', '--out', site);
+  const exported = runCli(
+    { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: staticUrl, PUBLIC_API_URL: herald.url },
+    'export.ts',
+    '--out',
+    site,
+  );
   expect(exported.status, exported.stderr).toBe(0);
   expect(exported.stdout).toContain(`the subscribe form posts to ${herald.url}`);
   python = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', site], { stdio: 'ignore' });
@@ -73,7 +98,10 @@ function linksOf(html: string, base: string): string[] {
     const action = /action="([^"]*)"/.exec(form)?.[1];
     if (action !== undefined && !/method="post"/i.test(form)) found.add(action);
   }
-  return [...found].map((value) => new URL(value.replace(/&amp;/g, '&'), base)).filter((url) => url.protocol.startsWith('http')).map((url) => ((url.hash = ''), url.href));
+  return [...found]
+    .map((value) => new URL(value.replace(/&amp;/g, '&'), base))
+    .filter((url) => url.protocol.startsWith('http'))
+    .map((url) => ((url.hash = ''), url.href));
 }
 
 /** Follows every link of the site from its home page; @returns the pages reached and what answered other than 200. */
@@ -108,7 +136,8 @@ describe('the static copy served by python3 -m http.server', () => {
     const { reached, broken } = await crawl(staticUrl);
     expect(broken).toEqual([]);
     expect(reached).toBeGreaterThan(30);
-    for (const path of ['/search', '/feed.xml', '/api/v2/summary.json', `/incidents/${refs.cache}`]) expect((await fetch(`${staticUrl}${path}`)).status, path).toBe(200);
+    for (const path of ['/search', '/feed.xml', '/api/v2/summary.json', `/incidents/${refs.cache}`])
+      expect((await fetch(`${staticUrl}${path}`)).status, path).toBe(200);
   });
 
   it('answers each short link /i/N with a page that goes to the incident', async () => {
@@ -212,7 +241,12 @@ describe.skipIf(nginxMissing() !== null)('the static copy served by nginx with n
 
 it('exports without a sign-up form, rather than one that fails, when no live Herald is named', () => {
   const out = join(dir, 'site-without-api');
-  const exported = runCli({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test' }, 'export.ts', '--out', out);
+  const exported = runCli(
+    { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test' },
+    'export.ts',
+    '--out',
+    out,
+  );
   expect(exported.status, exported.stderr).toBe(0);
   expect(exported.stdout).toContain('no subscribe form (set PUBLIC_API_URL to the live Herald to keep it)');
   const home = readFileSync(join(out, 'index.html'), 'utf8');
@@ -223,7 +257,13 @@ it('exports without a sign-up form, rather than one that fails, when no live Her
 
 it('exports the snapshot exactly as Herald writes it with --snapshot-only, for a server to start on', () => {
   const out = join(dir, 'snapshot-only');
-  const exported = runCli({ ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test' }, 'export.ts', '--out', out, '--snapshot-only');
+  const exported = runCli(
+    { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, PUBLIC_URL: 'https://status.example.test' },
+    'export.ts',
+    '--out',
+    out,
+    '--snapshot-only',
+  );
   expect(exported.status, exported.stderr).toBe(0);
   expect(exported.stdout).not.toContain('[Export] Static search');
   for (const extra of ['search', 'pagefind', 'i', 'static-search.js']) expect(existsSync(join(out, extra)), extra).toBe(false);

@@ -32,8 +32,14 @@ beforeAll(async () => {
   await post(`/api/admin/incidents/${past.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Search is fast again.' }));
   const open = await post('/api/admin/incidents', makeIncident({ title: 'API errors', services: [{ slug: 'api', status: 'partial_outage' }] }));
   await post(`/api/admin/incidents/${open.ref}/updates`, makeUpdate({ eta: at(50 * HOUR) }));
-  const running = await post('/api/admin/maintenance', makeMaintenance({ title: 'CDN rotation', services: ['cdn'], scheduledFor: at(-HOUR), scheduledUntil: at(HOUR) }));
-  const later = await post('/api/admin/maintenance', makeMaintenance({ title: 'Database upgrade', scheduledFor: at(48 * HOUR), scheduledUntil: at(50 * HOUR) }));
+  const running = await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'CDN rotation', services: ['cdn'], scheduledFor: at(-HOUR), scheduledUntil: at(HOUR) }),
+  );
+  const later = await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'Database upgrade', scheduledFor: at(48 * HOUR), scheduledUntil: at(50 * HOUR) }),
+  );
   paths = ['/', `/incidents/${open.ref}`, `/incidents/${past.ref}`, `/maintenance/${running.ref}`, `/maintenance/${later.ref}`];
   browser = await launchBrowser();
 }, 120_000);
@@ -62,7 +68,12 @@ function times(page: Page): Promise<{ text: string; day: string; today: boolean;
     [...document.querySelectorAll('main time, footer time')].map((el) => {
       const at = new Date(el.getAttribute('datetime') ?? '');
       const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
-      return { text: (el as HTMLElement).innerText, day: at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }), today: at.toDateString() === new Date().toDateString(), zone };
+      return {
+        text: (el as HTMLElement).innerText,
+        day: at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }),
+        today: at.toDateString() === new Date().toDateString(),
+        zone,
+      };
     }),
   );
 }

@@ -105,7 +105,10 @@ describe('the uptime days by keyboard, without JavaScript', () => {
       const quiet = await box(/no data/);
       // A partial outage is a shorter bar than a day without one; a day without data is hollow.
       expect(outage.height).toBeLessThan(quiet.height * 0.8);
-      const fill = await list.getByRole('listitem', { name: /no data/ }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      const fill = await list
+        .getByRole('listitem', { name: /no data/ })
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
       expect(fill).toBe('rgba(0, 0, 0, 0)');
       await context.close();
     }
@@ -130,7 +133,12 @@ describe('the uptime days by keyboard, without JavaScript', () => {
     await page.goto(`${server.url}/`);
     await tabInto(page, LIST, 400);
     expect((await focused(page)).name).toMatch(/: no data$/);
-    expect(await page.getByRole('list', { name: LIST }).getByRole('listitem', { name: new RegExp(`— ${ref}$`) }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('list', { name: LIST })
+        .getByRole('listitem', { name: new RegExp(`— ${ref}$`) })
+        .count(),
+    ).toBe(1);
 
     // Back at the top: Tab to Public API's skip link, follow it, and the next Tab is the next service.
     await page.goto(`${server.url}/`);

@@ -86,17 +86,71 @@ function inspectMarkup(html: string | null): Inspection {
   const doc = html === null ? document : new DOMParser().parseFromString(html, 'text/html');
   const findings: string[] = [];
   const active = new Set([
-    'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'portal', 'math',
-    'foreignobject', 'animate', 'animatemotion', 'animatetransform', 'set',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'applet',
+    'base',
+    'portal',
+    'math',
+    'foreignobject',
+    'animate',
+    'animatemotion',
+    'animatetransform',
+    'set',
   ]);
   const urlAttributes = new Set([
-    'href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'srcset', 'ping', 'cite', 'codebase',
-    'dynsrc', 'lowsrc', 'to', 'from', 'values', 'by', 'manifest', 'icon', 'xlink:href',
+    'href',
+    'src',
+    'action',
+    'formaction',
+    'data',
+    'poster',
+    'background',
+    'srcset',
+    'ping',
+    'cite',
+    'codebase',
+    'dynsrc',
+    'lowsrc',
+    'to',
+    'from',
+    'values',
+    'by',
+    'manifest',
+    'icon',
+    'xlink:href',
   ]);
   // The sanitiser's allowlist (api/platform/markdown.ts): what may survive into a rendered message.
   const messageTags = new Set([
-    'p', 'br', 'strong', 'b', 'em', 'i', 'del', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
-    'a', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+    'p',
+    'br',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'del',
+    's',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
   ]);
   const messageAttributes: Record<string, string[]> = { a: ['href', 'title', 'rel'], th: ['align'], td: ['align'], ol: ['start'] };
   const elements: Element[] = [];
@@ -202,7 +256,9 @@ function rawMarkup(html: string): { scripts: number; findings: string[] } {
     if (name === 'script') scripts++;
     if (RAW_FORBIDDEN.has(name)) findings.push(`raw <${name}: ${tag}`);
     const ownPolicy =
-      !ownPolicySeen && /^<meta http-equiv="content-security-policy" content="[^"<>]*">$/.test(html.slice(i, j + 1)) && seen.every((t) => t === 'html' || t === 'head' || t === 'meta');
+      !ownPolicySeen &&
+      /^<meta http-equiv="content-security-policy" content="[^"<>]*">$/.test(html.slice(i, j + 1)) &&
+      seen.every((t) => t === 'html' || t === 'head' || t === 'meta');
     if (ownPolicy) ownPolicySeen = true;
     else if (name === 'meta' && attributes.includes('http-equiv')) findings.push(`raw meta http-equiv: ${tag}`);
     seen.push(name);
@@ -394,7 +450,8 @@ describe('nothing runs', () => {
         const response = await fetch(`${server.url}${path}`);
         const html = await response.text();
         // The policy the page carries is the one it is served with, and the header adds only what a meta cannot say (no framing).
-        if (`${policyOf(html).replace(/;\s*$/, '')}; frame-ancestors 'none'` !== response.headers.get('content-security-policy')) problems.push(`${path}: its CSP meta and header differ`);
+        if (`${policyOf(html).replace(/;\s*$/, '')}; frame-ancestors 'none'` !== response.headers.get('content-security-policy'))
+          problems.push(`${path}: its CSP meta and header differ`);
         const raw = rawMarkup(html);
         if (raw.scripts !== 1) problems.push(`${path}: ${raw.scripts} <script> start tags in the served text`);
         problems.push(...raw.findings.map((f) => `${path}: ${f}`));
@@ -408,7 +465,7 @@ describe('nothing runs', () => {
     }
   });
 
-  it('serves /embed, which other sites frame, with no script at all and no active markup from the open incidents\' titles', async () => {
+  it("serves /embed, which other sites frame, with no script at all and no active markup from the open incidents' titles", async () => {
     const { context, page } = await armedContext();
     try {
       const response = await fetch(`${server.url}/embed`);

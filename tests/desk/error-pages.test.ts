@@ -51,7 +51,11 @@ describe('desk errors as pages', () => {
 
   it('403: a stale form (wrong CSRF token) says to reload', async () => {
     const { cookie } = await d.signIn('comms@example.test');
-    const res = await d.post('/admin/services/api', { _csrf: 'x'.repeat(43), status: 'major_outage' }, { cookie, headers: { referer: 'https://status.example.test/admin/services' } });
+    const res = await d.post(
+      '/admin/services/api',
+      { _csrf: 'x'.repeat(43), status: 'major_outage' },
+      { cookie, headers: { referer: 'https://status.example.test/admin/services' } },
+    );
     await expectDeskPage(res, 403, 'The form is out of date', { href: '/admin/services', text: 'Back to the page you came from' });
   });
 

@@ -16,7 +16,13 @@ beforeEach(async () => {
 });
 
 const decode = (s: string) =>
-  s.replace(/&#(\d+);/g, (_m, n) => String.fromCodePoint(Number(n))).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&#(\d+);/g, (_m, n) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The opening tag of the form control with this id. */
 const controlOf = (html: string, id: string) => new RegExp(`<(input|select|textarea)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0] ?? '';
@@ -52,7 +58,14 @@ const cases: Case[] = [
     form: 'new maintenance: a window that has already ended',
     as: 'comms@example.test',
     path: '/admin/maintenance/new',
-    fields: { title: 'Disk swap', scheduledFor: '2026-03-10T09:00', scheduledUntil: '2026-03-10T11:00', 'svc.api': 'yes', message: 'We swap disks.', notify: 'no' },
+    fields: {
+      title: 'Disk swap',
+      scheduledFor: '2026-03-10T09:00',
+      scheduledUntil: '2026-03-10T11:00',
+      'svc.api': 'yes',
+      message: 'We swap disks.',
+      notify: 'no',
+    },
     field: 'f-scheduledUntil',
     error: 'must be in the future: 2026-03-10 11:00 UTC has already passed',
     kept: { 'f-title': 'Disk swap', 'f-scheduledFor': '2026-03-10T09:00', 'f-scheduledUntil': '2026-03-10T11:00', 'f-message': 'We swap disks.' },
@@ -80,10 +93,27 @@ const cases: Case[] = [
     form: 'new incident: a whitespace-only title',
     as: 'comms@example.test',
     path: '/admin/incidents/new',
-    fields: { title: '   ', severity: 'P2', status: 'investigating', impact: 'Typed impact', commander: 'Typed IC', message: 'We are looking.', nextUpdateInMinutes: '15', 'svc.api': 'partial_outage', intent: 'post' },
+    fields: {
+      title: '   ',
+      severity: 'P2',
+      status: 'investigating',
+      impact: 'Typed impact',
+      commander: 'Typed IC',
+      message: 'We are looking.',
+      nextUpdateInMinutes: '15',
+      'svc.api': 'partial_outage',
+      intent: 'post',
+    },
     field: 'f-title',
     error: 'must not be empty',
-    kept: { 'f-severity': 'P2', 'f-impact': 'Typed impact', 'f-commander': 'Typed IC', 'f-message': 'We are looking.', 'f-svc-api': 'partial_outage', 'f-nextUpdateInMinutes': '15' },
+    kept: {
+      'f-severity': 'P2',
+      'f-impact': 'Typed impact',
+      'f-commander': 'Typed IC',
+      'f-message': 'We are looking.',
+      'f-svc-api': 'partial_outage',
+      'f-nextUpdateInMinutes': '15',
+    },
   },
   {
     form: 'post update: a whitespace-only message',

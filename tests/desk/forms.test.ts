@@ -26,7 +26,13 @@ const page = async (path: string) => {
 const submit = (path: string, fields: Record<string, string>) => d.post(path, { _csrf: s.csrf, ...fields }, { cookie: s.cookie });
 const textareaOf = (html: string) => {
   const raw = /<textarea[^>]*name="message"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? '';
-  return raw.replace(/&#(\d+);/g, (_m, n) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return raw
+    .replace(/&#(\d+);/g, (_m, n) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 };
 const declareFields = (message: string, extra: Record<string, string> = {}) => ({
   title: 'Elevated API error rates',
@@ -61,7 +67,10 @@ describe('New incident', () => {
     expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=created');
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident).toMatchObject({ title: 'Elevated API error rates', severity: 'P1', commander: 'Sam Lee', impact: 'About 8% of API requests fail.' });
-    expect(incident.services.map((x: { slug: string; status: string }) => `${x.slug}:${x.status}`).sort()).toEqual(['api:partial_outage', 'web-app:degraded_performance']);
+    expect(incident.services.map((x: { slug: string; status: string }) => `${x.slug}:${x.status}`).sort()).toEqual([
+      'api:partial_outage',
+      'web-app:degraded_performance',
+    ]);
     const first = incident.updates[0];
     expect(first.message).toBe(
       '**We are investigating a problem with Web app, Public API.**\n\nSome API calls fail with 503.\n\nOur engineers are working on it. We will post the next update by 12:30 UTC.',
@@ -105,7 +114,11 @@ describe('New incident', () => {
   });
 
   it('previews live through /admin/preview with the same renderer', async () => {
-    const res = await d.post('/admin/preview', { message: '[x](javascript:alert(1)) {{title}} {{eta}}', title: 'API down' }, { cookie: s.cookie, headers: { 'x-csrf-token': s.csrf } });
+    const res = await d.post(
+      '/admin/preview',
+      { message: '[x](javascript:alert(1)) {{title}} {{eta}}', title: 'API down' },
+      { cookie: s.cookie, headers: { 'x-csrf-token': s.csrf } },
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.html).not.toContain('javascript:');
@@ -124,7 +137,10 @@ describe('Post update and resolve', () => {
     const html = await page('/admin/incidents/INC-1');
     const template = textareaOf(html);
     expect(template).toContain('**Update at {{time}} — {{status}}**');
-    const message = template.replace('[What was done since the last update, and what happens next]', 'We moved traffic to healthy servers and are replacing the faulty ones.');
+    const message = template.replace(
+      '[What was done since the last update, and what happens next]',
+      'We moved traffic to healthy servers and are replacing the faulty ones.',
+    );
     const res = await submit('/admin/incidents/INC-1/updates', {
       mode: 'update',
       status: 'mitigating',
@@ -149,9 +165,18 @@ describe('Post update and resolve', () => {
 
   it('prefills the customer-facing Resolution; posting computes the duration', async () => {
     const html = await page('/admin/incidents/INC-1/resolve');
-    expect(textareaOf(html)).toBe('**Resolved: Public API**\n\nEverything is working normally again. The problem lasted {{duration}}. What happened: {{root_cause}}\n\nThank you for your patience.');
+    expect(textareaOf(html)).toBe(
+      '**Resolved: Public API**\n\nEverything is working normally again. The problem lasted {{duration}}. What happened: {{root_cause}}\n\nThank you for your patience.',
+    );
     d.clock.advance(65 * 60_000);
-    const res = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', status: 'resolved', message: textareaOf(html), rootCause: 'A bad deploy of the gateway.', intent: 'post', notify: 'auto' });
+    const res = await submit('/admin/incidents/INC-1/updates', {
+      mode: 'resolve',
+      status: 'resolved',
+      message: textareaOf(html),
+      rootCause: 'A bad deploy of the gateway.',
+      intent: 'post',
+      notify: 'auto',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=resolved');
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
@@ -168,14 +193,25 @@ describe('Post update and resolve', () => {
     const missing = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message, intent: 'post' });
     expect(missing.status).toBe(400);
     expect(textOf(await missing.text())).toContain('Fill in or remove {{root_cause}} before posting.');
-    await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message, rootCause: 'Disk full.', postmortemUrl: 'https://example.com/pm/1', intent: 'post' });
+    await submit('/admin/incidents/INC-1/updates', {
+      mode: 'resolve',
+      message,
+      rootCause: 'Disk full.',
+      postmortemUrl: 'https://example.com/pm/1',
+      intent: 'post',
+    });
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident.updates[0].message).toContain('What happened: Disk full.');
     expect(incident.postmortemUrl).toBe('https://example.com/pm/1');
   });
 
   it('fills {{postmortem}} as "due by …" without a link, so "Postmortem: {{postmortem}}" does not say postmortem twice', async () => {
-    const res = await submit('/admin/incidents/INC-1/updates', { mode: 'resolve', message: 'Postmortem: {{postmortem}}', rootCause: 'Disk full.', intent: 'post' });
+    const res = await submit('/admin/incidents/INC-1/updates', {
+      mode: 'resolve',
+      message: 'Postmortem: {{postmortem}}',
+      rootCause: 'Disk full.',
+      intent: 'post',
+    });
     expect(res.status).toBe(303);
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident.updates[0].message).toBe('Postmortem: due by 2026-03-12 12:00 UTC');
@@ -204,12 +240,21 @@ describe('Post update and resolve', () => {
   });
 
   it('changes the commander and severity through the same command as the API, audited', async () => {
-    const res = await submit('/admin/incidents/INC-1/details', { title: 'Elevated API error rates', severity: 'P0', impact: '', commander: 'oncall@example.test' });
+    const res = await submit('/admin/incidents/INC-1/details', {
+      title: 'Elevated API error rates',
+      severity: 'P0',
+      impact: '',
+      commander: 'oncall@example.test',
+    });
     expect(res.status).toBe(303);
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
     expect(incident).toMatchObject({ severity: 'P0', commander: 'oncall@example.test', impact: null });
     const [entry] = await listAudit(d.db, { ref: 'INC-1' });
-    expect(entry).toMatchObject({ action: 'incident.edit', before: { severity: 'P1', commander: 'Sam Lee' }, after: { severity: 'P0', commander: 'oncall@example.test' } });
+    expect(entry).toMatchObject({
+      action: 'incident.edit',
+      before: { severity: 'P1', commander: 'Sam Lee' },
+      after: { severity: 'P0', commander: 'oncall@example.test' },
+    });
     expect((await submit('/admin/incidents/INC-1/details', { title: '', severity: 'P0' })).status).toBe(400);
   });
 
@@ -217,7 +262,10 @@ describe('Post update and resolve', () => {
     const updateId = (await d.call('GET', '/api/admin/incidents/INC-1')).json.updates[0].id;
     expect(textareaOf(await page(`/admin/incidents/INC-1/updates/${updateId}/edit`))).toBe('We are investigating elevated error rates on the API.');
     d.clock.advance(60_000);
-    const res = await submit(`/admin/incidents/INC-1/updates/${updateId}/edit`, { message: 'We are investigating elevated error rates on the public API.', intent: 'post' });
+    const res = await submit(`/admin/incidents/INC-1/updates/${updateId}/edit`, {
+      message: 'We are investigating elevated error rates on the public API.',
+      intent: 'post',
+    });
     expect(res.status).toBe(303);
     const update = (await d.call('GET', '/api/admin/incidents/INC-1')).json.updates[0];
     expect(update).toMatchObject({ message: 'We are investigating elevated error rates on the public API.', editedAt: '2026-03-10T12:01:00.000Z' });
@@ -242,7 +290,15 @@ describe('Dashboard', () => {
     expect(text).toContain('INC-2: Second P1 Investigating Robin');
     expect(text.indexOf('INC-1: First')).toBeLessThan(text.indexOf('INC-2: Second')); // soonest deadline first
     const silent = { info() {}, warn() {}, error() {} };
-    const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer: null, webhookUrl: null }, publisher: d.publisher, log: silent });
+    const dog = createWatchdog({
+      db: d.db,
+      clock: d.clock,
+      site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 },
+      policy: { repeatMinutes: 15, maxEscalations: 4 },
+      deliverers: { mailer: null, webhookUrl: null },
+      publisher: d.publisher,
+      log: silent,
+    });
     await dog.tick();
     // Sam Lee is neither a Herald user nor an address: the page says so rather than claim they were told.
     expect(textOf(await page('/admin'))).toMatch(
@@ -257,7 +313,15 @@ describe('Dashboard', () => {
     const smtp = await startSmtpSink();
     const mailer = createMailer({ smtpUrl: smtp.url, from: 'Herald <herald@status.example.test>', outboxDir: '/nonexistent' });
     const silent = { info() {}, warn() {}, error() {} };
-    const dog = createWatchdog({ db: d.db, clock: d.clock, site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 4 }, deliverers: { mailer, webhookUrl: null }, publisher: d.publisher, log: silent });
+    const dog = createWatchdog({
+      db: d.db,
+      clock: d.clock,
+      site: { publicUrl: 'https://status.example.test', updateIntervalMinutes: 30 },
+      policy: { repeatMinutes: 15, maxEscalations: 4 },
+      deliverers: { mailer, webhookUrl: null },
+      publisher: d.publisher,
+      log: silent,
+    });
     await dog.tick();
     mailer.close();
     await smtp.close();
@@ -287,16 +351,24 @@ describe('Audit log and services', () => {
     const summary = JSON.parse(d.snapshot.get('/api/v2/summary.json')?.body.toString() ?? '{}');
     expect(summary.components.find((c: { name: string }) => c.name === 'Billing').status).toBe('under_maintenance');
     const [entry] = await listAudit(d.db, { ref: 'billing' });
-    expect(entry).toMatchObject({ actor: 'user:comms@example.test', action: 'service.status', before: { status: 'operational' }, after: { status: 'under_maintenance' } });
+    expect(entry).toMatchObject({
+      actor: 'user:comms@example.test',
+      action: 'service.status',
+      before: { status: 'operational' },
+      after: { status: 'under_maintenance' },
+    });
     expect((await submit('/admin/services/billing', { status: 'sideways' })).status).toBe(400);
   });
 });
 
 describe('Templates an admin adds', () => {
-  it('are offered beside the plan\'s and prefill the form when chosen', async () => {
+  it("are offered beside the plan's and prefill the form when chosen", async () => {
     const content = mkdtempSync(join(tmpdir(), 'herald-content-'));
     cpSync(CONTENT_DIR, content, { recursive: true });
-    writeFileSync(join(content, 'templates', 'database-failover.md'), '---\nname: Database failover\nuse: create\n---\nWe are failing {{services}} over to the standby.');
+    writeFileSync(
+      join(content, 'templates', 'database-failover.md'),
+      '---\nname: Database failover\nuse: create\n---\nWe are failing {{services}} over to the standby.',
+    );
     const custom = await makeDesk({ contentDir: content });
     await custom.addUser('comms@example.test', 'comms');
     const { cookie } = await custom.signIn('comms@example.test');

@@ -8,8 +8,14 @@ import { makeDesk, type Desk } from '../support/desk.ts';
  * answers with a page or a redirect, never a 5xx, and never a JSON body to a form.
  */
 const FORMS: { path: string; fields: string[] }[] = [
-  { path: '/admin/incidents/new', fields: ['title', 'severity', 'status', 'impact', 'commander', 'message', 'nextUpdateInMinutes', 'notify', 'svc.api', 'intent'] },
-  { path: '/admin/incidents/INC-1/updates', fields: ['status', 'message', 'eta', 'nextUpdateInMinutes', 'rootCause', 'postmortemUrl', 'notify', 'svc.api', 'intent', 'mode'] },
+  {
+    path: '/admin/incidents/new',
+    fields: ['title', 'severity', 'status', 'impact', 'commander', 'message', 'nextUpdateInMinutes', 'notify', 'svc.api', 'intent'],
+  },
+  {
+    path: '/admin/incidents/INC-1/updates',
+    fields: ['status', 'message', 'eta', 'nextUpdateInMinutes', 'rootCause', 'postmortemUrl', 'notify', 'svc.api', 'intent', 'mode'],
+  },
   { path: '/admin/incidents/INC-1/updates/1/edit', fields: ['message', 'intent'] },
   { path: '/admin/account', fields: ['current', 'password', 'confirm'] },
   { path: '/admin/incidents/INC-1/details', fields: ['title', 'severity', 'impact', 'commander'] },
@@ -21,7 +27,26 @@ const FORMS: { path: string; fields: string[] }[] = [
 ];
 
 const value = fc.oneof(
-  fc.constantFrom('', ' ', 'P1', 'P9', 'resolved', 'investigating', 'major_outage', 'yes', 'no', '30', '0', '-5', '2026-03-10T12:30', 'not a date', 'https://example.com/pm', 'javascript:alert(1)', 'admin', 'support'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'P1',
+    'P9',
+    'resolved',
+    'investigating',
+    'major_outage',
+    'yes',
+    'no',
+    '30',
+    '0',
+    '-5',
+    '2026-03-10T12:30',
+    'not a date',
+    'https://example.com/pm',
+    'javascript:alert(1)',
+    'admin',
+    'support',
+  ),
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.constant('{{manageUrl}} [ What happened ] <img src=x onerror=alert(1)>'),

@@ -18,9 +18,17 @@ describe('the desk dashboard', () => {
   });
 
   it('lists maintenance in progress, then upcoming soonest first, but not completed windows', async () => {
-    await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Later', scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' }));
+    await d.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Later', scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' }),
+    );
     await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Tonight' }));
-    await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Running', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
+    await d.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Running', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }),
+    );
     await makePastMaintenance(d, { title: 'Done', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
     const text = await dashboard();
     expect(text).toContain('MNT-3: Running (In progress)');
@@ -83,11 +91,18 @@ describe('the desk’s maintenance forms', () => {
     expect(res.headers.get('location')).toBe('/admin/maintenance/MNT-1?done=maintenance-extended');
     const m = await read();
     expect(m.scheduledUntil).toBe('2026-03-11T01:15:00.000Z');
-    expect(m.updates[0]).toMatchObject({ event: 'extended', message: 'The maintenance window has been extended; it is now planned to end at 2026-03-11 01:15 UTC.' });
+    expect(m.updates[0]).toMatchObject({
+      event: 'extended',
+      message: 'The maintenance window has been extended; it is now planned to end at 2026-03-11 01:15 UTC.',
+    });
   });
 
   it('end a running window early, and cancel one that has not started', async () => {
-    await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Running', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
+    await d.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Running', scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }),
+    );
     await d.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Tonight' }));
     expect(textOf(await (await d.get('/admin/maintenance/MNT-1', cookie)).text())).toContain('End maintenance now');
     const ended = await post('/admin/maintenance/MNT-1/end', { message: 'Done ahead of time.' });

@@ -94,7 +94,10 @@ describe('the follow-up on the desk', () => {
     await d.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.' }));
     const saved = await submit('/admin/incidents/INC-1/postmortem', { url: 'https://wiki.example.test/pm/1', completed: 'yes' });
     expect(saved.status).toBe(303);
-    expect((await d.call('GET', '/api/admin/incidents/INC-1')).json).toMatchObject({ postmortemUrl: 'https://wiki.example.test/pm/1', postmortemCompletedAt: '2026-03-10T12:00:00.000Z' });
+    expect((await d.call('GET', '/api/admin/incidents/INC-1')).json).toMatchObject({
+      postmortemUrl: 'https://wiki.example.test/pm/1',
+      postmortemCompletedAt: '2026-03-10T12:00:00.000Z',
+    });
   });
 
   it('brings a refused action item back with the error beside its field', async () => {

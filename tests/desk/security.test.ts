@@ -13,7 +13,19 @@ beforeEach(async () => {
 });
 
 const count = async (table: string) => Number((await d.db.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
-const deskPages = ['/admin', '/admin/', '/admin/incidents/new', '/admin/incidents/INC-1', '/admin/incidents/INC-1/resolve', '/admin/incidents/INC-1/updates/1/edit', '/admin/audit', '/admin/services', '/admin/account', '/admin/tokens', '/admin/users'];
+const deskPages = [
+  '/admin',
+  '/admin/',
+  '/admin/incidents/new',
+  '/admin/incidents/INC-1',
+  '/admin/incidents/INC-1/resolve',
+  '/admin/incidents/INC-1/updates/1/edit',
+  '/admin/audit',
+  '/admin/services',
+  '/admin/account',
+  '/admin/tokens',
+  '/admin/users',
+];
 const variants = ['//admin', '/ADMIN', '/Admin/Services', '/%61dmin', '/%2561dmin/audit', '/admin//audit', '/admin%2Faudit', '/admin/nothing-here'];
 
 describe('every desk page needs a session, whatever the spelling', () => {
@@ -23,13 +35,22 @@ describe('every desk page needs a session, whatever the spelling', () => {
     expect(res.headers.get('location')).toMatch(/^\/admin\/sign-in\?next=/);
   });
 
-  it.each(['/admin/incidents/new', '/admin/incidents/INC-1/updates', '/admin/incidents/INC-1/reopen', '/admin/services/api', '/admin/tokens', '/admin/users', '/admin/users/1/disable', '/admin/account', '/admin/preview', '//admin/incidents/new', '/ADMIN/services/api'])(
-    'POST %s from our own origin without a session → 401',
-    async (path) => {
-      const res = await d.post(path, { title: 'x', message: 'y' });
-      expect(res.status).toBe(401);
-    },
-  );
+  it.each([
+    '/admin/incidents/new',
+    '/admin/incidents/INC-1/updates',
+    '/admin/incidents/INC-1/reopen',
+    '/admin/services/api',
+    '/admin/tokens',
+    '/admin/users',
+    '/admin/users/1/disable',
+    '/admin/account',
+    '/admin/preview',
+    '//admin/incidents/new',
+    '/ADMIN/services/api',
+  ])('POST %s from our own origin without a session → 401', async (path) => {
+    const res = await d.post(path, { title: 'x', message: 'y' });
+    expect(res.status).toBe(401);
+  });
 
   it('refuses an unknown or forged session cookie', async () => {
     const res = await d.get('/admin', `${COOKIE}=not-a-real-session`);
@@ -148,7 +169,11 @@ describe('sessions end', () => {
   it('everywhere when the password changes, and the old password stops working', async () => {
     const laptop = await d.signIn('comms@example.test');
     const phone = await d.signIn('comms@example.test');
-    const res = await d.post('/admin/account', { _csrf: phone.csrf, current: PASSWORD, password: 'a brand new passphrase', confirm: 'a brand new passphrase' }, { cookie: phone.cookie });
+    const res = await d.post(
+      '/admin/account',
+      { _csrf: phone.csrf, current: PASSWORD, password: 'a brand new passphrase', confirm: 'a brand new passphrase' },
+      { cookie: phone.cookie },
+    );
     expect(res.status).toBe(303);
     expect((await d.get('/admin', laptop.cookie)).status).toBe(303);
     expect((await d.get('/admin', phone.cookie)).status).toBe(303);
@@ -195,9 +220,15 @@ describe('users from the desk', () => {
     const admin = await d.signIn('admin@example.test');
     const comms = await d.signIn('comms@example.test');
     expect((await d.get('/admin/users', comms.cookie)).status).toBe(403);
-    expect((await d.post('/admin/users', { _csrf: comms.csrf, email: 'x@example.test', role: 'admin', password: PASSWORD }, { cookie: comms.cookie })).status).toBe(403);
+    expect(
+      (await d.post('/admin/users', { _csrf: comms.csrf, email: 'x@example.test', role: 'admin', password: PASSWORD }, { cookie: comms.cookie })).status,
+    ).toBe(403);
 
-    const added = await d.post('/admin/users', { _csrf: admin.csrf, email: 'New@Example.test', name: 'Nia New', role: 'comms', password: PASSWORD }, { cookie: admin.cookie });
+    const added = await d.post(
+      '/admin/users',
+      { _csrf: admin.csrf, email: 'New@Example.test', name: 'Nia New', role: 'comms', password: PASSWORD },
+      { cookie: admin.cookie },
+    );
     expect(added.status).toBe(303);
     const newcomer = await d.signIn('new@example.test');
     const dup = await d.post('/admin/users', { _csrf: admin.csrf, email: 'new@example.test', role: 'comms', password: PASSWORD }, { cookie: admin.cookie });

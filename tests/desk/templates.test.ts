@@ -9,8 +9,8 @@ const slack = loadMessageTemplates(join(CONTENT_DIR, 'slack'));
 describe('the shipped templates', () => {
   it.each([
     ['the desk (customer-facing)', shipped],
-    ['Slack (the plan\'s own)', slack],
-  ])('for %s are the plan\'s three, in the order an incident uses them', (_where, templates) => {
+    ["Slack (the plan's own)", slack],
+  ])("for %s are the plan's three, in the order an incident uses them", (_where, templates) => {
     expect(templates.map((t) => [t.name, t.use])).toEqual([
       ['Initial Alert', 'create'],
       ['Status Update', 'update'],
@@ -18,7 +18,7 @@ describe('the shipped templates', () => {
     ]);
   });
 
-  it('for Slack carry the plan\'s lines verbatim, the IC line included', () => {
+  it("for Slack carry the plan's lines verbatim, the IC line included", () => {
     const [alert, update, resolution] = slack.map((t) => t.body);
     expect(alert).toContain('INCIDENT DECLARED: {{services}} - {{title}}*\nSeverity: {{severity}}\nImpact: {{impact}}\nIC: {{commander}}\nStatus: {{status}}');
     expect(update).toContain('STATUS UPDATE - {{time}}');
@@ -48,7 +48,11 @@ describe('fillMessageTemplate', () => {
 describe('leftovers', () => {
   it.each([
     ['a {{…}} blank', 'ETA: {{eta}}', ['{{eta}}']],
-    ['a template prompt left as it was', 'What we are doing: [What was done since the last update, and what happens next]', ['[What was done since the last update, and what happens next]']],
+    [
+      'a template prompt left as it was',
+      'What we are doing: [What was done since the last update, and what happens next]',
+      ['[What was done since the last update, and what happens next]'],
+    ],
     ['nothing once filled', 'Actions Taken: restarted the pool', []],
     ['not a markdown link', 'See [the runbook](https://example.com)', []],
   ])('%s', (_name, message, expected) => {
@@ -57,5 +61,11 @@ describe('leftovers', () => {
 });
 
 it('reads a template without front matter as an update template named after its file', () => {
-  expect(parseTemplate('db-failover', 'We are failing over.')).toEqual({ slug: 'db-failover', name: 'db-failover', use: 'update', note: '', body: 'We are failing over.' });
+  expect(parseTemplate('db-failover', 'We are failing over.')).toEqual({
+    slug: 'db-failover',
+    name: 'db-failover',
+    use: 'update',
+    note: '',
+    body: 'We are failing over.',
+  });
 });

@@ -9,7 +9,8 @@ import { removeDir, ROOT, startServer } from '../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false' };
-const cli = (script: string, ...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+const cli = (script: string, ...args: string[]) =>
+  execFileSync(process.execPath, [join(ROOT, 'api', 'cli', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 afterAll(() => removeDir(dir));
 
@@ -40,7 +41,11 @@ describe('npm run token', () => {
     const db = await openDb({ url: env.DATABASE_URL });
     try {
       const [entry] = await listAudit(db, { entity: 'token' });
-      expect(entry).toMatchObject({ action: 'token.create', actor: expect.stringMatching(/^cli:token \(.+\)$/), after: { name: 'support-desk', role: 'support' } });
+      expect(entry).toMatchObject({
+        action: 'token.create',
+        actor: expect.stringMatching(/^cli:token \(.+\)$/),
+        after: { name: 'support-desk', role: 'support' },
+      });
       const { rows } = await db.execute("SELECT role FROM api_tokens WHERE name = 'support-desk'");
       expect(rows[0]?.role).toBe('support');
     } finally {

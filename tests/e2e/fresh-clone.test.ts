@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'herald-clone-'));
 afterAll(() => removeDir(dir));
 
 describe('a fresh clone', () => {
-  it('installs, builds and serves the demo status page with the README\'s commands', async () => {
+  it("installs, builds and serves the demo status page with the README's commands", async () => {
     const checkout = join(dir, 'herald');
     execFileSync('git', ['clone', '--quiet', ROOT, checkout]);
     const npm = (...args: string[]) => execFileSync('npm', args, { cwd: checkout, stdio: 'pipe', env: { ...process.env, CI: 'true' } });
@@ -23,7 +23,14 @@ describe('a fresh clone', () => {
     npm('run', 'build');
     const server = spawn(join(checkout, 'node_modules', '.bin', 'node'), ['build/api/server.js'], {
       cwd: checkout,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'pretty', DATABASE_URL: `file:${join(dir, 'herald.db')}`, SNAPSHOT_DIR: join(dir, 'snapshot') },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_FORMAT: 'pretty',
+        DATABASE_URL: `file:${join(dir, 'herald.db')}`,
+        SNAPSHOT_DIR: join(dir, 'snapshot'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

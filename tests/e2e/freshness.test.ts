@@ -20,7 +20,10 @@ beforeAll(async () => {
   hook = await startWebhookSink();
   const made = cli('user.ts', 'create', 'comms@example.test', '--role', 'comms', '--password', 'a long comms password');
   expect(made.status, made.stderr).toBe(0);
-  server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN, SMTP_URL: smtp.url, MAIL_FROM: 'Herald <herald@example.test>', FRESHNESS_CHECK_SECONDS: '2', FRESHNESS_WEBHOOK_URL: hook.url }, dir);
+  server = await startServer(
+    { HERALD_ADMIN_TOKEN: TOKEN, SMTP_URL: smtp.url, MAIL_FROM: 'Herald <herald@example.test>', FRESHNESS_CHECK_SECONDS: '2', FRESHNESS_WEBHOOK_URL: hook.url },
+    dir,
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -49,7 +52,12 @@ describe('the freshness rule on the real server', () => {
     expect(body.overdue.map((o: { ref: string }) => o.ref)).toEqual(['INC-1']);
 
     // The public page says so honestly, without waiting for anyone to post.
-    await eventually(async () => (await (await fetch(`${server.url}/incidents/INC-1`)).text()).includes('Next update was due at'), 'the public page to say the update is late', 10_000, 250);
+    await eventually(
+      async () => (await (await fetch(`${server.url}/incidents/INC-1`)).text()).includes('Next update was due at'),
+      'the public page to say the update is late',
+      10_000,
+      250,
+    );
 
     const check = cli('check-freshness.ts');
     expect(check.status).toBe(1);

@@ -22,7 +22,10 @@ describe('the real server', () => {
   it('runs the transitions job: a window whose start passed while it was down is started when it comes back', async () => {
     server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN });
     const start = new Date(Date.now() + 1500).toISOString();
-    const created = await admin('/api/admin/maintenance', makeMaintenance({ scheduledFor: start, scheduledUntil: new Date(Date.now() + 3600_000).toISOString() }));
+    const created = await admin(
+      '/api/admin/maintenance',
+      makeMaintenance({ scheduledFor: start, scheduledUntil: new Date(Date.now() + 3600_000).toISOString() }),
+    );
     expect(created.json.status).toBe('scheduled');
     expect(await server.stop()).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(start) - Date.now()) + 100));

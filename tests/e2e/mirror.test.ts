@@ -31,7 +31,10 @@ const waitFor = async <T>(what: string, check: () => Promise<T | false | undefin
   }
 };
 
-type Health = { status: string; mirror?: { state: string; lagSeconds: number; pendingFiles: number; consecutiveFailures: number; lastError: string | null; lastSuccessAt: string | null } };
+type Health = {
+  status: string;
+  mirror?: { state: string; lagSeconds: number; pendingFiles: number; consecutiveFailures: number; lastError: string | null; lastSuccessAt: string | null };
+};
 const health = async (): Promise<{ status: number; body: Health }> => {
   const answer = await rawRequest(`${herald.url}/healthz`);
   return { status: answer.status, body: JSON.parse(answer.body.toString()) as Health };
@@ -58,9 +61,15 @@ describe.skipIf(missing !== null)('a mirror copied with rclone and served by ano
     mkdirSync(remote);
     herald = await startServer({ HERALD_DEMO: 'true', HERALD_ADMIN_TOKEN: TOKEN, MIRROR_COMMAND: `rclone copy --files-from {files} {dir} ${remote}` });
     // Nothing behind it: the mirror is a static host.
-    mirrorHost = await startNginx((port) => renderNginxConfig({ listen: `127.0.0.1:${port}`, upstream: '127.0.0.1:9', snapshot: remote, brotli: hasBrotliModule() }));
+    mirrorHost = await startNginx((port) =>
+      renderNginxConfig({ listen: `127.0.0.1:${port}`, upstream: '127.0.0.1:9', snapshot: remote, brotli: hasBrotliModule() }),
+    );
     await waitFor('Herald publishing every page', async () => herald.output().includes('Every page is published'), 30_000);
-    await waitFor('the mirror catching up with the whole site', async () => (await caughtUp()) && existsSync(join(remote, 'incidents', 'INC-1', 'index.html')), 30_000);
+    await waitFor(
+      'the mirror catching up with the whole site',
+      async () => (await caughtUp()) && existsSync(join(remote, 'incidents', 'INC-1', 'index.html')),
+      30_000,
+    );
   });
   afterAll(async () => {
     await mirrorHost?.stop();
@@ -75,7 +84,10 @@ describe.skipIf(missing !== null)('a mirror copied with rclone and served by ano
       expect(copy.status, path).toBe(200);
       expect(copy.body.toString(), path).toBe(own.body.toString());
     }
-    expect(await health()).toMatchObject({ status: 200, body: { status: 'ok', mirror: { state: 'ok', lagSeconds: 0, consecutiveFailures: 0, lastError: null } } });
+    expect(await health()).toMatchObject({
+      status: 200,
+      body: { status: 'ok', mirror: { state: 'ok', lagSeconds: 0, consecutiveFailures: 0, lastError: null } },
+    });
     expect(await runs('ok')).toBeGreaterThanOrEqual(1);
     expect(await metric('herald_mirror_lag_seconds')).toBe(0);
   });
@@ -96,7 +108,9 @@ describe.skipIf(missing !== null)('a mirror copied with rclone and served by ano
   });
 
   it('retries a copy the remote refuses, says so on /healthz and /metrics, never holding up a publish, and catches up', async () => {
-    const list = JSON.parse((await rawRequest(`${herald.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.toString()) as { incidents: { ref: string }[] };
+    const list = JSON.parse((await rawRequest(`${herald.url}/api/admin/incidents`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.toString()) as {
+      incidents: { ref: string }[];
+    };
     const next = `INC-${Math.max(...list.incidents.map((i) => Number(i.ref.slice(4)))) + 1}`;
     // The remote refuses the new page: where its directory goes, there is a file.
     mkdirSync(join(remote, 'incidents'), { recursive: true });

@@ -16,7 +16,15 @@ const missing = nginxMissing();
 if (missing) console.warn(`[nginx] Skipping the nginx tests: ${missing}.`);
 
 /** The headers Herald sends with a published file that nginx must send alike. */
-const SAME_HEADERS = ['content-type', 'cache-control', 'vary', 'x-content-type-options', 'referrer-policy', 'access-control-allow-origin', 'content-encoding'] as const;
+const SAME_HEADERS = [
+  'content-type',
+  'cache-control',
+  'vary',
+  'x-content-type-options',
+  'referrer-policy',
+  'access-control-allow-origin',
+  'content-encoding',
+] as const;
 const ENCODINGS = ['br', 'gzip', null] as const;
 
 let herald: RunningServer;
@@ -59,7 +67,12 @@ const get = (base: string, path: string, encoding: string | null, extra: Record<
 /** What of an answer must be alike: status, bytes (decompressed), Herald's headers, the page's policy. */
 function comparable(answer: RawAnswer) {
   const headers = Object.fromEntries(SAME_HEADERS.map((name) => [name, answer.headers[name]?.toLowerCase()]));
-  return { status: answer.status, headers, policy: answer.headers['content-type']?.startsWith('text/html') ? effectivePolicy(answer) : null, body: answer.body.toString('base64') };
+  return {
+    status: answer.status,
+    headers,
+    policy: answer.headers['content-type']?.startsWith('text/html') ? effectivePolicy(answer) : null,
+    body: answer.body.toString('base64'),
+  };
 }
 
 /** Herald's answer and nginx's for one request; asked again once if they differ (a publish may fall between the two). */
@@ -88,7 +101,8 @@ describe.skipIf(missing !== null)('nginx in front of Herald', () => {
   it('serves every published page, feed, JSON document, badge and asset as Herald does, compressed and not', async () => {
     const paths = publishedPaths(snapshotDir);
     // The pages the issue names, among them: the page, an incident, the feed, the Statuspage summary, the embed.
-    for (const path of ['/', '/incidents/INC-1', '/feed.xml', '/api/v2/summary.json', '/embed', '/badge.svg', '/history', '/404.html']) expect(paths).toContain(path);
+    for (const path of ['/', '/incidents/INC-1', '/feed.xml', '/api/v2/summary.json', '/embed', '/badge.svg', '/history', '/404.html'])
+      expect(paths).toContain(path);
     // Assets beside the pages (the stylesheet and icons are published as files).
     expect(paths.some((path) => /\.(svg|css|js|png|ico)$/.test(path))).toBe(true);
     for (const path of paths) {
@@ -211,7 +225,13 @@ describe.skipIf(missing !== null)('nginx in front of Herald', () => {
     const body = new URLSearchParams({ ...(csrf ? { csrf } : {}), email: 'nobody@example.com', password: 'not the password' }).toString();
     const posted = await rawRequest(`${nginx.url}/admin/sign-in`, {
       method: 'POST',
-      headers: { accept: 'text/html', origin: nginx.url, cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        accept: 'text/html',
+        origin: nginx.url,
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(body)),
+      },
       body,
     });
     // Refused for the wrong password, not for coming from another site.
@@ -232,12 +252,17 @@ describe.skipIf(missing !== null)('nginx in front of Herald', () => {
     const readers = Array.from({ length: 4 }, async () => {
       let reads = 0;
       while (writing && reads < 2000) {
-        for (const [path, encoding] of [['/', 'br'], [`/incidents/${ref}`, 'gzip'], ['/api/v2/summary.json', null]] as const) {
+        for (const [path, encoding] of [
+          ['/', 'br'],
+          [`/incidents/${ref}`, 'gzip'],
+          ['/api/v2/summary.json', null],
+        ] as const) {
           reads++;
           try {
             const answer = await get(nginx.url, path, encoding);
             if (answer.status !== 200) problems.push(`${path}: ${answer.status}`);
-            else if (answer.raw.length !== Number(answer.headers['content-length'])) problems.push(`${path}: ${answer.raw.length} of ${answer.headers['content-length']} bytes`);
+            else if (answer.raw.length !== Number(answer.headers['content-length']))
+              problems.push(`${path}: ${answer.raw.length} of ${answer.headers['content-length']} bytes`);
             else if (path === '/api/v2/summary.json') JSON.parse(answer.body.toString());
             else if (!/<\/html>$/.test(answer.body.toString().trimEnd())) problems.push(`${path}: a page that does not end`);
           } catch (error) {
@@ -249,7 +274,10 @@ describe.skipIf(missing !== null)('nginx in front of Herald', () => {
     });
     try {
       for (let i = 0; i < 10; i++) {
-        await adminPost(nginx.url, TOKEN, `/api/admin/incidents/${ref}/updates`, { status: 'investigating', message: `Update ${i}: ${'still looking. '.repeat(i * 20)}` });
+        await adminPost(nginx.url, TOKEN, `/api/admin/incidents/${ref}/updates`, {
+          status: 'investigating',
+          message: `Update ${i}: ${'still looking. '.repeat(i * 20)}`,
+        });
       }
     } finally {
       writing = false;

@@ -43,8 +43,19 @@ describe('a comms lead posts an incident and customers see it everywhere', () =>
     expect(created.status).toBe(201);
     ref = created.json.ref;
     expect(ref).toMatch(/^INC-\d+$/);
-    expect((await post(`/api/admin/incidents/${ref}/updates`, { status: 'mitigating', message: 'Failing over to the backup processor.', nextUpdateInMinutes: 15 })).status).toBe(201);
-    expect((await post(`/api/admin/incidents/${ref}/updates`, { status: 'monitoring', message: 'Payments succeed again; watching error rates.', services: [{ slug: 'billing', status: 'degraded_performance' }] })).status).toBe(201);
+    expect(
+      (await post(`/api/admin/incidents/${ref}/updates`, { status: 'mitigating', message: 'Failing over to the backup processor.', nextUpdateInMinutes: 15 }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await post(`/api/admin/incidents/${ref}/updates`, {
+          status: 'monitoring',
+          message: 'Payments succeed again; watching error rates.',
+          services: [{ slug: 'billing', status: 'degraded_performance' }],
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('shows it on the home page with the latest update and the next deadline', async () => {

@@ -47,7 +47,10 @@ function fillDisk(): void {
 const text = async (path: string) => (await fetch(`${server.url}${path}`)).text();
 const health = async () => {
   const response = await fetch(`${server.url}/healthz`);
-  return { status: response.status, body: (await response.json()) as { status: string; snapshot: { mirror: { state: string; pendingFiles: number; error?: string } } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { status: string; snapshot: { mirror: { state: string; pendingFiles: number; error?: string } } },
+  };
 };
 const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await text('/metrics'))?.[1]);
 
@@ -97,7 +100,10 @@ describe('a full snapshot disk', () => {
     expect(body.snapshot.mirror.pendingFiles).toBeGreaterThan(0);
     expect(await metric('herald_snapshot_mirror_failing')).toBe(1);
     expect(await metric('herald_snapshot_mirror_pending_files')).toBeGreaterThan(0);
-    const logged = server.output().split('\n').find((line) => line.includes('[Snapshot] Cannot write'));
+    const logged = server
+      .output()
+      .split('\n')
+      .find((line) => line.includes('[Snapshot] Cannot write'));
     expect(logged).toMatch(/"level":"error"/);
     expect(logged).toMatch(/ENOSPC/);
   });
@@ -119,7 +125,13 @@ describe('a read-only snapshot disk', () => {
     execFileSync('mount', ['-o', 'remount,ro', snapshotDir]);
     try {
       await adminPost(server.url, TOKEN, '/api/admin/incidents/INC-1/updates', makeUpdate({ message: 'Posted while the disk was read-only.' }));
-      await within(3000, 'the update on the live pages', async () => (await text('/incidents/INC-1')).includes('Posted while the disk was read-only.') && (await text('/')).includes('Posted while the disk was read-only.'));
+      await within(
+        3000,
+        'the update on the live pages',
+        async () =>
+          (await text('/incidents/INC-1')).includes('Posted while the disk was read-only.') &&
+          (await text('/')).includes('Posted while the disk was read-only.'),
+      );
       await within(5000, '/healthz to report the read-only directory', async () => (await health()).body.snapshot.mirror.error?.includes('EROFS') === true);
       expect((await health()).status).toBe(503);
     } finally {

@@ -19,9 +19,17 @@ afterAll(async () => {
 });
 
 const at = (url: string) => `${server.url}${url.startsWith(PUBLIC) ? url.slice(PUBLIC.length) : url}`;
-const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString() });
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+  body: new URLSearchParams(fields).toString(),
+});
 const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe('subscriptions on the real server (built pages, real SMTP)', () => {
   it('offers the subscribe form on every public page and links each service’s feed from its page', async () => {
@@ -66,6 +74,11 @@ describe('subscriptions on the real server (built pages, real SMTP)', () => {
     expect([invalid.status, (await invalid.text()).includes('This link does not work')]).toEqual([404, true]);
     await admin('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
     await admin('POST', `/api/admin/incidents/${minor}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
-    expect(smtp.mails.slice(before).map((m) => m.parsed.subject).filter((s) => s?.includes(minor))).toEqual([]);
+    expect(
+      smtp.mails
+        .slice(before)
+        .map((m) => m.parsed.subject)
+        .filter((s) => s?.includes(minor)),
+    ).toEqual([]);
   });
 });

@@ -7,8 +7,17 @@ describe('freshness settings', () => {
   });
 
   it('read the environment', () => {
-    const config = loadConfig({ FRESHNESS_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', FRESHNESS_CHECK_SECONDS: '5', FRESHNESS_ESCALATION_MINUTES: '10', FRESHNESS_MAX_ESCALATIONS: '2' });
-    expect(config.freshness).toEqual({ webhookUrl: 'https://hooks.slack.com/services/T/B/x', checkSeconds: 5, escalation: { repeatMinutes: 10, maxEscalations: 2 } });
+    const config = loadConfig({
+      FRESHNESS_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+      FRESHNESS_CHECK_SECONDS: '5',
+      FRESHNESS_ESCALATION_MINUTES: '10',
+      FRESHNESS_MAX_ESCALATIONS: '2',
+    });
+    expect(config.freshness).toEqual({
+      webhookUrl: 'https://hooks.slack.com/services/T/B/x',
+      checkSeconds: 5,
+      escalation: { repeatMinutes: 10, maxEscalations: 2 },
+    });
   });
 
   it.each([
@@ -44,11 +53,15 @@ describe('mirror settings', () => {
       timeoutSeconds: 600,
       maxLagSeconds: 120,
     });
-    expect(loadConfig({ MIRROR_COMMAND: 'rsync -a {dir}/ backup:/srv/status/', MIRROR_TIMEOUT_SECONDS: '60', MIRROR_MAX_LAG_SECONDS: '30' }).mirror).toMatchObject({ timeoutSeconds: 60, maxLagSeconds: 30 });
+    expect(
+      loadConfig({ MIRROR_COMMAND: 'rsync -a {dir}/ backup:/srv/status/', MIRROR_TIMEOUT_SECONDS: '60', MIRROR_MAX_LAG_SECONDS: '30' }).mirror,
+    ).toMatchObject({ timeoutSeconds: 60, maxLagSeconds: 30 });
   });
 
   it('refuse a command that does not read as one, naming it and how to write it', () => {
-    expect(() => loadConfig({ MIRROR_COMMAND: 'rclone copy "{dir} r2:status' })).toThrow(/MIRROR_COMMAND: a double quote is not closed; write the command as in a shell/);
+    expect(() => loadConfig({ MIRROR_COMMAND: 'rclone copy "{dir} r2:status' })).toThrow(
+      /MIRROR_COMMAND: a double quote is not closed; write the command as in a shell/,
+    );
     expect(() => loadConfig({ MIRROR_MAX_LAG_SECONDS: '0' })).toThrow(/MIRROR_MAX_LAG_SECONDS: use at least 1/);
   });
 });

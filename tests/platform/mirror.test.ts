@@ -67,7 +67,13 @@ describe('the mirror command', () => {
   });
 
   it('puts the list and the directory where the placeholders stand, inside words too', () => {
-    expect(commandFor(words('rsync -a --files-from={files} {dir}/ host:site/'), { files: '/tmp/list', dir: '/srv/snap' })).toEqual(['rsync', '-a', '--files-from=/tmp/list', '/srv/snap/', 'host:site/']);
+    expect(commandFor(words('rsync -a --files-from={files} {dir}/ host:site/'), { files: '/tmp/list', dir: '/srv/snap' })).toEqual([
+      'rsync',
+      '-a',
+      '--files-from=/tmp/list',
+      '/srv/snap/',
+      'host:site/',
+    ]);
   });
 
   it.each([

@@ -134,7 +134,9 @@ describe('the desk under its CSP', () => {
       const framer = createServer((_req, res) =>
         res
           .writeHead(200, { 'content-type': 'text/html' })
-          .end(`<iframe name="desk" src="${server.url}/admin/sign-in"></iframe><iframe name="public" src="${server.url}/"></iframe><iframe name="embed" src="${server.url}/embed"></iframe>`),
+          .end(
+            `<iframe name="desk" src="${server.url}/admin/sign-in"></iframe><iframe name="public" src="${server.url}/"></iframe><iframe name="embed" src="${server.url}/embed"></iframe>`,
+          ),
       );
       await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
       try {

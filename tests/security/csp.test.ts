@@ -11,7 +11,13 @@ beforeAll(async () => {
   d = await makeDesk();
   await d.addUser('comms@example.test', 'comms');
   ref = (await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'Checkout requests failing' }))).json.ref;
-  hostile = (await d.call('POST', '/api/admin/incidents', makeIncident({ title: 'Checkout <script>alert(1)</script> failing', message: 'Payments **fail** <img src=x onerror=alert(2)>' }))).json.ref;
+  hostile = (
+    await d.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({ title: 'Checkout <script>alert(1)</script> failing', message: 'Payments **fail** <img src=x onerror=alert(2)>' }),
+    )
+  ).json.ref;
 });
 
 /** The directives of a policy, by name. */
@@ -31,7 +37,10 @@ const directives = (policy: string): Map<string, string[]> =>
  */
 const inlineHashes = (html: string, tag: 'script' | 'style'): string[] =>
   [...html.matchAll(new RegExp(`<${tag}(?![^>]*\\ssrc=)[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1] as string).digest('base64')}'`,
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] as string)
+        .digest('base64')}'`,
   );
 
 /** What a page's policy must say, whoever serves it. */
@@ -111,7 +120,12 @@ describe('public pages', () => {
 describe('the desk', () => {
   it('sends a script policy with hashes, refuses framing and is never cached, signed in or not', async () => {
     const { cookie } = await d.signIn('comms@example.test');
-    for (const [path, who] of [['/admin/sign-in', undefined], ['/admin', cookie], ['/admin/incidents/new', cookie], [`/admin/incidents/${ref}`, cookie]] as const) {
+    for (const [path, who] of [
+      ['/admin/sign-in', undefined],
+      ['/admin', cookie],
+      ['/admin/incidents/new', cookie],
+      [`/admin/incidents/${ref}`, cookie],
+    ] as const) {
       const res = await d.get(path, who);
       expect(res.status, path).toBe(200);
       const policy = res.headers.get('content-security-policy') ?? '';
@@ -124,11 +138,11 @@ describe('the desk', () => {
   });
 });
 
-describe('a page\'s policy, narrowed from the build\'s', () => {
+describe("a page's policy, narrowed from the build's", () => {
   const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const build = `default-src 'self'; script-src 'self' ${hash('one()')} ${hash('two()')}; style-src 'self' ${hash('a{}')} ${hash('b{}')}; object-src 'none'`;
 
-  it('keeps the hashes of the page\'s own inline scripts and styles, and every other source', () => {
+  it("keeps the hashes of the page's own inline scripts and styles, and every other source", () => {
     const page = '<head><style>a{}</style><script src="/x.js"></script></head><body><script type="module">one()</script></body>';
     expect(narrowPolicy(page, build)).toBe(`default-src 'self'; script-src 'self' ${hash('one()')}; style-src 'self' ${hash('a{}')}; object-src 'none'`);
   });
@@ -137,7 +151,7 @@ describe('a page\'s policy, narrowed from the build\'s', () => {
     expect(narrowPolicy('<p>plain</p>', build)).toBe("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'");
   });
 
-  it('keeps the build\'s policy whole when it cannot read the page for certain', () => {
+  it("keeps the build's policy whole when it cannot read the page for certain", () => {
     // An inline element whose hash the build did not list: read wrongly, or not the build's.
     expect(narrowPolicy('<script>three()</script>', build)).toBe(build);
     // An opening tag the pattern cannot read whole (no end tag).

@@ -26,7 +26,11 @@ describe('a path that does not percent-decode', () => {
     ['POST', '/%61dmin/incidents/new%G1'],
     ['GET', '/incidents/INC-1%zz'],
   ])('is refused with 400 before any routing: %s %s', async (method, path) => {
-    const res = await t.app.request(path, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : JSON.stringify({ status: 'major_outage' }) });
+    const res = await t.app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'GET' ? undefined : JSON.stringify({ status: 'major_outage' }),
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
     expect(body.error.code).toBe('validation_failed');
@@ -76,7 +80,11 @@ describe('the admin route groups check the role themselves', () => {
     return app;
   };
   const patch = (app: Hono<HeraldEnv>) =>
-    app.request('/api/admin/services/api', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'major_outage' }) });
+    app.request('/api/admin/services/api', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'major_outage' }),
+    });
 
   it('refuses a request no front check authenticated, read or write', async () => {
     expect((await groupOnly().request('/api/admin/services')).status).toBe(401);

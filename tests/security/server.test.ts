@@ -93,7 +93,9 @@ describe('bodies are limited before anything reads them', () => {
     const before = rssBytes();
     const { status, ms } = await postBody(path, 50 * MB, { chunked });
     const grown = rssBytes() - before;
-    console.info(`[figures] 50 MB to ${path}${chunked ? ' (chunked)' : ''}: ${status} in ${ms.toFixed(0)} ms, RSS ${(before / MB).toFixed(0)} → ${((before + grown) / MB).toFixed(0)} MB`);
+    console.info(
+      `[figures] 50 MB to ${path}${chunked ? ' (chunked)' : ''}: ${status} in ${ms.toFixed(0)} ms, RSS ${(before / MB).toFixed(0)} → ${((before + grown) / MB).toFixed(0)} MB`,
+    );
     expect([413, 404]).toContain(status);
     // Answered on the headers, not after the upload (which alone takes about half a second here).
     expect(ms).toBeLessThan(300);
@@ -127,7 +129,9 @@ describe('a parallel password-guessing burst', () => {
     const statuses = results.map((r) => r.status);
     // Every attempt let through to a password check is a row, written before the check.
     const checked = await evaluated();
-    console.info(`[figures] 30 parallel guesses: ${statuses.filter((s) => s === 401).length} × 401, ${statuses.filter((s) => s === 429).length} × 429; ${checked} password checks`);
+    console.info(
+      `[figures] 30 parallel guesses: ${statuses.filter((s) => s === 401).length} × 401, ${statuses.filter((s) => s === 429).length} × 429; ${checked} password checks`,
+    );
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(25);
     expect(checked).toBeLessThanOrEqual(5);
@@ -170,7 +174,9 @@ describe('slow clients', () => {
     clearInterval(drip);
     dripping.socket.destroy();
     silent.socket.destroy();
-    console.info(`[figures] header drip cut after ${drippedFor?.toFixed(1)} s (${JSON.stringify(dripping.answer().split('\r\n')[0])}); silent connection cut after ${silentFor?.toFixed(1)} s`);
+    console.info(
+      `[figures] header drip cut after ${drippedFor?.toFixed(1)} s (${JSON.stringify(dripping.answer().split('\r\n')[0])}); silent connection cut after ${silentFor?.toFixed(1)} s`,
+    );
     expect(dripping.answer()).toMatch(/^HTTP\/1\.1 408/);
     expect(drippedFor).not.toBeNull();
     expect(drippedFor).toBeLessThan(16);

@@ -38,7 +38,13 @@ describe('the sign-in rule', () => {
     [13, new Date(NOW.getTime() + 8000)],
     [20, new Date(NOW.getTime() + 30_000)],
   ])('slows an account with %i recent attempts: its next turn is %s', (n, turn) => {
-    expect(slowdownTurn(times(n, () => NOW), NOW, ACCOUNT_SLOWDOWN)).toEqual(turn);
+    expect(
+      slowdownTurn(
+        times(n, () => NOW),
+        NOW,
+        ACCOUNT_SLOWDOWN,
+      ),
+    ).toEqual(turn);
   });
 
   it('queues a slowed account behind its latest turn, and refuses only past a minute of queue', () => {
@@ -117,7 +123,11 @@ describe('signing in behind a trusted proxy', () => {
 });
 
 /** The `name=value` of the cookie `name` among a response's Set-Cookie headers. */
-const cookieFrom = (response: Response, name: string) => response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+const cookieFrom = (response: Response, name: string) =>
+  response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0];
 const DEVICE_COOKIE = '__Host-herald_device';
 const MIN_MS = 60_000;
 
@@ -152,7 +162,10 @@ describe('a browser that signed in before (its device cookie)', () => {
     await createUser(proxied.db, { email: 'other@example.test', role: 'comms', password: PASSWORD, name: null }, proxied.clock.now());
     const owners = cookieFrom(await signInFrom(proxied.app, '198.51.100.7', PASSWORD), DEVICE_COOKIE) as string;
     const forged = `${DEVICE_COOKIE}=${'A'.repeat(22)}.${'B'.repeat(43)}`;
-    for (const [email, cookie] of [['other@example.test', owners], ['owner@example.test', forged]] as const) {
+    for (const [email, cookie] of [
+      ['other@example.test', owners],
+      ['owner@example.test', forged],
+    ] as const) {
       const attempt = (password: string) => postFrom(proxied.app, '192.0.2.10', '/admin/sign-in', { email, password, next: '/admin' }, cookie);
       for (let i = 0; i < 5; i++) expect((await attempt(`wrong password ${i}`)).status).toBe(401);
       expect((await attempt(PASSWORD)).status, email).toBe(429);
@@ -162,7 +175,8 @@ describe('a browser that signed in before (its device cookie)', () => {
 
   it('is trusted for 5 wrong passwords in 15 minutes, then judged as any browser', async () => {
     const device = cookieFrom(await signInFrom(proxied.app, '198.51.100.7', PASSWORD), DEVICE_COOKIE) as string;
-    const attempt = (password: string) => postFrom(proxied.app, '198.51.100.7', '/admin/sign-in', { email: 'owner@example.test', password, next: '/admin' }, device);
+    const attempt = (password: string) =>
+      postFrom(proxied.app, '198.51.100.7', '/admin/sign-in', { email: 'owner@example.test', password, next: '/admin' }, device);
     // Its own 5, then the 5 any browser at that address gets; then it is locked out like one.
     for (let i = 0; i < 10; i++) expect((await attempt(`a stolen cookie's guess ${i}`)).status, `guess ${i}`).toBe(401);
     expect((await attempt(PASSWORD)).status).toBe(429);
@@ -185,7 +199,14 @@ describe("the Account page's current-password check", () => {
     const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const page = await (await proxied.app.request('/admin/account', { headers: { cookie } })).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const change = (current: string) => postFrom(proxied.app, '198.51.100.7', '/admin/account', { _csrf: csrf, current, password: 'a brand new password', confirm: 'a brand new password' }, cookie);
+    const change = (current: string) =>
+      postFrom(
+        proxied.app,
+        '198.51.100.7',
+        '/admin/account',
+        { _csrf: csrf, current, password: 'a brand new password', confirm: 'a brand new password' },
+        cookie,
+      );
     for (let i = 0; i < 5; i++) expect((await change(`not it, try ${i}`)).status).toBe(400);
     const refused = await change(PASSWORD);
     expect(refused.status).toBe(429);

@@ -34,9 +34,11 @@ describe('the English calendar', () => {
     const intl = new Intl.PluralRules('en');
     const odd = [0, 1, -1, 1.5, 0.5, 2, 21, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e21];
     for (const n of odd) expect(ours.plural(n)).toBe(intl.select(n));
-    fc.assert(fc.property(fc.oneof(fc.integer(), fc.double({ noNaN: true })), (n) => {
-      expect(ours.plural(n)).toBe(intl.select(n));
-    }));
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double({ noNaN: true })), (n) => {
+        expect(ours.plural(n)).toBe(intl.select(n));
+      }),
+    );
   });
 
   it('asks Intl for dates outside years 1000–9999', () => {

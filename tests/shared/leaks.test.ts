@@ -21,7 +21,14 @@ describe('findLeaks', () => {
     ['a severity code', 'This is a P2 incident.', [['severity_code', 'P2']]],
     ['a SEV code', 'Declared SEV1.', [['severity_code', 'SEV1']]],
     ['a Node stack frame', 'Error came from\n    at handler (/srv/app/server.js:10:5)', [['stack_trace', 'at handler (/srv/app/server.js:10:5)']]],
-    ['a Python traceback', 'Traceback (most recent call last):\n  File "app.py", line 3', [['stack_trace', 'Traceback (most recent call last)'], ['stack_trace', 'File "app.py", line 3']]],
+    [
+      'a Python traceback',
+      'Traceback (most recent call last):\n  File "app.py", line 3',
+      [
+        ['stack_trace', 'Traceback (most recent call last)'],
+        ['stack_trace', 'File "app.py", line 3'],
+      ],
+    ],
     ['an exception name', 'java.lang.NullPointerException: boom', [['stack_trace', 'NullPointerException']]],
     ['a bare Exception:', 'Exception: timeout', [['stack_trace', 'Exception:']]],
     ['an unfilled prompt', 'Affected: [What customers notice]', [['blank', '[What customers notice]']]],

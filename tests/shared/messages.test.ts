@@ -82,7 +82,10 @@ describe('the message catalogue', () => {
 
   it('chooses plural forms by the language’s own rules', () => {
     // Polish: 1 incydent, 2–4 incydenty, 5+ incydentów ("few" and "many" as well as "one").
-    const polish = createMessages('pl', { ...ENGLISH_CATALOGUE, 'incidents.count': { one: '{count} incydent', few: '{count} incydenty', many: '{count} incydentów', other: '{count} incydentu' } });
+    const polish = createMessages('pl', {
+      ...ENGLISH_CATALOGUE,
+      'incidents.count': { one: '{count} incydent', few: '{count} incydenty', many: '{count} incydentów', other: '{count} incydentu' },
+    });
     expect([1, 3, 5, 22].map((count) => polish.t('incidents.count', { count }))).toEqual(['1 incydent', '3 incydenty', '5 incydentów', '22 incydenty']);
   });
 

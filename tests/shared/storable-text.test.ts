@@ -16,7 +16,9 @@ const HOSTILE = ['\u0000', '\u0001', '\u0007', '\u000b', '\u001b', '\u001f', '\u
 const hostileText = (unit: 'binary' | 'grapheme') =>
   fc.oneof(
     fc.string({ unit, maxLength: 30 }),
-    fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 12 })).map(([a, b, c]) => a + b + c),
+    fc
+      .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 12 }))
+      .map(([a, b, c]) => a + b + c),
   );
 /** What survives a form post: a browser (and URLSearchParams) sends a lone surrogate as U+FFFD. */
 const formText = hostileText('grapheme').map((s) => s.toWellFormed());
@@ -86,7 +88,11 @@ describe('every text field, through the admin API', () => {
     await fc.assert(
       fc.asyncProperty(hostileText('binary'), async (sent) => {
         const fields = [`Checkout ${sent}`, `Some ${sent}`, `Looking ${sent}`];
-        const res = await t.call('POST', '/api/admin/incidents', makeIncident({ title: fields[0], impact: fields[1], message: fields[2], acknowledgeWarnings: true }));
+        const res = await t.call(
+          'POST',
+          '/api/admin/incidents',
+          makeIncident({ title: fields[0], impact: fields[1], message: fields[2], acknowledgeWarnings: true }),
+        );
         if (!fields.every((field) => storable(field.trim()))) {
           expect(res.status, JSON.stringify(sent)).toBe(400);
           return;
@@ -130,7 +136,11 @@ describe('every text field, through the desk', () => {
     await fc.assert(
       fc.asyncProperty(formText, async (sent) => {
         const email = `user${++n}@example.test`;
-        const res = await d.post('/admin/users', { _csrf: session.csrf, email, name: sent, role: 'comms', password: 'a long enough password' }, { cookie: session.cookie });
+        const res = await d.post(
+          '/admin/users',
+          { _csrf: session.csrf, email, name: sent, role: 'comms', password: 'a long enough password' },
+          { cookie: session.cookie },
+        );
         if (!accepts(sent, 200, 0)) {
           expect(res.status, JSON.stringify(sent)).toBe(400);
           return;

@@ -9,7 +9,7 @@ import type { SiteModel } from '../../api/site/model.ts';
 
 type Node = { name: string; attrs: Record<string, string>; children: (Node | string)[] };
 
-const unescape = (text: string): string => {
+const unescapeXml = (text: string): string => {
   expect(text, 'a bare & or a character that should be escaped').not.toMatch(/&(?!(amp|lt|gt|quot|#39);)|[<>]/);
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] as string);
 };
@@ -28,7 +28,7 @@ function parseSvg(svg: string): Node {
     const tag = /^<(\/?)(svg|title|clipPath|rect|g|text)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>$/.exec(token);
     if (!tag) {
       expect(token.startsWith('<'), `unexpected markup ${token}`).toBe(false);
-      top.children.push(unescape(token));
+      top.children.push(unescapeXml(token));
       continue;
     }
     const [, closing, name, attrText, selfClosing] = tag as unknown as [string, string, string, string, string];
@@ -37,7 +37,7 @@ function parseSvg(svg: string): Node {
       stack.pop();
       continue;
     }
-    const attrs = Object.fromEntries([...attrText.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1], unescape(m[2] as string)]));
+    const attrs = Object.fromEntries([...attrText.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1], unescapeXml(m[2] as string)]));
     const node: Node = { name, attrs, children: [] };
     top.children.push(node);
     if (!selfClosing) stack.push(node);

@@ -30,7 +30,13 @@ function readable(markup: string): string {
     .replace(/<[^>]+>/g, ' ')
     // A feed's links are element text: addresses, not words.
     .replace(/https?:\/\/\S+/g, ' ');
-  return [text, ...attributes].join(' \n ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return [text, ...attributes]
+    .join(' \n ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /** What is left once every ⟦…⟧ (nested ones too: a duration inside a sentence) is taken out. */
@@ -68,23 +74,54 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
     dir = contentIn(PSEUDO, pseudoCatalogue());
     renderPage = await loadAstroRenderer(process.env.HERALD_DIST_DIR ?? join(ROOT, 'dist'), PUBLIC_URL);
     t = await makeTestApp({ renderPage, env: { CONTENT_DIR: dir } });
-    const created = await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Zibble zonk', message: 'Zibble **wonk**.', impact: 'Zonkish.', commander: 'Qix' }));
+    const created = await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({ title: 'Zibble zonk', message: 'Zibble **wonk**.', impact: 'Zonkish.', commander: 'Qix' }),
+    );
     expect(created.status).toBe(201);
     t.clock.advance(20 * 60_000);
-    await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ message: 'Zibble fixolated.', services: [{ slug: 'api', status: 'degraded_performance' }], eta: '2026-03-10T18:00:00.000Z' }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ message: 'Zibble fixolated.', services: [{ slug: 'api', status: 'degraded_performance' }], eta: '2026-03-10T18:00:00.000Z' }),
+    );
     // A resolved one too, for "resolved … after …", a duration and the history.
-    await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Quibble', severity: 'P2', message: 'Quib.', impact: 'Quibs.', services: [{ slug: 'database', status: 'major_outage' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({ title: 'Quibble', severity: 'P2', message: 'Quib.', impact: 'Quibs.', services: [{ slug: 'database', status: 'major_outage' }] }),
+    );
     t.clock.advance(65 * 60_000);
-    await t.call('POST', '/api/admin/incidents/INC-2/updates', { status: 'resolved', message: 'Quib quib.', services: [{ slug: 'database', status: 'operational' }], rootCause: 'Quibbles.' });
+    await t.call('POST', '/api/admin/incidents/INC-2/updates', {
+      status: 'resolved',
+      message: 'Quib quib.',
+      services: [{ slug: 'database', status: 'operational' }],
+      rootCause: 'Quibbles.',
+    });
     // Four open incidents overflow the embed's list ("and 1 more").
     for (const title of ['Zap', 'Zep', 'Zop']) await t.call('POST', '/api/admin/incidents', makeIncident({ title, message: 'Zz.', impact: 'Zz.' }));
     // Maintenance in progress and maintenance to come.
-    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Vexil vork', message: 'Vork.', services: ['database'], scheduledFor: '2026-03-11T02:00:00.000Z', scheduledUntil: '2026-03-11T03:00:00.000Z' }));
+    await t.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({
+        title: 'Vexil vork',
+        message: 'Vork.',
+        services: ['database'],
+        scheduledFor: '2026-03-11T02:00:00.000Z',
+        scheduledUntil: '2026-03-11T03:00:00.000Z',
+      }),
+    );
     await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Blorp bork', message: 'Bork.', services: ['api'] }));
     await t.call('POST', '/api/admin/maintenance/MNT-2/updates', { status: 'in_progress', message: 'Borking.' });
     // One the scheduler starts and that is then extended, both in Herald's own words; one called off.
     const soon = (minutes: number) => new Date(t.clock.now().getTime() + minutes * 60_000).toISOString();
-    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Vexil vonk', message: 'Vonk.', services: ['database'], scheduledFor: soon(1), scheduledUntil: soon(60) }));
+    await t.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Vexil vonk', message: 'Vonk.', services: ['database'], scheduledFor: soon(1), scheduledUntil: soon(60) }),
+    );
     t.clock.advance(2 * 60_000);
     await t.herald.maintenance.tick();
     expect((await t.call('POST', '/api/admin/maintenance/MNT-3/extend', { scheduledUntil: soon(120) })).status).toBe(201);
@@ -183,12 +220,26 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ⟦�
   it('fills subscriber mail with it', () => {
     const templates = loadMailTemplates(dir, loadMessages(dir, PSEUDO));
     const values = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((n) => [n, 'Zz'])) as Record<K, string>;
-    const mails = [
-      templates.incident,
-      templates.confirm,
-      templates.welcome,
-    ].map((template) => {
-      const vars = values(['siteTitle', 'title', 'ref', 'statusLabel', 'severityLabel', 'impact', 'message', 'messageHtml', 'services', 'servicesHtml', 'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl', 'confirmUrl', 'about']);
+    const mails = [templates.incident, templates.confirm, templates.welcome].map((template) => {
+      const vars = values([
+        'siteTitle',
+        'title',
+        'ref',
+        'statusLabel',
+        'severityLabel',
+        'impact',
+        'message',
+        'messageHtml',
+        'services',
+        'servicesHtml',
+        'nextUpdateBy',
+        'postedAt',
+        'permalink',
+        'manageUrl',
+        'unsubscribeUrl',
+        'confirmUrl',
+        'about',
+      ]);
       return [template.subject(vars), template.text(vars), template.html(vars)].join('\n');
     });
     expect(mails.join('')).toContain('⟦');
@@ -204,7 +255,15 @@ describe(`the home page of a large catalogue in ${PSEUDO}`, () => {
       writeFileSync(join(dir, 'services.json'), JSON.stringify({ groups: [{ slug: 'core', name: 'Quorl', services }] }));
       const renderPage = await loadAstroRenderer(process.env.HERALD_DIST_DIR ?? join(ROOT, 'dist'), PUBLIC_URL);
       const t = await makeTestApp({ renderPage, env: { CONTENT_DIR: dir } });
-      expect((await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Zibble', message: 'Zib.', impact: 'Zib.', services: [{ slug: 'zorb-3', status: 'partial_outage' }] }))).status).toBe(201);
+      expect(
+        (
+          await t.call(
+            'POST',
+            '/api/admin/incidents',
+            makeIncident({ title: 'Zibble', message: 'Zib.', impact: 'Zib.', services: [{ slug: 'zorb-3', status: 'partial_outage' }] }),
+          )
+        ).status,
+      ).toBe(201);
       const home = t.snapshot.get('/')?.body.toString() ?? '';
       expect(home).toContain(`<th scope="col">⟦${ENGLISH_CATALOGUE['home.column.service']}⟧</th>`);
       expect(englishIn(untranslated(readable(home)))).toEqual([]);

@@ -18,7 +18,14 @@ beforeEach(async () => {
 const body = (path: string) => t.snapshot.get(path)?.body.toString() ?? '';
 const titleOf = (svg: string) => /<title>([^<]*)<\/title>/.exec(svg)?.[1];
 const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers });
-const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name as string, values]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name as string, values]),
+  );
 
 describe('status badges in the snapshot', () => {
   it('publishes a badge for the page and for every service, as cacheable SVG', async () => {
@@ -37,7 +44,11 @@ describe('status badges in the snapshot', () => {
   });
 
   it('republishes the badges when a status changes, and only the badges whose status changed', async () => {
-    const before = { page: t.snapshot.get('/badge.svg')?.etag, api: t.snapshot.get('/services/api/badge.svg')?.etag, web: t.snapshot.get('/services/web-app/badge.svg')?.etag };
+    const before = {
+      page: t.snapshot.get('/badge.svg')?.etag,
+      api: t.snapshot.get('/services/api/badge.svg')?.etag,
+      web: t.snapshot.get('/services/web-app/badge.svg')?.etag,
+    };
     await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P0', services: [{ slug: 'api', status: 'major_outage' }] }));
     expect(titleOf(body('/badge.svg'))).toBe('status: major outage');
     expect(titleOf(body('/services/api/badge.svg'))).toBe('Public API: major outage');
@@ -46,7 +57,11 @@ describe('status badges in the snapshot', () => {
     expect(t.snapshot.get('/services/api/badge.svg')?.etag).not.toBe(before.api);
     expect(t.snapshot.get('/services/web-app/badge.svg')?.etag).toBe(before.web);
 
-    await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'api', status: 'operational' }] }),
+    );
     expect(titleOf(body('/badge.svg'))).toBe('status: operational');
     expect(titleOf(body('/services/api/badge.svg'))).toBe('Public API: operational');
   });
@@ -56,20 +71,33 @@ describe('/embed', () => {
   it('shows the overall status, and each open incident with a link to its page and its latest status', async () => {
     expect(body('/embed')).toContain('All Systems Operational');
     expect(body('/embed')).not.toContain('<ul>');
-    await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Slow <b>logins</b> & "timeouts"', severity: 'P2', services: [{ slug: 'auth', status: 'degraded_performance' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({ title: 'Slow <b>logins</b> & "timeouts"', severity: 'P2', services: [{ slug: 'auth', status: 'degraded_performance' }] }),
+    );
     await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'monitoring', message: 'Watching.' }));
     const html = body('/embed');
     expect(html).toContain('Minor Service Outage');
     expect(html).toContain(`<a href="${PUBLIC_URL}/incidents/INC-1" target="_top">Slow &lt;b&gt;logins&lt;/b&gt; &amp; &quot;timeouts&quot;</a>`);
     expect(html).toContain('Monitoring, updated 10 Mar 2026 12:00 UTC');
 
-    await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'auth', status: 'operational' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ status: 'resolved', message: 'Fixed.', services: [{ slug: 'auth', status: 'operational' }] }),
+    );
     expect(body('/embed')).toContain('All Systems Operational');
     expect(body('/embed')).not.toContain('INC-1');
   });
 
   it('lists the worst incident first and sends the rest to the status page past three', async () => {
-    for (const [title, severity] of [['Low one', 'P3'], ['Critical one', 'P0'], ['Minor one', 'P2'], ['Major one', 'P1']] as const) {
+    for (const [title, severity] of [
+      ['Low one', 'P3'],
+      ['Critical one', 'P0'],
+      ['Minor one', 'P2'],
+      ['Major one', 'P1'],
+    ] as const) {
       await t.call('POST', '/api/admin/incidents', makeIncident({ title, severity }));
     }
     const html = body('/embed');

@@ -38,7 +38,11 @@ describe('maintenance in the RSS feeds', () => {
   it('lists each entry of a window beside incident updates, newest first, saying what happened', async () => {
     await someNews();
     const feed = await parse('/feed.xml');
-    expect(feed.items.map((i) => i.title)).toEqual(['Database upgrade — Maintenance extended', 'Database upgrade — Maintenance scheduled', 'Elevated API error rates — Investigating']);
+    expect(feed.items.map((i) => i.title)).toEqual([
+      'Database upgrade — Maintenance extended',
+      'Database upgrade — Maintenance scheduled',
+      'Elevated API error rates — Investigating',
+    ]);
     const [extended] = feed.items;
     expect(extended?.link).toMatch(new RegExp(`^${PUBLIC_URL}/maintenance/MNT-1#update-\\d+$`));
     expect(extended?.guid).toBe(extended?.link);
@@ -48,7 +52,10 @@ describe('maintenance in the RSS feeds', () => {
 
   it('lists a window only in the feeds of the services it affects', async () => {
     await someNews();
-    expect((await parse('/services/database/feed.xml')).items.map((i) => i.title)).toEqual(['Database upgrade — Maintenance extended', 'Database upgrade — Maintenance scheduled']);
+    expect((await parse('/services/database/feed.xml')).items.map((i) => i.title)).toEqual([
+      'Database upgrade — Maintenance extended',
+      'Database upgrade — Maintenance scheduled',
+    ]);
     expect((await parse('/services/api/feed.xml')).items.map((i) => i.title)).toEqual(['Elevated API error rates — Investigating']);
   });
 });
@@ -82,12 +89,18 @@ describe('the Atom feeds', () => {
     expect(xml).not.toContain('<script');
     const entries = xml.match(/<entry>[\s\S]*?<\/entry>/g) ?? [];
     expect(entries).toHaveLength(3);
-    for (const entry of entries) expect(entry).toMatch(/<id>[^<]+<\/id><title>[^<]+<\/title><published>[^<]+<\/published><updated>[^<]+<\/updated><link rel="alternate" type="text\/html" href="[^"]+"\/>/);
+    for (const entry of entries)
+      expect(entry).toMatch(
+        /<id>[^<]+<\/id><title>[^<]+<\/title><published>[^<]+<\/published><updated>[^<]+<\/updated><link rel="alternate" type="text\/html" href="[^"]+"\/>/,
+      );
   });
 
   it('stay well-formed with hostile text in a title and a message', async () => {
     const title = `Upgrade <script>alert(1)</script> & "quotes" ]]> 'too'`;
-    await t.call('POST', '/api/admin/maintenance', { ...makeMaintenance({ title, message: 'See <img src=x onerror=alert(1)> & <![CDATA[ x ]]>' }), acknowledgeWarnings: true });
+    await t.call('POST', '/api/admin/maintenance', {
+      ...makeMaintenance({ title, message: 'See <img src=x onerror=alert(1)> & <![CDATA[ x ]]>' }),
+      acknowledgeWarnings: true,
+    });
     const atom = await parse('/feed.atom');
     expect(atom.items[0]?.title).toBe(`${title} — Maintenance scheduled`);
     expect(atom.items[0]?.content).toContain('See &lt;img src=x onerror=alert(1)&gt;'); // shown as text, never as an element
@@ -129,8 +142,16 @@ describe('maintenance on a service page', () => {
 
   it('shows a window in progress before the upcoming ones, only on the services it affects, and is republished as it changes', async () => {
     expect(servicePage('database')).not.toContain('id="service-maintenance"');
-    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Later upgrade', services: ['database'], scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' }));
-    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Index rebuild', services: ['database'], scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
+    await t.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Later upgrade', services: ['database'], scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z' }),
+    );
+    await t.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ title: 'Index rebuild', services: ['database'], scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }),
+    );
     const page = servicePage('database');
     expect(page).toContain('<h2 id="service-maintenance">Maintenance</h2>');
     expect(page.indexOf('Index rebuild')).toBeGreaterThan(0);

@@ -78,7 +78,11 @@ describe(`a site with ${INCIDENTS} incidents over two years`, () => {
     try {
       // The archive goes newest first, 200 incidents a batch, then the months: INC-1 and the oldest month come last.
       const oldestMonth = links((await get(fresh, '/history')).html, /^\/history\/\d{4}\/\d{2}$/).sort()[0] as string;
-      const [first, month, missing] = await Promise.all([get(fresh, '/incidents/INC-1'), get(fresh, oldestMonth), get(fresh, `/incidents/INC-${INCIDENTS + 50}`)]);
+      const [first, month, missing] = await Promise.all([
+        get(fresh, '/incidents/INC-1'),
+        get(fresh, oldestMonth),
+        get(fresh, `/incidents/INC-${INCIDENTS + 50}`),
+      ]);
       expect(fresh.output()).not.toMatch(EVERY_PAGE);
       expect(first.status).toBe(200);
       expect(first.html).toContain('Reference <strong>INC-1</strong>');

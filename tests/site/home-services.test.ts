@@ -24,12 +24,14 @@ const page = (t: TestApp, path: string) => t.snapshot.get(path)?.body.toString()
 const days = (html: string) => html.match(/<li tabindex="0"/g)?.length ?? 0;
 /** The rows of the services' tables on /, in page order: slug, name, status words and uptime. */
 const rows = (html: string) =>
-  [...html.matchAll(/<tr><th scope="row"><a href="\/services\/([^"]+)">([^<]+)<\/a><\/th><td>(.*?)<\/td><td>([^<]*)<\/td><\/tr>/g)].map(([, slug, name, status, uptime]) => ({
-    slug: slug as string,
-    name: name as string,
-    status: (status as string).replace(/<[^>]+>/g, ''),
-    uptime: uptime as string,
-  }));
+  [...html.matchAll(/<tr><th scope="row"><a href="\/services\/([^"]+)">([^<]+)<\/a><\/th><td>(.*?)<\/td><td>([^<]*)<\/td><\/tr>/g)].map(
+    ([, slug, name, status, uptime]) => ({
+      slug: slug as string,
+      name: name as string,
+      status: (status as string).replace(/<[^>]+>/g, ''),
+      uptime: uptime as string,
+    }),
+  );
 /** The group headings of the services' section of /, in page order. */
 const groupHeadings = (html: string) => {
   const section = /<section aria-labelledby="services">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
@@ -69,7 +71,11 @@ describe('the services on / in a catalogue of 200', () => {
     // The catalogue's groups, in its order, each with its own services.
     expect(groupHeadings(home)).toEqual(['Core platform', 'Delivery', 'Account and billing']);
     const core = home.slice(home.indexOf('<h3>Core platform</h3>'), home.indexOf('<h3>Delivery</h3>'));
-    expect(rows(core).slice(0, 4).map((r) => r.name)).toEqual(['Web app', 'Public API', 'Sign-in and SSO', 'Database']);
+    expect(
+      rows(core)
+        .slice(0, 4)
+        .map((r) => r.name),
+    ).toEqual(['Web app', 'Public API', 'Sign-in and SSO', 'Database']);
     expect(rows(core)).toHaveLength(4 + 63);
 
     // The day by day is a link away, unchanged.

@@ -59,7 +59,13 @@ describe('the mirror of the published site', () => {
       expect(created.status).toBe(201);
       await herald.mirror.idle();
       const run = herald.runs().slice(before).flat();
-      for (const file of [`incidents/${created.json.ref}/index.html`, `incidents/${created.json.ref}/index.html.br`, `incidents/${created.json.ref}/index.html.gz`, 'index.html', 'api/v2/incidents.json']) {
+      for (const file of [
+        `incidents/${created.json.ref}/index.html`,
+        `incidents/${created.json.ref}/index.html.br`,
+        `incidents/${created.json.ref}/index.html.gz`,
+        'index.html',
+        'api/v2/incidents.json',
+      ]) {
         expect(run).toContain(file);
       }
       // Only what changed: the archive's other pages stay where they are.

@@ -38,7 +38,8 @@ describe('the nginx configuration', () => {
   it('passes every dynamic route of the app to Herald', async () => {
     const { app } = await makeTestApp();
     const routes = [...new Set(app.routes.map((route) => route.path))].filter((path) => path !== '/*' && path !== '*');
-    const proxied = (path: string) => path.startsWith('/api/') || path.startsWith('/i/') || DYNAMIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    const proxied = (path: string) =>
+      path.startsWith('/api/') || path.startsWith('/i/') || DYNAMIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     expect(routes.length).toBeGreaterThan(20);
     expect(routes.filter((path) => !proxied(path))).toEqual([]);
     const text = renderNginxConfig(options);

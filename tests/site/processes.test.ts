@@ -27,7 +27,11 @@ const shared = () => ({
 });
 const start = (name: string) => startServer({ ...shared(), SNAPSHOT_DIR: join(dir, `snapshot-${name}`) }, dir);
 const admin = (server: RunningServer, method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 /** Resolves once `server` serves `path` containing `text`; the test's timeout bounds the wait. */
 async function shows(server: RunningServer, path: string, text: string): Promise<void> {
@@ -73,7 +77,11 @@ describe('two processes on one database', () => {
     // Both processes' sender jobs run; wait until the outbox says every row is sent.
     for (;;) {
       const { updates } = await (await admin(a, 'GET', `/api/admin/incidents/${ref}/deliveries`)).json();
-      if (updates.length === 3 && updates.every((u: { sent: number; queued: number; retrying: number }) => u.sent === SUBSCRIBERS && u.queued === 0 && u.retrying === 0)) break;
+      if (
+        updates.length === 3 &&
+        updates.every((u: { sent: number; queued: number; retrying: number }) => u.sent === SUBSCRIBERS && u.queued === 0 && u.retrying === 0)
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const mine = smtp.mails.filter((m) => m.parsed.subject?.includes(`(${ref})`));

@@ -19,16 +19,31 @@ describe('Statuspage-compatible JSON', () => {
   it('publishes an incident with Statuspage names and vocabulary', async () => {
     await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P1', services: [{ slug: 'api', status: 'partial_outage' }] }));
     t.clock.advance(10 * 60_000);
-    await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'mitigating', services: [{ slug: 'api', status: 'degraded_performance' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ status: 'mitigating', services: [{ slug: 'api', status: 'degraded_performance' }] }),
+    );
 
     const summary = await getJson('/api/v2/summary.json');
     expect(Object.keys(summary).sort()).toEqual(['components', 'incidents', 'page', 'scheduled_maintenances', 'status']);
     expect(summary.page).toMatchObject({ id: expect.any(String), name: 'Example Cloud', url: PUBLIC_URL, time_zone: 'Etc/UTC' });
     expect(summary.status).toEqual({ indicator: 'major', description: 'Partial System Outage' });
     const [incident] = summary.incidents;
-    expect(incident).toMatchObject({ id: 'INC-1', name: 'Elevated API error rates', status: 'identified', impact: 'major', shortlink: `${PUBLIC_URL}/incidents/INC-1`, resolved_at: null, monitoring_at: null, started_at: '2026-03-10T12:00:00.000Z' });
+    expect(incident).toMatchObject({
+      id: 'INC-1',
+      name: 'Elevated API error rates',
+      status: 'identified',
+      impact: 'major',
+      shortlink: `${PUBLIC_URL}/incidents/INC-1`,
+      resolved_at: null,
+      monitoring_at: null,
+      started_at: '2026-03-10T12:00:00.000Z',
+    });
     expect(incident.incident_updates.map((u: { status: string }) => u.status)).toEqual(['identified', 'investigating']);
-    expect(incident.incident_updates[0].affected_components).toEqual([{ code: 'api', name: 'Public API', old_status: 'partial_outage', new_status: 'degraded_performance' }]);
+    expect(incident.incident_updates[0].affected_components).toEqual([
+      { code: 'api', name: 'Public API', old_status: 'partial_outage', new_status: 'degraded_performance' },
+    ]);
     expect(incident.components[0]).toMatchObject({ id: 'api', status: 'degraded_performance' });
     const api = summary.components.find((c: { id: string }) => c.id === 'api');
     expect(api).toMatchObject({ name: 'Public API', status: 'degraded_performance', group: false, group_id: 'group-core', only_show_if_degraded: false });
@@ -129,7 +144,14 @@ describe('the snapshot on disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
     const snapshot = new Snapshot(dir);
     const now = new Date('2026-03-10T12:00:00Z');
-    await snapshot.put(new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/feed.xml', '<rss/>']]), now);
+    await snapshot.put(
+      new Map([
+        ['/', '<h1>ok</h1>'],
+        ['/incidents/INC-1', '<h1>one</h1>'],
+        ['/feed.xml', '<rss/>'],
+      ]),
+      now,
+    );
     await snapshot.flushed();
     expect(readFileSync(join(dir, 'incidents', 'INC-1', 'index.html'), 'utf8')).toBe('<h1>one</h1>');
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
@@ -156,7 +178,12 @@ describe('the snapshot on disk', () => {
 
   it('counts its files and their bytes without reading archive pages from disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-snapshot-'));
-    const files = new Map([['/', '<h1>ok</h1>'], ['/incidents/INC-1', '<h1>one</h1>'], ['/history/2026/03', '<h1>March</h1>'], ['/feed.xml', '<rss/>']]);
+    const files = new Map([
+      ['/', '<h1>ok</h1>'],
+      ['/incidents/INC-1', '<h1>one</h1>'],
+      ['/history/2026/03', '<h1>March</h1>'],
+      ['/feed.xml', '<rss/>'],
+    ]);
     const bytes = [...files.values()].reduce((sum, body) => sum + Buffer.byteLength(body), 0);
     const snapshot = new Snapshot(dir);
     await snapshot.put(files, new Date('2026-03-10T12:00:00Z'));
@@ -200,8 +227,20 @@ describe('the snapshot on disk', () => {
 
   it('leaves unchanged files and their validators alone', async () => {
     const snapshot = new Snapshot(null);
-    await snapshot.put(new Map([['/', 'a'], ['/history', 'b']]), new Date('2026-03-10T12:00:00Z'));
-    const changed = await snapshot.put(new Map([['/', 'a'], ['/history', 'c']]), new Date('2026-03-10T13:00:00Z'));
+    await snapshot.put(
+      new Map([
+        ['/', 'a'],
+        ['/history', 'b'],
+      ]),
+      new Date('2026-03-10T12:00:00Z'),
+    );
+    const changed = await snapshot.put(
+      new Map([
+        ['/', 'a'],
+        ['/history', 'c'],
+      ]),
+      new Date('2026-03-10T13:00:00Z'),
+    );
     expect(changed).toEqual(['/history']);
     expect(snapshot.get('/')?.lastModified.toISOString()).toBe('2026-03-10T12:00:00.000Z');
   });

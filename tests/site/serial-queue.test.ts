@@ -49,7 +49,11 @@ describe('coalescing requests', () => {
     const request = coalescing<number[], number[]>({ queue, merge: union, empty: [], work: async (scope) => (runs.push(scope), scope) });
     const answers = [request([1]), request([2]), request([1, 3])];
     busy.release();
-    expect(await Promise.all(answers)).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    expect(await Promise.all(answers)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     expect(runs).toEqual([[1, 2, 3]]);
   });
 

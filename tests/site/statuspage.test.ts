@@ -14,15 +14,46 @@ describe('Statuspage components', () => {
   it('gives each incident and maintenance the very component objects of components.json', async () => {
     const t = await makeTestApp({ start: '2026-11-20T08:00:00.000Z' });
     t.clock.set('2026-11-27T10:00:00.000Z');
-    const ref = (await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'cdn', status: 'degraded_performance' }] }))).json.ref;
-    const resolved = (await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Slow search', services: [{ slug: 'search', status: 'degraded_performance' }] }))).json.ref;
+    const ref = (
+      await t.call(
+        'POST',
+        '/api/admin/incidents',
+        makeIncident({
+          services: [
+            { slug: 'api', status: 'partial_outage' },
+            { slug: 'cdn', status: 'degraded_performance' },
+          ],
+        }),
+      )
+    ).json.ref;
+    const resolved = (
+      await t.call('POST', '/api/admin/incidents', makeIncident({ title: 'Slow search', services: [{ slug: 'search', status: 'degraded_performance' }] }))
+    ).json.ref;
     await t.call('POST', `/api/admin/incidents/${resolved}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
-    await t.call('POST', '/api/admin/maintenance', makeMaintenance({ services: ['database'], scheduledFor: '2026-11-28T22:00:00.000Z', scheduledUntil: '2026-11-28T23:00:00.000Z' }));
+    await t.call(
+      'POST',
+      '/api/admin/maintenance',
+      makeMaintenance({ services: ['database'], scheduledFor: '2026-11-28T22:00:00.000Z', scheduledUntil: '2026-11-28T23:00:00.000Z' }),
+    );
 
     const listed = json(t, '/api/v2/components.json').components as Component[];
     const byId = new Map(listed.map((c) => [c.id, c]));
     const keys = Object.keys(byId.get('api') ?? {}).sort();
-    expect(keys).toEqual(['created_at', 'description', 'group', 'group_id', 'id', 'name', 'only_show_if_degraded', 'page_id', 'position', 'showcase', 'start_date', 'status', 'updated_at']);
+    expect(keys).toEqual([
+      'created_at',
+      'description',
+      'group',
+      'group_id',
+      'id',
+      'name',
+      'only_show_if_degraded',
+      'page_id',
+      'position',
+      'showcase',
+      'start_date',
+      'status',
+      'updated_at',
+    ]);
     const incidents = json(t, '/api/v2/incidents.json').incidents as { id: string; components: Component[] }[];
     expect(incidents.map((i) => i.id)).toEqual(expect.arrayContaining([ref, resolved]));
     for (const incident of incidents) {
@@ -53,7 +84,12 @@ describe('Statuspage components', () => {
     await t.publisher.publish('all');
 
     const byId = new Map((json(t, '/api/v2/components.json').components as Component[]).map((c) => [c.id, c]));
-    expect(byId.get('cdn')).toMatchObject({ created_at: '2026-11-20T08:00:00.000Z', updated_at: '2026-11-27T10:00:00.000Z', start_date: '2026-11-20', status: 'major_outage' });
+    expect(byId.get('cdn')).toMatchObject({
+      created_at: '2026-11-20T08:00:00.000Z',
+      updated_at: '2026-11-27T10:00:00.000Z',
+      start_date: '2026-11-20',
+      status: 'major_outage',
+    });
     expect(byId.get('reports')).toMatchObject({ created_at: '2026-11-27T10:00:00.000Z', start_date: '2026-10-14' });
     // A group is as old as its oldest member, and starts with its earliest.
     const group = [...byId.values()].find((c) => c.group && (c.components as string[]).includes('cdn'));
@@ -66,6 +102,9 @@ describe('Statuspage components', () => {
     const ref = (await t.call('POST', '/api/admin/incidents', makeIncident())).json.ref;
     await t.call('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate());
     const incident = (json(t, '/api/v2/incidents.json').incidents as { id: string; incident_updates: { id: string }[] }[]).find((i) => i.id === ref);
-    expect(incident?.incident_updates.map((u) => u.id)).toEqual([expect.stringMatching(new RegExp(`^${ref}-\\d+$`)), expect.stringMatching(new RegExp(`^${ref}-\\d+$`))]);
+    expect(incident?.incident_updates.map((u) => u.id)).toEqual([
+      expect.stringMatching(new RegExp(`^${ref}-\\d+$`)),
+      expect.stringMatching(new RegExp(`^${ref}-\\d+$`)),
+    ]);
   });
 });

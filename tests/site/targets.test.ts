@@ -3,7 +3,16 @@ import { monthPageView, monthPath, pagesIn } from '../../api/site/history.ts';
 import { ALWAYS, changedTargets, targetForPath, targetKey, type ChangedTargetsInput } from '../../api/site/targets.ts';
 
 const changed = (overrides: Partial<ChangedTargetsInput>) =>
-  changedTargets({ changes: [], requested: [], placements: [], openIncidents: [], liveMaintenances: [], serviceIds: [1, 2, 3], overallChanged: false, ...overrides });
+  changedTargets({
+    changes: [],
+    requested: [],
+    placements: [],
+    openIncidents: [],
+    liveMaintenances: [],
+    serviceIds: [1, 2, 3],
+    overallChanged: false,
+    ...overrides,
+  });
 const incidentChange = (id: number, serviceId: number | null = null) => ({ seq: 1, entity: 'incident' as const, id, serviceId });
 const alwaysKeys = ALWAYS.map(targetKey);
 
@@ -59,13 +68,23 @@ describe('what a publish re-renders', () => {
   });
 
   it('re-renders a service whose status was set, and a window that changed', () => {
-    const targets = changed({ changes: [{ seq: 2, entity: 'service', id: 1, serviceId: null }, { seq: 3, entity: 'maintenance', id: 5, serviceId: null }] });
+    const targets = changed({
+      changes: [
+        { seq: 2, entity: 'service', id: 1, serviceId: null },
+        { seq: 3, entity: 'maintenance', id: 5, serviceId: null },
+      ],
+    });
     expect(targets.has({ kind: 'service', id: 1 })).toBe(true);
     expect(targets.has({ kind: 'maintenance', id: 5 })).toBe(true);
   });
 
   it('holds each target once, however often it is added', () => {
-    const targets = changed({ openIncidents: [4], requested: [4], changes: [incidentChange(4)], placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }] });
+    const targets = changed({
+      openIncidents: [4],
+      requested: [4],
+      changes: [incidentChange(4)],
+      placements: [{ id: 4, month: '2025-03', open: true, serviceIds: [2] }],
+    });
     expect(targets.keys().filter((key) => key === 'incident:4')).toHaveLength(1);
   });
 });
@@ -82,7 +101,17 @@ describe('the archive page a path names', () => {
     expect(targetForPath(path, serviceIdOf)).toEqual(target);
   });
 
-  it.each(['/', '/history', '/services/api', '/incidents/MNT-7', '/incidents/INC-0', '/incidents/INC-4/x', '/history/2026/13', '/services/nope/history/2026/11', '/feed.xml'])('names nothing to render at %s', (path) => {
+  it.each([
+    '/',
+    '/history',
+    '/services/api',
+    '/incidents/MNT-7',
+    '/incidents/INC-0',
+    '/incidents/INC-4/x',
+    '/history/2026/13',
+    '/services/nope/history/2026/11',
+    '/feed.xml',
+  ])('names nothing to render at %s', (path) => {
     expect(targetForPath(path, serviceIdOf)).toBeNull();
   });
 });

@@ -93,7 +93,8 @@ describe('uptime on the published pages', () => {
 
   it('says over how many days a figure runs in the table of a large catalogue', async () => {
     const t = await makeTestApp({ renderPage, start: '2026-11-20T09:00:00.000Z' });
-    for (let i = 0; i < 11; i++) expect((await t.call('POST', '/api/admin/services', { slug: `extra-${i}`, name: `Extra ${i}`, status: 'operational' })).status).toBe(201);
+    for (let i = 0; i < 11; i++)
+      expect((await t.call('POST', '/api/admin/services', { slug: `extra-${i}`, name: `Extra ${i}`, status: 'operational' })).status).toBe(201);
     t.clock.set('2026-11-27T12:00:00.000Z');
     await t.publisher.publish({ incidents: [] });
     const home = page(t, '/');
@@ -119,7 +120,10 @@ describe('uptime on the published pages', () => {
     const statuses = ['degraded_performance', 'partial_outage', 'major_outage'];
     for (let i = 0; i < 24; i++) {
       const day = new Date(Date.parse('2026-09-01T06:00:00.000Z') + i * 3.5 * 86_400_000 + i * 3_600_000).toISOString();
-      const affected = [services[i % 10], services[(i * 3 + 1) % 10]].map((s, k) => ({ slug: (s as { slug: string }).slug, status: statuses[(i + k) % 3] as string }));
+      const affected = [services[i % 10], services[(i * 3 + 1) % 10]].map((s, k) => ({
+        slug: (s as { slug: string }).slug,
+        status: statuses[(i + k) % 3] as string,
+      }));
       await outage(t, day, 20 + i * 7, [...new Map(affected.map((a) => [a.slug, a])).values()]);
     }
     t.clock.set('2026-11-27T12:00:00.000Z');
@@ -194,9 +198,22 @@ describe('uptime across the publishes of a day', () => {
   it('keeps every service’s uptime as a full read has it, reading again only what each write touched', async () => {
     const t = await makeTestApp({ start: '2026-11-27T08:00:00.000Z' });
     // Writes through this process, each published on its own: an incident, its updates, a status set outside incidents.
-    const declared = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'email', status: 'major_outage' }] }));
+    const declared = await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({
+        services: [
+          { slug: 'api', status: 'partial_outage' },
+          { slug: 'email', status: 'major_outage' },
+        ],
+      }),
+    );
     t.clock.advance(20 * 60_000);
-    await t.call('POST', `/api/admin/incidents/${declared.json.ref}/updates`, makeUpdate({ status: 'mitigating', message: 'Email is back.', services: [{ slug: 'email', status: 'operational' }] }));
+    await t.call(
+      'POST',
+      `/api/admin/incidents/${declared.json.ref}/updates`,
+      makeUpdate({ status: 'mitigating', message: 'Email is back.', services: [{ slug: 'email', status: 'operational' }] }),
+    );
     t.clock.advance(20 * 60_000);
     await t.call('POST', `/api/admin/incidents/${declared.json.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
     expect((await t.call('PATCH', '/api/admin/services/cdn', { status: 'degraded_performance' })).status).toBe(200);
@@ -211,7 +228,16 @@ describe('uptime across the publishes of a day', () => {
     t.clock.advance(15 * 60_000);
     await t.publisher.publish({ incidents: [] });
 
-    const fresh = createPublisher({ db: t.db, clock: t.clock, snapshot: new Snapshot(null), renderPage: null, settings: t.settings, publicUrl: PUBLIC_URL, updateIntervalMinutes: t.config.updateIntervalMinutes, log: silentLog });
+    const fresh = createPublisher({
+      db: t.db,
+      clock: t.clock,
+      snapshot: new Snapshot(null),
+      renderPage: null,
+      settings: t.settings,
+      publicUrl: PUBLIC_URL,
+      updateIntervalMinutes: t.config.updateIntervalMinutes,
+      log: silentLog,
+    });
     await fresh.publish('all');
     const uptime = t.publisher.current()?.uptime ?? {};
     expect(uptime).toEqual(fresh.current()?.uptime);
@@ -232,10 +258,15 @@ describe('the demo', () => {
     const uptime = model?.uptime ?? {};
     expect(Object.keys(uptime)).toHaveLength(10);
     for (const [slug, u] of Object.entries(uptime)) {
-      expect(u.days.filter((d) => d.level === 'none'), slug).toEqual([]);
+      expect(
+        u.days.filter((d) => d.level === 'none'),
+        slug,
+      ).toEqual([]);
       expect(u.counted, slug).toBe(90);
     }
-    const { incidents } = (await t.call('GET', '/api/admin/incidents?state=all')).json as { incidents: { ref: string; startedAt: string; services: { slug: string }[]; updates: { services: { slug: string; to: string }[] }[] }[] };
+    const { incidents } = (await t.call('GET', '/api/admin/incidents?state=all')).json as {
+      incidents: { ref: string; startedAt: string; services: { slug: string }[]; updates: { services: { slug: string; to: string }[] }[] }[];
+    };
     expect(incidents.length).toBeGreaterThanOrEqual(5);
     for (const incident of incidents) {
       const date = incident.startedAt.slice(0, 10);
@@ -243,7 +274,8 @@ describe('the demo', () => {
         const day = uptime[slug]?.days.find((d) => d.date === date);
         expect(day?.label, `${incident.ref} on ${slug}`).toContain(incident.ref);
         // A service the incident set below operational shows that on the day.
-        if (incident.updates.some((u) => u.services.some((c) => c.slug === slug && c.to !== 'operational'))) expect(day?.level, `${incident.ref} on ${slug}`).not.toBe('ok');
+        if (incident.updates.some((u) => u.services.some((c) => c.slug === slug && c.to !== 'operational')))
+          expect(day?.level, `${incident.ref} on ${slug}`).not.toBe('ok');
       }
     }
   });

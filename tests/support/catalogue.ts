@@ -17,7 +17,11 @@ export function contentWithServices(count: number): string {
   const shipped = catalogue.groups.reduce((n, g) => n + g.services.length, 0);
   for (let n = shipped + 1; n <= count; n++) {
     const name = `Service ${String(n).padStart(3, '0')}`;
-    catalogue.groups[n % catalogue.groups.length]?.services.push({ slug: `service-${String(n).padStart(3, '0')}`, name, description: `${name}, made up for a test.` });
+    catalogue.groups[n % catalogue.groups.length]?.services.push({
+      slug: `service-${String(n).padStart(3, '0')}`,
+      name,
+      description: `${name}, made up for a test.`,
+    });
   }
   writeFileSync(join(dir, 'services.json'), JSON.stringify(catalogue));
   return dir;

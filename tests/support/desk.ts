@@ -14,7 +14,11 @@ export const COOKIE = '__Host-herald_session';
  */
 export async function makeDesk(options: { start?: string; contentDir?: string } = {}) {
   const renderPage = await loadAstroRenderer(join(ROOT, 'dist'), PUBLIC_URL);
-  const t = await makeTestApp({ renderPage, ...(options.start ? { start: options.start } : {}), ...(options.contentDir ? { env: { CONTENT_DIR: options.contentDir } } : {}) });
+  const t = await makeTestApp({
+    renderPage,
+    ...(options.start ? { start: options.start } : {}),
+    ...(options.contentDir ? { env: { CONTENT_DIR: options.contentDir } } : {}),
+  });
   const { app } = t;
 
   /** A JSON request to the admin API, as the admin unless `token` says otherwise. */
@@ -23,7 +27,11 @@ export async function makeDesk(options: { start?: string; contentDir?: string } 
   const addUser = (email: string, role: Role, name: string | null = null) => createUser(t.db, { email, role, password: PASSWORD, name }, t.clock.now());
 
   /** A form post as a page of ours would send it. */
-  const post = (path: string, fields: Record<string, string>, opts: { cookie?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {}) => {
+  const post = (
+    path: string,
+    fields: Record<string, string>,
+    opts: { cookie?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {},
+  ) => {
     const body = new URLSearchParams(fields).toString();
     const headers: Record<string, string> = {
       'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',

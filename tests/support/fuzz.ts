@@ -22,7 +22,8 @@ export function inline(schema: JsonSchema, components: Components): JsonSchema {
 export const validatorFor = (schema: JsonSchema): z.ZodType => z.fromJSONSchema(schema as never);
 
 const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
-const text = (max: number) => fc.oneof(fc.string({ minLength: 1, maxLength: Math.min(max, 40) }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(max, 20) }));
+const text = (max: number) =>
+  fc.oneof(fc.string({ minLength: 1, maxLength: Math.min(max, 40) }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(max, 20) }));
 
 /** Values the schema accepts (as far as generation can tell; a rejected one must still get a clean 400). */
 export function valid(schema: JsonSchema): fc.Arbitrary<unknown> {
@@ -50,10 +51,9 @@ export function valid(schema: JsonSchema): fc.Arbitrary<unknown> {
     case 'object': {
       const properties: Record<string, JsonSchema> = schema.properties ?? {};
       const required = new Set<string>(schema.required ?? []);
-      return fc.record(
-        Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, valid(s)])),
-        { requiredKeys: [...required].filter((k) => k in properties) as never[] },
-      );
+      return fc.record(Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, valid(s)])), {
+        requiredKeys: [...required].filter((k) => k in properties) as never[],
+      });
     }
     default:
       return fc.jsonValue({ maxDepth: 2 });
@@ -84,18 +84,28 @@ function nested(depth: number): unknown {
 /** A body for `schema`: valid, valid with one field broken, missing, doubled or extra, or anything at all. */
 export function body(schema: JsonSchema): fc.Arbitrary<unknown> {
   const fields = Object.keys(schema.properties ?? {});
-  const mutated = fields.length === 0
-    ? hostile
-    : fc.tuple(valid(schema), fc.constantFrom(...fields), hostile, fc.constantFrom('replace', 'remove', 'extra')).map(([value, field, bad, how]) => {
-        const copy = { ...(value as Record<string, unknown>) };
-        if (how === 'replace') copy[field] = bad;
-        else if (how === 'remove') delete copy[field];
-        else copy[`${field}_extra`] = bad;
-        return copy;
-      });
-  return fc.oneof({ arbitrary: valid(schema), weight: 3 }, { arbitrary: mutated, weight: 4 }, { arbitrary: hostile, weight: 1 }, { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 });
+  const mutated =
+    fields.length === 0
+      ? hostile
+      : fc.tuple(valid(schema), fc.constantFrom(...fields), hostile, fc.constantFrom('replace', 'remove', 'extra')).map(([value, field, bad, how]) => {
+          const copy = { ...(value as Record<string, unknown>) };
+          if (how === 'replace') copy[field] = bad;
+          else if (how === 'remove') delete copy[field];
+          else copy[`${field}_extra`] = bad;
+          return copy;
+        });
+  return fc.oneof(
+    { arbitrary: valid(schema), weight: 3 },
+    { arbitrary: mutated, weight: 4 },
+    { arbitrary: hostile, weight: 1 },
+    { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 },
+  );
 }
 
 /** A path or form parameter: usually one that exists, sometimes anything (percent-encoded as a client would). */
 export const param = (existing: string[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...existing), weight: 3 }, { arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent), weight: 1 }, { arbitrary: fc.constantFrom('0', '-1', '9007199254740993', 'INC-0', 'inc-1', 'MNT-99999999999999999', '%2e%2e', 'a%00b'), weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.constantFrom(...existing), weight: 3 },
+    { arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent), weight: 1 },
+    { arbitrary: fc.constantFrom('0', '-1', '9007199254740993', 'INC-0', 'inc-1', 'MNT-99999999999999999', '%2e%2e', 'a%00b'), weight: 1 },
+  );

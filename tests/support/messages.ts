@@ -10,7 +10,11 @@ export function pseudoCatalogue(): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(ENGLISH_CATALOGUE).map(([key, value]) => [
       key,
-      key.startsWith('$') ? value : typeof value === 'string' ? `⟦${value}⟧` : Object.fromEntries(Object.entries(value).map(([form, text]) => [form, `⟦${text}⟧`])),
+      key.startsWith('$')
+        ? value
+        : typeof value === 'string'
+          ? `⟦${value}⟧`
+          : Object.fromEntries(Object.entries(value).map(([form, text]) => [form, `⟦${text}⟧`])),
     ]),
   );
 }
@@ -22,16 +26,25 @@ export function pseudoCatalogue(): Record<string, unknown> {
 export function contentIn(language: string, catalogue: Record<string, unknown>, catalogueFile = language): string {
   const dir = mkdtempSync(join(tmpdir(), 'herald-content-'));
   cpSync(CONTENT_DIR, dir, { recursive: true });
-  writeFileSync(join(dir, 'site.json'), JSON.stringify({ name: 'Zorvex', title: 'Zorvex Qadrant', description: 'Zorvex qadrant', supportUrl: 'https://example.com/support', language }));
+  writeFileSync(
+    join(dir, 'site.json'),
+    JSON.stringify({ name: 'Zorvex', title: 'Zorvex Qadrant', description: 'Zorvex qadrant', supportUrl: 'https://example.com/support', language }),
+  );
   writeFileSync(
     join(dir, 'services.json'),
     JSON.stringify({
       groups: [
-        { slug: 'core', name: 'Quorl', services: [{ slug: 'api', name: 'Blorp', description: 'Blorp zindle' }, { slug: 'database', name: 'Vexil', description: '' }] },
+        {
+          slug: 'core',
+          name: 'Quorl',
+          services: [
+            { slug: 'api', name: 'Blorp', description: 'Blorp zindle' },
+            { slug: 'database', name: 'Vexil', description: '' },
+          ],
+        },
       ],
     }),
   );
   writeFileSync(join(dir, 'messages', `${catalogueFile}.json`), JSON.stringify(catalogue));
   return dir;
 }
-

@@ -110,7 +110,11 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
  * @example const { ref } = await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident());
  */
 export async function adminPost<T = { ref: string }>(baseUrl: string, token: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}, not 201: ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;

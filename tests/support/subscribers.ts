@@ -15,11 +15,15 @@ export async function makeSubscriberApp(options: { throttle?: 'default'; hooks?:
   const env: Record<string, string> = { WEBHOOK_ALLOW_LOCAL: String(options.hooks?.allowLocal ?? false) };
   if (options.hooks?.slackWebhookUrl) env.SLACK_WEBHOOK_URL = options.hooks.slackWebhookUrl;
   const t = await makeTestApp({ mailer, env, ...(options.throttle === 'default' ? {} : { signupThrottle: { limit: 1000, windowMs: 60_000 } }) });
-  const { app, db, clock, herald } = t;
+  const { app, db, herald } = t;
   const sender = herald.sender;
   const compose = herald.mailSettings;
 
-  const request = async (method: string, path: string, init: { form?: Record<string, string | string[]>; json?: unknown; token?: string | null; headers?: Record<string, string> } = {}) => {
+  const request = async (
+    method: string,
+    path: string,
+    init: { form?: Record<string, string | string[]>; json?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...init.headers };
     let body: string | undefined;
     if (init.form) {

@@ -35,10 +35,18 @@ export function watchdogBench(policy: EscalationPolicy = { repeatMinutes: 15, ma
     await createUser(t.db, { email: 'ic@example.test', name: 'Sam Lee', role: 'support', password: 'correct horse battery' }, t.clock.now());
   });
   return {
-    get smtp() { return smtp; },
-    get hook() { return hook; },
-    get mailer() { return mailer; },
-    get t() { return t; },
+    get smtp() {
+      return smtp;
+    },
+    get hook() {
+      return hook;
+    },
+    get mailer() {
+      return mailer;
+    },
+    get t() {
+      return t;
+    },
     /** The watchdog as the server builds it, sending through `m` (the sink's mailer unless given). */
     watchdog: (m: Mailer = mailer) =>
       createWatchdog({

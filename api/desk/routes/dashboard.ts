@@ -28,45 +28,51 @@ export type ReleasingDraft = { ref: string; values: DraftReleaseValues; errors: 
  * incidents with their countdowns, the latest resolved ones, maintenance, "New incident".
  */
 export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releasing: ReleasingDraft | null = null, status: 200 | 400 = 200) {
-    const now = deps.clock.now();
-    const levelOf = (i: { severity: Severity; detectedAt: string }) => {
-      if (!deps.escalation) return null;
-      const level = escalationLevelDue({ ...i, resolvedAt: null }, now, deps.escalation);
-      return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
+  const now = deps.clock.now();
+  const levelOf = (i: { severity: Severity; detectedAt: string }) => {
+    if (!deps.escalation) return null;
+    const level = escalationLevelDue({ ...i, resolvedAt: null }, now, deps.escalation);
+    return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
+  };
+  // Bounded however many alerts came: the drafts the intake keeps open at most, and how many there are.
+  const [drafts, draftsOpen, open, resolved, flags, active, upcoming] = await Promise.all([
+    loadIncidents(deps.db, { state: 'open', drafts: 'only', limit: INTAKE_LIMITS.maxOpenDrafts }),
+    countOpenDrafts(deps.db),
+    loadIncidents(deps.db, { state: 'open' }),
+    loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
+    listFlags(deps.db),
+    loadMaintenances(deps.db, { state: 'active', limit: 20 }),
+    loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
+  ]);
+  const tickets = await countTickets(
+    deps.db,
+    open.map((r) => r.id),
+  );
+  /** Who the escalations for an incident's missed deadline actually went to, as the watchdog recorded them. */
+  const alertedFor = async (incidentId: number, dueAt: string, commander: string | null): Promise<EscalationReach> => {
+    const deliveries = (await listNotices(deps.db, incidentId)).filter((n) => n.kind === 'escalation' && n.dueAt === dueAt).flatMap((n) => n.deliveries);
+    const emailed = (status: string) => [...new Set(deliveries.filter((d) => d.channel === 'email' && d.status === status).map((d) => d.target))].sort();
+    const address = await commanderAddress(deps.db, commander);
+    return {
+      sent: emailed('sent'),
+      pending: emailed('pending'),
+      failed: emailed('failed'),
+      webhook: deliveries.some((d) => d.channel === 'webhook'),
+      commander: commander?.trim() ? { name: commander.trim(), address } : null,
     };
-    // Bounded however many alerts came: the drafts the intake keeps open at most, and how many there are.
-    const [drafts, draftsOpen, open, resolved, flags, active, upcoming] = await Promise.all([
-      loadIncidents(deps.db, { state: 'open', drafts: 'only', limit: INTAKE_LIMITS.maxOpenDrafts }),
-      countOpenDrafts(deps.db),
-      loadIncidents(deps.db, { state: 'open' }),
-      loadIncidents(deps.db, { state: 'resolved', limit: 5 }),
-      listFlags(deps.db),
-      loadMaintenances(deps.db, { state: 'active', limit: 20 }),
-      loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
-    ]);
-    const tickets = await countTickets(deps.db, open.map((r) => r.id));
-    /** Who the escalations for an incident's missed deadline actually went to, as the watchdog recorded them. */
-    const alertedFor = async (incidentId: number, dueAt: string, commander: string | null): Promise<EscalationReach> => {
-      const deliveries = (await listNotices(deps.db, incidentId)).filter((n) => n.kind === 'escalation' && n.dueAt === dueAt).flatMap((n) => n.deliveries);
-      const emailed = (status: string) => [...new Set(deliveries.filter((d) => d.channel === 'email' && d.status === status).map((d) => d.target))].sort();
-      const address = await commanderAddress(deps.db, commander);
-      return {
-        sent: emailed('sent'),
-        pending: emailed('pending'),
-        failed: emailed('failed'),
-        webhook: deliveries.some((d) => d.channel === 'webhook'),
-        commander: commander?.trim() ? { name: commander.trim(), address } : null,
-      };
-    };
-    const alerted = new Map(
-      await Promise.all(
-        open.flatMap((r) => {
-          const flag = flags.get(r.id);
-          return flag ? [alertedFor(r.id, flag.dueAt, r.commander).then((a) => [r.id, a] as const)] : [];
-        }),
-      ),
-    );
-    return renderDesk(c, deps, {
+  };
+  const alerted = new Map(
+    await Promise.all(
+      open.flatMap((r) => {
+        const flag = flags.get(r.id);
+        return flag ? [alertedFor(r.id, flag.dueAt, r.commander).then((a) => [r.id, a] as const)] : [];
+      }),
+    ),
+  );
+  return renderDesk(
+    c,
+    deps,
+    {
       ...common(c, deps),
       page: 'dashboard',
       draftsOpen,
@@ -118,7 +124,9 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
         scheduledUntil: m.scheduledUntil,
         services: m.services.map((s) => s.name),
       })),
-    }, status);
+    },
+    status,
+  );
 }
 
 /** GET /admin — the dashboard. */

@@ -49,7 +49,9 @@ export const deskEditUpdateRoutes = (deps: AppDeps) => {
       if (isPreview(body)) return show(c, incident, update, message, {}, true);
       const checked = parseForm(PatchUpdateInput, { message });
       if (!checked.ok) return show(c, incident, update, message, checked.errors, false);
-      const edited = await attempt(() => editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, checked.input.message, { acknowledgeWarnings: acknowledgedIn(body) }));
+      const edited = await attempt(() =>
+        editUpdate(actingUser(c, deps), idFromRef('incident', incident.ref), update.id, checked.input.message, { acknowledgeWarnings: acknowledgedIn(body) }),
+      );
       if (!edited.ok) return show(c, incident, update, message, edited.errors, false);
       return c.redirect(`/admin/incidents/${incident.ref}?done=edited`, 303);
     });

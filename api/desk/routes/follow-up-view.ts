@@ -15,4 +15,3 @@ export async function followUpOf(deps: AppDeps, incident: Incident, typed?: { va
     errors: typed?.errors ?? {},
   };
 }
-

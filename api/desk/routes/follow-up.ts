@@ -39,7 +39,11 @@ export const deskFollowUpRoutes = (deps: AppDeps) => {
       const id = idFromRef('incident', c.req.param('ref'));
       const body = await formBody(c);
       const values = { ...blank, title: body.title ?? '', owner: body.owner ?? '', dueAt: (body.dueAt ?? '').trim() };
-      const checked = parseForm(CreateActionItemInput, { title: values.title, owner: values.owner, ...(values.dueAt ? { dueAt: endOfDay(values.dueAt) } : {}) }, { dueAt: 'Give a day, or leave it empty for 30 days from now.' });
+      const checked = parseForm(
+        CreateActionItemInput,
+        { title: values.title, owner: values.owner, ...(values.dueAt ? { dueAt: endOfDay(values.dueAt) } : {}) },
+        { dueAt: 'Give a day, or leave it empty for 30 days from now.' },
+      );
       if (!checked.ok) return refuse(c, id, values, checked.errors);
       const added = await attempt(() => addActionItem(actingUser(c, deps), id, checked.input));
       if (!added.ok) return refuse(c, id, values, added.errors);

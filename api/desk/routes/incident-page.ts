@@ -32,8 +32,16 @@ export type IncidentForms = {
 /** The update form as first shown: the chosen template with what is already known filled in. */
 export function freshUpdate(c: Context<HeraldEnv>, deps: AppDeps, incident: Incident, mode: Mode): UpdateValues {
   const template = chooseTemplate(templatesOf(deps), mode === 'resolve' ? 'resolve' : 'update', c.req.query('template'));
-  const known = { title: incident.title, severity: incident.severity, impact: incident.impact ?? '', services: incident.services.map((s) => s.name).join(', ') };
-  return readUpdate({ status: incident.status === 'resolved' ? 'monitoring' : incident.status, message: fillMessageTemplate(template?.body ?? '', known) }, mode);
+  const known = {
+    title: incident.title,
+    severity: incident.severity,
+    impact: incident.impact ?? '',
+    services: incident.services.map((s) => s.name).join(', '),
+  };
+  return readUpdate(
+    { status: incident.status === 'resolved' ? 'monitoring' : incident.status, message: fillMessageTemplate(template?.body ?? '', known) },
+    mode,
+  );
 }
 
 export const detailsOf = (incident: Incident): DetailsValues => ({

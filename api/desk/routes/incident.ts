@@ -49,7 +49,11 @@ export const deskIncidentUpdateRoutes = (deps: AppDeps) =>
         const incident = await readIncident(deps, id);
         return showIncident(c, deps, incident, { mode: 'update', values: freshUpdate(c, deps, incident, 'update'), reopen: { values: typed, errors } });
       };
-      const checked = parseForm(ReopenInput, { status: typed.status || undefined, message: typed.message, acknowledgeWarnings: acknowledgedIn(body) || undefined }, { message: 'Say why the incident is reopened: customers read this message.' });
+      const checked = parseForm(
+        ReopenInput,
+        { status: typed.status || undefined, message: typed.message, acknowledgeWarnings: acknowledgedIn(body) || undefined },
+        { message: 'Say why the incident is reopened: customers read this message.' },
+      );
       if (!checked.ok) return refuse(checked.errors);
       const reopened = await attempt(() => reopen(actingUser(c, deps), id, checked.input));
       if (!reopened.ok) return refuse(reopened.errors);

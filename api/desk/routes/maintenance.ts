@@ -5,7 +5,15 @@ import type { Maintenance } from '../../shared/schemas.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
-import { DEFAULT_WORDS, fieldFromUtc, readMaintenanceAction, readNewMaintenance, toCompleteInput, toExtendInput, toScheduleInput } from '../maintenance-forms.ts';
+import {
+  DEFAULT_WORDS,
+  fieldFromUtc,
+  readMaintenanceAction,
+  readNewMaintenance,
+  toCompleteInput,
+  toExtendInput,
+  toScheduleInput,
+} from '../maintenance-forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import { attempt, type Checked } from '../validate.ts';
 import type { FieldErrors, MaintenanceAction, MaintenanceActionValues, MaintenanceFormValues, MaintenancePageView } from '../views.ts';
@@ -46,10 +54,19 @@ function freshForms(m: Maintenance): MaintenancePageView['forms'] {
  */
 export const deskMaintenanceWriteRoutes = (deps: AppDeps) => {
   const showNew = async (c: Context<HeraldEnv>, values: MaintenanceFormValues, errors: FieldErrors) =>
-    renderDesk(c, deps, { ...common(c, deps), page: 'new-maintenance', values, services: await serviceOptions(deps.db), errors }, Object.keys(errors).length ? 400 : 200);
+    renderDesk(
+      c,
+      deps,
+      { ...common(c, deps), page: 'new-maintenance', values, services: await serviceOptions(deps.db), errors },
+      Object.keys(errors).length ? 400 : 200,
+    );
 
   /** One of the window's forms posted: checked by the schema, then run; refused, the page comes back with that form's errors. */
-  const act = (action: MaintenanceAction, run: (ctx: ReturnType<typeof actingUser>, id: number, m: Maintenance, v: MaintenanceActionValues) => Checked<() => Promise<unknown>>) =>
+  const act =
+    (
+      action: MaintenanceAction,
+      run: (ctx: ReturnType<typeof actingUser>, id: number, m: Maintenance, v: MaintenanceActionValues) => Checked<() => Promise<unknown>>,
+    ) =>
     async (c: Context<HeraldEnv>) => {
       const id = idFromRef('maintenance', c.req.param('ref') ?? '');
       const current = await readMaintenance(deps, id);
@@ -59,21 +76,25 @@ export const deskMaintenanceWriteRoutes = (deps: AppDeps) => {
       if (!checked.ok) return refuse(checked.errors);
       const done = await attempt(checked.input);
       if (!done.ok) return refuse(done.errors);
-      return c.redirect(`/admin/maintenance/${current.ref}?done=maintenance-${action === 'extend' ? 'extended' : action === 'end' ? 'ended' : 'cancelled'}`, 303);
+      return c.redirect(
+        `/admin/maintenance/${current.ref}?done=maintenance-${action === 'extend' ? 'extended' : action === 'end' ? 'ended' : 'cancelled'}`,
+        303,
+      );
     };
 
   /** Ending needs a running window, calling off one not started: said beside the form, not done as the other. */
-  const completing = (wanted: 'in_progress' | 'scheduled', refusal: string) => (ctx: ReturnType<typeof actingUser>, id: number, m: Maintenance, v: MaintenanceActionValues) => {
-    const checked = toCompleteInput(v);
-    if (!checked.ok) return checked;
-    return {
-      ok: true as const,
-      input: async () => {
-        if (m.status !== wanted) throw new ConflictError(`[Maintenance] ${refusal}`);
-        return postMaintenanceUpdate(ctx, id, checked.input);
-      },
+  const completing =
+    (wanted: 'in_progress' | 'scheduled', refusal: string) => (ctx: ReturnType<typeof actingUser>, id: number, m: Maintenance, v: MaintenanceActionValues) => {
+      const checked = toCompleteInput(v);
+      if (!checked.ok) return checked;
+      return {
+        ok: true as const,
+        input: async () => {
+          if (m.status !== wanted) throw new ConflictError(`[Maintenance] ${refusal}`);
+          return postMaintenanceUpdate(ctx, id, checked.input);
+        },
+      };
     };
-  };
 
   return new Hono<HeraldEnv>()
     .get('/admin/maintenance/new', (c) => showNew(c, blankWindow(deps.clock.now()), {}))
@@ -115,4 +136,6 @@ async function showMaintenance(c: Context<HeraldEnv>, deps: AppDeps, m: Maintena
 
 /** GET /admin/maintenance/:ref — every role may read a window's desk page. */
 export const deskMaintenanceReadRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().get('/admin/maintenance/:ref', async (c) => showMaintenance(c, deps, await readMaintenance(deps, idFromRef('maintenance', c.req.param('ref')))));
+  new Hono<HeraldEnv>().get('/admin/maintenance/:ref', async (c) =>
+    showMaintenance(c, deps, await readMaintenance(deps, idFromRef('maintenance', c.req.param('ref')))),
+  );

@@ -23,7 +23,16 @@ export const deskNewIncidentRoutes = (deps: AppDeps) => {
     return renderDesk(
       c,
       deps,
-      { ...common(c, deps), page: 'new-incident', values, services, templates: choices(templates, 'create'), templateNote: template?.note ?? '', errors, previewHtml },
+      {
+        ...common(c, deps),
+        page: 'new-incident',
+        values,
+        services,
+        templates: choices(templates, 'create'),
+        templateNote: template?.note ?? '',
+        errors,
+        previewHtml,
+      },
       Object.keys(errors).length ? 400 : 200,
     );
   };

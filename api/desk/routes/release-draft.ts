@@ -15,23 +15,24 @@ import { actingUser } from './shared.ts';
  * or its "Discard" button for a false alarm.
  */
 export const deskReleaseDraftRoutes = (deps: AppDeps) =>
-  new Hono<HeraldEnv>().post('/admin/incidents/:ref/release', async (c) => {
-    const id = idFromRef('incident', c.req.param('ref'));
-    const ref = makeRef('incident', id);
-    const body = await formBody(c);
-    const values = { title: body.title ?? '', status: body.status ?? 'investigating', message: body.message ?? '' };
-    const checked = parseForm(
-      ReleaseDraftInput,
-      { title: values.title || undefined, status: values.status, message: values.message, acknowledgeWarnings: acknowledgedIn(body) || undefined },
-      { message: 'Write the first message customers will read.' },
-    );
-    if (!checked.ok) return showDashboard(c, deps, { ref, values, errors: checked.errors }, 400);
-    const released = await attempt(() => releaseDraftIncident(actingUser(c, deps), id, checked.input));
-    if (!released.ok) return showDashboard(c, deps, { ref, values, errors: released.errors }, 400);
-    return c.redirect(`/admin/incidents/${released.value.ref}?done=released`, 303);
-  })
-  // POST /admin/incidents/:ref/discard — the dashboard's "Discard" for a false alarm.
-  .post('/admin/incidents/:ref/discard', async (c) => {
-    await discardDraftIncident(actingUser(c, deps), idFromRef('incident', c.req.param('ref')));
-    return c.redirect('/admin?done=discarded', 303);
-  });
+  new Hono<HeraldEnv>()
+    .post('/admin/incidents/:ref/release', async (c) => {
+      const id = idFromRef('incident', c.req.param('ref'));
+      const ref = makeRef('incident', id);
+      const body = await formBody(c);
+      const values = { title: body.title ?? '', status: body.status ?? 'investigating', message: body.message ?? '' };
+      const checked = parseForm(
+        ReleaseDraftInput,
+        { title: values.title || undefined, status: values.status, message: values.message, acknowledgeWarnings: acknowledgedIn(body) || undefined },
+        { message: 'Write the first message customers will read.' },
+      );
+      if (!checked.ok) return showDashboard(c, deps, { ref, values, errors: checked.errors }, 400);
+      const released = await attempt(() => releaseDraftIncident(actingUser(c, deps), id, checked.input));
+      if (!released.ok) return showDashboard(c, deps, { ref, values, errors: released.errors }, 400);
+      return c.redirect(`/admin/incidents/${released.value.ref}?done=released`, 303);
+    })
+    // POST /admin/incidents/:ref/discard — the dashboard's "Discard" for a false alarm.
+    .post('/admin/incidents/:ref/discard', async (c) => {
+      await discardDraftIncident(actingUser(c, deps), idFromRef('incident', c.req.param('ref')));
+      return c.redirect('/admin?done=discarded', 303);
+    });

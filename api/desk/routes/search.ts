@@ -16,4 +16,3 @@ export const deskSearchRoutes = (deps: AppDeps) =>
     const services = await serviceOptions(deps.db);
     return renderDesk(c, deps, { ...common(c, deps), page: 'search', search: { values, ...found }, services }, Object.keys(found.errors).length ? 400 : 200);
   });
-

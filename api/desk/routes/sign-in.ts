@@ -53,7 +53,13 @@ export const deskSignInRoutes = (deps: AppDeps) => {
       const session = await createSession(deps.db, user.id, now);
       setCookie(c, cookie, session.token, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
       // A new device id at each sign-in: this browser is known to this account from now on.
-      setCookie(c, deviceCookie, await issueDeviceCookie(deps.db, email, now), { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: DEVICE_TTL_MS / 1000 });
+      setCookie(c, deviceCookie, await issueDeviceCookie(deps.db, email, now), {
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure,
+        path: '/',
+        maxAge: DEVICE_TTL_MS / 1000,
+      });
       return c.redirect(next, 303);
     })
     .post('/admin/sign-out', async (c) => {

@@ -16,7 +16,12 @@ const NAME_HINT = 'Name the token (1–100 characters), e.g. "deploy-bot".';
  */
 export const deskTokenRoutes = (deps: AppDeps) => {
   const show = async (c: Context<HeraldEnv>, created: TokensView['created'], errors: FieldErrors, values = { name: '', role: 'comms' }) =>
-    renderDesk(c, deps, { ...common(c, deps), page: 'tokens', tokens: await listTokens(deps.db), created, errors, values }, Object.keys(errors).length ? 400 : 200);
+    renderDesk(
+      c,
+      deps,
+      { ...common(c, deps), page: 'tokens', tokens: await listTokens(deps.db), created, errors, values },
+      Object.keys(errors).length ? 400 : 200,
+    );
   return new Hono<HeraldEnv>()
     .get('/admin/tokens', (c) => show(c, null, {}))
     .post('/admin/tokens', async (c) => {

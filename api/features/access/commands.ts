@@ -34,7 +34,11 @@ export async function addUser(ctx: CommandContext, input: { email: string; role:
   const now = ctx.clock.now();
   return ctx.db.write(async (tx) => {
     const user = await createUser(tx, input, now);
-    await recordAudit(tx, { actor: ctx.actor, action: 'user.create', entity: 'user', ref: user.email, after: { email: user.email, name: user.name, role: user.role } }, now);
+    await recordAudit(
+      tx,
+      { actor: ctx.actor, action: 'user.create', entity: 'user', ref: user.email, after: { email: user.email, name: user.name, role: user.role } },
+      now,
+    );
     return user;
   });
 }

@@ -22,7 +22,10 @@ const keys = new WeakMap<Executor, Buffer>();
 async function deviceKey(db: Executor, now: Date): Promise<Buffer> {
   const known = keys.get(db);
   if (known) return known;
-  await db.execute({ sql: `INSERT OR IGNORE INTO herald_secrets (name, value, created_at) VALUES ('devices', ?, ?)`, args: [randomBytes(32).toString('base64url'), now.toISOString()] });
+  await db.execute({
+    sql: `INSERT OR IGNORE INTO herald_secrets (name, value, created_at) VALUES ('devices', ?, ?)`,
+    args: [randomBytes(32).toString('base64url'), now.toISOString()],
+  });
   const { rows } = await db.execute(`SELECT value FROM herald_secrets WHERE name = 'devices'`);
   const key = Buffer.from(String(rows[0]?.value), 'base64url');
   keys.set(db, key);

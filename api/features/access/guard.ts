@@ -21,7 +21,9 @@ function writePermission(method: string, rawPath: string): Permission {
 /** The 403 for a token whose role may not do what it asked, saying what the role is for. */
 function refusal(role: Role): ForbiddenError {
   return role === 'intake'
-    ? new ForbiddenError('[Auth] An intake token only posts monitoring alerts to /api/intake/…; it cannot read or write the admin API. Use a comms or admin token.')
+    ? new ForbiddenError(
+        '[Auth] An intake token only posts monitoring alerts to /api/intake/…; it cannot read or write the admin API. Use a comms or admin token.',
+      )
     : new ForbiddenError(`[Auth] This token's role (${role}) reads but cannot publish; use a comms or admin token.`);
 }
 

@@ -79,7 +79,10 @@ export async function setPasswordHash(db: Executor, userId: number, passwordHash
 
 /** Disables a user and ends their sessions. @returns false when there is no such active user. */
 export async function disableUser(db: Executor, userId: number, now: Date): Promise<boolean> {
-  const { rowsAffected } = await db.execute({ sql: 'UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', args: [now.toISOString(), userId] });
+  const { rowsAffected } = await db.execute({
+    sql: 'UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL',
+    args: [now.toISOString(), userId],
+  });
   if (rowsAffected === 0) return false;
   await db.execute({ sql: 'DELETE FROM sessions WHERE user_id = ?', args: [userId] });
   return true;

@@ -41,7 +41,10 @@ export const THROTTLE_WINDOW_MS = Math.max(PAIR_THROTTLE.windowMs, ADDRESS_THROT
  */
 function lockedUntil(attempts: readonly Date[], now: Date, policy: ThrottlePolicy): Date | null {
   const since = now.getTime() - policy.windowMs;
-  const recent = attempts.map((d) => d.getTime()).filter((t) => t > since).sort((a, b) => b - a);
+  const recent = attempts
+    .map((d) => d.getTime())
+    .filter((t) => t > since)
+    .sort((a, b) => b - a);
   if (recent.length < policy.limit) return null;
   // The limit-th most recent attempt is the one whose expiry lets the next through.
   return new Date((recent[policy.limit - 1] as number) + policy.windowMs);

@@ -16,7 +16,8 @@ export async function createUser(db: Executor, input: { email: string; role: Use
   const problem = passwordProblem(input.password);
   if (problem) throw new ValidationError(`[Users] The password is too short: ${problem}.`, [{ path: 'password', message: problem }]);
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL_PATTERN.test(email)) throw new ValidationError(`[Users] "${input.email}" is not an email address.`, [{ path: 'email', message: 'must be an email address' }]);
+  if (!EMAIL_PATTERN.test(email))
+    throw new ValidationError(`[Users] "${input.email}" is not an email address.`, [{ path: 'email', message: 'must be an email address' }]);
   if (await emailTaken(db, email)) throw new ConflictError(`[Users] ${email} exists already; set a new password for that user instead of adding it again.`);
   return insertUser(db, { email, name: input.name ?? null, role: input.role, passwordHash: await hashPassword(input.password) }, now);
 }

@@ -35,8 +35,8 @@ export type AuditRecord = { at: string; actor: string; action: string; entity: s
 export async function listAudit(db: Executor, filter: { entity?: string; ref?: string; incident?: string; limit?: number } = {}): Promise<AuditRecord[]> {
   const where: string[] = [];
   const args: string[] = [];
-  if (filter.entity) (where.push('entity = ?'), args.push(filter.entity));
-  if (filter.ref) (where.push('entity_ref = ?'), args.push(filter.ref));
+  if (filter.entity) where.push('entity = ?'), args.push(filter.entity);
+  if (filter.ref) where.push('entity_ref = ?'), args.push(filter.ref);
   if (filter.incident) {
     where.push(`(entity_ref = ? OR (entity = 'update' AND entity_ref LIKE ? ESCAPE '\\'))`);
     args.push(filter.incident, `${filter.incident.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);

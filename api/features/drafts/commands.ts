@@ -4,7 +4,18 @@
  * draft public. Each is one audited transaction; nothing an alert writes is published.
  */
 import { acknowledge } from '../plan/index.ts';
-import { claimEvent, countOpenDrafts, createDraft, discardDraft, findAlertGroup, matchServices, noteAlert, openDraftNaming, pointAlertGroup, releaseDraft } from './store.ts';
+import {
+  claimEvent,
+  countOpenDrafts,
+  createDraft,
+  discardDraft,
+  findAlertGroup,
+  matchServices,
+  noteAlert,
+  openDraftNaming,
+  pointAlertGroup,
+  releaseDraft,
+} from './store.ts';
 import type { WriteContext } from '../incidents/index.ts';
 import { eventTooOld, INTAKE_LIMITS, type Alert } from './rules.ts';
 import { StaleEventError, TooManyRequestsError } from '../../shared/errors.ts';

@@ -10,7 +10,10 @@ import { Severity, SEVERITIES } from '../../shared/vocabulary.ts';
 
 const Labels = z.record(z.string(), z.string());
 /** Alertmanager writes RFC 3339 with nanoseconds ("2018-08-03T09:52:26.739266876+02:00"). */
-const Rfc3339 = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
+const Rfc3339 = z
+  .string()
+  .max(64)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
 /**
  * Alertmanager's webhook body (prometheus.io/docs/alerting/latest/configuration/#webhook_config):
@@ -114,7 +117,11 @@ export const INTAKE_LIMITS = { maxOpenDrafts: 50, replayWindowMs: 60 * 60_000, c
  * @example eventTooOld('1971-01-01T00:00:00Z', new Date('2026-03-10T12:00:00Z')) // 'occurred at 1971-01-01T00:00:00.000Z, more than 60 minutes ago'
  * @example eventTooOld('2026-03-10T11:59:00Z', new Date('2026-03-10T12:00:00Z')) // null
  */
-export function eventTooOld(occurredAt: string | null, now: Date, limits: Pick<typeof INTAKE_LIMITS, 'replayWindowMs' | 'clockSkewMs'> = INTAKE_LIMITS): string | null {
+export function eventTooOld(
+  occurredAt: string | null,
+  now: Date,
+  limits: Pick<typeof INTAKE_LIMITS, 'replayWindowMs' | 'clockSkewMs'> = INTAKE_LIMITS,
+): string | null {
   if (occurredAt === null) return 'says nothing of when it occurred (occurred_at)';
   const at = Date.parse(occurredAt);
   const iso = new Date(at).toISOString();
@@ -233,7 +240,8 @@ export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): A
   if (!status || !data.id) return null;
   const service = data.service;
   const serviceHints = [service?.id && mapping.services[service.id], service?.summary && hint(service.summary, mapping)].filter((h): h is string => Boolean(h));
-  const severity = severityOf(data.priority?.summary, mapping) ?? (data.urgency ? mapping.pagerdutyUrgency[data.urgency] : undefined) ?? mapping.defaultSeverity;
+  const severity =
+    severityOf(data.priority?.summary, mapping) ?? (data.urgency ? mapping.pagerdutyUrgency[data.urgency] : undefined) ?? mapping.defaultSeverity;
   const title = clip(data.title?.trim() || `PagerDuty incident ${data.id}`, 200);
   return {
     source: 'pagerduty',

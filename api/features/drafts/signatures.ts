@@ -37,11 +37,15 @@ export const requirePagerDutySignature =
   (secret: string | undefined): MiddlewareHandler<HeraldEnv> =>
   async (c, next) => {
     if (!secret) {
-      throw new NotConfiguredError('[Intake] PagerDuty webhooks are refused: set PAGERDUTY_WEBHOOK_SECRET to the secret of the webhook subscription and restart.');
+      throw new NotConfiguredError(
+        '[Intake] PagerDuty webhooks are refused: set PAGERDUTY_WEBHOOK_SECRET to the secret of the webhook subscription and restart.',
+      );
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (!verifyPagerDutySignature(body, c.req.header('x-pagerduty-signature'), secret)) {
-      throw new UnauthorizedError('[Intake] The X-PagerDuty-Signature header does not sign this body with PAGERDUTY_WEBHOOK_SECRET; check the subscription secret.');
+      throw new UnauthorizedError(
+        '[Intake] The X-PagerDuty-Signature header does not sign this body with PAGERDUTY_WEBHOOK_SECRET; check the subscription secret.',
+      );
     }
     return next();
   };

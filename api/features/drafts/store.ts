@@ -32,7 +32,13 @@ export async function findAlertGroup(db: Executor, source: Alert['source'], grou
  * is a plain insert: if another writer made the group's row first, the unique (source,
  * group_key) key fails this one, rather than leaving two drafts for one group.
  */
-export async function pointAlertGroup(tx: Executor, existing: AlertGroup | null, alert: Pick<Alert, 'source' | 'groupKey'>, incidentId: number, now: Date): Promise<void> {
+export async function pointAlertGroup(
+  tx: Executor,
+  existing: AlertGroup | null,
+  alert: Pick<Alert, 'source' | 'groupKey'>,
+  incidentId: number,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
   if (existing) {
     await tx.execute({ sql: 'UPDATE alert_groups SET incident_id = ?, updated_at = ? WHERE id = ?', args: [incidentId, at, existing.id] });
@@ -49,7 +55,12 @@ export async function pointAlertGroup(tx: Executor, existing: AlertGroup | null,
  * delivery sent again, or replayed). Events older than `forgetBefore` are forgotten first:
  * their `occurred_at` alone refuses them now.
  */
-export async function claimEvent(tx: Executor, event: { source: Alert['source']; eventId: string; occurredAt: string }, now: Date, forgetBefore: Date): Promise<boolean> {
+export async function claimEvent(
+  tx: Executor,
+  event: { source: Alert['source']; eventId: string; occurredAt: string },
+  now: Date,
+  forgetBefore: Date,
+): Promise<boolean> {
   await tx.execute({ sql: 'DELETE FROM intake_events WHERE occurred_at < ?', args: [forgetBefore.toISOString()] });
   const { rowsAffected } = await tx.execute({
     sql: 'INSERT OR IGNORE INTO intake_events (source, event_id, occurred_at, received_at) VALUES (?, ?, ?, ?)',
@@ -122,7 +133,13 @@ export async function noteAlert(tx: Transaction, incidentId: number, alert: Aler
   }
   await recordAudit(
     tx,
-    { actor: ctx.actor, action: 'incident.alert', entity: 'incident', ref: makeRef('incident', incidentId), after: { source: alert.source, group: alert.groupKey, status: alert.status, summary: alert.summary } },
+    {
+      actor: ctx.actor,
+      action: 'incident.alert',
+      entity: 'incident',
+      ref: makeRef('incident', incidentId),
+      after: { source: alert.source, group: alert.groupKey, status: alert.status, summary: alert.summary },
+    },
     ctx.now,
   );
 }
@@ -159,8 +176,25 @@ export async function releaseDraft(tx: Transaction, id: number, input: ReleaseDr
       id,
     ],
   });
-  const updateId = await insertUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(severity) }, planServiceChanges(services, requested, null), ctx);
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.release', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, title: current.title, severity: current.severity }, after: input }, ctx.now);
+  const updateId = await insertUpdate(
+    tx,
+    id,
+    { ...input, notify: input.notify ?? defaultNotify(severity) },
+    planServiceChanges(services, requested, null),
+    ctx,
+  );
+  await recordAudit(
+    tx,
+    {
+      actor: ctx.actor,
+      action: 'incident.release',
+      entity: 'incident',
+      ref: makeRef('incident', id),
+      before: { draft: true, title: current.title, severity: current.severity },
+      after: input,
+    },
+    ctx.now,
+  );
   return updateId;
 }
 
@@ -175,5 +209,9 @@ export async function discardDraft(tx: Transaction, id: number, ctx: WriteContex
   if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already discarded.`);
   const at = ctx.now.toISOString();
   await tx.execute({ sql: `UPDATE incidents SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ? AND draft = 1`, args: [at, at, id] });
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.discard', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, status: current.status } }, ctx.now);
+  await recordAudit(
+    tx,
+    { actor: ctx.actor, action: 'incident.discard', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, status: current.status } },
+    ctx.now,
+  );
 }

@@ -11,7 +11,9 @@ const FreshnessBody = z
     status: z.enum(['ok', 'overdue']),
     open: z.number().int(),
     nextDeadline: z.string().nullable(),
-    overdue: z.array(z.object({ ref: z.string(), title: z.string(), severity: Severity, url: z.string(), nextUpdateDueAt: z.string(), overdueMinutes: z.number().int() })),
+    overdue: z.array(
+      z.object({ ref: z.string(), title: z.string(), severity: Severity, url: z.string(), nextUpdateDueAt: z.string(), overdueMinutes: z.number().int() }),
+    ),
     time: z.string(),
   })
   .meta({ id: 'Freshness' });
@@ -24,7 +26,6 @@ const freshness = defineRoute({
   responses: { 200: json('None overdue', FreshnessBody), 503: json('Overdue incidents, listed', FreshnessBody) },
 });
 
-
 /**
  * GET /healthz/freshness — 503 listing the overdue incidents, 200 with an empty list otherwise,
  * so the company's own monitoring pages someone when an update is missed.
@@ -32,9 +33,8 @@ const freshness = defineRoute({
  * truthful even if the watchdog stopped. (The same gauges are on /metrics: api/features/health/.)
  */
 export const freshnessRoutes = (deps: AppDeps) =>
-  documentedRoutes()
-    .openapi(freshness, async (c) => {
-      const now = deps.clock.now();
-      const report = freshnessReport(await assessOpenIncidents(deps.db, now, deps.config), now);
-      return c.json(report, report.status === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
-    });
+  documentedRoutes().openapi(freshness, async (c) => {
+    const now = deps.clock.now();
+    const report = freshnessReport(await assessOpenIncidents(deps.db, now, deps.config), now);
+    return c.json(report, report.status === 'ok' ? 200 : 503, { 'cache-control': 'no-store' });
+  });

@@ -16,16 +16,25 @@ const channelOf = (channel: Target['channel'] | PlanTarget['channel']): Channel 
 export function claimNotice(db: Db, incidentId: number, dueAt: Date, notice: Notice, targets: readonly Target[], now: Date): Promise<number | null> {
   return db.write(async (tx) => {
     const id = await insertNotice(tx, incidentId, dueAt, notice, now);
-    if (id !== null) for (const t of targets) await enqueue(tx, { kind: noticeKind(notice.kind), channel: channelOf(t.channel), noticeId: id, target: t.target }, now);
+    if (id !== null)
+      for (const t of targets) await enqueue(tx, { kind: noticeKind(notice.kind), channel: channelOf(t.channel), noticeId: id, target: t.target }, now);
     return id;
   });
 }
 
 /** Records one of the plan's notices (an overdue postmortem, an escalation level) and queues its deliveries; null when it was recorded already. */
-export function claimPlanNotice(db: Db, incidentId: number, kind: PlanNoticeKind, level: number, targets: readonly PlanTarget[], now: Date): Promise<number | null> {
+export function claimPlanNotice(
+  db: Db,
+  incidentId: number,
+  kind: PlanNoticeKind,
+  level: number,
+  targets: readonly PlanTarget[],
+  now: Date,
+): Promise<number | null> {
   return db.write(async (tx) => {
     const id = await insertPlanNotice(tx, incidentId, kind, level, now);
-    if (id !== null) for (const t of targets) await enqueue(tx, { kind: planNoticeKind(kind), channel: channelOf(t.channel), noticeId: id, target: t.target }, now);
+    if (id !== null)
+      for (const t of targets) await enqueue(tx, { kind: planNoticeKind(kind), channel: channelOf(t.channel), noticeId: id, target: t.target }, now);
     return id;
   });
 }

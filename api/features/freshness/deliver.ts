@@ -46,17 +46,27 @@ export async function sendNotice(d: Deliverers, row: OutboxRow, out: Outgoing, d
       now,
     );
   }
-  if (row.channel === 'webhook') return postJson(row, target, JSON.stringify(out.webhook), {}, { allowLocal: d.allowLocal ?? false, configuredTarget: true }, now);
+  if (row.channel === 'webhook')
+    return postJson(row, target, JSON.stringify(out.webhook), {}, { allowLocal: d.allowLocal ?? false, configuredTarget: true }, now);
   return { id: row.id, outcome: 'cancelled', detail: `[Freshness] A ${row.kind} notice is not sent by ${row.channel}.` };
 }
 
 /** Triggers a PagerDuty incident; the dedup key makes a resend after a crash the same alert. */
-export function pageOnCall(d: Deliverers, row: OutboxRow, alert: { dedupKey: string; summary: string; severity: string; deskUrl: string }, now: () => Date): Promise<AttemptResult> {
+export function pageOnCall(
+  d: Deliverers,
+  row: OutboxRow,
+  alert: { dedupKey: string; summary: string; severity: string; deskUrl: string },
+  now: () => Date,
+): Promise<AttemptResult> {
   const body = JSON.stringify({
     routing_key: row.target,
     event_action: 'trigger',
     dedup_key: alert.dedupKey,
-    payload: { summary: alert.summary.slice(0, 1024), source: 'herald', severity: alert.severity === 'P0' ? 'critical' : alert.severity === 'P1' ? 'error' : 'warning' },
+    payload: {
+      summary: alert.summary.slice(0, 1024),
+      source: 'herald',
+      severity: alert.severity === 'P0' ? 'critical' : alert.severity === 'P1' ? 'error' : 'warning',
+    },
     links: [{ href: alert.deskUrl, text: 'Incident on the Herald desk' }],
   });
   return postJson(row, d.pagerdutyUrl ?? PAGERDUTY_EVENTS_URL, body, {}, { allowLocal: d.allowLocal ?? false, configuredTarget: true }, now);

@@ -11,7 +11,11 @@ const Trigger = z
     /** Only incidents of these severities; every severity when left out. */
     severities: z.array(Severity).min(1).optional(),
     /** Minutes unresolved since detection; 0 = as soon as it is declared. */
-    afterMinutes: z.number().int().min(0).max(7 * 24 * 60),
+    afterMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60),
   })
   .strict();
 
@@ -19,16 +23,26 @@ const EscalationLevel = z
   .object({
     level: z.number().int().min(1).max(9),
     name: z.string().min(1).max(100),
-    responseMinutes: z.number().int().min(0).max(24 * 60),
+    responseMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
     emails: z.array(z.email()).default([]),
-    webhookUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .default(null),
     /** A PagerDuty Events API v2 integration (routing) key: 32 characters. */
-    pagerdutyRoutingKey: z.string().regex(/^[A-Za-z0-9]{32}$/, 'a PagerDuty routing key is 32 letters and digits').nullable().default(null),
+    pagerdutyRoutingKey: z
+      .string()
+      .regex(/^[A-Za-z0-9]{32}$/, 'a PagerDuty routing key is 32 letters and digits')
+      .nullable()
+      .default(null),
     /** When an incident reaches this level; none: Herald never escalates to it (your alerting pages level 1). */
     triggers: z.array(Trigger).default([]),
   })
   .strict();
-type EscalationLevel = z.infer<typeof EscalationLevel>;
 
 export const EscalationMatrix = z
   .object({ levels: z.array(EscalationLevel).min(1) })

@@ -43,7 +43,9 @@ export function composeNotice(notice: Notice, s: NoticeSubject, now: Date, maxEs
     text: [
       `${head} is OVERDUE: its next public update was due at ${hhmm(s.dueAt)}${late >= 60_000 ? `, ${formatDuration(late)} ago` : ''}.`,
       `The public page now says the update is late. Incident commander: ${s.commander ?? 'not set'}.`,
-      notice.seq < maxEscalations ? `This repeats until an update is posted (at most ${maxEscalations} notices).` : `This is the last notice for this deadline.`,
+      notice.seq < maxEscalations
+        ? `This repeats until an update is posted (at most ${maxEscalations} notices).`
+        : `This is the last notice for this deadline.`,
       ``,
       `Post the update: ${s.deskUrl}`,
       `Public page: ${s.publicUrl}`,

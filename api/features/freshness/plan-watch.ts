@@ -24,12 +24,26 @@ import { pageOnCall, sendNotice, type Deliverers } from './deliver.ts';
 import { recipientsFor } from './recipients.ts';
 
 type FollowUpDeps = { db: Db; site: { publicUrl: string }; deliverers: Deliverers; log: Log; clock: Clock; escalation?: EscalationMatrix | undefined };
-export type FollowUpReport = { notices: { ref: string; kind: 'postmortem' | 'escalation'; level?: number; recipients: number }[]; delivered: number; failed: number };
+export type FollowUpReport = {
+  notices: { ref: string; kind: 'postmortem' | 'escalation'; level?: number; recipients: number }[];
+  delivered: number;
+  failed: number;
+};
 
 const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** What an escalation notice says. Pure. */
-function composeEscalationNotice(s: { ref: string; title: string; severity: string; commander: string | null; level: number; levelName: string; responseMinutes: number; unresolvedMs: number; deskUrl: string }) {
+function composeEscalationNotice(s: {
+  ref: string;
+  title: string;
+  severity: string;
+  commander: string | null;
+  level: number;
+  levelName: string;
+  responseMinutes: number;
+  unresolvedMs: number;
+  deskUrl: string;
+}) {
   const subject = `[Herald] Escalation to level ${s.level} (${s.levelName}): ${s.ref} (${s.severity}) unresolved ${formatDuration(s.unresolvedMs)}`;
   const text = [
     `${s.ref} (${s.severity}) ${s.title} has reached escalation level ${s.level}, ${s.levelName}: unresolved for ${formatDuration(s.unresolvedMs)}.`,
@@ -37,7 +51,14 @@ function composeEscalationNotice(s: { ref: string; title: string; severity: stri
     ``,
     `The incident: ${s.deskUrl}`,
   ].join('\n');
-  return { subject, text, webhook: { text: `:rotating_light: ${subject.replace('[Herald] ', '')}\n<${s.deskUrl}|Open the incident>`, herald: { kind: 'escalation', level: s.level, incident: s.ref, detail: text } } };
+  return {
+    subject,
+    text,
+    webhook: {
+      text: `:rotating_light: ${subject.replace('[Herald] ', '')}\n<${s.deskUrl}|Open the incident>`,
+      herald: { kind: 'escalation', level: s.level, incident: s.ref, detail: text },
+    },
+  };
 }
 
 /** What the overdue-postmortem notice says. Pure. */
@@ -49,7 +70,14 @@ function composePostmortemNotice(s: { ref: string; title: string; severity: stri
     ``,
     `Record it: ${s.deskUrl}`,
   ].join('\n');
-  return { subject, text, webhook: { text: `:memo: ${subject.replace('[Herald] ', '')}\n<${s.deskUrl}|Record the postmortem>`, herald: { kind: 'postmortem', incident: s.ref, dueAt: s.dueAt, detail: text } } };
+  return {
+    subject,
+    text,
+    webhook: {
+      text: `:memo: ${subject.replace('[Herald] ', '')}\n<${s.deskUrl}|Record the postmortem>`,
+      herald: { kind: 'postmortem', incident: s.ref, dueAt: s.dueAt, detail: text },
+    },
+  };
 }
 
 /** Claims, at `now`, the plan notices now owed; their deliveries wait in the outbox. */
@@ -58,7 +86,8 @@ export async function claimFollowUps(deps: FollowUpDeps, now: Date): Promise<Fol
   for (const o of await loadPostmortemsOutstanding(deps.db, new Date(now.getTime() - POSTMORTEM_WINDOW_MS))) {
     const targets = await recipientsFor(deps.db, { kind: 'escalation', seq: 1 }, o.commander, deps.deliverers.webhookUrl);
     const ref = makeRef('incident', o.id);
-    if (targets.length === 0) deps.log.warn(`[Postmortem] ${ref}: its postmortem is overdue but nobody would hear it; add a comms user (npm run user) or set FRESHNESS_WEBHOOK_URL.`);
+    if (targets.length === 0)
+      deps.log.warn(`[Postmortem] ${ref}: its postmortem is overdue but nobody would hear it; add a comms user (npm run user) or set FRESHNESS_WEBHOOK_URL.`);
     if ((await claimPlanNotice(deps.db, o.id, 'postmortem', 0, targets, now)) !== null) notices.push({ ref, kind: 'postmortem', recipients: targets.length });
   }
   const matrix = deps.escalation;
@@ -73,7 +102,9 @@ export async function claimFollowUps(deps: FollowUpDeps, now: Date): Promise<Fol
       const ref = makeRef('incident', o.id);
       if ((await claimPlanNotice(deps.db, o.id, 'escalation', level, targets, now)) === null) continue;
       notices.push({ ref, kind: 'escalation', level, recipients: targets.length });
-      deps.log.warn(`[Escalation] ${ref} (${o.severity}) reached level ${level} (${who.name}).${targets.length === 0 ? ' Nobody is configured for it in content/escalation.json.' : ''}`);
+      deps.log.warn(
+        `[Escalation] ${ref} (${o.severity}) reached level ${level} (${who.name}).${targets.length === 0 ? ' Nobody is configured for it in content/escalation.json.' : ''}`,
+      );
     }
   }
   return notices;
@@ -91,7 +122,10 @@ export function planNoticeHandler(deps: FollowUpDeps): DeliveryHandler {
   const cancelled = (row: OutboxRow, detail: string): AttemptResult => ({ id: row.id, outcome: 'cancelled', detail });
   return {
     async attempt(rows) {
-      const notices = await findPlanNotices(deps.db, rows.map((r) => r.noticeId ?? 0));
+      const notices = await findPlanNotices(
+        deps.db,
+        rows.map((r) => r.noticeId ?? 0),
+      );
       const outstanding = new Map((await loadPostmortemsOutstanding(deps.db, new Date(now().getTime() - POSTMORTEM_WINDOW_MS))).map((o) => [o.id, o]));
       const open = new Map((await loadOpenForEscalation(deps.db)).map((o) => [o.id, o]));
       return Promise.all(
@@ -103,7 +137,14 @@ export function planNoticeHandler(deps: FollowUpDeps): DeliveryHandler {
             const o = outstanding.get(notice.incidentId);
             if (!o) return cancelled(row, 'the postmortem is complete, or the incident reopened');
             if (row.channel === 'pagerduty') return cancelled(row, 'PagerDuty is paged for escalation levels only');
-            const message = composePostmortemNotice({ ref, title: o.title, severity: o.severity, commander: o.commander, dueAt: postmortemDueAt(o.severity, o.resolvedAt) as string, deskUrl: deskUrl(ref) });
+            const message = composePostmortemNotice({
+              ref,
+              title: o.title,
+              severity: o.severity,
+              commander: o.commander,
+              dueAt: postmortemDueAt(o.severity, o.resolvedAt) as string,
+              deskUrl: deskUrl(ref),
+            });
             return sendNotice(deps.deliverers, row, { ...message, noticeId: notice.id }, `postmortem.${domain}`, now);
           }
           const o = open.get(notice.incidentId);
@@ -121,7 +162,12 @@ export function planNoticeHandler(deps: FollowUpDeps): DeliveryHandler {
             deskUrl: deskUrl(ref),
           });
           if (row.channel === 'pagerduty') {
-            return pageOnCall(deps.deliverers, row, { dedupKey: `herald-${ref}-level-${who.level}`, summary: message.subject.replace('[Herald] ', ''), severity: o.severity, deskUrl: deskUrl(ref) }, now);
+            return pageOnCall(
+              deps.deliverers,
+              row,
+              { dedupKey: `herald-${ref}-level-${who.level}`, summary: message.subject.replace('[Herald] ', ''), severity: o.severity, deskUrl: deskUrl(ref) },
+              now,
+            );
           }
           return sendNotice(deps.deliverers, row, { ...message, noticeId: notice.id }, `escalation.${domain}`, now);
         }),

@@ -42,7 +42,6 @@ export function escalationsOwed(dueAt: Date, now: Date, policy: EscalationPolicy
   return Math.min(policy.maxEscalations, Math.floor(late / (policy.repeatMinutes * MINUTE)) + 1);
 }
 
-
 /**
  * The one notice owed now for a deadline, or null. After downtime only the latest escalation
  * is sent (its sequence number says how many were earned), and a reminder whose moment

@@ -67,11 +67,26 @@ export type StoredNotice = { id: number; incidentId: number; dueAt: string; kind
 /** The notices of these ids, for delivering them. */
 export async function findNotices(db: Executor, ids: readonly number[]): Promise<Map<number, StoredNotice>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await db.execute({ sql: `SELECT id, incident_id, due_at, kind, seq FROM freshness_notices WHERE id IN (${ids.map(() => '?').join(',')})`, args: [...ids] });
-  return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind) as Notice['kind'], seq: Number(r.seq) }]));
+  const { rows } = await db.execute({
+    sql: `SELECT id, incident_id, due_at, kind, seq FROM freshness_notices WHERE id IN (${ids.map(() => '?').join(',')})`,
+    args: [...ids],
+  });
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      { id: Number(r.id), incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind) as Notice['kind'], seq: Number(r.seq) },
+    ]),
+  );
 }
 
-export type NoticeRecord = { incidentId: number; dueAt: string; kind: string; seq: number; createdAt: string; deliveries: { channel: string; target: string; status: string }[] };
+export type NoticeRecord = {
+  incidentId: number;
+  dueAt: string;
+  kind: string;
+  seq: number;
+  createdAt: string;
+  deliveries: { channel: string; target: string; status: string }[];
+};
 
 /** Every notice for an incident, oldest first, with its deliveries: for the desk and for tests. */
 export async function listNotices(db: Executor, incidentId?: number): Promise<NoticeRecord[]> {
@@ -86,10 +101,18 @@ export async function listNotices(db: Executor, incidentId?: number): Promise<No
     const id = Number(r.id);
     let notice = byId.get(id);
     if (!notice) {
-      notice = { incidentId: Number(r.incident_id), dueAt: String(r.due_at), kind: String(r.kind), seq: Number(r.seq), createdAt: String(r.created_at), deliveries: [] };
+      notice = {
+        incidentId: Number(r.incident_id),
+        dueAt: String(r.due_at),
+        kind: String(r.kind),
+        seq: Number(r.seq),
+        createdAt: String(r.created_at),
+        deliveries: [],
+      };
       byId.set(id, notice);
     }
-    if (r.channel !== null) notice.deliveries.push({ channel: targetChannel(String(r.channel)), target: String(r.target), status: deliveryStatus(String(r.state)) });
+    if (r.channel !== null)
+      notice.deliveries.push({ channel: targetChannel(String(r.channel)), target: String(r.target), status: deliveryStatus(String(r.state)) });
   }
   return [...byId.values()];
 }

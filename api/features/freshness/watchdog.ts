@@ -75,7 +75,10 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
   const delivery = deps.delivery ?? createDeliveryQueue({ db: deps.db, clock: deps.clock, log });
   const notices = noticeHandler(deps);
   const planNotices = planNoticeHandler(followUps);
-  delivery.register({ name: LANE, kinds: Object.fromEntries([...NOTICE_KINDS.map((k) => [k, notices] as const), ...PLAN_NOTICE_KINDS.map((k) => [k, planNotices] as const)]) });
+  delivery.register({
+    name: LANE,
+    kinds: Object.fromEntries([...NOTICE_KINDS.map((k) => [k, notices] as const), ...PLAN_NOTICE_KINDS.map((k) => [k, planNotices] as const)]),
+  });
   const lane = delivery.lane(LANE);
 
   async function pass(): Promise<TickReport> {
@@ -85,10 +88,17 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
     await updateFlags(open, now, report);
     const sent = await sentFor(deps.db, open);
     for (const w of open) {
-      const notice = noticeDue({ lastUpdateAt: w.lastUpdateAt, dueAt: w.dueAt, now, sent: sent.get(w.id) ?? { reminder: false, escalations: 0 }, policy: deps.policy });
+      const notice = noticeDue({
+        lastUpdateAt: w.lastUpdateAt,
+        dueAt: w.dueAt,
+        now,
+        sent: sent.get(w.id) ?? { reminder: false, escalations: 0 },
+        policy: deps.policy,
+      });
       if (!notice) continue;
       const targets = await recipientsFor(deps.db, notice, w.commander, deps.deliverers.webhookUrl);
-      if (targets.length === 0) log.warn(`[Freshness] ${w.ref}: a ${notice.kind} is due but nobody would hear it; add a comms user (npm run user) or set FRESHNESS_WEBHOOK_URL.`);
+      if (targets.length === 0)
+        log.warn(`[Freshness] ${w.ref}: a ${notice.kind} is due but nobody would hear it; add a comms user (npm run user) or set FRESHNESS_WEBHOOK_URL.`);
       const id = await claimNotice(deps.db, w.id, w.dueAt, notice, targets, now);
       if (id !== null) report.notices.push({ ref: w.ref, kind: notice.kind, seq: notice.seq, recipients: targets.length });
     }
@@ -107,7 +117,7 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
     const flags = await listFlags(deps.db);
     const byId = new Map(open.map((w) => [w.id, w]));
     for (const [id] of flags) {
-      if (!byId.has(id)) (await clearFlag(deps.db, id), report.cleared.push(`INC-${id}`));
+      if (!byId.has(id)) await clearFlag(deps.db, id), report.cleared.push(`INC-${id}`);
     }
     for (const w of open) {
       const flag = flags.get(w.id);
@@ -156,19 +166,37 @@ function noticeHandler(deps: WatchdogDeps): DeliveryHandler {
   const now = () => deps.clock.now();
   return {
     async attempt(rows) {
-      const notices = await findNotices(deps.db, rows.map((r) => r.noticeId ?? 0));
+      const notices = await findNotices(
+        deps.db,
+        rows.map((r) => r.noticeId ?? 0),
+      );
       const { open } = await assessOpenIncidents(deps.db, now(), deps.site);
       const byId = new Map(open.map((w) => [w.id, w]));
       return Promise.all(
         rows.map(async (row): Promise<AttemptResult> => {
           const stored = notices.get(row.noticeId ?? 0);
           const w = stored && byId.get(stored.incidentId);
-          if (!stored || !w || w.dueAt.toISOString() !== stored.dueAt) return { id: row.id, outcome: 'cancelled', detail: 'the deadline it was about was met or replaced' };
+          if (!stored || !w || w.dueAt.toISOString() !== stored.dueAt)
+            return { id: row.id, outcome: 'cancelled', detail: 'the deadline it was about was met or replaced' };
           const notice = { kind: stored.kind, seq: stored.seq } as Notice;
-          const subject: NoticeSubject = { ref: w.ref, title: w.title, severity: w.severity, commander: w.commander, dueAt: w.dueAt, publicUrl: w.url, deskUrl: `${deps.site.publicUrl}/admin/incidents/${w.ref}` };
+          const subject: NoticeSubject = {
+            ref: w.ref,
+            title: w.title,
+            severity: w.severity,
+            commander: w.commander,
+            dueAt: w.dueAt,
+            publicUrl: w.url,
+            deskUrl: `${deps.site.publicUrl}/admin/incidents/${w.ref}`,
+          };
           const at = now();
           const message = composeNotice(notice, subject, at, deps.policy.maxEscalations);
-          return sendNotice(deps.deliverers, row, { ...message, webhook: webhookBody(notice, subject, at, deps.policy.maxEscalations), noticeId: stored.id }, domain, now);
+          return sendNotice(
+            deps.deliverers,
+            row,
+            { ...message, webhook: webhookBody(notice, subject, at, deps.policy.maxEscalations), noticeId: stored.id },
+            domain,
+            now,
+          );
         }),
       );
     },

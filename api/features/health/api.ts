@@ -37,7 +37,10 @@ const health = defineRoute({
   security: [],
   responses: {
     200: json('The database answers, notices can leave and the snapshot directory takes writes', HealthBody),
-    503: json('The database is unreachable, locked by another connection, or its file was deleted or replaced; notices cannot leave; the snapshot directory cannot be written; or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS. The site is still served from memory', HealthBody),
+    503: json(
+      'The database is unreachable, locked by another connection, or its file was deleted or replaced; notices cannot leave; the snapshot directory cannot be written; or the mirror has failed for longer than MIRROR_MAX_LAG_SECONDS. The site is still served from memory',
+      HealthBody,
+    ),
   },
 });
 
@@ -58,7 +61,8 @@ export const healthRoutes = (deps: AppDeps) =>
           .execute('SELECT 1')
           .then(() => 'ok' as const)
           .catch(() => 'unreachable' as const);
-    const delivery = database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
+    const delivery =
+      database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
     const disk = deps.snapshot.mirrorStatus();
     const mirror = deps.mirror?.status();
     const mirrorBehind = mirror !== undefined && mirror.state === 'failing' && mirror.lagSeconds > (deps.mirror?.maxLagSeconds ?? 0);

@@ -28,7 +28,10 @@ const deliveryHealth = defineRoute({
   description:
     'Red while a channel cannot deliver at all — the mail relay refuses Herald’s credentials (AUTH) or sender (MAIL FROM), or cannot be reached — with the last error and since when. Notices meanwhile wait and are retried; nobody is unsubscribed for it. Green again once a notice gets through.',
   security: [],
-  responses: { 200: json('Every channel delivers', DeliveryHealthBody), 503: json('A channel cannot deliver; what is wrong and since when', DeliveryHealthBody) },
+  responses: {
+    200: json('Every channel delivers', DeliveryHealthBody),
+    503: json('A channel cannot deliver; what is wrong and since when', DeliveryHealthBody),
+  },
 });
 
 /** Whether every channel delivers: what GET /healthz/delivery and GET /healthz say of delivery. */

@@ -8,10 +8,18 @@ import type { HeraldEnv } from '../../deps.ts';
  * without its route. Generated at the first request, once every route is mounted, then kept.
  */
 function openapiDocument(app: OpenAPIHono<HeraldEnv>) {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An admin token: HERALD_ADMIN_TOKEN or one made with `npm run token -- create NAME`' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An admin token: HERALD_ADMIN_TOKEN or one made with `npm run token -- create NAME`',
+  });
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: { title: 'Herald API', version: '1', description: 'Post and update incidents, maintenance and services. Every /api/admin route needs `Authorization: Bearer <token>`.' },
+    info: {
+      title: 'Herald API',
+      version: '1',
+      description: 'Post and update incidents, maintenance and services. Every /api/admin route needs `Authorization: Bearer <token>`.',
+    },
     security: [{ bearer: [] }],
   });
 }

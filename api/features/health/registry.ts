@@ -82,7 +82,12 @@ export function createMetrics() {
     labelNames: ['channel'] as const,
     registers,
   });
-  const outboxDepth = new Gauge({ name: 'herald_outbox_depth', help: 'Outbox rows waiting to be delivered (queued or retrying), by channel.', labelNames: ['channel'] as const, registers });
+  const outboxDepth = new Gauge({
+    name: 'herald_outbox_depth',
+    help: 'Outbox rows waiting to be delivered (queued or retrying), by channel.',
+    labelNames: ['channel'] as const,
+    registers,
+  });
   const outboxAge = new Gauge({
     name: 'herald_outbox_oldest_age_seconds',
     help: 'Age of the oldest outbox row still waiting, by channel (0 when none waits).',
@@ -91,8 +96,16 @@ export function createMetrics() {
   });
   const snapshotFiles = new Gauge({ name: 'herald_snapshot_files', help: 'Files in the published snapshot served from memory.', registers });
   const snapshotBytes = new Gauge({ name: 'herald_snapshot_bytes', help: 'Uncompressed size of the published snapshot.', registers });
-  const mirrorFailing = new Gauge({ name: 'herald_snapshot_mirror_failing', help: '1 while the snapshot directory cannot be written (full, read-only), else 0; readers are served from memory meanwhile.', registers });
-  const mirrorPending = new Gauge({ name: 'herald_snapshot_mirror_pending_files', help: 'Published files not yet written to the snapshot directory.', registers });
+  const mirrorFailing = new Gauge({
+    name: 'herald_snapshot_mirror_failing',
+    help: '1 while the snapshot directory cannot be written (full, read-only), else 0; readers are served from memory meanwhile.',
+    registers,
+  });
+  const mirrorPending = new Gauge({
+    name: 'herald_snapshot_mirror_pending_files',
+    help: 'Published files not yet written to the snapshot directory.',
+    registers,
+  });
   // The freshness gauges keep the names and meaning they had before prom-client (README, alerts).
   const open = new Gauge({ name: 'herald_incidents_open', help: 'Incidents not yet resolved.', registers });
   const overdue = new Gauge({ name: 'herald_incidents_overdue', help: 'Open incidents whose next public update is past due.', registers });
@@ -164,7 +177,10 @@ export function createMetrics() {
     for (const severity of SEVERITIES) {
       const figures = plan.bySeverity[severity];
       planIncidents.set({ severity }, figures.incidents);
-      for (const [gauge, stat] of [[planMtta, figures.mttaSeconds], [planMttr, figures.mttrSeconds]] as const) {
+      for (const [gauge, stat] of [
+        [planMtta, figures.mttaSeconds],
+        [planMttr, figures.mttrSeconds],
+      ] as const) {
         for (const which of ['mean', 'p90'] as const) {
           const value = stat[which];
           if (value === null) gauge.remove({ severity, stat: which });
@@ -173,7 +189,13 @@ export function createMetrics() {
       }
     }
     const { due, onTime, late, missing } = plan.postmortems;
-    for (const [outcome, value] of [['due', due], ['on_time', onTime], ['late', late], ['missing', missing]] as const) planPostmortems.set({ outcome }, value);
+    for (const [outcome, value] of [
+      ['due', due],
+      ['on_time', onTime],
+      ['late', late],
+      ['missing', missing],
+    ] as const)
+      planPostmortems.set({ outcome }, value);
     planActionItems.set({ state: 'total' }, plan.actionItems.total);
     planActionItems.set({ state: 'done' }, plan.actionItems.done);
     planActionItems.set({ state: 'done_within_30_days' }, plan.actionItems.doneWithin30Days);
@@ -235,7 +257,8 @@ export function createMetrics() {
         const channel = row?.channel ?? 'mail';
         const suppressed = result.outcome === 'failed' && result.bounced && row?.subscriberId !== null;
         deliveries.inc({ channel, outcome: suppressed ? 'suppressed' : result.outcome });
-        if ((result.outcome === 'retry' || result.outcome === 'failed') && result.channelFault) channelFailures.inc({ channel, reason: result.channelFault.reason });
+        if ((result.outcome === 'retry' || result.outcome === 'failed') && result.channelFault)
+          channelFailures.inc({ channel, reason: result.channelFault.reason });
         if (channel !== 'mail' && (result.outcome === 'retry' || result.outcome === 'failed')) webhookFailures.inc({ channel });
       }
     },

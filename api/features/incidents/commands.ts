@@ -48,7 +48,11 @@ import {
 /** Who writes, when, and the longest gap the rules allow between updates. */
 export type WriteContext = { actor: Actor; now: Date; updateIntervalMinutes: number };
 
-const writeContext = (ctx: CommandContext): WriteContext => ({ actor: ctx.actor, now: ctx.clock.now(), updateIntervalMinutes: ctx.policy.updateIntervalMinutes });
+const writeContext = (ctx: CommandContext): WriteContext => ({
+  actor: ctx.actor,
+  now: ctx.clock.now(),
+  updateIntervalMinutes: ctx.policy.updateIntervalMinutes,
+});
 
 /* ---------- steps inside a write's transaction (the drafts feature's release takes them too) ---------- */
 
@@ -66,8 +70,17 @@ export async function resolveServices(tx: Executor, slugs: readonly string[]): P
 }
 
 /** Names the services an update asks about as affected by the incident (those it names already stay). */
-export async function addAffectedServices(tx: Executor, id: number, requested: readonly ServiceChange[], services: ReadonlyMap<string, { id: number }>): Promise<void> {
-  await addIncidentServices(tx, id, requested.flatMap(({ slug }) => services.get(slug)?.id ?? []));
+export async function addAffectedServices(
+  tx: Executor,
+  id: number,
+  requested: readonly ServiceChange[],
+  services: ReadonlyMap<string, { id: number }>,
+): Promise<void> {
+  await addIncidentServices(
+    tx,
+    id,
+    requested.flatMap(({ slug }) => services.get(slug)?.id ?? []),
+  );
 }
 
 type UpdateFields = {
@@ -79,7 +92,13 @@ type UpdateFields = {
 };
 
 /** Writes an update, the service changes it makes and the services' new statuses. @returns the update as its timeline shows it, less its changes' names. */
-async function writeUpdate(tx: Executor, incidentId: number, fields: UpdateFields, changes: readonly PlannedChange[], ctx: WriteContext): Promise<Omit<Update, 'services'>> {
+async function writeUpdate(
+  tx: Executor,
+  incidentId: number,
+  fields: UpdateFields,
+  changes: readonly PlannedChange[],
+  ctx: WriteContext,
+): Promise<Omit<Update, 'services'>> {
   const row = {
     status: fields.status,
     message: fields.message,
@@ -104,7 +123,11 @@ export async function insertUpdate(tx: Executor, incidentId: number, fields: Upd
 type Changed = { event: IncidentEvent; record: IncidentRecord };
 
 /** One change to an existing incident: loaded once, changed in one transaction with its notices, republished, answered. */
-async function change(ctx: CommandContext, incidentId: number, work: (tx: Transaction, current: IncidentRecord, write: WriteContext) => Promise<Changed>): Promise<Incident> {
+async function change(
+  ctx: CommandContext,
+  incidentId: number,
+  work: (tx: Transaction, current: IncidentRecord, write: WriteContext) => Promise<Changed>,
+): Promise<Incident> {
   const write = writeContext(ctx);
   const { record } = await ctx.db.write(async (tx) => {
     const done = await work(tx, await loadIncident(tx, incidentId), write);
@@ -125,11 +148,27 @@ export async function declareIncident(ctx: CommandContext, input: CreateIncident
   const write = writeContext(ctx);
   const incidentId = await ctx.db.write(async (tx) => {
     const at = write.now.toISOString();
-    const services = await resolveServices(tx, input.services.map((s) => s.slug));
+    const services = await resolveServices(
+      tx,
+      input.services.map((s) => s.slug),
+    );
     const detectedAt = detectionTime(input.detectedAt, write.now);
     const resolvedAt = input.status === 'resolved' ? at : null;
-    const id = await insertIncident(tx, { title: input.title, severity: input.severity, status: input.status, impact: input.impact ?? null, commander: input.commander ?? null, at, resolvedAt, detectedAt });
-    await addIncidentServices(tx, id, [...services.values()].map((s) => s.id));
+    const id = await insertIncident(tx, {
+      title: input.title,
+      severity: input.severity,
+      status: input.status,
+      impact: input.impact ?? null,
+      commander: input.commander ?? null,
+      at,
+      resolvedAt,
+      detectedAt,
+    });
+    await addIncidentServices(
+      tx,
+      id,
+      [...services.values()].map((s) => s.id),
+    );
     const changes = planServiceChanges(services, input.services, null);
     const update = await writeUpdate(tx, id, { ...input, notify: input.notify ?? defaultNotify(input.severity) }, changes, write);
     await recordAudit(tx, { actor: ctx.actor, action: 'incident.create', entity: 'incident', ref: makeRef('incident', id), after: input }, write.now);
@@ -156,12 +195,29 @@ export const postIncidentUpdate = (ctx: CommandContext, incidentId: number, inpu
     const update = await writeUpdate(tx, incidentId, { ...input, notify: input.notify ?? defaultNotify(current.severity) }, changes, write);
     const outcome = { status: input.status, resolvedAt: resolving ? at : null, rootCause: input.rootCause ?? null, postmortemUrl: input.postmortemUrl ?? null };
     await setIncidentStatus(tx, incidentId, { ...outcome, at });
-    await recordAudit(tx, { actor: write.actor, action: 'update.create', entity: 'incident', ref: makeRef('incident', incidentId), before: { status: current.status }, after: input }, write.now);
+    await recordAudit(
+      tx,
+      {
+        actor: write.actor,
+        action: 'update.create',
+        entity: 'incident',
+        ref: makeRef('incident', incidentId),
+        before: { status: current.status },
+        after: input,
+      },
+      write.now,
+    );
     return {
       event: { kind: resolving ? 'resolved' : 'updated', incidentId, updateId: update.id },
       record: afterWrite(
         current,
-        { ...outcome, updatedAt: at, rootCause: outcome.rootCause ?? current.rootCause, postmortemUrl: outcome.postmortemUrl ?? current.postmortemUrl, services: servicesAfter(services.values(), changes) },
+        {
+          ...outcome,
+          updatedAt: at,
+          rootCause: outcome.rootCause ?? current.rootCause,
+          postmortemUrl: outcome.postmortemUrl ?? current.postmortemUrl,
+          services: servicesAfter(services.values(), changes),
+        },
         { ...update, services: changesShown(services.values(), changes) },
       ),
     };
@@ -182,12 +238,23 @@ export const reopen = (ctx: CommandContext, incidentId: number, input: ReopenInp
     await setIncidentStatus(tx, incidentId, { status: input.status, at, resolvedAt: null, rootCause: null, postmortemUrl: null });
     await recordAudit(
       tx,
-      { actor: write.actor, action: 'incident.reopen', entity: 'incident', ref: makeRef('incident', incidentId), before: { status: current.status, resolvedAt: current.resolvedAt }, after: input },
+      {
+        actor: write.actor,
+        action: 'incident.reopen',
+        entity: 'incident',
+        ref: makeRef('incident', incidentId),
+        before: { status: current.status, resolvedAt: current.resolvedAt },
+        after: input,
+      },
       write.now,
     );
     return {
       event: { kind: 'reopened', incidentId, updateId: update.id },
-      record: afterWrite(current, { status: input.status, updatedAt: at, resolvedAt: null, services: servicesAfter(services.values(), changes) }, { ...update, services: changesShown(services.values(), changes) }),
+      record: afterWrite(
+        current,
+        { status: input.status, updatedAt: at, resolvedAt: null, services: servicesAfter(services.values(), changes) },
+        { ...update, services: changesShown(services.values(), changes) },
+      ),
     };
   });
 
@@ -210,7 +277,11 @@ export const editIncident = (ctx: CommandContext, incidentId: number, patch: Pat
       if (current.status !== 'resolved' && current.services.some((s) => !kept.has(s.slug))) {
         refuseDroppingDownServices(current, kept, await servicesHeldByOthers(tx, incidentId));
       }
-      await replaceIncidentServices(tx, incidentId, [...named.values()].map((s) => s.id));
+      await replaceIncidentServices(
+        tx,
+        incidentId,
+        [...named.values()].map((s) => s.id),
+      );
       services = servicesAfter(named.values(), []);
     }
     const fields = {
@@ -223,23 +294,41 @@ export const editIncident = (ctx: CommandContext, incidentId: number, patch: Pat
     };
     const at = write.now.toISOString();
     await updateIncidentFields(tx, incidentId, fields, at);
-    await recordAudit(tx, { actor: write.actor, action: 'incident.edit', entity: 'incident', ref: makeRef('incident', incidentId), before: before(current, patch), after: patch }, write.now);
+    await recordAudit(
+      tx,
+      { actor: write.actor, action: 'incident.edit', entity: 'incident', ref: makeRef('incident', incidentId), before: before(current, patch), after: patch },
+      write.now,
+    );
     return { event: { kind: 'edited', incidentId, updateId: null }, record: afterWrite(current, { ...fields, services, updatedAt: at }) };
   });
 
 /** Corrects an update's message; the page marks it edited and the audit log keeps both versions. The same words again change nothing. */
-export const editUpdate = (ctx: CommandContext, incidentId: number, updateId: number, message: string, options: { acknowledgeWarnings?: boolean | undefined } = {}) =>
+export const editUpdate = (
+  ctx: CommandContext,
+  incidentId: number,
+  updateId: number,
+  message: string,
+  options: { acknowledgeWarnings?: boolean | undefined } = {},
+) =>
   change(ctx, incidentId, async (tx, current, write) => {
     refuseLeaks({ message }, { commander: current.commander, acknowledged: options.acknowledgeWarnings });
     const edited = current.updates.find((u) => u.id === updateId);
-    if (!edited) throw new NotFoundError(`[Incidents] ${makeRef('incident', incidentId)} has no update ${updateId}; check its number on the incident's timeline.`);
+    if (!edited)
+      throw new NotFoundError(`[Incidents] ${makeRef('incident', incidentId)} has no update ${updateId}; check its number on the incident's timeline.`);
     const event: IncidentEvent = { kind: 'edited', incidentId, updateId };
     if (edited.message === message) return { event, record: current };
     const at = write.now.toISOString();
     await updateUpdateMessage(tx, incidentId, updateId, message, at);
     await recordAudit(
       tx,
-      { actor: write.actor, action: 'update.edit', entity: 'update', ref: `${makeRef('incident', incidentId)}/${updateId}`, before: { message: edited.message }, after: { message } },
+      {
+        actor: write.actor,
+        action: 'update.edit',
+        entity: 'update',
+        ref: `${makeRef('incident', incidentId)}/${updateId}`,
+        before: { message: edited.message },
+        after: { message },
+      },
       write.now,
     );
     const updates = current.updates.map((u) => (u.id === updateId ? { ...u, message, editedAt: at } : u));

@@ -9,11 +9,7 @@ const MINUTE = 60_000;
  * @example nextUpdateDue(new Date('2026-01-01T12:00Z'), null) // 12:30Z
  * @example nextUpdateDue(new Date('2026-01-01T12:00Z'), new Date('2026-01-01T12:10Z')) // 12:10Z
  */
-export function nextUpdateDue(
-  lastUpdateAt: Date,
-  promisedAt: Date | null,
-  intervalMinutes: number = MAX_UPDATE_INTERVAL_MINUTES,
-): Date {
+export function nextUpdateDue(lastUpdateAt: Date, promisedAt: Date | null, intervalMinutes: number = MAX_UPDATE_INTERVAL_MINUTES): Date {
   const cadence = new Date(lastUpdateAt.getTime() + Math.min(intervalMinutes, MAX_UPDATE_INTERVAL_MINUTES) * MINUTE);
   return promisedAt && promisedAt < cadence ? promisedAt : cadence;
 }
@@ -32,12 +28,7 @@ export type Freshness = {
 };
 
 /** Everything a page or the admin needs to know about an open incident's cadence at `now`. */
-export function freshness(
-  lastUpdateAt: Date,
-  promisedAt: Date | null,
-  now: Date,
-  intervalMinutes: number = MAX_UPDATE_INTERVAL_MINUTES,
-): Freshness {
+export function freshness(lastUpdateAt: Date, promisedAt: Date | null, now: Date, intervalMinutes: number = MAX_UPDATE_INTERVAL_MINUTES): Freshness {
   const nextUpdateDueAt = nextUpdateDue(lastUpdateAt, promisedAt, intervalMinutes);
   return {
     lastUpdateAt,

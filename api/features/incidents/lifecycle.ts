@@ -30,4 +30,3 @@ export function assertReopen(from: IncidentStatus, to: IncidentStatus): void {
     throw new ConflictError('[Incidents] A reopened incident needs an open status: investigating, mitigating or monitoring.');
   }
 }
-

@@ -19,7 +19,8 @@ export { loadIncidents };
 export type QueryDeps = Pick<CommandDeps, 'db' | 'clock' | 'policy'>;
 
 /** The error for an incident that is not there, said the same way wherever it is asked for. */
-export const noSuchIncident = (id: number) => new NotFoundError(`[Incidents] No incident ${makeRef('incident', id)}. Check the reference; the list of all incidents has every one.`);
+export const noSuchIncident = (id: number) =>
+  new NotFoundError(`[Incidents] No incident ${makeRef('incident', id)}. Check the reference; the list of all incidents has every one.`);
 
 /** One incident as stored, drafts included; NotFoundError when there is none. */
 export async function loadIncident(db: Executor, id: number): Promise<IncidentRecord> {
@@ -29,7 +30,8 @@ export async function loadIncident(db: Executor, id: number): Promise<IncidentRe
 }
 
 /** An incident as readers see it at `now`, exactly as the Incident schema says. */
-export const shapeIncident = (record: IncidentRecord, deps: Pick<QueryDeps, 'clock' | 'policy'>): Incident => Incident.parse(toIncident(record, deps.clock.now(), deps.policy));
+export const shapeIncident = (record: IncidentRecord, deps: Pick<QueryDeps, 'clock' | 'policy'>): Incident =>
+  Incident.parse(toIncident(record, deps.clock.now(), deps.policy));
 
 /** One incident as readers see it now; NotFoundError when there is none. */
 export async function readIncident(deps: QueryDeps, id: number): Promise<Incident> {
@@ -42,7 +44,8 @@ export async function readIncident(deps: QueryDeps, id: number): Promise<Inciden
  */
 export async function listIncidents(deps: QueryDeps, query: { state: 'open' | 'resolved' | 'all' | 'draft'; limit: number }): Promise<Incident[]> {
   const { state, limit } = query;
-  const filter = state === 'draft' ? ({ state: 'open', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
+  const filter =
+    state === 'draft' ? ({ state: 'open', drafts: 'only' } as const) : { state, drafts: state === 'all' ? ('include' as const) : ('exclude' as const) };
   const now = deps.clock.now();
   return (await loadIncidents(deps.db, { ...filter, limit })).map((r) => Incident.parse(toIncident(r, now, deps.policy)));
 }

@@ -30,9 +30,7 @@ export function toIncident(record: IncidentRecord, now: Date, site: { publicUrl:
   // A draft has no public update yet, so no public deadline: the 30-minute cadence starts
   // with the first message a person publishes.
   const open = record.status !== 'resolved' && !record.draft;
-  const fresh = open
-    ? freshness(new Date(lastUpdateAt), last?.nextUpdateBy ? new Date(last.nextUpdateBy) : null, now, site.updateIntervalMinutes)
-    : null;
+  const fresh = open ? freshness(new Date(lastUpdateAt), last?.nextUpdateBy ? new Date(last.nextUpdateBy) : null, now, site.updateIntervalMinutes) : null;
   const ref = makeRef('incident', record.id);
   return {
     ref,
@@ -141,7 +139,11 @@ export function refuseDraft(current: Pick<IncidentRecord, 'id' | 'draft'>): void
  * Removing a service from an open incident must not leave it showing that incident's outage
  * forever: refused while a removed service is not operational and no other open incident holds it.
  */
-export function refuseDroppingDownServices(current: Pick<IncidentRecord, 'status' | 'services'>, kept: ReadonlySet<string>, heldByOthers: ReadonlySet<string>): void {
+export function refuseDroppingDownServices(
+  current: Pick<IncidentRecord, 'status' | 'services'>,
+  kept: ReadonlySet<string>,
+  heldByOthers: ReadonlySet<string>,
+): void {
   if (current.status === 'resolved') return;
   const stillDown = current.services.filter((s) => !kept.has(s.slug) && s.status !== 'operational' && !heldByOthers.has(s.slug));
   if (stillDown.length > 0) {

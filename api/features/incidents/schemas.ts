@@ -37,4 +37,10 @@ export type IncidentRecord = {
  * `drafts`: whether incidents alerts opened and nobody published are left out (the default, so
  * nothing that publishes, notifies or watches the cadence can see one), included, or the only ones.
  */
-export type IncidentFilter = { state?: 'open' | 'resolved' | 'all'; ids?: number[]; serviceSlug?: string; limit?: number; drafts?: 'exclude' | 'include' | 'only' };
+export type IncidentFilter = {
+  state?: 'open' | 'resolved' | 'all';
+  ids?: number[];
+  serviceSlug?: string;
+  limit?: number;
+  drafts?: 'exclude' | 'include' | 'only';
+};

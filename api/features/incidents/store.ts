@@ -92,22 +92,24 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
         name: String(s.name),
         status: String(s.status) as ServiceStatus,
       })),
-      updates: (updatesByIncident.get(id) ?? []).map((u): Update => ({
-        id: Number(u.id),
-        status: String(u.status) as IncidentStatus,
-        message: String(u.message),
-        services: (changesByUpdate.get(Number(u.id)) ?? []).map((c) => ({
-          slug: String(c.slug),
-          name: String(c.name),
-          from: String(c.from_status) as ServiceStatus,
-          to: String(c.to_status) as ServiceStatus,
-        })),
-        eta: nullableString(u.eta),
-        nextUpdateBy: nullableString(u.next_update_by),
-        notify: Boolean(u.notify),
-        createdAt: String(u.created_at),
-        editedAt: nullableString(u.edited_at),
-      })),
+      updates: (updatesByIncident.get(id) ?? []).map(
+        (u): Update => ({
+          id: Number(u.id),
+          status: String(u.status) as IncidentStatus,
+          message: String(u.message),
+          services: (changesByUpdate.get(Number(u.id)) ?? []).map((c) => ({
+            slug: String(c.slug),
+            name: String(c.name),
+            from: String(c.from_status) as ServiceStatus,
+            to: String(c.to_status) as ServiceStatus,
+          })),
+          eta: nullableString(u.eta),
+          nextUpdateBy: nullableString(u.next_update_by),
+          notify: Boolean(u.notify),
+          createdAt: String(u.created_at),
+          editedAt: nullableString(u.edited_at),
+        }),
+      ),
     };
   });
 }
@@ -176,7 +178,11 @@ export async function insertUpdateRow(db: Executor, incidentId: number, row: Upd
 }
 
 /** Records the service status changes an update made (the services' own status is the services feature's). */
-export async function insertServiceChanges(db: Executor, updateId: number, changes: readonly { serviceId: number; from: ServiceStatus; to: ServiceStatus }[]): Promise<void> {
+export async function insertServiceChanges(
+  db: Executor,
+  updateId: number,
+  changes: readonly { serviceId: number; from: ServiceStatus; to: ServiceStatus }[],
+): Promise<void> {
   for (const change of changes) {
     await db.execute({
       sql: 'INSERT INTO update_service_changes (update_id, service_id, from_status, to_status) VALUES (?, ?, ?, ?)',
@@ -210,7 +216,10 @@ export async function updateIncidentFields(db: Executor, id: number, fields: Inc
 
 /** Replaces an update's message, marking it edited, and the incident's time of last change. */
 export async function updateUpdateMessage(db: Executor, incidentId: number, updateId: number, message: string, at: string): Promise<void> {
-  await db.execute({ sql: 'UPDATE incident_updates SET message = ?, edited_at = ? WHERE id = ? AND incident_id = ?', args: [message, at, updateId, incidentId] });
+  await db.execute({
+    sql: 'UPDATE incident_updates SET message = ?, edited_at = ? WHERE id = ? AND incident_id = ?',
+    args: [message, at, updateId, incidentId],
+  });
   await db.execute({ sql: 'UPDATE incidents SET updated_at = ? WHERE id = ?', args: [at, incidentId] });
 }
 

@@ -61,7 +61,10 @@ async function applyMaintenanceUpdate(
   if (to !== current.status) {
     const transition = to === 'in_progress' ? 'start' : current.status === 'in_progress' ? 'complete' : null;
     if (transition) {
-      const services = await getServicesBySlug(tx, current.services.map((s) => s.slug));
+      const services = await getServicesBySlug(
+        tx,
+        current.services.map((s) => s.slug),
+      );
       const held = transition === 'complete' ? await servicesHeldElsewhere(tx, id) : new Set<string>();
       for (const change of planMaintenanceServiceChanges([...services.values()], transition, held)) {
         await setServiceStatus(tx, change.serviceId, change.to, ctx.now);
@@ -69,11 +72,25 @@ async function applyMaintenanceUpdate(
     }
   }
   const notify = notifies(input.notify, await windowNotifies(tx, id));
-  const updateId = await insertUpdateRow(tx, id, { status: to, event: maintenanceEvent(current.status, to), message: input.message, notify, author: actorLabel(ctx.actor), at });
+  const updateId = await insertUpdateRow(tx, id, {
+    status: to,
+    event: maintenanceEvent(current.status, to),
+    message: input.message,
+    notify,
+    author: actorLabel(ctx.actor),
+    at,
+  });
   await setMaintenanceStatus(tx, id, to, at);
   await recordAudit(
     tx,
-    { actor: ctx.actor, action: 'maintenance.update', entity: 'maintenance', ref: makeRef('maintenance', id), before: { status: current.status }, after: input },
+    {
+      actor: ctx.actor,
+      action: 'maintenance.update',
+      entity: 'maintenance',
+      ref: makeRef('maintenance', id),
+      before: { status: current.status },
+      after: input,
+    },
     ctx.now,
   );
   return { updateId };
@@ -113,9 +130,26 @@ export async function scheduleMaintenance(ctx: CommandContext, input: CreateMain
       );
     }
     const notify = notifies(input.notify);
-    const created = await insertMaintenance(tx, { title: input.title, scheduledFor: new Date(input.scheduledFor).toISOString(), scheduledUntil: new Date(input.scheduledUntil).toISOString(), notify, at });
-    await addMaintenanceServices(tx, created, [...found.values()].map((s) => s.id));
-    const updateId = await insertUpdateRow(tx, created, { status: 'scheduled', event: 'scheduled', message: input.message, notify, author: actorLabel(ctx.actor), at });
+    const created = await insertMaintenance(tx, {
+      title: input.title,
+      scheduledFor: new Date(input.scheduledFor).toISOString(),
+      scheduledUntil: new Date(input.scheduledUntil).toISOString(),
+      notify,
+      at,
+    });
+    await addMaintenanceServices(
+      tx,
+      created,
+      [...found.values()].map((s) => s.id),
+    );
+    const updateId = await insertUpdateRow(tx, created, {
+      status: 'scheduled',
+      event: 'scheduled',
+      message: input.message,
+      notify,
+      author: actorLabel(ctx.actor),
+      at,
+    });
     await recordAudit(tx, { actor: ctx.actor, action: 'maintenance.create', entity: 'maintenance', ref: makeRef('maintenance', created), after: input }, now);
     await ctx.notifier.maintenanceChanged(tx, { maintenanceId: created, updateId }, now);
     await catchUp(ctx, tx, created, now);

@@ -18,7 +18,8 @@ export { loadMaintenances };
 /** One window as stored; NotFoundError when there is none. */
 export async function loadMaintenance(db: Executor, id: number): Promise<MaintenanceRecord> {
   const found = await findMaintenance(db, id);
-  if (!found) throw new NotFoundError(`[Maintenance] No maintenance ${makeRef('maintenance', id)}. Check the reference; the list of all maintenance has every window.`);
+  if (!found)
+    throw new NotFoundError(`[Maintenance] No maintenance ${makeRef('maintenance', id)}. Check the reference; the list of all maintenance has every window.`);
   return found;
 }
 

@@ -97,7 +97,8 @@ export function maintenanceEvent(from: MaintenanceStatus, to: MaintenanceStatus)
 }
 
 /** The timeline's words for an extension posted without a message, in the site's language. */
-export const extendedMessage = (until: string, messages: Messages = ENGLISH) => messages.t('maintenance.auto.extended', { until: utc(new Date(until).toISOString()) });
+export const extendedMessage = (until: string, messages: Messages = ENGLISH) =>
+  messages.t('maintenance.auto.extended', { until: utc(new Date(until).toISOString()) });
 
 export type MaintenanceServiceChange = { serviceId: number; slug: string; from: ServiceStatus; to: ServiceStatus };
 

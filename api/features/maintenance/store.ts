@@ -25,7 +25,7 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
   const where: string[] = [];
   const args: (string | number)[] = [];
   const state = filter.state ?? 'all';
-  if (state !== 'all') (where.push('status = ?'), args.push(STATUS_OF_STATE[state]));
+  if (state !== 'all') where.push('status = ?'), args.push(STATUS_OF_STATE[state]);
   if (filter.ids) {
     if (filter.ids.length === 0) return [];
     where.push(`id IN (${placeholders(filter.ids.length)})`);
@@ -85,7 +85,10 @@ export async function findMaintenance(db: Executor, id: number): Promise<Mainten
 }
 
 /** @returns the new window's id (status scheduled). */
-export async function insertMaintenance(db: Executor, row: { title: string; scheduledFor: string; scheduledUntil: string; notify: boolean; at: string }): Promise<number> {
+export async function insertMaintenance(
+  db: Executor,
+  row: { title: string; scheduledFor: string; scheduledUntil: string; notify: boolean; at: string },
+): Promise<number> {
   const { rows } = await db.execute({
     sql: `INSERT INTO maintenances (title, status, scheduled_for, scheduled_until, created_at, updated_at, notify)
           VALUES (?, 'scheduled', ?, ?, ?, ?, ?) RETURNING id`,

@@ -2,7 +2,7 @@
  * Turns an outbox row into a mail: pure, given the subscriber, the incident and the templates.
  * Rendering is apart from transport, so it is tested without SMTP.
  */
-import { type IncidentRecord } from '../incidents/index.ts';
+import type { IncidentRecord } from '../incidents/index.ts';
 import { maintenanceEntryLabel, type MaintenanceRecord } from '../maintenance/index.ts';
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import { markdownToText, renderMarkdown } from '../../platform/markdown.ts';
@@ -55,7 +55,12 @@ function fill<K extends keyof MailTemplates>(template: MailTemplate<K>, vars: Va
 }
 
 /** The mail an outbox row stands for, or why it should not be sent any more. */
-export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undefined, incident: IncidentRecord | undefined, settings: ComposeSettings): Composed {
+export function composeMail(
+  row: OutboxRow,
+  subscriber: SubscriberRecord | undefined,
+  incident: IncidentRecord | undefined,
+  settings: ComposeSettings,
+): Composed {
   if (!subscriber) return { cancel: 'subscriber removed' };
   const links = subscriberLinks(settings, subscriber);
   const base = { to: subscriber.email };
@@ -72,7 +77,9 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
   };
   if (row.kind === 'welcome') {
     const vars: VarsOf<'welcome'> = { siteTitle: settings.siteTitle, manageUrl: links.manageUrl };
-    return { mail: { ...base, ...fill(settings.templates.welcome, vars), messageId: `<herald.welcome.o${row.id}@${host(settings.publicUrl)}>`, headers: listHeaders } };
+    return {
+      mail: { ...base, ...fill(settings.templates.welcome, vars), messageId: `<herald.welcome.o${row.id}@${host(settings.publicUrl)}>`, headers: listHeaders },
+    };
   }
   const update = incident?.updates.find((u) => u.id === row.updateId);
   if (!incident || !update) return { cancel: 'update no longer exists' };
@@ -113,7 +120,12 @@ export function composeMail(row: OutboxRow, subscriber: SubscriberRecord | undef
  * the window, `about` ("Follow {{about}}: …") names the window, and the permalink is the
  * maintenance page.
  */
-export function composeMaintenanceMail(row: OutboxRow, subscriber: SubscriberRecord | undefined, maintenance: MaintenanceRecord | undefined, settings: ComposeSettings): Composed {
+export function composeMaintenanceMail(
+  row: OutboxRow,
+  subscriber: SubscriberRecord | undefined,
+  maintenance: MaintenanceRecord | undefined,
+  settings: ComposeSettings,
+): Composed {
   if (!subscriber) return { cancel: 'subscriber removed' };
   if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
   const update = maintenance?.updates.find((u) => u.id === row.maintenanceUpdateId);

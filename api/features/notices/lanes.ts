@@ -40,7 +40,10 @@ async function loadContext(db: Executor, rows: readonly OutboxRow[]): Promise<Co
   const maintenanceIds = idsOf(rows, (r) => r.maintenanceId);
   return {
     incidents: new Map((incidentIds.length ? await loadIncidents(db, { ids: incidentIds }) : []).map((i) => [i.id, i])),
-    subscribers: await findSubscribers(db, idsOf(rows, (r) => r.subscriberId)),
+    subscribers: await findSubscribers(
+      db,
+      idsOf(rows, (r) => r.subscriberId),
+    ),
     maintenances: new Map((maintenanceIds.length ? await loadMaintenances(db, { ids: maintenanceIds }) : []).map((m) => [m.id, m])),
   };
 }

@@ -58,15 +58,16 @@ function compileTemplate(template: string, names: readonly string[], html: boole
         at = p.index + p[0].length;
       }
       if (at < words.length) top().body.push({ text: html ? escapeHtml(words.slice(at)) : words.slice(at) });
-    } else if (rawName) (check(rawName), top().body.push({ name: rawName, raw: true }));
-    else if (name) (check(name), top().body.push({ name, raw: false }));
+    } else if (rawName) check(rawName), top().body.push({ name: rawName, raw: true });
+    else if (name) check(name), top().body.push({ name, raw: false });
     else if (mark === '#') {
       check(sectionName as string);
       const section = { section: sectionName as string, body: [] };
       top().body.push(section);
       stack.push(section);
     } else {
-      if (stack.length === 1 || top().section !== sectionName) throw new ConfigError(`[Mail] The ${label} closes {{/${sectionName}}} without a matching {{#${sectionName}}}.`);
+      if (stack.length === 1 || top().section !== sectionName)
+        throw new ConfigError(`[Mail] The ${label} closes {{/${sectionName}}} without a matching {{#${sectionName}}}.`);
       stack.pop();
     }
   }
@@ -103,8 +104,22 @@ export function fillMailTemplate(template: string, vars: TemplateVars, html: boo
 /** The values each mail's template may use; the composer fills exactly these. */
 const TEMPLATE_NAMES = {
   incident: [
-    'siteTitle', 'title', 'ref', 'statusLabel', 'severityLabel', 'impact', 'message', 'messageHtml', 'services', 'servicesHtml',
-    'nextUpdateBy', 'postedAt', 'permalink', 'manageUrl', 'unsubscribeUrl', 'about',
+    'siteTitle',
+    'title',
+    'ref',
+    'statusLabel',
+    'severityLabel',
+    'impact',
+    'message',
+    'messageHtml',
+    'services',
+    'servicesHtml',
+    'nextUpdateBy',
+    'postedAt',
+    'permalink',
+    'manageUrl',
+    'unsubscribeUrl',
+    'about',
   ],
   confirm: ['siteTitle', 'confirmUrl'],
   welcome: ['siteTitle', 'manageUrl'],

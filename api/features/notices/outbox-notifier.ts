@@ -4,7 +4,15 @@
  * and only if the change commits; the request never talks to SMTP.
  */
 import type { IncidentEvent, Notifier } from '../../shared/notifier.ts';
-import { incidentUpdateNotifies, maintenanceUpdateNotifies, queueHooks, queueIncidentMails, queueMaintenanceHooks, queueMaintenanceMails, queueServiceHooks } from './store.ts';
+import {
+  incidentUpdateNotifies,
+  maintenanceUpdateNotifies,
+  queueHooks,
+  queueIncidentMails,
+  queueMaintenanceHooks,
+  queueMaintenanceMails,
+  queueServiceHooks,
+} from './store.ts';
 
 /**
  * Whether an event is announced. The update's `notify` already holds the plan's default

@@ -57,15 +57,17 @@ export const queueMaintenanceHooks = (db: Executor, maintenanceId: number, updat
 async function queueHookRows(db: Executor, columns: readonly [string, string], ids: readonly [number, number], now: Date, to: HookChoice): Promise<void> {
   const at = now.toISOString();
   const [subject, update] = columns;
-  if (to.webhooks) await db.execute({
-    sql: `INSERT INTO outbox (kind, channel, webhook_id, ${subject}, ${update}, next_attempt_at, created_at)
+  if (to.webhooks)
+    await db.execute({
+      sql: `INSERT INTO outbox (kind, channel, webhook_id, ${subject}, ${update}, next_attempt_at, created_at)
           SELECT 'webhook', 'webhook', id, ?, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
-    args: [...ids, at, at],
-  });
-  if (to.slack) await db.execute({
-    sql: `INSERT INTO outbox (kind, channel, ${subject}, ${update}, next_attempt_at, created_at) VALUES ('slack', 'slack', ?, ?, ?, ?)`,
-    args: [...ids, at, at],
-  });
+      args: [...ids, at, at],
+    });
+  if (to.slack)
+    await db.execute({
+      sql: `INSERT INTO outbox (kind, channel, ${subject}, ${update}, next_attempt_at, created_at) VALUES ('slack', 'slack', ?, ?, ?, ?)`,
+      args: [...ids, at, at],
+    });
 }
 
 /** Queues a service's status change (made outside an incident) for every active webhook. */

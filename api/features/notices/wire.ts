@@ -39,7 +39,10 @@ export function senderDomain(host: string): { domain: string; isName: boolean } 
  * name (an IP address, localhost), the default still works with a local relay but many mail
  * servers refuse it: `warning` says to set MAIL_FROM (the server logs it at start).
  */
-export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, settings: Pick<SiteSettings, 'title'>): { from: string; address: string; warning: string | null } {
+export function mailFrom(
+  config: Pick<Config, 'mailFrom' | 'publicUrl'>,
+  settings: Pick<SiteSettings, 'title'>,
+): { from: string; address: string; warning: string | null } {
   const host = new URL(config.publicUrl).hostname;
   const { domain, isName } = senderDomain(host);
   const from = config.mailFrom ?? `"${settings.title.replace(/"/g, '')}" <status@${domain}>`;
@@ -52,7 +55,16 @@ export function mailFrom(config: Pick<Config, 'mailFrom' | 'publicUrl'>, setting
 }
 
 /** Registers the notices' lanes on `delivery`; returns the link secret, how mail is composed, and the notifier. */
-export async function setupNotifications(deps: { db: Db; config: Config; clock: Clock; settings: SiteSettings; messages?: Messages; log: Log; mailer: Mailer; delivery: DeliveryQueue }) {
+export async function setupNotifications(deps: {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  settings: SiteSettings;
+  messages?: Messages;
+  log: Log;
+  mailer: Mailer;
+  delivery: DeliveryQueue;
+}) {
   const { db, config, clock, settings, log, mailer } = deps;
   const { secret, generated } = await loadLinkSecret(db, config.secret, clock.now());
   if (generated) log.info('[Subscribe] Signing subscriber links with a key kept in the database; set HERALD_SECRET to keep it out of it.');

@@ -26,7 +26,11 @@ import { findPostmortem, markAcknowledged, setPostmortem } from './store.ts';
 export async function acknowledge(tx: Executor, id: number, actor: Actor, at: Date): Promise<boolean> {
   await loadIncident(tx, id);
   if (!(await markAcknowledged(tx, id, at))) return false;
-  await recordAudit(tx, { actor, action: 'incident.acknowledge', entity: 'incident', ref: makeRef('incident', id), after: { acknowledgedAt: at.toISOString() } }, at);
+  await recordAudit(
+    tx,
+    { actor, action: 'incident.acknowledge', entity: 'incident', ref: makeRef('incident', id), after: { acknowledgedAt: at.toISOString() } },
+    at,
+  );
   return true;
 }
 
@@ -50,11 +54,17 @@ export async function recordIncidentPostmortem(ctx: CommandContext, incidentId: 
     const before = await findPostmortem(tx, incidentId);
     if (!before) throw noSuchIncident(incidentId);
     if (before.status !== 'resolved') {
-      throw new ConflictError(`[Postmortem] ${makeRef('incident', incidentId)} is not resolved yet; the postmortem follows the resolution (give its link with the resolving update meanwhile).`);
+      throw new ConflictError(
+        `[Postmortem] ${makeRef('incident', incidentId)} is not resolved yet; the postmortem follows the resolution (give its link with the resolving update meanwhile).`,
+      );
     }
     await setPostmortem(tx, incidentId, input, now);
     const prior = { postmortemUrl: before.postmortemUrl, postmortemCompletedAt: before.postmortemCompletedAt };
-    await recordAudit(tx, { actor: ctx.actor, action: 'incident.postmortem', entity: 'incident', ref: makeRef('incident', incidentId), before: prior, after: input }, now);
+    await recordAudit(
+      tx,
+      { actor: ctx.actor, action: 'incident.postmortem', entity: 'incident', ref: makeRef('incident', incidentId), before: prior, after: input },
+      now,
+    );
   });
   await republish(ctx, { incidents: [incidentId] });
   return readIncident(ctx, incidentId);
@@ -67,7 +77,17 @@ export async function addActionItem(ctx: CommandContext, incidentId: number, inp
     await loadIncident(tx, incidentId);
     const item = { incidentId, title: input.title, owner: input.owner, dueAt: actionItemDueAt(input.dueAt, now) };
     const id = await insertActionItem(tx, item, now);
-    await recordAudit(tx, { actor: ctx.actor, action: 'action-item.create', entity: 'incident', ref: makeRef('incident', incidentId), after: { id, title: item.title, owner: item.owner, dueAt: item.dueAt } }, now);
+    await recordAudit(
+      tx,
+      {
+        actor: ctx.actor,
+        action: 'action-item.create',
+        entity: 'incident',
+        ref: makeRef('incident', incidentId),
+        after: { id, title: item.title, owner: item.owner, dueAt: item.dueAt },
+      },
+      now,
+    );
     return id;
   });
   return toActionItem(await loadActionItem(ctx.db, incidentId, id), now);
@@ -82,7 +102,14 @@ export async function markActionItem(ctx: CommandContext, incidentId: number, id
     await setActionItemCompletedAt(tx, id, input.done ? now.toISOString() : null);
     await recordAudit(
       tx,
-      { actor: ctx.actor, action: 'action-item.edit', entity: 'incident', ref: makeRef('incident', incidentId), before: { id, completedAt: before.completedAt }, after: { id, done: input.done } },
+      {
+        actor: ctx.actor,
+        action: 'action-item.edit',
+        entity: 'incident',
+        ref: makeRef('incident', incidentId),
+        before: { id, completedAt: before.completedAt },
+        after: { id, done: input.done },
+      },
       now,
     );
   });

@@ -26,9 +26,15 @@ export type StoredPlanNotice = { id: number; incidentId: number; kind: PlanNotic
 /** The notices of these ids, for delivering them. */
 export async function findPlanNotices(db: Executor, ids: readonly number[]): Promise<Map<number, StoredPlanNotice>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await db.execute({ sql: `SELECT id, incident_id, kind, level, created_at FROM plan_notices WHERE id IN (${ids.map(() => '?').join(',')})`, args: [...ids] });
+  const { rows } = await db.execute({
+    sql: `SELECT id, incident_id, kind, level, created_at FROM plan_notices WHERE id IN (${ids.map(() => '?').join(',')})`,
+    args: [...ids],
+  });
   return new Map(
-    rows.map((r) => [Number(r.id), { id: Number(r.id), incidentId: Number(r.incident_id), kind: String(r.kind) as PlanNoticeKind, level: Number(r.level), createdAt: String(r.created_at) }]),
+    rows.map((r) => [
+      Number(r.id),
+      { id: Number(r.id), incidentId: Number(r.incident_id), kind: String(r.kind) as PlanNoticeKind, level: Number(r.level), createdAt: String(r.created_at) },
+    ]),
   );
 }
 
@@ -36,7 +42,10 @@ export async function findPlanNotices(db: Executor, ids: readonly number[]): Pro
 const deliveryStatus = (state: string) => (state === 'queued' || state === 'retrying' ? 'pending' : state === 'cancelled' ? 'skipped' : state);
 
 /** Every plan notice of an incident with its deliveries, oldest first: for the desk and tests. */
-export async function listPlanNotices(db: Executor, incidentId: number): Promise<{ kind: PlanNoticeKind; level: number; createdAt: string; deliveries: { channel: string; target: string; status: string }[] }[]> {
+export async function listPlanNotices(
+  db: Executor,
+  incidentId: number,
+): Promise<{ kind: PlanNoticeKind; level: number; createdAt: string; deliveries: { channel: string; target: string; status: string }[] }[]> {
   const { rows } = await db.execute({
     sql: `SELECT n.id, n.kind, n.level, n.created_at, d.channel, d.target, d.state FROM plan_notices n
           LEFT JOIN outbox d ON d.kind = 'plan-' || n.kind AND d.notice_id = n.id WHERE n.incident_id = ? ORDER BY n.id, d.id`,
@@ -47,7 +56,12 @@ export async function listPlanNotices(db: Executor, incidentId: number): Promise
     const id = Number(r.id);
     let notice = byId.get(id);
     if (!notice) byId.set(id, (notice = { kind: String(r.kind) as PlanNoticeKind, level: Number(r.level), createdAt: String(r.created_at), deliveries: [] }));
-    if (r.channel !== null) notice.deliveries.push({ channel: r.channel === 'mail' ? 'email' : String(r.channel), target: String(r.target), status: deliveryStatus(String(r.state)) });
+    if (r.channel !== null)
+      notice.deliveries.push({
+        channel: r.channel === 'mail' ? 'email' : String(r.channel),
+        target: String(r.target),
+        status: deliveryStatus(String(r.state)),
+      });
   }
   return [...byId.values()];
 }

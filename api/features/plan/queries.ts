@@ -40,7 +40,10 @@ export const toActionItem = (r: ActionItemRecord, now: Date): ActionItem =>
 /** One of an incident's action items as stored; NotFoundError when it has no such item. */
 export async function loadActionItem(db: Executor, incidentId: number, id: number): Promise<ActionItemRecord> {
   const item = await findActionItem(db, incidentId, id);
-  if (!item) throw new NotFoundError(`[Action items] ${makeRef('incident', incidentId)} has no action item ${id}. Check the number against the incident's list of action items.`);
+  if (!item)
+    throw new NotFoundError(
+      `[Action items] ${makeRef('incident', incidentId)} has no action item ${id}. Check the number against the incident's list of action items.`,
+    );
   return item;
 }
 

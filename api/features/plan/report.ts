@@ -46,7 +46,10 @@ export const PlanReport = z
 export type PlanReport = z.infer<typeof PlanReport>;
 type SeverityFigures = z.infer<typeof SeverityFigures>;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day looks like 2026-11-27').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day looks like 2026-11-27')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both inclusive, at most ten years apart. */
 export const PlanReportQuery = z
@@ -128,8 +131,14 @@ export function planReport(incidents: readonly ReportIncident[], range: { from: 
   ) as Record<Severity, SeverityFigures>;
   const target = (value: number | null, targetSeconds: number): Target => ({ targetSeconds, met: value === null ? null : value < targetSeconds });
   const targets = {
-    P0: { mtta: target(bySeverity.P0.mttaSeconds.mean, PLAN_TARGETS.P0.mttaSeconds), mttr: target(bySeverity.P0.mttrSeconds.mean, PLAN_TARGETS.P0.mttrSeconds) },
-    P1: { mtta: target(bySeverity.P1.mttaSeconds.mean, PLAN_TARGETS.P1.mttaSeconds), mttr: target(bySeverity.P1.mttrSeconds.mean, PLAN_TARGETS.P1.mttrSeconds) },
+    P0: {
+      mtta: target(bySeverity.P0.mttaSeconds.mean, PLAN_TARGETS.P0.mttaSeconds),
+      mttr: target(bySeverity.P0.mttrSeconds.mean, PLAN_TARGETS.P0.mttrSeconds),
+    },
+    P1: {
+      mtta: target(bySeverity.P1.mttaSeconds.mean, PLAN_TARGETS.P1.mttaSeconds),
+      mttr: target(bySeverity.P1.mttrSeconds.mean, PLAN_TARGETS.P1.mttrSeconds),
+    },
   };
 
   const postmortems = { due: 0, onTime: 0, late: 0, missing: 0 };
@@ -150,7 +159,9 @@ export function planReport(incidents: readonly ReportIncident[], range: { from: 
   const items = inRange.flatMap((i) => i.actionItems);
   const done = items.filter((a) => a.completedAt);
   const doneWithin30Days = done.filter((a) => Date.parse(a.completedAt!) - Date.parse(a.createdAt) <= windowMs).length;
-  const measurable = items.filter((a) => (a.completedAt && Date.parse(a.completedAt) - Date.parse(a.createdAt) <= windowMs) || Date.parse(a.createdAt) + windowMs <= now.getTime()).length;
+  const measurable = items.filter(
+    (a) => (a.completedAt && Date.parse(a.completedAt) - Date.parse(a.createdAt) <= windowMs) || Date.parse(a.createdAt) + windowMs <= now.getTime(),
+  ).length;
 
   const updates = { due: 0, onTime: 0 };
   for (const incident of inRange) {

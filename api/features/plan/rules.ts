@@ -9,10 +9,7 @@ import { postmortemDueAt } from '../incidents/index.ts';
 import { HttpUrl, StorableText as Text } from '../../shared/storable.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
 
-export const RecordPostmortemInput = z
-  .object({ url: HttpUrl, completed: z.boolean() })
-  .strict()
-  .meta({ id: 'RecordPostmortemInput' });
+export const RecordPostmortemInput = z.object({ url: HttpUrl, completed: z.boolean() }).strict().meta({ id: 'RecordPostmortemInput' });
 export type RecordPostmortemInput = z.infer<typeof RecordPostmortemInput>;
 
 export const CreateActionItemInput = z

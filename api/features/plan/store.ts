@@ -47,7 +47,10 @@ export async function loadReportIncidents(db: Executor, fromIso: string, toIso: 
   const ids = rows.map((r) => Number(r.id));
   const marks = ids.map(() => '?').join(',');
   const [updates, items] = await Promise.all([
-    db.execute({ sql: `SELECT incident_id, status, created_at, next_update_by FROM incident_updates WHERE incident_id IN (${marks}) ORDER BY created_at, id`, args: ids }),
+    db.execute({
+      sql: `SELECT incident_id, status, created_at, next_update_by FROM incident_updates WHERE incident_id IN (${marks}) ORDER BY created_at, id`,
+      args: ids,
+    }),
     db.execute({ sql: `SELECT incident_id, created_at, completed_at FROM incident_action_items WHERE incident_id IN (${marks}) ORDER BY id`, args: ids }),
   ]);
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -68,7 +71,10 @@ export async function loadReportIncidents(db: Executor, fromIso: string, toIso: 
 }
 
 /** P0/P1 incidents resolved before `resolvedBefore` whose postmortem is not completed, oldest first. */
-export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: Date): Promise<{ id: number; title: string; severity: Severity; resolvedAt: string; commander: string | null }[]> {
+export async function loadPostmortemsOutstanding(
+  db: Executor,
+  resolvedBefore: Date,
+): Promise<{ id: number; title: string; severity: Severity; resolvedAt: string; commander: string | null }[]> {
   const { rows } = await db.execute({
     sql: `SELECT id, title, severity, resolved_at, commander FROM incidents
           WHERE draft = 0 AND status = 'resolved' AND severity IN ('P0','P1') AND postmortem_completed_at IS NULL AND resolved_at < ?
@@ -85,8 +91,12 @@ export async function loadPostmortemsOutstanding(db: Executor, resolvedBefore: D
 }
 
 /** Open incidents as the escalation rule needs them. */
-export async function loadOpenForEscalation(db: Executor): Promise<{ id: number; title: string; severity: Severity; detectedAt: string; commander: string | null }[]> {
-  const { rows } = await db.execute(`SELECT id, title, severity, coalesce(detected_at, started_at) AS detected_at, commander FROM incidents WHERE draft = 0 AND status <> 'resolved' ORDER BY id`);
+export async function loadOpenForEscalation(
+  db: Executor,
+): Promise<{ id: number; title: string; severity: Severity; detectedAt: string; commander: string | null }[]> {
+  const { rows } = await db.execute(
+    `SELECT id, title, severity, coalesce(detected_at, started_at) AS detected_at, commander FROM incidents WHERE draft = 0 AND status <> 'resolved' ORDER BY id`,
+  );
   return rows.map((r) => ({
     id: Number(r.id),
     title: String(r.title),

@@ -148,7 +148,14 @@ export async function searchPublished(db: Executor, criteria: SearchCriteria, op
   };
   const named = await run(
     db,
-    (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, null, criteria.mentioned.filter((r) => r.kind === kind).map((r) => r.id))),
+    (['incident', 'maintenance'] as const).map((kind) =>
+      select(
+        kind,
+        criteria,
+        null,
+        criteria.mentioned.filter((r) => r.kind === kind).map((r) => r.id),
+      ),
+    ),
     options.limit,
   );
   // The order typed, incidents before windows of the same number.
@@ -158,10 +165,18 @@ export async function searchPublished(db: Executor, criteria: SearchCriteria, op
   const textual = criteria.typed
     ? criteria.words.length === 0
       ? { rows: [], total: 0 }
-      : await run(db, (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, expressions[kind], null)), options.limit + named.rows.length)
+      : await run(
+          db,
+          (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, expressions[kind], null)),
+          options.limit + named.rows.length,
+        )
     : criteria.mentioned.length > 0
       ? { rows: [], total: 0 }
-      : await run(db, (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, null, null)), options.limit);
+      : await run(
+          db,
+          (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, null, null)),
+          options.limit,
+        );
   const seen = new Set(named.rows.map((r) => `${r.kind}:${r.id}`));
   const others = textual.rows.filter((r) => !seen.has(`${r.kind}:${r.id}`));
   const rows = [...named.rows, ...others].slice(0, options.limit);

@@ -55,7 +55,11 @@ export async function editService(ctx: CommandContext, slug: string, patch: Patc
       await recordAudit(tx, { actor: ctx.actor, action: 'service.edit', entity: 'service', ref: slug, before: prior, after }, now);
     }
     if (statusChanges) {
-      await recordAudit(tx, { actor: ctx.actor, action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status } }, now);
+      await recordAudit(
+        tx,
+        { actor: ctx.actor, action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status } },
+        now,
+      );
     }
   });
   await republishSite(ctx);

@@ -28,9 +28,7 @@ const toService = (r: Row): ServiceRow => ({
 
 /** Services in page order: by group position, then by the service's own position. */
 export async function listServices(db: Executor): Promise<ServiceRow[]> {
-  const { rows } = await db.execute(
-    `${SELECT} WHERE s.archived_at IS NULL ORDER BY coalesce(g.position, 1e9), s.position, s.name`,
-  );
+  const { rows } = await db.execute(`${SELECT} WHERE s.archived_at IS NULL ORDER BY coalesce(g.position, 1e9), s.position, s.name`);
   return rows.map(toService);
 }
 
@@ -146,5 +144,13 @@ export async function getServiceEvent(db: Executor, id: number): Promise<Service
   });
   const r = rows[0];
   if (!r) return null;
-  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), createdAt: String(r.created_at), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) };
+  return {
+    id: Number(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    createdAt: String(r.created_at),
+    from: String(r.from_status) as ServiceStatus,
+    to: String(r.to_status) as ServiceStatus,
+    at: String(r.at),
+  };
 }

@@ -37,7 +37,10 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
   const ids = serviceIds ?? [];
   const only = (column: string) => (serviceIds ? ` AND ${column} IN (${ids.map(() => '?').join(', ')})` : '');
   const [services, changes, incidents] = await Promise.all([
-    db.execute({ sql: `SELECT id, slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL${only('id')}`, args: [at, ...ids] }),
+    db.execute({
+      sql: `SELECT id, slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL${only('id')}`,
+      args: [at, ...ids],
+    }),
     // Both kinds of change, oldest first; the id keeps two changes in the same millisecond in order.
     db.execute({
       sql: `SELECT service_id, at, from_status, to_status, 0 AS kind, id FROM service_events WHERE at >= ?${only('service_id')}
@@ -78,7 +81,6 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
   return bySlug;
 }
 
-
 /**
  * Every listed service's creation and the day its history starts (Statuspage's `created_at`
  * and `start_date`), by slug, with the uptime window opening at `since`: the same dates the
@@ -86,6 +88,9 @@ export async function loadUptimeHistory(db: Executor, since: Date, serviceIds?: 
  * without them (webhooks).
  */
 export async function loadServiceOrigins(db: Executor, since: Date): Promise<Map<string, ServiceOrigin>> {
-  const { rows } = await db.execute({ sql: `SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`, args: [since.toISOString()] });
+  const { rows } = await db.execute({
+    sql: `SELECT slug, created_at, ${KNOWN_SINCE} AS known_since FROM services s WHERE archived_at IS NULL`,
+    args: [since.toISOString()],
+  });
   return new Map(rows.map((r) => [String(r.slug), { createdAt: String(r.created_at), startDate: String(r.known_since).slice(0, 10) }]));
 }

@@ -195,7 +195,16 @@ export function createUptimeMemo(): (slug: string, input: UptimeInput) => Uptime
       return computeUptime(input);
     }
     const day = uptimeWindowStart(input.now, 1).getTime();
-    const key = JSON.stringify([day, input.days ?? UPTIME_DAYS, input.createdAt, input.knownSince ?? null, input.status, input.changes, input.incidents, input.messages?.lang ?? 'en']);
+    const key = JSON.stringify([
+      day,
+      input.days ?? UPTIME_DAYS,
+      input.createdAt,
+      input.knownSince ?? null,
+      input.status,
+      input.changes,
+      input.incidents,
+      input.messages?.lang ?? 'en',
+    ]);
     const hit = kept.get(slug);
     if (hit && hit.key === key) return hit.result;
     const result = computeUptime(input);

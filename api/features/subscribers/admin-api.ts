@@ -76,7 +76,11 @@ export function subscriberAdminRoutes(deps: AppDeps) {
     })
     .openapi(exportCsv, async (c) => {
       const rows: string[][] = [['email', 'state', 'services', 'source', 'created_at', 'confirmed_at', 'unsubscribed_at']];
-      for (let afterId: number | undefined, page: Subscriber[]; (page = await listSubscribers(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0; afterId = page.at(-1)?.id) {
+      for (
+        let afterId: number | undefined, page: Subscriber[];
+        (page = await listSubscribers(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0;
+        afterId = page.at(-1)?.id
+      ) {
         for (const s of page) rows.push([s.email, s.state, s.services?.join(' ') ?? '', s.source, s.createdAt, s.confirmedAt ?? '', s.unsubscribedAt ?? '']);
       }
       return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="subscribers.csv"' });

@@ -74,13 +74,14 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
   });
 }
 
-const INVALID = '[Subscribe] This link is not valid: it may have been used already, have expired (confirmation links last 24 hours) or be incomplete. Subscribe again from the status page.';
+const INVALID =
+  '[Subscribe] This link is not valid: it may have been used already, have expired (confirmation links last 24 hours) or be incomplete. Subscribe again from the status page.';
 
 /** The subscriber a link names, if the link is genuinely theirs; else a 404 that says what to do. */
 export async function subscriberForLink(db: Pick<Db, 'execute'>, secret: string, purpose: LinkPurpose, token: string, now: Date): Promise<SubscriberRecord> {
   const id = tokenSubscriber(token);
   const subscriber = id === null ? null : await findSubscriber(db, id);
-  const nonce = purpose === 'confirm' ? subscriber?.confirmNonce ?? null : subscriber?.manageNonce ?? null;
+  const nonce = purpose === 'confirm' ? (subscriber?.confirmNonce ?? null) : (subscriber?.manageNonce ?? null);
   if (!subscriber || !verifyLink(secret, purpose, subscriber.id, nonce, token)) throw new NotFoundError(INVALID);
   if (purpose === 'confirm' && (subscriber.state !== 'pending' || !subscriber.confirmExpiresAt || new Date(subscriber.confirmExpiresAt) <= now)) {
     throw new NotFoundError(INVALID);
@@ -127,7 +128,8 @@ export async function manageSubscription(db: Db, secret: string, token: string, 
   return db.write(async (tx) => {
     const subscriber = await subscriberForLink(tx, secret, 'manage', token, now);
     const serviceIds = await serviceIdsFor(tx, input.services);
-    if (subscriber.state === 'suppressed') throw new NotFoundError(`[Subscribe] Mail to ${subscriber.email} bounced, so it is no longer sent; subscribe again from the status page.`);
+    if (subscriber.state === 'suppressed')
+      throw new NotFoundError(`[Subscribe] Mail to ${subscriber.email} bounced, so it is no longer sent; subscribe again from the status page.`);
     await setSubscriberServices(tx, subscriber.id, serviceIds);
     if (input.action === 'resubscribe' && subscriber.state === 'unsubscribed') {
       await startOptIn(tx, subscriber, now);

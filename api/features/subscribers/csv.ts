@@ -8,7 +8,7 @@ const quote = (field: string): string => {
 
 /** @example toCsv([['email'], ['a@b.c']]) // 'email\r\na@b.c\r\n' */
 export function toCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(quote).join(',')).join('\r\n')}\r\n`;
 }
 
 /** @example parseCsv('email,services\n"a@b.c","api billing"') // [['email','services'],['a@b.c','api billing']] */
@@ -20,11 +20,11 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"', i++);
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') (row.push(field), (field = ''));
+    else if (ch === ',') row.push(field), (field = '');
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
@@ -33,6 +33,6 @@ export function parseCsv(text: string): string[][] {
       field = '';
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }

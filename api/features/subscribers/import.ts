@@ -10,7 +10,17 @@ import type { CommandContext } from '../../platform/commands.ts';
 import { CONFIRM_TTL_MS, startOptIn } from './commands.ts';
 import { parseCsv } from './csv.ts';
 import { Email, type Subscriber } from './schemas.ts';
-import { deleteSubscriber, findSubscriberByEmail, hadConfirmed, insertSubscriber, listSubscribers, queueSubscriberMail, serviceIdsFor, setSubscriberServices, setSubscriberState } from './store.ts';
+import {
+  deleteSubscriber,
+  findSubscriberByEmail,
+  hadConfirmed,
+  insertSubscriber,
+  listSubscribers,
+  queueSubscriberMail,
+  serviceIdsFor,
+  setSubscriberServices,
+  setSubscriberState,
+} from './store.ts';
 import { newNonce } from './tokens.ts';
 
 export type ImportOutcome = { added: number; confirmed: number; pending: number; skipped: number };
@@ -45,7 +55,14 @@ export async function importSubscribers(ctx: CommandContext, input: { csv: strin
       const confirm = consent ? null : { nonce: newNonce(), expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS).toISOString() };
       const id = await insertSubscriber(
         tx,
-        { email: entry.email, state: consent ? 'confirmed' : 'pending', manageNonce: newNonce(), confirmNonce: confirm?.nonce ?? null, confirmExpiresAt: confirm?.expiresAt ?? null, source: 'import' },
+        {
+          email: entry.email,
+          state: consent ? 'confirmed' : 'pending',
+          manageNonce: newNonce(),
+          confirmNonce: confirm?.nonce ?? null,
+          confirmExpiresAt: confirm?.expiresAt ?? null,
+          source: 'import',
+        },
         now,
       );
       await setSubscriberServices(tx, id, serviceIds);
@@ -87,10 +104,23 @@ export async function restoreSubscriber(ctx: CommandContext, id: number): Promis
     const [before] = await listSubscribers(tx, { id, limit: 1 });
     if (!before) throw noSubscriber(id);
     if (before.state !== 'suppressed') {
-      throw new ConflictError(`[Subscribers] ${before.email} is ${before.state}, not suppressed: there is nothing to restore.${before.state === 'unsubscribed' ? ' Its owner left; they can subscribe again from the status page.' : ''}`);
+      throw new ConflictError(
+        `[Subscribers] ${before.email} is ${before.state}, not suppressed: there is nothing to restore.${before.state === 'unsubscribed' ? ' Its owner left; they can subscribe again from the status page.' : ''}`,
+      );
     }
     const state = await bringBack(tx, id, false, now);
-    await recordAudit(tx, { actor: ctx.actor, action: 'subscriber.restore', entity: 'subscriber', ref: String(id), before: { state: before.state, reason: before.suppressedReason }, after: { state } }, now);
+    await recordAudit(
+      tx,
+      {
+        actor: ctx.actor,
+        action: 'subscriber.restore',
+        entity: 'subscriber',
+        ref: String(id),
+        before: { state: before.state, reason: before.suppressedReason },
+        after: { state },
+      },
+      now,
+    );
     const [after] = await listSubscribers(tx, { id, limit: 1 });
     return after as Subscriber;
   });
@@ -112,13 +142,23 @@ function readImport(csv: string): { email: string; services: string[] }[] {
   const columns = (header ?? []).map((h) => h.trim().toLowerCase());
   const emailAt = columns.indexOf('email');
   const servicesAt = columns.indexOf('services');
-  if (emailAt < 0) throw new ValidationError('[Subscribers] The CSV needs a header line with an "email" column (and optionally "services").', [{ path: 'csv', message: 'no "email" column' }]);
+  if (emailAt < 0)
+    throw new ValidationError('[Subscribers] The CSV needs a header line with an "email" column (and optionally "services").', [
+      { path: 'csv', message: 'no "email" column' },
+    ]);
   const issues: { path: string; message: string }[] = [];
   const entries = rows.map((row, i) => {
     const email = Email.safeParse(row[emailAt] ?? '');
     if (!email.success) issues.push({ path: `csv.line ${i + 2}`, message: `"${row[emailAt] ?? ''}" is not an email address` });
-    return { email: email.success ? email.data : '', services: (servicesAt >= 0 ? row[servicesAt] ?? '' : '').split(/[\s;]+/).filter(Boolean) };
+    return { email: email.success ? email.data : '', services: (servicesAt >= 0 ? (row[servicesAt] ?? '') : '').split(/[\s;]+/).filter(Boolean) };
   });
-  if (issues.length > 0) throw new ValidationError(`[Subscribers] Fix these lines and import again: ${issues.slice(0, 20).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  if (issues.length > 0)
+    throw new ValidationError(
+      `[Subscribers] Fix these lines and import again: ${issues
+        .slice(0, 20)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
+      issues,
+    );
   return entries;
 }

@@ -22,6 +22,7 @@ export function createUnconfirmedPurge(deps: { db: Db; clock: Clock; log: Log })
   return {
     runOnce,
     /** Purges now and every hour; returns the function that stops it (after a pass in flight). */
-    start: (intervalMs = PURGE_EVERY_MS) => repeat(runOnce, intervalMs, (error) => deps.log.error('[Subscribe] Purging unconfirmed addresses failed; trying again in an hour:', error)),
+    start: (intervalMs = PURGE_EVERY_MS) =>
+      repeat(runOnce, intervalMs, (error) => deps.log.error('[Subscribe] Purging unconfirmed addresses failed; trying again in an hour:', error)),
   };
 }

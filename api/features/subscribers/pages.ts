@@ -14,7 +14,6 @@ const PRIVATE_HEADERS = {
   'x-robots-tag': 'noindex',
 };
 
-
 /**
  * Answers with a subscription page: rendered by Astro when the bundle is loaded, as plain
  * text otherwise (API-only deployments and tests). Rendered per request, never published.

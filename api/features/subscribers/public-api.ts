@@ -38,52 +38,81 @@ export function subscriptionRoutes(deps: AppDeps) {
   };
 
   /** Checks a link before its body is read: a forged link costs one lookup, never a parse. */
-  const linkFirst = (purpose: LinkPurpose): MiddlewareHandler<HeraldEnv> => async (c, next) => {
-    try {
-      await subscriberForLink(deps.db, options.secret, purpose, c.req.param('token') ?? '', now());
-    } catch (error) {
-      return invalidLink(c, error);
-    }
-    return next();
-  };
+  const linkFirst =
+    (purpose: LinkPurpose): MiddlewareHandler<HeraldEnv> =>
+    async (c, next) => {
+      try {
+        await subscriberForLink(deps.db, options.secret, purpose, c.req.param('token') ?? '', now());
+      } catch (error) {
+        return invalidLink(c, error);
+      }
+      return next();
+    };
 
   const manageView = async (token: string, page: SubscriptionView['page']): Promise<SubscriptionView> => {
     const subscriber = await subscriberForLink(deps.db, options.secret, 'manage', token, now());
     return { page, token, email: subscriber.email, state: subscriber.state, services: await subscriberServiceSlugs(deps.db, subscriber.id) };
   };
 
-  return new Hono<HeraldEnv>()
-    .post('/subscribe', async (c, next) => {
-      if (!throttle.hit(clientAddress(c, deps.config.trustProxy), now())) {
-        throw new TooManyRequestsError('[Subscribe] Too many sign-ups from your address; try again in a few minutes.');
-      }
-      return next();
-    }, validate('form', SubscribeInput), async (c) => {
-      const input = c.req.valid('form');
-      // The honeypot: people never see the field, so whoever fills it in is answered as usual and ignored.
-      if (!input.website) await requestSubscription(deps.db, input, now());
-      return subscriptionPage(c, deps, { page: 'sent' });
-    })
-    .get('/subscribe/confirm/:token', withLink(async (c, token) => {
-      await subscriberForLink(deps.db, options.secret, 'confirm', token, now());
-      return subscriptionPage(c, deps, { page: 'confirm', token });
-    }))
-    .post('/subscribe/confirm/:token', withLink(async (c, token) => {
-      const subscriber = await confirmSubscription(deps.db, options.secret, token, now());
-      return subscriptionPage(c, deps, { page: 'confirmed', email: subscriber.email, state: subscriber.state });
-    }))
-    .get('/subscribe/manage/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'manage'))))
-    .post('/subscribe/manage/:token', linkFirst('manage'), validate('form', ManageInput), withLink(async (c, token) => {
-      const input = (c.req as unknown as { valid(t: 'form'): ManageInput }).valid('form');
-      const subscriber = await manageSubscription(deps.db, options.secret, token, input, now());
-      // Coming back renewed the links (this one included): the answer is the sign-up's.
-      if (input.action === 'resubscribe' && subscriber.state === 'pending') return subscriptionPage(c, deps, { page: 'sent' });
-      return subscriptionPage(c, deps, await manageView(token, input.action === 'unsubscribe' ? 'unsubscribed' : 'saved'));
-    }))
-    // A GET (a link checker, a prefetching mail client) only shows the button; it changes nothing.
-    .get('/unsubscribe/:token', withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'unsubscribe'))))
-    .post('/unsubscribe/:token', withLink(async (c, token) => {
-      const subscriber = await unsubscribe(deps.db, options.secret, token, now());
-      return subscriptionPage(c, deps, { page: 'unsubscribed', email: subscriber.email, state: subscriber.state });
-    }));
+  return (
+    new Hono<HeraldEnv>()
+      .post(
+        '/subscribe',
+        async (c, next) => {
+          if (!throttle.hit(clientAddress(c, deps.config.trustProxy), now())) {
+            throw new TooManyRequestsError('[Subscribe] Too many sign-ups from your address; try again in a few minutes.');
+          }
+          return next();
+        },
+        validate('form', SubscribeInput),
+        async (c) => {
+          const input = c.req.valid('form');
+          // The honeypot: people never see the field, so whoever fills it in is answered as usual and ignored.
+          if (!input.website) await requestSubscription(deps.db, input, now());
+          return subscriptionPage(c, deps, { page: 'sent' });
+        },
+      )
+      .get(
+        '/subscribe/confirm/:token',
+        withLink(async (c, token) => {
+          await subscriberForLink(deps.db, options.secret, 'confirm', token, now());
+          return subscriptionPage(c, deps, { page: 'confirm', token });
+        }),
+      )
+      .post(
+        '/subscribe/confirm/:token',
+        withLink(async (c, token) => {
+          const subscriber = await confirmSubscription(deps.db, options.secret, token, now());
+          return subscriptionPage(c, deps, { page: 'confirmed', email: subscriber.email, state: subscriber.state });
+        }),
+      )
+      .get(
+        '/subscribe/manage/:token',
+        withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'manage'))),
+      )
+      .post(
+        '/subscribe/manage/:token',
+        linkFirst('manage'),
+        validate('form', ManageInput),
+        withLink(async (c, token) => {
+          const input = (c.req as unknown as { valid(t: 'form'): ManageInput }).valid('form');
+          const subscriber = await manageSubscription(deps.db, options.secret, token, input, now());
+          // Coming back renewed the links (this one included): the answer is the sign-up's.
+          if (input.action === 'resubscribe' && subscriber.state === 'pending') return subscriptionPage(c, deps, { page: 'sent' });
+          return subscriptionPage(c, deps, await manageView(token, input.action === 'unsubscribe' ? 'unsubscribed' : 'saved'));
+        }),
+      )
+      // A GET (a link checker, a prefetching mail client) only shows the button; it changes nothing.
+      .get(
+        '/unsubscribe/:token',
+        withLink(async (c, token) => subscriptionPage(c, deps, await manageView(token, 'unsubscribe'))),
+      )
+      .post(
+        '/unsubscribe/:token',
+        withLink(async (c, token) => {
+          const subscriber = await unsubscribe(deps.db, options.secret, token, now());
+          return subscriptionPage(c, deps, { page: 'unsubscribed', email: subscriber.email, state: subscriber.state });
+        }),
+      )
+  );
 }

@@ -52,20 +52,24 @@ export const ImportInput = z
   .meta({ id: 'ImportInput' });
 export type ImportInput = z.infer<typeof ImportInput>;
 
-export const Subscriber = z.object({
-  id: z.number(),
-  email: z.string(),
-  state: SubscriberState,
-  services: z.array(z.string()).nullable(),
-  source: z.enum(['form', 'import']),
-  createdAt: z.string(),
-  confirmedAt: z.string().nullable(),
-  unsubscribedAt: z.string().nullable(),
-  suppressedReason: z.string().nullable(),
-}).meta({ id: 'Subscriber' });
+export const Subscriber = z
+  .object({
+    id: z.number(),
+    email: z.string(),
+    state: SubscriberState,
+    services: z.array(z.string()).nullable(),
+    source: z.enum(['form', 'import']),
+    createdAt: z.string(),
+    confirmedAt: z.string().nullable(),
+    unsubscribedAt: z.string().nullable(),
+    suppressedReason: z.string().nullable(),
+  })
+  .meta({ id: 'Subscriber' });
 export type Subscriber = z.infer<typeof Subscriber>;
 
-export const SubscriberCounts = z.record(SubscriberState, z.number().int()).meta({ id: 'SubscriberCounts', description: 'How many subscribers are in each state' });
+export const SubscriberCounts = z
+  .record(SubscriberState, z.number().int())
+  .meta({ id: 'SubscriberCounts', description: 'How many subscribers are in each state' });
 
 /** What an import added and skipped (api/features/subscribers/import.ts). */
 export const ImportReport = z
@@ -74,7 +78,14 @@ export const ImportReport = z
 
 /** An incident update's notices by delivery state (api/platform/delivery/outbox.ts). */
 export const UpdateDeliveryCounts = z
-  .object({ updateId: z.number().int(), queued: z.number().int(), sent: z.number().int(), retrying: z.number().int(), failed: z.number().int(), cancelled: z.number().int() })
+  .object({
+    updateId: z.number().int(),
+    queued: z.number().int(),
+    sent: z.number().int(),
+    retrying: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+  })
   .meta({ id: 'UpdateDeliveryCounts' });
 
 /** What a subscription page shows (Astro.locals.subscription). */

@@ -96,12 +96,18 @@ export async function setSubscriberState(
             manage_nonce = coalesce(?, manage_nonce)
           WHERE id = ?`,
     args: [
-      state, at,
-      state, at,
-      state, at,
-      state, extra.reason ?? null,
-      extra.confirm ? 1 : 0, extra.confirm?.nonce ?? null,
-      extra.confirm ? 1 : 0, extra.confirm?.expiresAt ?? null,
+      state,
+      at,
+      state,
+      at,
+      state,
+      at,
+      state,
+      extra.reason ?? null,
+      extra.confirm ? 1 : 0,
+      extra.confirm?.nonce ?? null,
+      extra.confirm ? 1 : 0,
+      extra.confirm?.expiresAt ?? null,
       extra.manageNonce ?? null,
       id,
     ],
@@ -135,7 +141,10 @@ export async function subscriberServiceSlugs(db: Executor, id: number): Promise<
 /** Queues a mail to one subscriber: the confirmation of a sign-up, or "already subscribed" with the manage link. */
 export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
   const at = now.toISOString();
-  await db.execute({ sql: `INSERT INTO outbox (kind, channel, subscriber_id, next_attempt_at, created_at) VALUES (?, 'mail', ?, ?, ?)`, args: [kind, subscriberId, at, at] });
+  await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, subscriber_id, next_attempt_at, created_at) VALUES (?, 'mail', ?, ?, ?)`,
+    args: [kind, subscriberId, at, at],
+  });
 }
 
 /**
@@ -185,13 +194,16 @@ export async function countByState(db: Executor): Promise<Record<SubscriberState
 }
 
 /** Subscribers for the admin, newest first; `q` matches part of the address. */
-export async function listSubscribers(db: Executor, filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number; id?: number }): Promise<Subscriber[]> {
+export async function listSubscribers(
+  db: Executor,
+  filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number; id?: number },
+): Promise<Subscriber[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (filter.id) (where.push('id = ?'), args.push(filter.id));
-  if (filter.q) (where.push("email LIKE ? ESCAPE '\\'"), args.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
-  if (filter.state) (where.push('state = ?'), args.push(filter.state));
-  if (filter.afterId) (where.push('id < ?'), args.push(filter.afterId));
+  if (filter.id) where.push('id = ?'), args.push(filter.id);
+  if (filter.q) where.push("email LIKE ? ESCAPE '\\'"), args.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+  if (filter.state) where.push('state = ?'), args.push(filter.state);
+  if (filter.afterId) where.push('id < ?'), args.push(filter.afterId);
   const { rows } = await db.execute({
     sql: `SELECT s.*, (SELECT group_concat(sv.slug, ' ') FROM subscriber_services ss JOIN services sv ON sv.id = ss.service_id
             WHERE ss.subscriber_id = s.id) AS slugs
@@ -202,7 +214,11 @@ export async function listSubscribers(db: Executor, filter: { q?: string | undef
     id: Number(r.id),
     email: String(r.email),
     state: String(r.state) as SubscriberState,
-    services: r.all_services ? null : String(r.slugs ?? '').split(' ').filter(Boolean),
+    services: r.all_services
+      ? null
+      : String(r.slugs ?? '')
+          .split(' ')
+          .filter(Boolean),
     source: String(r.source) as 'form' | 'import',
     createdAt: String(r.created_at),
     confirmedAt: r.confirmed_at === null ? null : String(r.confirmed_at),
@@ -227,7 +243,10 @@ export async function deleteSubscriber(db: Executor, id: number): Promise<boolea
 export async function purgeUnconfirmed(db: Executor, olderThan: Date): Promise<number> {
   const stale = `SELECT id FROM subscribers WHERE state = 'pending' AND updated_at < ?`;
   const args = [olderThan.toISOString()];
-  await db.execute({ sql: `UPDATE outbox SET state = 'cancelled', last_error = 'never confirmed' WHERE state IN ('queued','retrying') AND subscriber_id IN (${stale})`, args });
+  await db.execute({
+    sql: `UPDATE outbox SET state = 'cancelled', last_error = 'never confirmed' WHERE state IN ('queued','retrying') AND subscriber_id IN (${stale})`,
+    args,
+  });
   await db.execute({ sql: `DELETE FROM subscriber_services WHERE subscriber_id IN (${stale})`, args });
   const { rowsAffected } = await db.execute({ sql: `DELETE FROM subscribers WHERE id IN (${stale})`, args });
   return rowsAffected;

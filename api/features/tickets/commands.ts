@@ -18,7 +18,10 @@ export async function linkTicket(ctx: CommandContext, incidentId: number, input:
   await ctx.db.write(async (tx) => {
     await loadIncident(tx, incidentId); // 404 for an unknown incident
     const linked = await insertTicket(tx, incidentId, input, { by: actorLabel(ctx.actor), at: now });
-    if (!linked) throw new ConflictError(`[Tickets] ${input.system} ${input.id} is already linked to ${ref}.`, [{ path: 'id', message: 'already linked to this incident' }]);
+    if (!linked)
+      throw new ConflictError(`[Tickets] ${input.system} ${input.id} is already linked to ${ref}.`, [
+        { path: 'id', message: 'already linked to this incident' },
+      ]);
     await recordAudit(tx, { actor: ctx.actor, action: 'ticket.link', entity: 'incident', ref, after: input }, now);
   });
   return Ticket.parse({ ...input, linkedBy: actorLabel(ctx.actor), linkedAt: now.toISOString() });

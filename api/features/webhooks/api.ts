@@ -51,7 +51,9 @@ async function refuseUnreachable(url: URL, allowLocal: boolean): Promise<void> {
 export function webhookRoutes(deps: AppDeps) {
   const allowLocal = deps.subscriptions.webhookAllowLocal;
   // The refinement makes a new schema, which would lose the shared one's name in the document.
-  const body = CreateWebhookInput.refine((i) => allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' }).openapi('CreateWebhookInput');
+  const body = CreateWebhookInput.refine((i) => allowLocal || i.url.startsWith('https:'), { path: ['url'], message: 'must be an https URL' }).openapi(
+    'CreateWebhookInput',
+  );
   return documentedRoutes()
     .openapi(list, async (c) => c.json({ webhooks: await listWebhooks(deps.db) }, 200))
     .openapi(add(body), async (c) => {

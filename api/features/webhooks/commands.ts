@@ -6,7 +6,10 @@ import { insertWebhook, removeWebhook } from './store.ts';
 import type { CommandContext } from '../../platform/commands.ts';
 
 /** Registers a webhook; its signing secret is the one given or a new one, shown once. */
-export async function addWebhook(ctx: CommandContext, input: { url: string; secret?: string | undefined }): Promise<{ id: number; url: string; secret: string }> {
+export async function addWebhook(
+  ctx: CommandContext,
+  input: { url: string; secret?: string | undefined },
+): Promise<{ id: number; url: string; secret: string }> {
   const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   const now = ctx.clock.now();
   const id = await ctx.db.write(async (tx) => {

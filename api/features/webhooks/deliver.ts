@@ -20,7 +20,6 @@ import { maintenanceEntry, maintenanceHookEvent, maintenanceSlackMessage, mainte
 import { loadPageState, type PageState } from './page-state.ts';
 import { affectedComponent, componentsById, STATUSPAGE_PAGE_ID, statuspageUpdateId } from '../../shared/statuspage-components.ts';
 
-
 /** Delivers one webhook or Slack row (about an incident or a maintenance window); `retry` and `hard` are failures. */
 export type HookDelivery = (
   row: OutboxRow,
@@ -62,9 +61,15 @@ function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: s
       page_id: STATUSPAGE_PAGE_ID,
       shortlink: `${publicUrl}/incidents/${ref}`,
       components: incident.services.map((s) => affectedComponent(listed, s)),
-      incident_updates: [...incident.updates]
-        .reverse()
-        .map((u) => ({ id: statuspageUpdateId(ref, u.id), incident_id: ref, status: STATUSPAGE_INCIDENT_STATUS[u.status], body: u.message, created_at: u.createdAt, updated_at: u.editedAt ?? u.createdAt, display_at: u.createdAt })),
+      incident_updates: [...incident.updates].reverse().map((u) => ({
+        id: statuspageUpdateId(ref, u.id),
+        incident_id: ref,
+        status: STATUSPAGE_INCIDENT_STATUS[u.status],
+        body: u.message,
+        created_at: u.createdAt,
+        updated_at: u.editedAt ?? u.createdAt,
+        display_at: u.createdAt,
+      })),
       update_id: statuspageUpdateId(ref, updateId),
     },
   };
@@ -77,7 +82,11 @@ function componentUpdatePayload(event: ServiceEventDetail, publicUrl: string, st
     page: webhookPage(publicUrl, state),
     component_update: { id: `service-event-${event.id}`, created_at: event.at, old_status: event.from, new_status: event.to, component_id: event.slug },
     // The status the event set (a later change has its own event), the rest as the page has it now.
-    component: { ...affectedComponent(componentsById(state.components), { slug: event.slug, name: event.name, status: event.to }), status: event.to, created_at: event.createdAt },
+    component: {
+      ...affectedComponent(componentsById(state.components), { slug: event.slug, name: event.name, status: event.to }),
+      status: event.to,
+      created_at: event.createdAt,
+    },
   };
 }
 
@@ -103,7 +112,8 @@ function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: str
   const publicText = update ? markdownToText(update.message) : '';
   const link = `<${publicUrl}/incidents/${ref}|Open ${ref}>`;
   const template = templates.find((t) => t.use === useOf(incident, updateId, status));
-  if (!template) return { text: `*[${incident.severity} · ${INCIDENT_STATUS_LABEL[status]}] ${incident.title}* (${ref})\n${publicText}\n${link}`, mrkdwn: true };
+  if (!template)
+    return { text: `*[${incident.severity} · ${INCIDENT_STATUS_LABEL[status]}] ${incident.title}* (${ref})\n${publicText}\n${link}`, mrkdwn: true };
   const resolvedAt = incident.resolvedAt ?? update?.createdAt ?? incident.updatedAt;
   const postedAt = update?.createdAt ?? incident.updatedAt;
   const due = postmortemDueAt(incident.severity, resolvedAt);
@@ -127,7 +137,14 @@ function slackMessage(incident: IncidentRecord, updateId: number, publicUrl: str
   return { text: `${body}\n${link} · ${incident.title}`, mrkdwn: true };
 }
 
-export function createHookDelivery(options: { db: Executor; publicUrl: string; slackWebhookUrl: string | undefined; slackTemplates?: readonly Template[]; allowLocal: boolean; now?: () => Date }): HookDelivery {
+export function createHookDelivery(options: {
+  db: Executor;
+  publicUrl: string;
+  slackWebhookUrl: string | undefined;
+  slackTemplates?: readonly Template[];
+  allowLocal: boolean;
+  now?: () => Date;
+}): HookDelivery {
   const now = options.now ?? (() => new Date());
   const post = async (url: string, body: string, headers: Record<string, string>) => {
     try {

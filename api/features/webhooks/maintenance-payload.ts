@@ -23,7 +23,12 @@ export function maintenanceEntry(m: MaintenanceRecord, updateId: number): { even
 export const maintenanceHookEvent = (event: MaintenanceEvent) => `maintenance.${event}`;
 
 /** The page in every webhook payload: its id and address, and its overall status as Statuspage words it. */
-export const webhookPage = (publicUrl: string, state: PageState) => ({ id: STATUSPAGE_PAGE_ID, url: publicUrl, status_indicator: state.indicator, status_description: state.description });
+export const webhookPage = (publicUrl: string, state: PageState) => ({
+  id: STATUSPAGE_PAGE_ID,
+  url: publicUrl,
+  status_indicator: state.indicator,
+  status_description: state.description,
+});
 
 /** A Statuspage-shaped webhook body for one entry on a window's timeline, its components those of `components.json`. Pure. */
 export function maintenanceWebhookPayload(m: MaintenanceRecord, updateId: number, publicUrl: string, state: PageState) {
@@ -46,9 +51,15 @@ export function maintenanceWebhookPayload(m: MaintenanceRecord, updateId: number
       shortlink: `${publicUrl}/maintenance/${ref}`,
       page_id: STATUSPAGE_PAGE_ID,
       components: m.services.map((s) => affectedComponent(listed, s)),
-      incident_updates: [...m.updates]
-        .reverse()
-        .map((u) => ({ id: statuspageUpdateId(ref, u.id), incident_id: ref, status: u.status, body: u.message, created_at: u.createdAt, updated_at: u.createdAt, display_at: u.createdAt })),
+      incident_updates: [...m.updates].reverse().map((u) => ({
+        id: statuspageUpdateId(ref, u.id),
+        incident_id: ref,
+        status: u.status,
+        body: u.message,
+        created_at: u.createdAt,
+        updated_at: u.createdAt,
+        display_at: u.createdAt,
+      })),
       update_id: statuspageUpdateId(ref, updateId),
       event: maintenanceEntry(m, updateId)?.event ?? 'updated',
     },

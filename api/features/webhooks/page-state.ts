@@ -12,7 +12,12 @@ export type PageState = { indicator: Indicator; description: string; components:
 
 /** The page at `now`: its overall status from every service and open incident, and its components in page order. */
 export async function loadPageState(db: Executor, now: Date): Promise<PageState> {
-  const [services, groups, origins, open] = await Promise.all([listServices(db), listGroups(db), loadServiceOrigins(db, uptimeWindowStart(now)), loadIncidents(db, { state: 'open' })]);
+  const [services, groups, origins, open] = await Promise.all([
+    listServices(db),
+    listGroups(db),
+    loadServiceOrigins(db, uptimeWindowStart(now)),
+    loadIncidents(db, { state: 'open' }),
+  ]);
   const overall = overallStatus(
     services.map((s) => s.status),
     open.map((i) => i.severity),

@@ -7,7 +7,10 @@ import { STORABLE_ERROR, storable } from '../../shared/storable.ts';
 /** POST /api/admin/webhooks: where to send Statuspage-shaped events, and the signing secret. */
 export const CreateWebhookInput = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'must be an https URL' }).max(2000).refine(storable, STORABLE_ERROR),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an https URL' })
+      .max(2000)
+      .refine(storable, STORABLE_ERROR),
     /** The signing secret; Herald makes one (shown once) when absent. */
     secret: z.string().min(16, 'use at least 16 characters').max(200).optional(),
   })

@@ -8,7 +8,10 @@ export async function listWebhooks(db: Executor): Promise<Webhook[]> {
 }
 
 export async function insertWebhook(db: Executor, url: string, secret: string, now: Date): Promise<number> {
-  const { rows } = await db.execute({ sql: 'INSERT INTO webhooks (url, secret, created_at) VALUES (?, ?, ?) RETURNING id', args: [url, secret, now.toISOString()] });
+  const { rows } = await db.execute({
+    sql: 'INSERT INTO webhooks (url, secret, created_at) VALUES (?, ?, ?) RETURNING id',
+    args: [url, secret, now.toISOString()],
+  });
   return Number(rows[0]?.id);
 }
 

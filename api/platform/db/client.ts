@@ -214,7 +214,18 @@ function ownerOnlyDatabaseFile(path: string): void {
 }
 
 /** Codes that mean "cannot reach or use the database now", as opposed to a bad statement. */
-const UNAVAILABLE = new Set(['CLIENT_CLOSED', 'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'WEBSOCKET_ERROR', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+const UNAVAILABLE = new Set([
+  'CLIENT_CLOSED',
+  'SQLITE_BUSY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SERVER_ERROR',
+  'HRANA_WEBSOCKET_ERROR',
+  'WEBSOCKET_ERROR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+]);
 
 /** SQLITE_BUSY (extended codes too): another connection holds the lock this statement needs. */
 function isBusy(error: unknown): boolean {
@@ -228,7 +239,9 @@ function asUnavailable(error: unknown): unknown {
   // A remote libSQL server that cannot be reached surfaces as fetch's network TypeError.
   const network = error instanceof TypeError && error.message === 'fetch failed';
   if (network || ((error instanceof LibsqlError || error instanceof Error) && (UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause))))) {
-    return new UnavailableError(`[Database] The database is unreachable or busy (${String(code ?? cause ?? error.message)}); nothing was written. The public site is still served. Try again shortly.`);
+    return new UnavailableError(
+      `[Database] The database is unreachable or busy (${String(code ?? cause ?? error.message)}); nothing was written. The public site is still served. Try again shortly.`,
+    );
   }
   return error;
 }

@@ -53,7 +53,14 @@ export async function sendMail(mailer: Mailer, row: OutboxRow, message: MailMess
  * 2xx is sent; 408, 429, 5xx and network errors are retried; other 4xx and a forbidden target
  * (it stays forbidden) fail at once.
  */
-export async function postJson(row: OutboxRow, url: string, body: string, headers: Record<string, string>, options: PostOptions, now: () => Date): Promise<AttemptResult> {
+export async function postJson(
+  row: OutboxRow,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: PostOptions,
+  now: () => Date,
+): Promise<AttemptResult> {
   try {
     const { status } = await guardedPost(url, body, headers, options);
     const verdict = classifyHttpStatus(status);

@@ -50,7 +50,12 @@ export async function guardedPost(target: string, body: string, headers: Record<
   throw new Error('[Webhooks] Too many redirects.');
 }
 
-function postOnce(url: URL, body: string, headers: Record<string, string>, options: PostOptions & { deadline: AbortSignal; deadlineMs: number; guarded: boolean }) {
+function postOnce(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  options: PostOptions & { deadline: AbortSignal; deadlineMs: number; guarded: boolean },
+) {
   const maxBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const late = () => new Error(`[Webhooks] ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
   return new Promise<PostResult & { location: string | undefined }>((resolve, reject) => {

@@ -65,7 +65,9 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
   /** Renews the rows' leases until the returned function is called. */
   function heartbeat(ids: number[]): () => void {
     const timer = setInterval(() => {
-      renewLeases(deps.db, deps.owner, ids, leaseUntil()).catch((error) => deps.log.warn(`[Outbox] Could not renew the ${lane.name} lease: ${messageOf(error)}`));
+      renewLeases(deps.db, deps.owner, ids, leaseUntil()).catch((error) =>
+        deps.log.warn(`[Outbox] Could not renew the ${lane.name} lease: ${messageOf(error)}`),
+      );
     }, heartbeatEvery(deps.leaseMs));
     timer.unref();
     return () => clearInterval(timer);
@@ -77,7 +79,11 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
     const groups = await Promise.all(
       [...byKind].map(async ([kind, group]) => {
         const handler = lane.kinds[kind] as DeliveryHandler;
-        const results = await handler.attempt(group).catch((error: unknown) => group.map((row) => retryLater(row, `[Outbox] Could not deliver outbox row ${row.id}: ${messageOf(error)}`, deps.clock.now())));
+        const results = await handler
+          .attempt(group)
+          .catch((error: unknown) =>
+            group.map((row) => retryLater(row, `[Outbox] Could not deliver outbox row ${row.id}: ${messageOf(error)}`, deps.clock.now())),
+          );
         const byId = new Map(results.map((r) => [r.id, r]));
         return group.map((row) => byId.get(row.id) ?? retryLater(row, `[Outbox] The ${kind} handler gave no result for row ${row.id}`, deps.clock.now()));
       }),
@@ -123,7 +129,12 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
         await recordAttempts(tx, deps.owner, results, now);
         for (const [kind, group] of Map.groupBy(rows, (row) => row.kind)) {
           const ids = new Set(group.map((r) => r.id));
-          await lane.kinds[kind]?.recorded?.(tx, group, results.filter((r) => ids.has(r.id)), now);
+          await lane.kinds[kind]?.recorded?.(
+            tx,
+            group,
+            results.filter((r) => ids.has(r.id)),
+            now,
+          );
         }
         return recordChannels(tx, rows, results, now);
       });
@@ -143,7 +154,9 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
       );
     }
     for (const { outage, due } of channels.ended) {
-      deps.log.info(`${subsystem(outage.channel)} Delivering again, after failing since ${outage.since} (${outage.failures} failed attempt(s)); ${due} waiting notice(s) are sent now.`);
+      deps.log.info(
+        `${subsystem(outage.channel)} Delivering again, after failing since ${outage.since} (${outage.failures} failed attempt(s)); ${due} waiting notice(s) are sent now.`,
+      );
     }
     // A channel's outage is told above, once; this line is for the rows' own failures, and for
     // rows given up on whatever the cause.

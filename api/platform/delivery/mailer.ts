@@ -35,11 +35,13 @@ export type MailerOptions = {
  * resident memory) that a process which sends no mail — most of the time, between incidents —
  * need not hold.
  */
+// biome-ignore lint/suspicious/noExplicitAny: nodemailer's transports differ in their sent-info type; any of them will do here.
 function lazyTransport<T extends Transporter<any>>(make: (nodemailer: typeof import('nodemailer').default) => T) {
   let transport: Promise<T> | undefined;
   let closed = false;
   return {
-    get: () => (closed ? Promise.reject(new Error('[Mail] The mailer is closed.')) : (transport ??= import('nodemailer').then((module) => make(module.default)))),
+    get: () =>
+      closed ? Promise.reject(new Error('[Mail] The mailer is closed.')) : (transport ??= import('nodemailer').then((module) => make(module.default))),
     close() {
       if (closed) return;
       closed = true;

@@ -32,7 +32,10 @@ export async function recordChannelFailure(db: Executor, channel: Channel, detai
  * @returns the outage that ended and how many rows were made due, or null when none was open.
  */
 export async function endChannelOutage(db: Executor, channel: Channel, now: Date): Promise<{ outage: Outage; due: number } | null> {
-  const { rows } = await db.execute({ sql: 'DELETE FROM delivery_outages WHERE channel = ? RETURNING since, last_failure_at, last_error, failures', args: [channel] });
+  const { rows } = await db.execute({
+    sql: 'DELETE FROM delivery_outages WHERE channel = ? RETURNING since, last_failure_at, last_error, failures',
+    args: [channel],
+  });
   const row = rows[0];
   if (!row) return null;
   const at = now.toISOString();
@@ -41,7 +44,13 @@ export async function endChannelOutage(db: Executor, channel: Channel, now: Date
     args: [at, channel, at],
   });
   return {
-    outage: { channel, since: String(row.since), lastFailureAt: String(row.last_failure_at), lastError: String(row.last_error), failures: Number(row.failures) },
+    outage: {
+      channel,
+      since: String(row.since),
+      lastFailureAt: String(row.last_failure_at),
+      lastError: String(row.last_error),
+      failures: Number(row.failures),
+    },
     due: rowsAffected,
   };
 }
@@ -49,5 +58,11 @@ export async function endChannelOutage(db: Executor, channel: Channel, now: Date
 /** The channels failing now, oldest outage first. */
 export async function listOutages(db: Executor): Promise<Outage[]> {
   const { rows } = await db.execute('SELECT channel, since, last_failure_at, last_error, failures FROM delivery_outages ORDER BY since, channel');
-  return rows.map((r) => ({ channel: String(r.channel) as Channel, since: String(r.since), lastFailureAt: String(r.last_failure_at), lastError: String(r.last_error), failures: Number(r.failures) }));
+  return rows.map((r) => ({
+    channel: String(r.channel) as Channel,
+    since: String(r.since),
+    lastFailureAt: String(r.last_failure_at),
+    lastError: String(r.last_error),
+    failures: Number(r.failures),
+  }));
 }

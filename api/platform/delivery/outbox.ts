@@ -50,7 +50,8 @@ export async function enqueue(db: Executor, row: NewOutboxRow, now: Date): Promi
   });
 }
 
-const COLUMNS = 'id, kind, channel, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, notice_id, target, attempts, created_at';
+const COLUMNS =
+  'id, kind, channel, subscriber_id, webhook_id, incident_id, update_id, service_event_id, maintenance_id, maintenance_update_id, notice_id, target, attempts, created_at';
 const idOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /**

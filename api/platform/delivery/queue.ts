@@ -121,7 +121,9 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
         timer.unref();
         wakers.add(done);
       });
-    const tookOver = takeOverFromGone().catch((error) => log.error('[Outbox] Could not take over the notices of a sender that is gone; they are sent when their lease runs out:', error));
+    const tookOver = takeOverFromGone().catch((error) =>
+      log.error('[Outbox] Could not take over the notices of a sender that is gone; they are sent when their lease runs out:', error),
+    );
     const loops = [...lanes.values()].map(async (runner) => (await tookOver, loop(runner, () => running, idle)));
     return async () => {
       running = false;

@@ -56,7 +56,8 @@ export function relayFailureReason(error: SmtpError): 'auth' | 'sender' | 'messa
   if (error.code === 'EAUTH' || command.startsWith('AUTH')) return 'auth';
   if (command === 'MAIL FROM') return 'sender';
   if (command === 'DATA' || error.code === 'EMESSAGE') return 'message';
-  if (['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'ETLS'].includes(error.code ?? '') || command === 'CONN') return 'connection';
+  if (['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'ETLS'].includes(error.code ?? '') || command === 'CONN')
+    return 'connection';
   return 'other';
 }
 

@@ -34,7 +34,8 @@ export function guardedLookup(allowLocal: boolean): LookupFunction {
       if (error) return callback(error, '', 0);
       const list = addresses as unknown as LookupAddress[];
       const bad = allowLocal ? undefined : list.find((a) => isForbiddenAddress(a.address));
-      if (bad) return callback(new ForbiddenTargetError(`[Webhooks] ${hostname} resolves to ${bad.address}, a loopback, private or link-local address.`), '', 0);
+      if (bad)
+        return callback(new ForbiddenTargetError(`[Webhooks] ${hostname} resolves to ${bad.address}, a loopback, private or link-local address.`), '', 0);
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       const first = list[0] as LookupAddress;
       callback(null, first.address, first.family);
@@ -64,6 +65,9 @@ export async function checkTargetAtRegistration(url: URL, allowLocal: boolean, r
     throw new ForbiddenTargetError(`[Webhooks] ${host} does not resolve (${(error as { code?: string }).code ?? (error as Error).message}); check the name.`);
   }
   const bad = addresses.find((a) => isForbiddenAddress(a.address));
-  if (bad) throw new ForbiddenTargetError(`[Webhooks] ${host} resolves to ${bad.address}, a loopback, private or link-local address; set WEBHOOK_ALLOW_LOCAL=true to allow it (development only).`);
+  if (bad)
+    throw new ForbiddenTargetError(
+      `[Webhooks] ${host} resolves to ${bad.address}, a loopback, private or link-local address; set WEBHOOK_ALLOW_LOCAL=true to allow it (development only).`,
+    );
   if (addresses.length === 0) throw new ForbiddenTargetError(`[Webhooks] ${host} resolves to no address; check the name.`);
 }

@@ -36,13 +36,19 @@ export function throttleKey(address: string): string {
   if (mapped && isIPv4(mapped[1] as string)) return mapped[1] as string;
   if (isIP(bare) !== 6) return address;
   const groups = ipv6Groups(bare);
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail read as two groups). */
 function ipv6Groups(address: string): number[] {
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  const text = dotted ? address.slice(0, dotted.index) + [((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16), ((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)].join(':') : address;
+  const text = dotted
+    ? address.slice(0, dotted.index) +
+      [((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16), ((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)].join(':')
+    : address;
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
   const front = part(head);

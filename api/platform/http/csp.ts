@@ -53,7 +53,11 @@ export function narrowPolicy(html: string, policy: string): string {
   for (const [, , attributes, text] of html.matchAll(INLINE)) {
     elements++;
     if (/\ssrc\s*=/i.test(attributes ?? '')) continue;
-    own.add(`'sha256-${createHash('sha256').update(text ?? '').digest('base64')}'`);
+    own.add(
+      `'sha256-${createHash('sha256')
+        .update(text ?? '')
+        .digest('base64')}'`,
+    );
   }
   if (elements !== (html.match(OPENING) ?? []).length) return policy;
   const directives = policy.split(';').map((directive) => directive.trim().split(/\s+/));

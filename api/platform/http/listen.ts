@@ -67,7 +67,9 @@ export async function listen(server: Server, host: string, port: number, accepto
   } catch (error) {
     await Promise.all([server, ...others].map((s) => (s.listening ? closed(s) : undefined)));
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw error;
-    return single(`SO_REUSEPORT refused (${(error as Error).message}): one listening socket, so a burst of new connections is accepted one per event-loop turn`);
+    return single(
+      `SO_REUSEPORT refused (${(error as Error).message}): one listening socket, so a burst of new connections is accepted one per event-loop turn`,
+    );
   }
   return { url: urlOf(host, server), sockets: acceptors, close: () => Promise.all([server, ...others].map(closed)).then(() => undefined) };
 }

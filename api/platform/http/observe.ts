@@ -71,7 +71,11 @@ export type EarlyAnswer = (req: IncomingMessage, res: ServerResponse, requestId:
  * which costs a fraction of following a streamed answer to its end.
  */
 export function observeRequests(
-  deps: { log: Log; observe: (sample: RequestSample) => void; /** Where a published file's answer is logged (a sum, or a line each); `log.info` without it. */ reads?: (entry: AccessEntry) => void },
+  deps: {
+    log: Log;
+    observe: (sample: RequestSample) => void /** Where a published file's answer is logged (a sum, or a line each); `log.info` without it. */;
+    reads?: (entry: AccessEntry) => void;
+  },
   early: EarlyAnswer,
   listener: RequestListener,
 ): RequestListener {
@@ -95,7 +99,16 @@ export function observeRequests(
     deps.observe({ method, route, status, seconds });
     const ms = Math.round(seconds * 100_000) / 100;
     if (early && deps.reads) return deps.reads({ reqId, method, path, route, status, ms, bytes });
-    deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, { reqId, method, path, route, status, ms, bytes, ...(aborted ? { aborted } : {}) });
+    deps.log.info(`${method} ${path} ${status} ${ms} ms${aborted ? ' (client went away)' : ''}`, {
+      reqId,
+      method,
+      path,
+      route,
+      status,
+      ms,
+      bytes,
+      ...(aborted ? { aborted } : {}),
+    });
   };
   return (req, res) => {
     const started = process.hrtime.bigint();

@@ -25,8 +25,10 @@ export const defineRoute = <P extends string, R extends Omit<RouteConfig, 'path'
  * `defineRoute` for a route whose own checks must run after the 415 and before the body is
  * validated — a webhook whose signature covers the raw body (api/features/drafts/api/pagerduty.ts).
  */
-export const defineGuardedRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'middleware'> & { path: P }>(config: R, guards: MiddlewareHandler<HeraldEnv>[]) =>
-  createRoute({ ...config, middleware: [...(config.request?.body ? [requireJson] : []), ...guards] as MiddlewareHandler<HeraldEnv>[] });
+export const defineGuardedRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'middleware'> & { path: P }>(
+  config: R,
+  guards: MiddlewareHandler<HeraldEnv>[],
+) => createRoute({ ...config, middleware: [...(config.request?.body ? [requireJson] : []), ...guards] as MiddlewareHandler<HeraldEnv>[] });
 
 /** The error shape of api/platform/http/errors.ts, as the document shows it. */
 export const ErrorBody = z
@@ -35,7 +37,10 @@ export const ErrorBody = z
       code: z.string(),
       message: z.string(),
       requestId: z.string(),
-      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'On 400: each bad field' }),
+      fields: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .meta({ description: 'On 400: each bad field' }),
     }),
   })
   .meta({ id: 'Error' });
@@ -73,7 +78,12 @@ export const publishErrors = () => ({ ...writeErrors(), ...errors(422) });
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } }) as const;
 
 // Path parameters are documented, not refused: an ill-formed reference is an unknown one (404).
-export const IncidentRefParam = z.object({ ref: z.string().meta({ pattern: '^INC-[1-9][0-9]*$', example: 'INC-42', description: 'Any case: inc-42 names INC-42' }) });
-export const MaintenanceRefParam = z.object({ ref: z.string().meta({ pattern: '^MNT-[1-9][0-9]*$', example: 'MNT-7', description: 'Any case: mnt-7 names MNT-7' }) });
+export const IncidentRefParam = z.object({
+  ref: z.string().meta({ pattern: '^INC-[1-9][0-9]*$', example: 'INC-42', description: 'Any case: inc-42 names INC-42' }),
+});
+export const MaintenanceRefParam = z.object({
+  ref: z.string().meta({ pattern: '^MNT-[1-9][0-9]*$', example: 'MNT-7', description: 'Any case: mnt-7 names MNT-7' }),
+});
 export const SlugParam = z.object({ slug: z.string().meta({ example: 'api' }) });
-export const idParam = <const N extends string>(name: N) => z.object({ [name]: z.string().meta({ pattern: '^[1-9][0-9]*$', example: '1' }) } as Record<N, z.ZodString>);
+export const idParam = <const N extends string>(name: N) =>
+  z.object({ [name]: z.string().meta({ pattern: '^[1-9][0-9]*$', example: '1' }) } as Record<N, z.ZodString>);

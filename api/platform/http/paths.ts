@@ -46,14 +46,19 @@ export function canonicalPath(rawPath: string): string {
     if (decoded === path) break;
     path = decoded;
   }
-  return path.replace(/\\/g, '/').replace(/\/{2,}/g, '/').toLowerCase();
+  return path
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .toLowerCase();
 }
 
 /** Refuses, before any routing, a path that does not percent-decode (see `decodes`). */
 export function requireDecodablePath(): MiddlewareHandler<HeraldEnv> {
   return async (c, next) => {
     if (!decodes(new URL(c.req.url).pathname)) {
-      throw new ValidationError('[HTTP] The path has a broken percent-escape (a "%" without two hex digits after it, or escapes that are not UTF-8); send "%" itself as "%25".');
+      throw new ValidationError(
+        '[HTTP] The path has a broken percent-escape (a "%" without two hex digits after it, or escapes that are not UTF-8); send "%" itself as "%25".',
+      );
     }
     return next();
   };
@@ -69,4 +74,3 @@ export const isDeskPath = (rawPath: string): boolean => {
   const path = canonicalPath(rawPath);
   return path === '/admin' || path.startsWith('/admin/');
 };
-

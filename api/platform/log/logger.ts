@@ -102,20 +102,22 @@ export function createAccessLog(options: Pick<LoggerOptions, 'format' | 'destina
  * Strings make the message, an Error becomes `err`, plain objects are merged as fields.
  */
 export function toLog(logger: Logger): Log {
-  const write = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const words: string[] = [];
-    const fields: Record<string, unknown> = {};
-    let err: Error | undefined;
-    for (const arg of args) {
-      if (arg instanceof Error && !err) err = arg;
-      else if (typeof arg === 'string') words.push(arg);
-      else if (arg !== null && typeof arg === 'object' && !(arg instanceof Error)) Object.assign(fields, arg);
-      else words.push(String(arg));
-    }
-    let msg = words.join(' ');
-    // `log.error('[X] failed:', error)` reads as one sentence with the error's own words.
-    if (err && (msg === '' || msg.endsWith(':'))) msg = `${msg} ${err.message}`.trim();
-    logger[level](err ? { ...fields, err } : fields, msg);
-  };
+  const write =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const words: string[] = [];
+      const fields: Record<string, unknown> = {};
+      let err: Error | undefined;
+      for (const arg of args) {
+        if (arg instanceof Error && !err) err = arg;
+        else if (typeof arg === 'string') words.push(arg);
+        else if (arg !== null && typeof arg === 'object' && !(arg instanceof Error)) Object.assign(fields, arg);
+        else words.push(String(arg));
+      }
+      let msg = words.join(' ');
+      // `log.error('[X] failed:', error)` reads as one sentence with the error's own words.
+      if (err && (msg === '' || msg.endsWith(':'))) msg = `${msg} ${err.message}`.trim();
+      logger[level](err ? { ...fields, err } : fields, msg);
+    };
   return { info: write('info'), warn: write('warn'), error: write('error'), child: (bindings) => toLog(logger.child(bindings)) };
 }

@@ -6,7 +6,9 @@
  * @example visible('Down\r\n12:00:00.000 INFO  forged') // 'Down\\r\\n12:00:00.000 INFO  forged'
  */
 export const visible = (text: string): string =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /**
  * The terminal form of a log line (LOG_FORMAT=pretty): time, level, what it belongs to, the
@@ -31,13 +33,20 @@ export function prettyLine(json: string): string {
     .filter(([, value]) => !(typeof value !== 'object' && text.includes(String(value))))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  let line = visible(`${clock} ${String(level ?? '').toUpperCase().padEnd(5)} ${text}${fields ? ` ${fields}` : ''}${owner}`) + '\n';
+  let line = `${visible(
+    `${clock} ${String(level ?? '')
+      .toUpperCase()
+      .padEnd(5)} ${text}${fields ? ` ${fields}` : ''}${owner}`,
+  )}\n`;
   const { stack, message } = (err ?? {}) as { stack?: unknown; message?: unknown };
   if (typeof stack === 'string') {
     // The stack opens with the error's message, which may hold anything: made visible whole, so
     // only the stack's own frames start lines, each indented under the entry.
     const framed = typeof message === 'string' && message ? stack.replace(message, () => visible(message)) : stack;
-    line += `${framed.split('\n').map((part) => `    ${visible(part)}`).join('\n')}\n`;
+    line += `${framed
+      .split('\n')
+      .map((part) => `    ${visible(part)}`)
+      .join('\n')}\n`;
   }
   return line;
 }

@@ -53,10 +53,19 @@ export function createReadTally(log: Log, now: () => number): ReadTally {
       if (!answers || !slowest) return;
       const byStatus = Object.fromEntries([...statuses].sort(([a], [b]) => a - b).map(([status, n]) => [String(status), n]));
       const busiest = Object.fromEntries([...paths].sort((a, b) => b[1] - a[1]).slice(0, BUSIEST));
-      const counts = Object.entries(byStatus).map(([status, n]) => `${status}: ${n}`).join(', ');
+      const counts = Object.entries(byStatus)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(', ');
       log.info(
         `[Access] Published files: ${answers} ${answers === 1 ? 'answer' : 'answers'} in ${seconds.toFixed(1)} s (${counts}), ${formatBytes(bytes)}; slowest ${slowest.ms} ms ${slowest.method} ${slowest.path}`,
-        { reads: answers, seconds: Math.round(seconds * 10) / 10, statuses: byStatus, bytes, busiest, slowest: { method: slowest.method, path: slowest.path, status: slowest.status, ms: slowest.ms } },
+        {
+          reads: answers,
+          seconds: Math.round(seconds * 10) / 10,
+          statuses: byStatus,
+          bytes,
+          busiest,
+          slowest: { method: slowest.method, path: slowest.path, status: slowest.status, ms: slowest.ms },
+        },
       );
       answers = 0;
       bytes = 0;

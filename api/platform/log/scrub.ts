@@ -20,7 +20,19 @@ export function scrubPath(path: string): string {
 }
 
 /** Fields that hold credentials, at any depth of a JSON line; their values are replaced whole. */
-const SECRET_FIELDS = ['password', 'token', 'secret', 'authorization', 'cookie', 'set-cookie', 'authToken', 'adminToken', 'metricsToken', 'databaseAuthToken', 'smtpUrl'];
+const SECRET_FIELDS = [
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'authToken',
+  'adminToken',
+  'metricsToken',
+  'databaseAuthToken',
+  'smtpUrl',
+];
 const SECRET_FIELD_NAME = new RegExp(`"(?:${SECRET_FIELDS.join('|')})":`, 'i');
 const SECRET_FIELD_VALUE = new RegExp(`("(?:${SECRET_FIELDS.join('|')})":)(?:"(?:[^"\\\\]|\\\\.)*"|\\[(?:"(?:[^"\\\\]|\\\\.)*",?)*\\]|-?[\\d.]+)`, 'gi');
 

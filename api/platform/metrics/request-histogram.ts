@@ -40,7 +40,11 @@ export function createRequestHistogram(options: { name: string; help: string; bu
     /** The JSON form (`getMetricsAsJSON`): each value's labels merged, as prom-client's Histogram gives them. */
     async get() {
       const data = await metric.getForPromString();
-      const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, ...(rest.metricName.endsWith('_bucket') ? { exemplar: null } : {}), labels: { ...labels, ...sharedLabels } }));
+      const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({
+        ...rest,
+        ...(rest.metricName.endsWith('_bucket') ? { exemplar: null } : {}),
+        labels: { ...labels, ...sharedLabels },
+      }));
       return { ...data, values };
     },
     reset() {

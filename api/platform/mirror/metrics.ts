@@ -32,8 +32,17 @@ export function registerMirrorMetrics(registry: Registry, status: () => MirrorSt
       this.set(status().consecutiveFailures);
     },
   });
-  const runs = new Counter({ name: 'herald_mirror_runs_total', help: 'Mirror command runs, by outcome (ok, failed).', labelNames: ['outcome'] as const, registers });
-  const failures = new Counter({ name: 'herald_mirror_failures_total', help: 'Mirror command runs that failed (exit status, timeout, or not runnable).', registers });
+  const runs = new Counter({
+    name: 'herald_mirror_runs_total',
+    help: 'Mirror command runs, by outcome (ok, failed).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const failures = new Counter({
+    name: 'herald_mirror_failures_total',
+    help: 'Mirror command runs that failed (exit status, timeout, or not runnable).',
+    registers,
+  });
   new Gauge({
     name: 'herald_mirror_last_success_timestamp_seconds',
     help: 'When a mirror run last succeeded (Unix time); absent until one has.',

@@ -162,7 +162,8 @@ export function createMirror(options: MirrorOptions) {
         clearTimeout(timer);
         child = null;
         if (code === 0) return resolve();
-        if (timedOut) return reject(new Error(`[Mirror] ${program} took over ${options.timeoutMs / 1000} s and was stopped (MIRROR_TIMEOUT_SECONDS).${said()}`));
+        if (timedOut)
+          return reject(new Error(`[Mirror] ${program} took over ${options.timeoutMs / 1000} s and was stopped (MIRROR_TIMEOUT_SECONDS).${said()}`));
         reject(new Error(`[Mirror] ${program} ${signal ? `was killed by ${signal}` : `exited with ${code}`}.${said()}`));
       });
     });

@@ -92,7 +92,10 @@ export async function restoreDatabase(config: Pick<Config, 'databaseUrl' | 'snap
   copyFileSync(from, incoming);
   let counts: Record<string, number>;
   try {
-    counts = await checkedCounts(incoming, (problems) => new ValidationError(`[Restore] ${from} is not a sound database (PRAGMA integrity_check: ${problems}); nothing was changed.`));
+    counts = await checkedCounts(
+      incoming,
+      (problems) => new ValidationError(`[Restore] ${from} is not a sound database (PRAGMA integrity_check: ${problems}); nothing was changed.`),
+    );
     if (!('incidents' in counts)) throw new ValidationError(`[Restore] ${from} has no incidents table: not a Herald database; nothing was changed.`);
     await renewIdentityOf(incoming, options.now);
   } catch (error) {

@@ -38,7 +38,10 @@ export function discardSnapshotDir(dir: string, now: Date): Discarded {
   if (!existsSync(dir)) return { discarded: false };
   const entries = readdirSync(dir);
   if (entries.length > 0 && !HERALD_NOTES.some((note) => entries.includes(note))) {
-    return { discarded: false, reason: `${dir} does not look like a snapshot Herald published (no ${HERALD_NOTES.join(' or ')} in it); remove it yourself if it is one` };
+    return {
+      discarded: false,
+      reason: `${dir} does not look like a snapshot Herald published (no ${HERALD_NOTES.join(' or ')} in it); remove it yourself if it is one`,
+    };
   }
   const aside = `${dir}.discarded-${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   renameSync(dir, aside);

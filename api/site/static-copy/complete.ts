@@ -22,7 +22,6 @@ export const SEARCH_SCRIPT_PATH = '/static-search.js';
 const SEARCH_SCRIPT = join(import.meta.dirname, 'search.client.js');
 const INCIDENT_PAGE = /^incidents\/(INC-([1-9][0-9]*))\/index\.html$/;
 
-
 /** What the index narrows an incident by, taken from what its page was rendered from. */
 export type IncidentFacts = { ref: string; severity: string; startedAt: string; services: string[] };
 
@@ -39,7 +38,12 @@ export function staticCopyRenderer(renderPage: PageRenderer, apiUrl: string | nu
       const html = await renderPage(path, model, extra);
       const incident = (extra as { incident?: Partial<IncidentView> } | undefined)?.incident;
       if (incident?.ref && incident.severity && incident.startedAt) {
-        facts.set(incident.ref, { ref: incident.ref, severity: incident.severity, startedAt: incident.startedAt, services: (incident.services ?? []).map((s) => s.slug) });
+        facts.set(incident.ref, {
+          ref: incident.ref,
+          severity: incident.severity,
+          startedAt: incident.startedAt,
+          services: (incident.services ?? []).map((s) => s.slug),
+        });
       }
       return subscribeFormFor(html, apiUrl);
     },
@@ -83,7 +87,8 @@ export async function completeStaticCopy(options: StaticCopyOptions): Promise<{ 
     return match ? [{ file, ref: match[1] as string, id: Number(match[2]) }] : [];
   });
   // The short links, one redirect page per published incident (a few hundred bytes: not worth compressed copies).
-  for (const { ref, id } of incidents) publish(join(dir, 'i', String(id), 'index.html'), Buffer.from(shortLinkPage(ref, options.publicUrl, model.messages.lang)), false);
+  for (const { ref, id } of incidents)
+    publish(join(dir, 'i', String(id), 'index.html'), Buffer.from(shortLinkPage(ref, options.publicUrl, model.messages.lang)), false);
 
   // The search page: Herald's, for an empty search, with the script that runs it here.
   const { t, catalogue, lang } = model.messages;

@@ -34,7 +34,10 @@ function allow(policy: string, directive: string, sources: string[]): string {
     .filter(Boolean);
   const at = directives.findIndex((d) => d.split(/\s+/)[0] === directive);
   if (at >= 0) {
-    const values = (directives[at] as string).split(/\s+/).slice(1).filter((v) => v !== "'none'");
+    const values = (directives[at] as string)
+      .split(/\s+/)
+      .slice(1)
+      .filter((v) => v !== "'none'");
     directives[at] = [directive, ...new Set([...values, ...sources])].join(' ');
   } else directives.push([directive, ...sources].join(' '));
   return directives.join('; ');
@@ -50,7 +53,10 @@ export function subscribeFormFor(html: string, apiUrl: string | null): string {
   if (!SUBSCRIBE_FORM.test(html)) return html;
   if (!apiUrl) return html.replace(SUBSCRIBE_FORM, '');
   const origin = new URL(apiUrl).origin;
-  const pointed = html.replace('<form class="subscribe" method="post" action="/subscribe">', `<form class="subscribe" method="post" action="${escapeHtml(apiUrl)}/subscribe">`);
+  const pointed = html.replace(
+    '<form class="subscribe" method="post" action="/subscribe">',
+    `<form class="subscribe" method="post" action="${escapeHtml(apiUrl)}/subscribe">`,
+  );
   return withPolicy(pointed, allow(policyOf(pointed), 'form-action', [origin]));
 }
 

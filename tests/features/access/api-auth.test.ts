@@ -25,7 +25,11 @@ const spellings = [
 
 describe('every admin route needs a token, whatever the spelling', () => {
   it.each(spellings.flatMap((path) => ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].map((method) => [method, path])))('%s %s → 401', async (method, path) => {
-    const res = await t.app.request(path, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' || method === 'HEAD' ? undefined : JSON.stringify(makeIncident()) });
+    const res = await t.app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'GET' || method === 'HEAD' ? undefined : JSON.stringify(makeIncident()),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
   });

@@ -17,7 +17,9 @@ beforeEach(async () => {
   const intake = (await createToken(d.db, 'prometheus', d.clock.now(), 'intake')).token;
   expect((await d.call('POST', '/api/intake/alertmanager', alertmanagerSample(), intake)).status).toBe(200);
   // An ordinary open incident too, so the dashboard's order can be seen.
-  expect((await d.call('POST', '/api/admin/incidents', { title: 'Billing delays', severity: 'P2', message: 'Invoices are late.', services: [] })).status).toBe(201);
+  expect((await d.call('POST', '/api/admin/incidents', { title: 'Billing delays', severity: 'P2', message: 'Invoices are late.', services: [] })).status).toBe(
+    201,
+  );
 });
 
 describe('drafts on the desk', () => {
@@ -35,7 +37,11 @@ describe('drafts on the desk', () => {
   });
 
   it('releases a draft from the form with the first message a person wrote', async () => {
-    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: 'Some pages load slowly. We are investigating.' }, { cookie: s.cookie });
+    const res = await d.post(
+      '/admin/incidents/INC-1/release',
+      { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: 'Some pages load slowly. We are investigating.' },
+      { cookie: s.cookie },
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/incidents/INC-1?done=released');
     const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
@@ -46,7 +52,11 @@ describe('drafts on the desk', () => {
   });
 
   it('shows what is wrong beside the form and releases nothing', async () => {
-    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: '' }, { cookie: s.cookie });
+    const res = await d.post(
+      '/admin/incidents/INC-1/release',
+      { _csrf: s.csrf, title: 'Status checks failing', status: 'investigating', message: '' },
+      { cookie: s.cookie },
+    );
     expect(res.status).toBe(400);
     expect(textOf(await res.text())).toContain('Write the first message customers will read.');
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
@@ -68,7 +78,11 @@ describe('drafts on the desk', () => {
     expect(textOf(html)).toContain('INC-1: BlackBox Probe Failure');
     expect(html).not.toContain('/admin/incidents/INC-1/release');
     expect(html).not.toContain('/admin/incidents/INC-1/discard');
-    const res = await d.post('/admin/incidents/INC-1/release', { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' }, { cookie: support.cookie });
+    const res = await d.post(
+      '/admin/incidents/INC-1/release',
+      { _csrf: support.csrf, title: 'x', status: 'investigating', message: 'y' },
+      { cookie: support.cookie },
+    );
     expect(res.status).toBe(403);
     expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.draft).toBe(true);
   });

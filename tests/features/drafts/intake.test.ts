@@ -132,7 +132,11 @@ describe('Alertmanager', () => {
 
   it('takes a group of a hundred alerts (larger than a public form may be), one draft for all', async () => {
     const sample = alertmanagerSample();
-    const alerts = Array.from({ length: 100 }, (_, n) => ({ ...sample.alerts[0]!, labels: { ...sample.alerts[0]!.labels, instance: `https://probe-${n}.example.org` }, fingerprint: `f${n}` }));
+    const alerts = Array.from({ length: 100 }, (_, n) => ({
+      ...sample.alerts[0]!,
+      labels: { ...sample.alerts[0]!.labels, instance: `https://probe-${n}.example.org` },
+      fingerprint: `f${n}`,
+    }));
     const body = { ...sample, alerts };
     expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024);
     const res = await postAlert(body);
@@ -167,7 +171,9 @@ describe('a draft is never public until a person releases it', () => {
     await postAlert(alertmanagerSample());
     await t.publisher.publish('all');
     const before = published();
-    expect([...before.keys()]).toEqual(expect.arrayContaining(['/', '/feed.xml', '/api/v2/incidents.json', '/api/v2/summary.json', '/history', '/embed', '/badge.svg']));
+    expect([...before.keys()]).toEqual(
+      expect.arrayContaining(['/', '/feed.xml', '/api/v2/incidents.json', '/api/v2/summary.json', '/history', '/embed', '/badge.svg']),
+    );
     expect(before.has('/incidents/INC-1')).toBe(false);
     for (const [path, body] of before) {
       expect(body, path).not.toContain(ALERT_TITLE);
@@ -199,7 +205,7 @@ describe('a draft is never public until a person releases it', () => {
     expect(after.get('/api/v2/incidents.json')).toContain('Dashboard unreachable for some customers');
     for (const [path, body] of after) expect(body, path).not.toContain(ALERT_TITLE);
     // Subscribers and webhooks hear of it as of a declaration: the P1's first update notifies.
-    const { rows } = await t.db.execute("SELECT count(*) AS n FROM incident_updates WHERE incident_id = 1 AND notify = 1");
+    const { rows } = await t.db.execute('SELECT count(*) AS n FROM incident_updates WHERE incident_id = 1 AND notify = 1');
     expect(Number(rows[0]?.n)).toBe(1);
     expect(await drafts()).toEqual([]);
     expect((await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message })).status).toBe(409);
@@ -215,7 +221,11 @@ describe('a draft is never public until a person releases it', () => {
     expect(res.status).toBe(422);
     expect(res.json.error.fields.map((f: { path: string }) => f.path)).toContain('title');
     expect((await drafts()).map((d) => d.ref)).toEqual(['INC-1']);
-    const reworded = await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message: 'We are looking into it.', title: 'Sign-in is slow' });
+    const reworded = await t.call('POST', '/api/admin/incidents/INC-1/publish', {
+      status: 'investigating',
+      message: 'We are looking into it.',
+      title: 'Sign-in is slow',
+    });
     expect(reworded.status).toBe(201);
   });
 
@@ -232,7 +242,12 @@ describe('a draft is never public until a person releases it', () => {
 
   it('attaches a group firing again to the released incident while it is open, and opens a new draft once it is resolved', async () => {
     await postAlert(alertmanagerSample());
-    await t.call('POST', '/api/admin/incidents/INC-1/publish', { status: 'investigating', message: 'We are investigating.', title: 'Dashboard slow', acknowledgeWarnings: true });
+    await t.call('POST', '/api/admin/incidents/INC-1/publish', {
+      status: 'investigating',
+      message: 'We are investigating.',
+      title: 'Dashboard slow',
+      acknowledgeWarnings: true,
+    });
     expect((await postAlert(alertmanagerSample())).json).toMatchObject({ incident: 'INC-1', opened: false });
     await t.call('POST', '/api/admin/incidents/INC-1/updates', { status: 'resolved', message: 'Fixed.' });
     expect((await postAlert(alertmanagerSample())).json).toMatchObject({ incident: 'INC-2', opened: true });
@@ -303,13 +318,25 @@ describe('PagerDuty', () => {
   it('refuses every post while PAGERDUTY_WEBHOOK_SECRET is not set, signed or not', async () => {
     t = await makeTestApp();
     const body = JSON.stringify(pagerDutySample());
-    const res = await t.app.request('/api/intake/pagerduty', { method: 'POST', headers: { 'content-type': 'application/json', 'x-pagerduty-signature': pagerDutyHeader(body, SECRET) }, body });
+    const res = await t.app.request('/api/intake/pagerduty', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': pagerDutyHeader(body, SECRET) },
+      body,
+    });
     expect(res.status).toBe(503);
     expect(((await res.json()) as any).error).toMatchObject({ code: 'not_configured', message: expect.stringContaining('PAGERDUTY_WEBHOOK_SECRET') });
   });
 
   it('accepts and ignores events it does not act on', async () => {
-    const res = await postPagerDuty({ event: { id: 'x', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: '2026-03-10T11:00:00Z', data: { type: 'ping', message: 'Hello from your friend Pagey!' } } });
+    const res = await postPagerDuty({
+      event: {
+        id: 'x',
+        event_type: 'pagey.ping',
+        resource_type: 'pagey',
+        occurred_at: '2026-03-10T11:00:00Z',
+        data: { type: 'ping', message: 'Hello from your friend Pagey!' },
+      },
+    });
     expect(res.json).toEqual({ incident: null, opened: false, acknowledged: false, ignored: true, duplicate: false });
   });
 });
@@ -354,7 +381,9 @@ describe('subscribers', () => {
       expect((await s.request('POST', '/api/intake/alertmanager', { json: alertmanagerSample(), token })).status).toBe(200);
       expect(await s.deliver()).toEqual([]);
       const message = 'Some customers cannot reach the dashboard. We are investigating.';
-      expect((await s.request('POST', '/api/admin/incidents/INC-1/publish', { json: { status: 'investigating', message, title: 'Dashboard unreachable' } })).status).toBe(201);
+      expect(
+        (await s.request('POST', '/api/admin/incidents/INC-1/publish', { json: { status: 'investigating', message, title: 'Dashboard unreachable' } })).status,
+      ).toBe(201);
       const mails = await s.deliver();
       expect(mails.map((m) => m.to)).toEqual(['ann@example.test']);
       expect(mails[0]?.parsed.text).toContain(message);
@@ -448,7 +477,11 @@ describe('an alert storm', () => {
     expect(refused.status).toBe(429);
     expect(refused.json.error.code).toBe('too_many_requests');
     expect(refused.json.error.message).toMatch(/^\[Intake\] 50 drafts from alerts are open, the most Herald keeps/);
-    const raw = await t.app.request('/api/intake/alertmanager', { method: 'POST', headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body: JSON.stringify(group(52)) });
+    const raw = await t.app.request('/api/intake/alertmanager', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' },
+      body: JSON.stringify(group(52)),
+    });
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('60');
     expect(await drafts()).toHaveLength(50);
@@ -459,5 +492,4 @@ describe('an alert storm', () => {
     expect((await postAlert(group(51))).json).toMatchObject({ opened: true });
     expect((await postAlert(group(53))).status).toBe(429);
   });
-
 });

@@ -76,7 +76,15 @@ export const pagerDutySample = (eventType = 'incident.triggered', occurredAt = '
         summary: 'API Service',
         type: 'service_reference',
       },
-      assignees: [{ html_url: 'https://acme.pagerduty.com/users/PTUXL6G', id: 'PTUXL6G', self: 'https://api.pagerduty.com/users/PTUXL6G', summary: 'User 123', type: 'user_reference' }],
+      assignees: [
+        {
+          html_url: 'https://acme.pagerduty.com/users/PTUXL6G',
+          id: 'PTUXL6G',
+          self: 'https://api.pagerduty.com/users/PTUXL6G',
+          summary: 'User 123',
+          type: 'user_reference',
+        },
+      ],
       escalation_policy: {
         html_url: 'https://acme.pagerduty.com/escalation_policies/PUS0KTE',
         id: 'PUS0KTE',
@@ -84,7 +92,15 @@ export const pagerDutySample = (eventType = 'incident.triggered', occurredAt = '
         summary: 'Default',
         type: 'escalation_policy_reference',
       },
-      teams: [{ html_url: 'https://acme.pagerduty.com/teams/PFCVPS0', id: 'PFCVPS0', self: 'https://api.pagerduty.com/teams/PFCVPS0', summary: 'Engineering', type: 'team_reference' }],
+      teams: [
+        {
+          html_url: 'https://acme.pagerduty.com/teams/PFCVPS0',
+          id: 'PFCVPS0',
+          self: 'https://api.pagerduty.com/teams/PFCVPS0',
+          summary: 'Engineering',
+          type: 'team_reference',
+        },
+      ],
       priority: {
         html_url: 'https://acme.pagerduty.com/account/incident_priorities',
         id: 'PSO75BM',

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readContent } from '../../../api/platform/content.ts';
 import { EscalationMatrix, escalationLevelDue, escalationLevelsDue } from '../../../api/features/freshness/escalation.ts';

@@ -51,9 +51,19 @@ async function redirectToAdmin() {
 }
 
 const watchdogOf = (deliverers: Parameters<typeof createWatchdog>[0]['deliverers'], escalation?: EscalationMatrix) =>
-  createWatchdog({ db: t.db, clock: t.clock, site: { publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 }, policy: { repeatMinutes: 15, maxEscalations: 3 }, deliverers, publisher: t.publisher, log: silentLog, ...(escalation ? { escalation } : {}) });
+  createWatchdog({
+    db: t.db,
+    clock: t.clock,
+    site: { publicUrl: PUBLIC_URL, updateIntervalMinutes: 30 },
+    policy: { repeatMinutes: 15, maxEscalations: 3 },
+    deliverers,
+    publisher: t.publisher,
+    log: silentLog,
+    ...(escalation ? { escalation } : {}),
+  });
 
-const lastErrors = async (kind: string) => (await t.db.execute({ sql: 'SELECT channel, state, last_error FROM outbox WHERE kind = ? ORDER BY id', args: [kind] })).rows.map((r) => ({ ...r }));
+const lastErrors = async (kind: string) =>
+  (await t.db.execute({ sql: 'SELECT channel, state, last_error FROM outbox WHERE kind = ? ORDER BY id', args: [kind] })).rows.map((r) => ({ ...r }));
 
 describe('a redirect from a configured endpoint', () => {
   it('is refused for the freshness webhook when it leads to a loopback admin URL', async () => {
@@ -85,7 +95,15 @@ describe('a redirect from a configured endpoint', () => {
     const matrix: EscalationMatrix = {
       levels: [
         { level: 1, name: 'On-call engineer', responseMinutes: 5, emails: [], webhookUrl: null, pagerdutyRoutingKey: null, triggers: [] },
-        { level: 2, name: 'Team lead', responseMinutes: 15, emails: [], webhookUrl: `${hop.url}/level-2`, pagerdutyRoutingKey: ROUTING_KEY, triggers: [{ afterMinutes: 0 }] },
+        {
+          level: 2,
+          name: 'Team lead',
+          responseMinutes: 15,
+          emails: [],
+          webhookUrl: `${hop.url}/level-2`,
+          pagerdutyRoutingKey: ROUTING_KEY,
+          triggers: [{ afterMinutes: 0 }],
+        },
       ],
     };
     await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P1' }));
@@ -117,6 +135,8 @@ describe('the one queue', () => {
 
   it('refuses a lane for a kind another lane delivers', async () => {
     t = await makeTestApp();
-    expect(() => t.herald.sender.register({ name: 'again', kinds: { incident: { attempt: async () => [] } } })).toThrow('[Outbox] The kind "incident" is delivered by the notices lane already; a kind belongs to one lane.');
+    expect(() => t.herald.sender.register({ name: 'again', kinds: { incident: { attempt: async () => [] } } })).toThrow(
+      '[Outbox] The kind "incident" is delivered by the notices lane already; a kind belongs to one lane.',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listPlanNotices } from '../../../api/features/plan/notices-store.ts';
-import { createMailer, type Mailer } from '../../../api/platform/delivery/mailer.ts';
+import { createMailer } from '../../../api/platform/delivery/mailer.ts';
 import { makeIncident, makeUpdate } from '../../support/factories.ts';
 import { watchdogBench } from '../../support/watchdog.ts';
 
@@ -10,10 +10,10 @@ const bench = watchdogBench();
 const { watchdog } = bench;
 let smtp: typeof bench.smtp;
 let hook: typeof bench.hook;
-let mailer: typeof bench.mailer;
+let _mailer: typeof bench.mailer;
 let t: typeof bench.t;
 beforeEach(() => {
-  ({ smtp, hook, mailer, t } = bench);
+  ({ smtp, hook, t } = bench);
 });
 
 const resolvedIncident = async (severity: 'P0' | 'P1' | 'P2') => {

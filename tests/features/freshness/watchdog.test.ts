@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listNotices } from '../../../api/features/freshness/store.ts';
-import { createMailer, type Mailer } from '../../../api/platform/delivery/mailer.ts';
+import { createMailer } from '../../../api/platform/delivery/mailer.ts';
 import { makeIncident, makeUpdate } from '../../support/factories.ts';
 import { PUBLIC_URL } from '../../support/app.ts';
 import { watchdogBench } from '../../support/watchdog.ts';
@@ -12,10 +12,10 @@ const bench = watchdogBench(policy);
 const { watchdog } = bench;
 let smtp: typeof bench.smtp;
 let hook: typeof bench.hook;
-let mailer: typeof bench.mailer;
+let _mailer: typeof bench.mailer;
 let t: typeof bench.t;
 beforeEach(() => {
-  ({ smtp, hook, mailer, t } = bench);
+  ({ smtp, hook, t } = bench);
 });
 
 const declare = async (overrides = {}) => {

@@ -52,7 +52,11 @@ function samples(text: string, name: string): { labels: Record<string, string>; 
 
 let server: RunningServer;
 const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const scrape = async () => {
   const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.status).toBe(200);
@@ -80,13 +84,24 @@ describe('/metrics on the real server', () => {
     expect((await admin('POST', '/api/admin/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
     expect((await admin('POST', '/api/admin/incidents', makeIncident())).status).toBe(201);
     expect((await fetch(`${server.url}/`)).status).toBe(200);
-    expect((await fetch(`${server.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=ops%40example.com' })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.url}/subscribe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'email=ops%40example.com',
+        })
+      ).status,
+    ).toBe(200);
     let { families, text } = await scrape();
     const value = (name: string, labels: Record<string, string> = {}) =>
       Number(families.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
     const deadline = Date.now() + 15_000;
     // The sender job delivers the confirmation mail and tries the webhook within a second or so.
-    while (Date.now() < deadline && !(value('herald_deliveries_total', { channel: 'mail', outcome: 'sent' }) >= 1 && value('herald_webhook_failures_total', { channel: 'webhook' }) >= 1)) {
+    while (
+      Date.now() < deadline &&
+      !(value('herald_deliveries_total', { channel: 'mail', outcome: 'sent' }) >= 1 && value('herald_webhook_failures_total', { channel: 'webhook' }) >= 1)
+    ) {
       await new Promise((r) => setTimeout(r, 200));
       ({ families, text } = await scrape());
     }
@@ -110,7 +125,10 @@ describe('/metrics on the real server', () => {
     expect(value('herald_snapshot_bytes')).toBe(published.reduce((sum, file) => sum + statSync(join(server.dir, 'snapshot', file)).size, 0));
     const requests = samples(text, 'herald_http_request_duration_seconds_count');
     expect(requests.map((m) => m.labels.route)).toEqual(expect.arrayContaining(['page', 'admin-api:incidents', 'subscribe', 'metrics']));
-    expect(requests.find((m) => m.labels.route === 'admin-api:incidents')).toEqual({ labels: { method: 'POST', route: 'admin-api:incidents', status: '201' }, value: 1 });
+    expect(requests.find((m) => m.labels.route === 'admin-api:incidents')).toEqual({
+      labels: { method: 'POST', route: 'admin-api:incidents', status: '201' },
+      value: 1,
+    });
     expect(samples(text, 'herald_publish_duration_seconds_count')[0]?.value).toBeGreaterThanOrEqual(2);
     expect(samples(text, 'herald_publish_files_changed_sum')[0]?.value).toBeGreaterThan(10);
   });

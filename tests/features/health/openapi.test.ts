@@ -16,12 +16,15 @@ beforeEach(async () => {
 const documented = (d: Doc) => Object.entries(d.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
 
 /** The admin routes an app really registers, in the document's spelling (`:ref` → `{ref}`); middleware (method ALL) left out. */
-const registeredAdminRoutes = (app: Hono<any>) =>
-  [...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/admin/')).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`))];
+const registeredAdminRoutes = (app: Hono<any>) => [
+  ...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/admin/')).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)),
+];
 
 /** A concrete URL for a documented path: references that name nothing, ids that name nothing. */
 const concrete = (path: string) =>
-  path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'ref' ? (path.includes('/maintenance/') ? 'MNT-999' : 'INC-999') : name === 'slug' ? 'no-such-service' : '999'));
+  path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'ref' ? (path.includes('/maintenance/') ? 'MNT-999' : 'INC-999') : name === 'slug' ? 'no-such-service' : '999',
+  );
 
 /** The answer of app.notFound (api/app.ts): what a request no route matched gets. */
 const unrouted = (res: { status: number; json: any }) => res.status === 404 && /^\[HTTP\] Nothing at /.test(res.json?.error?.message ?? '');
@@ -46,7 +49,10 @@ describe('the OpenAPI document and the routes cannot drift apart', () => {
   });
 
   it('would notice an admin route registered without its documentation', () => {
-    const app = new OpenAPIHono().route('/api/admin/extra', new Hono().get('/', (c) => c.text('hidden')));
+    const app = new OpenAPIHono().route(
+      '/api/admin/extra',
+      new Hono().get('/', (c) => c.text('hidden')),
+    );
     expect(registeredAdminRoutes(app)).toEqual(['GET /api/admin/extra']);
   });
 

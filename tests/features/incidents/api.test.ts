@@ -50,7 +50,16 @@ describe('declaring an incident', () => {
 
 describe('posting updates', () => {
   beforeEach(async () => {
-    await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'web-app', status: 'degraded_performance' }] }));
+    await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({
+        services: [
+          { slug: 'api', status: 'partial_outage' },
+          { slug: 'web-app', status: 'degraded_performance' },
+        ],
+      }),
+    );
   });
 
   it('adds to the timeline and moves the deadline', async () => {
@@ -69,9 +78,21 @@ describe('posting updates', () => {
 
   it('resolving records the outcome and brings unnamed services back to operational', async () => {
     t.clock.advance(83 * 60_000);
-    const res = await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'A bad deploy.', postmortemUrl: 'https://example.com/pm/1' }));
+    const res = await t.call(
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'A bad deploy.', postmortemUrl: 'https://example.com/pm/1' }),
+    );
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ status: 'resolved', resolvedAt: '2026-03-10T13:23:00.000Z', durationMs: 83 * 60_000, rootCause: 'A bad deploy.', postmortemUrl: 'https://example.com/pm/1', nextUpdateDueAt: null, overdue: false });
+    expect(res.json).toMatchObject({
+      status: 'resolved',
+      resolvedAt: '2026-03-10T13:23:00.000Z',
+      durationMs: 83 * 60_000,
+      rootCause: 'A bad deploy.',
+      postmortemUrl: 'https://example.com/pm/1',
+      nextUpdateDueAt: null,
+      overdue: false,
+    });
     expect(res.json.postmortemDueAt).toBe('2026-03-12T13:23:00.000Z');
     expect(await serviceStatus('api')).toBe('operational');
     expect(await serviceStatus('web-app')).toBe('operational');
@@ -131,7 +152,13 @@ describe('listing incidents', () => {
 
 describe('bad input gets a clear error and loses nothing', () => {
   it('names each bad field in a 400', async () => {
-    const res = await t.call('POST', '/api/admin/incidents', { title: '', severity: 'P9', message: 'x', services: [{ slug: 'api', status: 'on_fire' }], nextUpdateInMinutes: 45 });
+    const res = await t.call('POST', '/api/admin/incidents', {
+      title: '',
+      severity: 'P9',
+      message: 'x',
+      services: [{ slug: 'api', status: 'on_fire' }],
+      nextUpdateInMinutes: 45,
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('validation_failed');
     expect(res.json.error.requestId).toBeTruthy();
@@ -142,10 +169,16 @@ describe('bad input gets a clear error and loses nothing', () => {
 
   it('refuses text a feed or the database could not carry as given, naming the field, and writes nothing', async () => {
     // U+0000 would cut the stored text short; U+0007 would make every feed invalid XML; a lone surrogate is not Unicode.
-    for (const [field, value] of [['message', 'Checkout is slow\u0000 — we are failing over'], ['title', 'Bell\u0007'], ['impact', 'half a pair \ud83d']] as const) {
+    for (const [field, value] of [
+      ['message', 'Checkout is slow\u0000 — we are failing over'],
+      ['title', 'Bell\u0007'],
+      ['impact', 'half a pair \ud83d'],
+    ] as const) {
       const res = await t.call('POST', '/api/admin/incidents', makeIncident({ [field]: value }));
       expect(res.status, field).toBe(400);
-      expect(res.json.error.fields.map((f: { path: string; message: string }) => `${f.path}: ${f.message}`)).toEqual([`${field}: must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates`]);
+      expect(res.json.error.fields.map((f: { path: string; message: string }) => `${f.path}: ${f.message}`)).toEqual([
+        `${field}: must not contain control characters (other than tabs and line breaks), U+FFFE/U+FFFF or unpaired surrogates`,
+      ]);
     }
     expect(await countIncidents()).toBe(0);
     // Tabs and line breaks, and every other character people type, are text.
@@ -154,7 +187,16 @@ describe('bad input gets a clear error and loses nothing', () => {
   });
 
   it('names unknown services and writes nothing', async () => {
-    const res = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'major_outage' }, { slug: 'nope', status: 'major_outage' }] }));
+    const res = await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({
+        services: [
+          { slug: 'api', status: 'major_outage' },
+          { slug: 'nope', status: 'major_outage' },
+        ],
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain('nope');
     expect(await countIncidents()).toBe(0);
@@ -188,15 +230,18 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(await countIncidents()).toBe(0);
   });
 
-  it.each(['application/json ; charset=utf-8', 'text/x+json'])('answers a JSON type the router does not take (%s) as unsupported_media_type, in the one shape', async (type) => {
-    const res = await t.app.request('/api/admin/incidents', {
-      method: 'POST',
-      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': type },
-      body: JSON.stringify(makeIncident()),
-    });
-    expect(res.status).toBe(415);
-    expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
-  });
+  it.each(['application/json ; charset=utf-8', 'text/x+json'])(
+    'answers a JSON type the router does not take (%s) as unsupported_media_type, in the one shape',
+    async (type) => {
+      const res = await t.app.request('/api/admin/incidents', {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': type },
+        body: JSON.stringify(makeIncident()),
+      });
+      expect(res.status).toBe(415);
+      expect((await res.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+    },
+  );
 
   it('answers 404 for an unknown or ill-formed ref', async () => {
     for (const ref of ['INC-99', 'INC-0', 'hello', 'INC-1%27']) {

@@ -109,7 +109,9 @@ describe('OpenAPI', () => {
   it('describes the admin API in OpenAPI 3.1 from the same schemas', async () => {
     const doc = (await t.call('GET', '/api/openapi.json', undefined, null)).json;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/admin/incidents/{ref}/updates', '/api/admin/subscribers/import', '/api/admin/webhooks', '/healthz/freshness']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/admin/incidents/{ref}/updates', '/api/admin/subscribers/import', '/api/admin/webhooks', '/healthz/freshness']),
+    );
     expect(doc.components.schemas.CreateWebhookInput.properties.url).toBeDefined();
     const create = doc.components.schemas.CreateIncidentInput;
     expect(create.required).toEqual(expect.arrayContaining(['title', 'severity', 'message']));

@@ -9,9 +9,19 @@ import { body, inline, param, validatorFor, type JsonSchema } from '../../suppor
  * Every admin route, fed valid and broken requests generated from its own documented
  * schemas: never a 5xx, every error in the documented shape, every 2xx body as documented.
  */
-const ErrorShape = z.object({ error: z.object({ code: z.string().min(1), message: z.string().min(1), requestId: z.string().min(1) }) }).strict().or(
-  z.object({ error: z.object({ code: z.string().min(1), message: z.string().min(1), requestId: z.string().min(1), fields: z.array(z.object({ path: z.string(), message: z.string() })) }) }),
-);
+const ErrorShape = z
+  .object({ error: z.object({ code: z.string().min(1), message: z.string().min(1), requestId: z.string().min(1) }) })
+  .strict()
+  .or(
+    z.object({
+      error: z.object({
+        code: z.string().min(1),
+        message: z.string().min(1),
+        requestId: z.string().min(1),
+        fields: z.array(z.object({ path: z.string(), message: z.string() })),
+      }),
+    }),
+  );
 const RUNS = 40;
 
 let doc: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, JsonSchema> } };
@@ -50,37 +60,51 @@ describe('the admin API under generated input', () => {
     for (const { method, path, op } of operations()) {
       const t = await populated();
       try {
-      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const params = fc.tuple(...names.map((n) => param(EXISTING[n] ?? ['1'])));
-      const requestSchema = op.requestBody?.content?.['application/json']?.schema;
-      const bodies = requestSchema ? body(inline(requestSchema, doc.components.schemas)) : fc.constant(undefined);
-      const query = fc.dictionary(fc.constantFrom(...(op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name), 'x'), fc.oneof(fc.constantFrom('open', 'all', 'upcoming', '5', '0', '-1', '1000000'), fc.string({ maxLength: 10 })), { maxKeys: 2 });
-      await fc.assert(
-        fc.asyncProperty(params, query, bodies, async (values, q, payload) => {
-          let url = path;
-          names.forEach((name, i) => (url = url.replace(`{${name}}`, values[i]!)));
-          const search = new URLSearchParams(q as Record<string, string>).toString();
-          const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
-          if (payload !== undefined) headers['content-type'] = 'application/json';
-          const res = await t.app.request(`${url}${search ? `?${search}` : ''}`, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
-          const label = `${method} ${url}?${search} ${JSON.stringify(payload)?.slice(0, 300)}`;
-          expect(res.status, label).toBeLessThan(500);
-          const type = res.headers.get('content-type') ?? '';
-          if (!type.includes('json')) return;
-          const json = await res.json();
-          if (res.status >= 400) {
-            expect(ErrorShape.safeParse(json).success, `${label} → ${JSON.stringify(json)}`).toBe(true);
-            return;
-          }
-          const documented = op.responses[String(res.status)]?.content?.['application/json']?.schema;
-          expect(documented, `${label}: status ${res.status} is not documented`).toBeDefined();
-          const check = validatorFor(inline(documented, doc.components.schemas)).safeParse(json);
-          expect(check.success, `${label} → ${check.error?.message}`).toBe(true);
-        }),
-        { numRuns: RUNS, seed: 20261127 },
-      );
+        const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+        const params = fc.tuple(...names.map((n) => param(EXISTING[n] ?? ['1'])));
+        const requestSchema = op.requestBody?.content?.['application/json']?.schema;
+        const bodies = requestSchema ? body(inline(requestSchema, doc.components.schemas)) : fc.constant(undefined);
+        const query = fc.dictionary(
+          fc.constantFrom(...(op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name), 'x'),
+          fc.oneof(fc.constantFrom('open', 'all', 'upcoming', '5', '0', '-1', '1000000'), fc.string({ maxLength: 10 })),
+          { maxKeys: 2 },
+        );
+        await fc.assert(
+          fc.asyncProperty(params, query, bodies, async (values, q, payload) => {
+            let url = path;
+            for (const [i, name] of names.entries()) url = url.replace(`{${name}}`, values[i]!);
+            const search = new URLSearchParams(q as Record<string, string>).toString();
+            const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+            if (payload !== undefined) headers['content-type'] = 'application/json';
+            const res = await t.app.request(`${url}${search ? `?${search}` : ''}`, {
+              method,
+              headers,
+              body: payload === undefined ? undefined : JSON.stringify(payload),
+            });
+            const label = `${method} ${url}?${search} ${JSON.stringify(payload)?.slice(0, 300)}`;
+            expect(res.status, label).toBeLessThan(500);
+            const type = res.headers.get('content-type') ?? '';
+            if (!type.includes('json')) return;
+            const json = await res.json();
+            if (res.status >= 400) {
+              expect(ErrorShape.safeParse(json).success, `${label} → ${JSON.stringify(json)}`).toBe(true);
+              return;
+            }
+            const documented = op.responses[String(res.status)]?.content?.['application/json']?.schema;
+            expect(documented, `${label}: status ${res.status} is not documented`).toBeDefined();
+            const check = validatorFor(inline(documented, doc.components.schemas)).safeParse(json);
+            expect(check.success, `${label} → ${check.error?.message}`).toBe(true);
+          }),
+          { numRuns: RUNS, seed: 20261127 },
+        );
       } catch (error) {
-        failures.push(`${method} ${path}: ${(error as Error).message.split('\n').filter((l) => /Counterexample|Caused by/.test(l)).join(' / ').slice(0, 600)}`);
+        failures.push(
+          `${method} ${path}: ${(error as Error).message
+            .split('\n')
+            .filter((l) => /Counterexample|Caused by/.test(l))
+            .join(' / ')
+            .slice(0, 600)}`,
+        );
       }
     }
     expect(failures).toEqual([]);

@@ -19,7 +19,12 @@ describe('declaring an incident', () => {
     const res = await t.call(
       'POST',
       '/api/admin/incidents',
-      makeIncident({ title: 'db-prod-3 is down', message: 'P2: see 10.1.2.3, ask oncall@example.com. Sam Lee leads.', impact: 'Traceback (most recent call last)', commander: 'Sam Lee' }),
+      makeIncident({
+        title: 'db-prod-3 is down',
+        message: 'P2: see 10.1.2.3, ask oncall@example.com. Sam Lee leads.',
+        impact: 'Traceback (most recent call last)',
+        commander: 'Sam Lee',
+      }),
     );
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('leaks_internals');
@@ -56,7 +61,13 @@ describe('every other door that publishes text', () => {
 
   it.each([
     ['an update naming the commander', 'POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ message: 'Sam Lee is rolling back.' }), 'message'],
-    ['a resolution with a stack trace as its root cause', 'POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'TypeError: x is undefined\n    at run (/srv/app.js:1:2)' }), 'rootCause'],
+    [
+      'a resolution with a stack trace as its root cause',
+      'POST',
+      '/api/admin/incidents/INC-1/updates',
+      makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'TypeError: x is undefined\n    at run (/srv/app.js:1:2)' }),
+      'rootCause',
+    ],
     ['an edited title', 'PATCH', '/api/admin/incidents/INC-1', { title: 'api.eu.internal overloaded' }, 'title'],
     ['a corrected update', 'PATCH', '/api/admin/incidents/INC-1/updates/1', { message: 'Now a SEV1.' }, 'message'],
   ])('refuses %s with 422, and accepts it acknowledged', async (_name, method, path, body, field) => {
@@ -73,24 +84,39 @@ describe('every other door that publishes text', () => {
     const refused = await t.call('POST', '/api/admin/incidents/INC-1/reopen', { message: 'Errors again from 192.168.0.7.' });
     expect(refused.status).toBe(422);
     expect(refused.json.error.fields).toEqual([{ path: 'message', message: 'looks like a private IP address "192.168.0.7"' }]);
-    expect((await t.call('POST', '/api/admin/incidents/INC-1/reopen', { message: 'Errors again from 192.168.0.7.', acknowledgeWarnings: true })).status).toBe(201);
+    expect((await t.call('POST', '/api/admin/incidents/INC-1/reopen', { message: 'Errors again from 192.168.0.7.', acknowledgeWarnings: true })).status).toBe(
+      201,
+    );
   });
 
   it('refuses maintenance text with internals, scheduling and updating alike', async () => {
     const refused = await t.call('POST', '/api/admin/maintenance', makeMaintenance({ message: 'Upgrading pg-primary-1 at 10.0.0.5.' }));
     expect(refused.status).toBe(422);
-    expect(refused.json.error.fields.map((f: { message: string }) => f.message)).toEqual(['looks like an internal host name "pg-primary-1"', 'looks like a private IP address "10.0.0.5"']);
+    expect(refused.json.error.fields.map((f: { message: string }) => f.message)).toEqual([
+      'looks like an internal host name "pg-primary-1"',
+      'looks like a private IP address "10.0.0.5"',
+    ]);
     const created = await t.call('POST', '/api/admin/maintenance', makeMaintenance());
     expect(created.status).toBe(201);
     const update = await t.call('POST', `/api/admin/maintenance/${created.json.ref}/updates`, { message: 'Ask ops@example.com.' });
     expect(update.status).toBe(422);
-    expect((await t.call('POST', `/api/admin/maintenance/${created.json.ref}/updates`, { message: 'Ask ops@example.com.', acknowledgeWarnings: true })).status).toBe(201);
+    expect(
+      (await t.call('POST', `/api/admin/maintenance/${created.json.ref}/updates`, { message: 'Ask ops@example.com.', acknowledgeWarnings: true })).status,
+    ).toBe(201);
   });
 });
 
 it('documents acknowledgeWarnings and the 422 in the OpenAPI document', async () => {
   const doc = (await t.call('GET', '/api/openapi.json')).json;
-  for (const input of ['CreateIncidentInput', 'PostUpdateInput', 'ReopenInput', 'PatchIncidentInput', 'PatchUpdateInput', 'CreateMaintenanceInput', 'PostMaintenanceUpdateInput']) {
+  for (const input of [
+    'CreateIncidentInput',
+    'PostUpdateInput',
+    'ReopenInput',
+    'PatchIncidentInput',
+    'PatchUpdateInput',
+    'CreateMaintenanceInput',
+    'PostMaintenanceUpdateInput',
+  ]) {
     expect(doc.components.schemas[input].properties.acknowledgeWarnings, input).toMatchObject({ type: 'boolean' });
   }
   expect(doc.paths['/api/admin/incidents'].post.responses['422']).toBeDefined();

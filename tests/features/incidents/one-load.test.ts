@@ -18,8 +18,7 @@ function recording(db: Db): { db: Db; statements: string[] } {
   const keep = (stmt: InStatement) => statements.push(sqlOf(stmt));
   const inTransaction = (tx: Transaction): Transaction =>
     new Proxy(tx, {
-      get: (target, key) =>
-        key === 'execute' ? (stmt: InStatement) => (keep(stmt), target.execute(stmt)) : Reflect.get(target, key, target),
+      get: (target, key) => (key === 'execute' ? (stmt: InStatement) => (keep(stmt), target.execute(stmt)) : Reflect.get(target, key, target)),
     });
   return {
     statements,
@@ -85,22 +84,52 @@ describe('the answer to a write', () => {
       await t.call(
         'POST',
         '/api/admin/incidents/INC-1/updates',
-        makeUpdate({ services: [{ slug: 'search', status: 'major_outage' }, { slug: 'api', status: 'degraded_performance' }], eta: '2026-03-10T14:00:00+01:00', nextUpdateInMinutes: 10 }),
+        makeUpdate({
+          services: [
+            { slug: 'search', status: 'major_outage' },
+            { slug: 'api', status: 'degraded_performance' },
+          ],
+          eta: '2026-03-10T14:00:00+01:00',
+          nextUpdateInMinutes: 10,
+        }),
       ),
     );
     t.clock.advance(5 * 60_000);
-    answers.push(await t.call('POST', '/api/admin/incidents/INC-1/updates', makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'A bad deploy.', postmortemUrl: 'https://wiki.example.test/pm/1' })));
+    answers.push(
+      await t.call(
+        'POST',
+        '/api/admin/incidents/INC-1/updates',
+        makeUpdate({ status: 'resolved', message: 'Fixed.', rootCause: 'A bad deploy.', postmortemUrl: 'https://wiki.example.test/pm/1' }),
+      ),
+    );
     t.clock.advance(5 * 60_000);
-    answers.push(await t.call('POST', '/api/admin/incidents/INC-1/reopen', { status: 'monitoring', message: 'Watching it.', services: [{ slug: 'database', status: 'degraded_performance' }] }));
+    answers.push(
+      await t.call('POST', '/api/admin/incidents/INC-1/reopen', {
+        status: 'monitoring',
+        message: 'Watching it.',
+        services: [{ slug: 'database', status: 'degraded_performance' }],
+      }),
+    );
     t.clock.advance(5 * 60_000);
-    answers.push(await t.call('PATCH', '/api/admin/incidents/INC-1', { title: 'API and search errors', severity: 'P2', commander: null, services: ['api', 'search', 'database'] }));
+    answers.push(
+      await t.call('PATCH', '/api/admin/incidents/INC-1', {
+        title: 'API and search errors',
+        severity: 'P2',
+        commander: null,
+        services: ['api', 'search', 'database'],
+      }),
+    );
     t.clock.advance(5 * 60_000);
     answers.push(await t.call('PATCH', '/api/admin/incidents/INC-1/updates/2', { message: 'A fix is being rolled out to every region.' }));
     answers.push(await t.call('PATCH', '/api/admin/incidents/INC-1/updates/2', { message: 'A fix is being rolled out to every region.' }));
     for (const answer of answers) expect(answer.status).toBeLessThan(300);
     const last = answers.at(-1)!.json;
     expect(last).toEqual(await read());
-    expect(last.services.map((s: { slug: string; status: string }) => `${s.slug} ${s.status}`)).toEqual(['api operational', 'database degraded_performance', 'search operational']);
+    expect(last.services.map((s: { slug: string; status: string }) => `${s.slug} ${s.status}`)).toEqual([
+      'api operational',
+      'database degraded_performance',
+      'search operational',
+    ]);
     expect(last.updates.map((u: { status: string; editedAt: string | null }) => `${u.status} ${u.editedAt !== null}`)).toEqual([
       'monitoring false',
       'resolved false',

@@ -148,7 +148,9 @@ describe('posting maintenance updates', () => {
 describe('the OpenAPI document', () => {
   it('describes the maintenance routes with their schemas', async () => {
     const doc = (await t.call('GET', '/api/openapi.json', undefined, null)).json;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/admin/maintenance', '/api/admin/maintenance/{ref}', '/api/admin/maintenance/{ref}/updates']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/admin/maintenance', '/api/admin/maintenance/{ref}', '/api/admin/maintenance/{ref}/updates']),
+    );
     expect(doc.components.schemas.CreateMaintenanceInput.required).toEqual(expect.arrayContaining(['title', 'message', 'scheduledFor', 'scheduledUntil']));
     expect(doc.components.schemas.Maintenance.properties.status.enum).toEqual(['scheduled', 'in_progress', 'completed']);
   });

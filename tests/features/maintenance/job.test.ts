@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMaintenanceJob, type MaintenanceJob } from '../../../api/features/maintenance/job.ts';
+import type { MaintenanceJob } from '../../../api/features/maintenance/job.ts';
 import { makeMaintenance } from '../../support/factories.ts';
-import { makeTestApp, PUBLIC_URL, type TestApp } from '../../support/app.ts';
+import { makeTestApp, type TestApp } from '../../support/app.ts';
 
 let t: TestApp;
 let job: MaintenanceJob;

@@ -6,7 +6,11 @@ let t: TestApp;
 beforeEach(async () => {
   t = await makeTestApp();
   await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Tonight' }));
-  await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Now', services: ['cdn'], scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }));
+  await t.call(
+    'POST',
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'Now', services: ['cdn'], scheduledFor: '2026-03-10T11:00:00.000Z', scheduledUntil: '2026-03-10T13:00:00.000Z' }),
+  );
   await makePastMaintenance(t, { title: 'Yesterday', scheduledFor: '2026-03-09T11:00:00.000Z', scheduledUntil: '2026-03-09T13:00:00.000Z' });
 });
 

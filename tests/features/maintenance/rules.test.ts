@@ -73,7 +73,9 @@ describe('planMaintenanceServiceChanges', () => {
   });
 
   it('completing restores services under maintenance unless held elsewhere', () => {
-    expect(planMaintenanceServiceChanges(services, 'complete', new Set())).toEqual([{ serviceId: 3, slug: 'db', from: 'under_maintenance', to: 'operational' }]);
+    expect(planMaintenanceServiceChanges(services, 'complete', new Set())).toEqual([
+      { serviceId: 3, slug: 'db', from: 'under_maintenance', to: 'operational' },
+    ]);
     expect(planMaintenanceServiceChanges(services, 'complete', new Set(['db']))).toEqual([]);
   });
 });
@@ -107,7 +109,11 @@ describe('a window must end after now', () => {
       assertWindowAhead('2026-03-10T11:00:00.000Z', now);
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ status: 422, code: 'window_in_past', fields: [{ path: 'scheduledUntil', message: 'must be in the future: 2026-03-10 11:00 UTC has already passed' }] });
+      expect(error).toMatchObject({
+        status: 422,
+        code: 'window_in_past',
+        fields: [{ path: 'scheduledUntil', message: 'must be in the future: 2026-03-10 11:00 UTC has already passed' }],
+      });
     }
   });
 

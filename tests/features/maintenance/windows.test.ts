@@ -21,7 +21,9 @@ describe('a window that would already be over', () => {
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('window_in_past');
     expect(res.json.error.message).toMatch(/^\[Maintenance\] The window would already be over/);
-    expect(res.json.error.fields).toEqual([{ path: 'scheduledUntil', message: `must be in the future: ${scheduledUntil.slice(0, 10)} ${scheduledUntil.slice(11, 16)} UTC has already passed` }]);
+    expect(res.json.error.fields).toEqual([
+      { path: 'scheduledUntil', message: `must be in the future: ${scheduledUntil.slice(0, 10)} ${scheduledUntil.slice(11, 16)} UTC has already passed` },
+    ]);
     expect(await count()).toBe(0);
   });
 
@@ -54,7 +56,10 @@ describe('extending a window', () => {
     t.clock.set('2026-03-10T22:30:00.000Z');
     await t.herald.maintenance.tick();
     const res = await extend({ scheduledUntil: '2026-03-11T02:00:00.000Z', message: 'The migration is slower than planned.' });
-    expect(res.json).toMatchObject({ status: 'in_progress', updates: [{ event: 'extended', message: 'The migration is slower than planned.' }, { event: 'started' }, { event: 'scheduled' }] });
+    expect(res.json).toMatchObject({
+      status: 'in_progress',
+      updates: [{ event: 'extended', message: 'The migration is slower than planned.' }, { event: 'started' }, { event: 'scheduled' }],
+    });
     t.clock.set('2026-03-11T00:30:00.000Z');
     expect(await t.herald.maintenance.tick()).toEqual([]);
     t.clock.set('2026-03-11T02:00:00.000Z');

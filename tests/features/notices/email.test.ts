@@ -6,7 +6,12 @@ import type { ReceivedMail } from '../../support/sinks.ts';
 
 const header = (mail: ReceivedMail, name: string): string => {
   const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim() : '';
+  return line
+    ? line.line
+        .slice(line.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim()
+    : '';
 };
 /** The https URL in a mail's List-Unsubscribe header, as a path. */
 const oneClickPath = (mail: ReceivedMail): string => {
@@ -40,7 +45,9 @@ describe('email subscriptions, end to end through a real SMTP server', () => {
     ]);
     for (const mail of mails) {
       const listUnsubscribe = header(mail, 'List-Unsubscribe');
-      expect(listUnsubscribe).toMatch(new RegExp(`^<${PUBLIC_URL}/unsubscribe/\\d+\\.[\\w-]{43}>, <mailto:status@status\\.example\\.test\\?subject=unsubscribe%20\\d+\\.[\\w-]{43}>$`));
+      expect(listUnsubscribe).toMatch(
+        new RegExp(`^<${PUBLIC_URL}/unsubscribe/\\d+\\.[\\w-]{43}>, <mailto:status@status\\.example\\.test\\?subject=unsubscribe%20\\d+\\.[\\w-]{43}>$`),
+      );
       expect(header(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(mail.parsed.text).toContain(`Follow the incident: ${PUBLIC_URL}/incidents/${ref}`);
       expect(mail.parsed.text).toContain('Affected services:\n- Public API');
@@ -121,7 +128,9 @@ describe('email subscriptions, end to end through a real SMTP server', () => {
     await t.request('POST', oneClickPath(gone));
 
     const answers = await Promise.all(
-      ['new@example.com', 'pending@example.com', 'confirmed@example.com', 'gone@example.com'].map((email) => t.request('POST', '/subscribe', { form: { email } })),
+      ['new@example.com', 'pending@example.com', 'confirmed@example.com', 'gone@example.com'].map((email) =>
+        t.request('POST', '/subscribe', { form: { email } }),
+      ),
     );
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);

@@ -23,7 +23,11 @@ describe('text with template braces in it', () => {
   it('delivers an update whose message holds {{X}} once to each subscriber, and every other notice of the same batch once', async () => {
     for (const email of ['ann@example.com', 'bob@example.com']) await subscribeAndConfirm(t, email);
     const calm = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ title: 'Calm incident' }) })).json.ref;
-    const odd = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ title: 'Odd {{X}} incident', message: BRACES, impact: 'Impact {{X}}', acknowledgeWarnings: true }) })).json.ref;
+    const odd = (
+      await t.request('POST', '/api/admin/incidents', {
+        json: makeIncident({ title: 'Odd {{X}} incident', message: BRACES, impact: 'Impact {{X}}', acknowledgeWarnings: true }),
+      })
+    ).json.ref;
 
     const mails = await t.deliver();
     for (const email of ['ann@example.com', 'bob@example.com']) {

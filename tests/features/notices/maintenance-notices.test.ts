@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMaintenanceJob } from '../../../api/features/maintenance/job.ts';
-import { createPublisher } from '../../../api/site/publisher.ts';
-import { Snapshot } from '../../../api/site/snapshot.ts';
-import { readContent, SiteSettings } from '../../../api/platform/content.ts';
 import { makeMaintenance } from '../../support/factories.ts';
-import { CONTENT_DIR, PUBLIC_URL } from '../../support/app.ts';
+import { PUBLIC_URL } from '../../support/app.ts';
 import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
 
 let t: SubscriberApp;

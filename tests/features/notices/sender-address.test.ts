@@ -26,8 +26,14 @@ describe('the default sender', () => {
   });
 
   it('says to set MAIL_FROM when the host is not a domain name, and is MAIL_FROM when set', () => {
-    expect(mailFrom({ publicUrl: 'http://127.0.0.1:4321', mailFrom: undefined }, settings).warning).toMatch(/^\[Mail\] PUBLIC_URL's host \(127\.0\.0\.1\) is not a domain name, so mail comes from status@\[127\.0\.0\.1\]; .*Set MAIL_FROM/);
-    expect(mailFrom({ publicUrl: 'http://127.0.0.1:4321', mailFrom: 'Ops <ops@example.com>' }, settings)).toEqual({ from: 'Ops <ops@example.com>', address: 'ops@example.com', warning: null });
+    expect(mailFrom({ publicUrl: 'http://127.0.0.1:4321', mailFrom: undefined }, settings).warning).toMatch(
+      /^\[Mail\] PUBLIC_URL's host \(127\.0\.0\.1\) is not a domain name, so mail comes from status@\[127\.0\.0\.1\]; .*Set MAIL_FROM/,
+    );
+    expect(mailFrom({ publicUrl: 'http://127.0.0.1:4321', mailFrom: 'Ops <ops@example.com>' }, settings)).toEqual({
+      from: 'Ops <ops@example.com>',
+      address: 'ops@example.com',
+      warning: null,
+    });
   });
 });
 
@@ -40,7 +46,10 @@ describe('an address-literal sender over SMTP', () => {
     await smtp.close();
   });
 
-  it.each([['http://127.0.0.1:4321', 'status@[127.0.0.1]'], ['http://[::1]:4321', 'status@[IPv6:::1]']])('is accepted and delivered for %s', async (publicUrl, address) => {
+  it.each([
+    ['http://127.0.0.1:4321', 'status@[127.0.0.1]'],
+    ['http://[::1]:4321', 'status@[IPv6:::1]'],
+  ])('is accepted and delivered for %s', async (publicUrl, address) => {
     smtp.mails.length = 0;
     const mailer = createMailer({ smtpUrl: smtp.url, from: mailFrom({ publicUrl, mailFrom: undefined }, settings).from, outboxDir: '/nonexistent' });
     const info = await mailer.send({ to: 'ann@example.com', subject: 'Hello', text: 'Hi.', html: '<p>Hi.</p>' });

@@ -13,7 +13,11 @@ beforeEach(async () => {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const snapshotText = () => t.snapshot.paths().map((p) => t.snapshot.get(p)!.body.toString()).join('\n');
+const snapshotText = () =>
+  t.snapshot
+    .paths()
+    .map((p) => t.snapshot.get(p)!.body.toString())
+    .join('\n');
 const resolve = (ref: string) => t.call('POST', `/api/admin/incidents/${ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
 
 describe('the postmortem', () => {
@@ -62,7 +66,11 @@ describe('action items', () => {
       completedAt: null,
       overdue: false,
     });
-    const dated = await t.call('POST', '/api/admin/incidents/INC-1/action-items', { title: 'Alert on queue depth', owner: 'Lee', dueAt: '2026-03-12T00:00:00Z' });
+    const dated = await t.call('POST', '/api/admin/incidents/INC-1/action-items', {
+      title: 'Alert on queue depth',
+      owner: 'Lee',
+      dueAt: '2026-03-12T00:00:00Z',
+    });
     expect(dated.json.dueAt).toBe('2026-03-12T00:00:00.000Z');
     t.clock.advance(3 * DAY);
     const marked = await t.call('PATCH', '/api/admin/incidents/INC-1/action-items/1', { done: true });

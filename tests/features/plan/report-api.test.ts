@@ -9,7 +9,11 @@ beforeEach(async () => {
 
 const MINUTE = 60_000;
 const report = (from = '2026-03-01', to = '2026-03-31') => t.call('GET', `/api/admin/reports/plan?from=${from}&to=${to}`);
-const snapshotText = () => t.snapshot.paths().map((p) => t.snapshot.get(p)!.body.toString()).join('\n');
+const snapshotText = () =>
+  t.snapshot
+    .paths()
+    .map((p) => t.snapshot.get(p)!.body.toString())
+    .join('\n');
 
 describe('detection and acknowledgement', () => {
   it('records declaration time as detection when declared by hand', async () => {
@@ -105,11 +109,7 @@ describe('GET /api/admin/reports/plan', () => {
     expect((await report('2026-03-01', '2026-03-09')).json.bySeverity.P1.incidents).toBe(0);
   });
 
-  it.each([
-    ['from=2026-03-02&to=2026-03-01'],
-    ['from=2026-03-01'],
-    ['from=yesterday&to=2026-03-01'],
-  ])('answers 400 to ?%s', async (query) => {
+  it.each([['from=2026-03-02&to=2026-03-01'], ['from=2026-03-01'], ['from=yesterday&to=2026-03-01']])('answers 400 to ?%s', async (query) => {
     const res = await t.call('GET', `/api/admin/reports/plan?${query}`);
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBeTruthy();

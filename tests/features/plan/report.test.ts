@@ -96,7 +96,12 @@ describe('postmortems', () => {
   });
 
   it('owes none for P2/P3 or for an unresolved incident', () => {
-    const report = planReport([makeReportIncident({ severity: 'P2', resolvedAt }), makeReportIncident({ severity: 'P3', resolvedAt }), makeReportIncident()], RANGE, NOW, 30);
+    const report = planReport(
+      [makeReportIncident({ severity: 'P2', resolvedAt }), makeReportIncident({ severity: 'P3', resolvedAt }), makeReportIncident()],
+      RANGE,
+      NOW,
+      30,
+    );
     expect(report.postmortems.due).toBe(0);
   });
 });

@@ -26,7 +26,12 @@ beforeEach(async () => {
     t.clock.advance(24 * 3600_000);
   };
   await declare({ title: 'Checkout payments failing', severity: 'P0', services: [{ slug: 'api', status: 'major_outage' }], commander: 'Sam Lee' }); // INC-1, 10 March
-  await declare({ title: 'Slow search results', severity: 'P3', services: [{ slug: 'search', status: 'degraded_performance' }], message: 'Results take 50%_longer than usual. Élevé latency near the index.' }); // INC-2, 11 March
+  await declare({
+    title: 'Slow search results',
+    severity: 'P3',
+    services: [{ slug: 'search', status: 'degraded_performance' }],
+    message: 'Results take 50%_longer than usual. Élevé latency near the index.',
+  }); // INC-2, 11 March
   await declare({ title: 'Login errors', severity: 'P1', services: [{ slug: 'auth', status: 'partial_outage' }] }); // INC-3, 12 March
   await t.call('POST', '/api/admin/incidents/INC-3/updates', makeUpdate({ message: 'The payments provider recovered.' }));
 });
@@ -105,7 +110,13 @@ describe('the public search', () => {
   });
 
   it('finds completed maintenance by its words and by MNT-N, linking to its page', async () => {
-    await makePastMaintenance(t, { title: 'Storage migration', message: 'Moving the object store to new disks.', scheduledFor: '2026-03-12T22:00:00.000Z', scheduledUntil: '2026-03-12T23:00:00.000Z', services: ['api'] });
+    await makePastMaintenance(t, {
+      title: 'Storage migration',
+      message: 'Moving the object store to new disks.',
+      scheduledFor: '2026-03-12T22:00:00.000Z',
+      scheduledUntil: '2026-03-12T23:00:00.000Z',
+      services: ['api'],
+    });
     await t.herald.maintenance.tick();
     expect((await t.call('GET', '/api/admin/maintenance/MNT-1')).json.status).toBe('completed');
     for (const typed of ['storage', 'disks', 'MNT-1', 'mnt-1']) {
@@ -124,7 +135,15 @@ describe('the public search', () => {
   });
 
   it('finds an upcoming window too', async () => {
-    expect((await t.call('POST', '/api/admin/maintenance', makeMaintenance({ title: 'Network upgrade', scheduledFor: '2026-03-20T22:00:00.000Z', scheduledUntil: '2026-03-20T23:00:00.000Z' }))).status).toBe(201);
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/admin/maintenance',
+          makeMaintenance({ title: 'Network upgrade', scheduledFor: '2026-03-20T22:00:00.000Z', scheduledUntil: '2026-03-20T23:00:00.000Z' }),
+        )
+      ).status,
+    ).toBe(201);
     expect(results((await publicSearch(q('network upgrade'))).html)).toEqual(['MNT-1']);
   });
 
@@ -142,7 +161,9 @@ describe('the public search', () => {
     expect(results((await publicSearch(q('BlackBox'))).html)).toEqual([]);
     expect(results((await publicSearch(q('INC-4'))).html)).toEqual([]);
     expect(results((await publicSearch('ref=INC-4')).html)).toEqual([]);
-    expect((await t.call('POST', '/api/admin/incidents/INC-4/publish', { status: 'investigating', message: 'Some pages are slow.', title: 'Slow pages' })).status).toBe(201);
+    expect(
+      (await t.call('POST', '/api/admin/incidents/INC-4/publish', { status: 'investigating', message: 'Some pages are slow.', title: 'Slow pages' })).status,
+    ).toBe(201);
     expect(results((await publicSearch(q('INC-4'))).html)).toEqual(['INC-4']);
   });
 
@@ -236,7 +257,10 @@ describe('the public search under a flood from one address', () => {
 });
 
 describe('the short link', () => {
-  it.each([['/i/42', '/incidents/INC-42'], ['/i/1', '/incidents/INC-1']])('redirects %s permanently to %s', async (path, location) => {
+  it.each([
+    ['/i/42', '/incidents/INC-42'],
+    ['/i/1', '/incidents/INC-1'],
+  ])('redirects %s permanently to %s', async (path, location) => {
     const res = await t.app.request(path);
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe(location);

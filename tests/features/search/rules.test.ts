@@ -15,8 +15,22 @@ describe('readSearchText', () => {
     ['inc6', [['incident', 6]], []],
     ['MNT-2', [['maintenance', 2]], []],
     ['INC-06', [['incident', 6]], []],
-    ['#6', [['incident', 6], ['maintenance', 6]], ['6']],
-    ['6', [['incident', 6], ['maintenance', 6]], ['6']],
+    [
+      '#6',
+      [
+        ['incident', 6],
+        ['maintenance', 6],
+      ],
+      ['6'],
+    ],
+    [
+      '6',
+      [
+        ['incident', 6],
+        ['maintenance', 6],
+      ],
+      ['6'],
+    ],
     ['(INC-6),', [['incident', 6]], []],
     ['INC-0', [], ['inc*', '0']],
     ['slow API', [], ['slow*', 'api*']],

@@ -39,7 +39,16 @@ describe('loadUptimeHistory', () => {
 describe('loadUptimeHistory for some services', () => {
   it('reads the named services as a full read has them, and no other', async () => {
     const t = await makeTestApp({ start: '2026-11-20T08:00:00.000Z' });
-    const declared = await t.call('POST', '/api/admin/incidents', makeIncident({ services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'email', status: 'major_outage' }] }));
+    const declared = await t.call(
+      'POST',
+      '/api/admin/incidents',
+      makeIncident({
+        services: [
+          { slug: 'api', status: 'partial_outage' },
+          { slug: 'email', status: 'major_outage' },
+        ],
+      }),
+    );
     t.clock.advance(42 * 60_000);
     await t.call('POST', `/api/admin/incidents/${declared.json.ref}/updates`, makeUpdate({ status: 'resolved', message: 'Fixed.' }));
     await t.call('PATCH', '/api/admin/services/cdn', { status: 'degraded_performance' });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { computeUptime, createUptimeMemo, DOWNTIME_WEIGHT, nextUptimeRollover, uptimeWindowStart, type StatusChange, type UptimeInput } from '../../../api/features/services/uptime.ts';
+import {
+  computeUptime,
+  createUptimeMemo,
+  DOWNTIME_WEIGHT,
+  nextUptimeRollover,
+  uptimeWindowStart,
+  type StatusChange,
+  type UptimeInput,
+} from '../../../api/features/services/uptime.ts';
 import type { ServiceStatus } from '../../../api/shared/vocabulary.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -102,7 +110,11 @@ describe('computeUptime', () => {
   it('takes the status before the first change in the window from that change, and the current status without any', () => {
     // Down since before the window opened: the first change in it says what it left.
     const recovering = makeInput({ changes: [{ at: '2026-09-01T00:00:00.000Z', from: 'major_outage', to: 'operational' }] });
-    expect(computeUptime(recovering).days.slice(0, 2).map((d) => d.label)).toEqual(['30 Aug 2026: major outage 1 d', '31 Aug 2026: major outage 1 d']);
+    expect(
+      computeUptime(recovering)
+        .days.slice(0, 2)
+        .map((d) => d.label),
+    ).toEqual(['30 Aug 2026: major outage 1 d', '31 Aug 2026: major outage 1 d']);
     expect(day(recovering, '2026-09-01')?.level).toBe('ok');
     const alwaysDegraded = computeUptime(makeInput({ status: 'degraded_performance' }));
     expect(alwaysDegraded.days.every((d) => d.level === 'degraded')).toBe(true);
@@ -151,7 +163,12 @@ describe('computeUptime', () => {
     const uptime = computeUptime(input);
     expect(day(input, '2026-10-14')).toEqual({ date: '2026-10-14', level: 'partial', label: '14 Oct 2026: partial outage 45 min — INC-2' });
     expect(day(input, '2026-10-13')?.level).toBe('none');
-    expect({ counted: uptime.counted, since: uptime.since, startDate: uptime.startDate, createdAt: uptime.createdAt }).toEqual({ counted: 45, since: '2026-10-14', startDate: '2026-10-14', createdAt: created });
+    expect({ counted: uptime.counted, since: uptime.since, startDate: uptime.startDate, createdAt: uptime.createdAt }).toEqual({
+      counted: 45,
+      since: '2026-10-14',
+      startDate: '2026-10-14',
+      createdAt: created,
+    });
     // History older than the window (known to the data layer only): every day of the window counts, and the start date tells the day.
     const older = computeUptime(makeInput({ createdAt: created, knownSince: '2026-01-05T08:00:00.000Z' }));
     expect({ counted: older.counted, since: older.since, startDate: older.startDate }).toEqual({ counted: 90, since: '2026-08-30', startDate: '2026-01-05' });
@@ -204,8 +221,18 @@ describe('createUptimeMemo', () => {
       { changes: [...past, ...today], now: new Date('2026-11-27T18:32:00.000Z') },
       { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-27T18:40:00.000Z') },
       // Down now: its minutes grow with the clock.
-      { changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }], status: 'major_outage', incidents: [open], now: new Date('2026-11-27T19:00:00.000Z') },
-      { changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }], status: 'major_outage', incidents: [open], now: new Date('2026-11-27T19:30:00.000Z') },
+      {
+        changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }],
+        status: 'major_outage',
+        incidents: [open],
+        now: new Date('2026-11-27T19:00:00.000Z'),
+      },
+      {
+        changes: [...past, ...today, { at: '2026-11-27T18:45:00.000Z', from: 'operational', to: 'major_outage' }],
+        status: 'major_outage',
+        incidents: [open],
+        now: new Date('2026-11-27T19:30:00.000Z'),
+      },
       { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-27T23:59:59.000Z') },
       // Midnight: every bar moves one day.
       { changes: [...past, ...today], incidents: [open], now: new Date('2026-11-28T00:00:01.000Z') },
@@ -226,7 +253,10 @@ describe('createUptimeMemo', () => {
     const first = memo('api', makeInput({ changes }));
     const later = memo('api', makeInput({ changes, now: new Date('2026-11-27T13:00:00.000Z') }));
     expect(later.days).toBe(first.days);
-    const changed = memo('api', makeInput({ changes: [...changes, ...spell('degraded_performance', '2026-11-27T12:30:00.000Z', 10)], now: new Date('2026-11-27T13:00:00.000Z') }));
+    const changed = memo(
+      'api',
+      makeInput({ changes: [...changes, ...spell('degraded_performance', '2026-11-27T12:30:00.000Z', 10)], now: new Date('2026-11-27T13:00:00.000Z') }),
+    );
     expect(changed.days).not.toBe(first.days);
   });
 });

@@ -19,20 +19,24 @@ beforeAll(async () => {
   await t.request('POST', '/subscribe', { form: { email: 'bob@example.com' } });
   await t.request('POST', '/subscribe', { form: { email: 'ann@example.com' } }); // a confirmed address gets its manage link
   const mails = await t.deliver();
-  links = mails.flatMap((m) => ['/subscribe/confirm/', '/subscribe/manage/', '/unsubscribe/'].flatMap((prefix) => {
-    try {
-      return [linkIn(m.parsed.text ?? '', prefix)];
-    } catch {
-      return [];
-    }
-  }));
+  links = mails.flatMap((m) =>
+    ['/subscribe/confirm/', '/subscribe/manage/', '/unsubscribe/'].flatMap((prefix) => {
+      try {
+        return [linkIn(m.parsed.text ?? '', prefix)];
+      } catch {
+        return [];
+      }
+    }),
+  );
 });
 afterAll(() => t.close());
 
 /** A form body as a browser sends it: every value a string (arrays repeat the field). */
 const asForm = (value: unknown): Record<string, string | string[]> => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { value: JSON.stringify(value) ?? '' };
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v : JSON.stringify(v) ?? '']));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
+  );
 };
 
 const ROUTES = [
@@ -47,10 +51,14 @@ describe('the public subscription routes under generated input', () => {
     await fc.assert(
       fc.asyncProperty(route.path(), route.form, fc.boolean(), async (path, form, html) => {
         const target = path.startsWith('/') ? path : `/subscribe/manage/${path}`;
-        const res = await t.request(route.method, target, { ...(form === undefined ? {} : { form: asForm(form) }), headers: html ? { accept: 'text/html' } : {} });
+        const res = await t.request(route.method, target, {
+          ...(form === undefined ? {} : { form: asForm(form) }),
+          headers: html ? { accept: 'text/html' } : {},
+        });
         const label = `${route.method} ${target} ${JSON.stringify(form)?.slice(0, 200)}`;
         expect(res.status, label).toBeLessThan(500);
-        if (res.status >= 400 && (res.headers.get('content-type') ?? '').includes('json')) expect(ErrorShape.safeParse(res.json).success, `${label} → ${res.text}`).toBe(true);
+        if (res.status >= 400 && (res.headers.get('content-type') ?? '').includes('json'))
+          expect(ErrorShape.safeParse(res.json).success, `${label} → ${res.text}`).toBe(true);
       }),
       { numRuns: 40, seed: 20261127 },
     );

@@ -50,7 +50,15 @@ describe('retry rules', () => {
     expect(classifySmtpError(error)).toBe(verdict);
   });
   it.each([
-    [200, 'sent'], [204, 'sent'], [408, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'], [400, 'hard'], [404, 'hard'], [410, 'hard'],
+    [200, 'sent'],
+    [204, 'sent'],
+    [408, 'retry'],
+    [429, 'retry'],
+    [500, 'retry'],
+    [503, 'retry'],
+    [400, 'hard'],
+    [404, 'hard'],
+    [410, 'hard'],
   ] as const)('classifies HTTP %i as %s', (status, verdict) => {
     expect(classifyHttpStatus(status)).toBe(verdict);
   });
@@ -112,17 +120,47 @@ describe('templates, CSV, throttle, SSRF, signatures', () => {
     }
   });
   it('round-trips CSV with quotes, commas and newlines, and defuses spreadsheet formulas', () => {
-    const csv = toCsv([['email', 'note'], ['a@b.c', 'x, "y"\nz'], ['=cmd@b.c', '']]);
-    expect(parseCsv(csv)).toEqual([['email', 'note'], ['a@b.c', 'x, "y"\nz'], ["'=cmd@b.c", '']]);
+    const csv = toCsv([
+      ['email', 'note'],
+      ['a@b.c', 'x, "y"\nz'],
+      ['=cmd@b.c', ''],
+    ]);
+    expect(parseCsv(csv)).toEqual([
+      ['email', 'note'],
+      ['a@b.c', 'x, "y"\nz'],
+      ["'=cmd@b.c", ''],
+    ]);
   });
   it('allows `limit` hits per window per key', () => {
     const throttle = createThrottle({ limit: 2, windowMs: 1000 });
-    expect([throttle.hit('a', at(0)), throttle.hit('a', at(10)), throttle.hit('a', at(20)), throttle.hit('b', at(20)), throttle.hit('a', at(1001))]).toEqual([true, true, false, true, true]);
+    expect([throttle.hit('a', at(0)), throttle.hit('a', at(10)), throttle.hit('a', at(20)), throttle.hit('b', at(20)), throttle.hit('a', at(1001))]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
   });
   it.each([
-    ['127.0.0.1', true], ['10.2.3.4', true], ['172.16.0.1', true], ['172.32.0.1', false], ['192.168.1.1', true], ['169.254.169.254', true],
-    ['100.64.0.1', true], ['0.0.0.0', true], ['224.0.0.1', true], ['93.184.216.34', false], ['::1', true], ['::', true], ['fe80::1', true],
-    ['fd00::1', true], ['::ffff:93.184.216.34', true], ['::ffff:7f00:1', true], ['64:ff9b::a00:1', true], ['2606:4700::1111', false], ['not-an-ip', true],
+    ['127.0.0.1', true],
+    ['10.2.3.4', true],
+    ['172.16.0.1', true],
+    ['172.32.0.1', false],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['224.0.0.1', true],
+    ['93.184.216.34', false],
+    ['::1', true],
+    ['::', true],
+    ['fe80::1', true],
+    ['fd00::1', true],
+    ['::ffff:93.184.216.34', true],
+    ['::ffff:7f00:1', true],
+    ['64:ff9b::a00:1', true],
+    ['2606:4700::1111', false],
+    ['not-an-ip', true],
   ])('treats %s as forbidden: %s', (address, forbidden) => {
     expect(isForbiddenAddress(address)).toBe(forbidden);
   });

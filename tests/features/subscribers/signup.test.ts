@@ -78,11 +78,12 @@ describe('the admin’s subscribers', () => {
 
     const csv = await t.request('GET', '/api/admin/subscribers/export.csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.text.split('\r\n').slice(0, 3).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
-      'email,state,services',
-      'bob@example.org,pending,',
-      'ann@example.com,confirmed,api',
-    ]);
+    expect(
+      csv.text
+        .split('\r\n')
+        .slice(0, 3)
+        .map((l) => l.split(',').slice(0, 3).join(',')),
+    ).toEqual(['email,state,services', 'bob@example.org,pending,', 'ann@example.com,confirmed,api']);
 
     const id = list.subscribers[0].id;
     expect((await t.request('DELETE', `/api/admin/subscribers/${id}`)).status).toBe(204);
@@ -96,7 +97,9 @@ describe('the admin’s subscribers', () => {
 
   it('imports CSV keeping double opt-in unless the admin states consent', async () => {
     t = await makeSubscriberApp();
-    const asked = await t.request('POST', '/api/admin/subscribers/import', { json: { csv: 'email,services\r\nann@example.com,api billing\r\nbob@example.com,\r\n' } });
+    const asked = await t.request('POST', '/api/admin/subscribers/import', {
+      json: { csv: 'email,services\r\nann@example.com,api billing\r\nbob@example.com,\r\n' },
+    });
     expect(asked.status).toBe(201);
     expect(asked.json).toEqual({ added: 2, confirmed: 0, pending: 2, skipped: 0 });
     const consented = await t.request('POST', '/api/admin/subscribers/import', { json: { csv: 'email\nann@example.com\ncat@example.com\n', consent: true } });
@@ -107,7 +110,12 @@ describe('the admin’s subscribers', () => {
 
     await t.request('POST', '/api/admin/incidents', { json: makeIncident() });
     const mails = await t.deliver();
-    expect(mails.filter((m) => m.parsed.subject?.startsWith('Confirm')).map((m) => m.to).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    expect(
+      mails
+        .filter((m) => m.parsed.subject?.startsWith('Confirm'))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['ann@example.com', 'bob@example.com']);
     expect(mails.filter((m) => m.parsed.subject?.startsWith('[Investigating]')).map((m) => m.to)).toEqual(['cat@example.com']);
   });
 });

@@ -18,7 +18,9 @@ async function suppressedAnn() {
   t = await makeSubscriberApp();
   await subscribeAndConfirm(t, 'ann@example.com', ['billing']);
   t.smtp.failNext('ann@example.com', 550);
-  const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P1', services: [{ slug: 'billing', status: 'partial_outage' }] }) })).json.ref as string;
+  const ref = (
+    await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P1', services: [{ slug: 'billing', status: 'partial_outage' }] }) })
+  ).json.ref as string;
   await t.deliver();
   const [ann] = (await t.request('GET', '/api/admin/subscribers?q=ann')).json.subscribers;
   expect(ann).toMatchObject({ state: 'suppressed', suppressedReason: expect.stringContaining('550') });
@@ -34,7 +36,12 @@ describe('restoring a suppressed address', () => {
     expect(restored.status).toBe(200);
     expect(restored.json).toMatchObject({ id, email: 'ann@example.com', state: 'confirmed', services: ['billing'], suppressedReason: null });
     const [entry] = await listAudit(t.db, { ref: String(id) });
-    expect(entry).toMatchObject({ actor: 'env:HERALD_ADMIN_TOKEN', action: 'subscriber.restore', before: { state: 'suppressed', reason: expect.stringContaining('550') }, after: { state: 'confirmed' } });
+    expect(entry).toMatchObject({
+      actor: 'env:HERALD_ADMIN_TOKEN',
+      action: 'subscriber.restore',
+      before: { state: 'suppressed', reason: expect.stringContaining('550') },
+      after: { state: 'confirmed' },
+    });
     await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate({ message: 'Payments are recovering.' }) });
     expect((await t.deliver()).map((m) => m.to)).toEqual(['ann@example.com']);
   });

@@ -26,8 +26,17 @@ async function lifeOfAWindow() {
     () => t.request('POST', '/api/admin/maintenance', { json: makeMaintenance() }),
     () => t.request('POST', '/api/admin/maintenance/MNT-1/extend', { json: { scheduledUntil: '2026-03-11T01:00:00.000Z' } }),
     () => (t.clock.set('2026-03-10T22:00:00.000Z'), t.herald.maintenance.tick()),
-    () => t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { status: 'completed', message: 'Finished early; everything is back to normal.' } }),
-    () => t.request('POST', '/api/admin/maintenance', { json: makeMaintenance({ title: 'Cache resize', services: ['cdn'], scheduledFor: '2026-03-12T10:00:00.000Z', scheduledUntil: '2026-03-12T11:00:00.000Z' }) }),
+    () =>
+      t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { status: 'completed', message: 'Finished early; everything is back to normal.' } }),
+    () =>
+      t.request('POST', '/api/admin/maintenance', {
+        json: makeMaintenance({
+          title: 'Cache resize',
+          services: ['cdn'],
+          scheduledFor: '2026-03-12T10:00:00.000Z',
+          scheduledUntil: '2026-03-12T11:00:00.000Z',
+        }),
+      }),
     () => t.request('POST', '/api/admin/maintenance/MNT-2/updates', { json: { status: 'completed', message: 'We no longer need this work.', notify: false } }),
   ];
   for (const step of steps) {
@@ -55,7 +64,12 @@ describe('maintenance to webhooks and Slack', () => {
       expect(v1).toBe(createHmac('sha256', hook.secret).update(`${ts}.${b.raw}`).digest('hex'));
     }
     const extended = receiver.bodies[1].json;
-    expect(extended.page).toEqual({ id: 'herald', url: 'https://status.example.test', status_indicator: 'none', status_description: 'All Systems Operational' });
+    expect(extended.page).toEqual({
+      id: 'herald',
+      url: 'https://status.example.test',
+      status_indicator: 'none',
+      status_description: 'All Systems Operational',
+    });
     // While the window runs, the page says so; its services are the components of components.json.
     const started = receiver.bodies[2].json;
     expect(started.page).toMatchObject({ status_indicator: 'maintenance', status_description: 'Service Under Maintenance' });
@@ -111,7 +125,9 @@ describe('maintenance to webhooks and Slack', () => {
   it('escapes what Slack would read as a link or a mention', async () => {
     const slack = await sink();
     t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: slack.url } });
-    await t.request('POST', '/api/admin/maintenance', { json: makeMaintenance({ title: 'Upgrade <!channel> & co', message: 'See <https://evil.example|here>.' }) });
+    await t.request('POST', '/api/admin/maintenance', {
+      json: makeMaintenance({ title: 'Upgrade <!channel> & co', message: 'See <https://evil.example|here>.' }),
+    });
     await t.deliver();
     const text = slack.bodies[0].json.text as string;
     expect(text).toContain('Upgrade &lt;!channel&gt; &amp; co');
@@ -123,7 +139,9 @@ describe('maintenance to webhooks and Slack', () => {
     await sink();
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
     await subscribeAndConfirm(t, 'ann@example.com');
-    await t.request('POST', '/api/admin/maintenance', { json: makeMaintenance({ title: 'Cache resize', scheduledFor: '2026-03-12T10:00:00.000Z', scheduledUntil: '2026-03-12T11:00:00.000Z' }) });
+    await t.request('POST', '/api/admin/maintenance', {
+      json: makeMaintenance({ title: 'Cache resize', scheduledFor: '2026-03-12T10:00:00.000Z', scheduledUntil: '2026-03-12T11:00:00.000Z' }),
+    });
     await t.request('POST', '/api/admin/maintenance/MNT-1/extend', { json: { scheduledUntil: '2026-03-12T12:00:00.000Z' } });
     await t.request('POST', '/api/admin/maintenance/MNT-1/updates', { json: { message: 'No change, just checking in.', notify: false } });
     const mails = (await t.deliver()).filter((m) => m.to === 'ann@example.com');

@@ -81,7 +81,17 @@ describe('webhooks and Slack', () => {
     const created = t.clock.now().toISOString();
     t.clock.advance(3_600_000);
     expect((await t.request('PATCH', '/api/admin/services/cdn', { json: { status: 'degraded_performance' } })).status).toBe(200);
-    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P1', services: [{ slug: 'api', status: 'partial_outage' }, { slug: 'cdn', status: 'degraded_performance' }] }) })).json.ref;
+    const ref = (
+      await t.request('POST', '/api/admin/incidents', {
+        json: makeIncident({
+          severity: 'P1',
+          services: [
+            { slug: 'api', status: 'partial_outage' },
+            { slug: 'cdn', status: 'degraded_performance' },
+          ],
+        }),
+      })
+    ).json.ref;
     await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate() });
     await t.deliver();
     const json = (path: string) => JSON.parse(t.snapshot.get(path)?.body.toString() ?? '{}');
@@ -104,7 +114,14 @@ describe('webhooks and Slack', () => {
     const change = bodies.find((b) => b.event === 'component.update')?.json;
     const cdn = listed.find((c) => c.id === 'cdn') as Record<string, unknown>;
     expect(Object.keys(change.component).sort()).toEqual(Object.keys(cdn).sort());
-    expect(change.component).toMatchObject({ id: 'cdn', status: 'degraded_performance', created_at: created, start_date: created.slice(0, 10), position: cdn.position, group_id: cdn.group_id });
+    expect(change.component).toMatchObject({
+      id: 'cdn',
+      status: 'degraded_performance',
+      created_at: created,
+      start_date: created.slice(0, 10),
+      position: cdn.position,
+      group_id: cdn.group_id,
+    });
     expect(change.page).toMatchObject({ status_indicator: 'major' });
   });
 
@@ -148,11 +165,12 @@ describe('webhooks and Slack', () => {
     await expect(guardedPost('https://10.0.0.1/redirect', '{}', {}, { allowLocal: false })).rejects.toThrow(/private/);
   });
 
-  it('posts every update to Slack as the plan\'s template, with the IC line, real line breaks and its link, notified or not', async () => {
+  it("posts every update to Slack as the plan's template, with the IC line, real line breaks and its link, notified or not", async () => {
     const slack = await startReceiver();
     closers.push(slack.close);
     t = await makeSubscriberApp({ hooks: { allowLocal: true, slackWebhookUrl: `${slack.url}/services/T/B/X` } });
-    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3', message: 'Some API calls fail.\n\nWe are on it.' }) })).json.ref;
+    const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3', message: 'Some API calls fail.\n\nWe are on it.' }) }))
+      .json.ref;
     await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate() });
     await t.request('POST', `/api/admin/incidents/${ref}/updates`, { json: makeUpdate({ status: 'resolved', rootCause: 'A full disk.' }) });
     await t.deliver();
@@ -162,7 +180,9 @@ describe('webhooks and Slack', () => {
     expect(declared).toBe(
       `🚨 *INCIDENT DECLARED: Public API - Elevated API error rates*\nSeverity: P3\nImpact: Some API requests fail.\nIC: Sam Lee\nStatus: Investigating\n\nSome API calls fail.\nWe are on it.\n<https://status.example.test/incidents/${ref}|Open ${ref}> · Elevated API error rates`,
     );
-    expect(updated).toMatch(/^📊 \*STATUS UPDATE - \d\d:\d\d UTC\*\nCurrent Status: Mitigating\nActions Taken: A fix is being rolled out\.\nNext Steps: next update by \d\d:\d\d UTC\nETA: not yet known\n</);
+    expect(updated).toMatch(
+      /^📊 \*STATUS UPDATE - \d\d:\d\d UTC\*\nCurrent Status: Mitigating\nActions Taken: A fix is being rolled out\.\nNext Steps: next update by \d\d:\d\d UTC\nETA: not yet known\n</,
+    );
     expect(resolved).toMatch(/^✅ \*INCIDENT RESOLVED: Public API\*\nDuration: .+\nRoot Cause: A full disk\.\nPostmortem: none planned \(P3\)\n/);
   });
 
@@ -179,4 +199,3 @@ describe('webhooks and Slack', () => {
     expect(text).toMatch(/next update by \d\d:\d\d UTC\n/);
   });
 });
-

@@ -74,7 +74,15 @@ async function databaseBefore(dir: string): Promise<Db> {
 const MATRIX: EscalationMatrix = {
   levels: [
     { level: 1, name: 'On-call engineer', responseMinutes: 5, emails: [], webhookUrl: null, pagerdutyRoutingKey: null, triggers: [] },
-    { level: 2, name: 'Team lead', responseMinutes: 15, emails: ['level2@example.test'], webhookUrl: null, pagerdutyRoutingKey: ROUTING_KEY, triggers: [{ severities: ['P1'], afterMinutes: 0 }] },
+    {
+      level: 2,
+      name: 'Team lead',
+      responseMinutes: 15,
+      emails: ['level2@example.test'],
+      webhookUrl: null,
+      pagerdutyRoutingKey: ROUTING_KEY,
+      triggers: [{ severities: ['P1'], afterMinutes: 0 }],
+    },
   ],
 };
 
@@ -90,25 +98,125 @@ describe('the one delivery queue migration', () => {
       expect(tables).not.toContain('freshness_deliveries');
       expect(tables).not.toContain('plan_deliveries');
       expect(tables).toContain('delivery_outages');
-      const { rows } = await db.execute('SELECT id, kind, channel, notice_id, target, state, attempts, next_attempt_at, lease_until, last_error FROM outbox ORDER BY id');
+      const { rows } = await db.execute(
+        'SELECT id, kind, channel, notice_id, target, state, attempts, next_attempt_at, lease_until, last_error FROM outbox ORDER BY id',
+      );
       expect(rows.map((r) => ({ ...r }))).toEqual([
         // The outbox's own rows keep their ids and say how they go out.
-        { id: 7, kind: 'incident', channel: 'mail', notice_id: null, target: null, state: 'queued', attempts: 0, next_attempt_at: at('12:00'), lease_until: null, last_error: null },
-        { id: 8, kind: 'slack', channel: 'slack', notice_id: null, target: null, state: 'sent', attempts: 1, next_attempt_at: at('12:00'), lease_until: null, last_error: null },
-        { id: 9, kind: 'freshness-reminder', channel: 'mail', notice_id: 1, target: 'lead@example.test', state: 'sent', attempts: 1, next_attempt_at: at('12:25'), lease_until: null, last_error: null },
-        { id: 10, kind: 'freshness-reminder', channel: 'mail', notice_id: 1, target: 'comms@example.test', state: 'retrying', attempts: 1, next_attempt_at: at('12:25'), lease_until: null, last_error: '421 try later' },
-        { id: 11, kind: 'freshness-reminder', channel: 'webhook', notice_id: 1, target: hook.url, state: 'queued', attempts: 0, next_attempt_at: at('12:25'), lease_until: null, last_error: null },
-        { id: 12, kind: 'plan-escalation', channel: 'mail', notice_id: 1, target: 'level2@example.test', state: 'queued', attempts: 0, next_attempt_at: at('12:00'), lease_until: null, last_error: null },
-        { id: 13, kind: 'plan-escalation', channel: 'pagerduty', notice_id: 1, target: ROUTING_KEY, state: 'retrying', attempts: 2, next_attempt_at: at('12:00'), lease_until: null, last_error: null },
-        { id: 14, kind: 'plan-escalation', channel: 'webhook', notice_id: 1, target: 'https://hooks.example.test/level-2', state: 'failed', attempts: 5, next_attempt_at: at('12:00'), lease_until: null, last_error: 'HTTP 500' },
+        {
+          id: 7,
+          kind: 'incident',
+          channel: 'mail',
+          notice_id: null,
+          target: null,
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: at('12:00'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 8,
+          kind: 'slack',
+          channel: 'slack',
+          notice_id: null,
+          target: null,
+          state: 'sent',
+          attempts: 1,
+          next_attempt_at: at('12:00'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 9,
+          kind: 'freshness-reminder',
+          channel: 'mail',
+          notice_id: 1,
+          target: 'lead@example.test',
+          state: 'sent',
+          attempts: 1,
+          next_attempt_at: at('12:25'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 10,
+          kind: 'freshness-reminder',
+          channel: 'mail',
+          notice_id: 1,
+          target: 'comms@example.test',
+          state: 'retrying',
+          attempts: 1,
+          next_attempt_at: at('12:25'),
+          lease_until: null,
+          last_error: '421 try later',
+        },
+        {
+          id: 11,
+          kind: 'freshness-reminder',
+          channel: 'webhook',
+          notice_id: 1,
+          target: hook.url,
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: at('12:25'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 12,
+          kind: 'plan-escalation',
+          channel: 'mail',
+          notice_id: 1,
+          target: 'level2@example.test',
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: at('12:00'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 13,
+          kind: 'plan-escalation',
+          channel: 'pagerduty',
+          notice_id: 1,
+          target: ROUTING_KEY,
+          state: 'retrying',
+          attempts: 2,
+          next_attempt_at: at('12:00'),
+          lease_until: null,
+          last_error: null,
+        },
+        {
+          id: 14,
+          kind: 'plan-escalation',
+          channel: 'webhook',
+          notice_id: 1,
+          target: 'https://hooks.example.test/level-2',
+          state: 'failed',
+          attempts: 5,
+          next_attempt_at: at('12:00'),
+          lease_until: null,
+          last_error: 'HTTP 500',
+        },
       ]);
       // The outbox no longer lists its kinds; its channels it still does.
       await db.execute(`INSERT INTO outbox (kind, channel, next_attempt_at, created_at) VALUES ('a-new-kind', 'mail', '${at('12:00')}', '${at('12:00')}')`);
-      await expect(db.execute(`INSERT INTO outbox (kind, channel, next_attempt_at, created_at) VALUES ('x', 'pigeon', '${at('12:00')}', '${at('12:00')}')`)).rejects.toThrow(/CHECK/);
+      await expect(
+        db.execute(`INSERT INTO outbox (kind, channel, next_attempt_at, created_at) VALUES ('x', 'pigeon', '${at('12:00')}', '${at('12:00')}')`),
+      ).rejects.toThrow(/CHECK/);
       await db.execute(`DELETE FROM outbox WHERE kind = 'a-new-kind'`);
       // Once-only still holds: a subscriber's notice of an update, a notice to one target.
-      await expect(db.execute(`INSERT INTO outbox (kind, channel, subscriber_id, incident_id, update_id, next_attempt_at, created_at) VALUES ('incident', 'mail', 1, 1, 1, 'x', 'x')`)).rejects.toThrow(/UNIQUE/);
-      await expect(db.execute(`INSERT INTO outbox (kind, channel, notice_id, target, next_attempt_at, created_at) VALUES ('freshness-reminder', 'mail', 1, 'comms@example.test', 'x', 'x')`)).rejects.toThrow(/UNIQUE/);
+      await expect(
+        db.execute(
+          `INSERT INTO outbox (kind, channel, subscriber_id, incident_id, update_id, next_attempt_at, created_at) VALUES ('incident', 'mail', 1, 1, 1, 'x', 'x')`,
+        ),
+      ).rejects.toThrow(/UNIQUE/);
+      await expect(
+        db.execute(
+          `INSERT INTO outbox (kind, channel, notice_id, target, next_attempt_at, created_at) VALUES ('freshness-reminder', 'mail', 1, 'comms@example.test', 'x', 'x')`,
+        ),
+      ).rejects.toThrow(/UNIQUE/);
 
       const clock = manualClock(at('12:26'));
       const dog = createWatchdog({

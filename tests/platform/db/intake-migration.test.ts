@@ -20,7 +20,9 @@ describe('the intake migration', () => {
                         VALUES ('Old', 'P1', 'resolved', '2026-01-01T10:00:00.000Z', '2026-01-01T10:00:00.000Z')`);
       cpSync(join(MIGRATIONS, INTAKE), join(before, INTAKE));
       expect(await migrate(db, before)).toEqual([INTAKE]);
-      expect((await db.execute('SELECT name, token_hash, role FROM api_tokens')).rows.map((r) => ({ ...r }))).toEqual([{ name: 'ops', token_hash: 'h1', role: 'support' }]);
+      expect((await db.execute('SELECT name, token_hash, role FROM api_tokens')).rows.map((r) => ({ ...r }))).toEqual([
+        { name: 'ops', token_hash: 'h1', role: 'support' },
+      ]);
       await db.execute(`INSERT INTO api_tokens (name, token_hash, created_at, role) VALUES ('prom', 'h2', '2026-01-01T00:00:00.000Z', 'intake')`);
       await expect(
         db.execute(`INSERT INTO users (email, role, password_hash, password_changed_at, created_at) VALUES ('a@example.test', 'intake', 'x', 'now', 'now')`),
@@ -28,7 +30,14 @@ describe('the intake migration', () => {
       expect(Number((await db.execute('SELECT draft FROM incidents')).rows[0]?.draft)).toBe(0);
 
       const count = async (serviceId: number) =>
-        Number((await db.execute({ sql: `SELECT coalesce(sum(incidents), 0) AS n FROM history_months WHERE service_id = ? AND month = '2026-02'`, args: [serviceId] })).rows[0]?.n);
+        Number(
+          (
+            await db.execute({
+              sql: `SELECT coalesce(sum(incidents), 0) AS n FROM history_months WHERE service_id = ? AND month = '2026-02'`,
+              args: [serviceId],
+            })
+          ).rows[0]?.n,
+        );
       await db.execute(`INSERT INTO services (slug, name, created_at, updated_at) VALUES ('api', 'API', 'now', 'now')`);
       await db.execute(`INSERT INTO incidents (title, severity, status, started_at, updated_at, draft)
                         VALUES ('Alert', 'P2', 'investigating', '2026-01-31T10:00:00.000Z', '2026-01-31T10:00:00.000Z', 1)`);
@@ -37,7 +46,9 @@ describe('the intake migration', () => {
       // Published in February: counted there, for the site and for the service it names.
       await db.execute(`UPDATE incidents SET draft = 0, started_at = '2026-02-01T09:00:00.000Z' WHERE id = 2`);
       expect([await count(0), await count(1)]).toEqual([1, 1]);
-      expect(Number((await db.execute(`SELECT coalesce(sum(incidents), 0) AS n FROM history_months WHERE month = '2026-01' AND service_id = 1`)).rows[0]?.n)).toBe(0);
+      expect(
+        Number((await db.execute(`SELECT coalesce(sum(incidents), 0) AS n FROM history_months WHERE month = '2026-01' AND service_id = 1`)).rows[0]?.n),
+      ).toBe(0);
       db.close();
     } finally {
       rmSync(before, { recursive: true, force: true });

@@ -28,7 +28,10 @@ describe('the maintenance notices migration', () => {
         [2, 'completed', 4],
       ];
       for (const [id, status, m] of entries) {
-        await db.execute({ sql: `INSERT INTO maintenance_updates (maintenance_id, status, message, notify, author, created_at) VALUES (?, ?, 'x', 1, 'test', ?)`, args: [id, status, at(m)] });
+        await db.execute({
+          sql: `INSERT INTO maintenance_updates (maintenance_id, status, message, notify, author, created_at) VALUES (?, ?, 'x', 1, 'test', ?)`,
+          args: [id, status, at(m)],
+        });
       }
       cpSync(join(MIGRATIONS, EVENTS), join(before, EVENTS));
       expect(await migrate(db, before)).toEqual([EVENTS]);

@@ -26,7 +26,11 @@ async function start(dir?: string): Promise<RunningServer> {
 }
 
 const declare = (url: string, title: string) =>
-  fetch(`${url}/api/admin/incidents`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(makeIncident({ title })) });
+  fetch(`${url}/api/admin/incidents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(makeIncident({ title })),
+  });
 
 /** /healthz, asked every 100 ms until it is not 200 (at most 10 s). */
 async function healthOnceWrong(url: string): Promise<{ status: number; body: { status: string; database: string; databaseProblem?: string } }> {
@@ -56,13 +60,21 @@ describe('the database file, under a running Herald', () => {
 
     const health = await healthOnceWrong(server.url);
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ status: 'degraded', database: state, databaseProblem: expect.stringContaining(`[Database] The database file ${join(server.dir, 'herald.db')}`) });
+    expect(health.body).toMatchObject({
+      status: 'degraded',
+      database: state,
+      databaseProblem: expect.stringContaining(`[Database] The database file ${join(server.dir, 'herald.db')}`),
+    });
     const refused = await declare(server.url, 'Written into a vanished file');
     expect(refused.status).toBe(503);
     expect((await refused.json()).error.code).toBe('database_unavailable');
     expect((await fetch(`${server.url}/incidents/${ref}`)).status).toBe(200);
     // Within the watch's 5 s, the log says it too, on its own line (not only as a failed request's cause).
-    const said = () => server.output().split('\n').find((line) => line.includes('"job":"database"'));
+    const said = () =>
+      server
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"job":"database"'));
     const until = Date.now() + 10_000;
     while (!said() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(JSON.parse(said() ?? '{}')).toMatchObject({ level: 'error', msg: expect.stringMatching(/^\[Database\] The database file .* (deleted|replaced)/) });
@@ -104,4 +116,3 @@ describe('the database file, under a running Herald', () => {
     expect(await (await fetch(`${second.url}/incidents/${kept.ref}`)).text()).toContain('Published before the note existed');
   });
 });
-

@@ -27,7 +27,11 @@ describe('who gets what', () => {
     await subscribeAndConfirm(t, 'billing@example.com', ['billing']);
     await subscribeAndConfirm(t, 'all@example.com');
     const api = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ title: 'API errors' }) })).json.ref;
-    const billing = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ title: 'Invoices late', services: [{ slug: 'billing', status: 'degraded_performance' }] }) })).json.ref;
+    const billing = (
+      await t.request('POST', '/api/admin/incidents', {
+        json: makeIncident({ title: 'Invoices late', services: [{ slug: 'billing', status: 'degraded_performance' }] }),
+      })
+    ).json.ref;
     const mails = await t.deliver();
     expect(subjects(mails, 'billing@example.com')).toEqual([`[Investigating] Invoices late (${billing})`]);
     expect(subjects(mails, 'all@example.com')).toEqual([`[Investigating] API errors (${api})`, `[Investigating] Invoices late (${billing})`]);

@@ -25,7 +25,8 @@ async function startRelay() {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(auth, _session, callback) {
-      if (state.fault === 'auth' || auth.username !== 'herald' || auth.password !== 'relay-password') return callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+      if (state.fault === 'auth' || auth.username !== 'herald' || auth.password !== 'relay-password')
+        return callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
       callback(null, { user: auth.username });
     },
     onMailFrom(_address, _session, callback) {
@@ -56,7 +57,10 @@ async function startRelay() {
 /** A log that keeps its lines, to count them. */
 function recordingLog() {
   const lines: { level: 'info' | 'warn' | 'error'; text: string }[] = [];
-  const keep = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => lines.push({ level, text: args.map(String).join(' ') });
+  const keep =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) =>
+      lines.push({ level, text: args.map(String).join(' ') });
   const log: Log = { info: keep('info'), warn: keep('warn'), error: keep('error') };
   return { log, lines };
 }
@@ -114,11 +118,16 @@ describe('a relay that fails for every mail', () => {
     expect(await counts()).toEqual({ pending: 0, confirmed: 20, unsubscribed: 0, suppressed: 0 });
     const red = await deliveryHealth();
     expect(red.status).toBe(503);
-    expect(red.body).toMatchObject({ status: 'failing', failing: [{ channel: 'mail', since: posted, failures: 20, lastError: expect.stringMatching(answer) }] });
+    expect(red.body).toMatchObject({
+      status: 'failing',
+      failing: [{ channel: 'mail', since: posted, failures: 20, lastError: expect.stringMatching(answer) }],
+    });
     const health = await t.app.request('/healthz');
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'degraded', database: 'ok', delivery: 'failing' });
-    expect(await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${fault === 'drop' ? 'connection' : fault}"\\} (\\d+)$`, 'm'))).toBe(20);
+    expect(
+      await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${fault === 'drop' ? 'connection' : fault}"\\} (\\d+)$`, 'm')),
+    ).toBe(20);
 
     // Still down at the first retry: still nobody suppressed, still one error line for the outage.
     t.clock.advance(30_000);

@@ -67,12 +67,18 @@ afterEach(async () => {
 });
 
 describe('a webhook delivery has a total deadline and a size cap', () => {
-  it.each(['headers', 'body'] as const)('gives up on a receiver that drips its %s a byte at a time, at the deadline', async (before) => {
-    const receiver = await startDripReceiver({ everyMs: 200, before });
-    closers.push(receiver.close);
-    await expect(guardedPost(`${receiver.url}/hook`, '{}', {}, { allowLocal: true, deadlineMs: 1500 })).rejects.toThrow(/did not finish answering within 1\.5 s/);
-    await expect.poll(receiver.hungUp).toBe(1);
-  }, 20_000);
+  it.each(['headers', 'body'] as const)(
+    'gives up on a receiver that drips its %s a byte at a time, at the deadline',
+    async (before) => {
+      const receiver = await startDripReceiver({ everyMs: 200, before });
+      closers.push(receiver.close);
+      await expect(guardedPost(`${receiver.url}/hook`, '{}', {}, { allowLocal: true, deadlineMs: 1500 })).rejects.toThrow(
+        /did not finish answering within 1\.5 s/,
+      );
+      await expect.poll(receiver.hungUp).toBe(1);
+    },
+    20_000,
+  );
 
   it('reads at most the first 64 KiB of an answer and hangs up on the rest', async () => {
     const total = 64 * 1024 * 1024;
@@ -121,13 +127,19 @@ describe('a webhook receiver that drips forever, on the real server with default
     removeDir(server.dir);
   });
   const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   /** Resolves with the ms until a mail to `to` whose subject matches arrives, or rejects after `withinMs`. */
   const mailArrival = (to: string, subject: RegExp, since: number, withinMs: number) =>
     new Promise<number>((resolve, reject) => {
       const check = setInterval(() => {
-        if (smtp.to(to).some((m) => subject.test(m.parsed.subject ?? ''))) (clearInterval(check), resolve(Date.now() - since));
-        else if (Date.now() - since > withinMs) (clearInterval(check), reject(new Error(`no "${subject}" mail to ${to} within ${withinMs} ms; the receiver has ${receiver.requests()} request(s) open`)));
+        if (smtp.to(to).some((m) => subject.test(m.parsed.subject ?? ''))) clearInterval(check), resolve(Date.now() - since);
+        else if (Date.now() - since > withinMs)
+          clearInterval(check),
+            reject(new Error(`no "${subject}" mail to ${to} within ${withinMs} ms; the receiver has ${receiver.requests()} request(s) open`));
       }, 50);
     });
 
@@ -142,7 +154,9 @@ describe('a webhook receiver that drips forever, on the real server with default
     // …while someone signs up, and the comms lead posts a P1.
     const signUp = Date.now();
     const form = new URLSearchParams({ email: 'zoe@example.com' }).toString();
-    expect((await fetch(`${server.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status,
+    ).toBe(200);
     const confirmation = await mailArrival('zoe@example.com', /^Confirm your subscription/, signUp, 15_000);
 
     const posted = Date.now();

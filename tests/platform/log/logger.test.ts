@@ -17,7 +17,11 @@ describe('the Log call shape on pino', () => {
     const { log, json } = capture();
     log.error('[Outbox] A sender batch failed:', new Error('connection refused'));
     const [line] = json();
-    expect(line).toMatchObject({ level: 'error', msg: '[Outbox] A sender batch failed: connection refused', err: { type: 'Error', message: 'connection refused' } });
+    expect(line).toMatchObject({
+      level: 'error',
+      msg: '[Outbox] A sender batch failed: connection refused',
+      err: { type: 'Error', message: 'connection refused' },
+    });
     expect(line?.err.stack).toContain('connection refused');
     expect(Number.isNaN(Date.parse(line?.time))).toBe(false);
   });
@@ -32,7 +36,10 @@ describe('the Log call shape on pino', () => {
     const { log, json } = capture();
     childLog(log, { job: 'outbox' }).info('[Outbox] tick');
     requestContext.run({ reqId: 'req-1' }, () => log.info('[HTTP] inside'));
-    expect(json()).toEqual([expect.objectContaining({ job: 'outbox', msg: '[Outbox] tick' }), expect.objectContaining({ reqId: 'req-1', msg: '[HTTP] inside' })]);
+    expect(json()).toEqual([
+      expect.objectContaining({ job: 'outbox', msg: '[Outbox] tick' }),
+      expect.objectContaining({ reqId: 'req-1', msg: '[HTTP] inside' }),
+    ]);
   });
 
   it('redacts secret fields and secret values wherever they appear', () => {
@@ -46,7 +53,12 @@ describe('the Log call shape on pino', () => {
 
   it('blanks credential fields at any depth, whatever their value, and leaves other lines alone', () => {
     const { log, lines, json } = capture();
-    log.info('[X] deep', { a: { b: { password: 'deep-secret-1' } }, headers: { 'set-cookie': ['herald_session=abc; HttpOnly', 'x=1'] }, smtpUrl: 'smtp://u:p@h', token: 12345678 });
+    log.info('[X] deep', {
+      a: { b: { password: 'deep-secret-1' } },
+      headers: { 'set-cookie': ['herald_session=abc; HttpOnly', 'x=1'] },
+      smtpUrl: 'smtp://u:p@h',
+      token: 12345678,
+    });
     log.info('GET / 200 0.03 ms', { path: '/', status: 200, note: 'a "quoted" word' });
     const all = lines.join('');
     for (const secret of ['deep-secret-1', 'herald_session=abc', '12345678', 'u:p@h']) expect(all).not.toContain(secret);
@@ -69,7 +81,7 @@ describe('the Log call shape on pino', () => {
   it('writes a readable line in pretty mode', () => {
     const { log, lines } = capture('pretty');
     childLog(log, { job: 'maintenance' }).info('[Maintenance] Moved MNT-1.');
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[Maintenance\] Moved MNT-1\. \(maintenance\)\n$/);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Maintenance\] Moved MNT-1\. \(maintenance\)\n$/);
   });
 });
 

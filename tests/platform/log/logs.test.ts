@@ -95,14 +95,27 @@ describe('the log of a whole run (LOG_FORMAT=json)', () => {
       seen.push(cookie.split('=')[1] as string);
       expect((await fetch(`${u}/admin`, { headers: { cookie } })).status).toBe(200);
       // A wrong password is refused and logged as such, without the password.
-      await fetch(`${u}/admin/sign-in`, { method: 'POST', redirect: 'manual', headers: { origin: u, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'lead@example.test', password: `${SECRETS.userPassword}-wrong` }) });
+      await fetch(`${u}/admin/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: u, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'lead@example.test', password: `${SECRETS.userPassword}-wrong` }),
+      });
       // Token auth, both kinds; the metrics token.
-      const created = await fetch(`${u}/api/admin/incidents`, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(makeIncident()) });
+      const created = await fetch(`${u}/api/admin/incidents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(makeIncident()),
+      });
       expect(created.status).toBe(201);
       expect((await fetch(`${u}/api/admin/incidents?state=open`, { headers: { authorization: `Bearer ${apiToken}` } })).status).toBe(200);
       expect((await fetch(`${u}/metrics`, { headers: { authorization: `Bearer ${SECRETS.metricsToken}` } })).status).toBe(200);
       // Subscribe, confirm, manage and unsubscribe through the links the mails carry.
-      const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString() });
+      const form = (fields: Record<string, string>) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams(fields).toString(),
+      });
       expect((await fetch(`${u}/subscribe`, form({ email: 'zoe@example.com' }))).status).toBe(200);
       const confirmMail = await eventually(() => smtp.mails.find((m) => m.to === 'zoe@example.com'), 'the confirmation mail');
       const confirm = /http:\S+\/subscribe\/confirm\/(\S+)/.exec(confirmMail.text) as RegExpExecArray;
@@ -156,11 +169,19 @@ describe('the log of a whole run (LOG_FORMAT=json)', () => {
     expect(requests.length).toBeGreaterThanOrEqual(13);
     for (const r of requests) expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'path', 'route', 'status', 'ms', 'bytes', 'reqId']));
     expect(requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(
-      expect.arrayContaining(['GET /subscribe/confirm/[redacted] 200', 'POST /subscribe/confirm/[redacted] 200', 'GET /subscribe/manage/[redacted] 200', 'POST /unsubscribe/[redacted] 200', 'POST /api/admin/incidents 201']),
+      expect.arrayContaining([
+        'GET /subscribe/confirm/[redacted] 200',
+        'POST /subscribe/confirm/[redacted] 200',
+        'GET /subscribe/manage/[redacted] 200',
+        'POST /unsubscribe/[redacted] 200',
+        'POST /api/admin/incidents 201',
+      ]),
     );
     // Published files (here `/`) are summed by default, and the sum is written at the latest on stop.
     expect(requests.some((r) => r.path === '/')).toBe(false);
-    const summed = entries.find((e) => e.job === 'access' && typeof e.reads === 'number') as { reads: number; statuses: Record<string, number>; busiest: Record<string, number>; bytes: number } | undefined;
+    const summed = entries.find((e) => e.job === 'access' && typeof e.reads === 'number') as
+      | { reads: number; statuses: Record<string, number>; busiest: Record<string, number>; bytes: number }
+      | undefined;
     expect(summed).toBeDefined();
     expect(summed?.statuses['200']).toBeGreaterThanOrEqual(1);
     expect(summed?.busiest['/']).toBeGreaterThanOrEqual(1);
@@ -180,7 +201,11 @@ describe('the log of a whole run (LOG_FORMAT=json)', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-    const entries = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const line = entries.find((e) => e.reqId === 'reads-each-1');
     expect(line).toMatchObject({ method: 'GET', path: '/', route: 'page', status: 200 });
     expect(line?.bytes).toBeGreaterThan(1000);

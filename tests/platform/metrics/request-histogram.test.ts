@@ -9,7 +9,13 @@ describe('the hand-kept request histogram', () => {
     const ours = new Registry();
     const theirs = new Registry();
     const fast = createRequestHistogram({ name: 'herald_http_request_duration_seconds', help: 'Time to answer.', buckets: BUCKETS, registers: [ours] });
-    const reference = new Histogram({ name: 'herald_http_request_duration_seconds', help: 'Time to answer.', labelNames: ['method', 'route', 'status'], buckets: BUCKETS, registers: [theirs] });
+    const reference = new Histogram({
+      name: 'herald_http_request_duration_seconds',
+      help: 'Time to answer.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: BUCKETS,
+      registers: [theirs],
+    });
     const observations: [Record<string, string>, number][] = [
       [{ method: 'GET', route: 'page', status: '200' }, 0.0004],
       [{ method: 'GET', route: 'page', status: '200' }, 0.001], // on a bound: counts in it

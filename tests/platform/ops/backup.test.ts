@@ -122,7 +122,11 @@ describe('the restore drill', () => {
     const bad = await run('restore', [junk], envFor(dir));
     expect([bad.status, bad.output]).toEqual([1, expect.stringContaining('nothing was changed')]);
     expect(existsSync(join(dir, 'herald.db'))).toBe(false);
-    const remote = await run('backup', ['--out', join(dir, 'x.db')], { ...process.env, DATABASE_URL: 'libsql://status-db.example.com', DATABASE_AUTH_TOKEN: 'secret-remote-token-123' });
+    const remote = await run('backup', ['--out', join(dir, 'x.db')], {
+      ...process.env,
+      DATABASE_URL: 'libsql://status-db.example.com',
+      DATABASE_AUTH_TOKEN: 'secret-remote-token-123',
+    });
     expect([remote.status, remote.output]).toEqual([1, expect.stringContaining('keeps its own backups')]);
     expect(remote.output).not.toContain('secret-remote-token-123');
   });
@@ -134,7 +138,11 @@ describe('the restore drill', () => {
     const backupFile = join(newDir(), 'with-draft.db');
     let later: string;
     try {
-      const alert = await fetch(`${server.url}/api/intake/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body: JSON.stringify(alertmanagerSample()) });
+      const alert = await fetch(`${server.url}/api/intake/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' },
+        body: JSON.stringify(alertmanagerSample()),
+      });
       expect(await alert.json()).toMatchObject({ incident: 'INC-1', opened: true });
       expect((await fetch(`${server.url}/incidents/INC-1`)).status).toBe(404);
       const backup = await run('backup', ['--out', backupFile], envFor(dir));

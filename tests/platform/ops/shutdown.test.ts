@@ -45,7 +45,11 @@ const until = async (check: () => boolean, what: string, timeoutMs = 15_000) => 
 };
 
 const subscribe = (url: string, email: string) =>
-  fetch(`${url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }).toString() });
+  fetch(`${url}/subscribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email }).toString(),
+  });
 
 describe('SIGTERM', () => {
   it('stops accepting, finishes the request and the delivery batch in flight, closes the database and exits 0 within 10 s', async () => {

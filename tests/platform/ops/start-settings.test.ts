@@ -11,7 +11,7 @@ import { ROOT } from '../../support/server.ts';
 const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
-describe('the server\'s start settings', () => {
+describe("the server's start settings", () => {
   it('gives the image the allocator tunables npm start uses', () => {
     const tunables = /GLIBC_TUNABLES=(\S+)/.exec(start)?.[1];
     expect(tunables).toMatch(/glibc\.malloc\.mmap_threshold=\d+/);

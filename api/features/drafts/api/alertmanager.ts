@@ -23,7 +23,9 @@ export const alertmanagerRoute = (deps: AppDeps) => {
   return withIntakeToken(deps, documentedRoutes()).openapi(post, async (c) => {
     const token = c.get('actor');
     const actor = { kind: 'intake', source: 'alertmanager', token: token.kind === 'token' ? token.name : null } as const;
-    const outcome = await counted(c, 'alertmanager', () => receiveAlert(as(deps, actor), fromAlertmanager(c.req.valid('json'), deps.intake ?? IntakeMapping.parse({}))));
+    const outcome = await counted(c, 'alertmanager', () =>
+      receiveAlert(as(deps, actor), fromAlertmanager(c.req.valid('json'), deps.intake ?? IntakeMapping.parse({}))),
+    );
     return c.json({ ...outcome, ignored: false }, 200);
   });
 };

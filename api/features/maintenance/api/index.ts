@@ -7,4 +7,8 @@ import { postMaintenanceUpdateRoute } from './update.ts';
 
 /** Everything under /api/admin/maintenance. */
 export const adminMaintenanceRoutes = (deps: AppDeps) =>
-  documentedRoutes().route('/', scheduleMaintenanceRoute(deps)).route('/', listMaintenanceRoute(deps)).route('/', postMaintenanceUpdateRoute(deps)).route('/', extendMaintenanceRoute(deps));
+  documentedRoutes()
+    .route('/', scheduleMaintenanceRoute(deps))
+    .route('/', listMaintenanceRoute(deps))
+    .route('/', postMaintenanceUpdateRoute(deps))
+    .route('/', extendMaintenanceRoute(deps));
