@@ -47,7 +47,7 @@ const DB_WATCH_MS = 5000;
 const READS_EVERY_MS = 10_000;
 
 /**
- * How long a client may take, chosen rather than inherited (README, "Deploying"). Node's
+ * How long a client may take, chosen rather than inherited (docs/deploying.md). Node's
  * defaults let a client drip its headers for 60 s and a request last 5 min, each holding a
  * connection, and enforce both only every 30 s. Herald's requests are small (no body over
  * 256 KiB), so a client that needs longer is stalling, or stalling on purpose (slow loris).
@@ -57,7 +57,7 @@ const SERVER_TIMEOUTS = {
   headersTimeout: 10_000,
   /** From the first byte to the end of the body. */
   requestTimeout: 30_000,
-  /** An idle keep-alive connection is closed after this (Node's default, kept on purpose: see README). */
+  /** An idle keep-alive connection is closed after this (Node's default, kept on purpose: see docs/deploying.md). */
   keepAliveTimeout: 5_000,
   /** How often the two timeouts above are enforced (Node's default, 30 s, would let them run 30 s over). */
   connectionsCheckingInterval: 1_000,

@@ -9,7 +9,7 @@ import { runCli } from './open.ts';
 
 runCli(async () => {
   const config = loadConfig(process.env);
-  console.log('Configuration (from the environment; README lists every setting):');
+  console.log('Configuration (from the environment; docs/configuration.md lists every setting):');
   for (const line of describeConfig(config)) console.log(`  ${line}`);
   console.log('');
   const checks = await runChecks(config);

@@ -6,7 +6,7 @@ import { splitCommand } from './mirror/command.ts';
 
 const Flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-/** Every setting Herald reads from the environment; README's table lists the same. */
+/** Every setting Herald reads from the environment; docs/configuration.md lists the same. */
 const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
@@ -167,5 +167,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = ConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-  throw new ConfigError(`[Config] Invalid environment:\n${lines.join('\n')}\nSee the environment table in README.md.`);
+  throw new ConfigError(`[Config] Invalid environment:\n${lines.join('\n')}\nSee docs/configuration.md.`);
 }

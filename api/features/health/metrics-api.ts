@@ -8,7 +8,7 @@ const metrics = defineRoute({
   method: 'get',
   path: '/metrics',
   summary: 'Prometheus text metrics',
-  description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. README, "Operating Herald", lists the metrics.',
+  description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. docs/operating.md lists the metrics.',
   security: [],
   responses: {
     200: {

@@ -19,7 +19,7 @@ function localFile(config: Pick<Config, 'databaseUrl'>, verb: string): string {
   if (!file) {
     throw new ConfigError(
       `[Backup] DATABASE_URL is not a local file (${config.databaseUrl.replace(/\?.*$/, '')}): cannot ${verb} it from here. ` +
-        'A libSQL server (sqld, Turso) keeps its own backups: use its snapshots or point-in-time restore (README, "Operating Herald").',
+        'A libSQL server (sqld, Turso) keeps its own backups: use its snapshots or point-in-time restore (docs/operating.md).',
     );
   }
   return file;
