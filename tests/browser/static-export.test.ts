@@ -169,7 +169,7 @@ describe('the static copy served by python3 -m http.server', () => {
       await page.getByLabel('Words').fill('kerfuffle');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.waitForURL('**/search/?q=kerfuffle**');
-      await expect.poll(() => page.getByRole('heading', { name: '1 incident matches' }).count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => page.getByRole('heading', { name: '1 match' }).count(), { timeout: 10_000 }).toBe(1);
       expect(await results().allTextContents()).toEqual(['Stale dashboards after a cache kerfuffle']);
       expect(await results().first().getAttribute('href')).toBe(`/incidents/${refs.cache}`);
       // The form shows the search it ran.
@@ -192,7 +192,7 @@ describe('the static copy served by python3 -m http.server', () => {
       await page.goto(`${staticUrl}/search?severity=P3`);
       await expect.poll(() => results().allTextContents(), { timeout: 10_000 }).toEqual(['Invoices delayed']);
       await page.goto(`${staticUrl}/search?q=kerfuffle&service=billing`);
-      await expect.poll(() => page.getByRole('heading', { name: 'No incident matches' }).count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => page.getByRole('heading', { name: 'Nothing matches' }).count(), { timeout: 10_000 }).toBe(1);
     });
 
     it('runs within the page’s Content-Security-Policy', () => {
