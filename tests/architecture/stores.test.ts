@@ -51,8 +51,6 @@ const KNOWN_EXCEPTIONS = new Set([
   'api/features/drafts/store.ts',
   // validates services through the services feature in its store.
   'api/features/subscribers/store.ts',
-  // builds its FTS5 match expression from the typed words with the feature's rules.
-  'api/features/search/store.ts',
 ]);
 
 /** Routes still reading their store directly rather than through queries.ts. */

@@ -4,4 +4,5 @@
  */
 export { matchExpression, readSearchText, type SearchRef, type SearchText, type SearchWord } from './rules.ts';
 export { asksForAnything, refOf, SearchQuery, searchCriteria, searchKey, type SearchCriteria } from './schemas.ts';
-export { type SearchFound, type SearchHit, searchPublished } from './store.ts';
+export { searchPublished } from './queries.ts';
+export type { SearchFound, SearchHit } from './store.ts';

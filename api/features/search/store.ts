@@ -4,7 +4,6 @@
  */
 import type { Executor } from '../../platform/db/client.ts';
 import type { RefKind } from '../../shared/refs.ts';
-import { matchExpression } from './rules.ts';
 import type { SearchCriteria } from './schemas.ts';
 
 /** One incident or maintenance window a search found: what a results list shows of it. */
@@ -89,7 +88,18 @@ function select(kind: RefKind, criteria: SearchCriteria, match: string | null, i
   return { sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, args };
 }
 
-/** Incidents and windows under one ordering, newest first, with how many there are in all. */
+/** What to look for among one kind: `match` an FTS5 expression (null: no text), `ids` the references it must be among (null: any). */
+export type Wanted = { kind: RefKind; match: string | null; ids: readonly number[] | null };
+
+/** Incidents and windows under one ordering, newest first, at most `limit`, with how many there are in all. */
+export async function findMatches(db: Executor, criteria: SearchCriteria, wanted: readonly Wanted[], limit: number) {
+  return run(
+    db,
+    wanted.map((w) => select(w.kind, criteria, w.match, w.ids)),
+    limit,
+  );
+}
+
 async function run(db: Executor, parts: (Part | null)[], limit: number): Promise<{ rows: Omit<SearchHit, 'services'>[]; total: number }> {
   const present = parts.filter((p): p is Part => p !== null);
   if (present.length === 0) return { rows: [], total: 0 };
@@ -112,7 +122,7 @@ async function run(db: Executor, parts: (Part | null)[], limit: number): Promise
 }
 
 /** The services each hit names, in the catalogue's order. */
-async function servicesOf(db: Executor, hits: readonly Omit<SearchHit, 'services'>[]): Promise<Map<string, SearchHit['services']>> {
+export async function servicesOf(db: Executor, hits: readonly Omit<SearchHit, 'services'>[]): Promise<Map<string, SearchHit['services']>> {
   const byHit = new Map<string, SearchHit['services']>();
   const incidents = hits.filter((h) => h.kind === 'incident').map((h) => h.id);
   const windows = hits.filter((h) => h.kind === 'maintenance').map((h) => h.id);
@@ -132,57 +142,4 @@ async function servicesOf(db: Executor, hits: readonly Omit<SearchHit, 'services
   await read('incident', incidents);
   await read('maintenance', windows);
   return byHit;
-}
-
-/**
- * What a search finds, at most `limit`: first the incidents and windows the typed words name
- * by reference (INC-6, MNT-2, 6), then those whose words match, newest first; every filter
- * applies to both. `internal` (the desk) also searches the commander's name; the public
- * search never does. Drafts are never found.
- */
-export async function searchPublished(db: Executor, criteria: SearchCriteria, options: { internal: boolean; limit: number }): Promise<SearchFound> {
-  // The commander's name (the `internal` column) is the desk's to search; windows have none.
-  const expressions = {
-    incident: matchExpression(criteria.words, options.internal ? ['title', 'body', 'internal'] : ['title', 'body']),
-    maintenance: matchExpression(criteria.words, ['title', 'body']),
-  };
-  const named = await run(
-    db,
-    (['incident', 'maintenance'] as const).map((kind) =>
-      select(
-        kind,
-        criteria,
-        null,
-        criteria.mentioned.filter((r) => r.kind === kind).map((r) => r.id),
-      ),
-    ),
-    options.limit,
-  );
-  // The order typed, incidents before windows of the same number.
-  const order = new Map(criteria.mentioned.map((r, n) => [`${r.kind}:${r.id}`, n]));
-  named.rows.sort((a, b) => (order.get(`${a.kind}:${a.id}`) ?? 0) - (order.get(`${b.kind}:${b.id}`) ?? 0));
-  // Typed words that hold nothing to find ("%%%") find nothing; no words typed at all: every filter alone.
-  const textual = criteria.typed
-    ? criteria.words.length === 0
-      ? { rows: [], total: 0 }
-      : await run(
-          db,
-          (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, expressions[kind], null)),
-          options.limit + named.rows.length,
-        )
-    : criteria.mentioned.length > 0
-      ? { rows: [], total: 0 }
-      : await run(
-          db,
-          (['incident', 'maintenance'] as const).map((kind) => select(kind, criteria, null, null)),
-          options.limit,
-        );
-  const seen = new Set(named.rows.map((r) => `${r.kind}:${r.id}`));
-  const others = textual.rows.filter((r) => !seen.has(`${r.kind}:${r.id}`));
-  const rows = [...named.rows, ...others].slice(0, options.limit);
-  const services = await servicesOf(db, rows);
-  return {
-    hits: rows.map((r) => ({ ...r, services: services.get(`${r.kind}:${r.id}`) ?? [] })),
-    total: named.rows.length + Math.max(0, textual.total - (textual.rows.length - others.length)),
-  };
 }
