@@ -4,21 +4,25 @@
  * draft public. Each is one audited transaction; nothing an alert writes is published.
  */
 import { acknowledge } from '../plan/index.ts';
+import type { Transaction } from '@libsql/client';
 import {
   claimEvent,
   countOpenDrafts,
-  createDraft,
-  discardDraft,
   findAlertGroup,
+  insertAlertNote,
+  insertDraft,
+  linkServices,
+  markDiscarded,
+  markReleased,
   matchServices,
-  noteAlert,
   openDraftNaming,
   pointAlertGroup,
-  releaseDraft,
 } from './store.ts';
-import type { WriteContext } from '../incidents/index.ts';
+import { addAffectedServices, defaultNotify, insertUpdate, loadIncident, planServiceChanges, resolveServices, type WriteContext } from '../incidents/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import { eventTooOld, INTAKE_LIMITS, type Alert } from './rules.ts';
-import { StaleEventError, TooManyRequestsError } from '../../shared/errors.ts';
+import type { Severity } from '../../shared/vocabulary.ts';
+import { ConflictError, StaleEventError, TooManyRequestsError } from '../../shared/errors.ts';
 import { makeRef } from '../../shared/refs.ts';
 import type { Incident, ReleaseDraftInput } from '../../shared/schemas.ts';
 import { republish } from '../../platform/republish.ts';
@@ -124,4 +128,103 @@ export async function discardDraftIncident(ctx: CommandContext, incidentId: numb
   const write: WriteContext = { actor: ctx.actor, now: ctx.clock.now(), updateIntervalMinutes: ctx.policy.updateIntervalMinutes };
   await ctx.db.write((tx) => discardDraft(tx, incidentId, write));
   return readIncident(ctx, incidentId);
+}
+
+/** Opens a draft naming the alert's services, audited. */
+async function createDraft(
+  tx: Transaction,
+  draft: { title: string; severity: Severity; services: readonly string[]; detectedAt: string },
+  ctx: WriteContext,
+): Promise<number> {
+  const id = await insertDraft(tx, draft, ctx.now);
+  const services = await resolveServices(tx, draft.services);
+  await linkServices(
+    tx,
+    id,
+    [...services.values()].map((s) => s.id),
+  );
+  await recordAudit(tx, { actor: ctx.actor, action: 'incident.draft', entity: 'incident', ref: makeRef('incident', id), after: draft }, ctx.now);
+  return id;
+}
+
+/** Notes an alert on an incident's internal timeline, audited. */
+async function noteAlert(tx: Transaction, incidentId: number, alert: Alert, ctx: WriteContext): Promise<void> {
+  await insertAlertNote(tx, incidentId, alert, ctx.now);
+  await recordAudit(
+    tx,
+    {
+      actor: ctx.actor,
+      action: 'incident.alert',
+      entity: 'incident',
+      ref: makeRef('incident', incidentId),
+      after: { source: alert.source, group: alert.groupKey, status: alert.status, summary: alert.summary },
+    },
+    ctx.now,
+  );
+}
+
+/**
+ * Releases a draft: from now on readers see it, starting now, with the person's first message
+ * (and any title, severity, impact or commander they gave). Services are named before the
+ * flag is cleared, so the history counts the incident once, with the services it then names.
+ */
+async function releaseDraft(tx: Transaction, id: number, input: ReleaseDraftInput, ctx: WriteContext): Promise<number> {
+  const current = await loadIncident(tx, id);
+  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already released; post an update instead.`);
+  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is a discarded draft; declare a new incident instead.`);
+  const requested = input.services ?? [];
+  const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
+  await addAffectedServices(tx, id, requested, services);
+  const severity = input.severity ?? current.severity;
+  await markReleased(
+    tx,
+    id,
+    {
+      status: input.status,
+      title: input.title ?? current.title,
+      severity,
+      impact: input.impact ?? null,
+      commander: input.commander ?? null,
+      rootCause: input.rootCause ?? null,
+      postmortemUrl: input.postmortemUrl ?? null,
+    },
+    ctx.now,
+  );
+  const updateId = await insertUpdate(
+    tx,
+    id,
+    { ...input, notify: input.notify ?? defaultNotify(severity) },
+    planServiceChanges(services, requested, null),
+    ctx,
+  );
+  await recordAudit(
+    tx,
+    {
+      actor: ctx.actor,
+      action: 'incident.release',
+      entity: 'incident',
+      ref: makeRef('incident', id),
+      before: { draft: true, title: current.title, severity: current.severity },
+      after: input,
+    },
+    ctx.now,
+  );
+  return updateId;
+}
+
+/**
+ * Discards a draft nobody will release (a false alarm, an alert that resolved itself): it
+ * leaves the drafts list, is never released, and its group's next firing opens a new
+ * draft. Kept, not deleted, with its alerts and audit trail.
+ */
+async function discardDraft(tx: Transaction, id: number, ctx: WriteContext): Promise<void> {
+  const current = await loadIncident(tx, id);
+  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is released; resolve it with an update instead.`);
+  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already discarded.`);
+  await markDiscarded(tx, id, ctx.now);
+  await recordAudit(
+    tx,
+    { actor: ctx.actor, action: 'incident.discard', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, status: current.status } },
+    ctx.now,
+  );
 }

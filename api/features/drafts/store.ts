@@ -2,16 +2,9 @@
  * Draft incidents in SQL: the alert groups that open them, the alert notes on their internal
  * timeline, and their release — the moment a draft becomes an incident readers see.
  */
-import type { Transaction } from '@libsql/client';
-import type { Alert } from './rules.ts';
-import { planServiceChanges } from '../incidents/index.ts';
-import { makeRef } from '../../shared/refs.ts';
-import type { ReleaseDraftInput } from '../../shared/schemas.ts';
-import type { Severity } from '../../shared/vocabulary.ts';
-import { ConflictError } from '../../shared/errors.ts';
-import { recordAudit } from '../audit/index.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import { addAffectedServices, defaultNotify, insertUpdate, loadIncident, resolveServices, type WriteContext } from '../incidents/index.ts';
+import type { Severity } from '../../shared/vocabulary.ts';
+import type { Alert } from './schemas.ts';
 
 export type AlertGroup = { id: number; incidentId: number; incidentStatus: string; draft: boolean };
 
@@ -97,121 +90,62 @@ export async function matchServices(db: Executor, hints: readonly string[]): Pro
   return [...new Set(found)];
 }
 
-/** Opens a draft: an incident with no update, seen by nobody outside, naming the alert's services. */
-export async function createDraft(
-  tx: Transaction,
-  draft: { title: string; severity: Severity; services: readonly string[]; detectedAt: string },
-  ctx: WriteContext,
-): Promise<number> {
-  const at = ctx.now.toISOString();
+/** Inserts a draft: an incident with no update, seen by nobody outside. @returns its id. */
+export async function insertDraft(tx: Executor, draft: { title: string; severity: Severity; detectedAt: string }, now: Date): Promise<number> {
+  const at = now.toISOString();
   const inserted = await tx.execute({
     sql: `INSERT INTO incidents (title, severity, status, started_at, updated_at, detected_at, draft)
           VALUES (?, ?, 'investigating', ?, ?, ?, 1) RETURNING id`,
     args: [draft.title, draft.severity, at, at, draft.detectedAt],
   });
-  const id = Number(inserted.rows[0]?.id);
-  const services = await resolveServices(tx, draft.services);
-  for (const service of services.values()) {
-    await tx.execute({ sql: 'INSERT INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [id, service.id] });
-  }
-  await recordAudit(tx, { actor: ctx.actor, action: 'incident.draft', entity: 'incident', ref: makeRef('incident', id), after: draft }, ctx.now);
-  return id;
+  return Number(inserted.rows[0]?.id);
 }
 
-/** Adds an alert to an incident's internal timeline and audits it; an earlier alert start moves `detected_at` back. */
-export async function noteAlert(tx: Transaction, incidentId: number, alert: Alert, ctx: WriteContext): Promise<void> {
-  const at = ctx.now.toISOString();
+/** Names services on a draft. */
+export async function linkServices(tx: Executor, incidentId: number, serviceIds: Iterable<number>): Promise<void> {
+  for (const serviceId of serviceIds) {
+    await tx.execute({ sql: 'INSERT INTO incident_services (incident_id, service_id) VALUES (?, ?)', args: [incidentId, serviceId] });
+  }
+}
+
+/** Adds an alert to an incident's internal timeline; an earlier firing start moves `detected_at` back. */
+export async function insertAlertNote(tx: Executor, incidentId: number, alert: Alert, now: Date): Promise<void> {
   await tx.execute({
     sql: 'INSERT INTO incident_alerts (incident_id, source, status, summary, link, received_at) VALUES (?, ?, ?, ?, ?, ?)',
-    args: [incidentId, alert.source, alert.status, alert.summary, alert.link, at],
+    args: [incidentId, alert.source, alert.status, alert.summary, alert.link, now.toISOString()],
   });
-  if (alert.detectedAt && alert.status === 'firing' && Date.parse(alert.detectedAt) <= ctx.now.getTime()) {
+  if (alert.detectedAt && alert.status === 'firing' && Date.parse(alert.detectedAt) <= now.getTime()) {
     await tx.execute({
       sql: 'UPDATE incidents SET detected_at = ? WHERE id = ? AND (detected_at IS NULL OR detected_at > ?)',
       args: [alert.detectedAt, incidentId, alert.detectedAt],
     });
   }
-  await recordAudit(
-    tx,
-    {
-      actor: ctx.actor,
-      action: 'incident.alert',
-      entity: 'incident',
-      ref: makeRef('incident', incidentId),
-      after: { source: alert.source, group: alert.groupKey, status: alert.status, summary: alert.summary },
-    },
-    ctx.now,
-  );
 }
 
-/**
- * Releases a draft: from now on readers see it, starting now, with the person's first message
- * (and any title, severity, impact or commander they gave). Services are named before the
- * flag is cleared, so the history counts the incident once, with the services it then names.
- */
-export async function releaseDraft(tx: Transaction, id: number, input: ReleaseDraftInput, ctx: WriteContext): Promise<number> {
-  const current = await loadIncident(tx, id);
-  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already released; post an update instead.`);
-  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is a discarded draft; declare a new incident instead.`);
-  const requested = input.services ?? [];
-  const services = await resolveServices(tx, [...new Set([...current.services.map((s) => s.slug), ...requested.map((s) => s.slug)])]);
-  await addAffectedServices(tx, id, requested, services);
-  const at = ctx.now.toISOString();
-  const severity = input.severity ?? current.severity;
+/** What a release sets on the draft's row; the other fields keep their value when null. */
+export type ReleasedRow = {
+  status: string;
+  title: string;
+  severity: Severity;
+  impact: string | null;
+  commander: string | null;
+  rootCause: string | null;
+  postmortemUrl: string | null;
+};
+
+/** Makes a draft public from `now`: it starts then, with the fields the person gave. */
+export async function markReleased(tx: Executor, id: number, row: ReleasedRow, now: Date): Promise<void> {
+  const at = now.toISOString();
   await tx.execute({
     sql: `UPDATE incidents SET draft = 0, started_at = ?, updated_at = ?, status = ?, resolved_at = ?, title = ?, severity = ?,
           impact = coalesce(?, impact), commander = coalesce(?, commander), root_cause = coalesce(?, root_cause),
           postmortem_url = coalesce(?, postmortem_url) WHERE id = ? AND draft = 1`,
-    args: [
-      at,
-      at,
-      input.status,
-      input.status === 'resolved' ? at : null,
-      input.title ?? current.title,
-      severity,
-      input.impact ?? null,
-      input.commander ?? null,
-      input.rootCause ?? null,
-      input.postmortemUrl ?? null,
-      id,
-    ],
+    args: [at, at, row.status, row.status === 'resolved' ? at : null, row.title, row.severity, row.impact, row.commander, row.rootCause, row.postmortemUrl, id],
   });
-  const updateId = await insertUpdate(
-    tx,
-    id,
-    { ...input, notify: input.notify ?? defaultNotify(severity) },
-    planServiceChanges(services, requested, null),
-    ctx,
-  );
-  await recordAudit(
-    tx,
-    {
-      actor: ctx.actor,
-      action: 'incident.release',
-      entity: 'incident',
-      ref: makeRef('incident', id),
-      before: { draft: true, title: current.title, severity: current.severity },
-      after: input,
-    },
-    ctx.now,
-  );
-  return updateId;
 }
 
-/**
- * Discards a draft nobody will release (a false alarm, an alert that resolved itself): it
- * leaves the drafts list, is never released, and its group's next firing opens a new
- * draft. Kept, not deleted, with its alerts and audit trail.
- */
-export async function discardDraft(tx: Transaction, id: number, ctx: WriteContext): Promise<void> {
-  const current = await loadIncident(tx, id);
-  if (!current.draft) throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is released; resolve it with an update instead.`);
-  if (current.status === 'resolved') throw new ConflictError(`[Incidents] ${makeRef('incident', id)} is already discarded.`);
-  const at = ctx.now.toISOString();
+/** Closes a draft nobody will release; the row, its alerts and audit trail stay. */
+export async function markDiscarded(tx: Executor, id: number, now: Date): Promise<void> {
+  const at = now.toISOString();
   await tx.execute({ sql: `UPDATE incidents SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ? AND draft = 1`, args: [at, at, id] });
-  await recordAudit(
-    tx,
-    { actor: ctx.actor, action: 'incident.discard', entity: 'incident', ref: makeRef('incident', id), before: { draft: true, status: current.status } },
-    ctx.now,
-  );
 }
