@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addWebhook, deleteWebhook } from './commands.ts';
 import { as } from '../../platform/commands.ts';
-import { listWebhooks } from './store.ts';
+import { readWebhooks } from './queries.ts';
 import type { AppDeps } from '../../deps.ts';
 import { defineRoute, documentedRoutes, errors, idParam, json, jsonBody, writeErrors } from '../../platform/http/openapi.ts';
 import { CreateWebhookInput, NewWebhook, WebhookTarget } from './schemas.ts';
@@ -55,7 +55,7 @@ export function webhookRoutes(deps: AppDeps) {
     'CreateWebhookInput',
   );
   return documentedRoutes()
-    .openapi(list, async (c) => c.json({ webhooks: await listWebhooks(deps.db) }, 200))
+    .openapi(list, async (c) => c.json(await readWebhooks(deps.db), 200))
     .openapi(add(body), async (c) => {
       const input = c.req.valid('json');
       await refuseUnreachable(new URL(input.url), allowLocal);
