@@ -9,7 +9,7 @@ import type { CommandDeps } from './platform/commands.ts';
 import type { Config } from './platform/config.ts';
 import type { SiteSettings } from './platform/content.ts';
 import type { Db, Executor } from './platform/db/client.ts';
-import type { Clock } from './platform/clock.ts';
+import { type Clock, type ClockJump, watchClock } from './platform/clock.ts';
 import { createWatchdog } from './features/freshness/index.ts';
 import { EscalationMatrix } from './features/freshness/index.ts';
 import { IntakeMapping } from './features/drafts/index.ts';
@@ -34,6 +34,8 @@ const MAINTENANCE_CHECK_MS = 30_000;
 const DISK_WAIT_MS = 2_000;
 /** How often each process checks the publish sequence for other processes' writes. */
 const FOLLOW_MS = 250;
+/** How often the wall clock is compared with the monotonic one, so a jump re-arms what waits on wall time. */
+const CLOCK_CHECK_MS = 1_000;
 
 export type HeraldParts = {
   config: Config;
@@ -82,6 +84,8 @@ export async function assembleHerald(parts: HeraldParts) {
     ).unref();
   };
   const metrics = parts.metrics ?? createMetrics();
+  // Wall times are what readers see and what processes share; this watch notices when the wall clock steps.
+  const clockWatch = watchClock(clock);
   // Each job's lines carry its name; request lines carry their request id (api/platform/http/observe.ts).
   const jobLog = (job: string) => childLog(log, { job });
   // With MIRROR_COMMAND, each publish's changed files are copied elsewhere in the background.
@@ -140,6 +144,7 @@ export async function assembleHerald(parts: HeraldParts) {
     clock,
     log: jobLog('outbox'),
     leaseMs: config.outboxLeaseSeconds * 1000,
+    clockWatch,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
   });
   const notifications = await setupNotifications({
@@ -206,7 +211,21 @@ export async function assembleHerald(parts: HeraldParts) {
     startJobs(): () => Promise<void> {
       jobsRunning = true;
       armDeadline();
+      // A timer counts monotonic time: after the wall clock steps, the deadline's timer is set again from the new wall time.
+      let seen: ClockJump | null = clockWatch.last();
+      const clockTimer = setInterval(() => {
+        clockWatch.check();
+        const jump = clockWatch.last();
+        if (jump === seen) return;
+        seen = jump;
+        if (!jump) return;
+        jobLog('clock').warn(
+          `[Clock] The wall clock jumped ${jump.byMs > 0 ? 'forward' : 'back'} by ${Math.abs(jump.byMs / 1000).toFixed(1)} s. Deadlines are set again from the new time; other senders' notices are left to them for two leases. Check the machine's time synchronisation (NTP).`,
+        );
+        armDeadline();
+      }, CLOCK_CHECK_MS).unref();
       const stops = [
+        async () => clearInterval(clockTimer),
         watchdog.start(config.freshness.checkSeconds * 1000),
         delivery.start(),
         maintenance.start(MAINTENANCE_CHECK_MS),

@@ -6,7 +6,7 @@ import { Catalogue, readContent, SiteSettings } from '../../api/platform/content
 import { openDb, type Db } from '../../api/platform/db/client.ts';
 import { syncCatalogue } from '../../api/features/services/catalogue.ts';
 import { migrate } from '../../api/platform/db/migrate.ts';
-import { manualClock } from '../../api/platform/clock.ts';
+import { type Clock, manualClock } from '../../api/platform/clock.ts';
 import { assembleHerald } from '../../api/assemble.ts';
 import { silentLog, type Log } from '../../api/platform/log/log.ts';
 import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
@@ -21,6 +21,8 @@ export const PUBLIC_URL = 'https://status.example.test';
 
 export type TestAppOptions = {
   start?: string;
+  /** The clock the app runs on; a manual one standing at `start` unless a test brings one that moves. */
+  clock?: Clock & { advance(ms: number): void; set(at: string | Date): void };
   /** The built Astro bundle's renderer (pages and the desk); null: feeds and JSON only. */
   renderPage?: PageRenderer | null;
   /** Settings as the environment would give them (README's table), over the test defaults. */
@@ -39,7 +41,7 @@ export type TestAppOptions = {
  * and the shipped catalogue; background jobs are not started — a test ticks them itself.
  */
 export async function makeTestApp(options: TestAppOptions = {}) {
-  const clock = manualClock(options.start ?? '2026-03-10T12:00:00.000Z');
+  const clock = options.clock ?? manualClock(options.start ?? '2026-03-10T12:00:00.000Z');
   const config = loadConfig({
     PUBLIC_URL,
     HERALD_ADMIN_TOKEN: ADMIN_TOKEN,

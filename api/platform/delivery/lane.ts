@@ -36,6 +36,11 @@ export type LaneDeps = {
   leaseMs: number;
   batchSize: number;
   log: Log;
+  /**
+   * Whether rows another sender leased may be taken once their lease looks run out; false
+   * just after the wall clock jumped forward (api/platform/clock.ts watchClock). Always when absent.
+   */
+  mayTakeOver?: () => boolean;
   /** Told each batch's outcomes once they are recorded (the metrics count them). */
   onBatch?: ((rows: readonly OutboxRow[], results: readonly AttemptResult[]) => void) | undefined;
 };
@@ -119,7 +124,8 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
   }
 
   async function runOnce(): Promise<Batch | null> {
-    const rows = await claimDue(deps.db, deps.owner, kinds, deps.clock.now(), leaseUntil(), deps.batchSize);
+    const takeOver = deps.mayTakeOver?.() ?? true;
+    const rows = await claimDue(deps.db, deps.owner, kinds, deps.clock.now(), leaseUntil(), deps.batchSize, takeOver);
     if (rows.length === 0) return null;
     const stop = heartbeat(rows.map((r) => r.id));
     try {

@@ -59,17 +59,27 @@ const idOrNull = (value: unknown) => (value === null || value === undefined ? nu
  * so two senders (two processes on one libSQL server) never claim the same row. A row whose
  * lease has run out — its sender died mid-batch — is due again: delivery is at least once.
  * The sender renews the lease of the rows it is still delivering (`renewLeases`), so the
- * lease can be short and a dead sender's rows come back soon.
+ * lease can be short and a dead sender's rows come back soon. With `takeOver` false, rows
+ * another owner leased are left to it even when their lease looks run out (just after the
+ * wall clock jumped forward, when every lease looks run out).
  */
-export async function claimDue(db: Executor, owner: string, kinds: readonly string[], now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Executor,
+  owner: string,
+  kinds: readonly string[],
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+  takeOver = true,
+): Promise<OutboxRow[]> {
   const at = now.toISOString();
   const { rows } = await db.execute({
     sql: `UPDATE outbox SET lease_owner = ?, lease_until = ?
           WHERE id IN (SELECT id FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?
                        AND kind IN (${kinds.map(() => '?').join(',')})
-                       AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
+                       AND (lease_until IS NULL OR (lease_until <= ? AND (? OR lease_owner = ?))) ORDER BY next_attempt_at, id LIMIT ?)
           RETURNING ${COLUMNS}`,
-    args: [owner, leaseUntil.toISOString(), at, ...kinds, at, limit],
+    args: [owner, leaseUntil.toISOString(), at, ...kinds, at, takeOver ? 1 : 0, owner, limit],
   });
   return rows
     .map((r) => ({

@@ -9,7 +9,7 @@
  * whose sender died is claimed again when its lease runs out.
  */
 import { hostname } from 'node:os';
-import type { Clock } from '../clock.ts';
+import { type Clock, type ClockWatch, watchClock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Log } from '../log/log.ts';
 import { createLaneRunner, type Lane, type LaneDeps, type LaneRunner } from './lane.ts';
@@ -25,6 +25,8 @@ export type DeliveryQueueDeps = {
   leaseMs?: number;
   /** Told each batch's outcomes once they are recorded (the metrics count them). */
   onBatch?: LaneDeps['onBatch'];
+  /** Watches the wall clock for jumps: leases are wall times, so a jump forward makes every lease look run out. */
+  clockWatch?: ClockWatch;
   pollMs?: number;
   /** Lanes to start with; more can be registered before `start`. */
   lanes?: readonly Lane[];
@@ -51,7 +53,16 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
   const owner = newOwnerId();
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   const { log } = deps;
-  const laneDeps: LaneDeps = { db: deps.db, clock: deps.clock, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, batchSize, log, onBatch: deps.onBatch };
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const watch = deps.clockWatch ?? watchClock(deps.clock);
+  // After the wall clock jumps forward, every lease looks run out: others' rows are left to
+  // them for two leases of monotonic time, in which their heartbeats (every third of a lease)
+  // renew them on the new time. Rows of a sender that died meanwhile wait that much longer.
+  const mayTakeOver = () => {
+    watch.check();
+    return !watch.jumpedForwardWithin(2 * leaseMs);
+  };
+  const laneDeps: LaneDeps = { db: deps.db, clock: deps.clock, owner, leaseMs, batchSize, log, mayTakeOver, onBatch: deps.onBatch };
   const lanes = new Map<string, LaneRunner>();
   const laneOfKind = new Map<string, string>();
 
