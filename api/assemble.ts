@@ -59,7 +59,10 @@ export type HeraldParts = {
   metrics?: Metrics;
   /** A second connection to the database for searches (api/site/search-route.ts); `db` when absent. */
   searchDb?: Executor;
-  /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
+  /**
+   * Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs
+   * more, and then the same from all addresses together (else SIGNUP_BUDGET).
+   */
   signupThrottle?: { limit: number; windowMs: number };
 };
 
@@ -188,7 +191,12 @@ export async function assembleHerald(parts: HeraldParts) {
     metrics,
     mirror,
     ...(parts.searchDb ? { searchDb: parts.searchDb } : {}),
-    subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
+    subscriptions: {
+      secret: notifications.secret,
+      throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE,
+      ...(parts.signupThrottle ? { budget: parts.signupThrottle } : {}),
+      webhookAllowLocal: config.webhookAllowLocal,
+    },
   });
 
   return {

@@ -92,6 +92,12 @@ export class UnavailableError extends HeraldError {
   override readonly status = 503;
 }
 
+/** Herald is taking as much of this kind of request as it shares out; try again shortly (Retry-After says when). */
+export class BusyError extends HeraldError {
+  override readonly code = 'busy';
+  override readonly status = 503;
+}
+
 /** A feature the operator has not configured (e.g. PAGERDUTY_WEBHOOK_SECRET): refused, never run half-configured. */
 export class NotConfiguredError extends HeraldError {
   override readonly code = 'not_configured';

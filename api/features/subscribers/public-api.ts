@@ -8,7 +8,8 @@ import { subscriptionPage, wantsHtml } from './pages.ts';
 import { ManageInput, SubscribeInput, type SubscriptionView } from './schemas.ts';
 import { subscriberServiceSlugs } from './store.ts';
 import type { LinkPurpose } from './tokens.ts';
-import { TooManyRequestsError } from '../../shared/errors.ts';
+import { BusyError, TooManyRequestsError } from '../../shared/errors.ts';
+import { SIGNUP_BUDGET } from './settings.ts';
 import { createThrottle } from '../../platform/http/throttle.ts';
 
 /**
@@ -19,6 +20,7 @@ import { createThrottle } from '../../platform/http/throttle.ts';
 export function subscriptionRoutes(deps: AppDeps) {
   const options = deps.subscriptions;
   const throttle = createThrottle(options.throttle);
+  const budget = createThrottle(options.budget ?? SIGNUP_BUDGET);
   const now = () => deps.clock.now();
 
   /** An invalid link is a page saying so for browsers, the usual 404 for others. */
@@ -59,8 +61,15 @@ export function subscriptionRoutes(deps: AppDeps) {
       .post(
         '/subscribe',
         async (c, next) => {
-          if (!throttle.hit(clientAddress(c, deps.config.trustProxy), now())) {
+          const address = clientAddress(c, deps.config.trustProxy);
+          if (!throttle.hit(address, now())) {
+            c.header('retry-after', String(Math.max(1, Math.ceil(throttle.wait(address, now()) / 1000))));
             throw new TooManyRequestsError('[Subscribe] Too many sign-ups from your address; try again in a few minutes.');
+          }
+          // Real time, not the app's clock: the budget shares out the process's CPU and the write queue.
+          if (!budget.hit('all', new Date(performance.timeOrigin + performance.now()))) {
+            c.header('retry-after', '1');
+            throw new BusyError('[Subscribe] Sign-ups are busy right now; try again in a moment. Nothing was recorded.');
           }
           return next();
         },
