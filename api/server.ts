@@ -152,7 +152,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const stopWatchingDb = watchDatabase(db, childLog(rootLog, { job: 'database' }), DB_WATCH_MS);
 
   // Searches read through the one connection. A second, query-only connection to the same file
-  // lost every write of the process at shutdown (tests/platform/db/held-lock.test.ts reads the
+  // lost every write of the process at shutdown (tests/faults/db-locked.test.ts reads the
   // file afterwards); the search cache, throttle and budget keep searches off the writers' backs.
   const searchDb = db;
 

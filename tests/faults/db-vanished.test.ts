@@ -7,8 +7,8 @@
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeIncident } from '../../support/factories.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../../support/server.ts';
+import { makeIncident } from '../support/factories.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const TOKEN = 'vanished-file-admin-token-0123456789ab';
 const dirs: string[] = [];

@@ -6,8 +6,8 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeIncident } from '../../support/factories.ts';
-import { adminPost, removeDir, type RunningServer, startServer } from '../../support/server.ts';
+import { makeIncident } from '../support/factories.ts';
+import { adminPost, removeDir, type RunningServer, startServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'search-flood-admin-token-0123456789';
 let server: RunningServer;

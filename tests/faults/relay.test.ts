@@ -8,14 +8,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import { createMailer, type Mailer } from '../../../api/platform/delivery/mailer.ts';
-import type { Log } from '../../../api/platform/log/log.ts';
-import { makeIncident } from '../../support/factories.ts';
-import { makeTestApp, type TestApp } from '../../support/app.ts';
+import { createMailer, type Mailer } from '../../api/platform/delivery/mailer.ts';
+import type { Log } from '../../api/platform/log/log.ts';
+import { makeIncident } from '../support/factories.ts';
+import { makeTestApp, type TestApp } from '../support/app.ts';
 
-type Fault = 'auth' | 'sender' | 'drop' | null;
+type Fault = 'greeting' | 'auth' | 'sender' | 'data' | 'drop' | null;
 
-/** A relay that needs AUTH and can be told to fail: 535 to AUTH, 550 to MAIL FROM, a dropped connection, or 550 to RCPT TO for some addresses. */
+/**
+ * A relay that needs AUTH and can be told to fail at each step: 421 at the greeting, 535 to AUTH,
+ * 550 to MAIL FROM, 554 after DATA, a dropped connection, or 550 to RCPT TO for some addresses.
+ */
 async function startRelay() {
   const received: { to: string; messageId: string }[] = [];
   const state = { fault: null as Fault, refuse: new Set<string>() };
@@ -24,6 +27,10 @@ async function startRelay() {
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      if (state.fault === 'greeting') return callback(Object.assign(new Error('Too many connections, try again later'), { responseCode: 421 }));
+      callback();
+    },
     onAuth(auth, _session, callback) {
       if (state.fault === 'auth' || auth.username !== 'herald' || auth.password !== 'relay-password')
         return callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
@@ -38,6 +45,11 @@ async function startRelay() {
       callback();
     },
     onData(stream, session, callback) {
+      if (state.fault === 'data') {
+        stream.resume();
+        stream.on('end', () => callback(Object.assign(new Error('Message rejected: relay policy'), { responseCode: 554 })));
+        return;
+      }
       simpleParser(stream).then((mail) => {
         for (const to of session.envelope.rcptTo) received.push({ to: to.address.toLowerCase(), messageId: mail.messageId ?? '' });
         callback();
@@ -103,10 +115,15 @@ const deliveryHealth = async () => {
 const metric = async (pattern: RegExp) => Number(pattern.exec(await (await t.app.request('/metrics')).text())?.[1] ?? 0);
 const errorsSaying = (text: string) => lines.filter((l) => l.level === 'error' && l.text.includes(text));
 
+/** The part of the relay each fault is counted under on /metrics. */
+const REASON = { greeting: 'connection', auth: 'auth', sender: 'sender', data: 'message', drop: 'connection' } as const;
+
 describe('a relay that fails for every mail', () => {
   it.each([
     ['refuses Herald’s credentials (535 to AUTH)', 'auth', /535/],
     ['refuses Herald’s sender (550 to MAIL FROM)', 'sender', /550/],
+    ['turns Herald away at the greeting (421)', 'greeting', /421/],
+    ['rejects every message after DATA (554)', 'data', /554/],
     ['drops the connection', 'drop', /closed|ECONNECTION/i],
   ] as const)('%s: unsubscribes nobody, says so once, and delivers every notice once when it recovers', async (_, fault, answer) => {
     await heraldWithSubscribers();
@@ -126,7 +143,7 @@ describe('a relay that fails for every mail', () => {
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'degraded', database: 'ok', delivery: 'failing' });
     expect(
-      await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${fault === 'drop' ? 'connection' : fault}"\\} (\\d+)$`, 'm')),
+      await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${REASON[fault]}"\\} (\\d+)$`, 'm')),
     ).toBe(20);
 
     // Still down at the first retry: still nobody suppressed, still one error line for the outage.

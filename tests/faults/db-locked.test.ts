@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeIncident } from '../../support/factories.ts';
-import { holdWriteLock } from '../../support/locks.ts';
-import { adminPost, removeDir, startServer, type RunningServer } from '../../support/server.ts';
+import { makeIncident } from '../support/factories.ts';
+import { holdWriteLock } from '../support/locks.ts';
+import { adminPost, removeDir, startServer, type RunningServer } from '../support/server.ts';
 
 const TOKEN = 'held-lock-admin-token-0123456789abcdef';
 /** How long the other process holds the lock. */
