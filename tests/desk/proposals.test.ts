@@ -30,7 +30,8 @@ const formAction = (html: string, verb: 'apply' | 'dismiss') => new RegExp(`acti
 /** The public page of a service, as readers get it. */
 const publicPage = async (d: Desk, slug: string) => textOf(await (await d.get(`/services/${slug}`)).text());
 /** The status a service's public page shows in its banner. */
-const publicStatus = async (d: Desk, slug: string) => textOf(/<p class="banner">([\s\S]*?)<\/p>/.exec(await (await d.get(`/services/${slug}`)).text())?.[1] ?? '').trim();
+const publicStatus = async (d: Desk, slug: string) =>
+  textOf(/<p class="banner">([\s\S]*?)<\/p>/.exec(await (await d.get(`/services/${slug}`)).text())?.[1] ?? '').trim();
 
 describe('status proposals on the desk', () => {
   it('lists an alert’s proposal on the dashboard, and one click applies it to the public page', async () => {

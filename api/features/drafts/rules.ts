@@ -195,7 +195,15 @@ export function alertmanagerSignals(payload: AlertmanagerPayload, mapping: Intak
     const labelled = labels[mapping.statusLabel]?.trim().toLowerCase();
     const status = labelled && STATUS_NAMES.has(labelled) ? (labelled as ServiceStatus) : (entry.status ?? mapping.proposedStatus);
     // Alertmanager sends a fingerprint (0.19+); without one, the sorted labels name the alert just as well.
-    const key = a.fingerprint || clip(Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(','), 500);
+    const key =
+      a.fingerprint ||
+      clip(
+        Object.entries(a.labels)
+          .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        500,
+      );
     const name = labels.alertname ?? 'alert';
     return [
       {

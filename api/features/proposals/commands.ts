@@ -76,7 +76,11 @@ export async function proposeStatus(ctx: CommandContext, signal: StatusSignal): 
         const note = `set automatically from ${source}`;
         changed = (await editServiceIn(tx, ctx, service.slug, { status: next.status }, { note, automatic: true })) || changed;
         await decideProposal(tx, id, 'applied', AUTOMATIC, now);
-        await recordAudit(tx, { actor: ctx.actor, action: 'proposal.apply', entity: 'proposal', ref: String(id), after: { service: service.slug, status: next.status, note } }, now);
+        await recordAudit(
+          tx,
+          { actor: ctx.actor, action: 'proposal.apply', entity: 'proposal', ref: String(id), after: { service: service.slug, status: next.status, note } },
+          now,
+        );
         automatic = true;
       }
       done.push({ service: service.slug, proposal: id, state: automatic ? 'applied' : next.state, automatic });
@@ -89,7 +93,8 @@ export async function proposeStatus(ctx: CommandContext, signal: StatusSignal): 
 
 /** The proposal if it is open, else the error saying why it cannot be acted on. */
 function refuseUnlessOpen(proposal: Awaited<ReturnType<typeof getProposal>>, id: number) {
-  if (!proposal) throw new NotFoundError(`[Proposals] No status proposal ${id}. The open ones are listed at GET /api/admin/proposals and on the desk's dashboard.`);
+  if (!proposal)
+    throw new NotFoundError(`[Proposals] No status proposal ${id}. The open ones are listed at GET /api/admin/proposals and on the desk's dashboard.`);
   if (proposal.state !== 'open') {
     throw new ConflictError(
       `[Proposals] Proposal ${id} (${proposal.service.name}: ${proposal.status}) is ${proposal.state}${proposal.decidedBy ? ` by ${proposal.decidedBy}` : ''}; nothing was done. Set the service's status directly if it still needs changing.`,
@@ -111,7 +116,13 @@ export async function applyProposal(ctx: CommandContext, id: number): Promise<Pr
     await decideProposal(tx, id, 'applied', actorLabel(ctx.actor), now);
     await recordAudit(
       tx,
-      { actor: ctx.actor, action: 'proposal.apply', entity: 'proposal', ref: String(id), after: { service: proposal.service.slug, status: proposal.status, note } },
+      {
+        actor: ctx.actor,
+        action: 'proposal.apply',
+        entity: 'proposal',
+        ref: String(id),
+        after: { service: proposal.service.slug, status: proposal.status, note },
+      },
       now,
     );
     return set;

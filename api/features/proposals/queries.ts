@@ -11,7 +11,11 @@ const shape = ({ serviceId: _, ...proposal }: Awaited<ReturnType<typeof listProp
 
 /** Proposals newest first: the open ones unless `states` says, for some services (slugs) when given. */
 export async function readProposals(db: Executor, filter: { states?: readonly ProposalState[]; services?: readonly string[] } = {}): Promise<Proposal[]> {
-  const rows = await listProposals(db, { states: filter.states ?? ['open'], ...(filter.services ? { services: filter.services } : {}), limit: PROPOSALS_LISTED });
+  const rows = await listProposals(db, {
+    states: filter.states ?? ['open'],
+    ...(filter.services ? { services: filter.services } : {}),
+    limit: PROPOSALS_LISTED,
+  });
   return rows.map(shape);
 }
 

@@ -27,7 +27,7 @@ export type Surroundings = { current: ServiceStatus; othersFiring: boolean };
 export function nextProposal(row: ProposalRecord | null, signal: { firing: boolean; status: ServiceStatus }, around: Surroundings): ProposalRecord | null {
   if (signal.firing) {
     const fresh: ProposalRecord = { firing: true, status: signal.status, state: 'open' };
-    if (!row || !row.firing || row.state === 'closed') return fresh;
+    if (!row?.firing || row.state === 'closed') return fresh;
     if (row.state === 'dismissed') return row;
     if (row.state === 'applied') return row.status === signal.status ? row : fresh;
     return fresh;
@@ -59,4 +59,3 @@ export function autoDecision(current: ServiceStatus, proposed: ServiceStatus, ot
   }
   return { apply: true };
 }
-

@@ -50,7 +50,10 @@ export type StatusSignal = {
 };
 
 /** A proposal's id as a path gives it (the digits of a positive integer). */
-export const ProposalId = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
+export const ProposalId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,14}$/)
+  .transform(Number);
 
 /** A proposal as stored, with its service. */
 export type ProposalRow = Proposal & { serviceId: number };

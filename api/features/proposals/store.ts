@@ -54,7 +54,10 @@ export async function listProposals(
     where.push(`s.slug IN (${filter.services.map(() => '?').join(', ')})`);
     args.push(...filter.services);
   }
-  const { rows } = await db.execute({ sql: `${SELECT} WHERE ${where.join(' AND ')} ORDER BY p.updated_at DESC, p.id DESC LIMIT ${Math.trunc(filter.limit)}`, args });
+  const { rows } = await db.execute({
+    sql: `${SELECT} WHERE ${where.join(' AND ')} ORDER BY p.updated_at DESC, p.id DESC LIMIT ${Math.trunc(filter.limit)}`,
+    args,
+  });
   return rows.map(toProposal);
 }
 
@@ -69,12 +72,7 @@ export type ProposalWrite = {
 };
 
 /** Records a signal's proposal for a service: a new row, or the signal's row updated. @returns its id. */
-export async function saveProposal(
-  db: Executor,
-  signal: { origin: string; key: string; serviceId: number },
-  write: ProposalWrite,
-  now: Date,
-): Promise<number> {
+export async function saveProposal(db: Executor, signal: { origin: string; key: string; serviceId: number }, write: ProposalWrite, now: Date): Promise<number> {
   const at = now.toISOString();
   const { rows } = await db.execute({
     sql: `INSERT INTO status_proposals (origin, origin_key, service_id, signal, status, state, source, reason, link, created_at, updated_at)
@@ -84,7 +82,19 @@ export async function saveProposal(
             decided_at = CASE WHEN excluded.state = 'open' AND status_proposals.state <> 'open' THEN NULL ELSE status_proposals.decided_at END,
             decided_by = CASE WHEN excluded.state = 'open' AND status_proposals.state <> 'open' THEN NULL ELSE status_proposals.decided_by END
           RETURNING id`,
-    args: [signal.origin, signal.key, signal.serviceId, write.firing ? 'firing' : 'resolved', write.status, write.state, write.source, write.reason, write.link, at, at],
+    args: [
+      signal.origin,
+      signal.key,
+      signal.serviceId,
+      write.firing ? 'firing' : 'resolved',
+      write.status,
+      write.state,
+      write.source,
+      write.reason,
+      write.link,
+      at,
+      at,
+    ],
   });
   return Number(rows[0]?.id);
 }

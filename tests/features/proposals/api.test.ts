@@ -31,8 +31,12 @@ const publicStatus = (slug: string) =>
   (JSON.parse(t.snapshot.get('/api/v2/components.json')?.body.toString() ?? '{}').components as { id: string; status: string }[]).find((c) => c.id === slug)
     ?.status;
 const serviceEvents = async (slug: string) =>
-  (await t.db.execute({ sql: 'SELECT e.to_status, e.automatic FROM service_events e JOIN services s ON s.id = e.service_id WHERE s.slug = ? ORDER BY e.id', args: [slug] }))
-    .rows;
+  (
+    await t.db.execute({
+      sql: 'SELECT e.to_status, e.automatic FROM service_events e JOIN services s ON s.id = e.service_id WHERE s.slug = ? ORDER BY e.id',
+      args: [slug],
+    })
+  ).rows;
 
 describe('an alert reaching intake', () => {
   beforeEach(() => start());
@@ -234,7 +238,13 @@ describe('proposeStatus', () => {
 
   it('takes a signal other than an alert, keyed by its source unless given a key', async () => {
     const ctx = as(t.herald.commands, { kind: 'system', job: 'maintenance' });
-    const signal = { origin: 'availability', services: ['api', 'no-such-service'], status: 'major_outage' as const, source: 'availability of api at 0 for 5 min', reason: 'probe_success 0' };
+    const signal = {
+      origin: 'availability',
+      services: ['api', 'no-such-service'],
+      status: 'major_outage' as const,
+      source: 'availability of api at 0 for 5 min',
+      reason: 'probe_success 0',
+    };
     expect(await proposeStatus(ctx, signal)).toEqual([{ service: 'api', proposal: expect.any(Number), state: 'open', automatic: false }]);
     await proposeStatus(ctx, signal);
     expect((await proposals()).map((p) => [p.source, p.status, p.reason])).toEqual([['availability of api at 0 for 5 min', 'major_outage', 'probe_success 0']]);

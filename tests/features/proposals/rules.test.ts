@@ -11,15 +11,69 @@ const resolve = { firing: false, status: 'operational' } as const;
 describe('what a signal does to its proposal', () => {
   it.each([
     ['a first firing opens it', null, fire, calm, { firing: true, status: 'degraded_performance', state: 'open' }],
-    ['firing again keeps it open, with the status now proposed', { firing: true, status: 'degraded_performance', state: 'open' }, { firing: true, status: 'major_outage' }, calm, { firing: true, status: 'major_outage', state: 'open' }],
-    ['firing again leaves an applied one applied', { firing: true, status: 'degraded_performance', state: 'applied' }, fire, degraded, { firing: true, status: 'degraded_performance', state: 'applied' }],
-    ['a worse status reopens an applied one', { firing: true, status: 'degraded_performance', state: 'applied' }, { firing: true, status: 'major_outage' }, degraded, { firing: true, status: 'major_outage', state: 'open' }],
-    ['firing again leaves a dismissed one dismissed', { firing: true, status: 'degraded_performance', state: 'dismissed' }, fire, calm, { firing: true, status: 'degraded_performance', state: 'dismissed' }],
-    ['firing after it resolved opens it anew', { firing: false, status: 'operational', state: 'closed' }, fire, calm, { firing: true, status: 'degraded_performance', state: 'open' }],
-    ['a resolution of an untouched one closes it', { firing: true, status: 'degraded_performance', state: 'open' }, resolve, calm, { firing: false, status: 'operational', state: 'closed' }],
-    ['a resolution of an applied one proposes operational', { firing: true, status: 'degraded_performance', state: 'applied' }, resolve, degraded, { firing: false, status: 'operational', state: 'open' }],
-    ['a resolution closes it while another signal still fires', { firing: true, status: 'degraded_performance', state: 'applied' }, resolve, { current: 'degraded_performance', othersFiring: true }, { firing: false, status: 'operational', state: 'closed' }],
-    ['a resolution closes a dismissed one', { firing: true, status: 'degraded_performance', state: 'dismissed' }, resolve, degraded, { firing: false, status: 'operational', state: 'closed' }],
+    [
+      'firing again keeps it open, with the status now proposed',
+      { firing: true, status: 'degraded_performance', state: 'open' },
+      { firing: true, status: 'major_outage' },
+      calm,
+      { firing: true, status: 'major_outage', state: 'open' },
+    ],
+    [
+      'firing again leaves an applied one applied',
+      { firing: true, status: 'degraded_performance', state: 'applied' },
+      fire,
+      degraded,
+      { firing: true, status: 'degraded_performance', state: 'applied' },
+    ],
+    [
+      'a worse status reopens an applied one',
+      { firing: true, status: 'degraded_performance', state: 'applied' },
+      { firing: true, status: 'major_outage' },
+      degraded,
+      { firing: true, status: 'major_outage', state: 'open' },
+    ],
+    [
+      'firing again leaves a dismissed one dismissed',
+      { firing: true, status: 'degraded_performance', state: 'dismissed' },
+      fire,
+      calm,
+      { firing: true, status: 'degraded_performance', state: 'dismissed' },
+    ],
+    [
+      'firing after it resolved opens it anew',
+      { firing: false, status: 'operational', state: 'closed' },
+      fire,
+      calm,
+      { firing: true, status: 'degraded_performance', state: 'open' },
+    ],
+    [
+      'a resolution of an untouched one closes it',
+      { firing: true, status: 'degraded_performance', state: 'open' },
+      resolve,
+      calm,
+      { firing: false, status: 'operational', state: 'closed' },
+    ],
+    [
+      'a resolution of an applied one proposes operational',
+      { firing: true, status: 'degraded_performance', state: 'applied' },
+      resolve,
+      degraded,
+      { firing: false, status: 'operational', state: 'open' },
+    ],
+    [
+      'a resolution closes it while another signal still fires',
+      { firing: true, status: 'degraded_performance', state: 'applied' },
+      resolve,
+      { current: 'degraded_performance', othersFiring: true },
+      { firing: false, status: 'operational', state: 'closed' },
+    ],
+    [
+      'a resolution closes a dismissed one',
+      { firing: true, status: 'degraded_performance', state: 'dismissed' },
+      resolve,
+      degraded,
+      { firing: false, status: 'operational', state: 'closed' },
+    ],
   ] as const)('%s', (_name, row, signal, around, expected) => {
     expect(nextProposal(row, signal, around)).toEqual(expected);
   });
