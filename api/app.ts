@@ -10,6 +10,7 @@ import { deliveryHealthRoutes, healthRoutes, metricsRoutes, openapiRoute } from 
 import { adminIncidentRoutes, shortLinkRoutes } from './features/incidents/index.ts';
 import { adminMaintenanceRoutes } from './features/maintenance/index.ts';
 import { acknowledgeIncidentRoute, adminReportRoutes, incidentFollowUpRoutes } from './features/plan/index.ts';
+import { adminProposalRoutes } from './features/proposals/index.ts';
 import { adminServiceRoutes } from './features/services/index.ts';
 import { mountSubscriptions } from './features/subscribers/index.ts';
 import { ticketRoutes } from './features/tickets/index.ts';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin/incidents', ticketRoutes(deps));
   app.route('/api/admin/incidents', releaseDraftRoute(deps));
   app.route('/api/admin/services', adminServiceRoutes(deps));
+  app.route('/api/admin/proposals', adminProposalRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   app.route('/api/admin/reports', adminReportRoutes(deps));
   app.route('/api/intake', intakeRoutes(deps));

@@ -12,6 +12,7 @@ import { deskIncidentRoutes, deskIncidentUpdateRoutes } from './routes/incident.
 import { deskMaintenanceReadRoutes, deskMaintenanceWriteRoutes } from './routes/maintenance.ts';
 import { deskNewIncidentRoutes } from './routes/new-incident.ts';
 import { deskPreviewRoutes } from './routes/preview.ts';
+import { deskProposalRoutes } from './routes/proposals.ts';
 import { deskReleaseDraftRoutes } from './routes/release-draft.ts';
 import { deskReportRoutes } from './routes/reports.ts';
 import { deskServiceRoutes, deskServiceStatusRoutes } from './routes/services.ts';
@@ -46,6 +47,7 @@ export const deskRoutes = (deps: AppDeps) =>
         deskFollowUpRoutes(deps),
         deskMaintenanceWriteRoutes(deps),
         deskReleaseDraftRoutes(deps),
+        deskProposalRoutes(deps),
       ),
     )
     .route('/', permissionGroup('manage', deskTokenRoutes(deps), deskUserRoutes(deps)))

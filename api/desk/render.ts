@@ -35,6 +35,8 @@ const FLASH: Record<string, string> = {
   details: 'Incident details saved and published.',
   ticket: 'Ticket linked. It stays internal: customers never see it.',
   service: 'Service status saved and published.',
+  'proposal-applied': 'Proposal applied: the service status is published.',
+  'proposal-dismissed': 'Proposal dismissed: nothing was published. It stays dismissed while its alert keeps firing.',
   acknowledged: 'Incident acknowledged.',
   released: 'Draft released: customers can read it now, and subscribers are notified.',
   discarded: 'Draft discarded: it is never released; its alerts open a new draft if they fire again.',

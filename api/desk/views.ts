@@ -15,6 +15,22 @@ export type FieldErrors = Record<string, string>;
 export type ServiceOption = { slug: string; name: string; status: ServiceStatus; groupName: string | null };
 export type TemplateChoice = { slug: string; name: string; note: string };
 
+/**
+ * An open status proposal as the desk shows it (api/features/proposals): the service, the
+ * status it would get, and what proposed it, with one-click apply and dismiss.
+ */
+export type ProposalView = {
+  id: number;
+  service: { slug: string; name: string; status: ServiceStatus };
+  status: ServiceStatus;
+  firing: boolean;
+  source: string;
+  reason: string;
+  link: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type Common = {
   user: DeskUser;
   csrf: string;
@@ -26,6 +42,8 @@ export type Common = {
 
 export type DashboardView = Common & {
   page: 'dashboard';
+  /** Open status proposals from alerts, newest first. */
+  proposals: ProposalView[];
   /** Drafts alerts opened, newest first: nobody outside sees them until released from here. */
   drafts: {
     ref: string;
@@ -117,6 +135,8 @@ export type NewIncidentValues = {
 
 export type NewIncidentView = Common & {
   page: 'new-incident';
+  /** Open status proposals from alerts, newest first. */
+  proposals: ProposalView[];
   values: NewIncidentValues;
   services: ServiceOption[];
   templates: TemplateChoice[];
@@ -144,6 +164,8 @@ export type DetailsValues = { title: string; severity: string; impact: string; c
 
 export type IncidentPageView = Common & {
   page: 'incident';
+  /** Open status proposals for the services the incident names, newest first. */
+  proposals: ProposalView[];
   /** 'update' posts the next update; 'resolve' the resolution. */
   mode: 'update' | 'resolve';
   incident: Incident;

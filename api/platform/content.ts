@@ -14,7 +14,15 @@ export const Catalogue = z.object({
       z.object({
         slug: Slug,
         name: z.string().min(1).max(100),
-        services: z.array(z.object({ slug: Slug, name: z.string().min(1).max(100), description: z.string().max(500).default('') })),
+        services: z.array(
+          z.object({
+            slug: Slug,
+            name: z.string().min(1).max(100),
+            description: z.string().max(500).default(''),
+            /** Status proposals from monitoring (alerts) are applied at once, status only, never words (docs/proposals.md). */
+            autoStatus: z.boolean().optional(),
+          }),
+        ),
       }),
     )
     .refine((groups) => {

@@ -16,6 +16,7 @@ import type { DraftReleaseValues, FieldErrors } from '../views.ts';
 import { makeRef } from '../../shared/refs.ts';
 import { countOpenDrafts, INTAKE_LIMITS } from '../../features/drafts/index.ts';
 import { byCodeUnits } from '../../shared/order.ts';
+import { readProposals } from '../../features/proposals/index.ts';
 
 /** Drafts shown on the dashboard with their release form, newest first; the others are listed as links. */
 export const DRAFTS_WITH_FORMS = 10;
@@ -24,7 +25,7 @@ export const DRAFTS_WITH_FORMS = 10;
 export type ReleasingDraft = { ref: string; values: DraftReleaseValues; errors: FieldErrors };
 
 /**
- * The dashboard: drafts alerts opened (each with its release form) at the top, then open
+ * The dashboard: status proposals and drafts alerts opened (each with its form) at the top, then open
  * incidents with their countdowns, the latest resolved ones, maintenance, "New incident".
  */
 export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releasing: ReleasingDraft | null = null, status: 200 | 400 = 200) {
@@ -35,7 +36,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
     return { level, name: deps.escalation.levels[level - 1]?.name ?? '' };
   };
   // Bounded however many alerts came: the drafts the intake keeps open at most, and how many there are.
-  const [drafts, draftsOpen, open, resolved, flags, active, upcoming] = await Promise.all([
+  const [drafts, draftsOpen, open, resolved, flags, active, upcoming, proposals] = await Promise.all([
     loadIncidents(deps.db, { state: 'open', drafts: 'only', limit: INTAKE_LIMITS.maxOpenDrafts }),
     countOpenDrafts(deps.db),
     loadIncidents(deps.db, { state: 'open' }),
@@ -43,6 +44,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
     listFlags(deps.db),
     loadMaintenances(deps.db, { state: 'active', limit: 20 }),
     loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
+    readProposals(deps.db),
   ]);
   const tickets = await countTickets(
     deps.db,
@@ -75,6 +77,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
     {
       ...common(c, deps),
       page: 'dashboard',
+      proposals,
       draftsOpen,
       // The newest few with their release form; the rest as links to their own pages.
       moreDrafts: drafts.slice(DRAFTS_WITH_FORMS).map((r) => ({ ref: makeRef('incident', r.id), title: r.title })),

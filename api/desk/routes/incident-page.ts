@@ -5,6 +5,7 @@ import { idFromRef } from '../../shared/refs.ts';
 import type { Incident } from '../../shared/schemas.ts';
 import { listNotices } from '../../features/freshness/index.ts';
 import { listTickets } from '../../features/tickets/index.ts';
+import { readProposals } from '../../features/proposals/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
 import { previewMessage, readUpdate, updateValues } from '../forms.ts';
@@ -72,6 +73,7 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
     {
       ...common(c, deps),
       page: 'incident',
+      proposals: incident.status === 'resolved' ? [] : await readProposals(deps.db, { services: incident.services.map((s) => s.slug) }),
       mode,
       incident,
       updatesHtml: Object.fromEntries(incident.updates.map((u) => [u.id, renderMarkdown(u.message)])),

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { declareIncident } from '../../features/incidents/index.ts';
+import { readProposals } from '../../features/proposals/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
 import { createValues, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
@@ -26,6 +27,7 @@ export const deskNewIncidentRoutes = (deps: AppDeps) => {
       {
         ...common(c, deps),
         page: 'new-incident',
+        proposals: await readProposals(deps.db),
         values,
         services,
         templates: choices(templates, 'create'),

@@ -4,7 +4,7 @@ import type { Executor } from '../../platform/db/client.ts';
 export type AuditEntry = {
   actor: Actor;
   action: string;
-  entity: 'incident' | 'update' | 'service' | 'token' | 'user' | 'subscriber' | 'webhook' | 'maintenance';
+  entity: 'incident' | 'update' | 'service' | 'token' | 'user' | 'subscriber' | 'webhook' | 'maintenance' | 'proposal';
   ref: string;
   before?: unknown;
   after?: unknown;

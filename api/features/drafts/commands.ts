@@ -5,6 +5,7 @@
  */
 import { acknowledge } from '../plan/index.ts';
 import type { Transaction } from '@libsql/client';
+import { proposeStatus } from '../proposals/index.ts';
 import {
   claimEvent,
   countOpenDrafts,
@@ -92,12 +93,34 @@ export async function receiveAlert(ctx: CommandContext, alert: Alert): Promise<I
       }
       return { incident: makeRef('incident', incidentId), opened, acknowledged, duplicate: false };
     });
+  let outcome: IntakeOutcome;
   try {
-    return await attempt();
+    outcome = await attempt();
   } catch (error) {
     // Another process opened this group's draft between our read and our write: attach to it.
-    if (isUniqueViolation(error)) return attempt();
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    outcome = await attempt();
+  }
+  // Each alert also proposes a status for its services (applied at once for those with "autoStatus").
+  if (!outcome.duplicate) await proposeFromAlert(ctx, alert);
+  return outcome;
+}
+
+/** Each alert's status proposal, for the services its labels name (docs/proposals.md). */
+async function proposeFromAlert(ctx: CommandContext, alert: Alert): Promise<void> {
+  for (const signal of alert.signals) {
+    const services = await matchServices(ctx.db, signal.serviceHints);
+    if (services.length === 0) continue;
+    await proposeStatus(ctx, {
+      origin: alert.source,
+      key: signal.key,
+      services,
+      status: signal.firing ? signal.status : 'operational',
+      firing: signal.firing,
+      source: signal.source,
+      reason: signal.reason,
+      link: alert.link,
+    });
   }
 }
 

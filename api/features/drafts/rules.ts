@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Slug, toStorable } from '../../shared/schemas.ts';
-import { Severity, SEVERITIES } from '../../shared/vocabulary.ts';
+import { ServiceStatus, Severity, SEVERITIES } from '../../shared/vocabulary.ts';
 
 const Labels = z.record(z.string(), z.string());
 /** Alertmanager writes RFC 3339 with nanoseconds ("2018-08-03T09:52:26.739266876+02:00"). */
@@ -86,8 +86,15 @@ export const IntakeMapping = z
     $comment: z.string().optional(),
     /** Alertmanager label names whose value names a service, first that matches wins. */
     serviceLabels: z.array(z.string().min(1)).min(1).default(['service', 'job']),
-    /** Label value (or PagerDuty service name or id) → service slug; a value that is a slug needs no entry. */
-    services: z.record(z.string().min(1), Slug).default({}),
+    /**
+     * Label value (or PagerDuty service name or id) → service slug; a value that is a slug needs no
+     * entry. An entry may also say which status its alerts propose: `{ "service": "api", "status": "major_outage" }`.
+     */
+    services: z.record(z.string().min(1), z.union([Slug, z.object({ service: Slug, status: ServiceStatus }).strict()])).default({}),
+    /** The status a firing alert proposes for its services when neither its label nor its mapping entry names one. */
+    proposedStatus: ServiceStatus.default('degraded_performance'),
+    /** The Alertmanager label whose value, a service status (e.g. `major_outage`), is the status that alert proposes. */
+    statusLabel: z.string().min(1).default('status_page_status'),
     /** The Alertmanager label that carries the alert's severity. */
     severityLabel: z.string().min(1).default('severity'),
     /** Severity label value (any case) → the plan's severity; P0–P3 themselves need no entry. */
@@ -130,8 +137,49 @@ export function eventTooOld(
   return null;
 }
 
-import type { Alert } from './schemas.ts';
-export type { Alert };
+import type { Alert, AlertSignal } from './schemas.ts';
+export type { Alert, AlertSignal };
+
+const STATUS_NAMES: ReadonlySet<string> = new Set(ServiceStatus.options);
+
+/**
+ * Each alert of an Alertmanager notification as a status signal: its services from its own
+ * labels (else the group's), the status its `statusLabel`, its mapping entry or the mapping's
+ * default proposes, firing or resolved by the alert's own status (a notification may carry both).
+ *
+ * @example alertmanagerSignals({ ...payload, alerts: [{ ...alert, labels: { alertname: 'ApiDown', service: 'api' } }] }, mapping)[0].status // 'degraded_performance'
+ */
+export function alertmanagerSignals(payload: AlertmanagerPayload, mapping: IntakeMapping): AlertSignal[] {
+  return payload.alerts.flatMap((a) => {
+    const labels = { ...payload.commonLabels, ...a.labels };
+    const named = mapping.serviceLabels.map((name) => labels[name]).find((v): v is string => Boolean(v));
+    if (!named) return [];
+    const entry = entryOf(named, mapping);
+    const labelled = labels[mapping.statusLabel]?.trim().toLowerCase();
+    const status = labelled && STATUS_NAMES.has(labelled) ? (labelled as ServiceStatus) : (entry.status ?? mapping.proposedStatus);
+    // Alertmanager sends a fingerprint (0.19+); without one, the sorted labels name the alert just as well.
+    const key =
+      a.fingerprint ||
+      clip(
+        Object.entries(a.labels)
+          .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        500,
+      );
+    const name = labels.alertname ?? 'alert';
+    return [
+      {
+        key,
+        firing: a.status === 'firing',
+        serviceHints: [entry.slug],
+        status,
+        source: clip(`Alertmanager alert ${name}`, 200),
+        reason: clip(a.annotations.summary ?? payload.commonAnnotations.summary ?? '', 500),
+      },
+    ];
+  });
+}
 
 const SEVERITY_NAMES: ReadonlySet<string> = new Set(SEVERITIES);
 /** At most `max` characters, storable (an alert's text may carry anything). */
@@ -152,7 +200,14 @@ function severityOf(value: string | undefined, mapping: IntakeMapping): Severity
 const mostSevere = (severities: readonly Severity[]): Severity | null =>
   severities.length === 0 ? null : [...severities].sort((a, b) => SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b))[0]!;
 
-const hint = (value: string, mapping: IntakeMapping): string => mapping.services[value] ?? value;
+/** A label value's mapping entry: the service it names, and the status its alerts propose (if the entry says). */
+function entryOf(value: string, mapping: IntakeMapping): { slug: string; status: ServiceStatus | null } {
+  const entry = mapping.services[value];
+  if (entry === undefined) return { slug: value, status: null };
+  return typeof entry === 'string' ? { slug: entry, status: null } : { slug: entry.service, status: entry.status };
+}
+
+const hint = (value: string, mapping: IntakeMapping): string => entryOf(value, mapping).slug;
 
 /** A link the desk may show: http(s) only, never `javascript:` or `data:` from a sender's payload. */
 const webLink = (url: string | undefined | null): string | null => (url && /^https?:\/\/[^\s]+$/i.test(url) ? url.slice(0, 2000) : null);
@@ -202,6 +257,7 @@ export function fromAlertmanager(payload: AlertmanagerPayload, mapping: IntakeMa
     occurredAt: null,
     summary: clip(`${payload.status}: ${name ?? 'alert'} (${counts})${summary ? ` — ${summary}` : ''}`, 1000),
     link: webLink(alerts.find((a) => webLink(a.generatorURL))?.generatorURL) ?? webLink(payload.externalURL),
+    signals: alertmanagerSignals(payload, mapping),
   };
 }
 
@@ -221,7 +277,12 @@ export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): A
   const data = event.data;
   if (!status || !data.id) return null;
   const service = data.service;
-  const serviceHints = [service?.id && mapping.services[service.id], service?.summary && hint(service.summary, mapping)].filter((h): h is string => Boolean(h));
+  // The service's id only counts when mapped; its name (summary) may itself be a slug or a name.
+  const entries = [
+    service?.id && mapping.services[service.id] !== undefined ? entryOf(service.id, mapping) : null,
+    service?.summary ? entryOf(service.summary, mapping) : null,
+  ].filter((e): e is { slug: string; status: ServiceStatus | null } => Boolean(e));
+  const serviceHints = entries.map((e) => e.slug);
   const severity =
     severityOf(data.priority?.summary, mapping) ?? (data.urgency ? mapping.pagerdutyUrgency[data.urgency] : undefined) ?? mapping.defaultSeverity;
   const title = clip(data.title?.trim() || `PagerDuty incident ${data.id}`, 200);
@@ -237,6 +298,19 @@ export function fromPagerDuty(body: PagerDutyWebhook, mapping: IntakeMapping): A
     occurredAt: event.occurred_at ? new Date(event.occurred_at).toISOString() : null,
     summary: clip(`${event.event_type}: ${title}${service?.summary ? ` (${service.summary})` : ''}`, 1000),
     link: webLink(data.html_url),
+    // One signal per PagerDuty incident: triggered and acknowledged fire, resolved resolves.
+    signals: serviceHints.length
+      ? [
+          {
+            key: data.id,
+            firing: status !== 'resolved',
+            serviceHints: [...new Set(serviceHints)],
+            status: entries.find((e) => e.status)?.status ?? mapping.proposedStatus,
+            source: clip(`PagerDuty incident ${title}`, 200),
+            reason: '',
+          },
+        ]
+      : [],
   };
 }
 

@@ -1,5 +1,5 @@
 /** The shapes of the drafts feature: what an alert from intake means once read. */
-import type { Severity } from '../../shared/vocabulary.ts';
+import type { ServiceStatus, Severity } from '../../shared/vocabulary.ts';
 
 /** What one intake post means for Herald, whichever system sent it. */
 export type Alert = {
@@ -20,4 +20,23 @@ export type Alert = {
   /** The internal note on the incident's alert timeline. */
   summary: string;
   link: string | null;
+  /** What each alert of the post says of its services' status: a status proposal per alert (docs/proposals.md). */
+  signals: AlertSignal[];
+};
+
+/**
+ * One alert's word on its services' status: while `firing` it proposes `status`, once
+ * `resolved` it proposes `operational`. `key` names the alert across notifications (the
+ * Alertmanager fingerprint, the PagerDuty incident id), so the same alert firing again updates
+ * its proposal rather than adding one.
+ */
+export type AlertSignal = {
+  key: string;
+  firing: boolean;
+  serviceHints: string[];
+  status: ServiceStatus;
+  /** What the desk calls the signal: "Alertmanager alert ApiDown". */
+  source: string;
+  /** Why, in the alert's own words (its summary), or ''. */
+  reason: string;
 };

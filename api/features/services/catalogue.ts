@@ -26,11 +26,12 @@ export async function syncCatalogue(db: Db, catalogue: Catalogue, now: Date): Pr
         if (existing.has(service.slug)) report.updated += 1;
         else report.added.push(service.slug);
         await tx.execute({
-          sql: `INSERT INTO services (slug, name, description, group_slug, position, source, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'catalogue', ?, ?)
+          sql: `INSERT INTO services (slug, name, description, group_slug, position, source, created_at, updated_at, auto_status)
+                VALUES (?, ?, ?, ?, ?, 'catalogue', ?, ?, ?)
                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-                  group_slug = excluded.group_slug, position = excluded.position, source = 'catalogue', archived_at = NULL`,
-          args: [service.slug, service.name, service.description, group.slug, groupIndex * 1000 + index, at, at],
+                  group_slug = excluded.group_slug, position = excluded.position, source = 'catalogue', archived_at = NULL,
+                  auto_status = excluded.auto_status`,
+          args: [service.slug, service.name, service.description, group.slug, groupIndex * 1000 + index, at, at, service.autoStatus ? 1 : 0],
         });
       }
     }

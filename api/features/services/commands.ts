@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { makeRef } from '../../shared/refs.ts';
 import { Service, type CreateServiceInput, type PatchServiceInput } from '../../shared/schemas.ts';
 import type { CommandContext } from '../../platform/commands.ts';
+import type { Transaction } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
 import { republish } from '../../platform/republish.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -34,36 +35,64 @@ export async function createService(ctx: CommandContext, input: CreateServiceInp
 }
 
 /**
+ * Why a status was set, when it came from somewhere other than the person's own choice: the
+ * audit entry carries `note` (e.g. "applied from Alertmanager alert ApiDown"), and an
+ * `automatic` change (no person involved) is marked so on the service's public timeline.
+ */
+export type StatusOrigin = { note: string; automatic: boolean };
+
+/**
  * Edits a service: its name, description, group and order (audited as `service.edit`) and its
  * status (audited as `service.status`, kept as a public event and sent to webhooks). The API's
  * PATCH and the desk's status form both come here; a patch that changes nothing writes nothing.
  */
 export async function editService(ctx: CommandContext, slug: string, patch: PatchServiceInput): Promise<Service> {
-  const now = ctx.clock.now();
-  await ctx.db.write(async (tx) => {
-    const before = await loadService(tx, slug);
-    await refuseUnknownGroup(tx, patch.group);
-    const { status, ...details } = patch;
-    const statusChanges = status !== undefined && status !== before.status;
-    const changed = Object.entries(details).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before]);
-    if (!statusChanges && changed.length === 0) return;
-    const eventId = await updateService(tx, slug, patch, now);
-    if (eventId !== null) await ctx.notifier.serviceChanged(tx, eventId, now);
-    if (changed.length > 0) {
-      const after = Object.fromEntries(changed);
-      const prior = Object.fromEntries(changed.map(([key]) => [key, before[key as keyof typeof before]]));
-      await recordAudit(tx, { actor: ctx.actor, action: 'service.edit', entity: 'service', ref: slug, before: prior, after }, now);
-    }
-    if (statusChanges) {
-      await recordAudit(
-        tx,
-        { actor: ctx.actor, action: 'service.status', entity: 'service', ref: slug, before: { status: before.status }, after: { status } },
-        now,
-      );
-    }
-  });
+  await ctx.db.write((tx) => editServiceIn(tx, ctx, slug, patch));
   await republishSite(ctx);
   return readService(ctx.db, slug);
+}
+
+/**
+ * The step `editService` takes, inside a transaction the caller holds (another feature's
+ * command that sets a status with its own records, such as applying a status proposal); the
+ * caller republishes after it commits. @returns whether the status changed.
+ */
+export async function editServiceIn(
+  tx: Transaction,
+  ctx: CommandContext,
+  slug: string,
+  patch: PatchServiceInput,
+  origin: StatusOrigin | null = null,
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const before = await loadService(tx, slug);
+  await refuseUnknownGroup(tx, patch.group);
+  const { status, ...details } = patch;
+  const statusChanges = status !== undefined && status !== before.status;
+  const changed = Object.entries(details).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before]);
+  if (!statusChanges && changed.length === 0) return false;
+  const eventId = await updateService(tx, slug, patch, now, origin?.automatic ?? false);
+  if (eventId !== null) await ctx.notifier.serviceChanged(tx, eventId, now);
+  if (changed.length > 0) {
+    const after = Object.fromEntries(changed);
+    const prior = Object.fromEntries(changed.map(([key]) => [key, before[key as keyof typeof before]]));
+    await recordAudit(tx, { actor: ctx.actor, action: 'service.edit', entity: 'service', ref: slug, before: prior, after }, now);
+  }
+  if (statusChanges) {
+    await recordAudit(
+      tx,
+      {
+        actor: ctx.actor,
+        action: 'service.status',
+        entity: 'service',
+        ref: slug,
+        before: { status: before.status },
+        after: origin ? { status, note: origin.note } : { status },
+      },
+      now,
+    );
+  }
+  return statusChanges;
 }
 
 /** Archives a service; refused (409) while an open incident names it, so no open incident loses a service. */

@@ -4,7 +4,7 @@
  */
 export { adminServiceRoutes } from './api/index.ts';
 export { syncCatalogue } from './catalogue.ts';
-export { createService, editService } from './commands.ts';
+export { createService, editService, editServiceIn, type StatusOrigin } from './commands.ts';
 export { getServiceEvent, listGroups, listServiceEvents, listServices, loadServiceOrigins, loadUptimeHistory, readService, readServices } from './queries.ts';
 export { type Indicator, overallStatus, type OverallStatus } from './rollup.ts';
 export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceOrigin, ServiceRow, UptimeHistory } from './schemas.ts';

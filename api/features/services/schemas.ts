@@ -12,7 +12,13 @@ export type ServiceRow = Service & { id: number };
 export type ServiceGroup = { slug: string; name: string; order: number };
 
 /** A status set outside any incident, kept as a public event. */
-export type ServiceEvent = { slug: string; from: ServiceStatus; to: ServiceStatus; at: string };
+export type ServiceEvent = {
+  slug: string;
+  from: ServiceStatus;
+  to: ServiceStatus;
+  at: string /** Set automatically from a signal (a service with "autoStatus"), not by a person. */;
+  automatic?: true;
+};
 
 export type ServiceEventDetail = ServiceEvent & { id: number; name: string; createdAt: string };
 

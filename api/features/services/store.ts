@@ -78,17 +78,18 @@ export async function insertService(db: Executor, input: CreateServiceInput, now
 }
 
 /**
- * Edits a live service; a status change made this way (not by an incident) is kept as a public event.
+ * Edits a live service; a status change made this way (not by an incident) is kept as a public
+ * event, marked `automatic` when no person made it (a service with "autoStatus" following a signal).
  * @returns the id of that event, or null when the status did not change (or there is no such service).
  */
-export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date): Promise<number | null> {
+export async function updateService(db: Executor, slug: string, patch: PatchServiceInput, now: Date, automatic = false): Promise<number | null> {
   const current = await findService(db, slug);
   if (!current) return null;
   let eventId: number | null = null;
   if (patch.status && patch.status !== current.status) {
     const { rows } = await db.execute({
-      sql: 'INSERT INTO service_events (service_id, from_status, to_status, at) VALUES (?, ?, ?, ?) RETURNING id',
-      args: [current.id, current.status, patch.status, now.toISOString()],
+      sql: 'INSERT INTO service_events (service_id, from_status, to_status, at, automatic) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      args: [current.id, current.status, patch.status, now.toISOString(), automatic ? 1 : 0],
     });
     eventId = Number(rows[0]?.id);
   }
@@ -129,11 +130,17 @@ export async function archiveService(db: Executor, serviceId: number, now: Date)
 /** Status changes made outside incidents since `since`, newest first. */
 export async function listServiceEvents(db: Executor, since: Date): Promise<ServiceEvent[]> {
   const { rows } = await db.execute({
-    sql: `SELECT s.slug, e.from_status, e.to_status, e.at FROM service_events e JOIN services s ON s.id = e.service_id
+    sql: `SELECT s.slug, e.from_status, e.to_status, e.at, e.automatic FROM service_events e JOIN services s ON s.id = e.service_id
           WHERE e.at >= ? ORDER BY e.at DESC, e.id DESC LIMIT 1000`,
     args: [since.toISOString()],
   });
-  return rows.map((r) => ({ slug: String(r.slug), from: String(r.from_status) as ServiceStatus, to: String(r.to_status) as ServiceStatus, at: String(r.at) }));
+  return rows.map((r) => ({
+    slug: String(r.slug),
+    from: String(r.from_status) as ServiceStatus,
+    to: String(r.to_status) as ServiceStatus,
+    at: String(r.at),
+    ...(Number(r.automatic) === 1 ? { automatic: true } : {}),
+  }));
 }
 
 export async function getServiceEvent(db: Executor, id: number): Promise<ServiceEventDetail | null> {
