@@ -4,7 +4,6 @@
  * its leases compare wall times: a step must neither leave a passed deadline unannounced nor
  * make every sender's lease look run out, so that a second sender delivers notices twice.
  */
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noticeLanes } from '../../api/features/notices/index.ts';
@@ -15,6 +14,7 @@ import { loadAstroRenderer } from '../../api/site/astro-renderer.ts';
 import { makeTestApp, PUBLIC_URL } from '../support/app.ts';
 import { makeIncident } from '../support/factories.ts';
 import { ROOT } from '../support/server.ts';
+import { startSlowReceiver } from '../support/sinks.ts';
 import { makeSubscriberApp, type SubscriberApp } from '../support/subscribers.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -56,15 +56,9 @@ describe('when the wall clock jumps forward', () => {
   it('a second sender leaves alone the notices a live sender is delivering, though their lease looks run out', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
     const app = t;
-    let requests = 0;
-    const receiver = createServer((req, res) => {
-      requests++;
-      req.resume();
-      setTimeout(() => res.writeHead(200).end('ok'), 1500);
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => (receiver.closeAllConnections(), receiver.close(() => resolve()))));
-    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const receiver = await startSlowReceiver(1500);
+    closers.push(receiver.close);
+    const { url } = receiver;
     expect((await app.request('POST', '/api/admin/webhooks', { json: { url } })).status).toBe(201);
     const ref = (await app.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
 
@@ -77,11 +71,11 @@ describe('when the wall clock jumps forward', () => {
     // Two senders, as two processes on one database would run them; the lease is the default's 15 s.
     const [first, second] = [1, 2].map(() => createDeliveryQueue({ db: app.db, clock, lanes, log: silent }));
     const delivering = first!.runOnce();
-    await expect.poll(() => requests).toBe(1);
+    await expect.poll(() => receiver.requests()).toBe(1);
     machine.jump(HOUR);
     expect(await second!.drain()).toBe(0);
     expect(await delivering).toBe(1);
-    expect(requests).toBe(1);
+    expect(receiver.requests()).toBe(1);
     expect((await app.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ sent: 1, queued: 0, retrying: 0 });
   });
 

@@ -100,7 +100,10 @@ it('takes a flood from many addresses within its budget, loses nothing, answers 
 
   const statuses = answers.map((a) => a.status);
   const taken = answers.flatMap((a, n) => (a.status === 200 ? [`flood-${n}@example.com`] : []));
-  expect(statuses.every((s) => s === 200 || s === 429 || s === 503), statuses.join(' ')).toBe(true);
+  expect(
+    statuses.every((s) => s === 200 || s === 429 || s === 503),
+    statuses.join(' '),
+  ).toBe(true);
   expect(taken.length).toBeGreaterThan(0);
   // No address got more than its share.
   const perAddress = Map.groupBy(taken, (email) => Number(/\d+/.exec(email)?.[0]) % ADDRESSES);

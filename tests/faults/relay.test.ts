@@ -142,9 +142,7 @@ describe('a relay that fails for every mail', () => {
     const health = await t.app.request('/healthz');
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'degraded', database: 'ok', delivery: 'failing' });
-    expect(
-      await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${REASON[fault]}"\\} (\\d+)$`, 'm')),
-    ).toBe(20);
+    expect(await metric(new RegExp(`^herald_delivery_channel_failures_total\\{channel="mail",reason="${REASON[fault]}"\\} (\\d+)$`, 'm'))).toBe(20);
 
     // Still down at the first retry: still nobody suppressed, still one error line for the outage.
     t.clock.advance(30_000);

@@ -91,6 +91,23 @@ export async function startWebhookSink(status = 200): Promise<{ url: string; bod
   return { url: `http://127.0.0.1:${port}/hook`, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** A webhook receiver that answers 200 only after `delayMs`: a slow receiver, counting the requests it got. */
+export async function startSlowReceiver(delayMs: number): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    setTimeout(() => res.writeHead(200).end('ok'), delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    requests: () => requests,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
 /** Waits until `check` is truthy (polling), or fails after `timeoutMs` with `what`. */
 export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<T> {
   const until = Date.now() + timeoutMs;

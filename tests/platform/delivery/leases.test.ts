@@ -4,7 +4,6 @@
  * over at once what a process that is gone had claimed.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHookDelivery } from '../../../api/features/webhooks/deliver.ts';
 import { claimDue } from '../../../api/platform/delivery/outbox.ts';
@@ -13,6 +12,7 @@ import { createDeliveryQueue } from '../../../api/platform/delivery/queue.ts';
 import { noticeLanes } from '../../../api/features/notices/index.ts';
 import { PUBLIC_URL } from '../../support/app.ts';
 import { makeIncident } from '../../support/factories.ts';
+import { startSlowReceiver } from '../../support/sinks.ts';
 import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -59,15 +59,9 @@ describe('outbox leases', () => {
 
   it('keeps a live sender’s claim while it delivers, however much longer than a lease that takes', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
-    let requests = 0;
-    const receiver = createServer((req, res) => {
-      requests++;
-      req.resume();
-      setTimeout(() => res.writeHead(200).end('ok'), 1500);
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => (receiver.closeAllConnections(), receiver.close(() => resolve()))));
-    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const receiver = await startSlowReceiver(1500);
+    closers.push(receiver.close);
+    const { url } = receiver;
     expect((await t.request('POST', '/api/admin/webhooks', { json: { url } })).status).toBe(201);
     const ref = (await t.request('POST', '/api/admin/incidents', { json: makeIncident({ severity: 'P3' }) })).json.ref;
 
@@ -78,11 +72,11 @@ describe('outbox leases', () => {
     const lanes = noticeLanes({ db: t.db, clock, mailer: t.mailer, compose: t.compose, deliverHook });
     const make = () => createDeliveryQueue({ db: t.db, clock, lanes, log: silent, leaseMs: 300 });
     const first = make().runOnce();
-    await expect.poll(() => requests).toBe(1);
+    await expect.poll(() => receiver.requests()).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await make().drain()).toBe(0);
     expect(await first).toBe(1);
-    expect(requests).toBe(1);
+    expect(receiver.requests()).toBe(1);
     expect((await t.request('GET', `/api/admin/incidents/${ref}/deliveries`)).json.updates[0]).toMatchObject({ sent: 1, queued: 0, retrying: 0 });
   });
 });
