@@ -11,7 +11,7 @@ import { targetProblem } from '../../platform/delivery/addresses.ts';
 import type { Log } from '../../platform/log/log.ts';
 import { recordReading } from './commands.ts';
 import { readUpstream, type Validators } from './read.ts';
-import { nextDelay, providerName, READ_TIMEOUT_MS } from './rules.ts';
+import { nextDelay, providerName, READ_TIMEOUT_MS, UNREADABLE_AFTER } from './rules.ts';
 import type { UpstreamDeclaration } from './schemas.ts';
 
 /**
@@ -44,6 +44,8 @@ export function createUpstreamPoller(options: UpstreamPollerOptions) {
   const { deps, declarations, log } = options;
   const pollMs = options.pollSeconds * 1000;
   const validators = new Map<string, Validators>();
+  /** Failed reads in a row by service, for the log's "answers again". */
+  const failures = new Map<string, number>();
 
   /** Reads one provider and records it; @returns how long to wait before the next read. */
   async function poll(declaration: UpstreamDeclaration): Promise<number> {
@@ -53,9 +55,14 @@ export function createUpstreamPoller(options: UpstreamPollerOptions) {
       now: () => deps.clock.now(),
     });
     validators.set(declaration.slug, next);
+    const before = failures.get(declaration.slug) ?? 0;
     const state = await recordReading(deps, declaration, reading);
-    if (state && reading.kind === 'failed' && state.failures === 1)
-      log.warn(`[Upstreams] Cannot read ${declaration.provider} for "${declaration.slug}" (${declaration.source.url}): ${reading.error}. Retrying.`);
+    failures.set(declaration.slug, state?.failures ?? 0);
+    const where = `${declaration.provider} for "${declaration.slug}" (${declaration.source.url})`;
+    if (state && reading.kind === 'failed' && state.failures === 1) log.warn(`[Upstreams] Cannot read ${where}: ${reading.error}. Retrying.`);
+    if (state && reading.kind === 'failed' && state.failures === UNREADABLE_AFTER)
+      log.warn(`[Upstreams] ${where} unreadable ${UNREADABLE_AFTER} times in a row: the page shows its status as unknown until it answers.`);
+    if (state && state.failures === 0 && before >= UNREADABLE_AFTER) log.info(`[Upstreams] ${where} answers again after ${before} failed reads.`);
     return nextDelay(pollMs, state?.failures ?? 0, reading.kind === 'failed' ? reading.retryAfterMs : undefined);
   }
 
