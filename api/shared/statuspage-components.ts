@@ -37,7 +37,16 @@ export type StatuspageComponent = {
    */
   herald_status?: string;
   /** Herald's own: the provider the status comes from, and what Herald last read there. */
-  upstream?: { provider: string; page_url: string; status: ServiceStatus | null; known: boolean; read_at: string | null; unreadable_since: string | null };
+  upstream?: {
+    provider: string;
+    page_url: string;
+    status: ServiceStatus | null;
+    known: boolean;
+    read_at: string | null;
+    unreadable_since: string | null;
+    /** The provider's open incident naming the component, at the last good read. */
+    incident: { name: string; url: string } | null;
+  };
 };
 
 /** What a component is made from: a listed service, with when it was created and when its history starts. */

@@ -53,6 +53,7 @@ function components(model: SiteModel): StatuspageComponent[] {
         known: upstream.known,
         read_at: upstream.lastReadAt,
         unreadable_since: upstream.unreadableSince,
+        incident: upstream.incident,
       },
     };
   });

@@ -6,5 +6,5 @@
 export { recordReading, syncUpstreams, upstreamActor } from './commands.ts';
 export { createUpstreamPoller, type UpstreamPoller, upstreamDeclarations } from './poller.ts';
 export { listUpstreams, readUpstreamHealth, type UnreadableUpstream } from './queries.ts';
-export { displayStatus, mirroredStatus, nextDelay, nextState, readComponent, statuspageStatus, UNREADABLE_AFTER } from './rules.ts';
-export type { DisplayStatus, Reading, UpstreamDeclaration, UpstreamState, UpstreamView } from './schemas.ts';
+export { displayStatus, findIncident, incidentsUrl, mirroredStatus, nextDelay, nextState, readComponent, statuspageStatus, UNREADABLE_AFTER } from './rules.ts';
+export type { DisplayStatus, Reading, UpstreamDeclaration, UpstreamIncident, UpstreamState, UpstreamView } from './schemas.ts';

@@ -4,7 +4,7 @@
  * provider gave a validator last time. Never throws: whatever goes wrong is a failed reading.
  */
 import { guardedGet } from '../../platform/delivery/http-post.ts';
-import { readComponent, retryAfterMs } from './rules.ts';
+import { findIncident, incidentsUrl, readComponent, retryAfterMs } from './rules.ts';
 import type { Reading, UpstreamSource } from './schemas.ts';
 
 /** The validators of the last full answer, for a conditional request next time. */
@@ -23,7 +23,9 @@ export async function readUpstream(source: UpstreamSource, last: Validators, opt
       const wait = retryAfterMs(answer.headers.retryAfter, options.now());
       return { reading: { kind: 'failed', error: `answered HTTP ${answer.status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) }, validators: {} };
     }
-    const reading = readComponent(answer.body, source.component);
+    const read = readComponent(answer.body, source.component);
+    // The provider's incident is looked up only while the component is not operational: one more read then, none otherwise.
+    const reading = read.kind === 'read' && read.status !== 'operational' ? { ...read, incident: await readIncident(source, read.id, options) } : read;
     const validators: Validators = {
       ...(answer.headers.etag ? { etag: answer.headers.etag } : {}),
       ...(answer.headers.lastModified ? { lastModified: answer.headers.lastModified } : {}),
@@ -31,5 +33,17 @@ export async function readUpstream(source: UpstreamSource, last: Validators, opt
     return { reading, validators: reading.kind === 'read' ? validators : {} };
   } catch (error) {
     return { reading: { kind: 'failed', error: (error as Error).message.replace(/^\[\w+\] /, '') }, validators: {} };
+  }
+}
+
+/** The provider's open incident naming the component; null when there is none or it cannot be read (the status still counts). */
+async function readIncident(source: UpstreamSource, componentId: string, options: ReadOptions) {
+  const url = incidentsUrl(source.url);
+  if (!url) return null;
+  try {
+    const answer = await guardedGet(url, {}, { allowLocal: options.allowLocal, deadlineMs: options.timeoutMs });
+    return answer.status === 200 ? findIncident(answer.body, componentId) : null;
+  } catch {
+    return null;
   }
 }

@@ -5,7 +5,15 @@
  */
 import type { ServiceStatus } from '../../shared/vocabulary.ts';
 import { SERVICE_STATUSES } from '../../shared/vocabulary.ts';
-import { type DisplayStatus, type Reading, StatuspageComponentsDocument, type UpstreamSource, type UpstreamState } from './schemas.ts';
+import {
+  type DisplayStatus,
+  type Reading,
+  StatuspageComponentsDocument,
+  StatuspageIncidentsDocument,
+  type UpstreamIncident,
+  type UpstreamSource,
+  type UpstreamState,
+} from './schemas.ts';
 
 /**
  * Failed reads in a row after which the provider's status is unknown: one failed read is a
@@ -28,6 +36,7 @@ export const FIRST_STATE: UpstreamState = {
   lastReadAt: null,
   checkedAt: null,
   unreadableSince: null,
+  incident: null,
 };
 
 /**
@@ -35,7 +44,7 @@ export const FIRST_STATE: UpstreamState = {
  * (ignoring case and surrounding spaces); groups are components too. Anything else — not JSON
  * of that shape, no such component, a status Statuspage does not have — is a failed read, saying why.
  * @example readComponent('{"components":[{"id":"x1","name":"API","status":"major_outage"}]}', 'api')
- * // { kind: 'read', status: 'major_outage', name: 'API' }
+ * // { kind: 'read', status: 'major_outage', name: 'API', id: 'x1' }
  */
 export function readComponent(body: string, component: string): Reading {
   let json: unknown;
@@ -52,7 +61,44 @@ export function readComponent(body: string, component: string): Reading {
   if (!found) return { kind: 'failed', error: `no component "${component}" among its ${list.length} (by id or name)` };
   if (!(SERVICE_STATUSES as readonly string[]).includes(found.status))
     return { kind: 'failed', error: `component "${found.name}" has status "${found.status}", which is not a Statuspage status` };
-  return { kind: 'read', status: found.status as ServiceStatus, name: found.name };
+  return { kind: 'read', status: found.status as ServiceStatus, name: found.name, id: found.id };
+}
+
+/**
+ * Where the provider lists its open incidents, beside the components.json (or summary.json)
+ * declared; null for a URL of another shape (no incident is linked then).
+ * @example incidentsUrl('https://status.payco.example/api/v2/components.json') // 'https://status.payco.example/api/v2/incidents/unresolved.json'
+ */
+export function incidentsUrl(componentsUrl: string): string | null {
+  const url = new URL(componentsUrl);
+  if (!/\/api\/v2\/(components|summary)\.json$/.test(url.pathname)) return null;
+  url.pathname = url.pathname.replace(/(components|summary)\.json$/, 'incidents/unresolved.json');
+  return url.toString();
+}
+
+/**
+ * The provider's open incident that names the component (by id), from its
+ * `incidents/unresolved.json`: the newest listed first, as Statuspage lists them. Null when
+ * none names it, when the document is not of that shape, or when its link is not http(s) —
+ * another company's text is shown as text, and its link only when it is a web link.
+ * @example findIncident('{"incidents":[{"name":"Card declines","status":"identified","shortlink":"https://stspg.io/x","components":[{"id":"k1","name":"Cards"}]}]}', 'k1')
+ * // { name: 'Card declines', url: 'https://stspg.io/x' }
+ */
+export function findIncident(body: string, componentId: string): UpstreamIncident | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const parsed = StatuspageIncidentsDocument.safeParse(json);
+  if (!parsed.success) return null;
+  const incident = parsed.data.incidents.find(
+    (i) => i.status !== 'resolved' && i.status !== 'postmortem' && i.components.some((c) => c.id === componentId),
+  );
+  const link = incident?.shortlink ? URL.parse(incident.shortlink) : null;
+  if (!incident || !link || (link.protocol !== 'https:' && link.protocol !== 'http:')) return null;
+  return { name: incident.name.slice(0, 200), url: link.toString() };
 }
 
 /**
@@ -72,6 +118,7 @@ export function nextState(previous: UpstreamState, reading: Reading, now: Date):
       lastReadAt: at,
       checkedAt: at,
       unreadableSince: null,
+      incident: reading.kind === 'read' ? (reading.incident ?? null) : previous.incident,
     };
   }
   const error = reading.kind === 'failed' ? reading.error : 'answered 304 Not Modified before any full answer';

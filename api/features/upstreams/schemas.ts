@@ -24,11 +24,16 @@ export type UpstreamState = {
   checkedAt: string | null;
   /** The first failed read of the current run of failures. */
   unreadableSince: string | null;
+  /** The provider's open incident naming the component, at the last good read. */
+  incident: UpstreamIncident | null;
 };
+
+/** A provider's incident as the page links it. */
+export type UpstreamIncident = { name: string; url: string };
 
 /** One poll's outcome: the component's status, "unchanged since the last read" (304), or why it could not be read. */
 export type Reading =
-  | { kind: 'read'; status: ServiceStatus; name: string }
+  | { kind: 'read'; status: ServiceStatus; name: string; id: string; incident?: UpstreamIncident | null }
   | { kind: 'not-modified' }
   | { kind: 'failed'; error: string; retryAfterMs?: number };
 
@@ -45,6 +50,7 @@ export type UpstreamView = {
   lastReadAt: string | null;
   unreadableSince: string | null;
   lastError: string | null;
+  incident: UpstreamIncident | null;
 };
 
 /** A service's status as the page shows it: one of the five, or `unknown` while its provider cannot be read. */
@@ -55,5 +61,19 @@ export const StatuspageComponentsDocument = z.object({
   components: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), group: z.boolean().optional() }).loose()),
 });
 export type StatuspageComponentsDocument = z.infer<typeof StatuspageComponentsDocument>;
+
+/** The part of a Statuspage `incidents/unresolved.json` Herald reads: each open incident, its link and its components. */
+export const StatuspageIncidentsDocument = z.object({
+  incidents: z.array(
+    z
+      .object({
+        name: z.string(),
+        shortlink: z.string().nullish(),
+        status: z.string(),
+        components: z.array(z.object({ id: z.string(), name: z.string() }).loose()).default([]),
+      })
+      .loose(),
+  ),
+});
 
 export { ServiceStatus };

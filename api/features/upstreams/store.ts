@@ -15,6 +15,7 @@ const toState = (r: Row): UpstreamState => ({
   lastReadAt: r.last_read_at === null ? null : String(r.last_read_at),
   checkedAt: r.checked_at === null ? null : String(r.checked_at),
   unreadableSince: r.unreadable_since === null ? null : String(r.unreadable_since),
+  incident: r.incident_name === null || r.incident_url === null ? null : { name: String(r.incident_name), url: String(r.incident_url) },
 });
 
 /** A provider as stored: its view but for the page link, which is derived from the URL (rules.ts). */
@@ -68,7 +69,7 @@ export async function findState(db: Executor, slug: string): Promise<UpstreamSta
 export async function saveState(db: Executor, slug: string, state: UpstreamState, now: Date): Promise<void> {
   await db.execute({
     sql: `UPDATE upstream_states SET upstream_status = ?, known = ?, failures = ?, last_error = ?, last_read_at = ?, checked_at = ?,
-            unreadable_since = ?, updated_at = ? WHERE service_id = (SELECT id FROM services WHERE slug = ? AND archived_at IS NULL)`,
+            unreadable_since = ?, incident_name = ?, incident_url = ?, updated_at = ? WHERE service_id = (SELECT id FROM services WHERE slug = ? AND archived_at IS NULL)`,
     args: [
       state.upstreamStatus,
       state.known ? 1 : 0,
@@ -77,6 +78,8 @@ export async function saveState(db: Executor, slug: string, state: UpstreamState
       state.lastReadAt,
       state.checkedAt,
       state.unreadableSince,
+      state.incident?.name ?? null,
+      state.incident?.url ?? null,
       now.toISOString(),
       slug,
     ],

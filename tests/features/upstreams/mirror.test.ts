@@ -103,13 +103,21 @@ describe('a service that follows a provider', () => {
     expect(await component('payments')).toMatchObject({
       status: 'major_outage',
       herald_status: 'major_outage',
-      upstream: { provider: 'PayCo', page_url: `${providerUrl}/`, status: 'major_outage', known: true },
+      upstream: {
+        provider: 'PayCo',
+        page_url: `${providerUrl}/`,
+        status: 'major_outage',
+        known: true,
+        // The provider's open incident naming the component, linked.
+        incident: { name: 'Elevated API error rates', url: `${PUBLIC_URL}/incidents/INC-1` },
+      },
     });
     const [audit] = await listAudit(mirror.db, { entity: 'service', ref: 'payments' });
     expect(audit).toMatchObject({ action: 'service.status', actor: `upstream:PayCo (${providerUrl}/api/v2/components.json)` });
     const page = (await mirror.call('GET', '/services/payments')).text;
     expect(page).toContain('Major outage');
     expect(page).toMatch(/Status from <a href="http:\/\/127\.0\.0\.1:\d+\/">PayCo<\/a>/);
+    expect(page).toContain(`PayCo reports: <a href="${PUBLIC_URL}/incidents/INC-1">Elevated API error rates</a>`);
     // A status set outside an incident is public history, as any other.
     expect(page).toContain('Status changes outside incidents');
   });
@@ -122,7 +130,8 @@ describe('a service that follows a provider', () => {
     );
     expect((await provider.call('GET', '/api/v2/components.json')).json.components.find((c: { id: string }) => c.id === 'billing').status).toBe('operational');
     await waitUntil(async () => (await publishedStatus()) === 'operational', 2 * POLL_MS + 500, 'the mirrored resolution');
-    expect(await component('payments')).toMatchObject({ status: 'operational', herald_status: 'operational' });
+    expect(await component('payments')).toMatchObject({ status: 'operational', herald_status: 'operational', upstream: { incident: null } });
+    expect((await mirror.call('GET', '/services/payments')).text).not.toContain('PayCo reports');
   });
 
   it("keeps the status a person set in an open incident over the provider's, and follows again once it is resolved", async () => {

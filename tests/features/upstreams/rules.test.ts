@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   displayStatus,
+  findIncident,
+  incidentsUrl,
   mirroredStatus,
   nextDelay,
   nextState,
@@ -21,6 +23,7 @@ const known = (overrides: Partial<UpstreamState> = {}): UpstreamState => ({
   lastReadAt: now.toISOString(),
   checkedAt: now.toISOString(),
   unreadableSince: null,
+  incident: null,
   ...overrides,
 });
 const never: UpstreamState = { ...known(), upstreamStatus: null, known: false, lastReadAt: null, checkedAt: null };
@@ -33,12 +36,12 @@ describe("reading a provider's components.json", () => {
   ];
 
   it.each([
-    ['k1x9', 'major_outage', 'Card payments'],
-    ['Card payments', 'operational', 'Other'],
-    ['  CARD PAYMENTS ', 'major_outage', 'Card payments'],
-    ['Payments', 'partial_outage', 'Payments'],
-  ])('finds %j by id first, then by name ignoring case: %s', (component, status, name) => {
-    expect(readComponent(doc(components), component)).toEqual({ kind: 'read', status, name });
+    ['k1x9', 'major_outage', 'Card payments', 'k1x9'],
+    ['Card payments', 'operational', 'Other', 'Card payments'],
+    ['  CARD PAYMENTS ', 'major_outage', 'Card payments', 'k1x9'],
+    ['Payments', 'partial_outage', 'Payments', 'grp1'],
+  ])('finds %j by id first, then by name ignoring case: %s', (component, status, name, id) => {
+    expect(readComponent(doc(components), component)).toEqual({ kind: 'read', status, name, id });
   });
 
   it.each([
@@ -55,7 +58,7 @@ describe("reading a provider's components.json", () => {
 
 describe('what one poll does to what Herald knows', () => {
   it('knows the status after a good read, and forgets past failures', () => {
-    const state = nextState(known({ failures: 2, lastError: 'timeout', unreadableSince: now.toISOString() }), { kind: 'read', status: 'major_outage', name: 'API' }, later(60));
+    const state = nextState(known({ failures: 2, lastError: 'timeout', unreadableSince: now.toISOString() }), { kind: 'read', status: 'major_outage', name: 'API', id: 'a1' }, later(60));
     expect(state).toEqual(known({ upstreamStatus: 'major_outage', lastReadAt: later(60).toISOString(), checkedAt: later(60).toISOString() }));
   });
 
@@ -138,5 +141,40 @@ describe('what readers are shown', () => {
   ] as const)('tells Statuspage clients %s as %s while unknown', (last, told) => {
     expect(statuspageStatus(last, { known: false })).toBe(told);
     expect(statuspageStatus(last, { known: true })).toBe(last);
+  });
+});
+
+describe("linking the provider's incident", () => {
+  const incidents = (list: unknown[]) => JSON.stringify({ page: { id: 'p' }, incidents: list });
+  const open = { name: 'Card declines', status: 'identified', shortlink: 'https://stspg.io/abc', components: [{ id: 'k1x9', name: 'Card payments' }] };
+
+  it('finds the open incident that names the component by id', () => {
+    expect(findIncident(incidents([{ ...open, components: [{ id: 'other', name: 'Other' }] }, open]), 'k1x9')).toEqual({
+      name: 'Card declines',
+      url: 'https://stspg.io/abc',
+    });
+  });
+
+  it.each([
+    ['no incident names it', incidents([{ ...open, components: [] }])],
+    ['it is resolved', incidents([{ ...open, status: 'resolved' }])],
+    ['its link is not a web link', incidents([{ ...open, shortlink: 'javascript:alert(1)' }])],
+    ['it has no link', incidents([{ ...open, shortlink: null }])],
+    ['the document is not JSON', '<html>'],
+  ])('links none when %s', (_, body) => {
+    expect(findIncident(body, 'k1x9')).toBeNull();
+  });
+
+  it('looks for incidents beside the components.json or summary.json declared, and nowhere else', () => {
+    expect(incidentsUrl('https://status.payco.example/api/v2/components.json')).toBe('https://status.payco.example/api/v2/incidents/unresolved.json');
+    expect(incidentsUrl('https://status.payco.example/api/v2/summary.json')).toBe('https://status.payco.example/api/v2/incidents/unresolved.json');
+    expect(incidentsUrl('https://status.payco.example/status.json')).toBeNull();
+  });
+
+  it('keeps the incident through a 304 and drops it when a read has none', () => {
+    const incident = { name: 'Card declines', url: 'https://stspg.io/abc' };
+    const withIncident = known({ upstreamStatus: 'major_outage', incident });
+    expect(nextState(withIncident, { kind: 'not-modified' }, later(60)).incident).toEqual(incident);
+    expect(nextState(withIncident, { kind: 'read', status: 'operational', name: 'API', id: 'a1' }, later(60)).incident).toBeNull();
   });
 });

@@ -10,6 +10,9 @@ CREATE TABLE upstream_states (
   auto_status     INTEGER NOT NULL DEFAULT 1,
   -- The component's status at the provider at the last good read; null before any.
   upstream_status TEXT CHECK (upstream_status IN ('operational','degraded_performance','partial_outage','major_outage','under_maintenance')),
+  -- The provider's open incident naming the component, at the last good read (its title and link); null when none.
+  incident_name   TEXT,
+  incident_url    TEXT,
   -- 0 once the provider could not be read for several polls in a row (or never was): the page says "status unknown".
   known           INTEGER NOT NULL DEFAULT 0,
   failures        INTEGER NOT NULL DEFAULT 0,
@@ -25,6 +28,7 @@ CREATE TRIGGER publish_upstream_insert AFTER INSERT ON upstream_states
 BEGIN INSERT INTO publish_log (entity, entity_id) VALUES ('service', NEW.service_id); END;
 CREATE TRIGGER publish_upstream_update AFTER UPDATE ON upstream_states
 WHEN OLD.known IS NOT NEW.known OR OLD.upstream_status IS NOT NEW.upstream_status OR OLD.provider IS NOT NEW.provider
+  OR OLD.incident_name IS NOT NEW.incident_name OR OLD.incident_url IS NOT NEW.incident_url
   OR OLD.url IS NOT NEW.url OR OLD.auto_status IS NOT NEW.auto_status
 BEGIN INSERT INTO publish_log (entity, entity_id) VALUES ('service', NEW.service_id); END;
 CREATE TRIGGER publish_upstream_delete AFTER DELETE ON upstream_states
