@@ -44,6 +44,10 @@ export async function syncDeclarations(db: Executor, declarations: readonly Upst
             ON CONFLICT (service_id) DO UPDATE SET
               upstream_status = CASE WHEN url IS excluded.url AND component IS excluded.component THEN upstream_status END,
               known = CASE WHEN url IS excluded.url AND component IS excluded.component THEN known ELSE 0 END,
+              failures = CASE WHEN url IS excluded.url AND component IS excluded.component THEN failures ELSE 0 END,
+              last_read_at = CASE WHEN url IS excluded.url AND component IS excluded.component THEN last_read_at END,
+              incident_name = CASE WHEN url IS excluded.url AND component IS excluded.component THEN incident_name END,
+              incident_url = CASE WHEN url IS excluded.url AND component IS excluded.component THEN incident_url END,
               url = excluded.url, component = excluded.component, provider = excluded.provider,
               auto_status = excluded.auto_status, updated_at = excluded.updated_at`,
       args: [source.url, source.component, provider, source.autoStatus ? 1 : 0, at, slug],

@@ -34,7 +34,8 @@ export type PostOptions = {
  * POSTs a body to a webhook target with the SSRF guard on every hop: 307/308 redirects are
  * followed (at most three, each target checked again); any other redirect is returned as is.
  * Rejects when the whole exchange has not finished within the deadline. This is Herald's one
- * client for outbound HTTP: webhooks, Slack, freshness and escalation webhooks, PagerDuty.
+ * client for outbound HTTP: webhooks, Slack, freshness and escalation webhooks, PagerDuty, and
+ * (with `guardedGet`) the upstream providers' status pages.
  */
 export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
   const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
