@@ -54,7 +54,7 @@ afterAll(async () => {
 describe("a service following a provider, in a real browser", () => {
   it("shows the provider's outage and where it comes from", async () => {
     await adminPost(provider.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Mail is delayed', services: [{ slug: 'email', status: 'major_outage' }] }));
-    await expect.poll(async () => (await emailComponent())?.herald_status, { timeout: 10_000 }).toBe('major_outage');
+    await expect.poll(async () => (await emailComponent())?.herald_status, { timeout: 30_000 }).toBe('major_outage');
     await withPage(browser, { javaScriptEnabled: false }, async (page) => {
       await page.goto(`${mirror.url}/services/email`);
       await expect.poll(() => page.locator('.banner').innerText()).toBe('Major outage');
@@ -66,7 +66,7 @@ describe("a service following a provider, in a real browser", () => {
 
   it('says "Status unknown", never "Operational", once the provider is gone', async () => {
     await provider.kill();
-    await expect.poll(async () => (await emailComponent())?.herald_status, { timeout: 15_000 }).toBe('unknown');
+    await expect.poll(async () => (await emailComponent())?.herald_status, { timeout: 30_000 }).toBe('unknown');
     expect((await emailComponent())?.status).toBe('major_outage');
     await withPage(browser, { javaScriptEnabled: false }, async (page) => {
       await page.goto(`${mirror.url}/`);

@@ -51,7 +51,8 @@ export function createUpstreamPoller(options: UpstreamPollerOptions) {
   async function poll(declaration: UpstreamDeclaration): Promise<number> {
     const { reading, validators: next } = await readUpstream(declaration.source, validators.get(declaration.slug) ?? {}, {
       allowLocal: options.allowLocal,
-      timeoutMs: Math.min(READ_TIMEOUT_MS, pollMs),
+      // Not bounded by the poll interval: the next read is timed from the end of this one, so reads never overlap.
+      timeoutMs: READ_TIMEOUT_MS,
       now: () => deps.clock.now(),
     });
     validators.set(declaration.slug, next);

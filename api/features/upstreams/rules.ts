@@ -24,7 +24,7 @@ export const UNREADABLE_AFTER = 3;
 export const MAX_BACKOFF_MS = 10 * 60_000;
 /** The longest Retry-After honoured: a provider cannot silence Herald for a day. */
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
-/** The longest one read may take, and never longer than the poll interval. */
+/** The longest one read may take, everything included (each read of a poll: components, then incidents). */
 export const READ_TIMEOUT_MS = 10_000;
 
 /** Before any read: nothing known. */
