@@ -19,7 +19,7 @@ export const UpstreamSource = z.object({
   /** How the page names the provider ("status from …"); the URL's host when absent. */
   provider: z.string().min(1).max(100).optional(),
   /** Whether the service's status follows the provider's (the default), or is only shown beside it. */
-  autoStatus: z.boolean().default(true),
+  followStatus: z.boolean().default(true),
 });
 export type UpstreamSource = z.infer<typeof UpstreamSource>;
 

@@ -29,7 +29,7 @@ function mirrorContent(providerUrl: string): string {
   for (const group of catalogue.groups)
     for (const service of group.services)
       if (service.slug === 'email')
-        service.upstream = { url: `${providerUrl}/api/v2/components.json`, component: 'Email delivery', provider: 'MailCo', autoStatus: true };
+        service.upstream = { url: `${providerUrl}/api/v2/components.json`, component: 'Email delivery', provider: 'MailCo', followStatus: true };
   writeFileSync(join(dir, 'services.json'), JSON.stringify(catalogue));
   return dir;
 }

@@ -35,7 +35,7 @@ export async function recordReading(deps: CommandDeps, declaration: UpstreamDecl
     const state = nextState(previous, reading, now);
     await saveState(tx, declaration.slug, state, now);
     const follow = mirroredStatus({
-      autoStatus: declaration.source.autoStatus,
+      followStatus: declaration.source.followStatus,
       state,
       current: service.status,
       openIncidents: (await openIncidentsNaming(tx, service.id)).length,

@@ -161,11 +161,11 @@ export function retryAfterMs(header: string | undefined, now: Date): number | un
  * wins: while an open incident names the service, its status is the incident's to set, and the
  * mirror waits (it follows again at the first poll after the incident is resolved). An unknown
  * provider changes nothing (the last status read stays; the page says it is unknown).
- * @example mirroredStatus({ autoStatus: true, state: { ...FIRST_STATE, known: true, upstreamStatus: 'major_outage' }, current: 'operational', openIncidents: 0 }) // 'major_outage'
+ * @example mirroredStatus({ followStatus: true, state: { ...FIRST_STATE, known: true, upstreamStatus: 'major_outage' }, current: 'operational', openIncidents: 0 }) // 'major_outage'
  */
-export function mirroredStatus(input: { autoStatus: boolean; state: UpstreamState; current: ServiceStatus; openIncidents: number }): ServiceStatus | null {
-  const { autoStatus, state, current, openIncidents } = input;
-  if (!autoStatus || !state.known || state.upstreamStatus === null || openIncidents > 0) return null;
+export function mirroredStatus(input: { followStatus: boolean; state: UpstreamState; current: ServiceStatus; openIncidents: number }): ServiceStatus | null {
+  const { followStatus, state, current, openIncidents } = input;
+  if (!followStatus || !state.known || state.upstreamStatus === null || openIncidents > 0) return null;
   return state.upstreamStatus === current ? null : state.upstreamStatus;
 }
 
@@ -194,7 +194,7 @@ export function statuspageStatus(status: ServiceStatus, upstream?: { known: bool
 
 /**
  * How the page names a provider: the catalogue's `provider`, else the host of its URL.
- * @example providerName({ url: 'https://www.githubstatus.com/api/v2/components.json', component: 'API', autoStatus: true }) // 'www.githubstatus.com'
+ * @example providerName({ url: 'https://www.githubstatus.com/api/v2/components.json', component: 'API', followStatus: true }) // 'www.githubstatus.com'
  */
 export const providerName = (source: UpstreamSource): string => source.provider ?? new URL(source.url).host;
 

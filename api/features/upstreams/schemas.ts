@@ -44,7 +44,7 @@ export type UpstreamView = {
   pageUrl: string;
   url: string;
   component: string;
-  autoStatus: boolean;
+  followStatus: boolean;
   known: boolean;
   upstreamStatus: ServiceStatus | null;
   lastReadAt: string | null;

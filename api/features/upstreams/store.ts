@@ -26,7 +26,7 @@ const toRow = (r: Row): UpstreamRow & { slug: string } => ({
   provider: String(r.provider),
   url: String(r.url),
   component: String(r.component),
-  autoStatus: Number(r.auto_status) === 1,
+  followStatus: Number(r.follow_status) === 1,
   ...toState(r),
 });
 
@@ -39,7 +39,7 @@ export async function syncDeclarations(db: Executor, declarations: readonly Upst
   const at = now.toISOString();
   for (const { slug, source, provider } of declarations) {
     await db.execute({
-      sql: `INSERT INTO upstream_states (service_id, url, component, provider, auto_status, updated_at)
+      sql: `INSERT INTO upstream_states (service_id, url, component, provider, follow_status, updated_at)
             SELECT id, ?, ?, ?, ?, ? FROM services WHERE slug = ? AND archived_at IS NULL
             ON CONFLICT (service_id) DO UPDATE SET
               upstream_status = CASE WHEN url IS excluded.url AND component IS excluded.component THEN upstream_status END,
@@ -49,8 +49,8 @@ export async function syncDeclarations(db: Executor, declarations: readonly Upst
               incident_name = CASE WHEN url IS excluded.url AND component IS excluded.component THEN incident_name END,
               incident_url = CASE WHEN url IS excluded.url AND component IS excluded.component THEN incident_url END,
               url = excluded.url, component = excluded.component, provider = excluded.provider,
-              auto_status = excluded.auto_status, updated_at = excluded.updated_at`,
-      args: [source.url, source.component, provider, source.autoStatus ? 1 : 0, at, slug],
+              follow_status = excluded.follow_status, updated_at = excluded.updated_at`,
+      args: [source.url, source.component, provider, source.followStatus ? 1 : 0, at, slug],
     });
   }
   const slugs = declarations.map((d) => d.slug);

@@ -109,7 +109,7 @@ describe('when to read again', () => {
 });
 
 describe("whether the service's status follows its provider", () => {
-  const base = { autoStatus: true, state: known({ upstreamStatus: 'major_outage' }), current: 'operational' as const, openIncidents: 0 };
+  const base = { followStatus: true, state: known({ upstreamStatus: 'major_outage' }), current: 'operational' as const, openIncidents: 0 };
 
   it('follows a known change', () => {
     expect(mirroredStatus(base)).toBe('major_outage');
@@ -117,7 +117,7 @@ describe("whether the service's status follows its provider", () => {
 
   it.each([
     ['an open incident names the service (a person holds its status)', { openIncidents: 1 }],
-    ['the service only shows its provider (autoStatus false)', { autoStatus: false }],
+    ['the service only shows its provider (followStatus false)', { followStatus: false }],
     ['the provider cannot be read', { state: known({ upstreamStatus: 'major_outage', known: false, failures: 3 }) }],
     ['the status is the same already', { current: 'major_outage' as const }],
   ])('leaves it when %s', (_, overrides) => {

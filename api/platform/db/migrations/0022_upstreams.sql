@@ -7,7 +7,7 @@ CREATE TABLE upstream_states (
   component       TEXT NOT NULL,
   -- How the page names the provider: "Status from <provider>".
   provider        TEXT NOT NULL,
-  auto_status     INTEGER NOT NULL DEFAULT 1,
+  follow_status   INTEGER NOT NULL DEFAULT 1,
   -- The component's status at the provider at the last good read; null before any.
   upstream_status TEXT CHECK (upstream_status IN ('operational','degraded_performance','partial_outage','major_outage','under_maintenance')),
   -- The provider's open incident naming the component, at the last good read (its title and link); null when none.
@@ -29,7 +29,7 @@ BEGIN INSERT INTO publish_log (entity, entity_id) VALUES ('service', NEW.service
 CREATE TRIGGER publish_upstream_update AFTER UPDATE ON upstream_states
 WHEN OLD.known IS NOT NEW.known OR OLD.upstream_status IS NOT NEW.upstream_status OR OLD.provider IS NOT NEW.provider
   OR OLD.incident_name IS NOT NEW.incident_name OR OLD.incident_url IS NOT NEW.incident_url
-  OR OLD.url IS NOT NEW.url OR OLD.auto_status IS NOT NEW.auto_status
+  OR OLD.url IS NOT NEW.url OR OLD.follow_status IS NOT NEW.follow_status
 BEGIN INSERT INTO publish_log (entity, entity_id) VALUES ('service', NEW.service_id); END;
 CREATE TRIGGER publish_upstream_delete AFTER DELETE ON upstream_states
 BEGIN INSERT INTO publish_log (entity, entity_id) VALUES ('service', OLD.service_id); END;
