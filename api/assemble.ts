@@ -13,7 +13,7 @@ import { type Clock, type ClockJump, watchClock } from './platform/clock.ts';
 import { createWatchdog } from './features/freshness/index.ts';
 import { EscalationMatrix } from './features/freshness/index.ts';
 import { IntakeMapping } from './features/drafts/index.ts';
-import { loadMessages, readContent } from './platform/content.ts';
+import { Catalogue, loadMessages, readContent } from './platform/content.ts';
 import type { Messages } from './shared/messages.ts';
 import { childLog, type Log } from './platform/log/log.ts';
 import { createMaintenanceJob } from './features/maintenance/index.ts';
@@ -27,6 +27,7 @@ import { createPublisher, type PageRenderer, type Publisher } from './site/publi
 import { createSiteMirror, mirrorPublishes } from './site/mirror-publishes.ts';
 import type { Snapshot } from './site/snapshot.ts';
 import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
+import { createUpstreamPoller, syncUpstreams, upstreamDeclarations } from './features/upstreams/index.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -177,6 +178,16 @@ export async function assembleHerald(parts: HeraldParts) {
   });
   const maintenance = createMaintenanceJob({ ...commands, log: jobLog('maintenance') });
   const purge = createUnconfirmedPurge({ db, clock, log: jobLog('subscribers') });
+  // Services that follow a provider's status page (content/services.json `upstream`): checked now, read by the job.
+  const declarations = upstreamDeclarations(readContent(config.contentDir, 'services.json', Catalogue), config.webhookAllowLocal);
+  await syncUpstreams(commands, declarations);
+  const upstreams = createUpstreamPoller({
+    deps: commands,
+    declarations,
+    pollSeconds: config.upstreamPollSeconds,
+    allowLocal: config.webhookAllowLocal,
+    log: jobLog('upstreams'),
+  });
   metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
   const app = createApp({
     ...commands,
@@ -207,6 +218,8 @@ export async function assembleHerald(parts: HeraldParts) {
     maintenance,
     metrics,
     mirror,
+    /** The poller of the providers services follow (content/services.json `upstream`). */
+    upstreams,
     /** The one delivery queue (the sender job), every feature's lanes registered. */
     sender: delivery,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
@@ -214,7 +227,7 @@ export async function assembleHerald(parts: HeraldParts) {
     /**
      * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
      * transitions, the purge of unconfirmed subscribers, the deadline republisher, the follower
-     * of other processes' writes. @returns the function that stops them all.
+     * of other processes' writes, the poller of upstream providers. @returns the function that stops them all.
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
@@ -241,6 +254,7 @@ export async function assembleHerald(parts: HeraldParts) {
         // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
         publisher.follow(FOLLOW_MS),
         ...(mirror ? [mirror.start()] : []),
+        upstreams.start(),
       ];
       return async () => {
         jobsRunning = false;

@@ -73,6 +73,8 @@ const ConfigSchema = z
       .optional(),
     MIRROR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     MIRROR_MAX_LAG_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(86_400).default(120),
+    // Upstream providers (api/features/upstreams): how often each one's components.json is read.
+    UPSTREAM_POLL_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(3600, 'use at most 3600').default(60),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
@@ -131,6 +133,8 @@ const ConfigSchema = z
           maxLagSeconds: env.MIRROR_MAX_LAG_SECONDS,
         }
       : null,
+    /** How often each upstream provider (content/services.json `upstream`) is read. */
+    upstreamPollSeconds: env.UPSTREAM_POLL_SECONDS,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -8,6 +8,21 @@ import { parseTemplate, PLAN_ORDER, type Template } from '../shared/templates.ts
 import { catalogueProblems, createMessages, ENGLISH_CATALOGUE, type MessageCatalogue, type Messages } from '../shared/messages.ts';
 import { byCodeUnits } from '../shared/order.ts';
 
+/**
+ * A service whose status another company publishes (a cloud region, a payment provider): where
+ * its Statuspage-compatible `components.json` is and which component there is this service
+ * (by id or by name). Herald polls it (api/features/upstreams/, docs/upstreams.md).
+ */
+export const UpstreamSource = z.object({
+  url: webUrl('write the provider\'s https://…/api/v2/components.json'),
+  component: z.string().min(1, 'name the provider\'s component by its id or its name').max(200),
+  /** How the page names the provider ("status from …"); the URL's host when absent. */
+  provider: z.string().min(1).max(100).optional(),
+  /** Whether the service's status follows the provider's (the default), or is only shown beside it. */
+  followStatus: z.boolean().default(true),
+});
+export type UpstreamSource = z.infer<typeof UpstreamSource>;
+
 export const Catalogue = z.object({
   groups: z
     .array(
@@ -21,6 +36,8 @@ export const Catalogue = z.object({
             description: z.string().max(500).default(''),
             /** Status proposals from monitoring (alerts) are applied at once, status only, never words (docs/proposals.md). */
             autoStatus: z.boolean().optional(),
+            /** The provider's Statuspage-compatible page this service follows (docs/upstreams.md). */
+            upstream: UpstreamSource.optional(),
           }),
         ),
       }),

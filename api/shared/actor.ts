@@ -16,7 +16,9 @@ export type Actor =
    * A monitoring system posting alerts: Alertmanager with a bearer token (its name; null for
    * HERALD_ADMIN_TOKEN), or PagerDuty, which signs its webhooks instead (token null).
    */
-  | { kind: 'intake'; source: 'alertmanager' | 'pagerduty'; token: string | null };
+  | { kind: 'intake'; source: 'alertmanager' | 'pagerduty'; token: string | null }
+  /** Herald following a provider's status page (content/services.json `upstream`): the provider and the URL read. */
+  | { kind: 'upstream'; provider: string; url: string };
 
 /**
  * The actor as the audit log and timelines store it. The labels predate the type and are
@@ -25,6 +27,7 @@ export type Actor =
  * @example actorLabel({ kind: 'user', email: 'ann@example.com' }) // 'user:ann@example.com'
  * @example actorLabel({ kind: 'token', name: null }) // 'env:HERALD_ADMIN_TOKEN'
  * @example actorLabel({ kind: 'intake', source: 'alertmanager', token: 'prom' }) // 'intake:alertmanager (prom)'
+ * @example actorLabel({ kind: 'upstream', provider: 'Stripe', url: 'https://status.stripe.com/api/v2/components.json' }) // 'upstream:Stripe (https://…)'
  */
 export function actorLabel(actor: Actor): string {
   switch (actor.kind) {
@@ -36,6 +39,8 @@ export function actorLabel(actor: Actor): string {
       return actor.job === 'maintenance' ? 'herald (scheduled)' : 'demo';
     case 'cli':
       return `cli:${actor.command} (${actor.osUser})`;
+    case 'upstream':
+      return `upstream:${actor.provider} (${actor.url})`;
     case 'intake':
       return `intake:${actor.source} (${actor.source === 'pagerduty' ? 'signed webhook' : actor.token === null ? 'env:HERALD_ADMIN_TOKEN' : actor.token})`;
   }

@@ -30,6 +30,23 @@ export type StatuspageComponent = {
   only_show_if_degraded: boolean;
   /** A group's members, by id. */
   components?: string[];
+  /**
+   * Herald's own, for a service that follows a provider's status page: its status as Herald's
+   * page shows it — one of the five, or `unknown` while the provider cannot be read (when
+   * `status`, which must be one of Statuspage's five, says at least `degraded_performance`).
+   */
+  herald_status?: string;
+  /** Herald's own: the provider the status comes from, and what Herald last read there. */
+  upstream?: {
+    provider: string;
+    page_url: string;
+    status: ServiceStatus | null;
+    known: boolean;
+    read_at: string | null;
+    unreadable_since: string | null;
+    /** The provider's open incident naming the component, at the last good read. */
+    incident: { name: string; url: string } | null;
+  };
 };
 
 /** What a component is made from: a listed service, with when it was created and when its history starts. */

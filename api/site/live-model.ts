@@ -12,6 +12,7 @@ import type { MaintenanceUpdate, Update } from '../shared/schemas.ts';
 import { loadIncidents } from '../features/incidents/index.ts';
 import { loadMaintenances } from '../features/maintenance/index.ts';
 import { createUptimeMemo, listGroups, listServiceEvents, listServices, type ServiceRow } from '../features/services/index.ts';
+import { listUpstreams } from '../features/upstreams/index.ts';
 import { boundedMemo } from './bounded-memo.ts';
 import { buildSiteModel, type SiteModel } from './model.ts';
 import { lastChangeAt, liveIncidentIds } from './store.ts';
@@ -96,6 +97,7 @@ export function createLiveModelReader(options: LiveModelOptions): LiveModelReade
         now,
         render: renderUpdate,
         lastChangeAt: await lastChangeAt(db),
+        upstreams: await listUpstreams(db),
         maintenances: {
           records: [...maintenanceRecords.values()].sort((a, b) => (a.scheduledFor < b.scheduledFor ? 1 : a.scheduledFor > b.scheduledFor ? -1 : b.id - a.id)),
           render: renderMaintenanceUpdate,

@@ -7,6 +7,7 @@ import type { Incident, Maintenance, MaintenanceUpdate, Service, Update } from '
 import type { ServiceEvent, ServiceGroup } from '../features/services/index.ts';
 import type { UptimeHistory } from '../features/services/index.ts';
 import { computeUptime, type Uptime, type UptimeInput } from '../features/services/index.ts';
+import type { UpstreamView } from '../features/upstreams/index.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
 export type UpdateView = Update & { html: string };
@@ -56,6 +57,8 @@ export type SiteModel = {
   incidents: IncidentView[];
   /** The live windows (scheduled, in progress, newest), latest planned start first. */
   maintenances: MaintenanceView[];
+  /** The providers services follow (content/services.json `upstream`), by service slug: "status from …", or unknown. */
+  upstreams: Record<string, UpstreamView>;
 };
 
 export type ModelInput = {
@@ -78,6 +81,8 @@ export type ModelInput = {
   render: (update: Update) => string;
   /** Maintenance windows, with the renderer for their updates' markdown. */
   maintenances?: { records: MaintenanceRecord[]; render: (update: MaintenanceUpdate) => string };
+  /** The providers services follow, by service slug (api/features/upstreams). */
+  upstreams?: ReadonlyMap<string, UpstreamView>;
 };
 
 /**
@@ -154,5 +159,6 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     ),
     incidents,
     maintenances,
+    upstreams: Object.fromEntries(input.upstreams ?? []),
   };
 }

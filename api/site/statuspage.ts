@@ -14,6 +14,7 @@ import {
 } from '../shared/statuspage-components.ts';
 import type { IncidentView, MaintenanceView, SiteModel } from './model.ts';
 import { byCodeUnits } from '../shared/order.ts';
+import { displayStatus, statuspageStatus } from '../features/upstreams/index.ts';
 
 function page(model: SiteModel) {
   return { id: PAGE_ID, name: model.site.name, url: model.site.publicUrl, time_zone: 'Etc/UTC', updated_at: model.updatedAt };
@@ -25,13 +26,37 @@ function page(model: SiteModel) {
  * its history starts come with its uptime (api/features/services/uptime.ts).
  */
 function components(model: SiteModel): StatuspageComponent[] {
-  return statuspageComponents(
+  const list = statuspageComponents(
     model.groups.map((g) => ({
       slug: g.slug,
       name: g.name,
-      services: g.services.map((s) => ({ ...s, createdAt: model.uptime[s.slug]?.createdAt ?? null, startDate: model.uptime[s.slug]?.startDate ?? null })),
+      services: g.services.map((s) => ({
+        ...s,
+        status: statuspageStatus(s.status, model.upstreams[s.slug]),
+        createdAt: model.uptime[s.slug]?.createdAt ?? null,
+        startDate: model.uptime[s.slug]?.startDate ?? null,
+      })),
     })),
   );
+  // A service that follows a provider says so, in Herald's own fields beside Statuspage's.
+  const stored = new Map(model.services.map((s) => [s.slug, s.status]));
+  return list.map((c) => {
+    const upstream = c.group ? undefined : model.upstreams[c.id];
+    if (!upstream) return c;
+    return {
+      ...c,
+      herald_status: displayStatus(stored.get(c.id) ?? c.status, upstream),
+      upstream: {
+        provider: upstream.provider,
+        page_url: upstream.pageUrl,
+        status: upstream.upstreamStatus,
+        known: upstream.known,
+        read_at: upstream.lastReadAt,
+        unreadable_since: upstream.unreadableSince,
+        incident: upstream.incident,
+      },
+    };
+  });
 }
 
 function incident(i: IncidentView, listed: ReadonlyMap<string, StatuspageComponent>) {

@@ -1,5 +1,6 @@
 import type { Indicator } from '../../api/features/services/index.ts';
 import type { IncidentStatus, ServiceStatus, Severity } from '../../api/shared/vocabulary.ts';
+import type { DisplayStatus } from '../../api/features/upstreams/index.ts';
 
 export type Tone = 'ok' | 'maintenance' | 'minor' | 'major' | 'critical';
 
@@ -10,6 +11,9 @@ export const SERVICE_TONE: Record<ServiceStatus, Tone> = {
   partial_outage: 'major',
   major_outage: 'critical',
 };
+
+/** A service as the page shows it: unknown (its provider cannot be read) is drawn as a bar, like "no data", and says so in words. */
+export const DISPLAY_TONE: Record<DisplayStatus, Tone> = { ...SERVICE_TONE, unknown: 'minor' };
 
 export const INDICATOR_TONE: Record<Indicator, Tone> = {
   none: 'ok',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { defineRoute, documentedRoutes, json } from '../../platform/http/openapi.ts';
 import { readDeliveryHealth } from './delivery-api.ts';
+import { readUpstreamHealth } from '../upstreams/index.ts';
 
 const HealthBody = z
   .object({
@@ -26,6 +27,26 @@ const HealthBody = z
       })
       .optional(),
     delivery: z.enum(['ok', 'failing', 'unknown']).meta({ description: 'failing: notices cannot leave (GET /healthz/delivery says why)' }),
+    /**
+     * Present when services follow providers' status pages: each provider that could not be read at
+     * its last poll. Reported, not counted in `status`: another company's page being down is not
+     * Herald being down (the page says "status unknown" for the service).
+     */
+    upstreams: z
+      .object({
+        state: z.enum(['ok', 'unreadable']),
+        unreadable: z.array(
+          z.object({
+            service: z.string(),
+            provider: z.string(),
+            url: z.string(),
+            since: z.string().nullable(),
+            error: z.string().nullable(),
+            statusUnknown: z.boolean(),
+          }),
+        ),
+      })
+      .optional(),
     time: z.string(),
   })
   .meta({ id: 'Health' });
@@ -63,6 +84,7 @@ export const healthRoutes = (deps: AppDeps) =>
           .catch(() => 'unreachable' as const);
     const delivery =
       database === 'ok' ? ((await readDeliveryHealth(deps.db, deps.clock.now()).catch(() => null))?.status ?? ('unknown' as const)) : ('unknown' as const);
+    const upstreams = database === 'ok' ? await readUpstreamHealth(deps.db).catch(() => null) : null;
     const disk = deps.snapshot.mirrorStatus();
     const mirror = deps.mirror?.status();
     const mirrorBehind = mirror !== undefined && mirror.state === 'failing' && mirror.lagSeconds > (deps.mirror?.maxLagSeconds ?? 0);
@@ -73,6 +95,7 @@ export const healthRoutes = (deps: AppDeps) =>
       ...(trouble ? { databaseProblem: trouble.message } : {}),
       snapshot: { files: deps.snapshot.size, mirror: disk },
       delivery,
+      ...(upstreams ? { upstreams } : {}),
       ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),
       time: deps.clock.now().toISOString(),
     };

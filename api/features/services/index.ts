@@ -11,4 +11,6 @@ export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceOrigin, Ser
 // Steps other features' commands take inside their own transaction: the services an incident
 // or a window names, and the status it sets on them.
 export { getServicesBySlug, setServiceStatus } from './store.ts';
+// Whether a person holds a service's status: the open incidents that name it (the upstreams feature asks).
+export { openIncidentsNaming } from './store.ts';
 export { computeUptime, createUptimeMemo, type DayLevel, nextUptimeRollover, type Uptime, UPTIME_DAYS, type UptimeInput, uptimeWindowStart } from './uptime.ts';
