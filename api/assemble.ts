@@ -27,6 +27,7 @@ import { createPublisher, type PageRenderer, type Publisher } from './site/publi
 import { createSiteMirror, mirrorPublishes } from './site/mirror-publishes.ts';
 import type { Snapshot } from './site/snapshot.ts';
 import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
+import { setupSignals } from './features/signals/index.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -59,6 +60,8 @@ export type HeraldParts = {
   searchDb?: Executor;
   /** Sign-ups allowed per client address per window; 10 per 10 minutes unless a test needs more. */
   signupThrottle?: { limit: number; windowMs: number };
+  /** Told when a service's measured availability has been 0 for a while (api/features/signals); for status proposals. */
+  onAvailabilityDrop?: (slug: string, since: Date) => void | Promise<void>;
 };
 
 export async function assembleHerald(parts: HeraldParts) {
@@ -170,6 +173,16 @@ export async function assembleHerald(parts: HeraldParts) {
   const maintenance = createMaintenanceJob({ ...commands, log: jobLog('maintenance') });
   const purge = createUnconfirmedPurge({ db, clock, log: jobLog('subscribers') });
   metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
+  // With PROMETHEUS_URL: the catalogue's expressions, checked now (a wrong one stops the start), and their job.
+  const signals = await setupSignals({
+    db,
+    clock,
+    log: jobLog('signals'),
+    prometheus: config.prometheus,
+    contentDir: config.contentDir,
+    onQueryFailed: (kind) => metrics.observeSignalQueryFailed(kind),
+    ...(parts.onAvailabilityDrop ? { onAvailabilityDrop: parts.onAvailabilityDrop } : {}),
+  });
   const app = createApp({
     ...commands,
     publisher,
@@ -182,6 +195,7 @@ export async function assembleHerald(parts: HeraldParts) {
     watchdog,
     metrics,
     mirror,
+    signals,
     ...(parts.searchDb ? { searchDb: parts.searchDb } : {}),
     subscriptions: { secret: notifications.secret, throttle: parts.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE, webhookAllowLocal: config.webhookAllowLocal },
   });
@@ -194,6 +208,8 @@ export async function assembleHerald(parts: HeraldParts) {
     maintenance,
     metrics,
     mirror,
+    /** The signals job (PROMETHEUS_URL); null without. */
+    signals,
     /** The one delivery queue (the sender job), every feature's lanes registered. */
     sender: delivery,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
@@ -201,7 +217,7 @@ export async function assembleHerald(parts: HeraldParts) {
     /**
      * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
      * transitions, the purge of unconfirmed subscribers, the deadline republisher, the follower
-     * of other processes' writes. @returns the function that stops them all.
+     * of other processes' writes, the signals from Prometheus. @returns the function that stops them all.
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
@@ -214,6 +230,8 @@ export async function assembleHerald(parts: HeraldParts) {
         // Other processes on the same database: their writes reach this snapshot within FOLLOW_MS and a render.
         publisher.follow(FOLLOW_MS),
         ...(mirror ? [mirror.start()] : []),
+        // Availability and charts from Prometheus, stored; publishes read only what is stored.
+        ...(signals ? [signals.start()] : []),
       ];
       return async () => {
         jobsRunning = false;

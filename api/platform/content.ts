@@ -14,7 +14,20 @@ export const Catalogue = z.object({
       z.object({
         slug: Slug,
         name: z.string().min(1).max(100),
-        services: z.array(z.object({ slug: Slug, name: z.string().min(1).max(100), description: z.string().max(500).default('') })),
+        services: z.array(
+          z.object({
+            slug: Slug,
+            name: z.string().min(1).max(100),
+            description: z.string().max(500).default(''),
+            // With PROMETHEUS_URL (api/features/signals): a PromQL expression, 1 while the service is up and 0 while down.
+            availability: z.string().trim().min(1).max(2000).optional(),
+            // Public charts of what monitoring measures (last 24 h, 7 days, 30 days), each a PromQL expression.
+            metrics: z
+              .array(z.object({ title: z.string().min(1).max(100), query: z.string().trim().min(1).max(2000), unit: z.string().max(20).default('') }))
+              .max(10)
+              .optional(),
+          }),
+        ),
       }),
     )
     .refine((groups) => {

@@ -27,6 +27,11 @@ export type PostOptions = {
   maxAnswerBytes?: number;
 };
 
+export type GetOptions = PostOptions & {
+  /** Prefixes its errors ("[Signals] …"); "[Webhooks]" when absent. */
+  subsystem?: string;
+};
+
 /**
  * POSTs a body to a webhook target with the SSRF guard on every hop: 307/308 redirects are
  * followed (at most three, each target checked again); any other redirect is returned as is.
@@ -34,30 +39,47 @@ export type PostOptions = {
  * client for outbound HTTP: webhooks, Slack, freshness and escalation webhooks, PagerDuty.
  */
 export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
+  return guardedRequest('POST', target, body, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers }, options);
+}
+
+/**
+ * GETs a target through the same guard, redirects and deadline as `guardedPost`, answering the
+ * whole body (up to `maxAnswerBytes`; longer answers are cut there): what a query API answers
+ * is read, not only its status. Used for Prometheus' query API (api/features/signals).
+ */
+export async function guardedGet(target: string, headers: Record<string, string>, options: GetOptions): Promise<PostResult> {
+  return guardedRequest('GET', target, null, headers, { ...options, keepWholeAnswer: true });
+}
+
+type RequestOptions = GetOptions & { keepWholeAnswer?: boolean };
+
+async function guardedRequest(method: 'GET' | 'POST', target: string, body: string | null, headers: Record<string, string>, options: RequestOptions): Promise<PostResult> {
   const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
   const deadline = AbortSignal.timeout(deadlineMs);
+  const subsystem = options.subsystem ?? 'Webhooks';
   let url = new URL(target);
   for (let hop = 0; hop <= 3; hop++) {
     const guarded = !(options.configuredTarget && hop === 0);
     if (guarded) assertTargetUrl(url, options.allowLocal);
-    const result = await postOnce(url, body, headers, { ...options, deadline, deadlineMs, guarded });
+    const result = await requestOnce(method, url, body, headers, { ...options, deadline, deadlineMs, guarded, subsystem });
     if ((result.status === 307 || result.status === 308) && result.location && hop < 3) {
       url = new URL(result.location, url);
       continue;
     }
     return { status: result.status, body: result.body };
   }
-  throw new Error('[Webhooks] Too many redirects.');
+  throw new Error(`[${subsystem}] Too many redirects.`);
 }
 
-function postOnce(
+function requestOnce(
+  method: 'GET' | 'POST',
   url: URL,
-  body: string,
+  body: string | null,
   headers: Record<string, string>,
-  options: PostOptions & { deadline: AbortSignal; deadlineMs: number; guarded: boolean },
+  options: RequestOptions & { deadline: AbortSignal; deadlineMs: number; guarded: boolean; subsystem: string },
 ) {
   const maxBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
-  const late = () => new Error(`[Webhooks] ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
+  const late = () => new Error(`[${options.subsystem}] ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
   return new Promise<PostResult & { location: string | undefined }>((resolve, reject) => {
     if (options.deadline.aborted) return reject(late());
     let settled = false;
@@ -70,8 +92,8 @@ function postOnce(
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Herald-Webhooks', ...headers },
+        method,
+        headers: { 'user-agent': `Herald-${options.subsystem}`, ...headers },
         ...(options.guarded ? { lookup: guardedLookup(options.allowLocal) } : {}),
         signal: options.deadline,
       },
@@ -79,7 +101,8 @@ function postOnce(
         const chunks: Buffer[] = [];
         let size = 0;
         const done = () => {
-          const text = Buffer.concat(chunks).toString('utf8').slice(0, 2000);
+          const whole = Buffer.concat(chunks).toString('utf8');
+          const text = options.keepWholeAnswer ? whole : whole.slice(0, 2000);
           settle(() => resolve({ status: response.statusCode ?? 0, body: text, location: response.headers.location }));
         };
         response.on('data', (chunk: Buffer) => {
@@ -93,10 +116,10 @@ function postOnce(
         });
         response.on('end', done);
         response.on('error', fail);
-        response.on('close', () => fail(new Error(`[Webhooks] ${url.origin} closed the connection mid-answer.`)));
+        response.on('close', () => fail(new Error(`[${options.subsystem}] ${url.origin} closed the connection mid-answer.`)));
       },
     );
     request.on('error', fail);
-    request.end(body);
+    request.end(body ?? undefined);
   });
 }
