@@ -157,6 +157,40 @@ describe('signals from a real Prometheus', () => {
     await expect(app(bad)).rejects.toThrow(/\[Signals\] content\/services\.json, service "api" availability: Prometheus refused .*parse error/);
   });
 
+  it('tells the drop hook once when a service has been measured at 0 for the time asked, and again after it came back', async () => {
+    const told: { slug: string; since: Date }[] = [];
+    const clock = { now: () => new Date() };
+    const job = createSignalsJob({
+      db: t.db,
+      clock,
+      log: silentLog,
+      client: createPrometheusClient({ url: prometheus.url, bearerToken: null, basicAuth: null }),
+      sources: { availability: [{ slug: 'web-app', query: WEB_UP }], metrics: [] },
+      dropAfterMs: 3000,
+      onAvailabilityDrop: (slug, since) => void told.push({ slug, since }),
+    });
+    exporter.set(WEB_UP, 0);
+    const downAt = Date.now();
+    await sleep(1500);
+    await job.refresh({ charts: false });
+    expect(told).toEqual([]); // Down for less than 3 s so far.
+    await sleep(3000);
+    await job.refresh({ charts: false });
+    expect(told.map((d) => d.slug)).toEqual(['web-app']);
+    // Since 3 s before the check, which came after the service went down (give or take a scrape).
+    expect(told[0]!.since.getTime()).toBeGreaterThanOrEqual(downAt - 1500);
+    await job.refresh({ charts: false });
+    expect(told).toHaveLength(1);
+    exporter.set(WEB_UP, 1);
+    await sleep(2000);
+    await job.refresh({ charts: false });
+    exporter.set(WEB_UP, 0);
+    await sleep(4500);
+    await job.refresh({ charts: false });
+    expect(told.map((d) => d.slug)).toEqual(['web-app', 'web-app']);
+    exporter.set(WEB_UP, 1);
+  }, 30_000);
+
   it('publishes at once with Prometheus stopped, keeps the last values, says since when data is missing, and /healthz names the source', async () => {
     await prometheus.stop();
     t.clock.set(new Date());
