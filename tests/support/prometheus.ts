@@ -3,11 +3,23 @@
  * every second an exporter the test controls (a tiny node:http server of gauges).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Catalogue } from '../../api/platform/content.ts';
+import { CONTENT_DIR } from './app.ts';
+
+/** A content folder like the shipped one, its catalogue's services (by slug) edited by `edit`: an `availability`, `metrics`. */
+export function contentWith(edit: (services: Record<string, Catalogue['groups'][number]['services'][number]>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-signals-'));
+  cpSync(CONTENT_DIR, dir, { recursive: true });
+  const catalogue = JSON.parse(readFileSync(join(CONTENT_DIR, 'services.json'), 'utf8')) as Catalogue;
+  edit(Object.fromEntries(catalogue.groups.flatMap((g) => g.services.map((s) => [s.slug, s]))));
+  writeFileSync(join(dir, 'services.json'), JSON.stringify(catalogue));
+  return dir;
+}
 
 export type Exporter = {
   /** host:port, what Prometheus scrapes. */

@@ -4,8 +4,6 @@
  * pages come from what Prometheus answers; with Prometheus stopped the site still publishes at
  * once, keeps the last values, and /healthz names the missing source.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPercent, uptimeWindowStart } from '../../../api/features/services/index.ts';
@@ -14,8 +12,8 @@ import { Catalogue, readContent } from '../../../api/platform/content.ts';
 import { silentLog } from '../../../api/platform/log/log.ts';
 import { loadAstroRenderer } from '../../../api/site/astro-renderer.ts';
 import type { PageRenderer } from '../../../api/site/publisher.ts';
-import { CONTENT_DIR, makeTestApp, PUBLIC_URL, type TestApp } from '../../support/app.ts';
-import { startExporter, startPrometheus, waitFor, type Exporter, type RunningPrometheus } from '../../support/prometheus.ts';
+import { makeTestApp, PUBLIC_URL, type TestApp } from '../../support/app.ts';
+import { contentWith, startExporter, startPrometheus, waitFor, type Exporter, type RunningPrometheus } from '../../support/prometheus.ts';
 import { ROOT } from '../../support/server.ts';
 
 const API_UP = 'probe_success{service="api"}';
@@ -29,16 +27,6 @@ let content: string;
 /** When the api service was turned down and up again (ms). */
 let down: { from: number; to: number };
 
-/** A content folder like the shipped one, its api and web-app services measured by the test's Prometheus. */
-function contentWith(edit: (services: Record<string, any>) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'herald-signals-'));
-  cpSync(CONTENT_DIR, dir, { recursive: true });
-  const catalogue = JSON.parse(readFileSync(join(CONTENT_DIR, 'services.json'), 'utf8')) as Catalogue;
-  edit(Object.fromEntries(catalogue.groups.flatMap((g) => g.services.map((s) => [s.slug, s]))));
-  writeFileSync(join(dir, 'services.json'), JSON.stringify(catalogue));
-  return dir;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const page = (t: TestApp, path: string) => t.snapshot.get(path)?.body.toString() ?? '';
 /** Herald at the real time, measuring with the test's Prometheus. */
@@ -49,9 +37,9 @@ beforeAll(async () => {
   exporter = await startExporter({ [API_UP]: 1, [WEB_UP]: 1, [LATENCY]: 40 });
   prometheus = await startPrometheus(exporter.target);
   content = contentWith((s) => {
-    s.api.availability = API_UP;
-    s.api.metrics = [{ title: 'Response time', query: LATENCY, unit: 'ms' }];
-    s['web-app'].availability = WEB_UP;
+    s.api!.availability = API_UP;
+    s.api!.metrics = [{ title: 'Response time', query: LATENCY, unit: 'ms' }];
+    s['web-app']!.availability = WEB_UP;
   });
   // Some seconds up, some down, some up again: each second is one sample (and one evaluation).
   await waitFor(async () => (await prometheus.api('/api/v1/query', { query: `count_over_time(${API_UP}[1m])` })).result[0]?.value[1] >= 3, 20_000, 'samples');
@@ -152,7 +140,7 @@ describe('signals from a real Prometheus', () => {
 
   it('refuses at start an expression Prometheus cannot parse, naming the service and Prometheus’ words', async () => {
     const bad = contentWith((s) => {
-      s.api.availability = 'probe_success{service="api"';
+      s.api!.availability = 'probe_success{service="api"';
     });
     await expect(app(bad)).rejects.toThrow(/\[Signals\] content\/services\.json, service "api" availability: Prometheus refused .*parse error/);
   });
