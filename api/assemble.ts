@@ -179,6 +179,7 @@ export async function assembleHerald(parts: HeraldParts) {
     clock,
     log: jobLog('signals'),
     prometheus: config.prometheus,
+    allowLocal: config.webhookAllowLocal,
     contentDir: config.contentDir,
     onQueryFailed: (kind) => metrics.observeSignalQueryFailed(kind),
     ...(parts.onAvailabilityDrop ? { onAvailabilityDrop: parts.onAvailabilityDrop } : {}),

@@ -10,7 +10,13 @@ const QUERY_DEADLINE_MS = 10_000;
 /** A 30-day chart is a few hundred points; far more means a wrong expression (thousands of series). */
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
-export type PrometheusSettings = { url: string; bearerToken: string | null; basicAuth: string | null };
+export type PrometheusSettings = {
+  url: string;
+  bearerToken: string | null;
+  basicAuth: string | null;
+  /** WEBHOOK_ALLOW_LOCAL: a redirect from PROMETHEUS_URL to a loopback or private address is followed too. */
+  allowLocal?: boolean;
+};
 
 /** One series of an answer: its labels and its [unix seconds, value] points. */
 export type Series = { metric: Record<string, string>; values: [number, number][] };
@@ -46,9 +52,11 @@ export function createPrometheusClient(settings: PrometheusSettings): Prometheus
     const url = `${settings.url}${path}?${new URLSearchParams(params)}`;
     // PROMETHEUS_URL is the operator's own setting (like FRESHNESS_WEBHOOK_URL): reached as configured,
     // an internal address included; a redirect elsewhere is still checked by the guard.
-    const answer = await guardedGet(url, headers, { allowLocal: false, configuredTarget: true, deadlineMs, maxAnswerBytes: MAX_ANSWER_BYTES, subsystem: 'Signals' }).catch(
+    const answer = await guardedGet(url, headers, { allowLocal: settings.allowLocal ?? false, configuredTarget: true, deadlineMs, maxAnswerBytes: MAX_ANSWER_BYTES, subsystem: 'Signals' }).catch(
       (error: Error) => {
-        throw new Error(error.message.startsWith('[Signals]') ? error.message : `[Signals] ${source} does not answer: ${error.message}`, { cause: error });
+        const words = error.message.replace(/^\[\w+\] /, '');
+        if (error.name === 'ForbiddenTargetError') throw new Error(`[Signals] ${source} redirected where Herald does not follow: ${words}`, { cause: error });
+        throw new Error(error.message.startsWith('[Signals]') ? error.message : `[Signals] ${source} does not answer: ${words}`, { cause: error });
       },
     );
     let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };

@@ -18,6 +18,8 @@ export type SetupSignalsOptions = Pick<SignalsJobOptions, 'onQueryFailed' | 'onA
   clock: Clock;
   log: Log;
   prometheus: Config['prometheus'];
+  /** WEBHOOK_ALLOW_LOCAL: redirects to loopback and private addresses are followed too. */
+  allowLocal: boolean;
   contentDir: string;
 };
 
@@ -37,7 +39,7 @@ export async function setupSignals(options: SetupSignalsOptions): Promise<Signal
     db,
     clock,
     log,
-    client: createPrometheusClient(options.prometheus),
+    client: createPrometheusClient({ ...options.prometheus, allowLocal: options.allowLocal }),
     sources,
     ...(options.onQueryFailed ? { onQueryFailed: options.onQueryFailed } : {}),
     ...(options.onAvailabilityDrop ? { onAvailabilityDrop: options.onAvailabilityDrop } : {}),
