@@ -4,14 +4,15 @@
  * opens without script; and a wrong expression stops the start, naming the service and
  * Prometheus' own words. Debian's Chromium and prometheus.
  */
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeBrowserTest, expectAccessible, launchBrowser, withPage } from '../support/browser.ts';
 import { contentWith, startExporter, startPrometheus, waitFor, type Exporter, type RunningPrometheus } from '../support/prometheus.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { ROOT, startServer, type RunningServer } from '../support/server.ts';
 
 const API_UP = 'probe_success{service="api"}';
 const LATENCY = 'api_latency_ms';
@@ -21,12 +22,13 @@ let exporter: Exporter;
 let prometheus: RunningPrometheus;
 let server: RunningServer;
 let browser: Browser;
+let content: string;
 
 beforeAll(async () => {
   exporter = await startExporter({ [API_UP]: 1, [LATENCY]: 40 });
   prometheus = await startPrometheus(exporter.target);
   await waitFor(async () => (await prometheus.api('/api/v1/query', { query: `count_over_time(${API_UP}[1m])` })).result[0]?.value[1] >= 2, 20_000, 'samples');
-  const content = contentWith((s) => {
+  content = contentWith((s) => {
     s.api!.availability = API_UP;
     s.api!.metrics = [{ title: 'Response time', query: LATENCY, unit: 'ms' }];
   });
@@ -56,6 +58,22 @@ describe('a measured service’s page in a browser, without JavaScript', () => {
         await expectAccessible(page);
       });
     });
+});
+
+describe('the static copy', () => {
+  it('carries the charts and measured bars as published (npm run export)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'herald-signals-export-'));
+    execFileSync(process.execPath, [join(ROOT, 'api', 'cli', 'export.ts'), '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${join(dir, 'herald.db')}`, HERALD_DEMO: 'false', CONTENT_DIR: content },
+      encoding: 'utf8',
+    });
+    const file = readdirSync(join(out, 'services')).find((f) => /^api(\.html|$)/.test(f)) as string;
+    const path = join(out, 'services', file);
+    const html = readFileSync(readdirSync(join(out, 'services'), { withFileTypes: true }).find((d) => d.name === file)?.isDirectory() ? join(path, 'index.html') : path, 'utf8');
+    expect(html).toContain('<figure data-span="24h"');
+    expect(html).toContain('Measured by monitoring');
+  }, 60_000);
 });
 
 describe('a wrong expression at start', () => {
