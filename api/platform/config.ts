@@ -76,7 +76,10 @@ const ConfigSchema = z
     // Signals (api/features/signals): availability and metric charts from a Prometheus-compatible query API.
     PROMETHEUS_URL: baseUrl('the address of the Prometheus query API, e.g. http://prometheus:9090 (Thanos, Mimir, VictoriaMetrics too)').optional(),
     PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
-    PROMETHEUS_BASIC_AUTH: z.string().regex(/^[^:]+:.+$/, 'write user:password').optional(),
+    PROMETHEUS_BASIC_AUTH: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'write user:password')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.

@@ -70,7 +70,14 @@ describe('the static copy', () => {
     });
     const file = readdirSync(join(out, 'services')).find((f) => /^api(\.html|$)/.test(f)) as string;
     const path = join(out, 'services', file);
-    const html = readFileSync(readdirSync(join(out, 'services'), { withFileTypes: true }).find((d) => d.name === file)?.isDirectory() ? join(path, 'index.html') : path, 'utf8');
+    const html = readFileSync(
+      readdirSync(join(out, 'services'), { withFileTypes: true })
+        .find((d) => d.name === file)
+        ?.isDirectory()
+        ? join(path, 'index.html')
+        : path,
+      'utf8',
+    );
     expect(html).toContain('<figure data-span="24h"');
     expect(html).toContain('Measured by monitoring');
   }, 60_000);

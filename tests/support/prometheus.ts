@@ -31,7 +31,7 @@ export type Exporter = {
 
 export async function startExporter(initial: Record<string, number> = {}): Promise<Exporter> {
   const values = new Map(Object.entries(initial));
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     const lines = [...values].map(([series, value]) => `${series} ${value}`);
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
   });
@@ -81,7 +81,10 @@ export async function startPrometheus(target: string): Promise<RunningPrometheus
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -178,7 +178,9 @@ export function createSignalsJob(options: SignalsJobOptions) {
           await client.query(query, clock.now(), VALIDATE_DEADLINE_MS);
         } catch (error) {
           if (error instanceof QueryRefusedError)
-            throw new ConfigError(`[Signals] content/services.json, ${what}: Prometheus refused ${JSON.stringify(query)}: ${error.detail}. Fix the expression and start again.`);
+            throw new ConfigError(
+              `[Signals] content/services.json, ${what}: Prometheus refused ${JSON.stringify(query)}: ${error.detail}. Fix the expression and start again.`,
+            );
           const message = error instanceof Error ? error.message : String(error);
           away = { since: away?.since ?? clock.now(), error: message };
           log.warn(`[Signals] Could not check the expressions with ${client.source} at start (${message}); starting without, and asking again every minute.`);
@@ -216,7 +218,9 @@ export function createSignalsJob(options: SignalsJobOptions) {
           // Said once per outage, not every minute: /healthz and the failure counter keep the rest.
           if (quiet) return;
           quiet = true;
-          log.warn(`[Signals] ${client.source} did not answer (${error instanceof Error ? error.message : String(error)}); the stored values stay on the page. Retrying every ${intervalMs / 1000} s.`);
+          log.warn(
+            `[Signals] ${client.source} did not answer (${error instanceof Error ? error.message : String(error)}); the stored values stay on the page. Retrying every ${intervalMs / 1000} s.`,
+          );
         },
       );
     },

@@ -52,25 +52,32 @@ export function createPrometheusClient(settings: PrometheusSettings): Prometheus
     const url = `${settings.url}${path}?${new URLSearchParams(params)}`;
     // PROMETHEUS_URL is the operator's own setting (like FRESHNESS_WEBHOOK_URL): reached as configured,
     // an internal address included; a redirect elsewhere is still checked by the guard.
-    const answer = await guardedGet(url, headers, { allowLocal: settings.allowLocal ?? false, configuredTarget: true, deadlineMs, maxAnswerBytes: MAX_ANSWER_BYTES, subsystem: 'Signals' }).catch(
-      (error: Error) => {
-        const words = error.message.replace(/^\[\w+\] /, '');
-        if (error.name === 'ForbiddenTargetError') throw new Error(`[Signals] ${source} redirected where Herald does not follow: ${words}`, { cause: error });
-        throw new Error(error.message.startsWith('[Signals]') ? error.message : `[Signals] ${source} does not answer: ${words}`, { cause: error });
-      },
-    );
+    const answer = await guardedGet(url, headers, {
+      allowLocal: settings.allowLocal ?? false,
+      configuredTarget: true,
+      deadlineMs,
+      maxAnswerBytes: MAX_ANSWER_BYTES,
+      subsystem: 'Signals',
+    }).catch((error: Error) => {
+      const words = error.message.replace(/^\[\w+\] /, '');
+      if (error.name === 'ForbiddenTargetError') throw new Error(`[Signals] ${source} redirected where Herald does not follow: ${words}`, { cause: error });
+      throw new Error(error.message.startsWith('[Signals]') ? error.message : `[Signals] ${source} does not answer: ${words}`, { cause: error });
+    });
     let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
     try {
       body = JSON.parse(answer.body);
     } catch {
-      throw new Error(`[Signals] ${source} answered ${answer.status} without a query API answer; check PROMETHEUS_URL (it names the server, e.g. http://prometheus:9090).`);
+      throw new Error(
+        `[Signals] ${source} answered ${answer.status} without a query API answer; check PROMETHEUS_URL (it names the server, e.g. http://prometheus:9090).`,
+      );
     }
     if (body.status === 'error') {
       // 400 bad_data, 422 execution: the expression is at fault. 503/5xx: Prometheus is.
       if (answer.status === 400 || answer.status === 422) throw new QueryRefusedError(body.errorType ?? 'error', body.error ?? 'no reason given');
       throw new Error(`[Signals] ${source} answered ${answer.status}: ${body.errorType ?? 'error'}: ${body.error ?? 'no reason given'}`);
     }
-    if (answer.status !== 200 || body.status !== 'success' || !body.data) throw new Error(`[Signals] ${source} answered ${answer.status}; check PROMETHEUS_URL and its credentials.`);
+    if (answer.status !== 200 || body.status !== 'success' || !body.data)
+      throw new Error(`[Signals] ${source} answered ${answer.status}; check PROMETHEUS_URL and its credentials.`);
     return toSeries(body.data.resultType, body.data.result);
   }
 

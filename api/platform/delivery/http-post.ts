@@ -53,7 +53,13 @@ export async function guardedGet(target: string, headers: Record<string, string>
 
 type RequestOptions = GetOptions & { keepWholeAnswer?: boolean };
 
-async function guardedRequest(method: 'GET' | 'POST', target: string, body: string | null, headers: Record<string, string>, options: RequestOptions): Promise<PostResult> {
+async function guardedRequest(
+  method: 'GET' | 'POST',
+  target: string,
+  body: string | null,
+  headers: Record<string, string>,
+  options: RequestOptions,
+): Promise<PostResult> {
   const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
   const deadline = AbortSignal.timeout(deadlineMs);
   const subsystem = options.subsystem ?? 'Webhooks';

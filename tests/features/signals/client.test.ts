@@ -56,7 +56,9 @@ describe('the Prometheus client', () => {
 
   it('reaches PROMETHEUS_URL on loopback as configured, but refuses its redirect to a loopback address', async () => {
     const client = createPrometheusClient({ url: `${base}/moved-away`, bearerToken: null, basicAuth: null });
-    await expect(client.query('up', at)).rejects.toThrow(/^\[Signals\] http:\/\/127\.0\.0\.1:\d+ redirected where Herald does not follow: http:\/\/127\.0\.0\.1:1 is not https/);
+    await expect(client.query('up', at)).rejects.toThrow(
+      /^\[Signals\] http:\/\/127\.0\.0\.1:\d+ redirected where Herald does not follow: http:\/\/127\.0\.0\.1:1 is not https/,
+    );
     await expect(createPrometheusClient({ url: `${base}/moved-here`, bearerToken: null, basicAuth: null }).query('up', at)).rejects.toThrow('is not https');
     // With WEBHOOK_ALLOW_LOCAL (development), the redirect is followed.
     const allowed = createPrometheusClient({ url: `${base}/moved-here`, bearerToken: null, basicAuth: null, allowLocal: true });

@@ -18,7 +18,10 @@ describe('PROMETHEUS_URL and its credentials', () => {
     [{ PROMETHEUS_URL: 'prometheus:9090' }, 'PROMETHEUS_URL'],
     [{ PROMETHEUS_URL: 'http://prometheus:9090/?x=1' }, 'PROMETHEUS_URL: must not have a ?query'],
     [{ PROMETHEUS_URL: 'http://p:9090', PROMETHEUS_BASIC_AUTH: 'no-colon' }, 'PROMETHEUS_BASIC_AUTH: write user:password'],
-    [{ PROMETHEUS_URL: 'http://p:9090', PROMETHEUS_BASIC_AUTH: 'a:b', PROMETHEUS_BEARER_TOKEN: 't' }, 'PROMETHEUS_BASIC_AUTH: set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_BASIC_AUTH, not both'],
+    [
+      { PROMETHEUS_URL: 'http://p:9090', PROMETHEUS_BASIC_AUTH: 'a:b', PROMETHEUS_BEARER_TOKEN: 't' },
+      'PROMETHEUS_BASIC_AUTH: set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_BASIC_AUTH, not both',
+    ],
   ])('refuses %j, naming %s', (env, words) => {
     expect(() => loadConfig(env)).toThrow(words);
   });

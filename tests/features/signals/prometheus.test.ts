@@ -71,7 +71,12 @@ describe('signals from a real Prometheus', () => {
     // Every whole second of today up to now: the points Herald's subquery evaluates (at Prometheus' 1 s evaluation interval).
     const end = Math.floor(now.getTime() / 1000);
     const seconds = end - uptimeWindowStart(now, 1).getTime() / 1000;
-    const range = await prometheus.api('/api/v1/query_range', { query: `avg(${API_UP})`, start: String(end - Math.min(seconds, 3600) + 1), end: String(end), step: '1' });
+    const range = await prometheus.api('/api/v1/query_range', {
+      query: `avg(${API_UP})`,
+      start: String(end - Math.min(seconds, 3600) + 1),
+      end: String(end),
+      step: '1',
+    });
     const values = (range.result[0].values as [number, string][]).map((v) => Number(v[1]));
     const downSamples = values.filter((v) => v === 0).length;
     expect(downSamples).toBeGreaterThan(0);
@@ -100,7 +105,9 @@ describe('signals from a real Prometheus', () => {
     const figures = [...html.matchAll(/<figure data-span="(\w+)" data-start="([^"]+)" data-end="([^"]+)" data-step="(\d+)">([\s\S]*?)<\/figure>/g)];
     expect(figures.map((f) => f[1])).toEqual(['24h', '7d', '30d']);
     const [, , start, end, step, body] = figures[0] as RegExpMatchArray as [string, string, string, string, string, string];
-    expect(body).toMatch(/<svg role="img" aria-labelledby="([^"]+)-t \1-d"[^>]*>\s*<title id="\1-t">Response time, last 24 hours<\/title>\s*<desc id="\1-d">(One point, at|\d+ points from) [^<]+ UTC/);
+    expect(body).toMatch(
+      /<svg role="img" aria-labelledby="([^"]+)-t \1-d"[^>]*>\s*<title id="\1-t">Response time, last 24 hours<\/title>\s*<desc id="\1-d">(One point, at|\d+ points from) [^<]+ UTC/,
+    );
     const answer = await prometheus.api('/api/v1/query_range', {
       query: LATENCY,
       start: String(Date.parse(start) / 1000),

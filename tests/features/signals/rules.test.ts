@@ -88,9 +88,25 @@ describe('availabilityQueries', () => {
 
 describe('chartGeometry', () => {
   it('places time across and values up from 0, and draws nothing without points', () => {
-    expect(chartGeometry([[0, 0], [5, 10], [10, 5]], 0, 10, 100, 50)).toEqual({
+    expect(
+      chartGeometry(
+        [
+          [0, 0],
+          [5, 10],
+          [10, 5],
+        ],
+        0,
+        10,
+        100,
+        50,
+      ),
+    ).toEqual({
       path: 'M0 50L50 0L100 25',
-      dots: [{ x: 0, y: 50 }, { x: 50, y: 0 }, { x: 100, y: 25 }],
+      dots: [
+        { x: 0, y: 50 },
+        { x: 50, y: 0 },
+        { x: 100, y: 25 },
+      ],
       min: 0,
       max: 10,
     });
@@ -106,7 +122,16 @@ describe('sourcesFromCatalogue', () => {
           slug: 'core',
           name: 'Core',
           services: [
-            { slug: 'api', name: 'API', description: '', availability: 'up', metrics: [{ title: 'A', query: 'a', unit: 'ms' }, { title: 'B', query: 'b', unit: '' }] },
+            {
+              slug: 'api',
+              name: 'API',
+              description: '',
+              availability: 'up',
+              metrics: [
+                { title: 'A', query: 'a', unit: 'ms' },
+                { title: 'B', query: 'b', unit: '' },
+              ],
+            },
             { slug: 'web', name: 'Web', description: '' },
           ],
         },
