@@ -208,10 +208,17 @@ export function createSignalsJob(options: SignalsJobOptions) {
     /** Refreshes now and every SIGNALS_EVERY_MS; @returns the stop function. */
     start(intervalMs = SIGNALS_EVERY_MS): () => Promise<void> {
       let quiet = false;
-      return repeat(
+      // A slow Prometheus (10 s a query) can make a pass outlast the interval: never two at once.
+      let current: Promise<void> | null = null;
+      const stop = repeat(
         async () => {
-          await this.refresh();
-          quiet = false;
+          if (current) return;
+          current = this.refresh().then(() => void (quiet = false));
+          try {
+            await current;
+          } finally {
+            current = null;
+          }
         },
         intervalMs,
         (error) => {
@@ -223,6 +230,11 @@ export function createSignalsJob(options: SignalsJobOptions) {
           );
         },
       );
+      return async () => {
+        const inFlight = current;
+        await stop();
+        await inFlight?.catch(() => {});
+      };
     },
     /** For /healthz: whether the last queries reached Prometheus, and since when they fail. */
     status(): SignalsStatus {
