@@ -28,6 +28,7 @@ import { createSiteMirror, mirrorPublishes } from './site/mirror-publishes.ts';
 import type { Snapshot } from './site/snapshot.ts';
 import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
 import { createUpstreamPoller, syncUpstreams, upstreamDeclarations } from './features/upstreams/index.ts';
+import { setupSignals } from './features/signals/index.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -65,6 +66,8 @@ export type HeraldParts = {
    * more, and then the same from all addresses together (else SIGNUP_BUDGET).
    */
   signupThrottle?: { limit: number; windowMs: number };
+  /** Told when a service's measured availability has been 0 for a while (api/features/signals); for status proposals. */
+  onAvailabilityDrop?: (slug: string, since: Date) => void | Promise<void>;
 };
 
 export async function assembleHerald(parts: HeraldParts) {
@@ -189,6 +192,17 @@ export async function assembleHerald(parts: HeraldParts) {
     log: jobLog('upstreams'),
   });
   metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
+  // With PROMETHEUS_URL: the catalogue's expressions, checked now (a wrong one stops the start), and their job.
+  const signals = await setupSignals({
+    db,
+    clock,
+    log: jobLog('signals'),
+    prometheus: config.prometheus,
+    allowLocal: config.webhookAllowLocal,
+    contentDir: config.contentDir,
+    onQueryFailed: (kind) => metrics.observeSignalQueryFailed(kind),
+    ...(parts.onAvailabilityDrop ? { onAvailabilityDrop: parts.onAvailabilityDrop } : {}),
+  });
   const app = createApp({
     ...commands,
     publisher,
@@ -201,6 +215,7 @@ export async function assembleHerald(parts: HeraldParts) {
     watchdog,
     metrics,
     mirror,
+    signals,
     ...(parts.searchDb ? { searchDb: parts.searchDb } : {}),
     subscriptions: {
       secret: notifications.secret,
@@ -220,6 +235,8 @@ export async function assembleHerald(parts: HeraldParts) {
     mirror,
     /** The poller of the providers services follow (content/services.json `upstream`). */
     upstreams,
+    /** The signals job (PROMETHEUS_URL); null without. */
+    signals,
     /** The one delivery queue (the sender job), every feature's lanes registered. */
     sender: delivery,
     /** How mail is composed (links, templates, the signing secret): for tests that run a sender of their own. */
@@ -227,7 +244,8 @@ export async function assembleHerald(parts: HeraldParts) {
     /**
      * Starts the background jobs — the outbox sender, the freshness watchdog, maintenance
      * transitions, the purge of unconfirmed subscribers, the deadline republisher, the follower
-     * of other processes' writes, the poller of upstream providers. @returns the function that stops them all.
+     * of other processes' writes, the poller of upstream providers, the signals from Prometheus.
+     * @returns the function that stops them all.
      */
     startJobs(): () => Promise<void> {
       jobsRunning = true;
@@ -255,6 +273,8 @@ export async function assembleHerald(parts: HeraldParts) {
         publisher.follow(FOLLOW_MS),
         ...(mirror ? [mirror.start()] : []),
         upstreams.start(),
+        // Availability and charts from Prometheus, stored; publishes read only what is stored.
+        ...(signals ? [signals.start()] : []),
       ];
       return async () => {
         jobsRunning = false;

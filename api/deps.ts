@@ -7,6 +7,7 @@ import type { PageRenderer, Publisher } from './site/publisher.ts';
 import type { EscalationMatrix } from './features/freshness/index.ts';
 import type { IntakeMapping } from './features/drafts/index.ts';
 import type { Snapshot } from './site/snapshot.ts';
+import type { SignalsStatus } from './features/signals/index.ts';
 import type { SubscriptionSettings } from './features/subscribers/index.ts';
 
 /**
@@ -36,6 +37,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
    * be (a file or a server), so a search never waits behind a write; `db` itself for `:memory:`.
    */
   searchDb?: Executor;
+  /** Signals from Prometheus (PROMETHEUS_URL), for /healthz; null or absent when none is configured. */
+  signals?: { status(): SignalsStatus } | null;
   /** The mirror (MIRROR_COMMAND), for /healthz; null or absent when none is configured. */
   mirror?: { status(): MirrorStatus; maxLagSeconds: number } | null;
 };

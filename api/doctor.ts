@@ -16,7 +16,17 @@ import { databaseFile } from './platform/ops/pidfile.ts';
 export type Check = { name: string; ok: boolean; detail: string };
 
 const MASK = '•••••••• (set)';
-const SECRET_KEYS = new Set(['adminToken', 'secret', 'databaseAuthToken', 'metricsToken', 'slackWebhookUrl', 'webhookUrl', 'pagerdutyWebhookSecret']);
+const SECRET_KEYS = new Set([
+  'adminToken',
+  'secret',
+  'databaseAuthToken',
+  'metricsToken',
+  'slackWebhookUrl',
+  'webhookUrl',
+  'pagerdutyWebhookSecret',
+  'bearerToken',
+  'basicAuth',
+]);
 
 /** `key = value` lines of the effective configuration; secrets show only that they are set. */
 export function describeConfig(config: Config): string[] {

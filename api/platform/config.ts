@@ -75,9 +75,18 @@ const ConfigSchema = z
     MIRROR_MAX_LAG_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(86_400).default(120),
     // Upstream providers (api/features/upstreams): how often each one's components.json is read.
     UPSTREAM_POLL_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(3600, 'use at most 3600').default(60),
+    // Signals (api/features/signals): availability and metric charts from a Prometheus-compatible query API.
+    PROMETHEUS_URL: baseUrl('the address of the Prometheus query API, e.g. http://prometheus:9090 (Thanos, Mimir, VictoriaMetrics too)').optional(),
+    PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
+    PROMETHEUS_BASIC_AUTH: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'write user:password')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
+    if (env.PROMETHEUS_BEARER_TOKEN && env.PROMETHEUS_BASIC_AUTH)
+      ctx.addIssue({ code: 'custom', path: ['PROMETHEUS_BASIC_AUTH'], message: 'set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_BASIC_AUTH, not both' });
     if (!env.SLACK_WEBHOOK_URL || env.WEBHOOK_ALLOW_LOCAL || !URL.canParse(env.SLACK_WEBHOOK_URL)) return;
     const problem = targetProblem(new URL(env.SLACK_WEBHOOK_URL), false);
     if (problem) ctx.addIssue({ code: 'custom', path: ['SLACK_WEBHOOK_URL'], message: `${problem} Use the https://hooks.slack.com/… URL Slack gave you.` });
@@ -135,6 +144,14 @@ const ConfigSchema = z
       : null,
     /** How often each upstream provider (content/services.json `upstream`) is read. */
     upstreamPollSeconds: env.UPSTREAM_POLL_SECONDS,
+    /**
+     * Where availability and metric charts are measured (api/features/signals); null: every
+     * figure comes from posted status. The operator's own setting, so it is reached as
+     * configured, loopback and private addresses included (redirects are still checked).
+     */
+    prometheus: env.PROMETHEUS_URL
+      ? { url: env.PROMETHEUS_URL.replace(/\/+$/, ''), bearerToken: env.PROMETHEUS_BEARER_TOKEN ?? null, basicAuth: env.PROMETHEUS_BASIC_AUTH ?? null }
+      : null,
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -151,6 +168,9 @@ export function configSecrets(config: Config): string[] {
     config.slackWebhookUrl,
     config.freshness.webhookUrl,
     config.pagerdutyWebhookSecret,
+    config.prometheus?.bearerToken,
+    config.prometheus?.basicAuth,
+    config.prometheus?.basicAuth?.slice(config.prometheus.basicAuth.indexOf(':') + 1),
   ].filter((s): s is string => Boolean(s));
 }
 

@@ -14,8 +14,8 @@ import { byCodeUnits } from '../shared/order.ts';
  * (by id or by name). Herald polls it (api/features/upstreams/, docs/upstreams.md).
  */
 export const UpstreamSource = z.object({
-  url: webUrl('write the provider\'s https://…/api/v2/components.json'),
-  component: z.string().min(1, 'name the provider\'s component by its id or its name').max(200),
+  url: webUrl("write the provider's https://…/api/v2/components.json"),
+  component: z.string().min(1, "name the provider's component by its id or its name").max(200),
   /** How the page names the provider ("status from …"); the URL's host when absent. */
   provider: z.string().min(1).max(100).optional(),
   /** Whether the service's status follows the provider's (the default), or is only shown beside it. */
@@ -38,6 +38,13 @@ export const Catalogue = z.object({
             autoStatus: z.boolean().optional(),
             /** The provider's Statuspage-compatible page this service follows (docs/upstreams.md). */
             upstream: UpstreamSource.optional(),
+            // With PROMETHEUS_URL (api/features/signals): a PromQL expression, 1 while the service is up and 0 while down.
+            availability: z.string().trim().min(1).max(2000).optional(),
+            // Public charts of what monitoring measures (last 24 h, 7 days, 30 days), each a PromQL expression.
+            metrics: z
+              .array(z.object({ title: z.string().min(1).max(100), query: z.string().trim().min(1).max(2000), unit: z.string().max(20).default('') }))
+              .max(10)
+              .optional(),
           }),
         ),
       }),

@@ -13,6 +13,7 @@ import { loadIncidents } from '../features/incidents/index.ts';
 import { loadMaintenances } from '../features/maintenance/index.ts';
 import { createUptimeMemo, listGroups, listServiceEvents, listServices, type ServiceRow } from '../features/services/index.ts';
 import { listUpstreams } from '../features/upstreams/index.ts';
+import { readSignals } from '../features/signals/index.ts';
 import { boundedMemo } from './bounded-memo.ts';
 import { buildSiteModel, type SiteModel } from './model.ts';
 import { lastChangeAt, liveIncidentIds } from './store.ts';
@@ -90,6 +91,8 @@ export function createLiveModelReader(options: LiveModelOptions): LiveModelReade
         serviceEvents,
         uptime: await uptime.read(now, services, written),
         uptimeOf,
+        // What Prometheus measured, as the signals job stored it: read here, never asked for.
+        signals: await readSignals(db, now),
         settings: options.settings,
         messages: options.messages,
         publicUrl: options.publicUrl,

@@ -8,6 +8,7 @@ import type { ServiceEvent, ServiceGroup } from '../features/services/index.ts';
 import type { UptimeHistory } from '../features/services/index.ts';
 import { computeUptime, type Uptime, type UptimeInput } from '../features/services/index.ts';
 import type { UpstreamView } from '../features/upstreams/index.ts';
+import { measuredUptime, type MetricChart, type ServiceSignals } from '../features/signals/index.ts';
 
 /** An update as the public sees it: its message already rendered by `renderMarkdown`. */
 export type UpdateView = Update & { html: string };
@@ -53,6 +54,8 @@ export type SiteModel = {
   serviceEvents: Record<string, ServiceEvent[]>;
   /** Each service's last 90 days, by service slug (absent for a service without loaded history). */
   uptime: Record<string, Uptime>;
+  /** Each service's charts of what monitoring measures (api/features/signals), by slug; absent for a service without. */
+  charts: Record<string, MetricChart[]>;
   /** The live incidents (open, recently resolved, newest), newest first. */
   incidents: IncidentView[];
   /** The live windows (scheduled, in progress, newest), latest planned start first. */
@@ -72,6 +75,11 @@ export type ModelInput = {
   uptime?: ReadonlyMap<string, UptimeHistory>;
   /** How a service's uptime is worked out: `computeUptime`, or the publisher's memory of it (`createUptimeMemo`). */
   uptimeOf?: (slug: string, input: UptimeInput) => Uptime;
+  /**
+   * What monitoring measured (api/features/signals), by slug: a service with an availability
+   * expression has its bars and figure from it, not from posted status.
+   */
+  signals?: ReadonlyMap<string, ServiceSignals>;
   settings: SiteSettings;
   /** English as shipped when absent. */
   messages?: Messages;
@@ -154,7 +162,16 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     uptime: Object.fromEntries(
       input.services.flatMap((s) => {
         const history = input.uptime?.get(s.slug);
-        return history ? [[s.slug, (input.uptimeOf ?? ((_, u) => computeUptime(u)))(s.slug, { ...history, status: s.status, now: input.now, messages })]] : [];
+        if (!history) return [];
+        const posted = (input.uptimeOf ?? ((_, u) => computeUptime(u)))(s.slug, { ...history, status: s.status, now: input.now, messages });
+        const measured = input.signals?.get(s.slug)?.availability;
+        return [[s.slug, measured ? measuredUptime({ days: measured.days, now: input.now, messages, posted }) : posted]];
+      }),
+    ),
+    charts: Object.fromEntries(
+      input.services.flatMap((s) => {
+        const charts = input.signals?.get(s.slug)?.charts;
+        return charts?.length ? [[s.slug, charts]] : [];
       }),
     ),
     incidents,

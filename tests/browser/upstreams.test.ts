@@ -35,9 +35,9 @@ function mirrorContent(providerUrl: string): string {
 }
 
 const emailComponent = async () =>
-  ((await (await fetch(`${mirror.url}/api/v2/components.json`)).json()) as { components: { id: string; status: string; herald_status?: string }[] }).components.find(
-    (c) => c.id === 'email',
-  );
+  (
+    (await (await fetch(`${mirror.url}/api/v2/components.json`)).json()) as { components: { id: string; status: string; herald_status?: string }[] }
+  ).components.find((c) => c.id === 'email');
 
 beforeAll(async () => {
   provider = await startServer({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN });
@@ -51,9 +51,14 @@ afterAll(async () => {
   if (content) removeDir(content);
 });
 
-describe("a service following a provider, in a real browser", () => {
+describe('a service following a provider, in a real browser', () => {
   it("shows the provider's outage and where it comes from", async () => {
-    await adminPost(provider.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Mail is delayed', services: [{ slug: 'email', status: 'major_outage' }] }));
+    await adminPost(
+      provider.url,
+      ADMIN_TOKEN,
+      '/api/admin/incidents',
+      makeIncident({ title: 'Mail is delayed', services: [{ slug: 'email', status: 'major_outage' }] }),
+    );
     await expect.poll(async () => (await emailComponent())?.herald_status, { timeout: 30_000 }).toBe('major_outage');
     await withPage(browser, { javaScriptEnabled: false }, async (page) => {
       await page.goto(`${mirror.url}/services/email`);

@@ -26,6 +26,19 @@ const HealthBody = z
         lastSuccessAt: z.string().nullable(),
       })
       .optional(),
+    /**
+     * Present with PROMETHEUS_URL: whether Prometheus answers. `failing` names the missing
+     * source; the site still publishes with the last stored values, so the status stays 200.
+     */
+    signals: z
+      .object({
+        state: z.enum(['ok', 'failing']),
+        source: z.string(),
+        since: z.string().nullable(),
+        error: z.string().nullable(),
+        lastSuccessAt: z.string().nullable(),
+      })
+      .optional(),
     delivery: z.enum(['ok', 'failing', 'unknown']).meta({ description: 'failing: notices cannot leave (GET /healthz/delivery says why)' }),
     /**
      * Present when services follow providers' status pages: each provider that could not be read at
@@ -97,6 +110,7 @@ export const healthRoutes = (deps: AppDeps) =>
       delivery,
       ...(upstreams ? { upstreams } : {}),
       ...(mirror ? { mirror: { ...mirror, lagSeconds: Math.round(mirror.lagSeconds * 10) / 10 } } : {}),
+      ...(deps.signals ? { signals: deps.signals.status() } : {}),
       time: deps.clock.now().toISOString(),
     };
     return c.json(body, healthy ? 200 : 503, { 'cache-control': 'no-store' });

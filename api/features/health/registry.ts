@@ -171,6 +171,13 @@ export function createMetrics() {
     registers,
   });
 
+  const signalQueryFailures = new Counter({
+    name: 'herald_signal_query_failures_total',
+    help: 'Queries to Prometheus (PROMETHEUS_URL) that failed: unreachable, slow, or an expression refused (kind: availability, metric).',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+
   let readState: (() => Promise<ScrapeState>) | null = null;
 
   function applyPlan(plan: PlanReport) {
@@ -269,6 +276,10 @@ export function createMetrics() {
     /** An alert the intake refused, or a delivery it had already taken. */
     observeIntakeRefused(source: 'alertmanager' | 'pagerduty', reason: 'draft_cap' | 'stale' | 'duplicate') {
       intakeRefused.inc({ source, reason });
+    },
+    /** A query to Prometheus failed (api/features/signals): the page keeps its last values. */
+    observeSignalQueryFailed(kind: 'availability' | 'metric') {
+      signalQueryFailures.inc({ kind });
     },
     /** Where the gauges of what *is* come from; read once per scrape. */
     collectAtScrape(read: () => Promise<ScrapeState>) {

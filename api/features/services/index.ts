@@ -13,4 +13,14 @@ export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceOrigin, Ser
 export { getServicesBySlug, setServiceStatus } from './store.ts';
 // Whether a person holds a service's status: the open incidents that name it (the upstreams feature asks).
 export { openIncidentsNaming } from './store.ts';
-export { computeUptime, createUptimeMemo, type DayLevel, nextUptimeRollover, type Uptime, UPTIME_DAYS, type UptimeInput, uptimeWindowStart } from './uptime.ts';
+export {
+  computeUptime,
+  createUptimeMemo,
+  type DayLevel,
+  formatPercent,
+  nextUptimeRollover,
+  type Uptime,
+  UPTIME_DAYS,
+  type UptimeInput,
+  uptimeWindowStart,
+} from './uptime.ts';

@@ -92,6 +92,11 @@ export type Uptime = {
    */
   createdAt: string;
   startDate: string;
+  /**
+   * What the days and the figure are based on: what monitoring measured (api/features/signals,
+   * a service with an `availability` expression), or the statuses posted (absent: posted).
+   */
+  basis?: 'monitoring' | 'status';
 };
 
 const DAY_MS = 86_400_000;
@@ -224,8 +229,11 @@ function knownSince(input: UptimeInput): number {
   return Math.min(...times.filter((t) => !Number.isNaN(t)));
 }
 
-/** Uptime as a percentage with two decimals, rounded down: 100.00 only without any downtime. */
-function formatPercent(measured: number, down: number): string {
+/**
+ * Uptime as a percentage with two decimals, rounded down: 100.00 only without any downtime.
+ * @example formatPercent(86_400_000, 43_200) // "99.95"
+ */
+export function formatPercent(measured: number, down: number): string {
   if (down <= 0) return '100.00';
   // The epsilon keeps a float just under an exact hundredth (99.95 stored as 99.9499…) from losing it.
   const hundredths = Math.floor(((measured - down) * 10_000) / measured + 1e-9);

@@ -93,9 +93,7 @@ export function findIncident(body: string, componentId: string): UpstreamInciden
   }
   const parsed = StatuspageIncidentsDocument.safeParse(json);
   if (!parsed.success) return null;
-  const incident = parsed.data.incidents.find(
-    (i) => i.status !== 'resolved' && i.status !== 'postmortem' && i.components.some((c) => c.id === componentId),
-  );
+  const incident = parsed.data.incidents.find((i) => i.status !== 'resolved' && i.status !== 'postmortem' && i.components.some((c) => c.id === componentId));
   const link = incident?.shortlink ? URL.parse(incident.shortlink) : null;
   if (!incident || !link || (link.protocol !== 'https:' && link.protocol !== 'http:')) return null;
   return { name: incident.name.slice(0, 200), url: link.toString() };
@@ -173,8 +171,7 @@ export function mirroredStatus(input: { followStatus: boolean; state: UpstreamSt
  * What the page shows for a service: `unknown` while its provider cannot be read, else its status.
  * @example displayStatus('operational', { known: false }) // 'unknown'
  */
-export const displayStatus = (status: ServiceStatus, upstream?: { known: boolean } | null): DisplayStatus =>
-  upstream && !upstream.known ? 'unknown' : status;
+export const displayStatus = (status: ServiceStatus, upstream?: { known: boolean } | null): DisplayStatus => (upstream && !upstream.known ? 'unknown' : status);
 
 const RANK: readonly ServiceStatus[] = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
 

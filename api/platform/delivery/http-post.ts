@@ -35,7 +35,7 @@ export type PostOptions = {
  * followed (at most three, each target checked again); any other redirect is returned as is.
  * Rejects when the whole exchange has not finished within the deadline. This is Herald's one
  * client for outbound HTTP: webhooks, Slack, freshness and escalation webhooks, PagerDuty, and
- * (with `guardedGet`) the upstream providers' status pages.
+ * (with `guardedGet`) the upstream providers' status pages and Prometheus' query API.
  */
 export async function guardedPost(target: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
   const deadlineMs = options.deadlineMs ?? POST_DEADLINE_MS;
@@ -57,7 +57,15 @@ export async function guardedPost(target: string, body: string, headers: Record<
 /** The most of a GET's body that is read; a larger answer is refused, not cut (a cut JSON document is no document). */
 const MAX_GET_BYTES = 2 * 1024 * 1024;
 
-export type GetOptions = { allowLocal: boolean; deadlineMs?: number; maxAnswerBytes?: number };
+export type GetOptions = {
+  allowLocal: boolean;
+  deadlineMs?: number;
+  maxAnswerBytes?: number;
+  /** The operator's own setting (PROMETHEUS_URL): the first hop is reached as configured, every redirect is checked (as for `guardedPost`). */
+  configuredTarget?: boolean;
+  /** Whose request, for the errors: "[Signals] …", "[Upstreams] …"; "[HTTP]" when absent. */
+  subsystem?: string;
+};
 
 /**
  * GETs a document with the same SSRF guard on every hop as `guardedPost` (redirects 301, 302,
@@ -71,13 +79,14 @@ export async function guardedGet(target: string, headers: Record<string, string>
   const deadline = AbortSignal.timeout(deadlineMs);
   let url = new URL(target);
   for (let hop = 0; hop <= 3; hop++) {
-    assertTargetUrl(url, options.allowLocal);
+    const guarded = !(options.configuredTarget && hop === 0);
+    if (guarded) assertTargetUrl(url, options.allowLocal);
     const result = await exchangeOnce('GET', url, null, headers, {
       ...options,
       maxAnswerBytes: options.maxAnswerBytes ?? MAX_GET_BYTES,
       deadline,
       deadlineMs,
-      guarded: true,
+      guarded,
       overflow: 'refuse',
     });
     if ([301, 302, 303, 307, 308].includes(result.status) && result.location && hop < 3) {
@@ -86,10 +95,11 @@ export async function guardedGet(target: string, headers: Record<string, string>
     }
     return { status: result.status, body: result.body, headers: result.headers };
   }
-  throw new Error(`[HTTP] ${target} redirected more than three times; gave up.`);
+  throw new Error(`[${options.subsystem ?? 'HTTP'}] ${target} redirected more than three times; gave up.`);
 }
 
 type ExchangeOptions = PostOptions & {
+  subsystem?: string;
   deadline: AbortSignal;
   deadlineMs: number;
   guarded: boolean;
@@ -99,7 +109,7 @@ type ExchangeOptions = PostOptions & {
 
 function exchangeOnce(method: 'GET' | 'POST', url: URL, body: string | null, headers: Record<string, string>, options: ExchangeOptions) {
   const maxBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
-  const subsystem = method === 'POST' ? '[Webhooks]' : '[HTTP]';
+  const subsystem = `[${options.subsystem ?? (method === 'POST' ? 'Webhooks' : 'HTTP')}]`;
   const late = () => new Error(`${subsystem} ${url.origin} did not finish answering within ${options.deadlineMs / 1000} s; gave up.`);
   return new Promise<GetResult & { location: string | undefined }>((resolve, reject) => {
     if (options.deadline.aborted) return reject(late());

@@ -201,8 +201,8 @@ describe('an upstream in the catalogue', () => {
   });
 
   it('is refused at start when the SSRF guard would refuse its URL, naming the service', async () => {
-    await expect(
-      makeTestApp({ env: { CONTENT_DIR: contentWith({ url: 'http://127.0.0.1:9/api/v2/components.json', component: 'API' }) } }),
-    ).rejects.toThrow(/\[Upstreams\] content\/services\.json: service "pay" names upstream http:\/\/127\.0\.0\.1:9\/api\/v2\/components\.json/);
+    await expect(makeTestApp({ env: { CONTENT_DIR: contentWith({ url: 'http://127.0.0.1:9/api/v2/components.json', component: 'API' }) } })).rejects.toThrow(
+      /\[Upstreams\] content\/services\.json: service "pay" names upstream http:\/\/127\.0\.0\.1:9\/api\/v2\/components\.json/,
+    );
   });
 });

@@ -58,7 +58,11 @@ describe("reading a provider's components.json", () => {
 
 describe('what one poll does to what Herald knows', () => {
   it('knows the status after a good read, and forgets past failures', () => {
-    const state = nextState(known({ failures: 2, lastError: 'timeout', unreadableSince: now.toISOString() }), { kind: 'read', status: 'major_outage', name: 'API', id: 'a1' }, later(60));
+    const state = nextState(
+      known({ failures: 2, lastError: 'timeout', unreadableSince: now.toISOString() }),
+      { kind: 'read', status: 'major_outage', name: 'API', id: 'a1' },
+      later(60),
+    );
     expect(state).toEqual(known({ upstreamStatus: 'major_outage', lastReadAt: later(60).toISOString(), checkedAt: later(60).toISOString() }));
   });
 

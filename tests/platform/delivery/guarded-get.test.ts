@@ -16,7 +16,9 @@ beforeAll(async () => {
     seen.push({ path: req.url, ifNoneMatch: req.headers['if-none-match'] });
     if (req.url === '/doc') {
       if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304, { etag: '"v1"' }).end();
-      return res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"', 'last-modified': 'Tue, 10 Mar 2026 12:00:00 GMT' }).end('{"components":[]}');
+      return res
+        .writeHead(200, { 'content-type': 'application/json', etag: '"v1"', 'last-modified': 'Tue, 10 Mar 2026 12:00:00 GMT' })
+        .end('{"components":[]}');
     }
     if (req.url === '/moved') return res.writeHead(302, { location: '/doc' }).end();
     if (req.url === '/inside') return res.writeHead(301, { location: 'http://10.0.0.1/doc' }).end();
