@@ -5,14 +5,19 @@
 import type { Transaction } from '@libsql/client';
 import type { Db } from '../../platform/db/client.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import type { ManageInput, SubscribeInput } from './schemas.ts';
+import { randomBytes } from 'node:crypto';
+import type { ManageInput, SubscribeInput, TargetChannel } from './schemas.ts';
 import {
   findSubscriber,
   findSubscriberByEmail,
+  findSubscriberByTarget,
   insertSubscriber,
   lastQueuedAt,
+  queueChannelTest,
   queueSubscriberMail,
   serviceIdsFor,
+  setSubscriberContact,
+  setSubscriberEvents,
   setSubscriberServices,
   setSubscriberState,
   subscriberServiceSlugs,
@@ -46,6 +51,7 @@ export async function startOptIn(tx: Transaction, subscriber: Pick<SubscriberRec
  * whatever happened here.
  */
 export async function requestSubscription(db: Db, input: SubscribeInput, now: Date): Promise<void> {
+  if (input.channel !== 'email') return requestTargetSubscription(db, { ...input, channel: input.channel, url: input.url ?? '' }, now);
   await db.write(async (tx) => {
     const serviceIds = await serviceIdsFor(tx, input.services);
     const existing = await findSubscriberByEmail(tx, input.email);
@@ -53,7 +59,16 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
       const confirm = confirmWindow(now);
       const id = await insertSubscriber(
         tx,
-        { email: input.email, state: 'pending', manageNonce: newNonce(), confirmNonce: confirm.nonce, confirmExpiresAt: confirm.expiresAt, source: 'form' },
+        {
+          email: input.email,
+          state: 'pending',
+          manageNonce: newNonce(),
+          confirmNonce: confirm.nonce,
+          confirmExpiresAt: confirm.expiresAt,
+          source: 'form',
+          events: input.events,
+          majorOnly: input.majorOnly,
+        },
         now,
       );
       await setSubscriberServices(tx, id, serviceIds);
@@ -68,9 +83,65 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
     }
     // Pending, unsubscribed or suppressed: (re)start double opt-in with the services asked for now.
     await setSubscriberServices(tx, existing.id, serviceIds);
+    await setSubscriberEvents(tx, existing.id, input.events, input.majorOnly);
     // At most one confirmation per interval, also to an address that bounced before: no mail-bombing through it.
     if (paced && existing.state !== 'unsubscribed') return;
     await startOptIn(tx, existing, now);
+  });
+}
+
+/** A webhook's signing secret when its owner gives none: shown once, on the page that confirms it. */
+const newHookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+/**
+ * Records a request to post notices to a chat or webhook target (its URL already checked
+ * against the SSRF rules by the caller). The contact confirms by mail before anything is
+ * posted. A target already confirmed is not changed by whoever typed its URL: its contact gets
+ * the manage link. A pending, unsubscribed or paused one starts over with the contact and
+ * choices given now (a paused one: its target failed for a day; whoever knows its URL may set
+ * it up again, confirmed afresh).
+ */
+async function requestTargetSubscription(db: Db, input: SubscribeInput & { channel: TargetChannel; url: string }, now: Date): Promise<void> {
+  await db.write(async (tx) => {
+    const serviceIds = await serviceIdsFor(tx, input.services);
+    const hookSecret = input.channel === 'webhook' ? (input.secret ?? newHookSecret()) : null;
+    const existing = await findSubscriberByTarget(tx, input.channel, input.url);
+    if (!existing) {
+      const confirm = confirmWindow(now);
+      const id = await insertSubscriber(
+        tx,
+        {
+          channel: input.channel,
+          email: input.email,
+          target: input.url,
+          hookSecret,
+          events: input.events,
+          majorOnly: false,
+          state: 'pending',
+          manageNonce: newNonce(),
+          confirmNonce: confirm.nonce,
+          confirmExpiresAt: confirm.expiresAt,
+          source: 'form',
+        },
+        now,
+      );
+      await setSubscriberServices(tx, id, serviceIds);
+      await queueSubscriberMail(tx, 'confirm', id, now);
+      return;
+    }
+    const last = await lastQueuedAt(tx, existing.id, [existing.state === 'confirmed' ? 'welcome' : 'confirm']);
+    const paced = last !== null && now.getTime() - last.getTime() < RESEND_AFTER_MS;
+    if (existing.state === 'confirmed') {
+      if (!paced) await queueSubscriberMail(tx, 'welcome', existing.id, now);
+      return;
+    }
+    if (paced && existing.state === 'pending') return;
+    await setSubscriberContact(tx, existing.id, input.email, hookSecret);
+    await setSubscriberServices(tx, existing.id, serviceIds);
+    await setSubscriberEvents(tx, existing.id, input.events, false);
+    // New links: those the old contact holds stop working.
+    await setSubscriberState(tx, existing.id, 'pending', now, { confirm: confirmWindow(now), manageNonce: newNonce() });
+    await queueSubscriberMail(tx, 'confirm', existing.id, now);
   });
 }
 
@@ -89,11 +160,15 @@ export async function subscriberForLink(db: Pick<Db, 'execute'>, secret: string,
   return subscriber;
 }
 
-/** Confirms a pending subscription; the link then stops working (single use). */
+/**
+ * Confirms a pending subscription; the link then stops working (single use). A chat or
+ * webhook target is sent a test message at once, so its owner sees it works.
+ */
 export async function confirmSubscription(db: Db, secret: string, token: string, now: Date): Promise<SubscriberRecord> {
   return db.write(async (tx) => {
     const subscriber = await subscriberForLink(tx, secret, 'confirm', token, now);
     await setSubscriberState(tx, subscriber.id, 'confirmed', now, { confirm: { nonce: null, expiresAt: null } });
+    if (subscriber.channel !== 'email') await queueChannelTest(tx, subscriber.id, subscriber.channel, now);
     return { ...subscriber, state: 'confirmed', confirmNonce: null, confirmExpiresAt: null };
   });
 }
@@ -105,7 +180,7 @@ export async function confirmSubscription(db: Db, secret: string, token: string,
 export async function unsubscribe(db: Db, secret: string, token: string, now: Date): Promise<SubscriberRecord> {
   return db.write(async (tx) => {
     const subscriber = await subscriberForLink(tx, secret, 'manage', token, now);
-    if (subscriber.state === 'confirmed' || subscriber.state === 'pending') {
+    if (subscriber.state === 'confirmed' || subscriber.state === 'pending' || subscriber.state === 'paused') {
       await setSubscriberState(tx, subscriber.id, 'unsubscribed', now, { confirm: { nonce: null, expiresAt: null } });
       await tx.execute({
         sql: `UPDATE outbox SET state = 'cancelled', last_error = 'unsubscribed', lease_until = NULL
@@ -131,11 +206,21 @@ export async function manageSubscription(db: Db, secret: string, token: string, 
     if (subscriber.state === 'suppressed')
       throw new NotFoundError(`[Subscribe] Mail to ${subscriber.email} bounced, so it is no longer sent; subscribe again from the status page.`);
     await setSubscriberServices(tx, subscriber.id, serviceIds);
+    const events = input.events ?? subscriber.events;
+    const majorOnly = subscriber.channel === 'email' && input.majorOnly;
+    await setSubscriberEvents(tx, subscriber.id, events, majorOnly);
+    const chosen = { ...subscriber, events, majorOnly };
     if (input.action === 'resubscribe' && subscriber.state === 'unsubscribed') {
       await startOptIn(tx, subscriber, now);
-      return { ...subscriber, state: 'pending' };
+      return { ...chosen, state: 'pending' };
     }
-    return subscriber;
+    // A paused target comes back when its owner says it works again: a test message shows whether it does.
+    if (input.action === 'resume' && subscriber.state === 'paused') {
+      await setSubscriberState(tx, subscriber.id, 'confirmed', now);
+      if (subscriber.channel !== 'email') await queueChannelTest(tx, subscriber.id, subscriber.channel, now);
+      return { ...chosen, state: 'confirmed' };
+    }
+    return chosen;
   });
 }
 
