@@ -1,29 +1,21 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIncident } from '../support/factories.ts';
 import { removeDir, startServer, type RunningServer } from '../support/server.ts';
 import { startSmtpSink, type SmtpSink } from '../support/sinks.ts';
+import { startReceiver, type Received } from '../support/receivers.ts';
 
 const TOKEN = 'channels-e2e-admin-token-0123456789';
 const PUBLIC = 'https://status.example.test';
 
-type Received = { path: string; headers: IncomingMessage['headers']; body: string };
-const received: Received[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    received.push({ path: req.url ?? '', headers: req.headers, body });
-    res.writeHead(200).end('ok');
-  });
-});
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let received: Received[];
 let receiverUrl = '';
 let server: RunningServer;
 let smtp: SmtpSink;
 beforeAll(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiver = await startReceiver();
+  ({ received, url: receiverUrl } = receiver);
   smtp = await startSmtpSink();
   server = await startServer({
     SMTP_URL: smtp.url,
@@ -37,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
   await smtp.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
   removeDir(server.dir);
 });
 

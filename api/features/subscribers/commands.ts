@@ -21,6 +21,7 @@ import {
   setSubscriberServices,
   setSubscriberState,
   subscriberServiceSlugs,
+  type SubscriberChoice,
   type SubscriberRecord,
 } from './store.ts';
 import { newNonce, tokenSubscriber, verifyLink, type LinkPurpose } from './tokens.ts';
@@ -55,39 +56,41 @@ export async function requestSubscription(db: Db, input: SubscribeInput, now: Da
   await db.write(async (tx) => {
     const serviceIds = await serviceIdsFor(tx, input.services);
     const existing = await findSubscriberByEmail(tx, input.email);
-    if (!existing) {
-      const confirm = confirmWindow(now);
-      const id = await insertSubscriber(
-        tx,
-        {
-          email: input.email,
-          state: 'pending',
-          manageNonce: newNonce(),
-          confirmNonce: confirm.nonce,
-          confirmExpiresAt: confirm.expiresAt,
-          source: 'form',
-          events: input.events,
-          majorOnly: input.majorOnly,
-        },
-        now,
-      );
-      await setSubscriberServices(tx, id, serviceIds);
-      await queueSubscriberMail(tx, 'confirm', id, now);
-      return;
-    }
-    const last = await lastQueuedAt(tx, existing.id, [existing.state === 'confirmed' ? 'welcome' : 'confirm']);
-    const paced = last !== null && now.getTime() - last.getTime() < RESEND_AFTER_MS;
-    if (existing.state === 'confirmed') {
-      if (!paced) await queueSubscriberMail(tx, 'welcome', existing.id, now);
-      return;
-    }
+    if (!existing) return addPending(tx, { email: input.email, events: input.events, majorOnly: input.majorOnly }, serviceIds, now);
+    const known = await answerKnown(tx, existing, now);
+    if (known === 'answered') return;
     // Pending, unsubscribed or suppressed: (re)start double opt-in with the services asked for now.
     await setSubscriberServices(tx, existing.id, serviceIds);
     await setSubscriberEvents(tx, existing.id, input.events, input.majorOnly);
     // At most one confirmation per interval, also to an address that bounced before: no mail-bombing through it.
-    if (paced && existing.state !== 'unsubscribed') return;
+    if (known === 'paced' && existing.state !== 'unsubscribed') return;
     await startOptIn(tx, existing, now);
   });
+}
+
+/** Adds a pending subscriber following these services, and queues the mail that confirms it. */
+async function addPending(tx: Transaction, fields: { email: string } & Partial<SubscriberChoice>, serviceIds: readonly number[], now: Date): Promise<void> {
+  const confirm = confirmWindow(now);
+  const id = await insertSubscriber(
+    tx,
+    { ...fields, state: 'pending', manageNonce: newNonce(), confirmNonce: confirm.nonce, confirmExpiresAt: confirm.expiresAt, source: 'form' },
+    now,
+  );
+  await setSubscriberServices(tx, id, serviceIds);
+  await queueSubscriberMail(tx, 'confirm', id, now);
+}
+
+/**
+ * A sign-up for a subscription that exists. A confirmed one is not changed by whoever typed it
+ * in: its owner gets the manage link, at most once per interval (`answered`). Otherwise, says
+ * whether a confirmation went out within the interval (`paced`) or not (`open`).
+ */
+async function answerKnown(tx: Transaction, existing: SubscriberRecord, now: Date): Promise<'answered' | 'paced' | 'open'> {
+  const last = await lastQueuedAt(tx, existing.id, [existing.state === 'confirmed' ? 'welcome' : 'confirm']);
+  const paced = last !== null && now.getTime() - last.getTime() < RESEND_AFTER_MS;
+  if (existing.state !== 'confirmed') return paced ? 'paced' : 'open';
+  if (!paced) await queueSubscriberMail(tx, 'welcome', existing.id, now);
+  return 'answered';
 }
 
 /** A webhook's signing secret when its owner gives none: shown once, on the page that confirms it. */
@@ -99,7 +102,7 @@ const newHookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
  * posted. A target already confirmed is not changed by whoever typed its URL: its contact gets
  * the manage link. A pending, unsubscribed or paused one starts over with the contact and
  * choices given now (a paused one: its target failed for a day; whoever knows its URL may set
- * it up again, confirmed afresh).
+ * it up again, confirmed afresh), with new links: those the old contact holds stop working.
  */
 async function requestTargetSubscription(db: Db, input: SubscribeInput & { channel: TargetChannel; url: string }, now: Date): Promise<void> {
   await db.write(async (tx) => {
@@ -107,39 +110,14 @@ async function requestTargetSubscription(db: Db, input: SubscribeInput & { chann
     const hookSecret = input.channel === 'webhook' ? (input.secret ?? newHookSecret()) : null;
     const existing = await findSubscriberByTarget(tx, input.channel, input.url);
     if (!existing) {
-      const confirm = confirmWindow(now);
-      const id = await insertSubscriber(
-        tx,
-        {
-          channel: input.channel,
-          email: input.email,
-          target: input.url,
-          hookSecret,
-          events: input.events,
-          majorOnly: false,
-          state: 'pending',
-          manageNonce: newNonce(),
-          confirmNonce: confirm.nonce,
-          confirmExpiresAt: confirm.expiresAt,
-          source: 'form',
-        },
-        now,
-      );
-      await setSubscriberServices(tx, id, serviceIds);
-      await queueSubscriberMail(tx, 'confirm', id, now);
-      return;
+      const choice = { channel: input.channel, target: input.url, hookSecret, events: input.events, majorOnly: false };
+      return addPending(tx, { email: input.email, ...choice }, serviceIds, now);
     }
-    const last = await lastQueuedAt(tx, existing.id, [existing.state === 'confirmed' ? 'welcome' : 'confirm']);
-    const paced = last !== null && now.getTime() - last.getTime() < RESEND_AFTER_MS;
-    if (existing.state === 'confirmed') {
-      if (!paced) await queueSubscriberMail(tx, 'welcome', existing.id, now);
-      return;
-    }
-    if (paced && existing.state === 'pending') return;
+    const known = await answerKnown(tx, existing, now);
+    if (known === 'answered' || (known === 'paced' && existing.state === 'pending')) return;
     await setSubscriberContact(tx, existing.id, input.email, hookSecret);
     await setSubscriberServices(tx, existing.id, serviceIds);
     await setSubscriberEvents(tx, existing.id, input.events, false);
-    // New links: those the old contact holds stop working.
     await setSubscriberState(tx, existing.id, 'pending', now, { confirm: confirmWindow(now), manageNonce: newNonce() });
     await queueSubscriberMail(tx, 'confirm', existing.id, now);
   });

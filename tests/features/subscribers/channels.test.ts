@@ -1,31 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeMaintenance, makeUpdate } from '../../support/factories.ts';
 import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
 import { PUBLIC_URL } from '../../support/app.ts';
-
-type Received = { path: string; headers: IncomingMessage['headers']; body: string; json: any };
-
-/** A real HTTP receiver on 127.0.0.1 answering every request with `status()` (200 unless told). */
-async function startReceiver(status: () => number = () => 200) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      let json: unknown = null;
-      try {
-        json = JSON.parse(body);
-      } catch {}
-      received.push({ path: req.url ?? '', headers: req.headers, body, json });
-      res.writeHead(status()).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { startReceiver } from '../../support/receivers.ts';
 
 let t: SubscriberApp;
 const closers: (() => Promise<void>)[] = [];
@@ -220,7 +198,7 @@ describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
   it('pauses a target that has failed for a day and mails its contact once', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
     let failing = true;
-    const discord = await startReceiver(() => (failing ? 500 : 204));
+    const discord = await startReceiver({ status: () => (failing ? 500 : 204) });
     closers.push(discord.close);
     const { email } = await registerAndConfirm('discord', `${discord.url}/api/webhooks/1/x`);
     await t.deliver(); // the test message fails: its first failure
