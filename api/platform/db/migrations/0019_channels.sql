@@ -55,6 +55,8 @@ ALTER TABLE subscribers_new RENAME TO subscribers;
 ALTER TABLE subscriber_services_new RENAME TO subscriber_services;
 
 CREATE INDEX subscribers_by_state ON subscribers(state, created_at);
+-- A notice's fan-out queues mail and posts in one statement each: by channel, then state.
+CREATE INDEX subscribers_by_channel ON subscribers(channel, state);
 CREATE UNIQUE INDEX subscribers_email_once ON subscribers(email) WHERE channel = 'email';
 CREATE UNIQUE INDEX subscribers_target_once ON subscribers(channel, target) WHERE channel <> 'email';
 CREATE INDEX subscriber_services_by_service ON subscriber_services(service_id, subscriber_id);
