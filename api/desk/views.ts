@@ -83,6 +83,8 @@ export type DashboardView = Common & {
   postmortemsOverdue: { ref: string; title: string; severity: Severity; dueAt: string }[];
   /** Maintenance in progress, then upcoming, soonest first. */
   maintenance: { ref: string; title: string; status: MaintenanceStatus; scheduledFor: string; scheduledUntil: string; services: string[] }[];
+  /** Subscribers per channel (email, webhook, Slack, Teams, Discord) by state. */
+  subscribers: { channel: string; confirmed: number; pending: number; paused: number; unsubscribed: number; suppressed: number }[];
 };
 
 /**

@@ -132,7 +132,7 @@ describe('a relay that fails for every mail', () => {
     expect((await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P1' }))).status).toBe(201);
     await t.herald.sender.drain();
 
-    expect(await counts()).toEqual({ pending: 0, confirmed: 20, unsubscribed: 0, suppressed: 0 });
+    expect(await counts()).toEqual({ pending: 0, confirmed: 20, unsubscribed: 0, suppressed: 0, paused: 0 });
     const red = await deliveryHealth();
     expect(red.status).toBe(503);
     expect(red.body).toMatchObject({
@@ -160,7 +160,7 @@ describe('a relay that fails for every mail', () => {
     expect(new Set(relay.received.map((m) => m.messageId)).size).toBe(20);
     expect((await deliveryHealth()).status).toBe(200);
     expect((await t.app.request('/healthz')).status).toBe(200);
-    expect(await counts()).toEqual({ pending: 0, confirmed: 20, unsubscribed: 0, suppressed: 0 });
+    expect(await counts()).toEqual({ pending: 0, confirmed: 20, unsubscribed: 0, suppressed: 0, paused: 0 });
     expect(lines.filter((l) => l.level === 'info' && l.text.includes('[Mail] Delivering again'))).toHaveLength(1);
     // Nothing more is owed: a later pass sends nothing again.
     t.clock.advance(60 * 60_000);
@@ -192,7 +192,7 @@ describe('a relay that refuses one recipient for good', () => {
     await t.call('POST', '/api/admin/incidents', makeIncident({ severity: 'P1' }));
     await t.herald.sender.drain();
     expect(relay.received.map((m) => m.to).sort()).toEqual(SUBSCRIBERS.filter((s) => s !== 'reader7@example.com').sort());
-    expect(await counts()).toEqual({ pending: 0, confirmed: 19, unsubscribed: 0, suppressed: 1 });
+    expect(await counts()).toEqual({ pending: 0, confirmed: 19, unsubscribed: 0, suppressed: 1, paused: 0 });
     const [gone] = (await t.call('GET', '/api/admin/subscribers?state=suppressed')).json.subscribers;
     expect(gone).toMatchObject({ email: 'reader7@example.com', suppressedReason: expect.stringContaining('550') });
     expect((await deliveryHealth()).status).toBe(200);

@@ -238,6 +238,7 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ‚ü¶‚
         'manageUrl',
         'unsubscribeUrl',
         'confirmUrl',
+        'target',
         'about',
       ]);
       return [template.subject(vars), template.text(vars), template.html(vars)].join('\n');

@@ -17,6 +17,7 @@ import { makeRef } from '../../shared/refs.ts';
 import { countOpenDrafts, INTAKE_LIMITS } from '../../features/drafts/index.ts';
 import { byCodeUnits } from '../../shared/order.ts';
 import { readProposals } from '../../features/proposals/index.ts';
+import { countSubscribers } from '../../features/subscribers/index.ts';
 
 /** Drafts shown on the dashboard with their release form, newest first; the others are listed as links. */
 export const DRAFTS_WITH_FORMS = 10;
@@ -46,6 +47,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
     loadMaintenances(deps.db, { state: 'upcoming', limit: 20 }),
     readProposals(deps.db),
   ]);
+  const subscribers = await countSubscribers(deps.db);
   const tickets = await countTickets(
     deps.db,
     open.map((r) => r.id),
@@ -127,6 +129,7 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
         scheduledUntil: m.scheduledUntil,
         services: m.services.map((s) => s.name),
       })),
+      subscribers: Object.entries(subscribers.channels).map(([channel, counts]) => ({ channel, ...counts })),
     },
     status,
   );

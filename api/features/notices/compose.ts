@@ -27,7 +27,7 @@ export type ComposeSettings = {
 export type Composed = { mail: MailMessage } | { cancel: string };
 
 /** Links a subscriber's mails carry; absolute, from PUBLIC_URL. */
-function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>, subscriber: SubscriberRecord) {
+export function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>, subscriber: SubscriberRecord) {
   const manage = signLink(settings.secret, 'manage', subscriber.id, subscriber.manageNonce);
   return {
     manageToken: manage,
@@ -40,6 +40,38 @@ function subscriberLinks(settings: Pick<ComposeSettings, 'publicUrl' | 'secret'>
 }
 
 const host = (publicUrl: string) => new URL(publicUrl).hostname;
+
+const CHANNEL_NAME = { email: 'email', webhook: 'webhook', slack: 'Slack', teams: 'Microsoft Teams', discord: 'Discord' } as const;
+
+/**
+ * A chat or webhook target as its contact's mail names it: the channel and the URL's origin
+ * (the path of a Slack or Teams URL is its secret); null for email.
+ * @example targetName({ channel: 'slack', target: 'https://hooks.slack.com/services/T/B/X' }) // 'Slack (https://hooks.slack.com)'
+ */
+export const targetName = (s: Pick<SubscriberRecord, 'channel' | 'target'>): string | null =>
+  s.channel === 'email' || !s.target ? null : `${CHANNEL_NAME[s.channel]} (${new URL(s.target).origin})`;
+
+/**
+ * The one mail to a target's contact when the target is paused after a day of failures: what
+ * happened, and the manage link that resumes it or unsubscribes. Sent while it stays paused.
+ */
+function composePausedMail(row: OutboxRow, subscriber: SubscriberRecord, links: { manageUrl: string }, settings: ComposeSettings): Composed {
+  if (subscriber.state !== 'paused') return { cancel: `subscriber is ${subscriber.state}` };
+  const { t } = settings.messages ?? ENGLISH;
+  const params = { siteTitle: settings.siteTitle, channel: CHANNEL_NAME[subscriber.channel], target: targetName(subscriber) ?? '' };
+  const subject = t('mail.paused.subject', params);
+  const body = t('mail.paused.text', params);
+  const resume = t('mail.paused.resume');
+  return {
+    mail: {
+      to: subscriber.email,
+      subject,
+      text: `${body}\n\n${resume}: ${links.manageUrl}\n`,
+      html: `<!doctype html><html lang="${escapeHtml((settings.messages ?? ENGLISH).lang)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body><p>${escapeHtml(body)}</p><p><a href="${escapeHtml(links.manageUrl)}">${escapeHtml(resume)}</a></p></body></html>`,
+      messageId: `<herald.paused.o${row.id}@${host(settings.publicUrl)}>`,
+    },
+  };
+}
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /**
@@ -66,9 +98,10 @@ export function composeMail(
   const base = { to: subscriber.email };
   if (row.kind === 'confirm') {
     if (subscriber.state !== 'pending' || !links.confirmUrl) return { cancel: `subscriber is ${subscriber.state}` };
-    const vars: VarsOf<'confirm'> = { siteTitle: settings.siteTitle, confirmUrl: links.confirmUrl };
+    const vars: VarsOf<'confirm'> = { siteTitle: settings.siteTitle, confirmUrl: links.confirmUrl, target: targetName(subscriber) };
     return { mail: { ...base, ...fill(settings.templates.confirm, vars), messageId: `<herald.confirm.o${row.id}@${host(settings.publicUrl)}>` } };
   }
+  if (row.kind === 'paused') return composePausedMail(row, subscriber, links, settings);
   if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
   const listHeaders = {
     // RFC 8058: one https URL that accepts a POST of "List-Unsubscribe=One-Click", and a mailto.

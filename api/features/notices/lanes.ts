@@ -4,15 +4,25 @@
  * ends in its own result: whatever goes wrong with one row — its data, composing its mail,
  * its transport — becomes that row's failure or retry; it never takes its neighbours down.
  */
-import type { HookDelivery } from '../webhooks/index.ts';
+import type { ChannelDelivery, HookDelivery } from '../webhooks/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IncidentRecord } from '../incidents/index.ts';
 import type { MaintenanceRecord } from '../maintenance/index.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import { loadIncidents } from '../incidents/index.ts';
 import { loadMaintenances } from '../maintenance/index.ts';
-import { findSubscribers, suppressSubscriber, type SubscriberRecord } from '../subscribers/index.ts';
-import { composeMaintenanceMail, composeMail, type ComposeSettings } from './compose.ts';
+import {
+  channelKind,
+  findSubscribers,
+  pauseFailingSince,
+  recordTargetOutcomes,
+  SUBSCRIPTION_CHANNELS,
+  suppressSubscriber,
+  type SubscriberRecord,
+  type TargetChannel,
+} from '../subscribers/index.ts';
+import { incidentNotice, maintenanceNotice, testNotice } from './channel-notice.ts';
+import { composeMaintenanceMail, composeMail, subscriberLinks, type ComposeSettings } from './compose.ts';
 import { failedAttempt, retryLater, sendMail } from '../../platform/delivery/attempts.ts';
 import type { DeliveryHandler, Lane } from '../../platform/delivery/lane.ts';
 import type { Mailer } from '../../platform/delivery/mailer.ts';
@@ -24,6 +34,8 @@ export type NoticeDeps = {
   mailer: Mailer;
   compose: ComposeSettings;
   deliverHook?: HookDelivery | undefined;
+  /** Posts to subscribers' own webhook, Slack, Teams and Discord targets. */
+  deliverChannel?: ChannelDelivery | undefined;
 };
 
 /** What a batch of rows refers to. */
@@ -108,19 +120,62 @@ function hookHandler(deps: NoticeDeps): DeliveryHandler {
 }
 
 /**
+ * Subscribers' own chat and webhook targets: an incident or maintenance update, or the test
+ * message sent on confirmation, in the target's format. Once recorded, each target's run of
+ * failures is kept: a day of them pauses it and mails its contact (subscribers/store.ts).
+ */
+function channelHandler(deps: NoticeDeps): DeliveryHandler {
+  const cancel = (row: OutboxRow, detail: string): AttemptResult => ({ id: row.id, outcome: 'cancelled', detail });
+  return {
+    attempt: handlerOf(deps, async (row, ctx) => {
+      if (!deps.deliverChannel) return cancel(row, 'subscriber channels are not enabled in this process');
+      const subscriber = row.subscriberId === null ? undefined : ctx.subscribers.get(row.subscriberId);
+      if (!subscriber) return cancel(row, 'subscriber removed');
+      if (subscriber.state !== 'confirmed') return cancel(row, `subscriber is ${subscriber.state}`);
+      if (subscriber.channel === 'email' || !subscriber.target) return cancel(row, 'subscriber has no target');
+      const links = subscriberLinks(deps.compose, subscriber);
+      const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
+      const maintenance = row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId);
+      const settings = { publicUrl: deps.compose.publicUrl, siteTitle: deps.compose.siteTitle, messages: deps.compose.messages };
+      const notice =
+        row.updateId !== null
+          ? incident && incidentNotice(incident, row.updateId, links, settings)
+          : row.maintenanceUpdateId !== null
+            ? maintenance && maintenanceNotice(maintenance, row.maintenanceUpdateId, links, settings)
+            : testNotice(subscriber, links, settings, deps.clock.now());
+      if (!notice) return cancel(row, 'update no longer exists');
+      const target = { channel: subscriber.channel, url: subscriber.target, secret: subscriber.hookSecret, ...links };
+      return deps.deliverChannel(row, target, notice, { incident, maintenance });
+    }),
+    async recorded(tx, rows, results, now) {
+      const subscriberOf = new Map(rows.map((r) => [r.id, r.subscriberId]));
+      const outcomes = results.flatMap((r) => {
+        const subscriberId = subscriberOf.get(r.id);
+        return r.outcome === 'cancelled' || !subscriberId ? [] : [{ subscriberId, delivered: r.outcome === 'sent' }];
+      });
+      await recordTargetOutcomes(tx, outcomes, now, pauseFailingSince(now));
+    },
+  };
+}
+
+/**
  * The notices' lanes. Each lane claims and delivers only its own kinds, in its own loop, so a
  * slow one never holds up another.
  */
 export function noticeLanes(deps: NoticeDeps): Lane[] {
   const mail = mailHandler(deps);
   const hooks = hookHandler(deps);
+  const channels = channelHandler(deps);
+  const targets = SUBSCRIPTION_CHANNELS.filter((c): c is TargetChannel => c !== 'email');
   return [
     // Incident and maintenance notices to subscribers: the big fan-outs.
     { name: 'notices', kinds: { incident: mail, maintenance: mail } },
     // Confirmation and "already subscribed" mails: someone is waiting for them now, so they do
     // not queue behind a fan-out of 100,000 notices.
-    { name: 'account', kinds: { confirm: mail, welcome: mail } },
+    { name: 'account', kinds: { confirm: mail, welcome: mail, paused: mail } },
     { name: 'webhooks', kinds: { webhook: hooks } },
     { name: 'slack', kinds: { slack: hooks } },
+    // Subscribers' own targets: a lane per format, so a slow or failing Teams endpoint never holds up Slack.
+    ...targets.map((channel) => ({ name: channelKind(channel), kinds: { [channelKind(channel)]: channels } })),
   ];
 }

@@ -121,7 +121,7 @@ const TEMPLATE_NAMES = {
     'unsubscribeUrl',
     'about',
   ],
-  confirm: ['siteTitle', 'confirmUrl'],
+  confirm: ['siteTitle', 'confirmUrl', 'target'],
   welcome: ['siteTitle', 'manageUrl'],
 } as const;
 

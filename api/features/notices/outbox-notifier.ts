@@ -8,9 +8,9 @@ import {
   incidentUpdateNotifies,
   maintenanceUpdateNotifies,
   queueHooks,
-  queueIncidentMails,
+  queueIncidentNotices,
   queueMaintenanceHooks,
-  queueMaintenanceMails,
+  queueMaintenanceNotices,
   queueServiceHooks,
 } from './store.ts';
 
@@ -27,13 +27,14 @@ function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is Inc
 
 /**
  * The notifier the composition root (api/assemble.ts) hands to every command: one outbox row per confirmed
- * subscriber of an affected service (or of all services), per active webhook, and for Slack.
+ * subscriber of an affected service (or of all services) who chose that kind of event — by mail
+ * or to their own webhook, Slack, Teams or Discord target — per active webhook, and for Slack.
  */
 export function createOutboxNotifier(options: { slack: boolean }): Notifier {
   return {
     async incidentChanged(tx, event, now) {
       if (event.kind === 'edited' || event.updateId === null) return;
-      if (shouldNotify(event, await incidentUpdateNotifies(tx, event.updateId))) await queueIncidentMails(tx, event.incidentId, event.updateId, now);
+      if (shouldNotify(event, await incidentUpdateNotifies(tx, event.updateId))) await queueIncidentNotices(tx, event.incidentId, event.updateId, now);
       // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.
       await queueHooks(tx, event.incidentId, event.updateId, now, { webhooks: true, slack: options.slack });
     },
@@ -43,7 +44,7 @@ export function createOutboxNotifier(options: { slack: boolean }): Notifier {
     // Subscribers hear of a window when it is scheduled, started, extended, ended or cancelled
     // (and of any update the comms lead posts), unless the update says not to notify.
     async maintenanceChanged(tx, event, now) {
-      if (await maintenanceUpdateNotifies(tx, event.updateId)) await queueMaintenanceMails(tx, event.maintenanceId, event.updateId, now);
+      if (await maintenanceUpdateNotifies(tx, event.updateId)) await queueMaintenanceNotices(tx, event.maintenanceId, event.updateId, now);
       // As for incidents, machines and #incidents hear of every entry, notified or not.
       await queueMaintenanceHooks(tx, event.maintenanceId, event.updateId, now, { webhooks: true, slack: options.slack });
     },

@@ -5,39 +5,65 @@
 import type { Executor } from '../../platform/db/client.ts';
 
 /**
- * Queues an incident update for every confirmed subscriber of an affected service or of all
- * services, one row each, in one statement.
- * @returns how many mails were queued.
+ * Who follows a change: confirmed subscribers of one of its services (or of all services) who
+ * chose to hear of its kind of event. `x` is the change's service table, joined by `column`
+ * (fixed names, never input).
  */
-export async function queueIncidentMails(db: Executor, incidentId: number, updateId: number, now: Date): Promise<number> {
+const followers = (events: 'incidents' | 'maintenance', table: string, column: string) =>
+  `s.state = 'confirmed' AND s.events IN ('all', '${events}') AND (s.all_services = 1 OR EXISTS (
+     SELECT 1 FROM subscriber_services ss JOIN ${table} x ON x.service_id = ss.service_id
+     WHERE ss.subscriber_id = s.id AND x.${column} = ?))`;
+
+/** A chat or webhook subscriber's outbox kind (one lane each) and transport, as subscribers/store.ts names them. */
+const CHANNEL_ROW = `'subscriber-' || s.channel, CASE s.channel WHEN 'slack' THEN 'slack' ELSE 'webhook' END`;
+
+/**
+ * Queues an incident update for every follower (`followers`), one row each, in one statement
+ * per kind of channel: a mail to each email subscriber — but those who want only P0/P1 when
+ * the incident is P2/P3 — and a post to each chat and webhook target.
+ * @returns how many notices were queued.
+ */
+export async function queueIncidentNotices(db: Executor, incidentId: number, updateId: number, now: Date): Promise<number> {
   const at = now.toISOString();
-  const { rowsAffected } = await db.execute({
+  const mails = await db.execute({
     sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, update_id, next_attempt_at, created_at)
           SELECT 'incident', 'mail', s.id, ?, ?, ?, ? FROM subscribers s
-          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
-            SELECT 1 FROM subscriber_services ss JOIN incident_services x ON x.service_id = ss.service_id
-            WHERE ss.subscriber_id = s.id AND x.incident_id = ?))`,
+          WHERE s.channel = 'email' AND ${followers('incidents', 'incident_services', 'incident_id')}
+            AND (s.major_only = 0 OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = ? AND i.severity IN ('P0','P1')))`,
+    args: [incidentId, updateId, at, at, incidentId, incidentId],
+  });
+  const posts = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, update_id, next_attempt_at, created_at)
+          SELECT ${CHANNEL_ROW}, s.id, ?, ?, ?, ? FROM subscribers s
+          WHERE s.channel <> 'email' AND ${followers('incidents', 'incident_services', 'incident_id')}`,
     args: [incidentId, updateId, at, at, incidentId],
   });
-  return rowsAffected;
+  return mails.rowsAffected + posts.rowsAffected;
 }
 
 /**
- * Queues a maintenance update for every confirmed subscriber of an affected service or of all
- * services, once per subscriber (the unique index makes a repeat a no-op).
- * @returns how many mails were queued.
+ * Queues a maintenance update for every follower (`followers`): a mail to each email
+ * subscriber and a post to each chat and webhook target, once each (the unique indexes make a
+ * repeat a no-op). Whatever the notifier announces of a window — reminders included — reaches
+ * every channel through this.
+ * @returns how many notices were queued.
  */
-export async function queueMaintenanceMails(db: Executor, maintenanceId: number, updateId: number, now: Date): Promise<number> {
+export async function queueMaintenanceNotices(db: Executor, maintenanceId: number, updateId: number, now: Date): Promise<number> {
   const at = now.toISOString();
-  const { rowsAffected } = await db.execute({
-    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
-          SELECT 'maintenance', 'mail', s.id, ?, ?, ?, ? FROM subscribers s
-          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
-            SELECT 1 FROM subscriber_services ss JOIN maintenance_services x ON x.service_id = ss.service_id
-            WHERE ss.subscriber_id = s.id AND x.maintenance_id = ?))`,
-    args: [maintenanceId, updateId, at, at, maintenanceId],
-  });
-  return rowsAffected;
+  let queued = 0;
+  for (const [channel, kind] of [
+    ["s.channel = 'email'", "'maintenance', 'mail'"],
+    ["s.channel <> 'email'", CHANNEL_ROW],
+  ] as const) {
+    const { rowsAffected } = await db.execute({
+      sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, maintenance_id, maintenance_update_id, next_attempt_at, created_at)
+            SELECT ${kind}, s.id, ?, ?, ?, ? FROM subscribers s
+            WHERE ${channel} AND ${followers('maintenance', 'maintenance_services', 'maintenance_id')}`,
+      args: [maintenanceId, updateId, at, at, maintenanceId],
+    });
+    queued += rowsAffected;
+  }
+  return queued;
 }
 
 export type HookChoice = { webhooks: boolean; slack: boolean };

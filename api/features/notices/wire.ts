@@ -12,7 +12,7 @@ import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/log/log.ts';
 import { loadLinkSecret } from '../subscribers/index.ts';
 import type { ComposeSettings } from './compose.ts';
-import { createHookDelivery } from '../webhooks/index.ts';
+import { createChannelDelivery, createHookDelivery } from '../webhooks/index.ts';
 import type { Mailer } from '../../platform/delivery/mailer.ts';
 import type { DeliveryQueue } from '../../platform/delivery/queue.ts';
 import { noticeLanes } from './lanes.ts';
@@ -83,6 +83,7 @@ export async function setupNotifications(deps: {
     allowLocal: config.webhookAllowLocal,
     db,
   });
-  deps.delivery.register(...noticeLanes({ db, clock, mailer, compose, deliverHook }));
+  const deliverChannel = createChannelDelivery({ db, publicUrl: config.publicUrl, allowLocal: config.webhookAllowLocal, now: () => clock.now() });
+  deps.delivery.register(...noticeLanes({ db, clock, mailer, compose, deliverHook, deliverChannel }));
   return { secret, compose, notifier: createOutboxNotifier({ slack: Boolean(config.slackWebhookUrl) }) };
 }

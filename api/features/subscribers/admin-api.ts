@@ -8,7 +8,7 @@ import { deliveryCounts } from '../../platform/delivery/outbox.ts';
 import { idFromRef } from '../../shared/refs.ts';
 import { toCsv } from './csv.ts';
 import { importSubscribers, removeSubscriber, restoreSubscriber } from './import.ts';
-import { ImportInput, ImportReport, Subscriber, SubscriberCounts, SubscriberListQuery, UpdateDeliveryCounts } from './schemas.ts';
+import { ChannelCounts, ImportInput, ImportReport, Subscriber, SubscriberCounts, SubscriberListQuery, UpdateDeliveryCounts } from './schemas.ts';
 import { countByState, listSubscribers } from './store.ts';
 
 const SubscriberId = z.coerce.number().int().positive();
@@ -16,9 +16,12 @@ const SubscriberId = z.coerce.number().int().positive();
 const list = defineRoute({
   method: 'get',
   path: '/subscribers',
-  summary: 'Subscribers with counts by state; search by address',
+  summary: 'Subscribers with counts by state, in all and per channel; search by address, state or channel',
   request: { query: SubscriberListQuery },
-  responses: { 200: json('Subscribers', z.object({ counts: SubscriberCounts, subscribers: z.array(Subscriber) })), ...errors(400, 401) },
+  responses: {
+    200: json('Subscribers', z.object({ counts: SubscriberCounts, channels: ChannelCounts, subscribers: z.array(Subscriber) })),
+    ...errors(400, 401),
+  },
 });
 
 const exportCsv = defineRoute({
@@ -72,16 +75,29 @@ export function subscriberAdminRoutes(deps: AppDeps) {
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
       const [counts, subscribers] = [await countByState(deps.db), await listSubscribers(deps.db, query)];
-      return c.json({ counts, subscribers: subscribers.map((s) => Subscriber.parse(s)) }, 200);
+      return c.json({ counts: counts.total, channels: counts.channels, subscribers: subscribers.map((s) => Subscriber.parse(s)) }, 200);
     })
     .openapi(exportCsv, async (c) => {
-      const rows: string[][] = [['email', 'state', 'services', 'source', 'created_at', 'confirmed_at', 'unsubscribed_at']];
+      const rows: string[][] = [['email', 'state', 'services', 'source', 'created_at', 'confirmed_at', 'unsubscribed_at', 'channel', 'target', 'events', 'major_only']];
       for (
         let afterId: number | undefined, page: Subscriber[];
         (page = await listSubscribers(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0;
         afterId = page.at(-1)?.id
       ) {
-        for (const s of page) rows.push([s.email, s.state, s.services?.join(' ') ?? '', s.source, s.createdAt, s.confirmedAt ?? '', s.unsubscribedAt ?? '']);
+        for (const s of page)
+          rows.push([
+            s.email,
+            s.state,
+            s.services?.join(' ') ?? '',
+            s.source,
+            s.createdAt,
+            s.confirmedAt ?? '',
+            s.unsubscribedAt ?? '',
+            s.channel,
+            s.targetOrigin ?? '',
+            s.events,
+            s.majorOnly ? 'yes' : 'no',
+          ]);
       }
       return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="subscribers.csv"' });
     })

@@ -6,5 +6,7 @@ export { mountSubscriptions } from './api.ts';
 export { createUnconfirmedPurge } from './job.ts';
 export { loadLinkSecret } from './secret.ts';
 export { DEFAULT_SIGNUP_THROTTLE, type SubscriptionSettings } from './settings.ts';
-export { findSubscribers, suppressSubscriber, type SubscriberRecord } from './store.ts';
+export { PAUSE_AFTER_FAILING_MS, pauseFailingSince } from './rules.ts';
+export { SUBSCRIPTION_CHANNELS, type SubscriptionChannel, type TargetChannel } from './schemas.ts';
+export { channelKind, countByState as countSubscribers, findSubscribers, recordTargetOutcomes, suppressSubscriber, type SubscriberRecord } from './store.ts';
 export { signLink } from './tokens.ts';

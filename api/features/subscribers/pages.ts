@@ -26,7 +26,9 @@ export async function subscriptionPage(c: Context<HeraldEnv>, deps: AppDeps, vie
     return c.html(html, status, { ...PRIVATE_HEADERS, ...pageSecurityHeaders(html, { framing: false, referrer: 'no-referrer' }) });
   }
   // Without the site (an API-only deployment): one line in the catalogue's words, `subscription.plain.<page>`.
-  return c.text((deps.messages ?? ENGLISH).t(`subscription.plain.${view.page}`), status, PRIVATE_HEADERS);
+  const { t } = deps.messages ?? ENGLISH;
+  const secret = view.hookSecret ? `\n${t('subscription.plain.secret', { secret: view.hookSecret })}` : '';
+  return c.text(`${t(`subscription.plain.${view.page}`)}${secret}`, status, PRIVATE_HEADERS);
 }
 
 export const wantsHtml = (c: Context) => (c.req.header('accept') ?? '').includes('text/html');

@@ -11,6 +11,7 @@ import type { LinkPurpose } from './tokens.ts';
 import { BusyError, TooManyRequestsError } from '../../shared/errors.ts';
 import { SIGNUP_BUDGET } from './settings.ts';
 import { createThrottle } from '../../platform/http/throttle.ts';
+import { checkTargetOnRegistration } from '../webhooks/index.ts';
 
 /**
  * The public subscription endpoints, all working without JavaScript:
@@ -53,7 +54,17 @@ export function subscriptionRoutes(deps: AppDeps) {
 
   const manageView = async (token: string, page: SubscriptionView['page']): Promise<SubscriptionView> => {
     const subscriber = await subscriberForLink(deps.db, options.secret, 'manage', token, now());
-    return { page, token, email: subscriber.email, state: subscriber.state, services: await subscriberServiceSlugs(deps.db, subscriber.id) };
+    return {
+      page,
+      token,
+      email: subscriber.email,
+      state: subscriber.state,
+      services: await subscriberServiceSlugs(deps.db, subscriber.id),
+      channel: subscriber.channel,
+      targetOrigin: subscriber.target ? new URL(subscriber.target).origin : null,
+      events: subscriber.events,
+      majorOnly: subscriber.majorOnly,
+    };
   };
 
   return (
@@ -77,7 +88,10 @@ export function subscriptionRoutes(deps: AppDeps) {
         async (c) => {
           const input = c.req.valid('form');
           // The honeypot: people never see the field, so whoever fills it in is answered as usual and ignored.
-          if (!input.website) await requestSubscription(deps.db, input, now());
+          if (input.website) return subscriptionPage(c, deps, { page: 'sent' });
+          // A target no post could reach is a 400 now (checked again at every delivery: a name may resolve elsewhere later).
+          if (input.url && input.channel !== 'email') await checkTargetOnRegistration(new URL(input.url), options.webhookAllowLocal);
+          await requestSubscription(deps.db, input, now());
           return subscriptionPage(c, deps, { page: 'sent' });
         },
       )
@@ -92,7 +106,15 @@ export function subscriptionRoutes(deps: AppDeps) {
         '/subscribe/confirm/:token',
         withLink(async (c, token) => {
           const subscriber = await confirmSubscription(deps.db, options.secret, token, now());
-          return subscriptionPage(c, deps, { page: 'confirmed', email: subscriber.email, state: subscriber.state });
+          return subscriptionPage(c, deps, {
+            page: 'confirmed',
+            email: subscriber.email,
+            state: subscriber.state,
+            channel: subscriber.channel,
+            targetOrigin: subscriber.target ? new URL(subscriber.target).origin : null,
+            // Shown once, here, to whoever confirmed from the contact's mailbox; never mailed, never shown again.
+            hookSecret: subscriber.hookSecret,
+          });
         }),
       )
       .get(

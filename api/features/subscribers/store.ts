@@ -5,11 +5,19 @@ import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
 import { getServicesBySlug } from '../services/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
-import type { Subscriber, SubscriberState } from './schemas.ts';
+import { SUBSCRIBER_STATES, SUBSCRIPTION_CHANNELS, type Subscriber, type SubscriberState, type SubscriptionChannel, type SubscriptionEvents, type TargetChannel } from './schemas.ts';
 
 export type SubscriberRecord = {
   id: number;
+  channel: SubscriptionChannel;
+  /** The address (email), or the contact of a chat or webhook target. */
   email: string;
+  /** Where a chat or webhook channel posts; null for email. */
+  target: string | null;
+  /** The webhook channel's signing secret. */
+  hookSecret: string | null;
+  events: SubscriptionEvents;
+  majorOnly: boolean;
   state: SubscriberState;
   allServices: boolean;
   manageNonce: string;
@@ -17,20 +25,34 @@ export type SubscriberRecord = {
   confirmExpiresAt: string | null;
 };
 
+const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
 const toRecord = (r: Row): SubscriberRecord => ({
   id: Number(r.id),
+  channel: String(r.channel) as SubscriptionChannel,
   email: String(r.email),
+  target: text(r.target),
+  hookSecret: text(r.hook_secret),
+  events: String(r.events) as SubscriptionEvents,
+  majorOnly: Boolean(r.major_only),
   state: String(r.state) as SubscriberState,
   allServices: Boolean(r.all_services),
   manageNonce: String(r.manage_nonce),
-  confirmNonce: r.confirm_nonce === null ? null : String(r.confirm_nonce),
-  confirmExpiresAt: r.confirm_expires_at === null ? null : String(r.confirm_expires_at),
+  confirmNonce: text(r.confirm_nonce),
+  confirmExpiresAt: text(r.confirm_expires_at),
 });
 
-const COLUMNS = 'id, email, state, all_services, manage_nonce, confirm_nonce, confirm_expires_at';
+const COLUMNS = 'id, channel, email, target, hook_secret, events, major_only, state, all_services, manage_nonce, confirm_nonce, confirm_expires_at';
 
+/** The email subscription of an address (its chat and webhook subscriptions are found by target). */
 export async function findSubscriberByEmail(db: Executor, email: string): Promise<SubscriberRecord | null> {
-  const { rows } = await db.execute({ sql: `SELECT ${COLUMNS} FROM subscribers WHERE email = ?`, args: [email] });
+  const { rows } = await db.execute({ sql: `SELECT ${COLUMNS} FROM subscribers WHERE channel = 'email' AND email = ?`, args: [email] });
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The subscription of a chat or webhook target, whoever its contact is. */
+export async function findSubscriberByTarget(db: Executor, channel: TargetChannel, target: string): Promise<SubscriberRecord | null> {
+  const { rows } = await db.execute({ sql: `SELECT ${COLUMNS} FROM subscribers WHERE channel = ? AND target = ?`, args: [channel, target] });
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
@@ -59,18 +81,59 @@ export async function serviceIdsFor(db: Executor, slugs: readonly string[]): Pro
   return unique.map((s) => (found.get(s) as { id: number }).id);
 }
 
+/** What a subscriber chose besides services: where notices go, and which. */
+export type SubscriberChoice = {
+  channel: SubscriptionChannel;
+  target: string | null;
+  hookSecret: string | null;
+  events: SubscriptionEvents;
+  majorOnly: boolean;
+};
+
+const EMAIL_EVERYTHING: SubscriberChoice = { channel: 'email', target: null, hookSecret: null, events: 'all', majorOnly: false };
+
 export async function insertSubscriber(
   db: Executor,
-  s: { email: string; state: SubscriberState; manageNonce: string; confirmNonce: string | null; confirmExpiresAt: string | null; source: 'form' | 'import' },
+  s: { email: string; state: SubscriberState; manageNonce: string; confirmNonce: string | null; confirmExpiresAt: string | null; source: 'form' | 'import' } & Partial<SubscriberChoice>,
   now: Date,
 ): Promise<number> {
   const at = now.toISOString();
+  const choice = { ...EMAIL_EVERYTHING, ...s };
   const { rows } = await db.execute({
-    sql: `INSERT INTO subscribers (email, state, manage_nonce, confirm_nonce, confirm_expires_at, source, created_at, updated_at, confirmed_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [s.email, s.state, s.manageNonce, s.confirmNonce, s.confirmExpiresAt, s.source, at, at, s.state === 'confirmed' ? at : null],
+    sql: `INSERT INTO subscribers (channel, email, target, hook_secret, events, major_only, state, manage_nonce, confirm_nonce, confirm_expires_at, source,
+            created_at, updated_at, confirmed_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [
+      choice.channel,
+      s.email,
+      choice.target,
+      choice.hookSecret,
+      choice.events,
+      choice.majorOnly ? 1 : 0,
+      s.state,
+      s.manageNonce,
+      s.confirmNonce,
+      s.confirmExpiresAt,
+      s.source,
+      at,
+      at,
+      s.state === 'confirmed' ? at : null,
+    ],
   });
   return Number(rows[0]?.id);
+}
+
+/** Sets which events a subscriber hears of and, for email, whether only P0/P1 incidents. */
+export async function setSubscriberEvents(db: Executor, id: number, events: SubscriptionEvents, majorOnly: boolean): Promise<void> {
+  await db.execute({
+    sql: `UPDATE subscribers SET events = ?, major_only = CASE WHEN channel = 'email' THEN ? ELSE 0 END WHERE id = ?`,
+    args: [events, majorOnly ? 1 : 0, id],
+  });
+}
+
+/** Changes the contact (and the webhook's secret) of a target subscription that is starting over. */
+export async function setSubscriberContact(db: Executor, id: number, email: string, hookSecret: string | null): Promise<void> {
+  await db.execute({ sql: 'UPDATE subscribers SET email = ?, hook_secret = coalesce(?, hook_secret) WHERE id = ?', args: [email, hookSecret, id] });
 }
 
 /**
@@ -90,6 +153,8 @@ export async function setSubscriberState(
     sql: `UPDATE subscribers SET state = ?, updated_at = ?,
             confirmed_at = CASE WHEN ? = 'confirmed' THEN ? ELSE confirmed_at END,
             unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN ? ELSE unsubscribed_at END,
+            paused_at = CASE WHEN ? = 'paused' THEN ? ELSE NULL END,
+            failing_since = CASE WHEN ? = 'paused' THEN failing_since ELSE NULL END,
             suppressed_reason = CASE WHEN ? = 'suppressed' THEN ? ELSE NULL END,
             confirm_nonce = CASE WHEN ? THEN ? ELSE confirm_nonce END,
             confirm_expires_at = CASE WHEN ? THEN ? ELSE confirm_expires_at END,
@@ -102,6 +167,9 @@ export async function setSubscriberState(
       at,
       state,
       at,
+      state,
+      at,
+      state,
       state,
       extra.reason ?? null,
       extra.confirm ? 1 : 0,
@@ -138,13 +206,74 @@ export async function subscriberServiceSlugs(db: Executor, id: number): Promise<
   return rows.filter((r) => r.slug !== null).map((r) => String(r.slug));
 }
 
-/** Queues a mail to one subscriber: the confirmation of a sign-up, or "already subscribed" with the manage link. */
-export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome', subscriberId: number, now: Date): Promise<void> {
+/**
+ * Queues a mail to one subscriber: the confirmation of a sign-up, "already subscribed" with the
+ * manage link, or "your target is paused" to a chat or webhook target's contact.
+ */
+export async function queueSubscriberMail(db: Executor, kind: 'confirm' | 'welcome' | 'paused', subscriberId: number, now: Date): Promise<void> {
   const at = now.toISOString();
   await db.execute({
     sql: `INSERT INTO outbox (kind, channel, subscriber_id, next_attempt_at, created_at) VALUES (?, 'mail', ?, ?, ?)`,
     args: [kind, subscriberId, at, at],
   });
+}
+
+/**
+ * The outbox kind of a notice to a chat or webhook target, one per channel so each has its own
+ * lane (api/features/notices/lanes.ts).
+ * @example channelKind('teams') // 'subscriber-teams'
+ */
+export const channelKind = (channel: TargetChannel) => `subscriber-${channel}` as const;
+
+/** The outbox channel (the transport, for the metrics) of a target: Slack's own, else a webhook post. */
+export const outboxChannelOf = (channel: TargetChannel) => (channel === 'slack' ? 'slack' : 'webhook');
+
+/** Queues the test message a chat or webhook target gets when it is confirmed (or resumed). */
+export async function queueChannelTest(db: Executor, subscriberId: number, channel: TargetChannel, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, subscriber_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+    args: [channelKind(channel), outboxChannelOf(channel), subscriberId, at, at],
+  });
+}
+
+/**
+ * Records how posts to chat and webhook targets went: a success ends a target's run of
+ * failures; a failure starts one (when none was running). A confirmed target whose failures
+ * began at or before `pauseFailingSince` is paused: what is still queued for it is cancelled
+ * and its contact is mailed, once — the move from confirmed to paused happens once.
+ * @returns the subscribers paused now.
+ */
+export async function recordTargetOutcomes(
+  db: Executor,
+  outcomes: readonly { subscriberId: number; delivered: boolean }[],
+  now: Date,
+  pauseFailingSince: Date,
+): Promise<number[]> {
+  const at = now.toISOString();
+  const ids = (delivered: boolean) => [...new Set(outcomes.filter((o) => o.delivered === delivered).map((o) => o.subscriberId))];
+  const [ok, failed] = [ids(true), ids(false).filter((id) => !ids(true).includes(id))];
+  const list = (n: readonly number[]) => n.map(() => '?').join(',');
+  if (ok.length) await db.execute({ sql: `UPDATE subscribers SET failing_since = NULL WHERE id IN (${list(ok)})`, args: ok });
+  if (failed.length === 0) return [];
+  await db.execute({
+    sql: `UPDATE subscribers SET failing_since = coalesce(failing_since, ?) WHERE state = 'confirmed' AND id IN (${list(failed)})`,
+    args: [at, ...failed],
+  });
+  const { rows } = await db.execute({
+    sql: `UPDATE subscribers SET state = 'paused', paused_at = ?, updated_at = ?
+          WHERE state = 'confirmed' AND channel <> 'email' AND failing_since <= ? AND id IN (${list(failed)}) RETURNING id`,
+    args: [at, at, pauseFailingSince.toISOString(), ...failed],
+  });
+  const paused = rows.map((r) => Number(r.id));
+  if (paused.length === 0) return [];
+  await db.execute({
+    sql: `UPDATE outbox SET state = 'cancelled', last_error = 'target paused after a day of failures', lease_until = NULL
+          WHERE subscriber_id IN (${list(paused)}) AND kind LIKE 'subscriber-%' AND state IN ('queued','retrying')`,
+    args: paused,
+  });
+  for (const id of paused) await queueSubscriberMail(db, 'paused', id, now);
+  return paused;
 }
 
 /**
@@ -186,23 +315,34 @@ export async function lastQueuedAt(db: Executor, subscriberId: number, kinds: re
 
 /* ---------- admin ---------- */
 
-export async function countByState(db: Executor): Promise<Record<SubscriberState, number>> {
-  const counts: Record<SubscriberState, number> = { pending: 0, confirmed: 0, unsubscribed: 0, suppressed: 0 };
-  const { rows } = await db.execute('SELECT state, count(*) AS n FROM subscribers GROUP BY state');
-  for (const r of rows) counts[String(r.state) as SubscriberState] = Number(r.n);
-  return counts;
+const noneByState = () => Object.fromEntries(SUBSCRIBER_STATES.map((s) => [s, 0])) as Record<SubscriberState, number>;
+
+/** How many subscribers are in each state, in all and per channel. */
+export async function countByState(
+  db: Executor,
+): Promise<{ total: Record<SubscriberState, number>; channels: Record<SubscriptionChannel, Record<SubscriberState, number>> }> {
+  const total = noneByState();
+  const channels = Object.fromEntries(SUBSCRIPTION_CHANNELS.map((c) => [c, noneByState()])) as Record<SubscriptionChannel, Record<SubscriberState, number>>;
+  const { rows } = await db.execute('SELECT channel, state, count(*) AS n FROM subscribers GROUP BY channel, state');
+  for (const r of rows) {
+    const [channel, state, n] = [String(r.channel) as SubscriptionChannel, String(r.state) as SubscriberState, Number(r.n)];
+    total[state] += n;
+    channels[channel][state] = n;
+  }
+  return { total, channels };
 }
 
 /** Subscribers for the admin, newest first; `q` matches part of the address. */
 export async function listSubscribers(
   db: Executor,
-  filter: { q?: string | undefined; state?: SubscriberState | undefined; limit: number; afterId?: number; id?: number },
+  filter: { q?: string | undefined; state?: SubscriberState | undefined; channel?: SubscriptionChannel | undefined; limit: number; afterId?: number; id?: number },
 ): Promise<Subscriber[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (filter.id) where.push('id = ?'), args.push(filter.id);
   if (filter.q) where.push("email LIKE ? ESCAPE '\\'"), args.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
   if (filter.state) where.push('state = ?'), args.push(filter.state);
+  if (filter.channel) where.push('channel = ?'), args.push(filter.channel);
   if (filter.afterId) where.push('id < ?'), args.push(filter.afterId);
   const { rows } = await db.execute({
     sql: `SELECT s.*, (SELECT group_concat(sv.slug, ' ') FROM subscriber_services ss JOIN services sv ON sv.id = ss.service_id
@@ -212,8 +352,14 @@ export async function listSubscribers(
   });
   return rows.map((r) => ({
     id: Number(r.id),
+    channel: String(r.channel) as SubscriptionChannel,
     email: String(r.email),
+    targetOrigin: r.target === null ? null : originOf(String(r.target)),
     state: String(r.state) as SubscriberState,
+    events: String(r.events) as SubscriptionEvents,
+    majorOnly: Boolean(r.major_only),
+    failingSince: text(r.failing_since),
+    pausedAt: text(r.paused_at),
     services: r.all_services
       ? null
       : String(r.slugs ?? '')
@@ -226,6 +372,15 @@ export async function listSubscribers(
     suppressedReason: r.suppressed_reason === null ? null : String(r.suppressed_reason),
   }));
 }
+
+/** A URL's origin: enough to recognise a target, without the path that is a Slack or Teams URL's secret. */
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+};
 
 /** Removes a subscriber and cancels whatever was still queued for them. */
 export async function deleteSubscriber(db: Executor, id: number): Promise<boolean> {

@@ -32,8 +32,11 @@ const remove = defineRoute({
   responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
 });
 
-/** A target no delivery could reach is a 400 now, saying why, rather than a failure at every delivery later. */
-async function refuseUnreachable(url: URL, allowLocal: boolean): Promise<void> {
+/**
+ * A target no delivery could reach is a 400 now, saying why, rather than a failure at every
+ * delivery later: the admin's webhooks and subscribers' own targets alike.
+ */
+export async function checkTargetOnRegistration(url: URL, allowLocal: boolean): Promise<void> {
   try {
     await checkTargetAtRegistration(url, allowLocal);
   } catch (error) {
@@ -58,7 +61,7 @@ export function webhookRoutes(deps: AppDeps) {
     .openapi(list, async (c) => c.json(await readWebhooks(deps.db), 200))
     .openapi(add(body), async (c) => {
       const input = c.req.valid('json');
-      await refuseUnreachable(new URL(input.url), allowLocal);
+      await checkTargetOnRegistration(new URL(input.url), allowLocal);
       return c.json(await addWebhook(as(deps, c.get('actor')), input), 201);
     })
     .openapi(remove, async (c) => {

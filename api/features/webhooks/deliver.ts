@@ -41,7 +41,7 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
  * status, each affected component is the same object as in `components.json`, and each update
  * has the id the public JSON gives it ("INC-6-20").
  */
-function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string, state: PageState) {
+export function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string, state: PageState) {
   const ref = makeRef('incident', incident.id);
   const listed = componentsById(state.components);
   const monitoring = incident.updates.find((u) => u.status === 'monitoring');

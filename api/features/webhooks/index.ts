@@ -5,3 +5,6 @@
 export { webhookRoutes } from './api.ts';
 export { createHookDelivery, type HookDelivery } from './deliver.ts';
 export { CreateWebhookInput, NewWebhook, WebhookTarget } from './schemas.ts';
+export { createChannelDelivery, type ChannelDelivery, type ChannelSubject, type ChannelTarget } from './channel-deliver.ts';
+export type { ChannelNotice } from './channel-formats.ts';
+export { checkTargetOnRegistration } from './api.ts';

@@ -72,7 +72,7 @@ describe('the admin’s subscribers', () => {
     await subscribeAndConfirm(t, 'ann@example.com', ['api']);
     await t.request('POST', '/subscribe', { form: { email: 'bob@example.org' } });
     const list = (await t.request('GET', '/api/admin/subscribers?q=example.org')).json;
-    expect(list.counts).toEqual({ pending: 1, confirmed: 1, unsubscribed: 0, suppressed: 0 });
+    expect(list.counts).toEqual({ pending: 1, confirmed: 1, unsubscribed: 0, suppressed: 0, paused: 0 });
     expect(list.subscribers.map((s: { email: string }) => s.email)).toEqual(['bob@example.org']);
     expect((await t.request('GET', '/api/admin/subscribers?state=nope')).status).toBe(400);
 

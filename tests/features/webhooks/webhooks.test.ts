@@ -1,29 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIncident, makeUpdate } from '../../support/factories.ts';
 import { makeSubscriberApp, type SubscriberApp } from '../../support/subscribers.ts';
 import { listAudit } from '../../../api/features/audit/store.ts';
 import { insertWebhook } from '../../../api/features/webhooks/store.ts';
+import { startReceiver as startServer, type Received } from '../../support/receivers.ts';
 
-type Received = { path: string; headers: IncomingMessage['headers']; body: string };
-
-/** A real HTTP receiver on 127.0.0.1 answering each request with the next status in `statuses` (then 200). */
-async function startReceiver(statuses: number[] = [], redirectTo?: string) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body });
-      if (redirectTo && req.url === '/redirect') return res.writeHead(307, { location: redirectTo }).end();
-      res.writeHead(statuses.shift() ?? 200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+/** A receiver answering each request with the next status in `statuses` (then 200). */
+const startReceiver = (statuses: number[] = [], redirectTo?: string) => startServer({ statuses, ...(redirectTo ? { redirectTo } : {}) });
 
 let t: SubscriberApp;
 const closers: (() => Promise<void>)[] = [];
