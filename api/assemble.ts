@@ -5,7 +5,7 @@
  * timer starts until `startJobs()`.
  */
 import { createApp } from './app.ts';
-import type { CommandDeps } from './platform/commands.ts';
+import { as, type CommandDeps } from './platform/commands.ts';
 import type { Config } from './platform/config.ts';
 import type { SiteSettings } from './platform/content.ts';
 import type { Db, Executor } from './platform/db/client.ts';
@@ -29,6 +29,7 @@ import type { Snapshot } from './site/snapshot.ts';
 import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subscribers/index.ts';
 import { createUpstreamPoller, syncUpstreams, upstreamDeclarations } from './features/upstreams/index.ts';
 import { setupSignals } from './features/signals/index.ts';
+import { proposeStatus } from './features/proposals/index.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -193,6 +194,7 @@ export async function assembleHerald(parts: HeraldParts) {
   });
   metrics.collectAtScrape(readScrapeState({ db, clock, site: policy, snapshot, watchdog }));
   // With PROMETHEUS_URL: the catalogue's expressions, checked now (a wrong one stops the start), and their job.
+  const monitoring = as(commands, { kind: 'system', job: 'signals' });
   const signals = await setupSignals({
     db,
     clock,
@@ -201,7 +203,22 @@ export async function assembleHerald(parts: HeraldParts) {
     allowLocal: config.webhookAllowLocal,
     contentDir: config.contentDir,
     onQueryFailed: (kind) => metrics.observeSignalQueryFailed(kind),
-    ...(parts.onAvailabilityDrop ? { onAvailabilityDrop: parts.onAvailabilityDrop } : {}),
+    dropAfterMs: config.availabilityDropMs,
+    // A service measured down for a while gets a status proposal (applied at once with "autoStatus"); measured up, it resolves.
+    onAvailabilityDrop: async (slug, since) => {
+      await proposeStatus(monitoring, {
+        origin: 'availability',
+        key: `availability:${slug}`,
+        services: [slug],
+        status: 'major_outage',
+        source: `availability of ${slug} measured 0 since ${since.toISOString().slice(11, 16)} UTC`,
+        reason: '',
+      });
+      await parts.onAvailabilityDrop?.(slug, since);
+    },
+    onAvailabilityBack: async (slug) => {
+      await proposeStatus(monitoring, { origin: 'availability', key: `availability:${slug}`, services: [slug], status: 'operational', source: `availability of ${slug}`, reason: '' });
+    },
   });
   const app = createApp({
     ...commands,

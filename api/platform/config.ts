@@ -78,6 +78,8 @@ const ConfigSchema = z
     // Signals (api/features/signals): availability and metric charts from a Prometheus-compatible query API.
     PROMETHEUS_URL: baseUrl('the address of the Prometheus query API, e.g. http://prometheus:9090 (Thanos, Mimir, VictoriaMetrics too)').optional(),
     PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
+    // How long a service's measured availability stays at 0 before Herald proposes a major outage for it.
+    AVAILABILITY_DROP_SECONDS: z.coerce.number().int().min(1, 'use at least 1').max(86_400).default(300),
     PROMETHEUS_BASIC_AUTH: z
       .string()
       .regex(/^[^:]+:.+$/, 'write user:password')
@@ -149,6 +151,8 @@ const ConfigSchema = z
      * figure comes from posted status. The operator's own setting, so it is reached as
      * configured, loopback and private addresses included (redirects are still checked).
      */
+    /** How long a measured availability of 0 lasts before a status proposal (api/features/proposals). */
+    availabilityDropMs: env.AVAILABILITY_DROP_SECONDS * 1000,
     prometheus: env.PROMETHEUS_URL
       ? { url: env.PROMETHEUS_URL.replace(/\/+$/, ''), bearerToken: env.PROMETHEUS_BEARER_TOKEN ?? null, basicAuth: env.PROMETHEUS_BASIC_AUTH ?? null }
       : null,

@@ -8,8 +8,8 @@ export type Actor =
   | { kind: 'user'; email: string }
   /** An API token from `npm run token`, or (name null) the operator's HERALD_ADMIN_TOKEN. */
   | { kind: 'token'; name: string | null }
-  /** A background job acting on the clock's word (maintenance windows starting and ending). */
-  | { kind: 'system'; job: 'maintenance' | 'demo' }
+  /** A background job acting on the clock's word (maintenance windows starting and ending) or on what monitoring measured (signals). */
+  | { kind: 'system'; job: 'maintenance' | 'demo' | 'signals' }
   /** An operator at a terminal (`npm run token`, `npm run user`), named by their OS account. */
   | { kind: 'cli'; command: string; osUser: string }
   /**
@@ -36,7 +36,7 @@ export function actorLabel(actor: Actor): string {
     case 'token':
       return actor.name === null ? 'env:HERALD_ADMIN_TOKEN' : `token:${actor.name}`;
     case 'system':
-      return actor.job === 'maintenance' ? 'herald (scheduled)' : 'demo';
+      return actor.job === 'maintenance' ? 'herald (scheduled)' : actor.job === 'signals' ? 'herald (monitoring)' : 'demo';
     case 'cli':
       return `cli:${actor.command} (${actor.osUser})`;
     case 'upstream':

@@ -38,6 +38,8 @@ export type SignalsJobOptions = {
    * `since`); told again only after it has been above 0 in between. For status proposals.
    */
   onAvailabilityDrop?: (slug: string, since: Date) => void | Promise<void>;
+  /** Told once when a service whose drop was told is measured up again. */
+  onAvailabilityBack?: (slug: string) => void | Promise<void>;
   dropAfterMs?: number;
 };
 
@@ -112,7 +114,13 @@ export function createSignalsJob(options: SignalsJobOptions) {
     const value = highest && first(highest);
     if (value === undefined || value === null) return;
     if (value > 0) {
-      dropped.delete(slug);
+      if (!dropped.delete(slug)) return;
+      log.info(`[Signals] Service "${slug}" is measured up again.`);
+      try {
+        await options.onAvailabilityBack?.(slug);
+      } catch (error) {
+        log.error(`[Signals] Telling that service "${slug}" is up again failed:`, error);
+      }
       return;
     }
     if (dropped.has(slug)) return;

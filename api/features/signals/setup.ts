@@ -13,7 +13,7 @@ import { createPrometheusClient } from './prometheus.ts';
 import { sourcesFromCatalogue } from './rules.ts';
 import { replaceSources } from './store.ts';
 
-export type SetupSignalsOptions = Pick<SignalsJobOptions, 'onQueryFailed' | 'onAvailabilityDrop' | 'dropAfterMs'> & {
+export type SetupSignalsOptions = Pick<SignalsJobOptions, 'onQueryFailed' | 'onAvailabilityDrop' | 'onAvailabilityBack' | 'dropAfterMs'> & {
   db: Db;
   clock: Clock;
   log: Log;
@@ -43,6 +43,7 @@ export async function setupSignals(options: SetupSignalsOptions): Promise<Signal
     sources,
     ...(options.onQueryFailed ? { onQueryFailed: options.onQueryFailed } : {}),
     ...(options.onAvailabilityDrop ? { onAvailabilityDrop: options.onAvailabilityDrop } : {}),
+    ...(options.onAvailabilityBack ? { onAvailabilityBack: options.onAvailabilityBack } : {}),
     ...(options.dropAfterMs ? { dropAfterMs: options.dropAfterMs } : {}),
   });
   await job.validate();

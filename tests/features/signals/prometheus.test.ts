@@ -30,6 +30,8 @@ let down: { from: number; to: number };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const page = (t: TestApp, path: string) => t.snapshot.get(path)?.body.toString() ?? '';
 /** Herald at the real time, measuring with the test's Prometheus. */
+/** The system clock, shaped as the test app's manual clock (which it never is moved like). */
+const realClock = () => ({ now: () => new Date(), advance: () => expect.unreachable('a real clock'), set: () => expect.unreachable('a real clock') });
 const app = (dir = content) => makeTestApp({ renderPage, start: new Date().toISOString(), env: { PROMETHEUS_URL: prometheus.url, CONTENT_DIR: dir } });
 
 beforeAll(async () => {
@@ -184,6 +186,20 @@ describe('signals from a real Prometheus', () => {
     await job.refresh({ charts: false });
     expect(told.map((d) => d.slug)).toEqual(['web-app', 'web-app']);
     exporter.set(WEB_UP, 1);
+  }, 30_000);
+
+  it('proposes a major outage for a service measured down, through the assembled Herald, and resolves it once measured up', async () => {
+    const herald = await makeTestApp({ renderPage, clock: realClock(), env: { PROMETHEUS_URL: prometheus.url, CONTENT_DIR: content, AVAILABILITY_DROP_SECONDS: '3' } });
+    const proposals = async () => (await herald.call('GET', '/api/admin/proposals?state=open')).json.proposals as { service: { slug: string }; status: string }[];
+    exporter.set(WEB_UP, 0);
+    await sleep(4500);
+    await herald.herald.signals!.refresh({ charts: false });
+    expect(await proposals()).toMatchObject([{ service: { slug: 'web-app' }, status: 'major_outage', origin: 'availability' }]);
+    exporter.set(WEB_UP, 1);
+    await sleep(2000);
+    await herald.herald.signals!.refresh({ charts: false });
+    expect(await proposals()).toEqual([]);
+    herald.db.close();
   }, 30_000);
 
   it('publishes at once with Prometheus stopped, keeps the last values, says since when data is missing, and /healthz names the source', async () => {
