@@ -225,6 +225,12 @@ export const Incident = z
     detectedAt: Iso,
     acknowledgedAt: Iso.nullable(),
     postmortemCompletedAt: Iso.nullable(),
+    /** Internal, never published: the postmortem's unpublished working copy (markdown), null when none. */
+    postmortemDraft: z.string().nullable(),
+    /** The published postmortem (markdown), when it was first published, and whether subscribers were notified of it (Statuspage's postmortem_* fields). */
+    postmortemBody: z.string().nullable(),
+    postmortemPublishedAt: Iso.nullable(),
+    postmortemNotifiedSubscribers: z.boolean(),
     lastUpdateAt: Iso,
     nextUpdateDueAt: Iso.nullable(),
     overdue: z.boolean(),

@@ -128,6 +128,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         renderPage: deps.renderPage,
         renderUpdate: reader.renderUpdate,
         renderMaintenanceUpdate: reader.renderMaintenanceUpdate,
+        renderPostmortem: reader.renderPostmortem,
         site,
         monthCounts,
       },

@@ -181,6 +181,21 @@ export async function newestUpdateRefs(db: Executor, serviceId: number, limit: n
   return rows.map((r) => ({ updateId: Number(r.id), incidentId: Number(r.incident_id) }));
 }
 
+/** The incidents of the newest `limit` published postmortems, site-wide (0) or for one service's incidents: the feeds list them. */
+export async function newestPostmortemIncidents(db: Executor, serviceId: number, limit: number): Promise<number[]> {
+  const { rows } = serviceId
+    ? await db.execute({
+        sql: `SELECT i.id FROM incident_services x JOIN incidents i ON i.id = x.incident_id
+              WHERE x.service_id = ? AND i.postmortem_published_at IS NOT NULL AND i.draft = 0 ORDER BY i.postmortem_published_at DESC LIMIT ?`,
+        args: [serviceId, limit],
+      })
+    : await db.execute({
+        sql: 'SELECT id FROM incidents WHERE postmortem_published_at IS NOT NULL AND draft = 0 ORDER BY postmortem_published_at DESC LIMIT ?',
+        args: [limit],
+      });
+  return rows.map((r) => Number(r.id));
+}
+
 /** Incident ids below `before`, newest first: a full publish walks the history in batches, recent permalinks first. */
 export async function incidentIdsBefore(db: Executor, before: number, limit: number): Promise<number[]> {
   const { rows } = await db.execute({ sql: 'SELECT id FROM incidents WHERE id < ? AND draft = 0 ORDER BY id DESC LIMIT ?', args: [before, limit] });

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { addActionItem, markActionItem, recordIncidentPostmortem } from '../../features/plan/index.ts';
+import { addActionItem, markActionItem } from '../../features/plan/index.ts';
 import { readIncident } from '../../features/incidents/index.ts';
-import { CreateActionItemInput, RecordPostmortemInput } from '../../features/plan/index.ts';
+import { CreateActionItemInput } from '../../features/plan/index.ts';
+import { recordIncidentPostmortem, RecordPostmortemInput } from '../../features/postmortems/index.ts';
 import { idFromRef } from '../../shared/refs.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { formBody } from '../render.ts';

@@ -12,7 +12,7 @@ import type { Executor } from '../../platform/db/client.ts';
 import { loadIncidents } from '../incidents/index.ts';
 import { loadMaintenances } from '../maintenance/index.ts';
 import { findSubscribers, suppressSubscriber, type SubscriberRecord } from '../subscribers/index.ts';
-import { composeMaintenanceMail, composeMail, type ComposeSettings } from './compose.ts';
+import { composeMaintenanceMail, composeMail, composePostmortemMail, type ComposeSettings } from './compose.ts';
 import { failedAttempt, retryLater, sendMail } from '../../platform/delivery/attempts.ts';
 import type { DeliveryHandler, Lane } from '../../platform/delivery/lane.ts';
 import type { Mailer } from '../../platform/delivery/mailer.ts';
@@ -75,10 +75,13 @@ function mailHandler(deps: NoticeDeps): DeliveryHandler {
   return {
     attempt: handlerOf(deps, async (row, ctx) => {
       const subscriber = row.subscriberId === null ? undefined : ctx.subscribers.get(row.subscriberId);
+      const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
       const composed =
         row.kind === 'maintenance'
           ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId), deps.compose)
-          : composeMail(row, subscriber, row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId), deps.compose);
+          : row.kind === 'postmortem'
+            ? composePostmortemMail(subscriber, incident, deps.compose)
+            : composeMail(row, subscriber, incident, deps.compose);
       if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
       return sendMail(deps.mailer, row, composed.mail, () => deps.clock.now());
     }),
@@ -116,11 +119,11 @@ export function noticeLanes(deps: NoticeDeps): Lane[] {
   const hooks = hookHandler(deps);
   return [
     // Incident and maintenance notices to subscribers: the big fan-outs.
-    { name: 'notices', kinds: { incident: mail, maintenance: mail } },
+    { name: 'notices', kinds: { incident: mail, maintenance: mail, postmortem: mail } },
     // Confirmation and "already subscribed" mails: someone is waiting for them now, so they do
     // not queue behind a fan-out of 100,000 notices.
     { name: 'account', kinds: { confirm: mail, welcome: mail } },
-    { name: 'webhooks', kinds: { webhook: hooks } },
-    { name: 'slack', kinds: { slack: hooks } },
+    { name: 'webhooks', kinds: { webhook: hooks, 'postmortem-webhook': hooks } },
+    { name: 'slack', kinds: { slack: hooks, 'postmortem-slack': hooks } },
   ];
 }

@@ -70,6 +70,36 @@ async function queueHookRows(db: Executor, columns: readonly [string, string], i
     });
 }
 
+/**
+ * Queues an incident's published postmortem for every confirmed subscriber of an affected
+ * service or of all services (kind `postmortem`), every active webhook (`postmortem-webhook`)
+ * and Slack (`postmortem-slack`), once each: the unique indexes make a repeat a no-op.
+ * @returns how many mails were queued.
+ */
+export async function queuePostmortemNotices(db: Executor, incidentId: number, now: Date, to: HookChoice): Promise<number> {
+  const at = now.toISOString();
+  const { rowsAffected } = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, next_attempt_at, created_at)
+          SELECT 'postmortem', 'mail', s.id, ?, ?, ? FROM subscribers s
+          WHERE s.state = 'confirmed' AND (s.all_services = 1 OR EXISTS (
+            SELECT 1 FROM subscriber_services ss JOIN incident_services x ON x.service_id = ss.service_id
+            WHERE ss.subscriber_id = s.id AND x.incident_id = ?))`,
+    args: [incidentId, at, at, incidentId],
+  });
+  if (to.webhooks)
+    await db.execute({
+      sql: `INSERT OR IGNORE INTO outbox (kind, channel, webhook_id, incident_id, next_attempt_at, created_at)
+            SELECT 'postmortem-webhook', 'webhook', id, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+      args: [incidentId, at, at],
+    });
+  if (to.slack)
+    await db.execute({
+      sql: `INSERT OR IGNORE INTO outbox (kind, channel, incident_id, next_attempt_at, created_at) VALUES ('postmortem-slack', 'slack', ?, ?, ?)`,
+      args: [incidentId, at, at],
+    });
+  return rowsAffected;
+}
+
 /** Queues a service's status change (made outside an incident) for every active webhook. */
 export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
   const at = now.toISOString();
