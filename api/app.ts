@@ -11,6 +11,7 @@ import { adminIncidentRoutes, shortLinkRoutes } from './features/incidents/index
 import { adminMaintenanceRoutes } from './features/maintenance/index.ts';
 import { postmortemRoutes } from './features/postmortems/index.ts';
 import { acknowledgeIncidentRoute, adminReportRoutes, incidentFollowUpRoutes } from './features/plan/index.ts';
+import { uptimeReportRoutes } from './features/reports/index.ts';
 import { adminServiceRoutes } from './features/services/index.ts';
 import { mountSubscriptions } from './features/subscribers/index.ts';
 import { ticketRoutes } from './features/tickets/index.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   app.route('/api/admin/reports', adminReportRoutes(deps));
+  app.route('/api/admin/reports', uptimeReportRoutes(deps));
   app.route('/api/intake', intakeRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/api/admin', webhookRoutes(deps));

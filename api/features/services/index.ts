@@ -11,4 +11,18 @@ export type { ServiceEvent, ServiceEventDetail, ServiceGroup, ServiceOrigin, Ser
 // Steps other features' commands take inside their own transaction: the services an incident
 // or a window names, and the status it sets on them.
 export { getServicesBySlug, setServiceStatus } from './store.ts';
-export { computeUptime, createUptimeMemo, type DayLevel, nextUptimeRollover, type Uptime, UPTIME_DAYS, type UptimeInput, uptimeWindowStart } from './uptime.ts';
+export {
+  computeUptime,
+  createUptimeMemo,
+  type DayLevel,
+  downtimeMs,
+  DOWNTIME_WEIGHT,
+  formatPercent,
+  nextUptimeRollover,
+  statusTimeByDay,
+  type StatusTime,
+  type Uptime,
+  UPTIME_DAYS,
+  type UptimeInput,
+  uptimeWindowStart,
+} from './uptime.ts';
