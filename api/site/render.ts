@@ -20,6 +20,7 @@ import type { MaintenanceUpdate, Update } from '../shared/schemas.ts';
 import { BADGE_PATH, overallBadge, serviceBadge, serviceBadgePath } from './badge.ts';
 import { EMBED_PATH, renderEmbed } from './embed.ts';
 import { atomPathOf, MAX_ITEMS as FEED_ITEMS, renderAtomFeed, renderFeed } from './feed.ts';
+import { HISTORY_CSV_PATH, type HistoryCsv } from './history-csv.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './targets.ts';
@@ -50,6 +51,8 @@ export type RenderContext = {
    * while that holds, a changed incident re-renders only the page listing it.
    */
   monthCounts: Map<string, number>;
+  /** /history.csv's rows between publishes; absent: the file is not published by this render. */
+  historyCsv?: HistoryCsv;
 };
 
 /**
@@ -108,6 +111,12 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       case 'history': {
         const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
         await page('/history', { history });
+        // Every incident this render is about may have changed its line of the file.
+        const csv = await ctx.historyCsv?.render(
+          ctx.db,
+          list.flatMap((t) => (t.kind === 'incident' ? [t.id] : [])),
+        );
+        if (csv) files.set(HISTORY_CSV_PATH, csv);
         break;
       }
       case 'incident': {
