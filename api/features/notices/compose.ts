@@ -144,20 +144,10 @@ export function composePostmortemMail(subscriber: SubscriberRecord | undefined, 
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutIncident'),
   };
-  const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
-  return {
-    mail: {
-      to: subscriber.email,
-      ...fill(settings.templates.incident, vars),
-      messageId: `<herald.inc${incident.id}.pm.s${subscriber.id}@${host(settings.publicUrl)}>`,
-      headers: {
-        'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${settings.unsubscribeMailbox}?subject=unsubscribe%20${links.manageToken}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        References: thread,
-        'In-Reply-To': thread,
-      },
-    },
-  };
+  return threadedNotice(settings, subscriber.email, links, vars, {
+    messageId: `<herald.inc${incident.id}.pm.s${subscriber.id}@${host(settings.publicUrl)}>`,
+    thread: `<herald.inc${incident.id}@${host(settings.publicUrl)}>`,
+  });
 }
 
 /**
@@ -198,17 +188,30 @@ export function composeMaintenanceMail(
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutMaintenance'),
   };
-  const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
+  return threadedNotice(settings, subscriber.email, links, vars, {
+    messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
+    thread: `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`,
+  });
+}
+
+/** A notice on the operator's incident template, in its thread, with the one-click unsubscribe headers (RFC 8058). */
+function threadedNotice(
+  settings: ComposeSettings,
+  to: string,
+  links: ReturnType<typeof subscriberLinks>,
+  vars: VarsOf<'incident'>,
+  ids: { messageId: string; thread: string },
+): Composed {
   return {
     mail: {
-      to: subscriber.email,
+      to,
       ...fill(settings.templates.incident, vars),
-      messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
+      messageId: ids.messageId,
       headers: {
         'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${settings.unsubscribeMailbox}?subject=unsubscribe%20${links.manageToken}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        References: thread,
-        'In-Reply-To': thread,
+        References: ids.thread,
+        'In-Reply-To': ids.thread,
       },
     },
   };
