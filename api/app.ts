@@ -9,8 +9,10 @@ import { freshnessRoutes } from './features/freshness/index.ts';
 import { deliveryHealthRoutes, healthRoutes, metricsRoutes, openapiRoute } from './features/health/index.ts';
 import { adminIncidentRoutes, shortLinkRoutes } from './features/incidents/index.ts';
 import { adminMaintenanceRoutes } from './features/maintenance/index.ts';
+import { postmortemRoutes } from './features/postmortems/index.ts';
 import { acknowledgeIncidentRoute, adminReportRoutes, incidentFollowUpRoutes } from './features/plan/index.ts';
 import { adminProposalRoutes } from './features/proposals/index.ts';
+import { uptimeReportRoutes } from './features/reports/index.ts';
 import { adminServiceRoutes } from './features/services/index.ts';
 import { mountSubscriptions } from './features/subscribers/index.ts';
 import { ticketRoutes } from './features/tickets/index.ts';
@@ -52,12 +54,14 @@ export function createApp(deps: AppDeps) {
   // An incident's plan measures, tickets and the release of a draft live with their features, under the same path.
   app.route('/api/admin/incidents', acknowledgeIncidentRoute(deps));
   app.route('/api/admin/incidents', incidentFollowUpRoutes(deps));
+  app.route('/api/admin/incidents', postmortemRoutes(deps));
   app.route('/api/admin/incidents', ticketRoutes(deps));
   app.route('/api/admin/incidents', releaseDraftRoute(deps));
   app.route('/api/admin/services', adminServiceRoutes(deps));
   app.route('/api/admin/proposals', adminProposalRoutes(deps));
   app.route('/api/admin/maintenance', adminMaintenanceRoutes(deps));
   app.route('/api/admin/reports', adminReportRoutes(deps));
+  app.route('/api/admin/reports', uptimeReportRoutes(deps));
   app.route('/api/intake', intakeRoutes(deps));
   mountSubscriptions(app, deps);
   app.route('/api/admin', webhookRoutes(deps));

@@ -217,7 +217,14 @@ export async function assembleHerald(parts: HeraldParts) {
       await parts.onAvailabilityDrop?.(slug, since);
     },
     onAvailabilityBack: async (slug) => {
-      await proposeStatus(monitoring, { origin: 'availability', key: `availability:${slug}`, services: [slug], status: 'operational', source: `availability of ${slug}`, reason: '' });
+      await proposeStatus(monitoring, {
+        origin: 'availability',
+        key: `availability:${slug}`,
+        services: [slug],
+        status: 'operational',
+        source: `availability of ${slug}`,
+        reason: '',
+      });
     },
   });
   const app = createApp({

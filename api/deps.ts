@@ -16,7 +16,10 @@ import type { SubscriptionSettings } from './features/subscribers/index.ts';
  * (`noopNotifier`) or null renderer explicitly.
  */
 export type AppDeps = Omit<CommandDeps, 'publisher'> & {
-  config: Pick<Config, 'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy' | 'pagerdutyWebhookSecret'>;
+  config: Pick<
+    Config,
+    'publicUrl' | 'adminToken' | 'updateIntervalMinutes' | 'metricsToken' | 'trustProxy' | 'pagerdutyWebhookSecret' | 'reportMaintenanceAsDowntime'
+  >;
   snapshot: Snapshot;
   publisher: Publisher;
   /** Renders pages per request (the desk, subscription pages); null where no Astro bundle is built (API-only tests). */

@@ -191,8 +191,16 @@ export type IncidentPageView = Common & {
   tickets: { list: { system: string; id: string; url: string; linkedBy: string; linkedAt: string }[]; values: TicketValues; errors: FieldErrors };
 };
 
-export type FollowUpValues = { url: string; completed: boolean; title: string; owner: string; dueAt: string };
-export type FollowUpView = { actionItems: ActionItem[]; postmortemOverdue: boolean; values: FollowUpValues; errors: FieldErrors };
+/** The follow-up forms as typed: the postmortem's link, completion and customer-facing text (`body`, `notify`), and a new action item. */
+export type FollowUpValues = { url: string; completed: boolean; body: string; notify: boolean; title: string; owner: string; dueAt: string };
+export type FollowUpView = {
+  actionItems: ActionItem[];
+  postmortemOverdue: boolean;
+  values: FollowUpValues;
+  errors: FieldErrors;
+  /** The postmortem text as customers would read it, after "Preview"; null otherwise. */
+  postmortemPreviewHtml: string | null;
+};
 
 export type EditUpdateView = Common & {
   page: 'edit-update';
@@ -231,7 +239,15 @@ export type UsersView = Common & {
 export type SignInView = { page: 'sign-in'; email: string; next: string; error: string | null; flash: string | null };
 
 /** The plan report for the days asked for (`report` null when the days were refused). */
-export type ReportsView = Common & { page: 'reports'; from: string; to: string; errors: FieldErrors; report: PlanReport | null };
+export type ReportsView = Common & {
+  page: 'reports';
+  from: string;
+  to: string;
+  errors: FieldErrors;
+  report: PlanReport | null;
+  /** The uptime download's form: the services to choose from, how maintenance counts by default, and its refusal (400). */
+  uptime: { services: { slug: string; name: string }[]; maintenanceAsDowntime: boolean; errors: FieldErrors };
+};
 
 /** What the scheduling form holds (times as typed, read as UTC). */
 export type MaintenanceFormValues = {

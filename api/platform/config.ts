@@ -84,6 +84,8 @@ const ConfigSchema = z
       .string()
       .regex(/^[^:]+:.+$/, 'write user:password')
       .optional(),
+    // Uptime reports (api/features/reports): whether announced maintenance counts as downtime.
+    REPORT_MAINTENANCE_AS_DOWNTIME: Flag.default(false),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
@@ -118,6 +120,8 @@ const ConfigSchema = z
     secret: env.HERALD_SECRET,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL,
     webhookAllowLocal: env.WEBHOOK_ALLOW_LOCAL,
+    /** Whether uptime reports count announced maintenance as downtime (a report may ask otherwise with ?maintenance=). */
+    reportMaintenanceAsDowntime: env.REPORT_MAINTENANCE_AS_DOWNTIME,
     outboxLeaseSeconds: env.OUTBOX_LEASE_SECONDS,
     freshness: {
       webhookUrl: env.FRESHNESS_WEBHOOK_URL ?? null,

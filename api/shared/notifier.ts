@@ -8,7 +8,9 @@ import type { Transaction } from '@libsql/client';
 /** What happened to an incident, for whoever must hear of it (subscribers, webhooks, Slack). */
 export type IncidentEvent =
   | { kind: 'created' | 'updated' | 'resolved' | 'reopened'; incidentId: number; updateId: number }
-  | { kind: 'edited'; incidentId: number; updateId: number | null };
+  | { kind: 'edited'; incidentId: number; updateId: number | null }
+  /** Its postmortem was published with `notify`: announced once, on every channel. */
+  | { kind: 'postmortem'; incidentId: number; updateId: null };
 
 export type MaintenanceEvent = { maintenanceId: number; updateId: number };
 

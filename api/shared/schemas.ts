@@ -10,6 +10,12 @@ import { HttpUrl, StorableText } from './storable.ts';
 
 export const Slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
 
+/** A UTC calendar day, `YYYY-MM-DD`: what reports are asked for. */
+export const CalendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day looks like 2026-11-27')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
+
 export const IncidentRef = z.string().regex(refPattern('incident'), 'an incident reference looks like INC-42');
 
 // The one rule every stored text field follows. It lives in a module of its own, with no
@@ -225,6 +231,12 @@ export const Incident = z
     detectedAt: Iso,
     acknowledgedAt: Iso.nullable(),
     postmortemCompletedAt: Iso.nullable(),
+    /** Internal, never published: the postmortem's unpublished working copy (markdown), null when none. */
+    postmortemDraft: z.string().nullable(),
+    /** The published postmortem (markdown), when it was first published, and whether subscribers were notified of it (Statuspage's postmortem_* fields). */
+    postmortemBody: z.string().nullable(),
+    postmortemPublishedAt: Iso.nullable(),
+    postmortemNotifiedSubscribers: z.boolean(),
     lastUpdateAt: Iso,
     nextUpdateDueAt: Iso.nullable(),
     overdue: z.boolean(),

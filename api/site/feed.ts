@@ -1,7 +1,7 @@
 /**
  * The feeds: RSS 2.0 and Atom 1.0 (RFC 4287), whole page and per service, from the same
- * entries — every incident update and every entry on a maintenance window's timeline, newest
- * first, bounded — with the same sanitised HTML. Pure; the snapshot wraps the strings.
+ * entries — every incident update, every published postmortem and every entry on a
+ * maintenance window's timeline, newest first, bounded — with the same sanitised HTML. Pure; the snapshot wraps the strings.
  */
 import RSS from 'rss';
 import type { SiteModel } from './model.ts';
@@ -51,6 +51,21 @@ export function feedEntries(model: SiteModel, serviceSlug?: string): FeedEntry[]
         categories: [incident.ref, ...incident.services.map((s) => s.name)],
         order: update.id,
       })),
+    ),
+    ...incidents.flatMap((incident) =>
+      incident.postmortemPublishedAt && incident.postmortemHtml !== null
+        ? [
+            {
+              url: `${incident.url}#postmortem`,
+              title: t('feed.itemTitle', { title: incident.title, status: t('incident.postmortem') }),
+              html: incident.postmortemHtml,
+              published: incident.postmortemPublishedAt,
+              updated: incident.postmortemPublishedAt,
+              categories: [incident.ref, ...incident.services.map((s) => s.name)],
+              order: 0,
+            },
+          ]
+        : [],
     ),
     ...windows.flatMap((m) =>
       m.updates.map((update) => ({

@@ -54,6 +54,8 @@ export type LiveModelReader = {
   /** An update's markdown as HTML, rendered once per edit. */
   renderUpdate(update: Update): string;
   renderMaintenanceUpdate(update: MaintenanceUpdate): string;
+  /** A published postmortem's markdown as HTML, rendered once per text. */
+  renderPostmortem(markdown: string): string;
 };
 
 export function createLiveModelReader(options: LiveModelOptions): LiveModelReader {
@@ -62,12 +64,14 @@ export function createLiveModelReader(options: LiveModelOptions): LiveModelReade
   const renderUpdate = (u: Update): string => html(`${u.id}:${u.editedAt ?? ''}`, () => renderMarkdown(u.message));
   // Maintenance updates are numbered apart from incident updates: their own keys.
   const renderMaintenanceUpdate = (u: MaintenanceUpdate): string => html(`m${u.id}`, () => renderMarkdown(u.message));
+  const renderPostmortem = (markdown: string): string => html(`p:${markdown}`, () => renderMarkdown(markdown));
   const uptimeOf = createUptimeMemo();
   const uptime = createUptimeReads(db);
 
   return {
     renderUpdate,
     renderMaintenanceUpdate,
+    renderPostmortem,
     async load(now, written = new Set()) {
       const services = await listServices(db);
       const groups = await listGroups(db);
@@ -99,6 +103,7 @@ export function createLiveModelReader(options: LiveModelOptions): LiveModelReade
         updateIntervalMinutes: options.updateIntervalMinutes,
         now,
         render: renderUpdate,
+        renderPostmortem,
         lastChangeAt: await lastChangeAt(db),
         upstreams: await listUpstreams(db),
         maintenances: {

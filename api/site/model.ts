@@ -1,4 +1,5 @@
 import type { SiteSettings } from '../platform/content.ts';
+import { renderMarkdown } from '../platform/markdown.ts';
 import { ENGLISH, type Messages } from '../shared/messages.ts';
 import { toIncident, type IncidentRecord } from '../features/incidents/index.ts';
 import { overallStatus, type OverallStatus } from '../features/services/index.ts';
@@ -14,8 +15,13 @@ import { measuredUptime, type MetricChart, type ServiceSignals } from '../featur
 export type UpdateView = Update & { html: string };
 
 /** An incident as the public sees it: no internal fields (the commander stays in the admin). */
-export type IncidentView = Omit<Incident, 'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'draft' | 'alerts' | 'updates'> & {
+export type IncidentView = Omit<
+  Incident,
+  'commander' | 'detectedAt' | 'acknowledgedAt' | 'postmortemCompletedAt' | 'postmortemDraft' | 'draft' | 'alerts' | 'updates'
+> & {
   updates: UpdateView[];
+  /** The published postmortem's markdown rendered by `renderMarkdown`; null until one is published. */
+  postmortemHtml: string | null;
 };
 
 /** A maintenance window as the public sees it: messages rendered, updates newest first. */
@@ -87,6 +93,8 @@ export type ModelInput = {
   updateIntervalMinutes: number;
   now: Date;
   render: (update: Update) => string;
+  /** The published postmortems' markdown as HTML; `renderMarkdown` when absent. */
+  renderPostmortem?: (markdown: string) => string;
   /** Maintenance windows, with the renderer for their updates' markdown. */
   maintenances?: { records: MaintenanceRecord[]; render: (update: MaintenanceUpdate) => string };
   /** The providers services follow, by service slug (api/features/upstreams). */
@@ -105,24 +113,34 @@ export const FEED_PATH = '/feed.xml';
 /** The Atom feed beside it (api/site/feed.ts atomPathOf). */
 export const ATOM_PATH = '/feed.atom';
 
-/** An incident as the public sees it, from its stored record; pure apart from the injected markdown renderer. */
+/**
+ * An incident as the public sees it, from its stored record; pure apart from the injected
+ * markdown renderers (an update's, and the published postmortem's: `renderMarkdown` unless the
+ * caller remembers what it rendered). The unpublished postmortem draft never leaves it.
+ */
 export function toIncidentView(
   record: IncidentRecord,
   now: Date,
   site: { publicUrl: string; updateIntervalMinutes: number },
   render: (update: Update) => string,
+  renderPostmortem: (markdown: string) => string = renderMarkdown,
 ): IncidentView {
   const {
     commander: _internal,
     detectedAt: _detected,
     acknowledgedAt: _acknowledged,
     postmortemCompletedAt: _completed,
+    postmortemDraft: _unpublished,
     draft: _draft,
     alerts: _alerts,
     updates,
     ...incident
   } = toIncident(record, now, site);
-  return { ...incident, updates: updates.map((u) => ({ ...u, html: render(u) })) };
+  return {
+    ...incident,
+    updates: updates.map((u) => ({ ...u, html: render(u) })),
+    postmortemHtml: incident.postmortemBody === null ? null : renderPostmortem(incident.postmortemBody),
+  };
 }
 
 /** A maintenance window as the public sees it. */
@@ -134,7 +152,7 @@ export function toMaintenanceView(record: MaintenanceRecord, site: { publicUrl: 
 /** Assembles the read model from stored rows; pure apart from the injected markdown renderer. */
 export function buildSiteModel(input: ModelInput): SiteModel {
   const site = { publicUrl: input.publicUrl, updateIntervalMinutes: input.updateIntervalMinutes };
-  const incidents = input.records.map((record) => toIncidentView(record, input.now, site, input.render));
+  const incidents = input.records.map((record) => toIncidentView(record, input.now, site, input.render, input.renderPostmortem));
   const open = incidents.filter((i) => i.status !== 'resolved');
   const groups: GroupView[] = input.groups
     .map((g) => ({ slug: g.slug, name: g.name, services: input.services.filter((s) => s.group === g.slug) }))

@@ -60,6 +60,7 @@ const TYPES: readonly (readonly [type: string, extension: string, charset: boole
   ['image/png', 'png', false],
   ['image/x-icon', 'ico', false],
   ['text/plain', 'txt', true],
+  ['text/csv', 'csv', true],
   ['application/manifest+json', 'webmanifest', false],
 ];
 

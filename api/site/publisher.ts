@@ -15,6 +15,7 @@ import { archiveBatches, createBackgroundArchive } from './archive.ts';
 import { catalogueKey, createUptimeKeys, hashOf, overallKey, uptimeChanged, type ShownKeys } from './change-keys.ts';
 import { publishEffort, type Effort } from './compression.ts';
 import { follow } from './follower.ts';
+import { createHistoryCsv } from './history-csv.ts';
 import { createLiveModelReader } from './live-model.ts';
 import { writtenServices } from './uptime-reads.ts';
 import type { SiteModel } from './model.ts';
@@ -108,6 +109,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const reader = createLiveModelReader({ db, settings: deps.settings, messages, ...site });
   const uptimeKeys = createUptimeKeys();
   const monthCounts = new Map<string, number>();
+  const historyCsv = createHistoryCsv(deps.publicUrl);
   const queue = createSerialQueue();
 
   /** The last seq published (-1: nothing yet), and what the pages published then showed of the whole site. */
@@ -128,8 +130,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         renderPage: deps.renderPage,
         renderUpdate: reader.renderUpdate,
         renderMaintenanceUpdate: reader.renderMaintenanceUpdate,
+        renderPostmortem: reader.renderPostmortem,
         site,
         monthCounts,
+        historyCsv,
       },
       targets,
       files,
@@ -187,6 +191,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const { model, services, open, liveMaintenances } = await reader.load(now, wantAll || changes === null ? 'all' : writtenServices(changes, placements));
     const shown: ShownKeys = { catalogue: catalogueKey(services, model), overall: overallKey(model), uptime: uptimeKeys(services, model) };
     const everything = wantAll || changes === null || shown.catalogue !== published.catalogue;
+    if (everything) historyCsv.reset();
     const targets = changedTargets({
       changes: changes ?? [],
       requested,

@@ -5,12 +5,22 @@
 import type { Executor } from '../platform/db/client.ts';
 import { loadIncidents } from '../features/incidents/index.ts';
 import { loadMaintenances } from '../features/maintenance/index.ts';
-import { historyMonths, incidentsInMonth, monthCount, newestIncidentSummaries, newestUpdateRefs, rankInMonth, type HistoryMonth } from './store.ts';
+import {
+  historyMonths,
+  incidentsInMonth,
+  monthCount,
+  newestIncidentSummaries,
+  newestPostmortemIncidents,
+  newestUpdateRefs,
+  rankInMonth,
+  type HistoryMonth,
+} from './store.ts';
 import type { IncidentRecord } from '../features/incidents/index.ts';
 import type { MaintenanceUpdate, Update } from '../shared/schemas.ts';
 import { BADGE_PATH, overallBadge, serviceBadge, serviceBadgePath } from './badge.ts';
 import { EMBED_PATH, renderEmbed } from './embed.ts';
 import { atomPathOf, MAX_ITEMS as FEED_ITEMS, renderAtomFeed, renderFeed } from './feed.ts';
+import { HISTORY_CSV_PATH, type HistoryCsv } from './history-csv.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './targets.ts';
@@ -33,12 +43,16 @@ export type RenderContext = {
   renderPage: PageRenderer | null;
   renderUpdate: (u: Update) => string;
   renderMaintenanceUpdate: (u: MaintenanceUpdate) => string;
+  /** A published postmortem's markdown as HTML; `renderMarkdown` when absent. */
+  renderPostmortem?: (markdown: string) => string;
   site: { publicUrl: string; updateIntervalMinutes: number };
   /**
    * How many incidents each month (`serviceId:month`) had when its pages were last rendered:
    * while that holds, a changed incident re-renders only the page listing it.
    */
   monthCounts: Map<string, number>;
+  /** /history.csv's rows between publishes; absent: the file is not published by this render. */
+  historyCsv?: HistoryCsv;
 };
 
 /**
@@ -56,7 +70,12 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     return ids.map((id) => records.get(id)).filter((r): r is IncidentRecord => r !== undefined);
   };
   const monthsOf = async (serviceId: number) => months.get(serviceId) ?? months.set(serviceId, await historyMonths(ctx.db, serviceId)).get(serviceId)!;
-  const view = (r: IncidentRecord) => toIncidentView(r, ctx.now, ctx.site, ctx.renderUpdate);
+  const view = (r: IncidentRecord) => toIncidentView(r, ctx.now, ctx.site, ctx.renderUpdate, ctx.renderPostmortem);
+  /** The incidents a feed's entries come from: those of its newest updates and of its newest postmortems. */
+  const feedIncidentIds = async (serviceId: number) => {
+    const refs = await newestUpdateRefs(ctx.db, serviceId, FEED_ITEMS);
+    return [...new Set([...refs.map((r) => r.incidentId), ...(await newestPostmortemIncidents(ctx.db, serviceId, FEED_ITEMS))])];
+  };
   const page = async (path: string, extra?: Record<string, unknown>, as = path) => {
     if (ctx.renderPage) files.set(as, await ctx.renderPage(path, ctx.model, extra));
   };
@@ -84,8 +103,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
         files.set(WIDGET_PATH, widgetScript(ctx.model.messages));
         break;
       case 'feed': {
-        const refs = await newestUpdateRefs(ctx.db, 0, FEED_ITEMS);
-        const incidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
+        const incidents = (await load(await feedIncidentIds(0))).map(view);
         files.set(FEED_PATH, renderFeed({ ...ctx.model, incidents }, { feedPath: FEED_PATH }));
         files.set(atomPathOf(FEED_PATH), renderAtomFeed({ ...ctx.model, incidents }, { feedPath: atomPathOf(FEED_PATH) }));
         break;
@@ -93,6 +111,12 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
       case 'history': {
         const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
         await page('/history', { history });
+        // Every incident this render is about may have changed its line of the file.
+        const csv = await ctx.historyCsv?.render(
+          ctx.db,
+          list.flatMap((t) => (t.kind === 'incident' ? [t.id] : [])),
+        );
+        if (csv) files.set(HISTORY_CSV_PATH, csv);
         break;
       }
       case 'incident': {
@@ -123,8 +147,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
   async function renderService(id: number): Promise<void> {
     const service = ctx.model.services.find((s) => s.slug === ctx.services.byId.get(id)?.slug);
     if (!service) return;
-    const refs = await newestUpdateRefs(ctx.db, id, FEED_ITEMS);
-    const feedIncidents = (await load([...new Set(refs.map((r) => r.incidentId))])).map(view);
+    const feedIncidents = (await load(await feedIncidentIds(id))).map(view);
     const feedPath = `/services/${service.slug}/feed.xml`;
     files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
     files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));

@@ -87,6 +87,9 @@ function incident(i: IncidentView, listed: ReadonlyMap<string, StatuspageCompone
       tweet_id: null,
     })),
     components: i.services.map((s) => affectedComponent(listed, s)),
+    postmortem_body: i.postmortemBody,
+    postmortem_published_at: i.postmortemPublishedAt,
+    postmortem_notified_subscribers: i.postmortemNotifiedSubscribers,
   };
 }
 

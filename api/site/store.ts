@@ -181,6 +181,48 @@ export async function newestUpdateRefs(db: Executor, serviceId: number, limit: n
   return rows.map((r) => ({ updateId: Number(r.id), incidentId: Number(r.incident_id) }));
 }
 
+/** The incidents of the newest `limit` published postmortems, site-wide (0) or for one service's incidents: the feeds list them. */
+export async function newestPostmortemIncidents(db: Executor, serviceId: number, limit: number): Promise<number[]> {
+  const { rows } = serviceId
+    ? await db.execute({
+        sql: `SELECT i.id FROM incident_services x JOIN incidents i ON i.id = x.incident_id
+              WHERE x.service_id = ? AND i.postmortem_published_at IS NOT NULL AND i.draft = 0 ORDER BY i.postmortem_published_at DESC LIMIT ?`,
+        args: [serviceId, limit],
+      })
+    : await db.execute({
+        sql: 'SELECT id FROM incidents WHERE postmortem_published_at IS NOT NULL AND draft = 0 ORDER BY postmortem_published_at DESC LIMIT ?',
+        args: [limit],
+      });
+  return rows.map((r) => Number(r.id));
+}
+
+/** One line of /history.csv: a published incident and the names of its services, in page order. */
+export type HistoryCsvRow = { id: number; title: string; severity: Severity; startedAt: string; resolvedAt: string | null; services: string[] };
+
+/** Every published incident as /history.csv lists it, or only those of `ids`; in no particular order. */
+export async function historyCsvRows(db: Executor, ids?: readonly number[]): Promise<HistoryCsvRow[]> {
+  if (ids?.length === 0) return [];
+  const only = ids ? ` AND i.id IN (${ids.map(() => '?').join(',')})` : '';
+  const [incidents, services] = await Promise.all([
+    db.execute({ sql: `SELECT i.id, i.title, i.severity, i.started_at, i.resolved_at FROM incidents i WHERE i.draft = 0${only}`, args: [...(ids ?? [])] }),
+    db.execute({
+      sql: `SELECT x.incident_id, s.name FROM incident_services x JOIN services s ON s.id = x.service_id JOIN incidents i ON i.id = x.incident_id
+            WHERE i.draft = 0${only} ORDER BY s.position, s.name`,
+      args: [...(ids ?? [])],
+    }),
+  ]);
+  const names = new Map<number, string[]>();
+  for (const r of services.rows) names.set(Number(r.incident_id), [...(names.get(Number(r.incident_id)) ?? []), String(r.name)]);
+  return incidents.rows.map((r) => ({
+    id: Number(r.id),
+    title: String(r.title),
+    severity: String(r.severity) as Severity,
+    startedAt: String(r.started_at),
+    resolvedAt: r.resolved_at === null ? null : String(r.resolved_at),
+    services: names.get(Number(r.id)) ?? [],
+  }));
+}
+
 /** Incident ids below `before`, newest first: a full publish walks the history in batches, recent permalinks first. */
 export async function incidentIdsBefore(db: Executor, before: number, limit: number): Promise<number[]> {
   const { rows } = await db.execute({ sql: 'SELECT id FROM incidents WHERE id < ? AND draft = 0 ORDER BY id DESC LIMIT ?', args: [before, limit] });

@@ -40,7 +40,8 @@ const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
 });
 const until = async (done: () => boolean, what: string) => {
-  for (const end = Date.now() + 10_000; !done(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  for (const end = Date.now() + 10_000; !done(); await new Promise((r) => setTimeout(r, 50)))
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 };
 
 /** Signs up through the page's form fields and confirms through the page's button; returns the confirmed page. */
@@ -70,11 +71,15 @@ describe('chat and webhook subscriptions on the real server (built pages, real S
     const page = await signUp({ email: 'ops@example.com', channel: 'slack', url: `${receiverUrl}/slack`, events: 'all', website: '' });
     expect(page).toContain('a test message is on its way to it now');
     await until(() => received.some((r) => r.path === '/slack'), 'the test message');
-    const ref = (await (await fetch(`${server.url}/api/admin/incidents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(makeIncident()),
-    })).json()).ref;
+    const ref = (
+      await (
+        await fetch(`${server.url}/api/admin/incidents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(makeIncident()),
+        })
+      ).json()
+    ).ref;
     await until(() => received.filter((r) => r.path === '/slack').length === 2, 'the incident');
     const message = JSON.parse(received.filter((r) => r.path === '/slack')[1]?.body ?? '{}');
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
@@ -88,7 +93,11 @@ describe('chat and webhook subscriptions on the real server (built pages, real S
     await until(() => received.some((r) => r.path === '/hook'), 'the test message');
     const test = received.find((r) => r.path === '/hook') as Received;
     const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(test.headers['x-herald-signature'])) ?? [];
-    expect(v1).toBe(createHmac('sha256', secret ?? '').update(`${ts}.${test.body}`).digest('hex'));
+    expect(v1).toBe(
+      createHmac('sha256', secret ?? '')
+        .update(`${ts}.${test.body}`)
+        .digest('hex'),
+    );
     // The manage link in the payload shows the subscription, never the secret again.
     const manage = JSON.parse(test.body).meta.manage as string;
     const managePage = await (await fetch(at(manage), { headers: { accept: 'text/html' } })).text();

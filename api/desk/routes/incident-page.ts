@@ -26,7 +26,7 @@ export type IncidentForms = {
   preview?: boolean;
   reopen?: IncidentPageView['reopen'];
   details?: IncidentPageView['details'];
-  followUp?: { values: FollowUpValues; errors: FieldErrors };
+  followUp?: { values: FollowUpValues; errors: FieldErrors; preview?: boolean };
   tickets?: Omit<IncidentPageView['tickets'], 'list'>;
 };
 

@@ -23,6 +23,15 @@ export type IncidentRecord = {
   detectedAt: string;
   acknowledgedAt: string | null;
   postmortemCompletedAt: string | null;
+  /**
+   * The customer-facing postmortem (markdown as typed): the desk's unpublished working copy
+   * (internal), the text customers read once published, when it was first published, and when
+   * its subscribers were notified of it.
+   */
+  postmortemDraft: string | null;
+  postmortemBody: string | null;
+  postmortemPublishedAt: string | null;
+  postmortemNotifiedAt: string | null;
   /** In page order (the services' position, then name). */
   services: { slug: string; name: string; status: ServiceStatus }[];
   /** Oldest first. */

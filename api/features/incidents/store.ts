@@ -79,6 +79,10 @@ export async function loadIncidents(db: Executor, filter: IncidentFilter = {}): 
       detectedAt: String(r.detected_at ?? r.started_at),
       acknowledgedAt: nullableString(r.acknowledged_at),
       postmortemCompletedAt: nullableString(r.postmortem_completed_at),
+      postmortemDraft: nullableString(r.postmortem_draft),
+      postmortemBody: nullableString(r.postmortem_body),
+      postmortemPublishedAt: nullableString(r.postmortem_published_at),
+      postmortemNotifiedAt: nullableString(r.postmortem_notified_at),
       draft: Number(r.draft) === 1,
       alerts: (alertsByIncident.get(id) ?? []).map((a) => ({
         source: String(a.source) as 'alertmanager' | 'pagerduty',

@@ -148,6 +148,42 @@ export function composeMail(
 }
 
 /**
+ * The mail announcing an incident's published postmortem. It uses the operator's incident
+ * template, as a maintenance mail does: the status reads "Postmortem", the message is the
+ * postmortem, the permalink its heading on the incident page, and it joins the incident's thread.
+ */
+export function composePostmortemMail(subscriber: SubscriberRecord | undefined, incident: IncidentRecord | undefined, settings: ComposeSettings): Composed {
+  if (!subscriber) return { cancel: 'subscriber removed' };
+  if (subscriber.state !== 'confirmed') return { cancel: `subscriber is ${subscriber.state}` };
+  if (!incident || incident.postmortemBody === null || incident.postmortemPublishedAt === null) return { cancel: 'postmortem no longer published' };
+  const links = subscriberLinks(settings, subscriber);
+  const ref = makeRef('incident', incident.id);
+  const { t } = settings.messages ?? ENGLISH;
+  const vars: VarsOf<'incident'> = {
+    siteTitle: settings.siteTitle,
+    title: incident.title,
+    ref,
+    statusLabel: t('incident.postmortem'),
+    severityLabel: t(`severity.${incident.severity}`),
+    impact: incident.impact,
+    message: markdownToText(incident.postmortemBody),
+    messageHtml: renderMarkdown(incident.postmortemBody),
+    services: incident.services.map((s) => `- ${s.name}`).join('\n'),
+    servicesHtml: incident.services.map((s) => `<li>${escapeHtml(s.name)}</li>`).join(''),
+    nextUpdateBy: null,
+    postedAt: utc(incident.postmortemPublishedAt),
+    permalink: `${settings.publicUrl}/incidents/${ref}#postmortem`,
+    manageUrl: links.manageUrl,
+    unsubscribeUrl: links.unsubscribeUrl,
+    about: t('mail.aboutIncident'),
+  };
+  return threadedNotice(settings, subscriber.email, links, vars, {
+    messageId: `<herald.inc${incident.id}.pm.s${subscriber.id}@${host(settings.publicUrl)}>`,
+    thread: `<herald.inc${incident.id}@${host(settings.publicUrl)}>`,
+  });
+}
+
+/**
  * The mail about a maintenance update. It uses the operator's incident template (same
  * timeline, same fields): the "severity" reads "Planned maintenance", the impact line gives
  * the window, `about` ("Follow {{about}}: …") names the window, and the permalink is the
@@ -185,17 +221,30 @@ export function composeMaintenanceMail(
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutMaintenance'),
   };
-  const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
+  return threadedNotice(settings, subscriber.email, links, vars, {
+    messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
+    thread: `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`,
+  });
+}
+
+/** A notice on the operator's incident template, in its thread, with the one-click unsubscribe headers (RFC 8058). */
+function threadedNotice(
+  settings: ComposeSettings,
+  to: string,
+  links: ReturnType<typeof subscriberLinks>,
+  vars: VarsOf<'incident'>,
+  ids: { messageId: string; thread: string },
+): Composed {
   return {
     mail: {
-      to: subscriber.email,
+      to,
       ...fill(settings.templates.incident, vars),
-      messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
+      messageId: ids.messageId,
       headers: {
         'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${settings.unsubscribeMailbox}?subject=unsubscribe%20${links.manageToken}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        References: thread,
-        'In-Reply-To': thread,
+        References: ids.thread,
+        'In-Reply-To': ids.thread,
       },
     },
   };

@@ -22,7 +22,7 @@ import {
   type TargetChannel,
 } from '../subscribers/index.ts';
 import { incidentNotice, maintenanceNotice, testNotice } from './channel-notice.ts';
-import { composeMaintenanceMail, composeMail, subscriberLinks, type ComposeSettings } from './compose.ts';
+import { composeMaintenanceMail, composeMail, composePostmortemMail, subscriberLinks, type ComposeSettings } from './compose.ts';
 import { failedAttempt, retryLater, sendMail } from '../../platform/delivery/attempts.ts';
 import type { DeliveryHandler, Lane } from '../../platform/delivery/lane.ts';
 import type { Mailer } from '../../platform/delivery/mailer.ts';
@@ -87,10 +87,13 @@ function mailHandler(deps: NoticeDeps): DeliveryHandler {
   return {
     attempt: handlerOf(deps, async (row, ctx) => {
       const subscriber = row.subscriberId === null ? undefined : ctx.subscribers.get(row.subscriberId);
+      const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
       const composed =
         row.kind === 'maintenance'
           ? composeMaintenanceMail(row, subscriber, row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId), deps.compose)
-          : composeMail(row, subscriber, row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId), deps.compose);
+          : row.kind === 'postmortem'
+            ? composePostmortemMail(subscriber, incident, deps.compose)
+            : composeMail(row, subscriber, incident, deps.compose);
       if ('cancel' in composed) return { id: row.id, outcome: 'cancelled', detail: composed.cancel };
       return sendMail(deps.mailer, row, composed.mail, () => deps.clock.now());
     }),
@@ -169,12 +172,12 @@ export function noticeLanes(deps: NoticeDeps): Lane[] {
   const targets = SUBSCRIPTION_CHANNELS.filter((c): c is TargetChannel => c !== 'email');
   return [
     // Incident and maintenance notices to subscribers: the big fan-outs.
-    { name: 'notices', kinds: { incident: mail, maintenance: mail } },
+    { name: 'notices', kinds: { incident: mail, maintenance: mail, postmortem: mail } },
     // Confirmation and "already subscribed" mails: someone is waiting for them now, so they do
     // not queue behind a fan-out of 100,000 notices.
     { name: 'account', kinds: { confirm: mail, welcome: mail, paused: mail } },
-    { name: 'webhooks', kinds: { webhook: hooks } },
-    { name: 'slack', kinds: { slack: hooks } },
+    { name: 'webhooks', kinds: { webhook: hooks, 'postmortem-webhook': hooks } },
+    { name: 'slack', kinds: { slack: hooks, 'postmortem-slack': hooks } },
     // Subscribers' own targets: a lane per format, so a slow or failing Teams endpoint never holds up Slack.
     ...targets.map((channel) => ({ name: channelKind(channel), kinds: { [channelKind(channel)]: channels } })),
   ];

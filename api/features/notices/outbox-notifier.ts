@@ -11,6 +11,7 @@ import {
   queueIncidentNotices,
   queueMaintenanceHooks,
   queueMaintenanceNotices,
+  queuePostmortemNotices,
   queueServiceHooks,
 } from './store.ts';
 
@@ -33,6 +34,9 @@ function shouldNotify(event: IncidentEvent, updateNotify: boolean): event is Inc
 export function createOutboxNotifier(options: { slack: boolean }): Notifier {
   return {
     async incidentChanged(tx, event, now) {
+      // A postmortem is announced only when published with `notify` (the command asks then only):
+      // to subscribers, webhooks and #incidents alike.
+      if (event.kind === 'postmortem') return void (await queuePostmortemNotices(tx, event.incidentId, now, { webhooks: true, slack: options.slack }));
       if (event.kind === 'edited' || event.updateId === null) return;
       if (shouldNotify(event, await incidentUpdateNotifies(tx, event.updateId))) await queueIncidentNotices(tx, event.incidentId, event.updateId, now);
       // Machines (webhooks) and the company's own #incidents channel (Slack) hear of every update.

@@ -96,6 +96,35 @@ async function queueHookRows(db: Executor, columns: readonly [string, string], i
     });
 }
 
+/**
+ * Queues an incident's published postmortem for every email follower of its incidents
+ * (`followers`, P0/P1-only choices kept; kind `postmortem`), every active webhook (`postmortem-webhook`)
+ * and Slack (`postmortem-slack`), once each: the unique indexes make a repeat a no-op.
+ * @returns how many mails were queued.
+ */
+export async function queuePostmortemNotices(db: Executor, incidentId: number, now: Date, to: HookChoice): Promise<number> {
+  const at = now.toISOString();
+  const { rowsAffected } = await db.execute({
+    sql: `INSERT OR IGNORE INTO outbox (kind, channel, subscriber_id, incident_id, next_attempt_at, created_at)
+          SELECT 'postmortem', 'mail', s.id, ?, ?, ? FROM subscribers s
+          WHERE s.channel = 'email' AND ${followers('incidents', 'incident_services', 'incident_id')}
+            AND (s.major_only = 0 OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = ? AND i.severity IN ('P0','P1')))`,
+    args: [incidentId, at, at, incidentId, incidentId],
+  });
+  if (to.webhooks)
+    await db.execute({
+      sql: `INSERT OR IGNORE INTO outbox (kind, channel, webhook_id, incident_id, next_attempt_at, created_at)
+            SELECT 'postmortem-webhook', 'webhook', id, ?, ?, ? FROM webhooks WHERE removed_at IS NULL`,
+      args: [incidentId, at, at],
+    });
+  if (to.slack)
+    await db.execute({
+      sql: `INSERT OR IGNORE INTO outbox (kind, channel, incident_id, next_attempt_at, created_at) VALUES ('postmortem-slack', 'slack', ?, ?, ?)`,
+      args: [incidentId, at, at],
+    });
+  return rowsAffected;
+}
+
 /** Queues a service's status change (made outside an incident) for every active webhook. */
 export async function queueServiceHooks(db: Executor, serviceEventId: number, now: Date): Promise<void> {
   const at = now.toISOString();

@@ -1,21 +1,20 @@
 /**
  * The plan's measures and follow-up (docs/incident-response-plan.md §2 Phase 5, §6):
- * acknowledging an incident, the postmortem and its action items. Each write checks its rules
+ * acknowledging an incident, and the postmortem's action items (the postmortem itself is the
+ * postmortems feature's). Each write checks its rules
  * and records its audit entry in its transaction.
  */
 import type { Actor } from '../../shared/actor.ts';
-import { ConflictError } from '../../shared/errors.ts';
 import { makeRef } from '../../shared/refs.ts';
 import type { Incident } from '../../shared/schemas.ts';
 import type { CommandContext } from '../../platform/commands.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import { republish } from '../../platform/republish.ts';
 import { recordAudit } from '../audit/index.ts';
-import { loadIncident, noSuchIncident, readIncident } from '../incidents/index.ts';
+import { loadIncident, readIncident } from '../incidents/index.ts';
 import { insertActionItem, setActionItemCompletedAt } from './action-items-store.ts';
 import { loadActionItem, toActionItem } from './queries.ts';
-import { actionItemDueAt, type ActionItem, type CreateActionItemInput, type PatchActionItemInput, type RecordPostmortemInput } from './rules.ts';
-import { findPostmortem, markAcknowledged, setPostmortem } from './store.ts';
+import { actionItemDueAt, type ActionItem, type CreateActionItemInput, type PatchActionItemInput } from './rules.ts';
+import { markAcknowledged } from './store.ts';
 
 /**
  * Inside the caller's transaction: records the first acknowledgement of an incident at `at`
@@ -40,33 +39,6 @@ export async function acknowledge(tx: Executor, id: number, actor: Actor, at: Da
  */
 export async function acknowledgeIncident(ctx: CommandContext, incidentId: number): Promise<Incident> {
   await ctx.db.write((tx) => acknowledge(tx, incidentId, ctx.actor, ctx.clock.now()));
-  return readIncident(ctx, incidentId);
-}
-
-/**
- * Records the postmortem's link and whether it is complete (the first completion time is
- * kept); only once the incident is resolved. The link is public (the incident page shows it),
- * so the incident is republished; the completion time is internal.
- */
-export async function recordIncidentPostmortem(ctx: CommandContext, incidentId: number, input: RecordPostmortemInput): Promise<Incident> {
-  const now = ctx.clock.now();
-  await ctx.db.write(async (tx) => {
-    const before = await findPostmortem(tx, incidentId);
-    if (!before) throw noSuchIncident(incidentId);
-    if (before.status !== 'resolved') {
-      throw new ConflictError(
-        `[Postmortem] ${makeRef('incident', incidentId)} is not resolved yet; the postmortem follows the resolution (give its link with the resolving update meanwhile).`,
-      );
-    }
-    await setPostmortem(tx, incidentId, input, now);
-    const prior = { postmortemUrl: before.postmortemUrl, postmortemCompletedAt: before.postmortemCompletedAt };
-    await recordAudit(
-      tx,
-      { actor: ctx.actor, action: 'incident.postmortem', entity: 'incident', ref: makeRef('incident', incidentId), before: prior, after: input },
-      now,
-    );
-  });
-  await republish(ctx, { incidents: [incidentId] });
   return readIncident(ctx, incidentId);
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { postmortemDueAt } from '../incidents/index.ts';
+import { CalendarDay as Day } from '../../shared/schemas.ts';
 import { SEVERITIES, type Severity } from '../../shared/vocabulary.ts';
 import type { ReportIncident } from './schemas.ts';
 
@@ -45,11 +46,6 @@ export const PlanReport = z
   .meta({ id: 'PlanReport' });
 export type PlanReport = z.infer<typeof PlanReport>;
 type SeverityFigures = z.infer<typeof SeverityFigures>;
-
-const Day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day looks like 2026-11-27')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both inclusive, at most ten years apart. */
 export const PlanReportQuery = z

@@ -1,16 +1,13 @@
 /**
  * The plan's follow-up after an incident (docs/incident-response-plan.md, Phase 5): the
  * postmortem, due 48 hours after a P0/P1 is resolved, and its action items, tracked to done
- * within 30 days. Shapes and pure rules; internal — none of it is published except the
- * postmortem's link, which the public incident page already shows.
+ * within 30 days. Shapes and pure rules; internal — none of it is published. Recording and
+ * publishing the postmortem itself is the postmortems feature's.
  */
 import { z } from 'zod';
 import { postmortemDueAt } from '../incidents/index.ts';
-import { HttpUrl, StorableText as Text } from '../../shared/storable.ts';
+import { StorableText as Text } from '../../shared/storable.ts';
 import type { Severity } from '../../shared/vocabulary.ts';
-
-export const RecordPostmortemInput = z.object({ url: HttpUrl, completed: z.boolean() }).strict().meta({ id: 'RecordPostmortemInput' });
-export type RecordPostmortemInput = z.infer<typeof RecordPostmortemInput>;
 
 export const CreateActionItemInput = z
   .object({

@@ -18,6 +18,3 @@ export type ReportIncident = {
 
 /** A postmortem action item as stored. */
 export type ActionItemRecord = { id: number; incidentId: number; title: string; owner: string; dueAt: string; createdAt: string; completedAt: string | null };
-
-/** An incident's postmortem as stored, with the status that says whether it may have one yet. */
-export type PostmortemRecord = { status: string; postmortemUrl: string | null; postmortemCompletedAt: string | null };

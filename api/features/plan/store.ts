@@ -1,10 +1,10 @@
 /**
- * The plan's measures in SQL: an incident's acknowledgement and postmortem, and the rows the
+ * The plan's measures in SQL: an incident's acknowledgement, and the rows the
  * plan report (report.ts) and the plan's watch are computed from.
  */
 import type { Severity } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import type { PostmortemRecord, ReportIncident } from './schemas.ts';
+import type { ReportIncident } from './schemas.ts';
 
 /** Records when an incident was first acknowledged, unless it already was. @returns whether this call recorded it. */
 export async function markAcknowledged(db: Executor, id: number, at: Date): Promise<boolean> {
@@ -13,27 +13,6 @@ export async function markAcknowledged(db: Executor, id: number, at: Date): Prom
     args: [at.toISOString(), id],
   });
   return rowsAffected > 0;
-}
-
-/** An incident's postmortem and status; null when there is no such incident. */
-export async function findPostmortem(db: Executor, incidentId: number): Promise<PostmortemRecord | null> {
-  const { rows } = await db.execute({ sql: 'SELECT status, postmortem_url, postmortem_completed_at FROM incidents WHERE id = ?', args: [incidentId] });
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    status: String(r.status),
-    postmortemUrl: r.postmortem_url === null ? null : String(r.postmortem_url),
-    postmortemCompletedAt: r.postmortem_completed_at === null ? null : String(r.postmortem_completed_at),
-  };
-}
-
-/** Records the postmortem's link and whether it is complete; the first completion time is kept, and cleared when not complete. */
-export async function setPostmortem(db: Executor, incidentId: number, input: { url: string; completed: boolean }, now: Date): Promise<void> {
-  await db.execute({
-    sql: `UPDATE incidents SET postmortem_url = ?, updated_at = ?,
-          postmortem_completed_at = CASE WHEN ? THEN coalesce(postmortem_completed_at, ?) ELSE NULL END WHERE id = ?`,
-    args: [input.url, now.toISOString(), input.completed ? 1 : 0, now.toISOString(), incidentId],
-  });
 }
 
 /** Incidents detected in [fromIso, toIso), with their public update deadlines and action items. */

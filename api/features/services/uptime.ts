@@ -128,36 +128,28 @@ export function computeUptime(input: UptimeInput): Uptime {
   const days = input.days ?? UPTIME_DAYS;
   const { t, date: formatDate, duration } = input.messages ?? ENGLISH;
   const now = input.now.getTime();
-  const start = uptimeWindowStart(input.now, days).getTime();
+  const start = uptimeWindowStart(input.now, days);
   const known = knownSince(input);
-  const segments = statusSegments(input, start, now);
   const spans = input.incidents.map((i) => ({ ref: i.ref, from: Date.parse(i.startedAt), to: i.resolvedAt ? Date.parse(i.resolvedAt) : now }));
 
   let counted = 0;
   let down = 0;
   let since: string | null = null;
   const result: UptimeDay[] = [];
-  for (let d = 0; d < days; d++) {
-    const dayStart = start + d * DAY_MS;
+  for (const day of statusTimeByDay(input, start, days)) {
+    const dayStart = Date.parse(`${day.date}T00:00:00Z`);
     const dayEnd = Math.min(dayStart + DAY_MS, now);
     const date = new Date(dayStart);
-    const iso = date.toISOString().slice(0, 10);
+    const iso = day.date;
     const name = formatDate(date);
-    // A day counts whole from the day Herald knew the service on; not before, nor ahead of now.
-    if (known > now || dayStart + DAY_MS <= known) {
+    if (!day.counted) {
       result.push({ date: iso, level: 'none', label: t('uptime.noData', { date: name }) });
       continue;
     }
     since ??= iso;
     counted += 1;
-    const from = Math.max(dayStart, known);
-    const ms: Record<string, number> = {};
-    for (const s of segments) {
-      const overlap = Math.min(s.to, dayEnd) - Math.max(s.from, from);
-      if (overlap <= 0 || DOWNTIME_WEIGHT[s.status] === 0) continue;
-      ms[s.status] = (ms[s.status] ?? 0) + overlap;
-      down += overlap * DOWNTIME_WEIGHT[s.status];
-    }
+    const { ms } = day;
+    down += downtimeMs(ms, DOWNTIME_WEIGHT);
     const worst = COUNTED.filter((status) => ms[status]);
     const refs = spans
       .filter((s) => s.from < dayEnd && s.to >= dayStart)
@@ -180,6 +172,77 @@ export function computeUptime(input: UptimeInput): Uptime {
     createdAt: input.createdAt,
     startDate: new Date(Math.min(known, Date.parse(input.createdAt))).toISOString().slice(0, 10),
   };
+}
+
+/** A day's time in each status (ms); only the statuses it was in are present. */
+export type StatusTime = Partial<Record<ServiceStatus, number>>;
+
+/** One UTC day of a service's history: whether it counts (Herald knew the service, and it has begun), and its time in each status. */
+export type DayStatusTime = { date: string; counted: boolean; ms: StatusTime };
+
+/**
+ * The service's time in each status on each of `days` UTC days from `start` (a UTC midnight),
+ * the figures both the uptime bars (`computeUptime`) and the monthly reports count from. A day
+ * counts whole (see above) from the day Herald knew the service on, not before, and not ahead
+ * of `now` (today up to `now`). `maintenance`: spans (ms) in which the service was under
+ * announced maintenance, whatever its status said: their time counts as `under_maintenance`.
+ * @example statusTimeByDay({ createdAt: '2026-01-01T00:00:00Z', status: 'operational', changes: [], incidents: [], now: new Date('2026-03-10T12:00:00Z') }, new Date('2026-03-09T00:00:00Z'), 2)
+ * // [{ date: '2026-03-09', counted: true, ms: { operational: 86400000 } }, { date: '2026-03-10', counted: true, ms: { operational: 43200000 } }]
+ */
+export function statusTimeByDay(
+  input: Pick<UptimeInput, 'createdAt' | 'knownSince' | 'status' | 'changes' | 'incidents' | 'now'>,
+  start: Date,
+  days: number,
+  maintenance: readonly { from: number; to: number }[] = [],
+): DayStatusTime[] {
+  const now = input.now.getTime();
+  const known = knownSince(input);
+  const segments = withMaintenance(statusSegments(input, start.getTime(), now), maintenance);
+  const result: DayStatusTime[] = [];
+  for (let d = 0; d < days; d++) {
+    const dayStart = start.getTime() + d * DAY_MS;
+    const dayEnd = Math.min(dayStart + DAY_MS, now);
+    const date = new Date(dayStart).toISOString().slice(0, 10);
+    // A day counts whole from the day Herald knew the service on; not before, nor ahead of now.
+    if (known > now || dayStart + DAY_MS <= known || dayStart > now) {
+      result.push({ date, counted: false, ms: {} });
+      continue;
+    }
+    const from = Math.max(dayStart, known);
+    const ms: StatusTime = {};
+    for (const s of segments) {
+      const overlap = Math.min(s.to, dayEnd) - Math.max(s.from, from);
+      if (overlap > 0) ms[s.status] = (ms[s.status] ?? 0) + overlap;
+    }
+    result.push({ date, counted: true, ms });
+  }
+  return result;
+}
+
+/**
+ * The downtime in `ms`, each status weighed by `weights` (`DOWNTIME_WEIGHT`, or a report's with maintenance counted).
+ * @example downtimeMs({ major_outage: 1_800_000, degraded_performance: 7_200_000 }, DOWNTIME_WEIGHT) // 2_520_000
+ */
+export function downtimeMs(ms: StatusTime, weights: Readonly<Record<ServiceStatus, number>>): number {
+  let down = 0;
+  for (const [status, time] of Object.entries(ms) as [ServiceStatus, number][]) down += time * weights[status];
+  return down;
+}
+
+/** The segments with the time inside `spans` relabelled `under_maintenance`. */
+function withMaintenance(segments: readonly Segment[], spans: readonly { from: number; to: number }[]): Segment[] {
+  if (spans.length === 0) return [...segments];
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const cuts = [s.from, s.to, ...spans.flatMap((m) => [m.from, m.to]).filter((t) => t > s.from && t < s.to)].sort((a, b) => a - b);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const [from, to] = [cuts[i] as number, cuts[i + 1] as number];
+      if (to <= from) continue;
+      const inside = spans.some((m) => m.from <= from && m.to >= to);
+      out.push({ from, to, status: inside ? 'under_maintenance' : s.status });
+    }
+  }
+  return out;
 }
 
 /**
@@ -231,7 +294,7 @@ function knownSince(input: UptimeInput): number {
 
 /**
  * Uptime as a percentage with two decimals, rounded down: 100.00 only without any downtime.
- * @example formatPercent(86_400_000, 43_200) // "99.95"
+ * @example formatPercent(30 * 86_400_000, 2_520_000) // '99.90'
  */
 export function formatPercent(measured: number, down: number): string {
   if (down <= 0) return '100.00';

@@ -78,7 +78,9 @@ export function subscriberAdminRoutes(deps: AppDeps) {
       return c.json({ counts: counts.total, channels: counts.channels, subscribers: subscribers.map((s) => Subscriber.parse(s)) }, 200);
     })
     .openapi(exportCsv, async (c) => {
-      const rows: string[][] = [['email', 'state', 'services', 'source', 'created_at', 'confirmed_at', 'unsubscribed_at', 'channel', 'target', 'events', 'major_only']];
+      const rows: string[][] = [
+        ['email', 'state', 'services', 'source', 'created_at', 'confirmed_at', 'unsubscribed_at', 'channel', 'target', 'events', 'major_only'],
+      ];
       for (
         let afterId: number | undefined, page: Subscriber[];
         (page = await listSubscribers(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0;

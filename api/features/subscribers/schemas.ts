@@ -68,7 +68,8 @@ export const SubscribeInput = z
     website: z.string().max(2000).optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.channel !== 'email' && !input.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${input.channel} subscription needs its webhook URL` });
+    if (input.channel !== 'email' && !input.url)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${input.channel} subscription needs its webhook URL` });
   });
 export type SubscribeInput = z.infer<typeof SubscribeInput>;
 

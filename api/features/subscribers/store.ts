@@ -5,7 +5,15 @@ import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
 import { getServicesBySlug } from '../services/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
-import { SUBSCRIBER_STATES, SUBSCRIPTION_CHANNELS, type Subscriber, type SubscriberState, type SubscriptionChannel, type SubscriptionEvents, type TargetChannel } from './schemas.ts';
+import {
+  SUBSCRIBER_STATES,
+  SUBSCRIPTION_CHANNELS,
+  type Subscriber,
+  type SubscriberState,
+  type SubscriptionChannel,
+  type SubscriptionEvents,
+  type TargetChannel,
+} from './schemas.ts';
 
 export type SubscriberRecord = {
   id: number;
@@ -94,7 +102,14 @@ const EMAIL_EVERYTHING: SubscriberChoice = { channel: 'email', target: null, hoo
 
 export async function insertSubscriber(
   db: Executor,
-  s: { email: string; state: SubscriberState; manageNonce: string; confirmNonce: string | null; confirmExpiresAt: string | null; source: 'form' | 'import' } & Partial<SubscriberChoice>,
+  s: {
+    email: string;
+    state: SubscriberState;
+    manageNonce: string;
+    confirmNonce: string | null;
+    confirmExpiresAt: string | null;
+    source: 'form' | 'import';
+  } & Partial<SubscriberChoice>,
   now: Date,
 ): Promise<number> {
   const at = now.toISOString();
@@ -335,7 +350,14 @@ export async function countByState(
 /** Subscribers for the admin, newest first; `q` matches part of the address. */
 export async function listSubscribers(
   db: Executor,
-  filter: { q?: string | undefined; state?: SubscriberState | undefined; channel?: SubscriptionChannel | undefined; limit: number; afterId?: number; id?: number },
+  filter: {
+    q?: string | undefined;
+    state?: SubscriberState | undefined;
+    channel?: SubscriptionChannel | undefined;
+    limit: number;
+    afterId?: number;
+    id?: number;
+  },
 ): Promise<Subscriber[]> {
   const where: string[] = [];
   const args: (string | number)[] = [];

@@ -41,7 +41,12 @@ export function slackBlocks(n: ChannelNotice) {
       { type: 'header', text: { type: 'plain_text', text: cut(n.headline, 150), emoji: true } },
       ...(n.message ? [{ type: 'section', text: { type: 'mrkdwn', text: cut(slackEscape(n.message), 3000) } }] : []),
       ...(n.facts.length
-        ? [{ type: 'section', fields: n.facts.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: cut(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) })) }]
+        ? [
+            {
+              type: 'section',
+              fields: n.facts.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: cut(`*${slackEscape(f.title)}*\n${slackEscape(f.value)}`, 2000) })),
+            },
+          ]
         : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: links }] },
     ],
@@ -110,7 +115,11 @@ export function discordEmbed(n: ChannelNotice) {
         timestamp: n.postedAt,
         fields: [
           ...n.facts.slice(0, 24).map((f) => ({ name: cut(f.title, 256), value: cut(discordEscape(f.value), 1024) || '—', inline: f.value.length < 40 })),
-          { name: n.manage.label, value: `[${discordEscape(n.link.label)}](${n.link.url}) · [${discordEscape(n.manage.label)}](${n.manage.url})`, inline: false },
+          {
+            name: n.manage.label,
+            value: `[${discordEscape(n.link.label)}](${n.link.url}) · [${discordEscape(n.manage.label)}](${n.manage.url})`,
+            inline: false,
+          },
         ],
         footer: { text: cut(n.siteTitle, 2048) },
       },

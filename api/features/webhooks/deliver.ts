@@ -37,11 +37,13 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
 }
 
 /**
- * A Statuspage-shaped webhook body for one incident update. Pure. The page carries its overall
- * status, each affected component is the same object as in `components.json`, and each update
- * has the id the public JSON gives it ("INC-6-20").
+ * A Statuspage-shaped webhook body about an incident: one of its updates (`update_id` names
+ * it), or its published postmortem (`updateId` null). Pure. The page carries its overall
+ * status, each affected component is the same object as in `components.json`, each update has
+ * the id the public JSON gives it ("INC-6-20"), and the postmortem is in Statuspage's
+ * `postmortem_*` fields.
  */
-export function webhookPayload(incident: IncidentRecord, updateId: number, publicUrl: string, state: PageState) {
+export function webhookPayload(incident: IncidentRecord, updateId: number | null, publicUrl: string, state: PageState) {
   const ref = makeRef('incident', incident.id);
   const listed = componentsById(state.components);
   const monitoring = incident.updates.find((u) => u.status === 'monitoring');
@@ -70,9 +72,19 @@ export function webhookPayload(incident: IncidentRecord, updateId: number, publi
         updated_at: u.editedAt ?? u.createdAt,
         display_at: u.createdAt,
       })),
-      update_id: statuspageUpdateId(ref, updateId),
+      postmortem_body: incident.postmortemBody,
+      postmortem_published_at: incident.postmortemPublishedAt,
+      postmortem_notified_subscribers: incident.postmortemNotifiedAt !== null,
+      ...(updateId === null ? {} : { update_id: statuspageUpdateId(ref, updateId) }),
     },
   };
+}
+
+/** The Slack message announcing a published postmortem: its title, the text as customers read it, and the link. Pure. */
+function postmortemSlackMessage(incident: IncidentRecord, publicUrl: string) {
+  const ref = makeRef('incident', incident.id);
+  const text = markdownToText(incident.postmortemBody ?? '');
+  return { text: `*Postmortem published: ${incident.title}* (${ref})\n${text}\n<${publicUrl}/incidents/${ref}#postmortem|Open ${ref}>`, mrkdwn: true };
 }
 
 /** Statuspage's component-update webhook body for a status set outside an incident; the component is the same object as in `components.json`. Pure. */
@@ -184,6 +196,17 @@ export function createHookDelivery(options: {
       if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
       const body = JSON.stringify(maintenanceWebhookPayload(maintenance, row.maintenanceUpdateId, options.publicUrl, await loadPageState(options.db, now())));
       return post(hook.url, body, sign(hook.secret, body, row, maintenanceHookEvent(entry.event)));
+    }
+    if (row.kind === 'postmortem-webhook' || row.kind === 'postmortem-slack') {
+      if (!incident || incident.postmortemBody === null) return { verdict: 'hard', detail: 'postmortem no longer published' };
+      if (row.kind === 'postmortem-slack') {
+        if (!options.slackWebhookUrl) return { verdict: 'hard', detail: 'SLACK_WEBHOOK_URL is not set any more' };
+        return post(options.slackWebhookUrl, JSON.stringify(postmortemSlackMessage(incident, options.publicUrl)), {});
+      }
+      const hook = await hookOf(row);
+      if (!hook) return { verdict: 'hard', detail: 'webhook removed' };
+      const body = JSON.stringify(webhookPayload(incident, null, options.publicUrl, await loadPageState(options.db, now())));
+      return post(hook.url, body, sign(hook.secret, body, row, 'incident.postmortem'));
     }
     if (!incident || row.updateId === null) return { verdict: 'hard', detail: 'incident no longer exists' };
     if (row.kind === 'slack') {

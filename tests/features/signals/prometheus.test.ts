@@ -189,8 +189,13 @@ describe('signals from a real Prometheus', () => {
   }, 30_000);
 
   it('proposes a major outage for a service measured down, through the assembled Herald, and resolves it once measured up', async () => {
-    const herald = await makeTestApp({ renderPage, clock: realClock(), env: { PROMETHEUS_URL: prometheus.url, CONTENT_DIR: content, AVAILABILITY_DROP_SECONDS: '3' } });
-    const proposals = async () => (await herald.call('GET', '/api/admin/proposals?state=open')).json.proposals as { service: { slug: string }; status: string }[];
+    const herald = await makeTestApp({
+      renderPage,
+      clock: realClock(),
+      env: { PROMETHEUS_URL: prometheus.url, CONTENT_DIR: content, AVAILABILITY_DROP_SECONDS: '3' },
+    });
+    const proposals = async () =>
+      (await herald.call('GET', '/api/admin/proposals?state=open')).json.proposals as { service: { slug: string }; status: string }[];
     exporter.set(WEB_UP, 0);
     await sleep(4500);
     await herald.herald.signals!.refresh({ charts: false });

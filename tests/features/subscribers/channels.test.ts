@@ -60,27 +60,36 @@ function blockKitProblems(message: any): string[] {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) problems.push(`${where}: 1–10 elements`);
       else b.elements.forEach((e: any, j: number) => textObject(e, `${where}.elements[${j}]`, 3000));
     } else if (b.type !== 'divider') problems.push(`${where}: unknown block type`);
-    const allowed = { header: ['type', 'text', 'block_id'], section: ['type', 'text', 'fields', 'block_id'], context: ['type', 'elements', 'block_id'], divider: ['type'] }[
-      b.type as 'header'
-    ];
+    const allowed = {
+      header: ['type', 'text', 'block_id'],
+      section: ['type', 'text', 'fields', 'block_id'],
+      context: ['type', 'elements', 'block_id'],
+      divider: ['type'],
+    }[b.type as 'header'];
     for (const key of Object.keys(b)) if (allowed && !allowed.includes(key)) problems.push(`${where}: unknown field ${key}`);
   });
   return problems;
 }
 
 /** Every text a chat message shows, flattened, to look for a link or a word. */
-const textsOf = (value: unknown): string => (typeof value === 'string' ? value : value && typeof value === 'object' ? Object.values(value).map(textsOf).join('\n') : '');
+const textsOf = (value: unknown): string =>
+  typeof value === 'string' ? value : value && typeof value === 'object' ? Object.values(value).map(textsOf).join('\n') : '';
 
 describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
   it('sends each of the four formats, once confirmed, a test message and one correctly shaped message per update of a followed service', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
-    const receivers = Object.fromEntries(await Promise.all(CHANNELS.map(async (c) => [c, await startReceiver()] as const))) as Record<Channel, Awaited<ReturnType<typeof startReceiver>>>;
+    const receivers = Object.fromEntries(await Promise.all(CHANNELS.map(async (c) => [c, await startReceiver()] as const))) as Record<
+      Channel,
+      Awaited<ReturnType<typeof startReceiver>>
+    >;
     for (const r of Object.values(receivers)) closers.push(r.close);
 
     const confirmations: Record<string, Awaited<ReturnType<typeof registerAndConfirm>>> = {};
     for (const channel of CHANNELS) {
       // Nothing is posted before the contact confirms.
-      await t.request('POST', '/subscribe', { form: { channel, email: `${channel}-owner@example.com`, url: `${receivers[channel].url}/${channel}`, services: ['api'] } });
+      await t.request('POST', '/subscribe', {
+        form: { channel, email: `${channel}-owner@example.com`, url: `${receivers[channel].url}/${channel}`, services: ['api'] },
+      });
       const mail = (await t.deliver()).find((m) => m.to === `${channel}-owner@example.com`);
       expect(mail?.parsed.text).toContain(`Notices will be posted to`);
       expect(mail?.parsed.text).toContain(receivers[channel].url);
@@ -109,7 +118,9 @@ describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
     const slack = receivers.slack.received[1]?.json;
     expect(slack.text).toContain(`[Investigating] Elevated API error rates (${ref})`);
     expect(slack.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `[Investigating] Elevated API error rates (${ref})`, emoji: true } });
-    expect(slack.blocks.at(-1).elements[0].text).toMatch(new RegExp(`<${PUBLIC_URL}/incidents/${ref}\\|Follow ${ref}> · <${PUBLIC_URL}/subscribe/manage/[^|]+\\|Manage or unsubscribe>`));
+    expect(slack.blocks.at(-1).elements[0].text).toMatch(
+      new RegExp(`<${PUBLIC_URL}/incidents/${ref}\\|Follow ${ref}> · <${PUBLIC_URL}/subscribe/manage/[^|]+\\|Manage or unsubscribe>`),
+    );
     expect(receivers.slack.received[2]?.json.text).toContain(`[Mitigating] Elevated API error rates (${ref})`);
 
     // Teams: an Adaptive Card in the Workflows message envelope.
@@ -127,7 +138,10 @@ describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
     }
     const card = receivers.teams.received[1]?.json.attachments[0].content;
     expect(card.body.map((e: { text?: string }) => e.text)).toContain(`[Investigating] Elevated API error rates (${ref})`);
-    expect(card.body.find((e: { type: string }) => e.type === 'FactSet').facts).toContainEqual({ title: 'Affected services', value: 'Public API: Partial outage' });
+    expect(card.body.find((e: { type: string }) => e.type === 'FactSet').facts).toContainEqual({
+      title: 'Affected services',
+      value: 'Public API: Partial outage',
+    });
     expect(card.actions[0]).toEqual({ type: 'Action.OpenUrl', title: `Follow ${ref}`, url: `${PUBLIC_URL}/incidents/${ref}` });
 
     // Discord: one embed linking to the incident, with the manage link, and no pings.
@@ -138,20 +152,33 @@ describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
       expect(textsOf(json.embeds[0].fields)).toMatch(new RegExp(`\\(${PUBLIC_URL}/subscribe/manage/[^)]+\\)`));
     }
     const embed = receivers.discord.received[1]?.json.embeds[0];
-    expect(embed).toMatchObject({ title: `[Investigating] Elevated API error rates (${ref})`, url: `${PUBLIC_URL}/incidents/${ref}`, color: expect.any(Number) });
+    expect(embed).toMatchObject({
+      title: `[Investigating] Elevated API error rates (${ref})`,
+      url: `${PUBLIC_URL}/incidents/${ref}`,
+      color: expect.any(Number),
+    });
     expect(embed.description).toBe('We are investigating elevated error rates on the API.');
 
     // Webhook: Herald's signed, Statuspage-shaped JSON with the subscriber's own links.
     for (const { headers, body } of receivers.webhook.received) {
       const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-herald-signature'])) ?? [];
-      expect(v1).toBe(createHmac('sha256', secret ?? '').update(`${ts}.${body}`).digest('hex'));
+      expect(v1).toBe(
+        createHmac('sha256', secret ?? '')
+          .update(`${ts}.${body}`)
+          .digest('hex'),
+      );
     }
     const hook = receivers.webhook.received[1];
     expect(hook?.headers['x-herald-event']).toBe('incident.update');
     // The incident as it stands when delivered (as the admin's webhooks), naming the update each is about.
     expect(hook?.json.incident).toMatchObject({ id: ref, impact: 'major', shortlink: `${PUBLIC_URL}/incidents/${ref}` });
     const updateIds = receivers.webhook.received.slice(1).map((r) => r.json.incident.update_id);
-    expect(updateIds).toEqual([...hook?.json.incident.incident_updates].reverse().map((u: { id: string }) => u.id).slice(0, 2));
+    expect(updateIds).toEqual(
+      [...hook?.json.incident.incident_updates]
+        .reverse()
+        .map((u: { id: string }) => u.id)
+        .slice(0, 2),
+    );
     expect(hook?.json.meta.unsubscribe).toMatch(new RegExp(`^${PUBLIC_URL}/unsubscribe/`));
     expect(hook?.json.meta.manage).toMatch(new RegExp(`^${PUBLIC_URL}/subscribe/manage/`));
 

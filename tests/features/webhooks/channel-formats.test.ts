@@ -16,7 +16,11 @@ const notice = (overrides: Partial<ChannelNotice> = {}): ChannelNotice => ({
 
 describe('chat formats', () => {
   it('keeps a long update within each format’s limits, marking the cut', () => {
-    const long = notice({ headline: 'H'.repeat(400), message: 'M'.repeat(9000), facts: Array.from({ length: 30 }, (_, i) => ({ title: `F${i}`, value: 'V'.repeat(3000) })) });
+    const long = notice({
+      headline: 'H'.repeat(400),
+      message: 'M'.repeat(9000),
+      facts: Array.from({ length: 30 }, (_, i) => ({ title: `F${i}`, value: 'V'.repeat(3000) })),
+    });
     const slack = slackBlocks(long);
     expect(slack.blocks[0]).toMatchObject({ type: 'header' });
     expect((slack.blocks[0] as { text: { text: string } }).text.text).toHaveLength(150);

@@ -28,7 +28,9 @@ describe('the channels migration', () => {
         { id: 2, email: 'bob@example.com', channel: 'email', events: 'all', major_only: 0, state: 'unsubscribed', all_services: 1, manage_nonce: 'n2' },
       ]);
       // The services they follow survive the rebuild (a cascade would have deleted them).
-      expect((await db.execute('SELECT subscriber_id, service_id FROM subscriber_services')).rows.map((r) => ({ ...r }))).toEqual([{ subscriber_id: 1, service_id: 1 }]);
+      expect((await db.execute('SELECT subscriber_id, service_id FROM subscriber_services')).rows.map((r) => ({ ...r }))).toEqual([
+        { subscriber_id: 1, service_id: 1 },
+      ]);
       // An address is unique among email subscriptions, not across channels; a target among its channel's.
       await expect(
         db.execute(`INSERT INTO subscribers (email, state, manage_nonce, created_at, updated_at) VALUES ('ANN@example.com', 'pending', 'n3', 'now', 'now')`),

@@ -1,23 +1,14 @@
 import { z } from 'zod';
 import { as } from '../../../platform/commands.ts';
-import { addActionItem, markActionItem, recordIncidentPostmortem } from '../commands.ts';
+import { addActionItem, markActionItem } from '../commands.ts';
 import { readActionItems } from '../queries.ts';
-import { ActionItem, CreateActionItemInput, PatchActionItemInput, RecordPostmortemInput } from '../rules.ts';
+import { ActionItem, CreateActionItemInput, PatchActionItemInput } from '../rules.ts';
 import { idFromRef } from '../../../shared/refs.ts';
-import { Incident } from '../../../shared/schemas.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, errors, idParam, IncidentRefParam, json, jsonBody, writeErrors } from '../../../platform/http/openapi.ts';
 
 const ItemId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-const postmortem = defineRoute({
-  method: 'post',
-  path: '/{ref}/postmortem',
-  summary: "Record a resolved incident's postmortem link and whether it is complete (P0/P1: due 48 h after resolution)",
-  request: { params: IncidentRefParam, body: jsonBody(RecordPostmortemInput) },
-  responses: { 200: json('Recorded', Incident), ...writeErrors() },
-});
 
 const listItems = defineRoute({
   method: 'get',
@@ -44,14 +35,11 @@ const markItem = defineRoute({
 });
 
 /**
- * The follow-up after an incident: POST …/postmortem, GET and POST …/action-items,
- * PATCH …/action-items/:id. Action items are internal: no public page, feed or JSON has them.
+ * The follow-up after an incident: GET and POST …/action-items, PATCH …/action-items/:id
+ * (the postmortem itself: api/features/postmortems/api.ts). Action items are internal: no public page, feed or JSON has them.
  */
 export const incidentFollowUpRoutes = (deps: AppDeps) =>
   documentedRoutes()
-    .openapi(postmortem, async (c) =>
-      c.json(await recordIncidentPostmortem(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 200),
-    )
     .openapi(listItems, async (c) => c.json({ actionItems: await readActionItems(deps, idFromRef('incident', c.req.valid('param').ref)) }, 200))
     .openapi(addItem, async (c) =>
       c.json(await addActionItem(as(deps, c.get('actor')), idFromRef('incident', c.req.valid('param').ref), c.req.valid('json')), 201),
