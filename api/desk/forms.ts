@@ -8,7 +8,7 @@ import { postmortemDueAt } from '../features/incidents/index.ts';
 import { CreateIncidentInput, PostUpdateInput, type Incident } from '../shared/schemas.ts';
 import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../shared/vocabulary.ts';
 import { fillMessageTemplate, leftovers, type Template } from './templates.ts';
-import { parseForm, type Checked } from './validate.ts';
+import { leakWarnings, parseForm, type Checked } from './validate.ts';
 import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';
 
 const SERVICE_FIELD = 'svc.';
@@ -161,3 +161,17 @@ export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, te
 
 /** The message as it would be posted now, for the preview: blanks filled where the form allows. */
 export const previewMessage = (message: string, values: Record<string, string>) => fillMessageTemplate(message, values);
+
+/**
+ * For the new-incident preview: the leak guard's warnings on the texts declaring would publish
+ * (`message` filled as the preview shows it), as the form shows them on save.
+ */
+export const createWarnings = (v: NewIncidentValues, message: string): FieldErrors =>
+  leakWarnings({ title: v.title, message, impact: v.impact }, { commander: v.commander, acknowledged: v.acknowledgeWarnings });
+
+/** For an update's preview: the leak guard's warnings on the texts posting would publish, as on save. */
+export const updateWarnings = (v: UpdateValues, message: string, incident: Pick<Incident, 'commander'>): FieldErrors =>
+  leakWarnings(
+    { message, rootCause: v.status === 'resolved' ? v.rootCause : undefined },
+    { commander: incident.commander, acknowledged: v.acknowledgeWarnings },
+  );
