@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../shared/duration.ts';
 import { postmortemDueAt } from '../features/incidents/index.ts';
-import { CreateIncidentInput, PostUpdateInput, type Incident } from '../shared/schemas.ts';
+import { CreateIncidentInput, PostUpdateInput, ReleaseDraftInput, type Incident } from '../shared/schemas.ts';
 import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../shared/vocabulary.ts';
 import { fillMessageTemplate, leftovers, type Template } from './templates.ts';
 import { leakWarnings, parseForm, type Checked } from './validate.ts';
@@ -138,6 +138,32 @@ export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, tem
     notify: notifyValue(v.notify),
     acknowledgeWarnings: v.acknowledgeWarnings || undefined,
   });
+  return withBlanks(checked, filled.errors);
+}
+
+/**
+ * The release of a draft from the declaring form's values: the same fields as a declaration
+ * (title, severity, services, impact, commander, message, next update, notify), so the first
+ * words and statuses customers read are the person's, not the alert's.
+ */
+export function toReleaseInput(v: NewIncidentValues, names: Names, now: Date, templates: readonly Template[]): Checked<ReleaseDraftInput> {
+  const filled = filledMessage(v.message, createValues(v, names, now), templates);
+  const checked = parseForm(
+    ReleaseDraftInput,
+    {
+      title: v.title || undefined,
+      severity: v.severity,
+      status: v.status,
+      message: filled.message,
+      services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
+      impact: v.impact || undefined,
+      commander: v.commander || undefined,
+      nextUpdateInMinutes: Number(v.nextUpdateInMinutes),
+      notify: notifyValue(v.notify),
+      acknowledgeWarnings: v.acknowledgeWarnings || undefined,
+    },
+    { message: 'Write the first message customers will read.' },
+  );
   return withBlanks(checked, filled.errors);
 }
 
