@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { HeraldError } from '../../shared/errors.ts';
+import { HeraldError, UnavailableError } from '../../shared/errors.ts';
 import { clientAddress } from '../../platform/http/client-address.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { validate } from '../../platform/http/validate.ts';
@@ -68,7 +68,13 @@ export function subscriptionRoutes(deps: AppDeps) {
         async (c) => {
           const input = c.req.valid('form');
           // The honeypot: people never see the field, so whoever fills it in is answered as usual and ignored.
-          if (!input.website) await requestSubscription(deps.db, input, now());
+          try {
+            if (!input.website) await requestSubscription(deps.db, input, now());
+          } catch (error) {
+            // A browser posting the form gets a page saying to try again, not the API's JSON.
+            if (error instanceof UnavailableError && wantsHtml(c)) return subscriptionPage(c, deps, { page: 'unavailable' }, 503);
+            throw error;
+          }
           return subscriptionPage(c, deps, { page: 'sent' });
         },
       )
