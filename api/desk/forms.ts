@@ -5,10 +5,10 @@
  */
 import { formatDuration } from '../shared/duration.ts';
 import { postmortemDueAt } from '../features/incidents/index.ts';
-import { CreateIncidentInput, PostUpdateInput, type Incident } from '../shared/schemas.ts';
+import { CreateIncidentInput, PostUpdateInput, ReleaseDraftInput, type Incident } from '../shared/schemas.ts';
 import { INCIDENT_STATUS_LABEL, IncidentStatus, type Severity } from '../shared/vocabulary.ts';
 import { fillMessageTemplate, leftovers, type Template } from './templates.ts';
-import { parseForm, type Checked } from './validate.ts';
+import { leakWarnings, parseForm, type Checked } from './validate.ts';
 import type { FieldErrors, NewIncidentValues, UpdateValues } from './views.ts';
 
 const SERVICE_FIELD = 'svc.';
@@ -141,6 +141,32 @@ export function toCreateInput(v: NewIncidentValues, names: Names, now: Date, tem
   return withBlanks(checked, filled.errors);
 }
 
+/**
+ * The release of a draft from the declaring form's values: the same fields as a declaration
+ * (title, severity, services, impact, commander, message, next update, notify), so the first
+ * words and statuses customers read are the person's, not the alert's.
+ */
+export function toReleaseInput(v: NewIncidentValues, names: Names, now: Date, templates: readonly Template[]): Checked<ReleaseDraftInput> {
+  const filled = filledMessage(v.message, createValues(v, names, now), templates);
+  const checked = parseForm(
+    ReleaseDraftInput,
+    {
+      title: v.title || undefined,
+      severity: v.severity,
+      status: v.status,
+      message: filled.message,
+      services: Object.entries(v.services).map(([slug, status]) => ({ slug, status })),
+      impact: v.impact || undefined,
+      commander: v.commander || undefined,
+      nextUpdateInMinutes: Number(v.nextUpdateInMinutes),
+      notify: notifyValue(v.notify),
+      acknowledgeWarnings: v.acknowledgeWarnings || undefined,
+    },
+    { message: 'Write the first message customers will read.' },
+  );
+  return withBlanks(checked, filled.errors);
+}
+
 export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, templates: readonly Template[]): Checked<PostUpdateInput> {
   const filled = filledMessage(v.message, updateValues(v, incident, now), templates);
   const eta = etaFromField(v.eta);
@@ -161,3 +187,17 @@ export function toUpdateInput(v: UpdateValues, incident: Incident, now: Date, te
 
 /** The message as it would be posted now, for the preview: blanks filled where the form allows. */
 export const previewMessage = (message: string, values: Record<string, string>) => fillMessageTemplate(message, values);
+
+/**
+ * For the new-incident preview: the leak guard's warnings on the texts declaring would publish
+ * (`message` filled as the preview shows it), as the form shows them on save.
+ */
+export const createWarnings = (v: NewIncidentValues, message: string): FieldErrors =>
+  leakWarnings({ title: v.title, message, impact: v.impact }, { commander: v.commander, acknowledged: v.acknowledgeWarnings });
+
+/** For an update's preview: the leak guard's warnings on the texts posting would publish, as on save. */
+export const updateWarnings = (v: UpdateValues, message: string, incident: Pick<Incident, 'commander'>): FieldErrors =>
+  leakWarnings(
+    { message, rootCause: v.status === 'resolved' ? v.rootCause : undefined },
+    { commander: incident.commander, acknowledged: v.acknowledgeWarnings },
+  );

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ConflictError, LeaksInternalsError, ValidationError, WindowInPastError } from '../shared/errors.ts';
+import { leaksError } from '../shared/leak-guard.ts';
 import type { FieldErrors } from './views.ts';
 
 export type Checked<T> = { ok: true; input: T } | { ok: false; errors: FieldErrors };
@@ -62,6 +63,21 @@ function leakErrors(error: LeaksInternalsError): FieldErrors {
   for (const [field, messages] of byField) errors[field] = `Customers would read this: it ${messages.join('; ')}.`;
   errors.acknowledgeWarnings = 'Reword the text, or tick this box if customers may read it as it is.';
   return errors;
+}
+
+/**
+ * For a preview: what the leak guard will say when these public texts are posted, as the very
+ * field errors the form shows on save (each finding beside its field, and the "publish anyway"
+ * prompt). Empty when it finds nothing or the writer already acknowledged.
+ *
+ * @example leakWarnings({ message: 'db-prod-3 is down' }, {}) // { message: 'Customers would read this: it looks like an internal host name "db-prod-3".', acknowledgeWarnings: '…' }
+ */
+export function leakWarnings(
+  fields: Readonly<Record<string, string | null | undefined>>,
+  context: { commander?: string | null; acknowledged?: boolean },
+): FieldErrors {
+  const error = leaksError(fields, context);
+  return error ? leakErrors(error) : {};
 }
 
 /**

@@ -54,9 +54,18 @@ export type DashboardView = Common & {
     services: string[];
     /** The latest alerts, newest first. */
     alerts: { status: 'firing' | 'resolved' | 'acknowledged'; summary: string; receivedAt: string }[];
-    values: DraftReleaseValues;
+    /** Its services' slugs, listed first in its form. */
+    serviceSlugs: string[];
+    /** Its release form: the declaring form's fields. */
+    values: NewIncidentValues;
     errors: FieldErrors;
+    /** The chosen template's note, shown under the message. */
+    templateNote: string;
   }[];
+  /** Every service, for the release forms' service choices. */
+  services: ServiceOption[];
+  /** The templates a release may start from (the plan's Initial Alert and the operator's own). */
+  templates: TemplateChoice[];
   /** Open drafts past those shown with a form, newest first (at most the intake's cap in all). */
   moreDrafts: { ref: string; title: string }[];
   /** How many drafts are open in all (more than listed when an older install kept more than the cap). */
@@ -118,7 +127,19 @@ export function describeEscalation(r: EscalationReach): string {
   return parts.join('; ');
 }
 /** The release form of a draft, as typed: its title, the first status and the first public message. */
-export type DraftReleaseValues = { title: string; status: string; message: string };
+
+/** The labels of the declaring form's fields, for the error summary at the top of the form. */
+export const INCIDENT_FIELD_LABELS: Readonly<Record<string, string>> = {
+  title: 'Title',
+  severity: 'Severity',
+  status: 'Status',
+  message: 'Message',
+  services: 'Services',
+  impact: 'Impact',
+  commander: 'Incident commander',
+  nextUpdateInMinutes: 'Next update in',
+  acknowledgeWarnings: 'Publish anyway',
+};
 
 export type NewIncidentValues = {
   title: string;

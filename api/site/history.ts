@@ -6,6 +6,7 @@ import { calendarFor } from '../shared/calendar.ts';
 import { incidentDuration } from '../shared/duration.ts';
 import { makeRef } from '../shared/refs.ts';
 import type { IncidentStatus, Severity } from '../shared/vocabulary.ts';
+import type { MaintenanceRecord } from '../features/maintenance/index.ts';
 import type { HistoryMonth, IncidentSummary } from './store.ts';
 
 /** Incidents per history page: a month with more is split, so no page grows past ~50 KB of HTML. */
@@ -22,10 +23,25 @@ export type IncidentListEntry = {
   durationMs: number;
 };
 
+/** One line of a list of past maintenance: what was done, when, for how long, to which services. */
+export type MaintenanceListEntry = {
+  ref: string;
+  title: string;
+  /** The names of the services it affected. */
+  services: string[];
+  startedAt: string;
+  completedAt: string;
+  /** From its start to its end. */
+  durationMs: number;
+};
+
 export type MonthLink = { key: string; label: string; href: string; incidents: number };
 
-/** /history: the newest incidents by month, then every month with incidents. */
-export type HistoryIndexView = { recent: { key: string; label: string; incidents: IncidentListEntry[] }[]; months: MonthLink[] };
+/** One month of /history: its newest incidents and the maintenance completed in it. */
+export type HistoryMonthView = { key: string; label: string; incidents: IncidentListEntry[]; maintenances: MaintenanceListEntry[] };
+
+/** /history: the newest incidents and completed maintenance by month, then every month with incidents. */
+export type HistoryIndexView = { recent: HistoryMonthView[]; months: MonthLink[] };
 
 /** One page of one month: /history/2026/11 or /services/api/history/2026/11 (page 2: …/2026/11/2). */
 export type MonthPageView = {
@@ -74,18 +90,37 @@ export function toListEntry(s: IncidentSummary, now: Date): IncidentListEntry {
   };
 }
 
+/**
+ * A window that ran and is over, as a history line: from when it started to when it ended.
+ * (One called off before it started did not happen, so history does not list it.)
+ */
+export function toMaintenanceEntry(m: MaintenanceRecord): MaintenanceListEntry {
+  const startedAt = m.startedAt ?? m.scheduledFor;
+  const completedAt = m.completedAt ?? m.scheduledUntil;
+  return {
+    ref: makeRef('maintenance', m.id),
+    title: m.title,
+    services: m.services.map((s) => s.name),
+    startedAt,
+    completedAt,
+    durationMs: incidentDuration(new Date(startedAt), new Date(completedAt), new Date(completedAt)),
+  };
+}
+
 export function monthLinks(serviceSlug: string | null, months: readonly HistoryMonth[]): MonthLink[] {
   return months.map((m) => ({ key: m.month, label: monthLabel(m.month), href: monthPath(serviceSlug, m.month), incidents: m.incidents }));
 }
 
-/** Groups list entries (newest first) by the month they started in. */
-export function byMonth(entries: readonly IncidentListEntry[]): { key: string; label: string; incidents: IncidentListEntry[] }[] {
-  const groups = new Map<string, IncidentListEntry[]>();
-  for (const e of entries) {
-    const key = monthOf(e.startedAt);
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  return [...groups].map(([key, incidents]) => ({ key, label: monthLabel(key), incidents }));
+/**
+ * Groups incidents and completed maintenance (each newest first) by the month they started in,
+ * newest month first: a month with only maintenance is listed too.
+ */
+export function byMonth(entries: readonly IncidentListEntry[], windows: readonly MaintenanceListEntry[] = []): HistoryMonthView[] {
+  const groups = new Map<string, HistoryMonthView>();
+  const group = (key: string) => groups.get(key) ?? groups.set(key, { key, label: monthLabel(key), incidents: [], maintenances: [] }).get(key)!;
+  for (const e of entries) group(monthOf(e.startedAt)).incidents.push(e);
+  for (const m of windows) group(monthOf(m.startedAt)).maintenances.push(m);
+  return [...groups.values()].sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
 }
 
 /** The view of page `page` of `month`, given the scope's month index (newest first). */

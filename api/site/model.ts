@@ -31,6 +31,8 @@ export type MaintenanceView = Omit<Maintenance, 'updates'> & { updates: (Mainten
 export type ServicePageView = {
   open: IncidentView[];
   recent: import('./history.ts').IncidentListEntry[];
+  /** Its latest completed maintenance, newest first. */
+  maintenance: import('./history.ts').MaintenanceListEntry[];
   months: import('./history.ts').MonthLink[];
 };
 

@@ -21,7 +21,7 @@ import { BADGE_PATH, overallBadge, serviceBadge, serviceBadgePath } from './badg
 import { EMBED_PATH, renderEmbed } from './embed.ts';
 import { atomPathOf, MAX_ITEMS as FEED_ITEMS, renderAtomFeed, renderFeed } from './feed.ts';
 import { HISTORY_CSV_PATH, type HistoryCsv } from './history-csv.ts';
-import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, type HistoryIndexView } from './history.ts';
+import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, toMaintenanceEntry, type HistoryIndexView } from './history.ts';
 import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './targets.ts';
 import { statuspageDocuments } from './statuspage.ts';
@@ -109,7 +109,11 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
         break;
       }
       case 'history': {
-        const history: HistoryIndexView = { recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT)), months: monthLinks(null, await monthsOf(0)) };
+        const completed = (await loadMaintenances(ctx.db, { state: 'completed', ran: true, limit: HISTORY_RECENT })).map(toMaintenanceEntry);
+        const history: HistoryIndexView = {
+          recent: byMonth(ctx.model.incidents.slice(0, HISTORY_RECENT), completed),
+          months: monthLinks(null, await monthsOf(0)),
+        };
         await page('/history', { history });
         // Every incident this render is about may have changed its line of the file.
         const csv = await ctx.historyCsv?.render(
@@ -155,7 +159,8 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     if (!ctx.renderPage) return;
     const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
     const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));
-    await page(`/services/${service.slug}`, { servicePage: { open, recent, months: monthLinks(service.slug, await monthsOf(id)) } });
+    const maintenance = (await loadMaintenances(ctx.db, { state: 'completed', ran: true, serviceId: id, limit: SERVICE_RECENT })).map(toMaintenanceEntry);
+    await page(`/services/${service.slug}`, { servicePage: { open, recent, maintenance, months: monthLinks(service.slug, await monthsOf(id)) } });
   }
 
   // Each month once: null renders every page of it, a set only the pages listing those incidents.

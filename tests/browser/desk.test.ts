@@ -62,6 +62,14 @@ describe('the comms lead with a mouse (JavaScript on)', () => {
     // The live preview fills the template's blanks as the form changes.
     await expect.poll(() => page.locator('[data-preview-target]').innerHTML(), { timeout: 5000 }).toContain('We are investigating a problem with Public API.');
     await expect.poll(() => page.locator('[data-preview-target]').innerHTML()).toContain('<strong>503</strong>');
+    // It warns of internals as declaring would, before anything is published.
+    await page.getByLabel('Impact').fill('One in ten API calls to db-prod-3 fails.');
+    await expect
+      .poll(() => page.locator('[data-preview-warnings]').innerText())
+      .toBe('Impact: Customers would read this: it looks like an internal host name "db-prod-3".');
+    await expectAccessible(page);
+    await page.getByLabel('Impact').fill('One in ten API calls fails.');
+    await expect.poll(() => page.locator('[data-preview-warnings]').innerText()).toBe('');
     await page.getByRole('button', { name: 'Declare incident' }).click();
     await page.waitForURL('**/admin/incidents/INC-1?done=created');
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Incident declared and published.');

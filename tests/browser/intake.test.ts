@@ -55,14 +55,19 @@ describe('a draft from an alert, without JavaScript', () => {
     await expect.poll(() => page.getByRole('heading', { name: /^Draft:/ }).count()).toBe(1);
     await expectAccessible(page);
     await page.goto(`${server.url}/admin`);
-    await page.getByLabel('Title customers read').fill('Some pages fail to load');
-    await page.getByLabel('First message to customers').fill('Some pages fail to load. We are investigating.');
+    // The declaring form's fields: severity and services too, so a release tells customers what is affected.
+    await page.getByLabel('Title', { exact: true }).fill('Some pages fail to load');
+    await page.getByLabel('Severity').selectOption('P2');
+    await page.getByLabel('Web app').selectOption('partial_outage');
+    await page.getByLabel('Message (markdown)').fill('Some pages fail to load. We are investigating.');
     await page.getByRole('button', { name: `Release ${ref}` }).click();
     await page.waitForURL(`**/admin/incidents/${ref}?done=released`);
     await expectAccessible(page);
     const pub = await fetch(`${server.url}/incidents/${ref}`);
     expect(pub.status).toBe(200);
-    expect(await pub.text()).toContain('Some pages fail to load. We are investigating.');
+    const html = await pub.text();
+    expect(html).toContain('Some pages fail to load. We are investigating.');
+    expect(html).toContain('Partial outage');
     await context.close();
   }, 60_000);
 });

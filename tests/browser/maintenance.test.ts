@@ -48,6 +48,13 @@ beforeAll(async () => {
     makeMaintenance({ title: 'Database upgrade', scheduledFor: at(24 * HOUR), scheduledUntil: at(26 * HOUR) }),
   );
   await post(`/api/admin/maintenance/${upcoming.ref}/updates`, { message: 'Still **on** for tomorrow.' });
+  // MNT-3: ran for a while this morning and is over.
+  const done = await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'Mail relay swap', services: ['email'], scheduledFor: at(-2 * HOUR), scheduledUntil: at(HOUR) }),
+  );
+  await post(`/api/admin/maintenance/${done.ref}/updates`, { status: 'in_progress', message: 'Swapping the relay.' });
+  await post(`/api/admin/maintenance/${done.ref}/updates`, { status: 'completed', message: 'Done.' });
   browser = await launchBrowser();
 });
 
@@ -85,7 +92,21 @@ describe('maintenance without JavaScript', () => {
       expect(await page.locator('section[aria-labelledby="service-maintenance"]').count()).toBe(0);
     }));
 
-  for (const path of ['/', '/maintenance/MNT-1', '/maintenance/MNT-2', '/services/cdn']) {
+  it('lists the window that ran in /history and under "Recent maintenance" on its service’s page', () =>
+    openPage({ javaScriptEnabled: false }, async (page) => {
+      await visit(page, '/history');
+      const line = page.locator('main li.history-item', { hasText: 'Mail relay swap' });
+      expect(await line.locator('a').getAttribute('href')).toBe('/maintenance/MNT-3');
+      expect(await line.innerText()).toMatch(/MNT-3 · .*\d{2}:\d{2} UTC to .*\d{2}:\d{2} UTC · lasted/);
+      expect(await line.innerText()).toContain('Affects Email delivery');
+      await visit(page, '/services/email');
+      const recent = page.locator('section[aria-labelledby="recent-maintenance"] li', { hasText: 'Mail relay swap' });
+      expect(await recent.count()).toBe(1);
+      await visit(page, '/services/cdn');
+      expect(await page.locator('section[aria-labelledby="recent-maintenance"]').count()).toBe(0);
+    }));
+
+  for (const path of ['/', '/maintenance/MNT-1', '/maintenance/MNT-2', '/services/cdn', '/history', '/services/email']) {
     for (const colorScheme of ['light', 'dark'] as const) {
       it(`finds no axe violations on ${path} (${colorScheme} scheme)`, () =>
         openPage({ javaScriptEnabled: false, colorScheme }, async (page) => {

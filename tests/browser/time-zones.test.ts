@@ -40,7 +40,14 @@ beforeAll(async () => {
     '/api/admin/maintenance',
     makeMaintenance({ title: 'Database upgrade', scheduledFor: at(48 * HOUR), scheduledUntil: at(50 * HOUR) }),
   );
-  paths = ['/', `/incidents/${open.ref}`, `/incidents/${past.ref}`, `/maintenance/${running.ref}`, `/maintenance/${later.ref}`];
+  // A window that ran and is over: listed on /history.
+  const done = await post(
+    '/api/admin/maintenance',
+    makeMaintenance({ title: 'Mail relay swap', services: ['email'], scheduledFor: at(-2 * HOUR), scheduledUntil: at(HOUR) }),
+  );
+  await post(`/api/admin/maintenance/${done.ref}/updates`, { status: 'in_progress', message: 'Started.' });
+  await post(`/api/admin/maintenance/${done.ref}/updates`, { status: 'completed', message: 'Done.' });
+  paths = ['/', '/history', `/incidents/${open.ref}`, `/incidents/${past.ref}`, `/maintenance/${running.ref}`, `/maintenance/${later.ref}`];
   browser = await launchBrowser();
 }, 120_000);
 afterAll(() => closeBrowserTest(browser, server, server?.dir));

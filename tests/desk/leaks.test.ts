@@ -68,3 +68,56 @@ it('guards updates, corrections and reopening from the desk alike', async () => 
     (await submit('/admin/incidents/INC-1/reopen', { status: 'investigating', message: 'Back: ask ops@example.com.', acknowledgeWarnings: 'yes' })).status,
   ).toBe(303);
 });
+
+/** The warnings a page shows: each field's error paragraph and the "publish anyway" checkbox. */
+const warningsIn = (html: string) =>
+  [...html.matchAll(/<p class="field-error" id="[^"]+">[^<]*<\/p>|<input id="[^"]*acknowledgeWarnings"[^>]*>/g)].map((m) => m[0]);
+
+it('warns in the preview, before anything is published, exactly as it does on save', async () => {
+  const message = 'We failed over db-prod-3 (P2). Sam Lee is on it.';
+  const preview = await declare(message, { intent: 'preview' });
+  expect(preview.status).toBe(200);
+  const previewHtml = await preview.text();
+  expect(previewHtml).toContain('id="preview-heading"');
+  expect((await d.call('GET', '/api/admin/incidents?state=all')).json.incidents).toEqual([]);
+  const saved = await (await declare(message)).text();
+  expect(warningsIn(saved).length).toBeGreaterThan(1);
+  expect(warningsIn(previewHtml)).toEqual(warningsIn(saved));
+  // Acknowledged, the preview has nothing more to say.
+  expect(warningsIn(await (await declare(message, { intent: 'preview', acknowledgeWarnings: 'yes' })).text())).toEqual([]);
+  expect(warningsIn(await (await declare('Checkout fails for some customers.', { intent: 'preview' })).text())).toEqual([]);
+});
+
+it('warns in the preview of an update and of a correction as on posting them', async () => {
+  expect((await d.call('POST', '/api/admin/incidents', makeIncident())).status).toBe(201);
+  const update = { mode: 'update', status: 'mitigating', message: 'Restarted web-3.', nextUpdateInMinutes: '30' };
+  const previewed = await submit('/admin/incidents/INC-1/updates', { ...update, intent: 'preview' });
+  expect(previewed.status).toBe(200);
+  const posted = await submit('/admin/incidents/INC-1/updates', { ...update, intent: 'post' });
+  expect(warningsIn(await previewed.text())).toEqual(warningsIn(await posted.text()));
+  expect((await d.call('GET', '/api/admin/incidents/INC-1')).json.updates).toHaveLength(1);
+
+  const edit = { message: 'Now at 10.0.0.9.' };
+  const editPreview = await submit('/admin/incidents/INC-1/updates/1/edit', { ...edit, intent: 'preview' });
+  expect(editPreview.status).toBe(200);
+  const editSaved = await submit('/admin/incidents/INC-1/updates/1/edit', { ...edit, intent: 'post' });
+  const shown = warningsIn(await editPreview.text());
+  expect(shown.join(' ')).toContain('looks like a private IP address');
+  expect(shown).toEqual(warningsIn(await editSaved.text()));
+});
+
+it('gives the live preview the warnings posting would show, field by field', async () => {
+  const res = await submit('/admin/preview', {
+    title: 'Checkout failing',
+    commander: 'Sam Lee',
+    message: 'Sam Lee restarted db-prod-3.',
+    impact: 'Ask ops@example.com.',
+  });
+  expect(res.status).toBe(200);
+  const out = (await res.json()) as { warnings: Record<string, string> };
+  expect(out.warnings.message).toBe(
+    'Customers would read this: it looks like an internal host name "db-prod-3"; looks like the incident commander\'s name "Sam Lee".',
+  );
+  expect(out.warnings.impact).toBe('Customers would read this: it looks like an email address "ops@example.com".');
+  expect(out.warnings.title).toBeUndefined();
+});

@@ -12,7 +12,10 @@ import { listFlags, listNotices } from '../../features/freshness/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { common, renderDesk } from '../render.ts';
 import type { EscalationReach } from '../views.ts';
-import type { DraftReleaseValues, FieldErrors } from '../views.ts';
+import type { FieldErrors, NewIncidentValues } from '../views.ts';
+import { readNewIncident } from '../forms.ts';
+import { serviceOptions } from './data.ts';
+import { choices, chooseTemplate, templatesOf } from './shared.ts';
 import { makeRef } from '../../shared/refs.ts';
 import { countOpenDrafts, INTAKE_LIMITS } from '../../features/drafts/index.ts';
 import { byCodeUnits } from '../../shared/order.ts';
@@ -23,7 +26,7 @@ import { countSubscribers } from '../../features/subscribers/index.ts';
 export const DRAFTS_WITH_FORMS = 10;
 
 /** The release form of one draft, as typed, with what was wrong with it. */
-export type ReleasingDraft = { ref: string; values: DraftReleaseValues; errors: FieldErrors };
+export type ReleasingDraft = { ref: string; values: NewIncidentValues; errors: FieldErrors };
 
 /**
  * The dashboard: status proposals and drafts alerts opened (each with its form) at the top, then open
@@ -73,6 +76,9 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
       }),
     ),
   );
+  const templates = templatesOf(deps);
+  // "?draft=INC-9&template=x" starts that draft's message from template x, as on the new-incident form.
+  const templateFor = (ref: string) => chooseTemplate(templates, 'create', c.req.query('draft') === ref ? c.req.query('template') : undefined);
   return renderDesk(
     c,
     deps,
@@ -80,6 +86,8 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
       ...common(c, deps),
       page: 'dashboard',
       proposals,
+      services: await serviceOptions(deps.db),
+      templates: choices(templates, 'create'),
       draftsOpen,
       // The newest few with their release form; the rest as links to their own pages.
       moreDrafts: drafts.slice(DRAFTS_WITH_FORMS).map((r) => ({ ref: makeRef('incident', r.id), title: r.title })),
@@ -93,8 +101,10 @@ export async function showDashboard(c: Context<HeraldEnv>, deps: AppDeps, releas
           acknowledgedAt: r.acknowledgedAt,
           services: r.services.map((s) => s.name),
           alerts: r.alerts.slice(-3).reverse(),
-          values: releasing?.ref === ref ? releasing.values : { title: r.title, status: 'investigating', message: '' },
+          serviceSlugs: r.services.map((s) => s.slug),
+          values: releasing?.ref === ref ? releasing.values : readNewIncident({ title: r.title, severity: r.severity, message: templateFor(ref)?.body ?? '' }),
           errors: releasing?.ref === ref ? releasing.errors : {},
+          templateNote: templateFor(ref)?.note ?? '',
         };
       }),
       open: open

@@ -8,7 +8,7 @@ import { idFromRef } from '../../shared/refs.ts';
 import { acknowledgedIn } from '../forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors } from '../views.ts';
-import { attempt, parseForm } from '../validate.ts';
+import { attempt, leakWarnings, parseForm } from '../validate.ts';
 import { actingUser, isPreview } from './shared.ts';
 
 /**
@@ -35,7 +35,7 @@ export const deskEditUpdateRoutes = (deps: AppDeps) => {
         errors,
         previewHtml: preview ? renderMarkdown(message) : null,
       },
-      Object.keys(errors).length ? 400 : 200,
+      Object.keys(errors).length && !preview ? 400 : 200,
     );
   return new Hono<HeraldEnv>()
     .get('/admin/incidents/:ref/updates/:id/edit', async (c) => {
@@ -46,7 +46,9 @@ export const deskEditUpdateRoutes = (deps: AppDeps) => {
       const { incident, update } = await load(c);
       const body = await formBody(c);
       const message = (body.message ?? '').replace(/\r\n/g, '\n');
-      if (isPreview(body)) return show(c, incident, update, message, {}, true);
+      // A preview warns of internals exactly as saving would, before anything is published.
+      if (isPreview(body))
+        return show(c, incident, update, message, leakWarnings({ message }, { commander: incident.commander, acknowledged: acknowledgedIn(body) }), true);
       const checked = parseForm(PatchUpdateInput, { message });
       if (!checked.ok) return show(c, incident, update, message, checked.errors, false);
       const edited = await attempt(() =>

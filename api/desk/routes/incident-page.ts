@@ -8,7 +8,7 @@ import { listTickets } from '../../features/tickets/index.ts';
 import { readProposals } from '../../features/proposals/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
-import { previewMessage, readUpdate, updateValues } from '../forms.ts';
+import { previewMessage, readUpdate, updateValues, updateWarnings } from '../forms.ts';
 import { common, renderDesk } from '../render.ts';
 import { fillMessageTemplate } from '../templates.ts';
 import type { DetailsValues, FieldErrors, FollowUpValues, IncidentPageView, UpdateValues } from '../views.ts';
@@ -66,6 +66,7 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
   const reopen = forms.reopen ?? { values: { status: 'investigating', message: '' }, errors: {} };
   const details = forms.details ?? { values: detailsOf(incident), errors: {} };
   const tickets = forms.tickets ?? { values: { system: '', id: '', url: '' }, errors: {} };
+  const previewed = preview ? previewMessage(values.message, updateValues(values, incident, now)) : null;
   const failed = [errors, reopen.errors, details.errors, tickets.errors].some((e) => Object.keys(e).length > 0);
   return renderDesk(
     c,
@@ -81,8 +82,9 @@ export async function showIncident(c: Context<HeraldEnv>, deps: AppDeps, inciden
       services: await serviceOptions(deps.db),
       templates: choices(templates, use),
       templateNote: template?.note ?? '',
-      errors,
-      previewHtml: preview ? renderMarkdown(previewMessage(values.message, updateValues(values, incident, now))) : null,
+      // A preview warns of internals exactly as posting would, before anything is published.
+      errors: previewed === null ? errors : { ...updateWarnings(values, previewed, incident), ...errors },
+      previewHtml: previewed === null ? null : renderMarkdown(previewed),
       countdown: incident.nextUpdateDueAt ? countdown(new Date(incident.nextUpdateDueAt), now) : null,
       postmortemDueIfResolvedNow: postmortemDueAt(incident.severity, now.toISOString()),
       notices: notices.map((n) => ({ kind: n.kind, seq: n.seq, createdAt: n.createdAt, recipients: n.deliveries.length })),

@@ -3,7 +3,7 @@ import { declareIncident } from '../../features/incidents/index.ts';
 import { readProposals } from '../../features/proposals/index.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
-import { createValues, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
+import { createValues, createWarnings, previewMessage, readNewIncident, toCreateInput } from '../forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
 import type { FieldErrors, NewIncidentValues } from '../views.ts';
 import { namesOf, serviceOptions } from './data.ts';
@@ -20,7 +20,10 @@ export const deskNewIncidentRoutes = (deps: AppDeps) => {
     const templates = templatesOf(deps);
     const template = chooseTemplate(templates, 'create', templateSlug);
     const services = await serviceOptions(deps.db);
-    const previewHtml = preview ? renderMarkdown(previewMessage(values.message, createValues(values, namesOf(services), deps.clock.now()))) : null;
+    const previewed = preview ? previewMessage(values.message, createValues(values, namesOf(services), deps.clock.now())) : null;
+    const previewHtml = previewed === null ? null : renderMarkdown(previewed);
+    // A preview warns of internals exactly as declaring would, before anything is published.
+    const shown = previewed === null ? errors : { ...createWarnings(values, previewed), ...errors };
     return renderDesk(
       c,
       deps,
@@ -32,10 +35,10 @@ export const deskNewIncidentRoutes = (deps: AppDeps) => {
         services,
         templates: choices(templates, 'create'),
         templateNote: template?.note ?? '',
-        errors,
+        errors: shown,
         previewHtml,
       },
-      Object.keys(errors).length ? 400 : 200,
+      Object.keys(shown).length && !preview ? 400 : 200,
     );
   };
   return new Hono<HeraldEnv>()

@@ -1,18 +1,19 @@
 import { Hono } from 'hono';
 import { discardDraftIncident, releaseDraftIncident } from '../../features/drafts/index.ts';
+import { readIncident } from '../../features/incidents/index.ts';
 import { idFromRef, makeRef } from '../../shared/refs.ts';
-import { ReleaseDraftInput } from '../../shared/schemas.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
-import { acknowledgedIn } from '../forms.ts';
+import { readNewIncident, toReleaseInput } from '../forms.ts';
 import { formBody } from '../render.ts';
-import { attempt, parseForm } from '../validate.ts';
+import { attempt } from '../validate.ts';
 import { showDashboard } from './dashboard.ts';
-import { actingUser } from './shared.ts';
+import { namesOf, serviceOptions } from './data.ts';
+import { actingUser, templatesOf } from './shared.ts';
 
 /**
  * POST /admin/incidents/:ref/release — the dashboard's release form for a draft an alert
- * opened, through the same command as the API: the person's first message makes it public;
- * or its "Discard" button for a false alarm.
+ * opened (the declaring form's fields), through the same command as the API: the person's
+ * first message, services and severity make it public; or its "Discard" button for a false alarm.
  */
 export const deskReleaseDraftRoutes = (deps: AppDeps) =>
   new Hono<HeraldEnv>()
@@ -20,12 +21,9 @@ export const deskReleaseDraftRoutes = (deps: AppDeps) =>
       const id = idFromRef('incident', c.req.param('ref'));
       const ref = makeRef('incident', id);
       const body = await formBody(c);
-      const values = { title: body.title ?? '', status: body.status ?? 'investigating', message: body.message ?? '' };
-      const checked = parseForm(
-        ReleaseDraftInput,
-        { title: values.title || undefined, status: values.status, message: values.message, acknowledgeWarnings: acknowledgedIn(body) || undefined },
-        { message: 'Write the first message customers will read.' },
-      );
+      // A form that names no severity (a script's post) keeps the draft's.
+      const values = readNewIncident({ severity: (await readIncident(deps, id)).severity, ...body });
+      const checked = toReleaseInput(values, namesOf(await serviceOptions(deps.db)), deps.clock.now(), templatesOf(deps));
       if (!checked.ok) return showDashboard(c, deps, { ref, values, errors: checked.errors }, 400);
       const released = await attempt(() => releaseDraftIncident(actingUser(c, deps), id, checked.input));
       if (!released.ok) return showDashboard(c, deps, { ref, values, errors: released.errors }, 400);

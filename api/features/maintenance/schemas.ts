@@ -21,4 +21,5 @@ export type MaintenanceRecord = MaintenanceWindow & {
 };
 
 export type MaintenanceState = 'upcoming' | 'active' | 'completed' | 'all';
-export type MaintenanceFilter = { state?: MaintenanceState; ids?: number[]; limit?: number };
+/** `serviceId`: only the windows affecting that service; `ran`: only windows that started (not called off before). */
+export type MaintenanceFilter = { state?: MaintenanceState; ids?: number[]; serviceId?: number; ran?: boolean; limit?: number };

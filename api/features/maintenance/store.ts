@@ -31,6 +31,8 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
     where.push(`id IN (${placeholders(filter.ids.length)})`);
     args.push(...filter.ids);
   }
+  if (filter.ran) where.push('started_at IS NOT NULL');
+  if (filter.serviceId !== undefined) where.push('id IN (SELECT maintenance_id FROM maintenance_services WHERE service_id = ?)'), args.push(filter.serviceId);
   const order = state === 'upcoming' ? 'scheduled_for ASC, id ASC' : 'scheduled_for DESC, id DESC';
   const { rows } = await db.execute({
     sql: `SELECT * FROM maintenances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${Math.min(filter.limit ?? 1000, 5000)}`,

@@ -18,7 +18,7 @@ const PRIVATE_HEADERS = {
  * Answers with a subscription page: rendered by Astro when the bundle is loaded, as plain
  * text otherwise (API-only deployments and tests). Rendered per request, never published.
  */
-export async function subscriptionPage(c: Context<HeraldEnv>, deps: AppDeps, view: SubscriptionView, status: 200 | 404 = 200): Promise<Response> {
+export async function subscriptionPage(c: Context<HeraldEnv>, deps: AppDeps, view: SubscriptionView, status: 200 | 404 | 503 = 200): Promise<Response> {
   const model = deps.publisher.current();
   if (deps.renderPage && model) {
     const html = await deps.renderPage(SUBSCRIPTION_PAGE, model, { subscription: view });

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { HeraldError } from '../../shared/errors.ts';
+import { HeraldError, UnavailableError } from '../../shared/errors.ts';
 import { clientAddress } from '../../platform/http/client-address.ts';
 import type { AppDeps, HeraldEnv } from '../../deps.ts';
 import { validate } from '../../platform/http/validate.ts';
@@ -91,7 +91,13 @@ export function subscriptionRoutes(deps: AppDeps) {
           if (input.website) return subscriptionPage(c, deps, { page: 'sent' });
           // A target no post could reach is a 400 now (checked again at every delivery: a name may resolve elsewhere later).
           if (input.url && input.channel !== 'email') await checkTargetOnRegistration(new URL(input.url), options.webhookAllowLocal);
-          await requestSubscription(deps.db, input, now());
+          try {
+            await requestSubscription(deps.db, input, now());
+          } catch (error) {
+            // A browser posting the form gets a page saying to try again, not the API's JSON.
+            if (error instanceof UnavailableError && wantsHtml(c)) return subscriptionPage(c, deps, { page: 'unavailable' }, 503);
+            throw error;
+          }
           return subscriptionPage(c, deps, { page: 'sent' });
         },
       )

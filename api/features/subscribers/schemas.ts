@@ -151,7 +151,7 @@ export const UpdateDeliveryCounts = z
 
 /** What a subscription page shows (Astro.locals.subscription). */
 export type SubscriptionView = {
-  page: 'sent' | 'confirm' | 'confirmed' | 'manage' | 'unsubscribe' | 'unsubscribed' | 'invalid' | 'saved';
+  page: 'sent' | 'confirm' | 'confirmed' | 'manage' | 'unsubscribe' | 'unsubscribed' | 'invalid' | 'saved' | 'unavailable';
   token?: string;
   email?: string;
   state?: SubscriberState;

@@ -116,3 +116,50 @@ describe('an alert storm on the desk', () => {
     expect(html.length).toBeLessThan(120_000);
   });
 });
+
+describe('the release form offers what declaring does', () => {
+  /** The names of the fields of the form posting to `action` in `html`. */
+  const fieldsOf = (html: string, action: string) => {
+    const start = html.indexOf(`action="${action}"`);
+    const form = html.slice(start, html.indexOf('</form>', start));
+    return [...new Set([...form.matchAll(/<(?:input|select|textarea)[^>]* name="([^"]+)"/g)].map((m) => m[1]))].sort();
+  };
+
+  it('has the new-incident form’s fields on the dashboard and on the draft’s page, the first message from the template', async () => {
+    const declaring = fieldsOf(await (await d.get('/admin/incidents/new', s.cookie)).text(), '/admin/incidents/new').filter((n) => n !== 'intent');
+    expect(declaring).toEqual(expect.arrayContaining(['severity', 'svc.api', 'nextUpdateInMinutes', 'notify', 'impact', 'commander']));
+    const dashboard = await (await d.get('/admin', s.cookie)).text();
+    expect(fieldsOf(dashboard, '/admin/incidents/INC-1/release')).toEqual(declaring);
+    const own = await (await d.get('/admin/incidents/INC-1', s.cookie)).text();
+    expect(fieldsOf(own, '/admin/incidents/INC-1/release')).toEqual(declaring);
+    // The plan's Initial Alert prefills the first message, as on the new-incident form.
+    expect(dashboard).toMatch(/<textarea id="inc-1-message" name="message"[^>]*>[^<]*\S/);
+  });
+
+  it('releases with the severity, services, next update and notify chosen', async () => {
+    const res = await d.post(
+      '/admin/incidents/INC-1/release',
+      {
+        _csrf: s.csrf,
+        title: 'Status checks failing',
+        severity: 'P2',
+        status: 'investigating',
+        'svc.api': 'major_outage',
+        'svc.web-app': 'degraded_performance',
+        impact: 'Some API calls fail.',
+        message: 'Some API calls fail. We are investigating.',
+        nextUpdateInMinutes: '15',
+        notify: 'no',
+      },
+      { cookie: s.cookie },
+    );
+    expect(res.status).toBe(303);
+    const incident = (await d.call('GET', '/api/admin/incidents/INC-1')).json;
+    expect(incident).toMatchObject({ draft: false, severity: 'P2', impact: 'Some API calls fail.', nextUpdateDueAt: '2026-03-10T12:15:00.000Z' });
+    expect(Object.fromEntries(incident.services.map((x: { slug: string; status: string }) => [x.slug, x.status]))).toMatchObject({
+      api: 'major_outage',
+      'web-app': 'degraded_performance',
+    });
+    expect(incident.updates[0]).toMatchObject({ notify: false });
+  });
+});
