@@ -165,6 +165,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     from: sender.from,
     outboxDir: mailDir,
     ratePerSecond: site.mailRatePerSecond,
+    maxConnections: site.smtpPoolSize,
     log: childLog(rootLog, { job: 'mail' }),
   });
   if (mailer.kind === 'files') log.info(`[Mail] No SMTP_URL: mail is written as .eml files under ${mailDir}.`);

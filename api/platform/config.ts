@@ -37,6 +37,13 @@ const ConfigSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'use smtp://user:pass@host:587 or smtps://…:465' }).optional(),
     MAIL_FROM: z.string().min(3).optional(),
     MAIL_RATE_PER_SECOND: z.coerce.number().int().min(0, 'use 0 for no limit').default(0),
+    // Parallel connections to the SMTP relay (api/platform/delivery/smtp-pool.ts).
+    SMTP_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1, 'use at least 1 connection')
+      .max(100, 'use at most 100 connections; ask your relay what it allows')
+      .default(8),
     HERALD_SECRET: z.string().min(32, 'use at least 32 characters, e.g. `openssl rand -hex 32`').optional(),
     SLACK_WEBHOOK_URL: webUrl('use the https://hooks.slack.com/… URL Slack gave you').optional(),
     WEBHOOK_ALLOW_LOCAL: Flag.default(false),
@@ -117,6 +124,7 @@ const ConfigSchema = z
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     mailRatePerSecond: env.MAIL_RATE_PER_SECOND,
+    smtpPoolSize: env.SMTP_POOL_SIZE,
     secret: env.HERALD_SECRET,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL,
     webhookAllowLocal: env.WEBHOOK_ALLOW_LOCAL,

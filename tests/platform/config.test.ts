@@ -25,6 +25,7 @@ describe('freshness settings', () => {
     ['FRESHNESS_CHECK_SECONDS', '0', 'at least 1'],
     ['FRESHNESS_WEBHOOK_URL', 'ftp://example.com/hook', 'Slack-style incoming webhook'],
     ['FRESHNESS_MAX_ESCALATIONS', '0', 'FRESHNESS_MAX_ESCALATIONS'],
+    ['SMTP_POOL_SIZE', '0', 'at least 1 connection'],
   ])('refuse %s=%s, naming it and what to do', (name, value, words) => {
     let message = '';
     try {
@@ -34,6 +35,13 @@ describe('freshness settings', () => {
     }
     expect(message).toContain(`${name}:`);
     expect(message).toContain(words);
+  });
+});
+
+describe('the SMTP pool', () => {
+  it('holds 8 connections to the relay by default, as many as SMTP_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({}).smtpPoolSize).toBe(8);
+    expect(loadConfig({ SMTP_POOL_SIZE: '20' }).smtpPoolSize).toBe(20);
   });
 });
 

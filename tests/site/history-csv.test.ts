@@ -57,7 +57,7 @@ describe('/history.csv', () => {
         link: `${PUBLIC_URL}/incidents/${first}`,
       },
     ]);
-    expect(file.body.toString()).not.toContain(draft.json.incident + ',');
+    expect(file.body.toString()).not.toContain(`${draft.json.incident},`);
 
     // An update that changes no line leaves the file as it was; resolving changes it.
     const etag = file.etag;

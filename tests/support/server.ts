@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,10 +29,15 @@ export type RunningServer = {
 export async function startServer(
   env: Record<string, string> = {},
   dir = mkdtempSync(join(tmpdir(), 'herald-')),
-  options: { waitFor: 'ready' | 'listening'; nodeArgs?: string[] } = { waitFor: 'ready' },
+  options: { waitFor: 'ready' | 'listening'; nodeArgs?: string[]; root?: string } = { waitFor: 'ready' },
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
-    cwd: ROOT,
+  // `root`: another checkout (the fan-out bench runs an earlier release beside today's); releases
+  // before the compiled build ran `node api/server.ts`.
+  const root = options.root ?? ROOT;
+  const built = join(root, 'build', 'api', 'server.js');
+  const entry = root === ROOT || existsSync(built) ? built : join(root, 'api', 'server.ts');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+    cwd: root,
     env: {
       ...process.env,
       HOST: '127.0.0.1',

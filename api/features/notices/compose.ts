@@ -72,6 +72,25 @@ function composePausedMail(row: OutboxRow, subscriber: SubscriberRecord, links: 
     },
   };
 }
+
+/** How many update messages `renderedMessage` keeps: a fan-out goes through one or two at a time. */
+const RENDERED_KEPT = 32;
+const rendered = new Map<string, { text: string; html: string }>();
+
+/**
+ * An update's message as text and as sanitised HTML, rendered once per message rather than once
+ * per recipient: a fan-out to 100,000 subscribers renders the same markdown 100,000 times
+ * otherwise. Both renderings are pure, so a kept one is the same as a fresh one.
+ */
+function renderedMessage(markdown: string): { text: string; html: string } {
+  let found = rendered.get(markdown);
+  if (!found) {
+    found = { text: markdownToText(markdown), html: renderMarkdown(markdown) };
+    if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value as string);
+    rendered.set(markdown, found);
+  }
+  return found;
+}
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /**
@@ -125,8 +144,8 @@ export function composeMail(
     statusLabel: t(`incident.status.${update.status}`),
     severityLabel: t(`severity.${incident.severity}`),
     impact: incident.impact,
-    message: markdownToText(update.message),
-    messageHtml: renderMarkdown(update.message),
+    message: renderedMessage(update.message).text,
+    messageHtml: renderedMessage(update.message).html,
     services: incident.services.map((s) => `- ${s.name}: ${t(`service.status.${s.status}`)}`).join('\n'),
     servicesHtml: incident.services.map((s) => `<li>${escapeHtml(s.name)}: ${escapeHtml(t(`service.status.${s.status}`))}</li>`).join(''),
     nextUpdateBy: update.nextUpdateBy ? utc(update.nextUpdateBy) : null,
@@ -210,8 +229,8 @@ export function composeMaintenanceMail(
     statusLabel: maintenanceEntryLabel(update, settings.messages),
     severityLabel: t('mail.maintenance.severity'),
     impact: t('mail.maintenance.window', { from: utc(maintenance.scheduledFor), until: utc(maintenance.scheduledUntil) }),
-    message: markdownToText(update.message),
-    messageHtml: renderMarkdown(update.message),
+    message: renderedMessage(update.message).text,
+    messageHtml: renderedMessage(update.message).html,
     services: maintenance.services.map((s) => `- ${s.name}`).join('\n'),
     servicesHtml: maintenance.services.map((s) => `<li>${escapeHtml(s.name)}</li>`).join(''),
     nextUpdateBy: null,

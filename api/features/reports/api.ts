@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { defineRoute, documentedRoutes, errors, json } from '../../platform/http/openapi.ts';
+import { defineRoute, documentedRoutes, errors } from '../../platform/http/openapi.ts';
 import { uptimeReportCsv } from './csv.ts';
 import { readUptimeReport } from './queries.ts';
 import { UptimeReport, UptimeReportQuery } from './schemas.ts';

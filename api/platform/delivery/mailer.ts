@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Transporter } from 'nodemailer';
+import type { SmtpPool } from './smtp-pool.ts';
 
 export type MailMessage = {
   to: string;
@@ -26,56 +26,58 @@ export type MailerOptions = {
   log?: Pick<Console, 'info'>;
   /** At most this many messages a second through the pool (MAIL_RATE_PER_SECOND); 0 or absent: no limit. */
   ratePerSecond?: number;
-  /** Parallel SMTP connections in the pool (nodemailer's default is 5). */
+  /** Parallel SMTP connections to the relay (SMTP_POOL_SIZE). */
   maxConnections?: number;
 };
 
+/** SMTP_POOL_SIZE's default: parallel connections to the relay. */
+export const DEFAULT_SMTP_POOL_SIZE = 8;
+
 /**
- * A transport made at the first mail: nodemailer is a large library (2 MB of heap, more of
- * resident memory) that a process which sends no mail — most of the time, between incidents —
+ * What sending needs, loaded at the first mail: the SMTP code (nodemailer's connection and
+ * encoders) is a heap a process that sends no mail — most of the time, between incidents —
  * need not hold.
  */
-// biome-ignore lint/suspicious/noExplicitAny: nodemailer's transports differ in their sent-info type; any of them will do here.
-function lazyTransport<T extends Transporter<any>>(make: (nodemailer: typeof import('nodemailer').default) => T) {
-  let transport: Promise<T> | undefined;
-  let closed = false;
-  return {
-    get: () =>
-      closed ? Promise.reject(new Error('[Mail] The mailer is closed.')) : (transport ??= import('nodemailer').then((module) => make(module.default))),
-    close() {
-      if (closed) return;
-      closed = true;
-      void transport?.then((t) => t.close());
-    },
-  };
+function lazy<T>(make: () => Promise<T>) {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 /**
- * One pooled nodemailer transport for the whole process. SMTP errors are thrown with
- * nodemailer's `responseCode` intact, so the caller can tell a 4xx (retry) from a 5xx (give up).
+ * One pool of SMTP connections for the whole process (api/platform/delivery/smtp-pool.ts),
+ * each mail built in one pass (api/platform/delivery/mime.ts). SMTP errors are thrown with
+ * nodemailer's `responseCode` and `command` intact, so the caller can tell a recipient refused
+ * for good from a relay that is down (api/platform/delivery/retry.ts).
  */
 export function createMailer(options: MailerOptions): Mailer {
+  const mime = lazy(async () => {
+    const { buildMime, parseSender } = await import('./mime.ts');
+    const sender = parseSender(options.from);
+    return (message: MailMessage) => buildMime(sender, message, new Date());
+  });
   if (options.smtpUrl) {
     const smtpUrl = options.smtpUrl;
-    const transport = lazyTransport((nodemailer) =>
-      nodemailer.createTransport({
-        url: smtpUrl,
-        pool: true,
-        maxConnections: options.maxConnections ?? 5,
-        maxMessages: Infinity,
-        ...(options.ratePerSecond ? { rateLimit: options.ratePerSecond, rateDelta: 1000 } : {}),
-      }),
-    );
+    let closed = false;
+    let opened: Promise<SmtpPool> | undefined;
+    const pool = () =>
+      (opened ??= import('./smtp-pool.ts').then(({ createSmtpPool }) =>
+        createSmtpPool({ url: smtpUrl, size: options.maxConnections ?? DEFAULT_SMTP_POOL_SIZE, ratePerSecond: options.ratePerSecond }),
+      ));
     return {
       kind: 'smtp',
       async send(message) {
-        const info = await (await transport.get()).sendMail({ from: options.from, ...message });
-        return { accepted: info.accepted.length > 0, response: String(info.response ?? '') };
+        if (closed) throw new Error('[Mail] The mailer is closed.');
+        const [build, smtp] = await Promise.all([mime(), pool()]);
+        const info = await smtp.send(build(message));
+        return { accepted: info.accepted.length > 0, response: info.response };
       },
-      close: () => transport.close(),
+      close() {
+        if (closed) return;
+        closed = true;
+        void opened?.then((p) => p.close());
+      },
     };
   }
-  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   // Mail holds subscribers' addresses and secret links: the owner alone may read it (the
   // chmod also closes a folder an earlier version made with the umask's mode).
   mkdirSync(options.outboxDir, { recursive: true, mode: 0o700 });
@@ -83,13 +85,13 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     kind: 'files',
     async send(message) {
-      const info = await (await transport.get()).sendMail({ from: options.from, ...message });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${(message.messageId ?? info.messageId).replace(/[^a-zA-Z0-9@._-]/g, '')}.eml`;
+      const built = (await mime())(message);
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${built.messageId.replace(/[^a-zA-Z0-9@._-]/g, '')}.eml`;
       const file = join(options.outboxDir, name);
-      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+      writeFileSync(file, built.raw, { mode: 0o600 });
       options.log?.info(`[Mail] No SMTP_URL: wrote "${message.subject}" to ${message.to} as ${file}`);
       return { accepted: true, response: `written to ${file}` };
     },
-    close: () => transport.close(),
+    close: () => {},
   };
 }

@@ -28,6 +28,12 @@ export type DeliveryQueueDeps = {
   /** Watches the wall clock for jumps: leases are wall times, so a jump forward makes every lease look run out. */
   clockWatch?: ClockWatch;
   pollMs?: number;
+  /**
+   * Batches each lane delivers at once when it is busy (default 2): while one batch's rows are
+   * recorded and the next claimed and loaded, another is on the wire, so the relay and the
+   * receivers — not Herald's own bookkeeping — set the pace. Each batch holds its own rows.
+   */
+  batchesInFlight?: number;
   /** Lanes to start with; more can be registered before `start`. */
   lanes?: readonly Lane[];
 };
@@ -48,6 +54,7 @@ export type DeliveryQueue = {
 /** OUTBOX_LEASE_SECONDS' default: a dead sender's rows are claimed again within this. */
 const DEFAULT_LEASE_MS = 15_000;
 const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_BATCHES_IN_FLIGHT = 2;
 
 export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
   const owner = newOwnerId();
@@ -109,17 +116,33 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
     }
   }
 
-  /** Runs a lane until `running()` is false: back to back while it is busy, polling when idle. */
-  async function loop(runner: LaneRunner, running: () => boolean, idle: () => Promise<void>) {
-    while (running()) {
-      let claimed = 0;
+  /**
+   * Runs a lane until `running()` is false: back to back while it is busy, polling when idle.
+   * While its batches come back full (a fan-out), it starts up to `inFlight - 1` helpers that run
+   * batches beside it until the lane has no full batch left, so an idle lane costs one poll.
+   */
+  async function loop(runner: LaneRunner, running: () => boolean, idle: () => Promise<void>, inFlight: number) {
+    const helpers = new Set<Promise<void>>();
+    const batch = async () => {
       try {
-        claimed = (await runner.runOnce())?.rows.length ?? 0;
+        return (await runner.runOnce())?.rows.length ?? 0;
       } catch (error) {
         log.error(`[Outbox] A ${runner.name} batch failed; its rows are claimed again when their lease runs out:`, error);
+        return 0;
+      }
+    };
+    const helper = async () => {
+      while (running() && (await batch()) >= batchSize);
+    };
+    while (running()) {
+      const claimed = await batch();
+      if (claimed >= batchSize && helpers.size < inFlight - 1) {
+        const started = helper().finally(() => helpers.delete(started));
+        helpers.add(started);
       }
       if (running() && claimed < batchSize) await idle();
     }
+    await Promise.all(helpers);
   }
 
   function start(): () => Promise<void> {
@@ -135,7 +158,8 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
     const tookOver = takeOverFromGone().catch((error) =>
       log.error('[Outbox] Could not take over the notices of a sender that is gone; they are sent when their lease runs out:', error),
     );
-    const loops = [...lanes.values()].map(async (runner) => (await tookOver, loop(runner, () => running, idle)));
+    const inFlight = Math.max(1, deps.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT);
+    const loops = [...lanes.values()].map(async (runner) => (await tookOver, loop(runner, () => running, idle, inFlight)));
     return async () => {
       running = false;
       for (const wake of [...wakers]) wake();

@@ -54,11 +54,11 @@ function blockKitProblems(message: any): string[] {
       if (b.text) textObject(b.text, where, 3000);
       if (b.fields) {
         if (b.fields.length > 10) problems.push(`${where}: over 10 fields`);
-        b.fields.forEach((f: any, j: number) => textObject(f, `${where}.fields[${j}]`, 2000));
+        for (const [j, f] of (b.fields as any[]).entries()) textObject(f, `${where}.fields[${j}]`, 2000);
       }
     } else if (b.type === 'context') {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) problems.push(`${where}: 1–10 elements`);
-      else b.elements.forEach((e: any, j: number) => textObject(e, `${where}.elements[${j}]`, 3000));
+      else for (const [j, e] of (b.elements as any[]).entries()) textObject(e, `${where}.elements[${j}]`, 3000);
     } else if (b.type !== 'divider') problems.push(`${where}: unknown block type`);
     const allowed = {
       header: ['type', 'text', 'block_id'],
@@ -174,7 +174,7 @@ describe('subscriptions to a webhook, Slack, Teams or Discord', () => {
     expect(hook?.json.incident).toMatchObject({ id: ref, impact: 'major', shortlink: `${PUBLIC_URL}/incidents/${ref}` });
     const updateIds = receivers.webhook.received.slice(1).map((r) => r.json.incident.update_id);
     expect(updateIds).toEqual(
-      [...hook?.json.incident.incident_updates]
+      [...(hook?.json.incident.incident_updates ?? [])]
         .reverse()
         .map((u: { id: string }) => u.id)
         .slice(0, 2),
