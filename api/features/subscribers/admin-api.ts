@@ -9,7 +9,7 @@ import { idFromRef } from '../../shared/refs.ts';
 import { toCsv } from './csv.ts';
 import { importSubscribers, removeSubscriber, restoreSubscriber } from './import.ts';
 import { ChannelCounts, ImportInput, ImportReport, Subscriber, SubscriberCounts, SubscriberListQuery, UpdateDeliveryCounts } from './schemas.ts';
-import { countByState, listSubscribers } from './store.ts';
+import { subscriberCounts, subscribersPage } from './queries.ts';
 
 const SubscriberId = z.coerce.number().int().positive();
 
@@ -74,7 +74,7 @@ export function subscriberAdminRoutes(deps: AppDeps) {
   return documentedRoutes()
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
-      const [counts, subscribers] = [await countByState(deps.db), await listSubscribers(deps.db, query)];
+      const [counts, subscribers] = [await subscriberCounts(deps.db), await subscribersPage(deps.db, query)];
       return c.json({ counts: counts.total, channels: counts.channels, subscribers: subscribers.map((s) => Subscriber.parse(s)) }, 200);
     })
     .openapi(exportCsv, async (c) => {
@@ -83,7 +83,7 @@ export function subscriberAdminRoutes(deps: AppDeps) {
       ];
       for (
         let afterId: number | undefined, page: Subscriber[];
-        (page = await listSubscribers(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0;
+        (page = await subscribersPage(deps.db, { limit: 1000, ...(afterId ? { afterId } : {}) })).length > 0;
         afterId = page.at(-1)?.id
       ) {
         for (const s of page)

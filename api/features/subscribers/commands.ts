@@ -3,8 +3,9 @@
  * may queue a mail in the outbox. Nothing here sends mail or reveals an address's state.
  */
 import type { Transaction } from '@libsql/client';
-import type { Db } from '../../platform/db/client.ts';
-import { NotFoundError } from '../../shared/errors.ts';
+import type { Db, Executor } from '../../platform/db/client.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { getServicesBySlug } from '../services/index.ts';
 import { randomBytes } from 'node:crypto';
 import type { ManageInput, SubscribeInput, TargetChannel } from './schemas.ts';
 import {
@@ -15,16 +16,28 @@ import {
   lastQueuedAt,
   queueChannelTest,
   queueSubscriberMail,
-  serviceIdsFor,
   setSubscriberContact,
   setSubscriberEvents,
   setSubscriberServices,
   setSubscriberState,
-  subscriberServiceSlugs,
   type SubscriberChoice,
   type SubscriberRecord,
 } from './store.ts';
 import { newNonce, tokenSubscriber, verifyLink, type LinkPurpose } from './tokens.ts';
+
+/** Service ids for slugs; an unknown slug is a 400 naming it (the same for every address). */
+export async function serviceIdsFor(db: Executor, slugs: readonly string[]): Promise<number[]> {
+  const unique = [...new Set(slugs)];
+  const found = await getServicesBySlug(db, unique);
+  const unknown = unique.filter((s) => !found.has(s));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `[Subscribe] Unknown service(s): ${unknown.join(', ')}. Choose from the services listed on the status page.`,
+      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
+    );
+  }
+  return unique.map((s) => (found.get(s) as { id: number }).id);
+}
 
 export const CONFIRM_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most one mail per address per this interval, however often it is typed in (no mail-bombing). */
@@ -201,5 +214,3 @@ export async function manageSubscription(db: Db, secret: string, token: string, 
     return chosen;
   });
 }
-
-export { subscriberServiceSlugs };

@@ -7,7 +7,7 @@ import type { Transaction } from '@libsql/client';
 import { recordAudit } from '../audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import type { CommandContext } from '../../platform/commands.ts';
-import { CONFIRM_TTL_MS, startOptIn } from './commands.ts';
+import { CONFIRM_TTL_MS, serviceIdsFor, startOptIn } from './commands.ts';
 import { parseCsv } from './csv.ts';
 import { Email, type Subscriber } from './schemas.ts';
 import {
@@ -17,7 +17,6 @@ import {
   insertSubscriber,
   listSubscribers,
   queueSubscriberMail,
-  serviceIdsFor,
   setSubscriberServices,
   setSubscriberState,
 } from './store.ts';

@@ -8,5 +8,6 @@ export { loadLinkSecret } from './secret.ts';
 export { DEFAULT_SIGNUP_THROTTLE, type SubscriptionSettings } from './settings.ts';
 export { PAUSE_AFTER_FAILING_MS, pauseFailingSince } from './rules.ts';
 export { SUBSCRIPTION_CHANNELS, type SubscriptionChannel, type TargetChannel } from './schemas.ts';
-export { channelKind, countByState as countSubscribers, findSubscribers, recordTargetOutcomes, suppressSubscriber, type SubscriberRecord } from './store.ts';
+export { channelKind, findSubscribers, recordTargetOutcomes, suppressSubscriber, type SubscriberRecord } from './store.ts';
 export { signLink } from './tokens.ts';
+export { subscriberCounts as countSubscribers } from './queries.ts';

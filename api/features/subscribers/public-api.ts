@@ -6,7 +6,7 @@ import { validate } from '../../platform/http/validate.ts';
 import { confirmSubscription, manageSubscription, requestSubscription, subscriberForLink, unsubscribe } from './commands.ts';
 import { subscriptionPage, wantsHtml } from './pages.ts';
 import { ManageInput, SubscribeInput, type SubscriptionView } from './schemas.ts';
-import { subscriberServiceSlugs } from './store.ts';
+import { followedServices } from './queries.ts';
 import type { LinkPurpose } from './tokens.ts';
 import { BusyError, TooManyRequestsError } from '../../shared/errors.ts';
 import { SIGNUP_BUDGET } from './settings.ts';
@@ -59,7 +59,7 @@ export function subscriptionRoutes(deps: AppDeps) {
       token,
       email: subscriber.email,
       state: subscriber.state,
-      services: await subscriberServiceSlugs(deps.db, subscriber.id),
+      services: await followedServices(deps.db, subscriber.id),
       channel: subscriber.channel,
       targetOrigin: subscriber.target ? new URL(subscriber.target).origin : null,
       events: subscriber.events,

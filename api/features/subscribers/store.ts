@@ -3,8 +3,6 @@
  */
 import type { Row } from '@libsql/client';
 import type { Executor } from '../../platform/db/client.ts';
-import { getServicesBySlug } from '../services/index.ts';
-import { ValidationError } from '../../shared/errors.ts';
 import {
   SUBSCRIBER_STATES,
   SUBSCRIPTION_CHANNELS,
@@ -73,20 +71,6 @@ export async function findSubscribers(db: Executor, ids: readonly number[]): Pro
   if (ids.length === 0) return new Map();
   const { rows } = await db.execute({ sql: `SELECT ${COLUMNS} FROM subscribers WHERE id IN (${ids.map(() => '?').join(',')})`, args: [...ids] });
   return new Map(rows.map((r) => [Number(r.id), toRecord(r)]));
-}
-
-/** Service ids for slugs; an unknown slug is a 400 naming it (the same for every address). */
-export async function serviceIdsFor(db: Executor, slugs: readonly string[]): Promise<number[]> {
-  const unique = [...new Set(slugs)];
-  const found = await getServicesBySlug(db, unique);
-  const unknown = unique.filter((s) => !found.has(s));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `[Subscribe] Unknown service(s): ${unknown.join(', ')}. Choose from the services listed on the status page.`,
-      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
-    );
-  }
-  return unique.map((s) => (found.get(s) as { id: number }).id);
 }
 
 /** What a subscriber chose besides services: where notices go, and which. */
