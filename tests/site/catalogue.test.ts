@@ -239,6 +239,7 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ‚ü¶‚
         'unsubscribeUrl',
         'confirmUrl',
         'about',
+        'calendarUrl',
       ]);
       return [template.subject(vars), template.text(vars), template.html(vars)].join('\n');
     });

@@ -3,7 +3,7 @@
  * Rendering is apart from transport, so it is tested without SMTP.
  */
 import type { IncidentRecord } from '../incidents/index.ts';
-import { maintenanceEntryLabel, type MaintenanceRecord } from '../maintenance/index.ts';
+import { maintenanceEntryLabel, renderMaintenanceCalendar, type MaintenanceRecord } from '../maintenance/index.ts';
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import { markdownToText, renderMarkdown } from '../../platform/markdown.ts';
 import type { SubscriberRecord } from '../subscribers/index.ts';
@@ -102,6 +102,7 @@ export function composeMail(
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutIncident'),
+    calendarUrl: null,
   };
   const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
   return {
@@ -151,6 +152,7 @@ export function composeMaintenanceMail(
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutMaintenance'),
+    calendarUrl: `${settings.publicUrl}/maintenance.ics`,
   };
   const thread = `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`;
   return {
@@ -164,6 +166,19 @@ export function composeMaintenanceMail(
         References: thread,
         'In-Reply-To': thread,
       },
+      // The window as a calendar event: a mail client offers to add it (and, by UID and SEQUENCE, to update it).
+      attachments: [
+        {
+          filename: `${ref}.ics`,
+          content: renderMaintenanceCalendar([maintenance], {
+            publicUrl: settings.publicUrl,
+            name: maintenance.title,
+            path: '/maintenance.ics',
+            method: 'publish',
+          }),
+          contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+        },
+      ],
     },
   };
 }
