@@ -3,7 +3,7 @@
  * from a file inside the folder (tests/architecture checks it).
  */
 export { adminMaintenanceRoutes } from './api/index.ts';
-export { extendMaintenance, postMaintenanceUpdate, rescheduleMaintenance, setMaintenanceReminders } from './commands.ts';
+export { extendMaintenance, leadTimesOf, postMaintenanceUpdate, rescheduleMaintenance, setMaintenanceReminders } from './commands.ts';
 export { cancelMaintenanceSeries, readSeries, scheduleMaintenance, updateMaintenanceSeries } from './series-commands.ts';
 export { renderMaintenanceCalendar, loadCalendarWindows } from './calendar.ts';
 export { createMaintenanceJob } from './job.ts';
