@@ -139,6 +139,19 @@ export type NewWindow = {
   series?: { id: number; index: number };
 };
 
+/** The services named by `slugs`; a ValidationError naming any unknown one. */
+export async function knownServices(tx: Executor, slugs: readonly string[]) {
+  const found = await getServicesBySlug(tx, [...slugs]);
+  const unknown = slugs.filter((s) => !found.has(s));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `[Maintenance] Unknown service(s): ${unknown.join(', ')}. Name services by their slugs, as the service list shows them.`,
+      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
+    );
+  }
+  return found;
+}
+
 /**
  * Writes a new window inside the caller's transaction: its services, its first entry, its
  * reminders, its audit entry and its notices; a window whose start has passed is started.
@@ -146,14 +159,7 @@ export type NewWindow = {
  */
 export async function openWindow(ctx: CommandContext, tx: Transaction, input: NewWindow, now: Date): Promise<number> {
   const at = now.toISOString();
-  const found = await getServicesBySlug(tx, [...input.services]);
-  const unknown = input.services.filter((s) => !found.has(s));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `[Maintenance] Unknown service(s): ${unknown.join(', ')}. Name services by their slugs, as the service list shows them.`,
-      unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
-    );
-  }
+  const found = await knownServices(tx, input.services);
   const notify = notifies(input.notify);
   const window = { scheduledFor: new Date(input.scheduledFor).toISOString(), scheduledUntil: new Date(input.scheduledUntil).toISOString() };
   const created = await insertMaintenance(tx, {

@@ -20,8 +20,7 @@ import type {
 } from '../../shared/schemas.ts';
 import { as, type CommandContext, type CommandDeps } from '../../platform/commands.ts';
 import { recordAudit } from '../audit/index.ts';
-import { getServicesBySlug } from '../services/index.ts';
-import { applyMaintenanceUpdate, leadTimesOf, moveWindow, openWindow, republishSite, SCHEDULER, scheduleOneWindow } from './commands.ts';
+import { applyMaintenanceUpdate, knownServices, leadTimesOf, moveWindow, openWindow, republishSite, SCHEDULER, scheduleOneWindow } from './commands.ts';
 import { loadMaintenance, readMaintenance } from './queries.ts';
 import { occurrencesDue, occurrenceWindow, withinEnd, type SeriesRule } from './recurrence.ts';
 import { replacePendingReminders } from './reminder-store.ts';
@@ -64,14 +63,7 @@ export async function scheduleMaintenance(ctx: CommandContext, input: CreateMain
   }
   refuseLeaks({ title: input.title, message: input.message }, { acknowledged: input.acknowledgeWarnings });
   const first = await ctx.db.write(async (tx) => {
-    const found = await getServicesBySlug(tx, input.services);
-    const unknown = input.services.filter((s) => !found.has(s));
-    if (unknown.length > 0) {
-      throw new ValidationError(
-        `[Maintenance] Unknown service(s): ${unknown.join(', ')}. Name services by their slugs, as the service list shows them.`,
-        unknown.map((slug) => ({ path: 'services', message: `no service "${slug}"` })),
-      );
-    }
+    const found = await knownServices(tx, input.services);
     const firstStart = new Date(input.scheduledFor).toISOString();
     const seriesId = await insertSeries(
       tx,
