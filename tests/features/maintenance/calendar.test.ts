@@ -116,6 +116,7 @@ describe('the maintenance calendar', () => {
   it('is the same file byte for byte when nothing changed', async () => {
     await t.call('POST', '/api/admin/maintenance', makeMaintenance());
     const before = t.snapshot.get('/maintenance.ics')?.body.toString();
+    expect(before).toContain('BEGIN:VEVENT');
     t.clock.advance(60 * 60_000);
     await t.publisher.publish({ incidents: [] });
     expect(t.snapshot.get('/maintenance.ics')?.body.toString()).toBe(before);
