@@ -74,7 +74,11 @@ export type HeraldParts = {
 export async function assembleHerald(parts: HeraldParts) {
   const { config, db, clock, log, snapshot, renderPage } = parts;
   const messages = parts.messages ?? loadMessages(config.contentDir, parts.settings.language);
-  const policy = { publicUrl: config.publicUrl, updateIntervalMinutes: config.updateIntervalMinutes };
+  const policy = {
+    publicUrl: config.publicUrl,
+    updateIntervalMinutes: config.updateIntervalMinutes,
+    maintenanceReminderMinutes: config.maintenanceReminderMinutes,
+  };
   let jobsRunning = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
   // The last deadline a publish announced, kept so that startJobs arms it: the server publishes before it starts the jobs.

@@ -280,13 +280,34 @@ export type MaintenanceFormValues = {
   services: string[];
   notify: boolean;
   acknowledgeWarnings: boolean;
+  /** Lead times as typed ("24h, 1h", "none"); empty: MAINTENANCE_REMINDERS. */
+  reminders: string;
+  /** 'none', 'weekly' or 'monthly'; with `every`, and an end: `count` occurrences or `repeatUntil` (UTC). */
+  repeat: string;
+  every: string;
+  count: string;
+  repeatUntil: string;
 };
 
-export type NewMaintenanceView = Common & { page: 'new-maintenance'; values: MaintenanceFormValues; services: ServiceOption[]; errors: FieldErrors };
+export type NewMaintenanceView = Common & {
+  page: 'new-maintenance';
+  values: MaintenanceFormValues;
+  services: ServiceOption[];
+  errors: FieldErrors;
+  /** MAINTENANCE_REMINDERS as people write it, for the reminders field's hint. */
+  defaultReminders: string;
+};
 
-/** What the extend, end and cancel forms hold. */
-export type MaintenanceActionValues = { message: string; scheduledUntil: string; notify: boolean; acknowledgeWarnings: boolean };
-export type MaintenanceAction = 'extend' | 'end' | 'cancel';
+/** What the forms of a window's page hold (each uses its own fields). */
+export type MaintenanceActionValues = {
+  message: string;
+  scheduledFor: string;
+  scheduledUntil: string;
+  reminders: string;
+  notify: boolean;
+  acknowledgeWarnings: boolean;
+};
+export type MaintenanceAction = 'extend' | 'end' | 'cancel' | 'reschedule' | 'reminders' | 'cancelSeries';
 
 /** A window on the desk: its timeline, and the forms that move it (each with its own values and errors). */
 export type MaintenancePageView = Common & {

@@ -24,7 +24,12 @@ export type CommandDeps = {
   notifier: Notifier;
   log: Log;
   /** The rules' settings: links in what is published, and the longest gap between updates. */
-  policy: { publicUrl: string; updateIntervalMinutes: number };
+  policy: {
+    publicUrl: string;
+    updateIntervalMinutes: number;
+    /** Reminders before a maintenance window starts, in minutes (MAINTENANCE_REMINDERS); 24 h and 1 h when absent. */
+    maintenanceReminderMinutes?: readonly number[];
+  };
   /** The words Herald itself writes on a public timeline (a window started, extended); English as shipped when absent. */
   messages?: Messages;
 };

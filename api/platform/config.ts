@@ -3,6 +3,7 @@ import { ConfigError } from '../shared/errors.ts';
 import { targetProblem } from './delivery/addresses.ts';
 import { baseUrl, webUrl } from '../shared/web-url.ts';
 import { splitCommand } from './mirror/command.ts';
+import { parseLeadTimes } from '../shared/lead-times.ts';
 
 const Flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
@@ -93,6 +94,16 @@ const ConfigSchema = z
       .optional(),
     // Uptime reports (api/features/reports): whether announced maintenance counts as downtime.
     REPORT_MAINTENANCE_AS_DOWNTIME: Flag.default(false),
+    // Maintenance reminders (docs/calendar.md): how long before a window starts subscribers are reminded.
+    MAINTENANCE_REMINDERS: z
+      .string()
+      .default('24h,1h')
+      .transform((text, ctx) => {
+        const parsed = parseLeadTimes(text);
+        if ('minutes' in parsed) return parsed.minutes;
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }),
   })
   .superRefine((env, ctx) => {
     // Slack deliveries go through the webhook guard: say now, not at the first incident, that it would refuse this one.
@@ -149,6 +160,8 @@ const ConfigSchema = z
      * the snapshot directory), its time limit, and the lag past which a failing mirror turns
      * /healthz red; null: no mirror.
      */
+    /** Reminders before each maintenance window starts, in minutes, longest first (a window may set its own). */
+    maintenanceReminderMinutes: env.MAINTENANCE_REMINDERS,
     mirror: env.MIRROR_COMMAND
       ? {
           command: (splitCommand(env.MIRROR_COMMAND) as { words: string[] }).words,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { refPattern } from './refs.ts';
 import { IncidentStatus, MaintenanceEvent, MaintenanceStatus, ServiceStatus, Severity } from './vocabulary.ts';
 import { HttpUrl, StorableText } from './storable.ts';
+import { MAX_LEAD_MINUTES, MAX_REMINDERS } from './lead-times.ts';
 
 export const Slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and inner hyphens, e.g. "api-gateway"');
 
@@ -251,6 +252,25 @@ export type Incident = z.infer<typeof Incident>;
 
 const Instant = z.iso.datetime({ offset: true });
 
+/** A window's own reminders: minutes before its start (MAINTENANCE_REMINDERS when left out; [] for none). */
+const ReminderMinutes = z
+  .array(z.number().int().min(1).max(MAX_LEAD_MINUTES))
+  .max(MAX_REMINDERS)
+  .meta({ description: 'Reminders before the start, in minutes (e.g. [1440, 60]); [] for none; MAINTENANCE_REMINDERS when left out' });
+
+/** How a window recurs: each occurrence is a window of its own (MNT-n), created ahead by the maintenance job. */
+export const Recurrence = z
+  .object({
+    frequency: z.enum(['weekly', 'monthly']),
+    every: z.number().int().min(1).max(12).default(1).meta({ description: 'Every how many weeks or months' }),
+    until: Instant.optional().meta({ description: 'No occurrence starts after this instant' }),
+    count: z.number().int().min(1).max(1000).optional().meta({ description: 'How many occurrences in all' }),
+  })
+  .strict()
+  .refine((r) => r.until !== undefined || r.count !== undefined, { message: 'give an end: until (an instant) or count (how many occurrences)' })
+  .meta({ id: 'Recurrence' });
+export type Recurrence = z.infer<typeof Recurrence>;
+
 export const CreateMaintenanceInput = z
   .object({
     title: Text(200),
@@ -263,6 +283,9 @@ export const CreateMaintenanceInput = z
     scheduledFor: Instant,
     scheduledUntil: Instant,
     notify: z.boolean().optional(),
+    reminderMinutes: ReminderMinutes.optional(),
+    /** Makes it the first occurrence of a recurring series. */
+    recurrence: Recurrence.optional(),
     acknowledgeWarnings: AcknowledgeWarnings,
   })
   .strict()
@@ -285,6 +308,48 @@ export const ExtendMaintenanceInput = z
   .strict()
   .meta({ id: 'ExtendMaintenanceInput' });
 export type ExtendMaintenanceInput = z.infer<typeof ExtendMaintenanceInput>;
+
+/** Moves a scheduled window: a new start and end, said on the timeline and to subscribers. */
+export const RescheduleMaintenanceInput = z
+  .object({
+    scheduledFor: Instant,
+    scheduledUntil: Instant,
+    message: Markdown.optional(),
+    notify: z.boolean().optional(),
+    acknowledgeWarnings: AcknowledgeWarnings,
+  })
+  .strict()
+  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), { path: ['scheduledUntil'], message: 'must be after scheduledFor' })
+  .meta({ id: 'RescheduleMaintenanceInput' });
+export type RescheduleMaintenanceInput = z.infer<typeof RescheduleMaintenanceInput>;
+
+/** A window's own reminders, changed while it is still scheduled. */
+export const SetMaintenanceRemindersInput = z.object({ reminderMinutes: ReminderMinutes }).strict().meta({ id: 'SetMaintenanceRemindersInput' });
+export type SetMaintenanceRemindersInput = z.infer<typeof SetMaintenanceRemindersInput>;
+
+/** Changes a recurring series; its occurrences not yet started follow. */
+export const UpdateMaintenanceSeriesInput = z
+  .object({
+    title: Text(200).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 1440)
+      .optional(),
+    reminderMinutes: ReminderMinutes.optional(),
+    until: Instant.nullable().optional(),
+    count: z.number().int().min(1).max(1000).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'UpdateMaintenanceSeriesInput' });
+export type UpdateMaintenanceSeriesInput = z.infer<typeof UpdateMaintenanceSeriesInput>;
+
+export const CancelMaintenanceSeriesInput = z
+  .object({ message: Markdown.optional(), notify: z.boolean().optional(), acknowledgeWarnings: AcknowledgeWarnings })
+  .strict()
+  .meta({ id: 'CancelMaintenanceSeriesInput' });
+export type CancelMaintenanceSeriesInput = z.infer<typeof CancelMaintenanceSeriesInput>;
 
 export const MaintenanceListQuery = z.object({
   state: z.enum(['upcoming', 'active', 'completed', 'all']).default('all'),
@@ -309,10 +374,40 @@ export const Maintenance = z
     updatedAt: Iso,
     startedAt: Iso.nullable(),
     completedAt: Iso.nullable(),
+    /** RFC 5545 SEQUENCE of its calendar event: up by one each time its times, title or cancellation change. */
+    sequence: z.number().int(),
+    /** Its own reminders in minutes; null: MAINTENANCE_REMINDERS as it was when it was scheduled. */
+    reminderMinutes: z.array(z.number()).nullable(),
+    reminders: z.array(z.object({ minutesBefore: z.number(), dueAt: Iso, state: z.enum(['pending', 'sent', 'skipped']) })),
+    /** The recurring series it belongs to (`occurrence` 0 is the first); null for a one-off window. */
+    series: z.object({ id: z.number(), occurrence: z.number() }).nullable(),
     /** Newest first. */
     updates: z.array(MaintenanceUpdate),
   })
   .meta({ id: 'Maintenance' });
+
+export const MaintenanceSeries = z
+  .object({
+    id: z.number(),
+    title: z.string(),
+    message: z.string(),
+    services: z.array(z.string()),
+    frequency: z.enum(['weekly', 'monthly']),
+    every: z.number(),
+    firstStart: Iso,
+    durationMinutes: z.number(),
+    until: Iso.nullable(),
+    count: z.number().nullable(),
+    reminderMinutes: z.array(z.number()).nullable(),
+    notify: z.boolean(),
+    createdAt: Iso,
+    updatedAt: Iso,
+    cancelledAt: Iso.nullable(),
+    /** Its occurrences created so far, soonest first. */
+    occurrences: z.array(z.object({ ref: z.string(), occurrence: z.number(), scheduledFor: Iso, scheduledUntil: Iso, status: MaintenanceStatus })),
+  })
+  .meta({ id: 'MaintenanceSeries' });
+export type MaintenanceSeries = z.infer<typeof MaintenanceSeries>;
 export type Maintenance = z.infer<typeof Maintenance>;
 
 /* ---------- tickets (internal) ---------- */

@@ -73,7 +73,7 @@ export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
  * What an entry on a window's timeline did: the notices (mail, webhooks, Slack) and the feeds
  * say it in these words. `updated` is a message that changed nothing but the text.
  */
-export const MAINTENANCE_EVENTS = ['scheduled', 'started', 'extended', 'ended', 'cancelled', 'updated'] as const;
+export const MAINTENANCE_EVENTS = ['scheduled', 'started', 'extended', 'ended', 'cancelled', 'updated', 'rescheduled', 'reminder'] as const;
 export const MaintenanceEvent = z.enum(MAINTENANCE_EVENTS);
 export type MaintenanceEvent = z.infer<typeof MaintenanceEvent>;
 
@@ -85,6 +85,8 @@ export const MAINTENANCE_EVENT_LABEL: Record<MaintenanceEvent, string> = {
   ended: 'Maintenance completed',
   cancelled: 'Maintenance cancelled',
   updated: 'Maintenance update',
+  rescheduled: 'Maintenance rescheduled',
+  reminder: 'Maintenance reminder',
 };
 
 export const MAINTENANCE_STATUS_LABEL: Record<MaintenanceStatus, string> = {

@@ -45,7 +45,7 @@ export type GroupView = { slug: string | null; name: string | null; services: Se
  * service get their own part beside it (`PageLocals`).
  */
 export type SiteModel = {
-  site: SiteSettings & { publicUrl: string; feedPath: string; atomPath: string };
+  site: SiteSettings & { publicUrl: string; feedPath: string; atomPath: string; calendarPath: string };
   /** The words customers read, in the site's language (content/messages/). */
   messages: Messages;
   generatedAt: string;
@@ -112,6 +112,9 @@ export type ModelInput = {
 export const HOME_BARS_MAX_SERVICES = 10;
 
 export const FEED_PATH = '/feed.xml';
+/** The maintenance calendar (RFC 5545), and each service's. */
+export const CALENDAR_PATH = '/maintenance.ics';
+export const serviceCalendarPath = (slug: string) => `/services/${slug}/maintenance.ics`;
 /** The Atom feed beside it (api/site/feed.ts atomPathOf). */
 export const ATOM_PATH = '/feed.atom';
 
@@ -170,7 +173,7 @@ export function buildSiteModel(input: ModelInput): SiteModel {
     open.map((i) => i.severity),
   );
   return {
-    site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH, atomPath: ATOM_PATH },
+    site: { ...input.settings, publicUrl: input.publicUrl, feedPath: FEED_PATH, atomPath: ATOM_PATH, calendarPath: CALENDAR_PATH },
     messages,
     generatedAt: input.now.toISOString(),
     updatedAt: [...changes, input.lastChangeAt ?? ''].reduce((a, b) => (b > a ? b : a), '') || input.now.toISOString(),

@@ -54,6 +54,7 @@ const TYPES: readonly (readonly [type: string, extension: string, charset: boole
   ['application/json', 'json', true],
   ['application/rss+xml', 'xml', true],
   ['application/atom+xml', 'atom', true],
+  ['text/calendar', 'ics', true],
   ['text/css', 'css', true],
   ['text/javascript', 'js', true],
   ['image/svg+xml', 'svg', false],

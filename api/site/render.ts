@@ -4,7 +4,7 @@
  */
 import type { Executor } from '../platform/db/client.ts';
 import { loadIncidents } from '../features/incidents/index.ts';
-import { loadMaintenances } from '../features/maintenance/index.ts';
+import { loadCalendarWindows, loadMaintenances, renderMaintenanceCalendar, type MaintenanceRecord } from '../features/maintenance/index.ts';
 import {
   historyMonths,
   incidentsInMonth,
@@ -22,7 +22,7 @@ import { EMBED_PATH, renderEmbed } from './embed.ts';
 import { atomPathOf, MAX_ITEMS as FEED_ITEMS, renderAtomFeed, renderFeed } from './feed.ts';
 import { HISTORY_CSV_PATH, type HistoryCsv } from './history-csv.ts';
 import { byMonth, monthLinks, monthPageView, monthPath, MONTH_PAGE_SIZE, pagesIn, toListEntry, toMaintenanceEntry, type HistoryIndexView } from './history.ts';
-import { FEED_PATH, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
+import { CALENDAR_PATH, FEED_PATH, serviceCalendarPath, toIncidentView, toMaintenanceView, type IncidentView, type SiteModel } from './model.ts';
 import type { Target } from './targets.ts';
 import { statuspageDocuments } from './statuspage.ts';
 import { WIDGET_PATH, widgetScript } from './widget.ts';
@@ -69,6 +69,21 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     }
     return ids.map((id) => records.get(id)).filter((r): r is IncidentRecord => r !== undefined);
   };
+  // The calendars' windows, read once per render: the whole site's calendar and each service's come from them.
+  let calendarWindows: Promise<MaintenanceRecord[]> | undefined;
+  const calendar = async (path: string, service?: { slug: string; name: string }) => {
+    const windows = await (calendarWindows ??= loadCalendarWindows(ctx.db, ctx.now));
+    const { t } = ctx.model.messages;
+    const site = ctx.model.site.title;
+    files.set(
+      path,
+      renderMaintenanceCalendar(service ? windows.filter((m) => m.services.some((s) => s.slug === service.slug)) : windows, {
+        publicUrl: ctx.site.publicUrl,
+        name: service ? t('calendar.serviceName', { site, service: service.name }) : t('calendar.name', { site }),
+        path,
+      }),
+    );
+  };
   const monthsOf = async (serviceId: number) => months.get(serviceId) ?? months.set(serviceId, await historyMonths(ctx.db, serviceId)).get(serviceId)!;
   const view = (r: IncidentRecord) => toIncidentView(r, ctx.now, ctx.site, ctx.renderUpdate, ctx.renderPostmortem);
   /** The incidents a feed's entries come from: those of its newest updates and of its newest postmortems. */
@@ -106,6 +121,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
         const incidents = (await load(await feedIncidentIds(0))).map(view);
         files.set(FEED_PATH, renderFeed({ ...ctx.model, incidents }, { feedPath: FEED_PATH }));
         files.set(atomPathOf(FEED_PATH), renderAtomFeed({ ...ctx.model, incidents }, { feedPath: atomPathOf(FEED_PATH) }));
+        await calendar(CALENDAR_PATH);
         break;
       }
       case 'history': {
@@ -156,6 +172,7 @@ export async function renderTargets(ctx: RenderContext, targets: Iterable<Target
     files.set(feedPath, renderFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath }));
     files.set(atomPathOf(feedPath), renderAtomFeed({ ...ctx.model, incidents: feedIncidents }, { serviceSlug: service.slug, feedPath: atomPathOf(feedPath) }));
     files.set(serviceBadgePath(service.slug), serviceBadge(service, ctx.model.messages));
+    await calendar(serviceCalendarPath(service.slug), service);
     if (!ctx.renderPage) return;
     const open: IncidentView[] = ctx.model.incidents.filter((i) => i.status !== 'resolved' && i.services.some((s) => s.slug === service.slug));
     const recent = (await newestIncidentSummaries(ctx.db, id, SERVICE_RECENT, 'resolved')).map((s) => toListEntry(s, ctx.now));

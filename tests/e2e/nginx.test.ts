@@ -101,8 +101,10 @@ describe.skipIf(missing !== null)('nginx in front of Herald', () => {
   it('serves every published page, feed, JSON document, badge and asset as Herald does, compressed and not', async () => {
     const paths = publishedPaths(snapshotDir);
     // The pages the issue names, among them: the page, an incident, the feed, the Statuspage summary, the embed.
-    for (const path of ['/', '/incidents/INC-1', '/feed.xml', '/api/v2/summary.json', '/embed', '/badge.svg', '/history', '/404.html'])
+    for (const path of ['/', '/incidents/INC-1', '/feed.xml', '/api/v2/summary.json', '/embed', '/badge.svg', '/history', '/404.html', '/maintenance.ics'])
       expect(paths).toContain(path);
+    // The maintenance calendar, as calendar clients need it.
+    expect((await get(nginx.url, '/maintenance.ics', null)).headers['content-type']).toBe('text/calendar; charset=utf-8');
     // Assets beside the pages (the stylesheet and icons are published as files).
     expect(paths.some((path) => /\.(svg|css|js|png|ico)$/.test(path))).toBe(true);
     for (const path of paths) {

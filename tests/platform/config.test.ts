@@ -73,3 +73,16 @@ describe('mirror settings', () => {
     expect(() => loadConfig({ MIRROR_MAX_LAG_SECONDS: '0' })).toThrow(/MIRROR_MAX_LAG_SECONDS: use at least 1/);
   });
 });
+
+describe('maintenance reminder settings', () => {
+  it('reminds 24 h and 1 h before a window by default, reads other lead times, and "none"', () => {
+    expect(loadConfig({}).maintenanceReminderMinutes).toEqual([1440, 60]);
+    expect(loadConfig({ MAINTENANCE_REMINDERS: '1h, 2d, 30m' }).maintenanceReminderMinutes).toEqual([2880, 60, 30]);
+    expect(loadConfig({ MAINTENANCE_REMINDERS: 'none' }).maintenanceReminderMinutes).toEqual([]);
+  });
+
+  it('refuses lead times it cannot read, naming the variable and the way to write them', () => {
+    expect(() => loadConfig({ MAINTENANCE_REMINDERS: '1 week' })).toThrow(/MAINTENANCE_REMINDERS: "1 week" is not a lead time: write a number and a unit/);
+    expect(() => loadConfig({ MAINTENANCE_REMINDERS: '31d' })).toThrow(/MAINTENANCE_REMINDERS: a lead time can be at most 30 days/);
+  });
+});

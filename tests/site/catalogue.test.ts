@@ -240,6 +240,7 @@ describe(`the site in a pseudo-language (${PSEUDO}: each message wrapped in ‚ü¶‚
         'confirmUrl',
         'target',
         'about',
+        'calendarUrl',
       ]);
       return [template.subject(vars), template.text(vars), template.html(vars)].join('\n');
     });

@@ -1,5 +1,15 @@
 import { Hono, type Context } from 'hono';
-import { extendMaintenance, postMaintenanceUpdate, readMaintenance, scheduleMaintenance } from '../../features/maintenance/index.ts';
+import {
+  cancelMaintenanceSeries,
+  extendMaintenance,
+  leadTimesOf,
+  postMaintenanceUpdate,
+  readMaintenance,
+  rescheduleMaintenance,
+  scheduleMaintenance,
+  setMaintenanceReminders,
+} from '../../features/maintenance/index.ts';
+import { formatLeadTimes } from '../../shared/lead-times.ts';
 import { idFromRef } from '../../shared/refs.ts';
 import type { Maintenance } from '../../shared/schemas.ts';
 import { ConflictError } from '../../shared/errors.ts';
@@ -10,8 +20,11 @@ import {
   fieldFromUtc,
   readMaintenanceAction,
   readNewMaintenance,
+  toCancelSeriesInput,
   toCompleteInput,
   toExtendInput,
+  toRemindersInput,
+  toRescheduleInput,
   toScheduleInput,
 } from '../maintenance-forms.ts';
 import { common, formBody, renderDesk } from '../render.ts';
@@ -21,6 +34,16 @@ import { serviceOptions } from './data.ts';
 import { actingUser } from './shared.ts';
 
 const HOUR = 3_600_000;
+
+/** The flash each of a window's forms leaves once done (api/desk/render.ts). */
+const DONE: Record<MaintenanceAction, string> = {
+  extend: 'maintenance-extended',
+  end: 'maintenance-ended',
+  cancel: 'maintenance-cancelled',
+  reschedule: 'maintenance-rescheduled',
+  reminders: 'maintenance-reminders',
+  cancelSeries: 'maintenance-series-cancelled',
+};
 
 /** The form for a new window: tonight's next whole hour, for an hour, every service unticked. */
 function blankWindow(now: Date): MaintenanceFormValues {
@@ -33,16 +56,24 @@ function blankWindow(now: Date): MaintenanceFormValues {
     services: [],
     notify: true,
     acknowledgeWarnings: false,
+    reminders: '',
+    repeat: 'none',
+    every: '1',
+    count: '',
+    repeatUntil: '',
   };
 }
 
 /** Each form of a window's page as first shown: the extension an hour past the current end. */
 function freshForms(m: Maintenance): MaintenancePageView['forms'] {
-  const blank = { scheduledUntil: '', notify: true, acknowledgeWarnings: false };
+  const blank = { scheduledFor: '', scheduledUntil: '', reminders: '', notify: true, acknowledgeWarnings: false };
   return {
     extend: { values: { ...blank, message: '', scheduledUntil: fieldFromUtc(new Date(Date.parse(m.scheduledUntil) + HOUR).toISOString()) }, errors: {} },
     end: { values: { ...blank, message: DEFAULT_WORDS.end }, errors: {} },
     cancel: { values: { ...blank, message: DEFAULT_WORDS.cancel }, errors: {} },
+    reschedule: { values: { ...blank, message: '', scheduledFor: fieldFromUtc(m.scheduledFor), scheduledUntil: fieldFromUtc(m.scheduledUntil) }, errors: {} },
+    reminders: { values: { ...blank, message: '', reminders: formatLeadTimes(m.reminderMinutes ?? m.reminders.map((r) => r.minutesBefore)) }, errors: {} },
+    cancelSeries: { values: { ...blank, message: DEFAULT_WORDS.cancelSeries }, errors: {} },
   };
 }
 
@@ -57,7 +88,14 @@ export const deskMaintenanceWriteRoutes = (deps: AppDeps) => {
     renderDesk(
       c,
       deps,
-      { ...common(c, deps), page: 'new-maintenance', values, services: await serviceOptions(deps.db), errors },
+      {
+        ...common(c, deps),
+        page: 'new-maintenance',
+        values,
+        services: await serviceOptions(deps.db),
+        errors,
+        defaultReminders: formatLeadTimes(leadTimesOf(deps, undefined)),
+      },
       Object.keys(errors).length ? 400 : 200,
     );
 
@@ -76,10 +114,7 @@ export const deskMaintenanceWriteRoutes = (deps: AppDeps) => {
       if (!checked.ok) return refuse(checked.errors);
       const done = await attempt(checked.input);
       if (!done.ok) return refuse(done.errors);
-      return c.redirect(
-        `/admin/maintenance/${current.ref}?done=maintenance-${action === 'extend' ? 'extended' : action === 'end' ? 'ended' : 'cancelled'}`,
-        303,
-      );
+      return c.redirect(`/admin/maintenance/${current.ref}?done=${DONE[action]}`, 303);
     };
 
   /** Ending needs a running window, calling off one not started: said beside the form, not done as the other. */
@@ -111,6 +146,34 @@ export const deskMaintenanceWriteRoutes = (deps: AppDeps) => {
       act('extend', (ctx, id, _m, v) => {
         const checked = toExtendInput(v);
         return checked.ok ? { ok: true, input: () => extendMaintenance(ctx, id, checked.input) } : checked;
+      }),
+    )
+    .post(
+      '/admin/maintenance/:ref/reschedule',
+      act('reschedule', (ctx, id, _m, v) => {
+        const checked = toRescheduleInput(v);
+        return checked.ok ? { ok: true, input: () => rescheduleMaintenance(ctx, id, checked.input) } : checked;
+      }),
+    )
+    .post(
+      '/admin/maintenance/:ref/reminders',
+      act('reminders', (ctx, id, _m, v) => {
+        const checked = toRemindersInput(v);
+        return checked.ok ? { ok: true, input: () => setMaintenanceReminders(ctx, id, checked.input) } : checked;
+      }),
+    )
+    .post(
+      '/admin/maintenance/:ref/cancel-series',
+      act('cancelSeries', (ctx, _id, m, v) => {
+        const checked = toCancelSeriesInput(v);
+        if (!checked.ok) return checked;
+        return {
+          ok: true,
+          input: async () => {
+            if (!m.series) throw new ConflictError('[Maintenance] This window is not part of a recurring series.');
+            return cancelMaintenanceSeries(ctx, m.series.id, checked.input);
+          },
+        };
       }),
     )
     .post('/admin/maintenance/:ref/end', act('end', completing('in_progress', 'Only a window in progress can be ended; cancel one that has not started.')))

@@ -3,7 +3,9 @@
  * from a file inside the folder (tests/architecture checks it).
  */
 export { adminMaintenanceRoutes } from './api/index.ts';
-export { extendMaintenance, postMaintenanceUpdate, scheduleMaintenance } from './commands.ts';
+export { extendMaintenance, leadTimesOf, postMaintenanceUpdate, rescheduleMaintenance, setMaintenanceReminders } from './commands.ts';
+export { cancelMaintenanceSeries, readSeries, scheduleMaintenance, updateMaintenanceSeries } from './series-commands.ts';
+export { renderMaintenanceCalendar, loadCalendarWindows } from './calendar.ts';
 export { createMaintenanceJob } from './job.ts';
 export { listMaintenances, loadMaintenances, readMaintenance } from './queries.ts';
 export { maintenanceEntryLabel, maintenanceStateLabel, toMaintenance } from './rules.ts';

@@ -86,6 +86,24 @@ export function assertExtension(m: MaintenanceWindow & { status: MaintenanceStat
 }
 
 /**
+ * Throws unless a window may be moved to end at `until` at `now`: still scheduled (409: a
+ * started window is extended, not moved) and ending ahead (422).
+ */
+export function assertReschedule(m: { status: MaintenanceStatus }, until: string, now: Date): void {
+  if (m.status !== 'scheduled')
+    throw new ConflictError('[Maintenance] Only a window that has not started can be moved; extend a window in progress instead, or schedule a new one.');
+  assertWindowAhead(until, now);
+}
+
+/** The timeline's words for a move posted without a message, in the site's language. */
+export const rescheduledMessage = (w: MaintenanceWindow, messages: Messages = ENGLISH) =>
+  messages.t('maintenance.auto.rescheduled', { from: utc(new Date(w.scheduledFor).toISOString()), until: utc(new Date(w.scheduledUntil).toISOString()) });
+
+/** The timeline's words for a reminder, in the site's language: "starts in 1 h, at 2026-03-10 22:00 UTC". */
+export const reminderMessage = (scheduledFor: string, minutesBefore: number, messages: Messages = ENGLISH) =>
+  messages.t('maintenance.auto.reminder', { lead: messages.duration(minutesBefore * 60_000), from: utc(new Date(scheduledFor).toISOString()) });
+
+/**
  * What a timeline entry moving a window from `from` to `to` did: a completion of a window that
  * never started calls it off.
  * @example maintenanceEvent('scheduled', 'completed') // 'cancelled'
@@ -140,6 +158,10 @@ export function toMaintenance(record: MaintenanceRecord, site: { publicUrl: stri
     updatedAt: record.updatedAt,
     startedAt: record.startedAt,
     completedAt: record.completedAt,
+    sequence: record.sequence,
+    reminderMinutes: record.reminderMinutes,
+    reminders: record.reminders,
+    series: record.series ? { id: record.series.id, occurrence: record.series.index } : null,
     updates: [...record.updates].reverse(),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { MaintenanceEvent, MaintenanceStatus, ServiceStatus } from '../../shared/vocabulary.ts';
 import type { Executor } from '../../platform/db/client.ts';
-import type { MaintenanceFilter, MaintenanceRecord, MaintenanceState } from './schemas.ts';
+import { readLeadTimes, storeLeadTimes, type MaintenanceFilter, type MaintenanceRecord, type MaintenanceState, type PendingReminder } from './schemas.ts';
 
 export type { MaintenanceFilter, MaintenanceState };
 
@@ -33,6 +33,7 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
   }
   if (filter.ran) where.push('started_at IS NOT NULL');
   if (filter.serviceId !== undefined) where.push('id IN (SELECT maintenance_id FROM maintenance_services WHERE service_id = ?)'), args.push(filter.serviceId);
+  if (filter.endingSince) where.push(`(status <> 'completed' OR scheduled_until >= ?)`), args.push(filter.endingSince);
   const order = state === 'upcoming' ? 'scheduled_for ASC, id ASC' : 'scheduled_for DESC, id DESC';
   const { rows } = await db.execute({
     sql: `SELECT * FROM maintenances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${Math.min(filter.limit ?? 1000, 5000)}`,
@@ -40,7 +41,7 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
   });
   if (rows.length === 0) return [];
   const ids = rows.map((r) => Number(r.id));
-  const [services, updates] = await Promise.all([
+  const [services, updates, reminders] = await Promise.all([
     db.execute({
       sql: `SELECT x.maintenance_id, s.slug, s.name, s.status FROM maintenance_services x JOIN services s ON s.id = x.service_id
             WHERE x.maintenance_id IN (${placeholders(ids.length)}) ORDER BY s.position, s.name`,
@@ -50,6 +51,7 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
       sql: `SELECT * FROM maintenance_updates WHERE maintenance_id IN (${placeholders(ids.length)}) ORDER BY created_at, id`,
       args: ids,
     }),
+    remindersOf(db, ids),
   ]);
   return rows.map((r) => {
     const id = Number(r.id);
@@ -63,6 +65,10 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
       updatedAt: String(r.updated_at),
       startedAt: r.started_at === null ? null : String(r.started_at),
       completedAt: r.completed_at === null ? null : String(r.completed_at),
+      sequence: Number(r.sequence),
+      reminderMinutes: readLeadTimes(r.reminders),
+      reminders: reminders.filter((x) => x.maintenanceId === id).map((x) => ({ minutesBefore: x.minutesBefore, dueAt: x.dueAt, state: x.state })),
+      series: r.series_id === null ? null : { id: Number(r.series_id), index: Number(r.series_index) },
       services: services.rows
         .filter((s) => Number(s.maintenance_id) === id)
         .map((s) => ({ slug: String(s.slug), name: String(s.name), status: String(s.status) as ServiceStatus })),
@@ -71,7 +77,8 @@ export async function loadMaintenances(db: Executor, filter: MaintenanceFilter =
         .map((u) => ({
           id: Number(u.id),
           status: String(u.status) as MaintenanceStatus,
-          event: String(u.event) as MaintenanceEvent,
+          // A reminder or a move is stored as 'updated' with what it was (migration 0020).
+          event: String(u.event_detail ?? u.event) as MaintenanceEvent,
           message: String(u.message),
           notify: Boolean(u.notify),
           createdAt: String(u.created_at),
@@ -89,12 +96,30 @@ export async function findMaintenance(db: Executor, id: number): Promise<Mainten
 /** @returns the new window's id (status scheduled). */
 export async function insertMaintenance(
   db: Executor,
-  row: { title: string; scheduledFor: string; scheduledUntil: string; notify: boolean; at: string },
+  row: {
+    title: string;
+    scheduledFor: string;
+    scheduledUntil: string;
+    notify: boolean;
+    at: string;
+    reminderMinutes?: readonly number[] | null | undefined;
+    series?: { id: number; index: number } | null;
+  },
 ): Promise<number> {
   const { rows } = await db.execute({
-    sql: `INSERT INTO maintenances (title, status, scheduled_for, scheduled_until, created_at, updated_at, notify)
-          VALUES (?, 'scheduled', ?, ?, ?, ?, ?) RETURNING id`,
-    args: [row.title, row.scheduledFor, row.scheduledUntil, row.at, row.at, row.notify ? 1 : 0],
+    sql: `INSERT INTO maintenances (title, status, scheduled_for, scheduled_until, created_at, updated_at, notify, reminders, series_id, series_index)
+          VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [
+      row.title,
+      row.scheduledFor,
+      row.scheduledUntil,
+      row.at,
+      row.at,
+      row.notify ? 1 : 0,
+      storeLeadTimes(row.reminderMinutes),
+      row.series?.id ?? null,
+      row.series?.index ?? null,
+    ],
   });
   return Number(rows[0]?.id);
 }
@@ -109,9 +134,11 @@ export type MaintenanceUpdateRow = { status: MaintenanceStatus; event: Maintenan
 
 /** @returns the new update's id. */
 export async function insertUpdateRow(db: Executor, id: number, u: MaintenanceUpdateRow): Promise<number> {
+  const detail = u.event === 'reminder' || u.event === 'rescheduled' ? u.event : null;
   const { rows } = await db.execute({
-    sql: `INSERT INTO maintenance_updates (maintenance_id, status, event, message, notify, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    args: [id, u.status, u.event, u.message, u.notify ? 1 : 0, u.author, u.at],
+    sql: `INSERT INTO maintenance_updates (maintenance_id, status, event, event_detail, message, notify, author, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [id, u.status, detail ? 'updated' : u.event, detail, u.message, u.notify ? 1 : 0, u.author, u.at],
   });
   return Number(rows[0]?.id);
 }
@@ -128,6 +155,34 @@ export async function setMaintenanceStatus(db: Executor, id: number, to: Mainten
 
 export async function setScheduledUntil(db: Executor, id: number, until: string, at: string): Promise<void> {
   await db.execute({ sql: 'UPDATE maintenances SET scheduled_until = ?, updated_at = ? WHERE id = ?', args: [until, at, id] });
+}
+
+/** Moves a window's planned start and end. */
+export async function setWindow(db: Executor, id: number, window: { scheduledFor: string; scheduledUntil: string }, at: string): Promise<void> {
+  await db.execute({
+    sql: 'UPDATE maintenances SET scheduled_for = ?, scheduled_until = ?, updated_at = ? WHERE id = ?',
+    args: [window.scheduledFor, window.scheduledUntil, at, id],
+  });
+}
+
+/** What a calendar shows of the window changed (times, title, cancellation): its SEQUENCE goes up by one. */
+export async function bumpSequence(db: Executor, id: number): Promise<void> {
+  await db.execute({ sql: 'UPDATE maintenances SET sequence = sequence + 1 WHERE id = ?', args: [id] });
+}
+
+/** A timeline entry that changes nothing else (a reminder): the window's pages are published again all the same. */
+export async function touchMaintenance(db: Executor, id: number, at: string): Promise<void> {
+  await db.execute({ sql: 'UPDATE maintenances SET updated_at = ? WHERE id = ?', args: [at, id] });
+}
+
+/** A window's title (a series edited). */
+export async function setTitle(db: Executor, id: number, title: string, at: string): Promise<void> {
+  await db.execute({ sql: 'UPDATE maintenances SET title = ?, updated_at = ? WHERE id = ?', args: [title, at, id] });
+}
+
+/** Its own reminders (null: the setting's). */
+export async function setReminderMinutes(db: Executor, id: number, minutes: readonly number[] | null): Promise<void> {
+  await db.execute({ sql: 'UPDATE maintenances SET reminders = ? WHERE id = ?', args: [storeLeadTimes(minutes), id] });
 }
 
 /** What was chosen when the window was scheduled: whether its updates notify subscribers unless one says otherwise. */
@@ -157,4 +212,22 @@ export async function servicesHeldElsewhere(tx: Executor, id: number): Promise<S
     args: [id],
   });
   return new Set(rows.map((r) => String(r.slug)));
+}
+
+export type ReminderRow = PendingReminder & { maintenanceId: number; state: 'pending' | 'sent' | 'skipped' };
+
+/** Every reminder of the windows `ids`, soonest due first. */
+export async function remindersOf(db: Executor, ids: readonly number[]): Promise<ReminderRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.execute({
+    sql: `SELECT * FROM maintenance_reminders WHERE maintenance_id IN (${ids.map(() => '?').join(',')}) ORDER BY due_at, id`,
+    args: [...ids],
+  });
+  return rows.map((r) => ({
+    id: Number(r.id),
+    maintenanceId: Number(r.maintenance_id),
+    minutesBefore: Number(r.minutes_before),
+    dueAt: String(r.due_at),
+    state: String(r.state) as ReminderRow['state'],
+  }));
 }

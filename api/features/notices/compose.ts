@@ -3,7 +3,7 @@
  * Rendering is apart from transport, so it is tested without SMTP.
  */
 import type { IncidentRecord } from '../incidents/index.ts';
-import { maintenanceEntryLabel, type MaintenanceRecord } from '../maintenance/index.ts';
+import { maintenanceEntryLabel, renderMaintenanceCalendar, type MaintenanceRecord } from '../maintenance/index.ts';
 import { ENGLISH, type Messages } from '../../shared/messages.ts';
 import { markdownToText, renderMarkdown } from '../../platform/markdown.ts';
 import type { SubscriberRecord } from '../subscribers/index.ts';
@@ -154,6 +154,7 @@ export function composeMail(
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutIncident'),
+    calendarUrl: null,
   };
   const thread = `<herald.inc${incident.id}@${host(settings.publicUrl)}>`;
   return {
@@ -195,6 +196,7 @@ export function composePostmortemMail(subscriber: SubscriberRecord | undefined, 
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutIncident'),
+    calendarUrl: null,
   };
   return threadedNotice(settings, subscriber.email, links, vars, {
     messageId: `<herald.inc${incident.id}.pm.s${subscriber.id}@${host(settings.publicUrl)}>`,
@@ -239,10 +241,24 @@ export function composeMaintenanceMail(
     manageUrl: links.manageUrl,
     unsubscribeUrl: links.unsubscribeUrl,
     about: t('mail.aboutMaintenance'),
+    calendarUrl: `${settings.publicUrl}/maintenance.ics`,
   };
   return threadedNotice(settings, subscriber.email, links, vars, {
     messageId: `<herald.mnt${maintenance.id}.u${update.id}.s${subscriber.id}@${host(settings.publicUrl)}>`,
     thread: `<herald.mnt${maintenance.id}@${host(settings.publicUrl)}>`,
+    // The window as a calendar event: a mail client offers to add it (and, by UID and SEQUENCE, to update it).
+    attachments: [
+      {
+        filename: `${ref}.ics`,
+        content: renderMaintenanceCalendar([maintenance], {
+          publicUrl: settings.publicUrl,
+          name: maintenance.title,
+          path: '/maintenance.ics',
+          method: 'publish',
+        }),
+        contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+      },
+    ],
   });
 }
 
@@ -252,7 +268,7 @@ function threadedNotice(
   to: string,
   links: ReturnType<typeof subscriberLinks>,
   vars: VarsOf<'incident'>,
-  ids: { messageId: string; thread: string },
+  ids: { messageId: string; thread: string; attachments?: MailMessage['attachments'] },
 ): Composed {
   return {
     mail: {
@@ -265,6 +281,7 @@ function threadedNotice(
         References: ids.thread,
         'In-Reply-To': ids.thread,
       },
+      ...(ids.attachments ? { attachments: ids.attachments } : {}),
     },
   };
 }

@@ -120,6 +120,8 @@ const TEMPLATE_NAMES = {
     'manageUrl',
     'unsubscribeUrl',
     'about',
+    // A maintenance mail's "Add to calendar" link (/maintenance.ics); empty in an incident's.
+    'calendarUrl',
   ],
   confirm: ['siteTitle', 'confirmUrl', 'target'],
   welcome: ['siteTitle', 'manageUrl'],

@@ -10,6 +10,8 @@ export type MailMessage = {
   /** Stable per (notice, recipient), so a resend after a crash is recognisable as the same mail. */
   messageId?: string;
   headers?: Record<string, string>;
+  /** Files sent with it (a maintenance mail's .ics). */
+  attachments?: { filename: string; content: string; contentType: string }[];
 };
 
 /** Where mail goes: an SMTP relay, or (no SMTP_URL, the demo) .eml files — never nowhere. */

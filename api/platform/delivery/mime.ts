@@ -1,6 +1,6 @@
 /**
  * A mail as the bytes that go over SMTP: headers, then a text and (optionally) an HTML part,
- * each quoted-printable. Built in one synchronous pass with nodemailer's own encoders
+ * each quoted-printable, and any attachments (a maintenance window's .ics) in base64. Built in one synchronous pass with nodemailer's own encoders
  * (quoted-printable, RFC 2047 words, header folding): nodemailer's streaming composer costs
  * about a millisecond of CPU a message, which is a whole core at 1,000 messages a second, and a
  * fan-out to 100,000 subscribers sends this one simple shape over and over.
@@ -54,6 +54,13 @@ function part(type: 'plain' | 'html', body: string): string {
   return `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encoded}`;
 }
 
+/** The text of a mail as one MIME entity, its headers first: a text part, or text and HTML as multipart/alternative. */
+function textEntity(message: MailMessage): string {
+  if (message.html === undefined) return part('plain', message.text);
+  const boundary = `--_herald_${randomBytes(8).toString('hex')}`;
+  return `Content-Type: multipart/alternative; boundary="${boundary}"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--${boundary}\r\n${part('plain', message.text)}\r\n--${boundary}\r\n${part('html', message.html)}\r\n--${boundary}--`;
+}
+
 /**
  * The bytes of `message` from `sender`, dated `date`. The Message-ID is the message's own (the
  * same on every attempt, so a resend is recognisably the same mail) or a fresh one.
@@ -71,15 +78,27 @@ export function buildMime(sender: Sender, message: MailMessage, date: Date): Mim
     ['MIME-Version', '1.0'],
   ];
   for (const [name, value] of Object.entries(message.headers ?? {})) headers.push([oneLine(name).replace(/[^!-9;-~]/g, ''), words(oneLine(value))]);
+  const text = textEntity(message);
+  const attachments = message.attachments ?? [];
   let body: string;
-  if (message.html === undefined) body = part('plain', message.text);
+  if (attachments.length === 0) body = text;
   else {
-    const boundary = `--_herald_${randomBytes(8).toString('hex')}`;
-    headers.push(['Content-Type', `multipart/alternative; boundary="${boundary}"`]);
-    body = `This is a multi-part message in MIME format.\r\n\r\n--${boundary}\r\n${part('plain', message.text)}\r\n--${boundary}\r\n${part('html', message.html)}\r\n--${boundary}--`;
+    // Text (or text and HTML) first, then each attachment in base64: multipart/mixed.
+    const boundary = `--_herald_m_${randomBytes(8).toString('hex')}`;
+    body = `Content-Type: multipart/mixed; boundary="${boundary}"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--${boundary}\r\n${text}`;
+    for (const file of attachments) {
+      const name = oneLine(file.filename).replace(/["\\]/g, '_');
+      const encoded = (
+        Buffer.from(file.content, 'utf8')
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\r\n');
+      body += `\r\n--${boundary}\r\nContent-Type: ${oneLine(file.contentType)}; name="${name}"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\n${encoded}`;
+    }
+    body += `\r\n--${boundary}--`;
   }
   const head = headers.map(([name, value]) => foldLines(`${name}: ${value}`, 76)).join('\r\n');
-  // A single-part mail names its part's type in the message's own headers.
-  const raw = message.html === undefined ? `${head}\r\n${body}\r\n` : `${head}\r\n\r\n${body}\r\n`;
+  // The body starts with its own Content-Type header, which continues the message's headers.
+  const raw = `${head}\r\n${body}\r\n`;
   return { envelope: { from: sender.address, to: [to] }, raw: Buffer.from(raw, 'utf8'), messageId };
 }

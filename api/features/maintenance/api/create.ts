@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { as } from '../../../platform/commands.ts';
-import { scheduleMaintenance } from '../commands.ts';
+import { scheduleMaintenance } from '../series-commands.ts';
 import { CreateMaintenanceInput, Maintenance } from '../../../shared/schemas.ts';
 import type { AppDeps } from '../../../deps.ts';
 import { defineRoute, documentedRoutes, json, jsonBody, publishErrors } from '../../../platform/http/openapi.ts';
