@@ -36,7 +36,7 @@ export const deskRoutes = (deps: AppDeps) =>
     .route(
       '/',
       permissionGroup(
-        'publish',
+        'post',
         deskNewIncidentRoutes(deps),
         deskEditUpdateRoutes(deps),
         deskIncidentUpdateRoutes(deps),

@@ -5,7 +5,7 @@ import type { HeraldEnv } from '../deps.ts';
 
 const WHAT: Record<Permission, string> = {
   read: 'read the desk',
-  publish: 'publish',
+  post: 'post what readers see',
   manage: 'manage users and tokens',
   link: 'link tickets',
   intake: 'post alerts',

@@ -82,7 +82,7 @@ export function common(c: Context<HeraldEnv>, deps: AppDeps) {
     csrf: session.csrfToken,
     now: deps.clock.now().toISOString(),
     flash,
-    can: { publish: can(session.role, 'publish'), manage: can(session.role, 'manage'), link: can(session.role, 'link') },
+    can: { post: can(session.role, 'post'), manage: can(session.role, 'manage'), link: can(session.role, 'link') },
   };
 }
 

@@ -37,7 +37,7 @@ export type Common = {
   now: string;
   /** A one-line confirmation after a redirect ("INC-7 updated."). */
   flash: string | null;
-  can: { publish: boolean; manage: boolean; link: boolean };
+  can: { post: boolean; manage: boolean; link: boolean };
 };
 
 export type DashboardView = Common & {

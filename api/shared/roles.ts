@@ -16,23 +16,24 @@ export type Role = z.infer<typeof Role>;
 
 /**
  * - `read`: everything internal (incidents, audit log, services) — every person's role.
- * - `publish`: incidents, maintenance, service status — comms and admin; support cannot publish.
+ * - `post`: anything readers see (incidents and their updates, maintenance, service status,
+ *   postmortems, proposals applied) — comms and admin; support cannot post.
  * - `link`: record which support tickets are linked to an incident (internal) — every person's role.
  * - `manage`: users and API tokens — admin only.
  * - `intake`: post monitoring alerts (/api/intake/…), which open drafts nobody outside sees
  *   until a person publishes them — the intake role, which can do nothing else, and admin.
  */
-export type Permission = 'read' | 'publish' | 'manage' | 'link' | 'intake';
+export type Permission = 'read' | 'post' | 'manage' | 'link' | 'intake';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'publish', 'manage', 'link', 'intake'],
-  comms: ['read', 'publish', 'link'],
+  admin: ['read', 'post', 'manage', 'link', 'intake'],
+  comms: ['read', 'post', 'link'],
   support: ['read', 'link'],
   intake: ['intake'],
 };
 
 /**
- * @example can('support', 'publish') // false
+ * @example can('support', 'post') // false
  * @example can('intake', 'read') // false
  */
 export const can = (role: Role, permission: Permission): boolean => GRANTS[role].includes(permission);

@@ -45,7 +45,10 @@ describe('desk errors as pages', () => {
   it('403: a role that may not publish is told why, in the desk, signed in', async () => {
     const { cookie, csrf } = await d.signIn('support@example.test');
     const res = await d.post('/admin/incidents/new', { _csrf: csrf, title: 't', severity: 'P1', message: 'm', intent: 'post' }, { cookie });
-    const html = await expectDeskPage(res, 403, 'Your role (support) cannot publish; ask an admin.', { href: '/admin', text: 'Back to the dashboard' });
+    const html = await expectDeskPage(res, 403, 'Your role (support) cannot post what readers see; ask an admin.', {
+      href: '/admin',
+      text: 'Back to the dashboard',
+    });
     expect(textOf(html)).toContain('Signed in as support@example.test');
   });
 

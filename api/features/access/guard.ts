@@ -15,7 +15,7 @@ const LINK_TICKET = /^\/api\/admin\/incidents\/[^/]+\/tickets\/?$/;
  * @example writePermission('POST', '/api/admin/incidents/INC-4/tickets') // 'link'
  */
 function writePermission(method: string, rawPath: string): Permission {
-  return method.toUpperCase() === 'POST' && LINK_TICKET.test(canonicalPath(rawPath)) ? 'link' : 'publish';
+  return method.toUpperCase() === 'POST' && LINK_TICKET.test(canonicalPath(rawPath)) ? 'link' : 'post';
 }
 
 /** The 403 for a token whose role may not do what it asked, saying what the role is for. */
