@@ -45,6 +45,24 @@ export function incidentNotice(incident: IncidentRecord, updateId: number, links
   };
 }
 
+/** The notice of an incident's published postmortem, or undefined when it is no longer published. */
+export function postmortemNotice(incident: IncidentRecord, links: Links, settings: Settings): ChannelNotice | undefined {
+  if (incident.postmortemBody === null || incident.postmortemPublishedAt === null) return undefined;
+  const { t } = settings.messages ?? ENGLISH;
+  const ref = makeRef('incident', incident.id);
+  return {
+    kind: 'postmortem',
+    siteTitle: settings.siteTitle,
+    headline: t('mail.incident.subject', { statusLabel: t('incident.postmortem'), title: incident.title, ref }),
+    message: markdownToText(incident.postmortemBody),
+    facts: [{ title: t('mail.affected'), value: incident.services.map((s) => s.name).join('\n') || '—' }],
+    link: { url: `${settings.publicUrl}/incidents/${ref}#postmortem`, label: t('incident.readPostmortem') },
+    manage: { url: links.manageUrl, label: t('channel.manage') },
+    postedAt: incident.postmortemPublishedAt,
+    level: 0,
+  };
+}
+
 /** The notice of one entry on a maintenance window's timeline, or undefined when it is gone. */
 export function maintenanceNotice(m: MaintenanceRecord, updateId: number, links: Links, settings: Settings): ChannelNotice | undefined {
   const update = m.updates.find((u) => u.id === updateId);

@@ -21,7 +21,7 @@ import {
   type SubscriberRecord,
   type TargetChannel,
 } from '../subscribers/index.ts';
-import { incidentNotice, maintenanceNotice, testNotice } from './channel-notice.ts';
+import { incidentNotice, maintenanceNotice, postmortemNotice, testNotice } from './channel-notice.ts';
 import { composeMaintenanceMail, composeMail, composePostmortemMail, subscriberLinks, type ComposeSettings } from './compose.ts';
 import { failedAttempt, retryLater, sendMail } from '../../platform/delivery/attempts.ts';
 import type { DeliveryHandler, Lane } from '../../platform/delivery/lane.ts';
@@ -123,8 +123,8 @@ function hookHandler(deps: NoticeDeps): DeliveryHandler {
 }
 
 /**
- * Subscribers' own chat and webhook targets: an incident or maintenance update, or the test
- * message sent on confirmation, in the target's format. Once recorded, each target's run of
+ * Subscribers' own chat and webhook targets: an incident or maintenance update, a published
+ * postmortem, or the test message sent on confirmation, in the target's format. Once recorded, each target's run of
  * failures is kept: a day of them pauses it and mails its contact (subscribers/store.ts).
  */
 function channelHandler(deps: NoticeDeps): DeliveryHandler {
@@ -140,12 +140,15 @@ function channelHandler(deps: NoticeDeps): DeliveryHandler {
       const incident = row.incidentId === null ? undefined : ctx.incidents.get(row.incidentId);
       const maintenance = row.maintenanceId === null ? undefined : ctx.maintenances.get(row.maintenanceId);
       const settings = { publicUrl: deps.compose.publicUrl, siteTitle: deps.compose.siteTitle, messages: deps.compose.messages };
+      // An incident's update; an incident without one, its postmortem; a window's update; neither, the test message.
       const notice =
         row.updateId !== null
           ? incident && incidentNotice(incident, row.updateId, links, settings)
-          : row.maintenanceUpdateId !== null
-            ? maintenance && maintenanceNotice(maintenance, row.maintenanceUpdateId, links, settings)
-            : testNotice(subscriber, links, settings, deps.clock.now());
+          : row.incidentId !== null
+            ? incident && postmortemNotice(incident, links, settings)
+            : row.maintenanceUpdateId !== null
+              ? maintenance && maintenanceNotice(maintenance, row.maintenanceUpdateId, links, settings)
+              : testNotice(subscriber, links, settings, deps.clock.now());
       if (!notice) return cancel(row, 'update no longer exists');
       const target = { channel: subscriber.channel, url: subscriber.target, secret: subscriber.hookSecret, ...links };
       return deps.deliverChannel(row, target, notice, { incident, maintenance });

@@ -98,7 +98,8 @@ async function queueHookRows(db: Executor, columns: readonly [string, string], i
 
 /**
  * Queues an incident's published postmortem for every email follower of its incidents
- * (`followers`, P0/P1-only choices kept; kind `postmortem`), every active webhook (`postmortem-webhook`)
+ * (`followers`, P0/P1-only choices kept; kind `postmortem`), every chat and webhook target
+ * following them (on its own lane; the postmortem command notifies once), every active webhook (`postmortem-webhook`)
  * and Slack (`postmortem-slack`), once each: the unique indexes make a repeat a no-op.
  * @returns how many mails were queued.
  */
@@ -110,6 +111,13 @@ export async function queuePostmortemNotices(db: Executor, incidentId: number, n
           WHERE s.channel = 'email' AND ${followers('incidents', 'incident_services', 'incident_id')}
             AND (s.major_only = 0 OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = ? AND i.severity IN ('P0','P1')))`,
     args: [incidentId, at, at, incidentId, incidentId],
+  });
+  // Each chat and webhook target that follows incidents: its own lane, no update (its postmortem is the news).
+  await db.execute({
+    sql: `INSERT INTO outbox (kind, channel, subscriber_id, incident_id, next_attempt_at, created_at)
+          SELECT ${CHANNEL_ROW}, s.id, ?, ?, ? FROM subscribers s
+          WHERE s.channel <> 'email' AND ${followers('incidents', 'incident_services', 'incident_id')}`,
+    args: [incidentId, at, at, incidentId],
   });
   if (to.webhooks)
     await db.execute({

@@ -25,7 +25,7 @@ export type ChannelTarget = {
   unsubscribeUrl: string;
 };
 
-/** What a notice is about: an incident's update, a window's update, or neither (the test message). */
+/** What a notice is about: an incident's update or postmortem, a window's update, or neither (the test message). */
 export type ChannelSubject = { incident?: IncidentRecord | undefined; maintenance?: MaintenanceRecord | undefined };
 
 export type ChannelDelivery = (row: OutboxRow, target: ChannelTarget, notice: ChannelNotice, subject: ChannelSubject) => Promise<AttemptResult>;
@@ -40,6 +40,10 @@ export function createChannelDelivery(options: { db: Executor; publicUrl: string
     if (subject.incident && row.updateId !== null) {
       const payload = webhookPayload(subject.incident, row.updateId, publicUrl, state);
       return { event: 'incident.update', body: { ...payload, meta: { ...payload.meta, ...links } } };
+    }
+    if (subject.incident && notice.kind === 'postmortem') {
+      const payload = webhookPayload(subject.incident, null, publicUrl, state);
+      return { event: 'incident.postmortem', body: { ...payload, meta: { ...payload.meta, ...links } } };
     }
     if (subject.maintenance && row.maintenanceUpdateId !== null) {
       const payload = maintenanceWebhookPayload(subject.maintenance, row.maintenanceUpdateId, publicUrl, state);

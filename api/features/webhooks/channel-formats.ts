@@ -8,7 +8,7 @@ import { slackEscape } from './maintenance-payload.ts';
 
 /** A notice as every chat format tells it, in the subscriber's words (api/features/notices/channel-notice.ts builds it). */
 export type ChannelNotice = {
-  kind: 'incident' | 'maintenance' | 'test';
+  kind: 'incident' | 'maintenance' | 'postmortem' | 'test';
   siteTitle: string;
   /** "[Investigating] Elevated API error rates (INC-3)": the mail's subject line. */
   headline: string;

@@ -5,7 +5,7 @@ import { loadAstroRenderer } from '../../../api/site/astro-renderer.ts';
 import { makeTestApp, PUBLIC_URL } from '../../support/app.ts';
 import { makeIncident, makeUpdate } from '../../support/factories.ts';
 import { ROOT } from '../../support/server.ts';
-import { makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
+import { linkIn, makeSubscriberApp, subscribeAndConfirm, type SubscriberApp } from '../../support/subscribers.ts';
 
 type Received = { headers: IncomingMessage['headers']; body: string };
 
@@ -43,13 +43,21 @@ afterEach(async () => {
 const text = (path: string) => t.snapshot.get(path)?.body.toString() ?? '';
 
 describe('a published postmortem', () => {
-  it('is saved as a draft nobody sees, then published on the page, feeds and incidents.json, announced once by mail and webhook, and counted on time', async () => {
+  it('is saved as a draft nobody sees, then published on the page, feeds and incidents.json, announced once by mail, webhook and chat, and counted on time', async () => {
     t = await makeSubscriberApp({ hooks: { allowLocal: true } });
     closers.push(t.close);
     const receiver = await startReceiver();
     closers.push(receiver.close);
     await t.request('POST', '/api/admin/webhooks', { json: { url: receiver.url } });
     await subscribeAndConfirm(t, 'ops@customer.example', ['web-app']);
+    // A Discord channel the customer subscribed themselves, following the same service.
+    const discord = await startReceiver();
+    closers.push(discord.close);
+    await t.request('POST', '/subscribe', {
+      form: { channel: 'discord', email: 'chat@customer.example', url: `${discord.url}/discord`, services: ['web-app'] },
+    });
+    const confirmation = (await t.deliver()).find((m) => m.to === 'chat@customer.example');
+    expect((await t.request('POST', linkIn(confirmation?.parsed.text ?? '', '/subscribe/confirm/'))).status).toBe(200);
     const declared = await t.request('POST', '/api/admin/incidents', {
       json: makeIncident({ title: 'Checkout errors', severity: 'P1', notify: false, services: [{ slug: 'web-app', status: 'major_outage' }] }),
     });
@@ -58,6 +66,7 @@ describe('a published postmortem', () => {
     await t.deliver();
     const mailsBefore = t.smtp.count();
     const hooksBefore = receiver.received.length;
+    const chatBefore = discord.received.length;
 
     t.clock.advance(20 * HOUR);
     const draft = await t.request('POST', `/api/admin/incidents/${ref}/postmortem`, { json: { body: POSTMORTEM } });
@@ -104,6 +113,13 @@ describe('a published postmortem', () => {
       postmortem_published_at: at,
       postmortem_notified_subscribers: true,
     });
+
+    const chat = discord.received.slice(chatBefore);
+    expect(chat).toHaveLength(1);
+    const embed = JSON.parse(chat[0]!.body).embeds[0];
+    expect(embed.title).toBe(`[Postmortem] Checkout errors (${ref})`);
+    expect(embed.url).toBe(`${PUBLIC_URL}/incidents/${ref}#postmortem`);
+    expect(embed.description).toContain('staged roll-outs for routing changes');
 
     // Asking to notify again is refused: subscribers hear of a postmortem once.
     const again = await t.request('POST', `/api/admin/incidents/${ref}/postmortem`, {
