@@ -30,6 +30,7 @@ import { createUnconfirmedPurge, DEFAULT_SIGNUP_THROTTLE } from './features/subs
 import { createUpstreamPoller, syncUpstreams, upstreamDeclarations } from './features/upstreams/index.ts';
 import { setupSignals } from './features/signals/index.ts';
 import { proposeStatus } from './features/proposals/index.ts';
+import { searchGateFor } from './site/search-route.ts';
 
 /** Maintenance windows start and complete on time, to within this interval. */
 const MAINTENANCE_CHECK_MS = 30_000;
@@ -231,8 +232,10 @@ export async function assembleHerald(parts: HeraldParts) {
       });
     },
   });
+  const searchGate = searchGateFor({ config, publisher, clock, metrics });
   const app = createApp({
     ...commands,
+    searchGate,
     publisher,
     config,
     snapshot,
@@ -255,6 +258,8 @@ export async function assembleHerald(parts: HeraldParts) {
 
   return {
     app,
+    /** Each address's share of the public search: the server refuses an address past it before routing. */
+    searchGate,
     publisher,
     commands,
     watchdog,

@@ -9,6 +9,7 @@ import type { IntakeMapping } from './features/drafts/index.ts';
 import type { Snapshot } from './site/snapshot.ts';
 import type { SignalsStatus } from './features/signals/index.ts';
 import type { SubscriptionSettings } from './features/subscribers/index.ts';
+import type { SearchGate } from './site/search-gate.ts';
 
 /**
  * What every route receives: built once by `assembleHerald` (api/assemble.ts), never read from
@@ -40,6 +41,8 @@ export type AppDeps = Omit<CommandDeps, 'publisher'> & {
    * be (a file or a server), so a search never waits behind a write; `db` itself for `:memory:`.
    */
   searchDb?: Executor;
+  /** Each address's share of the public search, shared with the server's early answers; the route makes its own when absent. */
+  searchGate?: SearchGate;
   /** Signals from Prometheus (PROMETHEUS_URL), for /healthz; null or absent when none is configured. */
   signals?: { status(): SignalsStatus } | null;
   /** The mirror (MIRROR_COMMAND), for /healthz; null or absent when none is configured. */

@@ -33,6 +33,7 @@ import { systemClock } from './platform/clock.ts';
 import { bundleId, loadAstroRenderer, readClientAssets } from './site/astro-renderer.ts';
 import { serveSnapshotOnly } from './site/serve-early.ts';
 import { serveFromSnapshot } from './site/serve-raw.ts';
+import type { SearchGate } from './site/search-gate.ts';
 import { Snapshot } from './site/snapshot.ts';
 import { ROOT } from './platform/paths.ts';
 import { isEntryScript, nodeProblem, requiredNode } from './platform/runtime.ts';
@@ -103,6 +104,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   const restored = await snapshot.loadFromDisk();
   let waitingFor = 'Herald is starting.';
   let handle: RequestListener = serveSnapshotOnly(snapshot, () => waitingFor);
+  let searchGate: SearchGate | undefined;
   // Published files answered are summed into a line every 10 s, or (LOG_READS=each) logged one by one.
   const tally = config.logReads === 'summary' ? createReadTally(childLog(rootLog, { job: 'access' }), () => clock.now().getTime()) : undefined;
   const summing = tally && setInterval(() => tally.flush(), READS_EVERY_MS).unref();
@@ -112,7 +114,11 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
     SERVER_TIMEOUTS,
     observeRequests(
       { log: rootLog, observe: (sample) => metrics.observeRequest(sample), reads: tally ? tally.add : options.accessLog },
-      (req, res, requestId) => serveFromSnapshot(snapshot, req, res, requestId),
+      // Then an address past its share of the search, refused as cheaply (once the app is up).
+      (req, res, requestId) => {
+        const served = serveFromSnapshot(snapshot, req, res, requestId);
+        return served !== false || !searchGate ? served : searchGate.refuseEarly(req, res, requestId);
+      },
       (req, res) => handle(req, res),
     ),
   );
@@ -187,6 +193,7 @@ async function startHerald(config: Config, rootLog: Log = console, options: Star
   // The live pages now; a snapshot from an older run is caught up, a missing one rendered in the background.
   await herald.publisher.resume();
   handle = getRequestListener(herald.app.fetch);
+  searchGate = herald.searchGate;
   const stopJobs = herald.startJobs();
   let closing: Promise<void> | undefined;
   return {

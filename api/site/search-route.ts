@@ -8,10 +8,9 @@ import { UnavailableError } from '../shared/errors.ts';
 import type { MessageKey } from '../shared/messages.ts';
 import type { SiteModel } from './model.ts';
 import { createPageCache, type CachedPage } from './search-cache.ts';
+import { createSearchGate, type SearchGate } from './search-gate.ts';
 import { runSearch, searchValues, type SearchView } from './search.ts';
 
-/** Searches one client address may make: a person refining a search makes a few a minute. */
-export const SEARCH_THROTTLE = { limit: 20, windowMs: 60_000 } as const;
 /**
  * Searches not already rendered that all clients together may have run per second: each costs
  * the process a render (~10–20 ms), so a flood from many addresses takes at most a small share
@@ -43,7 +42,8 @@ const EMPTY = searchValues({});
  * what its public page shows, so nothing internal (the commander, tickets, drafts) shows.
  *
  * Search must never slow the published pages or the desk, whoever floods it:
- * - each client address may search SEARCH_THROTTLE times a minute (429 and Retry-After past it);
+ * - each client address may search SEARCH_THROTTLE times a minute (429 and Retry-After past it),
+ *   the 429 answered before routing once rendered (`search-gate.ts`);
  * - a page rendered is kept until the next publish (SEARCH_CACHE), so a search asked again
  *   costs a lookup;
  * - searches not kept are run at most SEARCH_BUDGET a second in all (503 and Retry-After past it);
@@ -51,7 +51,7 @@ const EMPTY = searchValues({});
  *   one writes wait their turn on.
  */
 export function publicSearchRoutes(deps: AppDeps) {
-  const perAddress = createThrottle({ ...SEARCH_THROTTLE, maxKeys: 10_000 });
+  const gate: SearchGate = deps.searchGate ?? searchGateFor(deps);
   const budget = createThrottle(SEARCH_BUDGET);
   const cache = createPageCache<SiteModel>(SEARCH_CACHE);
   const db = deps.searchDb ?? deps.db;
@@ -83,10 +83,11 @@ export function publicSearchRoutes(deps: AppDeps) {
     if (!deps.renderPage) return c.text('Search needs the built site (npm run build).', 503);
     const now = deps.clock.now();
     const address = clientAddress(c, deps.config.trustProxy);
-    if (!perAddress.hit(address, now)) {
+    if (!gate.admit(address, now)) {
       deps.metrics.observeSearchRefused('throttled');
-      const wait = Math.max(1, Math.ceil(perAddress.wait(address, now) / 1000));
-      return answer(c, await notice(model, 'search.throttled', 429), { 'retry-after': String(wait) });
+      const page = await notice(model, 'search.throttled', 429);
+      gate.keepRefusal(model, page);
+      return answer(c, page, { 'retry-after': gate.retryAfter(address, now) });
     }
     const values = searchValues(c.req.query());
     const key = searchKey(values);
@@ -113,3 +114,12 @@ export function publicSearchRoutes(deps: AppDeps) {
     }
   });
 }
+
+/** The search gate for `deps`: the one the server answers early with, or one of the route's own (tests that build the app alone). */
+export const searchGateFor = (deps: Pick<AppDeps, 'config' | 'publisher' | 'clock' | 'metrics'>): SearchGate =>
+  createSearchGate({
+    trustProxy: deps.config.trustProxy,
+    current: () => deps.publisher.current(),
+    now: () => deps.clock.now(),
+    onRefused: () => deps.metrics.observeSearchRefused('throttled'),
+  });

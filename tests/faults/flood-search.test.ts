@@ -21,16 +21,16 @@ afterAll(async () => {
   if (server) removeDir(server.dir);
 });
 
-type Answer = { status: number; retryAfter: string | null; body: string };
+type Answer = { status: number; retryAfter: string | null; body: string; headers: Record<string, string | string[] | undefined> };
 
 /** GET `path` from the local address `from` (a fresh connection each time). */
-const get = (path: string, from: string): Promise<Answer> =>
+const get = (path: string, from: string, method = 'GET'): Promise<Answer> =>
   new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { localAddress: from, agent: false }, (res) => {
+    const req = request(`${server.url}${path}`, { localAddress: from, agent: false, method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] ?? null, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] ?? null, body, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -69,4 +69,37 @@ it('refuses new searches from many addresses together past the budget with 503 a
     expect(busy.body).toContain('Search is busy right now');
   }
   expect((await Promise.all(homes)).map((a) => a.status)).toEqual(Array(10).fill(200));
+});
+
+it('answers an address past its share before routing, with the same page and headers the route sent, and counts each refusal', async () => {
+  const refusedBefore = Number(/herald_search_refused_total\{reason="throttled"\} (\d+)/.exec((await get('/metrics', '127.0.0.9')).body)?.[1] ?? 0);
+  // A publish: the 429 page kept for the site before is not sent for this one, so the route renders the first refusal.
+  await adminPost(server.url, ADMIN_TOKEN, '/api/admin/incidents', makeIncident({ title: 'Payments slow to settle' }));
+  // The budget of new searches a second, spent by the test before, is whole again.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const flood = [];
+  for (let n = 0; n < 25; n++) flood.push(await get(`/search?q=payments${n % 3}`, '127.0.3.1'));
+  const refused = flood.filter((a) => a.status === 429);
+  expect(refused).toHaveLength(5);
+  // The first refusal is the route's (it renders the page); the rest are answered before routing: the same answer.
+  const comparable = (a: Answer) => {
+    const { date, 'x-request-id': id, 'retry-after': wait, ...rest } = a.headers;
+    expect(id).toMatch(/^[\w-]+$/);
+    expect(Number(wait)).toBeGreaterThan(0);
+    return { status: a.status, headers: rest, body: a.body };
+  };
+  for (const answer of refused.slice(1)) expect(comparable(answer)).toEqual(comparable(refused[0] as Answer));
+  const head = await get('/search?q=payments', '127.0.3.1', 'HEAD');
+  expect(head.status).toBe(429);
+  expect(head.body).toBe('');
+  expect(comparable(head).headers).toEqual(comparable(refused[0] as Answer).headers);
+  // Another address still searches; a path that only starts like the search is not refused.
+  expect((await get('/search?q=payments0', '127.0.3.2')).status).toBe(200);
+  expect((await get('/searching', '127.0.3.1')).status).toBe(404);
+  // Answered before routing: summed in the access tally (LOG_READS=summary), like a published file, not a line each.
+  const lines = server.output();
+  expect(lines).toContain(String(refused[0]?.headers['x-request-id']));
+  for (const answer of refused.slice(1)) expect(lines).not.toContain(String(answer.headers['x-request-id']));
+  const refusedAfter = Number(/herald_search_refused_total\{reason="throttled"\} (\d+)/.exec((await get('/metrics', '127.0.0.9')).body)?.[1] ?? 0);
+  expect(refusedAfter - refusedBefore).toBe(6);
 });

@@ -14,9 +14,16 @@ import { isIP, isIPv4 } from 'node:net';
  * @example clientAddress(c, 1) // with "X-Forwarded-For: 2001:db8:1:2::77" → '2001:db8:1:2::/64'
  */
 export function clientAddress(c: Context, trustedProxies: number): string {
-  const peer = socketAddress(c);
+  return addressOf(socketAddress(c), trustedProxies > 0 ? c.req.header('x-forwarded-for') : undefined, trustedProxies);
+}
+
+/**
+ * `clientAddress` from the parts of a request: the socket's peer and the X-Forwarded-For
+ * header (as node:http joins repeated ones), for code that answers before the router.
+ */
+export function addressOf(peer: string, forwardedFor: string | undefined, trustedProxies: number): string {
   if (trustedProxies <= 0) return throttleKey(peer);
-  const hops = (c.req.header('x-forwarded-for') ?? '')
+  const hops = (forwardedFor ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);

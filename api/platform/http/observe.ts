@@ -79,9 +79,11 @@ export function observeRequests(
   early: EarlyAnswer,
   listener: RequestListener,
 ): RequestListener {
-  // Early answers come from a bounded set of published paths: their scrubbed path and route group are kept.
+  // Early answers are mostly a bounded set of published paths: their scrubbed path and route group
+  // are kept, but not a long URL (a query string can be kilobytes, and 10,000 of them megabytes).
   const known = new Map<string, { path: string; route: string }>();
-  const describe = (url: string, keep: boolean) => {
+  const describe = (url: string, early: boolean) => {
+    const keep = early && url.length <= 256;
     let described = keep ? known.get(url) : undefined;
     if (!described) {
       const path = scrubPath(url);
