@@ -6,6 +6,12 @@
  * server's CPU per message (the figure a shared, busy machine disturbs least), and the admin
  * API's p99 idle and during the fan-out.
  *
+ * Then today's build alone (the reference has no subscriber channels) posts one P0 update to
+ * FANOUT_HOOKS webhook-channel subscribers (5,000), each target a path of one node:http
+ * receiver on loopback (WEBHOOK_ALLOW_LOCAL=1, which loopback targets need), twice: a receiver
+ * that answers at once, and one that takes 100 ms per post, to show whether Herald or the
+ * receiver bounds the rate.
+ *
  * Run: `npm run bench:fanout`. Environment: FANOUT_SUBSCRIBERS (20000), FANOUT_ROUNDS (3),
  * FANOUT_REFERENCE (76694cc, the commit that added this bench; `none` to skip it) — checked out
  * with `git archive`, installed and built once under bench/.cache/, FANOUT_NODE_ARGS (e.g.
@@ -15,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { createClient } from '@libsql/client';
 import { SMTPServer } from 'smtp-server';
 import { ROOT, startServer } from '../tests/support/server.ts';
@@ -25,6 +32,9 @@ const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 3);
 const REFERENCE = process.env.FANOUT_REFERENCE ?? '76694cc';
 const TOKEN = 'fanout-bench-admin-token-0123456789abcdef';
 const CACHE = join(import.meta.dirname, '.cache');
+const HOOKS = Number(process.env.FANOUT_HOOKS ?? 5_000);
+/** How long the slow receiver takes to answer each post. */
+const SLOW_RECEIVER_MS = 100;
 
 type Run = {
   queuedSeconds: number;
@@ -161,6 +171,97 @@ async function fanOut(root: string, nodeArgs: string[]): Promise<Run> {
   }
 }
 
+type HookRun = {
+  receiverMs: number;
+  delivered: number;
+  deliverySeconds: number;
+  postsPerSecond: number;
+  serverCpuMsPerPost: number;
+  largestInFlight: number;
+  loadAverage: number;
+};
+
+/** One fan-out of a P0 update to HOOKS webhook-channel subscribers, all on one receiver that answers after `receiverMs`. */
+async function hookFanOut(receiverMs: number): Promise<HookRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-fanout-hooks-'));
+  let received = 0;
+  let inFlight = 0;
+  let largestInFlight = 0;
+  const receiver = createServer((req, res) => {
+    inFlight++;
+    largestInFlight = Math.max(largestInFlight, inFlight);
+    req.resume();
+    req.on('end', () => {
+      const answer = () => {
+        inFlight--;
+        if (req.headers['x-herald-signature']) received++;
+        res.writeHead(204).end();
+      };
+      if (receiverMs > 0) setTimeout(answer, receiverMs);
+      else answer();
+    });
+  });
+  receiver.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as { port: number }).port;
+  const server = await startServer(
+    {
+      HERALD_ADMIN_TOKEN: TOKEN,
+      PUBLIC_URL: 'https://status.example.test',
+      HERALD_SECRET: 'bench-secret-0123456789abcdef0123456789',
+      WEBHOOK_ALLOW_LOCAL: '1',
+    },
+    dir,
+    { waitFor: 'ready', nodeArgs: todayArgs },
+  );
+  try {
+    const db = createClient({ url: `file:${join(dir, 'herald.db')}` });
+    const now = new Date().toISOString();
+    const tx = await db.transaction('write');
+    for (let i = 0; i < HOOKS; i += 500) {
+      const rows = Array.from({ length: Math.min(500, HOOKS - i) }, (_, j) => i + j);
+      await tx.execute({
+        sql: `INSERT INTO subscribers (channel, email, target, hook_secret, state, manage_nonce, source, created_at, updated_at, confirmed_at)
+              VALUES ${rows.map(() => "('webhook', ?, ?, 'bench-hook-secret', 'confirmed', ?, 'form', ?, ?, ?)").join(',')}`,
+        args: rows.flatMap((k) => [`hook${k}@bench.example.com`, `http://127.0.0.1:${port}/hook/${k}`, `nonce${k}`, now, now, now]),
+      });
+    }
+    await tx.commit();
+    db.close();
+    const pid = server.process.pid as number;
+    const serverCpu = cpuSeconds(pid);
+    const started = performance.now();
+    const created = await fetch(`${server.url}/api/admin/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Everything is down',
+        severity: 'P0',
+        message: 'We are investigating a full outage.',
+        services: [{ slug: 'api', status: 'major_outage' }],
+      }),
+    });
+    if (created.status !== 201) throw new Error(`POST answered ${created.status}: ${await created.text()}`);
+    const deadline = Date.now() + 10 * 60_000;
+    while (received < HOOKS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      receiverMs,
+      delivered: received,
+      deliverySeconds: round(seconds, 1),
+      postsPerSecond: Math.round(received / seconds),
+      serverCpuMsPerPost: round(((cpuSeconds(pid) - serverCpu) * 1000) / Math.max(1, received), 3),
+      largestInFlight,
+      loadAverage: round(loadavg()[0] as number, 1),
+    };
+  } finally {
+    await server.stop();
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const todayCommit = git('rev-parse', 'HEAD');
 const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'api') !== '';
 const reference = REFERENCE === 'none' ? null : prepareReference(REFERENCE);
@@ -178,6 +279,16 @@ for (let round_ = 0; round_ < ROUNDS; round_++) {
     );
   }
 }
+
+const hooks: HookRun[] = [];
+if (HOOKS > 0)
+  for (const receiverMs of [0, SLOW_RECEIVER_MS]) {
+    const run = await hookFanOut(receiverMs);
+    hooks.push(run);
+    console.info(
+      `[bench] webhook channel, receiver answering in ${receiverMs} ms: ${run.delivered}/${HOOKS} in ${run.deliverySeconds} s (from the POST) = ${run.postsPerSecond} posts/s; server CPU ${run.serverCpuMsPerPost} ms/post; at most ${run.largestInFlight} posts in flight at the receiver; load ${run.loadAverage}`,
+    );
+  }
 
 const summary = (list: Run[]) =>
   list.length === 0
@@ -211,6 +322,7 @@ const figures = {
   machine: { cores: cpus().length, loadAverageAtStart: loadBefore },
   today: { commit: todayCommit, uncommittedChanges: dirty, ...today, runs: runs.today },
   reference: reference ? { ref: REFERENCE, commit: reference.commit, ...before, runs: runs.reference } : null,
+  webhookChannel: { subscribers: HOOKS, runs: hooks },
   bars: {
     atLeast2000PerSecond: (today?.messagesPerSecond ?? 0) >= 2000,
     queuedUnder5s: (today?.queuedSeconds ?? Infinity) < 5,

@@ -4,7 +4,7 @@
  * ends in its own result: whatever goes wrong with one row — its data, composing its mail,
  * its transport — becomes that row's failure or retry; it never takes its neighbours down.
  */
-import type { ChannelDelivery, HookDelivery } from '../webhooks/index.ts';
+import { loadPageState, type ChannelDelivery, type HookDelivery, type PageState } from '../webhooks/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IncidentRecord } from '../incidents/index.ts';
 import type { MaintenanceRecord } from '../maintenance/index.ts';
@@ -129,6 +129,13 @@ function hookHandler(deps: NoticeDeps): DeliveryHandler {
  */
 function channelHandler(deps: NoticeDeps): DeliveryHandler {
   const cancel = (row: OutboxRow, detail: string): AttemptResult => ({ id: row.id, outcome: 'cancelled', detail });
+  // The page as the webhook channel's payload tells it: read once for a batch, when its first post asks.
+  const pageStates = new WeakMap<Context, Promise<PageState>>();
+  const pageStateOf = (ctx: Context) => {
+    let state = pageStates.get(ctx);
+    if (!state) pageStates.set(ctx, (state = loadPageState(deps.db, deps.clock.now())));
+    return state;
+  };
   return {
     attempt: handlerOf(deps, async (row, ctx) => {
       if (!deps.deliverChannel) return cancel(row, 'subscriber channels are not enabled in this process');
@@ -151,7 +158,7 @@ function channelHandler(deps: NoticeDeps): DeliveryHandler {
               : testNotice(subscriber, links, settings, deps.clock.now());
       if (!notice) return cancel(row, 'update no longer exists');
       const target = { channel: subscriber.channel, url: subscriber.target, secret: subscriber.hookSecret, ...links };
-      return deps.deliverChannel(row, target, notice, { incident, maintenance });
+      return deps.deliverChannel(row, target, notice, { incident, maintenance, pageState: () => pageStateOf(ctx) });
     }),
     async recorded(tx, rows, results, now) {
       const subscriberOf = new Map(rows.map((r) => [r.id, r.subscriberId]));

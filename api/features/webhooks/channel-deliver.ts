@@ -13,7 +13,7 @@ import type { AttemptResult, OutboxRow } from '../../platform/delivery/outbox.ts
 import { discordEmbed, slackBlocks, teamsCard, type ChannelNotice } from './channel-formats.ts';
 import { signPayload, webhookPayload } from './deliver.ts';
 import { maintenanceEntry, maintenanceHookEvent, maintenanceWebhookPayload, webhookPage } from './maintenance-payload.ts';
-import { loadPageState } from './page-state.ts';
+import { loadPageState, type PageState } from './page-state.ts';
 
 /** A subscriber's target, as the notices feature hands it over. */
 export type ChannelTarget = {
@@ -26,7 +26,12 @@ export type ChannelTarget = {
 };
 
 /** What a notice is about: an incident's update or postmortem, a window's update, or neither (the test message). */
-export type ChannelSubject = { incident?: IncidentRecord | undefined; maintenance?: MaintenanceRecord | undefined };
+export type ChannelSubject = {
+  incident?: IncidentRecord | undefined;
+  maintenance?: MaintenanceRecord | undefined;
+  /** The page's state, shared by the posts of one batch (a fan-out reads it once, not once a target); read here when absent. */
+  pageState?: (() => Promise<PageState>) | undefined;
+};
 
 export type ChannelDelivery = (row: OutboxRow, target: ChannelTarget, notice: ChannelNotice, subject: ChannelSubject) => Promise<AttemptResult>;
 
@@ -35,7 +40,7 @@ export function createChannelDelivery(options: { db: Executor; publicUrl: string
 
   /** Herald's JSON for the webhook channel, and the event it names in `x-herald-event`. */
   async function webhookBody(row: OutboxRow, target: ChannelTarget, notice: ChannelNotice, subject: ChannelSubject) {
-    const state = await loadPageState(options.db, now());
+    const state = await (subject.pageState?.() ?? loadPageState(options.db, now()));
     const links = { unsubscribe: target.unsubscribeUrl, manage: target.manageUrl };
     if (subject.incident && row.updateId !== null) {
       const payload = webhookPayload(subject.incident, row.updateId, publicUrl, state);
