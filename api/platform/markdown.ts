@@ -66,24 +66,44 @@ const POLICY: sanitizeHtml.IOptions = {
 POLICY.allowedAttributes = { ...(POLICY.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'rel'] };
 
 /**
+ * `convert` with its latest results kept: a fan-out renders one update's message for every
+ * chat target, and a publish renders the same messages for page, feed and API alike. Both
+ * conversions are pure, so a kept result is the result. At most REMEMBERED messages, each
+ * under REMEMBERED_CHARS, are kept; the oldest kept goes first.
+ */
+const REMEMBERED = 512;
+const REMEMBERED_CHARS = 16_384;
+function remembered(convert: (markdown: string) => string): (markdown: string) => string {
+  const kept = new Map<string, string>();
+  return (markdown) => {
+    const known = kept.get(markdown);
+    if (known !== undefined) return known;
+    const result = convert(markdown);
+    if (markdown.length <= REMEMBERED_CHARS) {
+      if (kept.size >= REMEMBERED) kept.delete(kept.keys().next().value as string);
+      kept.set(markdown, result);
+    }
+    return result;
+  };
+}
+
+/**
  * The one way Herald turns a comms lead's markdown into HTML, for the site, the feeds and the
  * emails alike: parsed by marked with raw HTML escaped (shown as typed), then sanitised, so
  * nothing executable survives whatever the parser lets through.
  *
  * @example renderMarkdown('**Fixed** <script>x</script>') // '<p><strong>Fixed</strong> &lt;script&gt;x&lt;/script&gt;</p>\n'
  */
-export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, POLICY);
-}
+export const renderMarkdown = remembered((markdown: string): string => sanitizeHtml(marked.parse(markdown) as string, POLICY));
 
 /** Plain text of a markdown message, for email text parts and meta descriptions. */
-export function markdownToText(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
+export const markdownToText = remembered((markdown: string): string =>
+  sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
+    .trim(),
+);
