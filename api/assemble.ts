@@ -159,6 +159,13 @@ export async function assembleHerald(parts: HeraldParts) {
     leaseMs: config.outboxLeaseSeconds * 1000,
     clockWatch,
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
+    // A notice waits for the publish of the write that queued it: the pages first. The write
+    // asks for its publish as soon as it has committed, in the same turn of the event loop;
+    // a claim made meanwhile has its rows back no sooner than the next turn.
+    beforeDeliver: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await publisher.settled();
+    },
   });
   const notifications = await setupNotifications({
     db,

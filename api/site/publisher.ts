@@ -54,6 +54,8 @@ export type Publisher = {
   pageOnDemand(path: string): Promise<SnapshotEntry | undefined>;
   /** Resolves when no background rendering is left (tests, the export). */
   idle(): Promise<void>;
+  /** Resolves once the publishes asked for so far have finished (the background rendering aside). */
+  settled(): Promise<void>;
   /**
    * Polls the publish sequence every `intervalMs` and publishes (through `publish`, this
    * publisher's own by default) what other processes wrote; returns the stop function.
@@ -226,13 +228,20 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return { changed, model };
   }
 
-  const publish = coalescing<PublishScope, PublishResult>({
+  const publishNext = coalescing<PublishScope, PublishResult>({
     queue,
     merge: mergeScopes,
     // What a failed publish did not render yet; the next publish renders it too.
     empty: { incidents: [] },
     work: (scope) => publishNow(scope === 'all' ? [] : scope.incidents, scope === 'all'),
   });
+
+  let lastPublish: Promise<unknown> = Promise.resolve();
+  const publish = (scope: PublishScope) => {
+    const result = publishNext(scope);
+    lastPublish = result.catch(() => undefined);
+    return result;
+  };
 
   // Pages asked for before the background rendering reached them, rendered together on the queue's next turn.
   const renderAsked = coalescing<ReadonlySet<string>, void>({
@@ -271,6 +280,9 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       if (complete || !latest || targetForPath(path, () => 0) === null) return undefined;
       await renderAsked(new Set([path]));
       return snapshot.get(path);
+    },
+    settled: async () => {
+      await lastPublish;
     },
     idle: async () => {
       for (let running = background.running(); running; running = background.running()) await running;

@@ -43,6 +43,8 @@ export type LaneDeps = {
   mayTakeOver?: () => boolean;
   /** Told each batch's outcomes once they are recorded (the metrics count them). */
   onBatch?: ((rows: readonly OutboxRow[], results: readonly AttemptResult[]) => void) | undefined;
+  /** Waited for between claiming a batch and delivering it (see DeliveryQueueDeps). */
+  beforeDeliver?: (() => Promise<void>) | undefined;
 };
 
 export type LaneRunner = {
@@ -129,6 +131,7 @@ export function createLaneRunner(lane: Lane, deps: LaneDeps): LaneRunner {
     if (rows.length === 0) return null;
     const stop = heartbeat(rows.map((r) => r.id));
     try {
+      await deps.beforeDeliver?.();
       const results = await attemptAll(rows);
       const now = deps.clock.now();
       const channels = await deps.db.write(async (tx) => {
