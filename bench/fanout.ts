@@ -74,6 +74,19 @@ function prepareReference(ref: string): { commit: string; root: string } {
   return { commit, root };
 }
 
+/** `count` confirmed subscribers straight into the database of the server running in `dir`, 500 a statement. */
+async function insertSubscribers(dir: string, count: number, values: string, columns: string, args: (k: number, now: string) => string[]) {
+  const db = createClient({ url: `file:${join(dir, 'herald.db')}` });
+  const now = new Date().toISOString();
+  const tx = await db.transaction('write');
+  for (let i = 0; i < count; i += 500) {
+    const rows = Array.from({ length: Math.min(500, count - i) }, (_, j) => i + j);
+    await tx.execute({ sql: `INSERT INTO subscribers (${columns}) VALUES ${rows.map(() => values).join(',')}`, args: rows.flatMap((k) => args(k, now)) });
+  }
+  await tx.commit();
+  db.close();
+}
+
 /** One fan-out against the build in `root`: a fresh database, N subscribers, one P0 incident. */
 async function fanOut(root: string, nodeArgs: string[]): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-fanout-'));
@@ -100,18 +113,13 @@ async function fanOut(root: string, nodeArgs: string[]): Promise<Run> {
     { waitFor: 'ready', nodeArgs, root },
   );
   try {
-    const db = createClient({ url: `file:${join(dir, 'herald.db')}` });
-    const now = new Date().toISOString();
-    const tx = await db.transaction('write');
-    for (let i = 0; i < N; i += 500) {
-      const rows = Array.from({ length: Math.min(500, N - i) }, (_, j) => i + j);
-      await tx.execute({
-        sql: `INSERT INTO subscribers (email, state, manage_nonce, source, created_at, updated_at, confirmed_at) VALUES ${rows.map(() => "(?, 'confirmed', ?, 'import', ?, ?, ?)").join(',')}`,
-        args: rows.flatMap((k) => [`sub${k}@bench.example.com`, `nonce${k}`, now, now, now]),
-      });
-    }
-    await tx.commit();
-    db.close();
+    await insertSubscribers(
+      dir,
+      N,
+      "(?, 'confirmed', ?, 'import', ?, ?, ?)",
+      'email, state, manage_nonce, source, created_at, updated_at, confirmed_at',
+      (k, now) => [`sub${k}@bench.example.com`, `nonce${k}`, now, now, now],
+    );
 
     const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
       fetch(`${server.url}${path}`, {
@@ -215,19 +223,13 @@ async function hookFanOut(receiverMs: number): Promise<HookRun> {
     { waitFor: 'ready', nodeArgs: todayArgs },
   );
   try {
-    const db = createClient({ url: `file:${join(dir, 'herald.db')}` });
-    const now = new Date().toISOString();
-    const tx = await db.transaction('write');
-    for (let i = 0; i < HOOKS; i += 500) {
-      const rows = Array.from({ length: Math.min(500, HOOKS - i) }, (_, j) => i + j);
-      await tx.execute({
-        sql: `INSERT INTO subscribers (channel, email, target, hook_secret, state, manage_nonce, source, created_at, updated_at, confirmed_at)
-              VALUES ${rows.map(() => "('webhook', ?, ?, 'bench-hook-secret', 'confirmed', ?, 'form', ?, ?, ?)").join(',')}`,
-        args: rows.flatMap((k) => [`hook${k}@bench.example.com`, `http://127.0.0.1:${port}/hook/${k}`, `nonce${k}`, now, now, now]),
-      });
-    }
-    await tx.commit();
-    db.close();
+    await insertSubscribers(
+      dir,
+      HOOKS,
+      "('webhook', ?, ?, 'bench-hook-secret', 'confirmed', ?, 'form', ?, ?, ?)",
+      'channel, email, target, hook_secret, state, manage_nonce, source, created_at, updated_at, confirmed_at',
+      (k, now) => [`hook${k}@bench.example.com`, `http://127.0.0.1:${port}/hook/${k}`, `nonce${k}`, now, now, now],
+    );
     const pid = server.process.pid as number;
     const serverCpu = cpuSeconds(pid);
     const started = performance.now();
