@@ -83,4 +83,29 @@ describe('a write lock held by another process', () => {
     expect(titles).toContain('Declared while the database was locked');
     expect(titles).toContain('Declared after the lock');
   });
+
+  it("keeps answering the admin API's reads while writes queue for the lock, and lands every write once it is let go", async () => {
+    server = await startServer({ HERALD_ADMIN_TOKEN: TOKEN });
+    const { url } = server;
+    const file = join(server.dir, 'herald.db');
+    const lock = await holdWriteLock(file);
+    // Five writers at once: one of them tries for the lock, the others wait their turn to.
+    const writes = Array.from({ length: 5 }, (_, n) =>
+      fetch(`${url}/api/admin/incidents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(makeIncident({ title: `Queued behind the lock ${n}` })),
+      }).then(async (response) => ({ status: response.status, body: await response.text() })),
+    );
+    await sleep(1500);
+    // A read never waits for the lock, however many writes do.
+    const list = await fetch(`${url}/api/admin/incidents`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(list.status).toBe(200);
+    await lock.release();
+    for (const written of await Promise.all(writes)) expect(written.status, written.body).toBe(201);
+    const titles = (
+      (await (await fetch(`${url}/api/admin/incidents`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { incidents: { title: string }[] }
+    ).incidents.map((i) => i.title);
+    for (let n = 0; n < 5; n++) expect(titles).toContain(`Queued behind the lock ${n}`);
+  });
 });

@@ -98,31 +98,45 @@ export async function openDb({ url, authToken, lockWaitMs = LOCK_WAIT_MS }: DbOp
   };
   /** When each call now waiting for another connection's lock started waiting. */
   const waiting = new Set<{ since: number }>();
+  /** The waiting call that tries for the lock while another connection holds it; null when none is held. */
+  let prober: { since: number } | null = null;
   const fileTrouble = (): DbTrouble | null => (file && opened ? fileProblem(file, opened) : null);
 
-  /** Runs `work` in its turn; while another connection holds the lock, gives the turn up and tries again later. */
-  async function patiently<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in its turn; while another connection holds the lock, gives the turn up and
+   * tries again later. Writes (`writes`) take turns at trying: while the lock is held elsewhere,
+   * one of them tries for it and the rest wait their backoff without touching the file, since
+   * each try opens a fresh connection on the event loop (40 tries a second, readers' p99 ×3).
+   * A read never meets the lock (WAL) and always goes in its turn.
+   */
+  async function patiently<T>(work: () => Promise<T>, writes = true): Promise<T> {
     const mark = { since: performance.now() };
     try {
       for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, LAST_RETRY_MS)) {
         const trouble = fileTrouble();
         if (trouble) throw new UnavailableError(trouble.message);
-        try {
-          return await exclusive(work);
-        } catch (error) {
-          if (!(error instanceof LockedElsewhere)) throw asUnavailable(error);
-          const waited = performance.now() - mark.since;
-          if (waited + delay > lockWaitMs) {
-            throw new UnavailableError(
-              `[Database] Another connection (a second Herald, a CLI, sqlite3) has held the database locked for over ${Math.round(waited / 1000)} s; nothing was written. The public site is still served. Try again once it lets go.`,
-            );
+        if (!writes || !prober || prober === mark) {
+          try {
+            const done = await exclusive(work);
+            if (prober === mark) prober = null;
+            return done;
+          } catch (error) {
+            if (!(error instanceof LockedElsewhere)) throw asUnavailable(error);
+            if (writes) prober ??= mark;
           }
-          waiting.add(mark);
-          await new Promise((resolve) => setTimeout(resolve, delay));
         }
+        const waited = performance.now() - mark.since;
+        if (waited + delay > lockWaitMs) {
+          throw new UnavailableError(
+            `[Database] Another connection (a second Herald, a CLI, sqlite3) has held the database locked for over ${Math.round(waited / 1000)} s; nothing was written. The public site is still served. Try again once it lets go.`,
+          );
+        }
+        waiting.add(mark);
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     } finally {
       waiting.delete(mark);
+      if (prober === mark) prober = null;
     }
   }
 
@@ -133,7 +147,7 @@ export async function openDb({ url, authToken, lockWaitMs = LOCK_WAIT_MS }: DbOp
   return {
     url,
     // A statement that meets a lock did nothing: it is tried again as it is.
-    execute: (stmt) => patiently(() => client.execute(stmt).catch(retryIfLocked)),
+    execute: (stmt) => patiently(() => client.execute(stmt).catch(retryIfLocked), !isRead(stmt)),
     write: (work) =>
       patiently(async () => {
         // Only BEGIN IMMEDIATE waits for the lock: once it is ours, `work` runs once.
@@ -245,3 +259,6 @@ function asUnavailable(error: unknown): unknown {
   }
   return error;
 }
+
+/** A statement that only reads (a SELECT): it never waits for another connection's write lock. */
+const isRead = (stmt: InStatement) => /^\s*SELECT\b/i.test(typeof stmt === 'string' ? stmt : stmt.sql);
