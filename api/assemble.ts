@@ -38,6 +38,8 @@ const MAINTENANCE_CHECK_MS = 30_000;
 const DISK_WAIT_MS = 2_000;
 /** How often each process checks the publish sequence for other processes' writes. */
 const FOLLOW_MS = 250;
+/** The longest a batch of notices waits for the publish in progress before it is delivered anyway. */
+const PUBLISH_WAIT_MS = 5000;
 /** How often the wall clock is compared with the monotonic one, so a jump re-arms what waits on wall time. */
 const CLOCK_CHECK_MS = 1_000;
 
@@ -161,10 +163,13 @@ export async function assembleHerald(parts: HeraldParts) {
     onBatch: (rows, results) => metrics.observeDeliveries(rows, results),
     // A notice waits for the publish of the write that queued it: the pages first. The write
     // asks for its publish as soon as it has committed, in the same turn of the event loop;
-    // a claim made meanwhile has its rows back no sooner than the next turn.
+    // a claim made meanwhile has its rows back no sooner than the next turn. A publish that
+    // hangs holds the notices up for PUBLISH_WAIT_MS at most: the mail goes out regardless.
     beforeDeliver: async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      await publisher.settled();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([publisher.settled(), new Promise((resolve) => (timer = setTimeout(resolve, PUBLISH_WAIT_MS)))]);
+      clearTimeout(timer);
     },
   });
   const notifications = await setupNotifications({

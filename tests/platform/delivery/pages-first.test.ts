@@ -18,18 +18,19 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-it('delivers a notice claimed during its publish only once the page is published', async () => {
+/** Herald as assembled, one confirmed subscriber, and pages that render at once unless held. */
+async function subscribedApp() {
   const smtp = await startSmtpSink();
   closers.push(() => smtp.close());
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'Example Status <status@status.example.test>', outboxDir: '/nonexistent' });
   closers.push(() => mailer.close());
   // Pages render at once, unless the test holds them.
-  let hold: Promise<void> | null = null;
+  const holding: { page: Promise<void> | null } = { page: null };
   const t = await makeTestApp({
     mailer,
     signupThrottle: { limit: 1000, windowMs: 60_000 },
     renderPage: async (path) => {
-      if (hold) await hold;
+      if (holding.page) await holding.page;
       return `<!doctype html><html lang="en"><head><title>${path}</title></head><body>${path}</body></html>`;
     },
   });
@@ -43,9 +44,14 @@ it('delivers a notice claimed during its publish only once the page is published
   expect((await t.app.request(confirm, { method: 'POST' })).status).toBe(200);
   await t.herald.sender.drain();
   const before = smtp.count();
+  return { t, smtp, holding, request, before };
+}
+
+it('delivers a notice claimed during its publish only once the page is published', async () => {
+  const { t, smtp, holding, request, before } = await subscribedApp();
 
   let release = () => {};
-  hold = new Promise<void>((resolve) => (release = resolve));
+  holding.page = new Promise<void>((resolve) => (release = resolve));
   const posting = request('POST', '/api/admin/incidents', JSON.stringify(makeIncident({ title: 'Payments failing' })), 'application/json', ADMIN_TOKEN);
   // The write commits its notice, then publishes: the publish is held, so the POST has not answered.
   await expect.poll(async () => Number((await t.db.execute("SELECT count(*) AS n FROM outbox WHERE kind = 'incident'")).rows[0]?.n)).toBe(1);
@@ -54,7 +60,7 @@ it('delivers a notice claimed during its publish only once the page is published
   expect(smtp.count()).toBe(before);
   expect(t.snapshot.has(PAGE)).toBe(false);
 
-  hold = null;
+  holding.page = null;
   release();
   const posted = await posting;
   expect(posted.status).toBe(201);
@@ -64,3 +70,14 @@ it('delivers a notice claimed during its publish only once the page is published
   expect(smtp.to('ann@example.com').at(-1)?.subject).toContain('Payments failing');
   expect(t.snapshot.has(PAGE)).toBe(true);
 });
+
+it('delivers the notice all the same when the publish hangs, after a few seconds', async () => {
+  const { t, smtp, holding, request, before } = await subscribedApp();
+  holding.page = new Promise<void>(() => {});
+  void request('POST', '/api/admin/incidents', JSON.stringify(makeIncident({ title: 'Publishing is stuck' })), 'application/json', ADMIN_TOKEN);
+  await expect.poll(async () => Number((await t.db.execute("SELECT count(*) AS n FROM outbox WHERE kind = 'incident'")).rows[0]?.n)).toBe(1);
+  await t.herald.sender.runOnce();
+  await smtp.waitFor(before + 1, 10_000);
+  expect(smtp.to('ann@example.com').at(-1)?.subject).toContain('Publishing is stuck');
+  expect(t.snapshot.has(PAGE)).toBe(false);
+}, 20_000);
